@@ -6,7 +6,7 @@ The contract every driver keeps (``rlplay.demos.bridge`` is the only caller from
   ...); each field has a one-line docstring with its range, and ``typing.Annotated`` metadata
   (``Param(...)``, from ``rlplay.demos.params``) that states the range once, for validation and for the page's
   controls. ``Config(**fields)`` raises ``ValueError`` with a message naming the field and its range.
-- ``<Demo>Demo(config)``: the driver.
+- ``<Demo>Demo(config)``: the driver; ``.config`` is its current config.
 
   - ``advance(n) -> int``: runs ``n`` units of work (gridworld: environment steps; bandit: pulls of every lane;
     cartpole: environment steps) and returns how many ran. The result never depends on how the work was cut into

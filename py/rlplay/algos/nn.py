@@ -1,0 +1,177 @@
+"""A tiny neural-network kit: a one-hidden-layer ReLU MLP, softmax-policy helpers and Adam, each backward beside its forward.
+
+    forward:  h = relu(X W1 + b1),  y = h W2 + b2
+    backward: dW2 = hᵀ dy,  db2 = Σ dy,  dh = dy W2ᵀ,  dz = dh ⊙ [z > 0],  dW1 = Xᵀ dz,  db1 = Σ dz
+    Adam:     m ← β1 m + (1−β1) g,  v ← β2 v + (1−β2) g²,  θ ← θ − lr · m̂ / (√v̂ + eps)
+
+Sources: micrograd (backward beside forward); Kingma & Ba (2015), "Adam: A Method for Stochastic Optimization",
+Algorithm 1. Everything is batched: ``X`` holds a whole episode or rollout, one row per state.
+
+Portability: batch products go through ``matmul``, which rounds every product and sums in an order fixed by NumPy's
+own reduction loops, never by a BLAS kernel (BLAS fuses multiply-adds and blocks differently per CPU, so natively and
+in Pyodide the last bits of a training run would drift apart). ReLU is exact. The single-state forward used to pick
+actions (``MLP.forward_one``) does use ``np.dot``: a last-bit difference there changes nothing unless a uniform
+draw lands within ~1e-16 of π(a|s).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` with products rounded one by one and summed in NumPy's fixed order (no BLAS, no fused multiply-add).
+
+    >>> matmul(np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]]))
+    array([[11.]])
+    """
+    return (a[..., :, :, None] * b).sum(axis=-2) if a.ndim > 1 else (a[:, None] * b).sum(axis=0)
+
+
+def transpose_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``aᵀ @ b`` for 2-D ``a`` (B, K) and ``b`` (B, N): the weight gradient Σ_rows a_rowᵀ b_row, shape (K, N)."""
+    return (a[:, :, None] * b[:, None, :]).sum(axis=0)
+
+
+class MLP:
+    """``in → hidden (ReLU) → out``. Parameters are the list ``[W1, b1, W2, b2]`` (updated in place by ``Adam``).
+
+    ``out_scale`` scales the output layer's initial weights: small (0.01) for a policy, so that it starts uniform;
+    1.0 for a value head. Hidden weights use He initialisation, N(0, 2/fan_in).
+    """
+
+    def __init__(self, n_in: int, n_hidden: int, n_out: int, rng: np.random.Generator, out_scale: float = 1.0):
+        self.W1 = rng.standard_normal((n_in, n_hidden)) * math.sqrt(2.0 / n_in)
+        self.b1 = np.zeros(n_hidden)
+        self.W2 = rng.standard_normal((n_hidden, n_out)) * (out_scale / math.sqrt(n_hidden))
+        self.b2 = np.zeros(n_out)
+        self.params = [self.W1, self.b1, self.W2, self.b2]
+
+    def forward(self, X: np.ndarray):
+        """Batch forward: ``X`` (B, in) → ``(y (B, out), cache)``; ``cache`` is what ``backward`` needs."""
+        # z = X W1 + b1
+        z = matmul(X, self.W1) + self.b1
+        # h = relu(z)
+        h = np.maximum(z, 0.0)
+        # y = h W2 + b2
+        y = matmul(h, self.W2) + self.b2
+        return y, (X, z, h)
+
+    def backward(self, cache, dy: np.ndarray) -> list[np.ndarray]:
+        """Gradients ``[dW1, db1, dW2, db2]`` of a scalar loss, given ``dy`` = ∂loss/∂y (B, out)."""
+        X, z, h = cache
+        # dW2 = hᵀ dy,  db2 = Σ_rows dy
+        dW2 = transpose_matmul(h, dy)
+        db2 = dy.sum(axis=0)
+        # dh = dy W2ᵀ
+        dh = matmul(dy, self.W2.T)
+        # dz = dh ⊙ [z > 0]   (ReLU passes gradient only where it was active)
+        dz = dh * (z > 0.0)
+        # dW1 = Xᵀ dz,  db1 = Σ_rows dz
+        dW1 = transpose_matmul(X, dz)
+        db1 = dz.sum(axis=0)
+        return [dW1, db1, dW2, db2]
+
+    def forward_one(self, obs) -> np.ndarray:
+        """Forward pass of one state (a 4-tuple or 1-D array): the per-step hot path, a handful of NumPy calls."""
+        h = np.dot(obs, self.W1)
+        h += self.b1
+        np.maximum(h, 0.0, out=h)
+        y = np.dot(h, self.W2)
+        y += self.b2
+        return y
+
+    def is_finite(self) -> bool:
+        return all(bool(np.isfinite(p).all()) for p in self.params)
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    """log π(a|s) for every action: ``logits − logsumexp(logits)`` per row, shifted by the row max for stability."""
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    # log π = l − log Σ exp(l)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def log_softmax_backward(logp: np.ndarray, dlogp: np.ndarray) -> np.ndarray:
+    """∂loss/∂logits from ∂loss/∂logp (both (B, A)): ``dlogp − π · Σ_a dlogp``, since ∂logp_i/∂l_j = [i=j] − π_j."""
+    return dlogp - np.exp(logp) * dlogp.sum(axis=-1, keepdims=True)
+
+
+def entropy(logp: np.ndarray) -> np.ndarray:
+    """H(π(·|s)) = −Σ_a π log π, one value per row of ``logp`` (B, A)."""
+    return -(np.exp(logp) * logp).sum(axis=-1)
+
+
+def entropy_backward(logp: np.ndarray, dH: np.ndarray) -> np.ndarray:
+    """∂loss/∂logits from ∂loss/∂H (B,): ∂H/∂l_j = −π_j (log π_j + H)."""
+    p = np.exp(logp)
+    H = -(p * logp).sum(axis=-1, keepdims=True)
+    return -p * (logp + H) * dH[:, None]
+
+
+def sample_two_actions(logits, u: float) -> tuple[int, float]:
+    """Sample from π = softmax(logits) over two actions with the uniform draw ``u``; returns ``(action, π(1|s))``.
+
+    π(1|s) = σ(l1 − l0) = 1 / (1 + exp(l0 − l1)), written so that ``exp`` never overflows.
+
+    >>> sample_two_actions(np.array([0.0, 0.0]), 0.3)
+    (1, 0.5)
+    """
+    d = float(logits[1]) - float(logits[0])
+    if d >= 0.0:
+        p_right = 1.0 / (1.0 + math.exp(-d))
+    else:
+        e = math.exp(d)
+        p_right = e / (1.0 + e)
+    return (1 if u < p_right else 0), p_right
+
+
+def grad_norm(grads: list[np.ndarray]) -> float:
+    """Global L2 norm √(Σ g²) over all gradient arrays."""
+    return math.sqrt(sum(float((g * g).sum()) for g in grads))
+
+
+def clip_grad_norm(grads: list[np.ndarray], max_norm: float) -> float:
+    """Scale ``grads`` in place so their global norm is at most ``max_norm``; returns the norm before clipping."""
+    norm = grad_norm(grads)
+    if max_norm > 0 and norm > max_norm:
+        scale = max_norm / norm
+        for g in grads:
+            g *= scale
+    return norm
+
+
+class Adam:
+    """Adam (Kingma & Ba 2015, Algorithm 1), updating the arrays in ``params`` in place.
+
+    ``lr`` may be changed between steps (learning-rate schedules, or the user's slider).
+    """
+
+    def __init__(self, params: list[np.ndarray], lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        self.params = params
+        self.lr = lr
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+        self.t = 0
+        self.beta1_power = 1.0  # β1^t, kept as a running product (exact, no libm pow)
+        self.beta2_power = 1.0  # β2^t
+
+    def step(self, grads: list[np.ndarray]) -> None:
+        self.t += 1
+        self.beta1_power *= self.beta1
+        self.beta2_power *= self.beta2
+        # bias corrections 1 − β^t
+        correction1 = 1.0 - self.beta1_power
+        correction2 = 1.0 - self.beta2_power
+        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+            # m ← β1 m + (1 − β1) g
+            m *= self.beta1
+            m += (1.0 - self.beta1) * g
+            # v ← β2 v + (1 − β2) g²
+            v *= self.beta2
+            v += (1.0 - self.beta2) * (g * g)
+            # θ ← θ − lr · m̂ / (√v̂ + eps),  m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t)
+            p -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)

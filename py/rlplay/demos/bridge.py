@@ -1,0 +1,190 @@
+"""The one door between the browser and rlplay: ``handle(demo, command, args_json)``.
+
+The Web Worker calls only this function. It maps a demo name and a command name onto a driver method from a fixed
+list, so nothing from a URL or a user can make the page run arbitrary Python. Every answer is data:
+
+    handle("gridworld", "create", '{"params": {"seed": "3"}}')
+      -> ('{"snapshot": {...}, "notices": [...]}', [("Q", ndarray), ...])
+
+The first item is JSON text (NaN and ±inf become null); the second lists the snapshot's NumPy arrays, which the worker
+copies into transferable typed arrays. A ``ValueError`` (bad input) comes back as ``{"error": {"kind": "input",
+...}}``; anything else as ``{"error": {"kind": "internal", "traceback": ...}}``.
+
+Commands for every demo:
+- ``create {params}``: a fresh driver from URL-style strings; unknown or invalid values are reported in ``notices``.
+- ``run {budget_ms, max_units, since}``: advance for about ``budget_ms`` of wall time (in adaptive batches), at most
+  ``max_units``; the answer says how many ran and how long it took.
+- ``step {n, since}``, ``snapshot {since}``, ``reset {since}``, ``configure {params, since}``.
+- any name in the driver's ``COMMANDS``, with keyword ``args``.
+Stateless: ``handle("ppo", "clip_curve", '{"epsilon": 0.2}')``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import time
+import traceback
+
+import numpy as np
+
+from rlplay.demos.params import from_params
+
+# demo name -> (module, driver class, config class)
+DEMOS = {
+    "gridworld": ("rlplay.demos.gridworld", "GridworldDemo", "GridworldConfig"),
+    "bandit": ("rlplay.demos.bandit", "BanditDemo", "BanditConfig"),
+    "cartpole": ("rlplay.demos.cartpole", "CartpoleDemo", "CartpoleConfig"),
+}
+
+_drivers: dict[str, object] = {}
+# Work units per millisecond, learned per demo, so the first batch of a run already fits the budget.
+_units_per_ms: dict[str, float] = {}
+
+
+def demo_classes(demo: str):
+    if demo not in DEMOS:
+        raise ValueError(f"unknown demo {demo!r}; choose one of {', '.join(DEMOS)}")
+    module_name, driver_name, config_name = DEMOS[demo]
+    module = importlib.import_module(module_name)
+    return getattr(module, driver_name), getattr(module, config_name)
+
+
+def _jsonable(value):
+    """Make a snapshot JSON-safe: NumPy scalars to Python, NaN/±inf to None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (np.floating,)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return _jsonable(value.tolist())
+    return value
+
+
+def _split_arrays(payload: dict) -> tuple[dict, list]:
+    """Move top-level NumPy arrays of ``payload['snapshot']`` out, for transfer as typed arrays."""
+    arrays = []
+    snapshot = payload.get("snapshot")
+    if isinstance(snapshot, dict):
+        for key in [k for k, v in snapshot.items() if isinstance(v, np.ndarray)]:
+            array = snapshot.pop(key)
+            if array.dtype == np.bool_:
+                array = array.astype(np.uint8)
+            elif array.dtype == np.int64:
+                array = array.astype(np.int32)  # JS has no Int64Array for plain numbers
+            arrays.append((key, np.ascontiguousarray(array)))
+    return payload, arrays
+
+
+def _driver(demo: str):
+    if demo not in _drivers:
+        raise ValueError(f"the {demo} demo has not been created yet")
+    return _drivers[demo]
+
+
+def _create(demo: str, params: dict) -> dict:
+    driver_class, config_class = demo_classes(demo)
+    config, notices = from_params(config_class, {str(k): str(v) for k, v in (params or {}).items()})
+    _drivers[demo] = driver_class(config)
+    return {"notices": notices, "snapshot": _drivers[demo].snapshot(0)}
+
+
+def _run(demo: str, budget_ms: float, max_units: int, since: int) -> dict:
+    """Advance in batches until ``budget_ms`` has passed or ``max_units`` ran; never one unit more than asked."""
+    driver = _driver(demo)
+    budget_ms = min(max(float(budget_ms), 0.5), 100.0)
+    max_units = max(int(max_units), 0)
+    rate = _units_per_ms.get(demo, 10.0)
+    started = time.perf_counter()
+    ran = 0
+    exhausted = False
+    while ran < max_units:
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        remaining_ms = budget_ms - elapsed_ms
+        if remaining_ms <= 0.05 * budget_ms:
+            break
+        batch = int(max(1, min(max_units - ran, rate * remaining_ms * 0.9)))
+        batch_started = time.perf_counter()
+        done = driver.advance(batch)
+        batch_ms = (time.perf_counter() - batch_started) * 1000.0
+        ran += done
+        if done > 0 and batch_ms > 0.02:
+            # Blend in the measured rate; batches too short to time are skipped.
+            rate = 0.5 * rate + 0.5 * (done / batch_ms)
+        if done < batch:
+            exhausted = True  # horizon reached, or training stopped (e.g. diverged)
+            break
+    _units_per_ms[demo] = rate
+    elapsed_ms = (time.perf_counter() - started) * 1000.0
+    return {"ran": ran, "elapsed_ms": elapsed_ms, "exhausted": exhausted, "snapshot": driver.snapshot(since)}
+
+
+def _dispatch(demo: str, command: str, args: dict) -> dict:
+    since = int(args.get("since", 0))
+    if demo == "ppo" and command == "clip_curve":
+        from rlplay.algos.ppo import clipped_surrogate
+
+        epsilon = float(args.get("epsilon", 0.2))
+        if not 0.0 <= epsilon <= 1.0:
+            raise ValueError(f"epsilon must be between 0 and 1, got {epsilon}")
+        ratio = np.linspace(0.0, 2.0, int(args.get("points", 201)))
+        return {
+            "ratio": ratio.tolist(),
+            "positive": clipped_surrogate(ratio, np.ones_like(ratio), epsilon).tolist(),
+            "negative": clipped_surrogate(ratio, -np.ones_like(ratio), epsilon).tolist(),
+        }
+    if command == "create":
+        return _create(demo, args.get("params", {}))
+    if command == "run":
+        return _run(demo, args.get("budget_ms", 8.0), args.get("max_units", 10**9), since)
+    driver = _driver(demo)
+    if command == "step":
+        ran = driver.advance(max(int(args.get("n", 1)), 0))
+        return {"ran": ran, "snapshot": driver.snapshot(since)}
+    if command == "snapshot":
+        return {"snapshot": driver.snapshot(since)}
+    if command == "reset":
+        driver.reset()
+        return {"snapshot": driver.snapshot(0)}
+    if command == "configure":
+        _, config_class = demo_classes(demo)
+        current = driver.snapshot(0).get("config", {})
+        merged = {**current, **{str(k): str(v) for k, v in args.get("params", {}).items()}}
+        config, notices = from_params(config_class, merged)
+        changes = {
+            name: getattr(config, name)
+            for name in args.get("params", {})
+            if hasattr(config, name) and getattr(config, name) != getattr(driver.config, name)
+        }
+        restarted = driver.configure(**changes) if changes else []
+        return {"notices": notices, "restarted": list(restarted or []), "snapshot": driver.snapshot(0)}
+    if command in getattr(driver, "COMMANDS", ()):
+        result = getattr(driver, command)(**args.get("args", {}))
+        return {"result": result, "snapshot": driver.snapshot(since)}
+    raise ValueError(f"the {demo} demo has no command {command!r}")
+
+
+def handle(demo: str, command: str, args_json: str = "{}"):
+    """Run one command; returns ``(json_text, [(name, ndarray), ...])``. Never raises."""
+    try:
+        args = json.loads(args_json or "{}")
+        if not isinstance(args, dict):
+            raise ValueError("arguments must be a JSON object")
+        payload, arrays = _split_arrays(_dispatch(demo, command, args))
+    except (ValueError, TypeError) as error:
+        payload, arrays = {"error": {"kind": "input", "message": str(error)}}, []
+    except Exception as error:  # noqa: BLE001 - errors travel to the page as data
+        payload = {"error": {"kind": "internal", "message": f"{type(error).__name__}: {error}",
+                             "traceback": traceback.format_exc()}}
+        arrays = []
+    return json.dumps(_jsonable(payload), allow_nan=False), arrays

@@ -1,0 +1,99 @@
+"""Shared fixtures: rlplay on the path, the built dist/ served on a free localhost port, and a headless Chromium.
+
+End-to-end tests (marked ``e2e``) need ``dist/`` (``python3 build.py`` builds it) and a Chromium: ``build.py test``
+finds one and passes it as ``CHROMIUM_PATH``. Screenshots and other artifacts go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "py"))
+ARTIFACTS = ROOT / "test-artifacts"
+
+_spec = importlib.util.spec_from_file_location("rlplay_build", ROOT / "build.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def dist() -> Path:
+    path = ROOT / "dist"
+    if not (path / "index.html").exists():
+        build.build()
+    return path
+
+
+@pytest.fixture(scope="session")
+def server_url(dist):
+    """dist/ served at the root of a free localhost port."""
+    server, url = build.start_server(dist, 0)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
+    if not executable:
+        pytest.fail("no Chromium: run the tests through `python3 build.py test`, or set CHROMIUM_PATH")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=build.CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """Collects what a user would call breakage: console errors, page errors, failed requests."""
+
+    def __init__(self, page):
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.failed_requests: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("requestfailed", lambda request: self.failed_requests.append(f"{request.url} {request.failure}"))
+        page.on(
+            "response",
+            lambda response: response.status >= 400 and self.failed_requests.append(f"{response.url} {response.status}"),
+        )
+
+    def assert_clean(self):
+        assert self.page_errors == [], self.page_errors
+        assert self.console_errors == [], self.console_errors
+        assert self.failed_requests == [], self.failed_requests
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    yield page
+    page.close()

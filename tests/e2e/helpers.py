@@ -1,0 +1,47 @@
+"""Helpers for the end-to-end tests: read what the page shows, as a user (or a screen reader) would.
+
+The page's Content-Security-Policy forbids eval, so waits use selectors and polling, never
+``page.wait_for_function`` with a string (Playwright evaluates that string inside the page).
+"""
+
+from __future__ import annotations
+
+import time
+
+
+def demo_root(page, demo: str):
+    return page.locator(f'[data-demo="{demo}"]')
+
+
+def wait_status(page, demo: str, statuses, timeout: float = 60_000) -> str:
+    """Wait until the demo's root reports one of ``statuses`` (a string or a tuple); returns the status."""
+    wanted = (statuses,) if isinstance(statuses, str) else tuple(statuses)
+    selector = ", ".join(f'[data-demo="{demo}"][data-status="{status}"]' for status in wanted)
+    page.locator(selector).first.wait_for(state="attached", timeout=timeout)
+    return demo_root(page, demo).get_attribute("data-status")
+
+
+def stat(page, demo: str, name: str) -> float:
+    """The plain number in ``[data-stat=name]`` of a demo."""
+    text = demo_root(page, demo).locator(f'[data-stat="{name}"]').text_content()
+    return float(text)
+
+
+def wait_until(predicate, timeout_s: float, interval_s: float = 0.1, message: str = "condition"):
+    """Poll ``predicate()`` until it is truthy; returns its value or fails with ``message``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {message}")
+        time.sleep(interval_s)
+
+
+def open_demo(page, base_url: str, query: str = "", status=("ready", "running"), timeout: float = 90_000):
+    """Open the page with ``query`` and wait until the query's demo (or every demo) is ready."""
+    page.goto(f"{base_url}{'?' + query if query else ''}")
+    demos = [part.split("=", 1)[1] for part in query.split("&") if part.startswith("demo=")]
+    for demo in demos or ["gridworld", "bandit", "cartpole"]:
+        wait_status(page, demo, status, timeout=timeout)

@@ -1,0 +1,201 @@
+// Page bootstrap: starts the Python worker first (it takes longest), reads the URL into the state registry, mounts
+// one controller per demo on the page, shows loading progress and load/crash errors with Retry/Restart, and wires
+// the sharing tools (Copy link, Embed, Download run, Reproduce in Python).
+
+import { PythonRuntime } from "./runtime/client.js";
+import { StateRegistry } from "./state.js";
+import { el } from "./ui.js";
+
+const CONTROLLERS = {
+  gridworld: () => import("./demos/gridworld.js"),
+  bandit: () => import("./demos/bandit.js"),
+  cartpole: () => import("./demos/cartpole.js"),
+};
+const STAGE_LABELS = { runtime: "Python runtime", numpy: "NumPy", rlplay: "rlplay" };
+
+const baseURL = new URL("../", import.meta.url).href;
+const runtime = new PythonRuntime(baseURL);
+const controllers = new Map();
+
+// Pyodide 0.27.7 crashes on iPad Safari (fixed in 0.28): say so instead of crashing.
+function isIPadSafari() {
+  const ua = navigator.userAgent;
+  const iPad = /iPad/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1);
+  return iPad && /Safari/.test(ua) && !/CriOS|FxiOS|EdgiOS|Chrome/.test(ua);
+}
+
+// ---- the loading banner -----------------------------------------------------------------------------------
+
+const banner = document.getElementById("runtime-banner");
+const stageBars = {};
+
+function buildBanner() {
+  const list = el("ol", { class: "stages" });
+  for (const [stage, label] of Object.entries(STAGE_LABELS)) {
+    const bar = el("progress", { max: 100, value: 0, "aria-label": `${label} loading` });
+    const pct = el("span", { class: "pct" }, "0%");
+    stageBars[stage] = { bar, pct };
+    list.append(el("li", {}, el("span", { class: "stage-name" }, label), bar, pct));
+  }
+  banner.replaceChildren(el("p", { class: "banner-title" }, "Loading Python in your browser…"), list);
+  banner.dataset.state = "loading";
+  banner.hidden = false;
+}
+
+runtime.addEventListener("progress", (event) => {
+  const { stage, pct } = event.detail;
+  const entry = stageBars[stage];
+  if (!entry) return;
+  entry.bar.value = pct;
+  entry.pct.textContent = `${pct}%`;
+});
+
+runtime.addEventListener("state", (event) => {
+  const { state, error } = event.detail;
+  document.documentElement.dataset.runtime = state;
+  if (state === "loading") buildBanner();
+  if (state === "ready") {
+    banner.dataset.state = "ready";
+    const v = runtime.versions;
+    banner.replaceChildren(el("p", { class: "banner-title" },
+      `Python ${v.python} · NumPy ${v.numpy} · rlplay ${v.rlplay} — running in a Web Worker`));
+    setTimeout(() => { if (runtime.state === "ready") banner.hidden = true; }, 2500);
+  }
+  if (state === "error") showRuntimeError(error);
+});
+
+function showRuntimeError(error) {
+  const isLoad = error?.kind === "load";
+  const label = isLoad ? "Retry" : "Restart";
+  const title = isLoad ? error.message : `${error?.message ?? "The Python worker failed."}`;
+  banner.dataset.state = "error";
+  banner.hidden = false;
+  banner.replaceChildren(
+    el("p", { class: "banner-title", role: "alert" }, title),
+    el("p", {}, isLoad
+      ? "Check your connection (or that the site was fully deployed), then retry."
+      : "Training stopped. Restarting keeps your settings (they live in the URL)."),
+    el("button", { type: "button", class: "primary", onclick: () => restartRuntime() }, label),
+  );
+  for (const controller of controllers.values()) {
+    controller.playing = false;
+    controller.setStatus("error");
+  }
+}
+
+async function restartRuntime() {
+  runtime.restart().catch(() => {});
+  for (const controller of controllers.values()) controller.recover();
+}
+
+// ---- sharing ----------------------------------------------------------------------------------------------
+
+function pageURL(query) {
+  return `${location.origin}${location.pathname}?${query}`;
+}
+
+function download(name, text, type) {
+  const link = el("a", { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+async function copyText(text, status) {
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = "Copied.";
+  } catch {
+    status.textContent = "Copy it from the box.";
+  }
+}
+
+function shareTools(controller, registry) {
+  const demo = controller.demo;
+  const status = el("span", { class: "share-status", role: "status", "aria-live": "polite" });
+  const output = el("textarea", { class: "share-output", readonly: true, rows: 3, "aria-label": "Shareable text", hidden: true });
+  const show = (text) => {
+    output.value = text;
+    output.hidden = false;
+    output.select();
+    copyText(text, status);
+  };
+  const buttons = [
+    el("button", { type: "button", dataset: { control: "copy-link" }, onclick: () => show(`${pageURL(registry.demoQuery(demo))}#${demo}`) }, "Copy link"),
+    el("button", { type: "button", dataset: { control: "embed" }, onclick: () => {
+      const src = pageURL(registry.demoQuery(demo, { embed: true }));
+      show(`<iframe src="${src}" width="720" height="480" style="border:0" loading="lazy" title="RL Playground: ${demo}"></iframe>`);
+    } }, "Embed"),
+    el("button", { type: "button", dataset: { control: "reproduce" }, onclick: () => show(controller.reproduceCommand()) }, "Reproduce in Python"),
+    el("button", { type: "button", dataset: { control: "download-json" }, onclick: () =>
+      download(`rlplay-${demo}-run.json`, JSON.stringify(controller.exportRun(), null, 1), "application/json") }, "Download JSON"),
+    el("button", { type: "button", dataset: { control: "download-csv" }, onclick: () =>
+      download(`rlplay-${demo}-run.csv`, controller.exportCSV(), "text/csv") }, "Download CSV"),
+  ];
+  return el("div", { class: "share", dataset: { control: "share" } }, el("div", { class: "share-buttons" }, buttons), status, output);
+}
+
+// ---- start --------------------------------------------------------------------------------------------------
+
+async function main() {
+  if (isIPadSafari()) {
+    banner.hidden = false;
+    banner.dataset.state = "error";
+    banner.replaceChildren(el("p", { class: "banner-title", role: "alert" },
+      "This browser is not supported yet: Pyodide 0.27.7 crashes on iPad Safari. Please use a desktop browser, or Chrome/Firefox on the iPad."));
+    for (const root of document.querySelectorAll("[data-demo]")) root.dataset.status = "error";
+    return;
+  }
+  runtime.start().catch(() => {}); // as early as possible; errors are shown through the "state" event
+  const schema = await (await fetch(new URL("params.json", import.meta.url))).json();
+  const modules = {};
+  const uiSchema = {};
+  await Promise.all(Object.entries(CONTROLLERS).map(async ([demo, load]) => {
+    modules[demo] = await load();
+    uiSchema[demo] = modules[demo].default.uiFields ?? [];
+  }));
+  const registry = new StateRegistry(schema, uiSchema);
+  const notices = registry.load(location.search);
+  const focus = registry.page.demo;
+  if (registry.page.embed) {
+    document.documentElement.classList.add("embed");
+    if (!focus) notices.push("embed=1 needs demo=gridworld, bandit or cartpole; showing the whole page.");
+  }
+  const roots = [...document.querySelectorAll("[data-demo]")];
+  for (const root of roots) {
+    const demo = root.dataset.demo;
+    if (registry.page.embed && focus && demo !== focus) {
+      root.closest("section")?.remove();
+      continue;
+    }
+    const Controller = modules[demo].default;
+    const controller = new Controller({ root, runtime, registry });
+    controller.mount();
+    root.querySelector(".demo-panel")?.append(shareTools(controller, registry));
+    controller.applyHide();
+    controllers.set(demo, controller);
+  }
+  if (notices.length) {
+    const box = document.getElementById("page-notices");
+    box.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, text)));
+    box.hidden = false;
+  }
+  if (focus && !registry.page.embed) document.getElementById(focus)?.scrollIntoView();
+  // Exposed for the end-to-end tests and for curious readers in the console.
+  window.rlplay = { runtime, registry, controllers };
+  try {
+    await runtime.start();
+  } catch {
+    return; // the banner shows the error and offers Retry
+  }
+  for (const controller of controllers.values()) controller.create();
+}
+
+main().catch((error) => {
+  banner.hidden = false;
+  banner.dataset.state = "error";
+  banner.replaceChildren(el("p", { class: "banner-title", role: "alert" }, `The page failed to start: ${error.message}`),
+    el("button", { type: "button", class: "primary", onclick: () => location.reload() }, "Retry"));
+  for (const root of document.querySelectorAll("[data-demo]")) root.dataset.status = "error";
+});

@@ -1,0 +1,362 @@
+// The loop every demo shares: status, play/pause, speed, work requests to the Python worker, rendering in
+// requestAnimationFrame, figures, messages, and running only while the demo can be seen.
+//
+// A subclass (web/demos/gridworld.js, bandit.js, cartpole.js) provides:
+//   static demo = "gridworld"; static speeds = ["2", "10", ..., "max"]  (units per second, or "max")
+//   buildControls(panel)     add its own controls and views to the panel (the base adds the shared ones)
+//   since()                  the index from which growing series are wanted (see rlplay/demos/__init__.py)
+//   accept(snapshot, reason) fold a snapshot into the controller's state (reason: "create" | "run" | "step" | ...)
+//   draw(now)                draw the views from that state (called in requestAnimationFrame when something changed)
+//   onSetting(name, value)   react to a registry change of one of its fields (default: configure Python fields live)
+//
+// Play/pause cannot race: at most one work request is in flight per demo, and every answer is checked against
+// the run it was asked for (a reset or a restart makes older answers stale).
+
+import { el, formatStat } from "../ui.js";
+import { RuntimeCallError } from "../runtime/client.js";
+
+const FRAME_BUDGET_MS = 8; // the worker's share of a frame at "max"
+
+export class DemoController {
+  constructor({ root, runtime, registry }) {
+    this.root = root;
+    this.runtime = runtime;
+    this.registry = registry;
+    this.demo = this.constructor.demo;
+    this.playing = false;
+    this.inFlight = false;
+    this.runToken = 0; // bumps on every reset/re-create: answers for an older token are dropped
+    this.generation = -1; // the runtime generation our Python driver lives in
+    this.snapshot = null;
+    this.dirty = true;
+    this.visible = true;
+    this.pageVisible = !document.hidden;
+    this.unitBudget = 0;
+    this.lastPump = 0;
+    this.rate = { units: 0, ms: 0, window: [] };
+    this.stats = new Map();
+    this.setStatus("loading");
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------------------
+
+  mount() {
+    const panel = this.root.querySelector(".demo-panel") ?? this.root;
+    this.messages = el("div", { class: "messages", role: "status", "aria-live": "polite" });
+    this.errorBox = el("div", { class: "error-box", role: "alert", hidden: true });
+    this.buildShared(panel);
+    this.buildControls(panel);
+    panel.append(this.messages, this.errorBox);
+    this.applyHide();
+    this.registry.addEventListener("change", (event) => {
+      if (event.detail.demo !== this.demo || event.detail.source === "snapshot") return;
+      if (event.detail.name === "speed") {
+        this.unitBudget = 0;
+        return;
+      }
+      this.onSetting(event.detail.name, event.detail.value);
+    });
+    this.observeVisibility();
+    const frame = (now) => {
+      if (this.dirty && this.snapshot) {
+        this.dirty = false;
+        try {
+          this.draw(now);
+        } catch (error) {
+          this.showError(`Drawing failed: ${error.message}`);
+        }
+      }
+      this.pump(now);
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    this.drawStatic?.();
+  }
+
+  /** (Re)build the Python driver from the registry's state. */
+  async create({ notices = [] } = {}) {
+    const token = ++this.runToken;
+    this.setStatus("loading");
+    try {
+      const payload = await this.runtime.call(this.demo, "create", { params: this.registry.pythonParams(this.demo) });
+      if (token !== this.runToken) return;
+      this.generation = this.runtime.generation;
+      this.resetRate();
+      this.showNotices([...notices, ...(payload.notices ?? [])]);
+      this.receive(payload.snapshot, "create");
+      this.setStatus("ready");
+      const autoplay = this.registry.page.autoplay && (!this.registry.page.demo || this.registry.page.demo === this.demo);
+      if (autoplay && !this.autoplayed) {
+        this.autoplayed = true;
+        this.play();
+      }
+    } catch (error) {
+      if (token === this.runToken) this.handleError(error);
+    }
+  }
+
+  // ---- shared controls -----------------------------------------------------------------------------------
+
+  buildShared(panel) {
+    const speeds = this.constructor.speeds;
+    this.playButton = el("button", { type: "button", class: "primary", dataset: { control: "play" }, onclick: () => this.toggle() }, "Play");
+    this.resetButton = el("button", { type: "button", dataset: { control: "reset" }, onclick: () => this.reset() }, "Reset");
+    const speedId = `${this.demo}-speed`;
+    this.speedInput = el("input", { type: "range", id: speedId, min: 0, max: speeds.length - 1, step: 1 });
+    this.speedOutput = el("output", { for: speedId, class: "value" });
+    const showSpeed = () => {
+      const value = this.registry.get(this.demo, "speed");
+      this.speedInput.value = String(Math.max(0, speeds.indexOf(value)));
+      const text = this.speedLabel(value);
+      this.speedOutput.textContent = text;
+      this.speedInput.setAttribute("aria-valuetext", text);
+    };
+    this.speedInput.addEventListener("input", () => {
+      this.registry.set(this.demo, "speed", speeds[Number(this.speedInput.value)]);
+      showSpeed();
+    });
+    this.registry.addEventListener("change", (e) => e.detail.demo === this.demo && e.detail.name === "speed" && showSpeed());
+    showSpeed();
+    this.transport = el("div", { class: "transport" }, this.playButton, this.resetButton);
+    this.speedControl = el("div", { class: "control", dataset: { control: "speed" } },
+      el("label", { for: speedId }, "Speed"), this.speedInput, this.speedOutput);
+    this.errorRetry = null;
+  }
+
+  speedLabel(value) {
+    return value === "max" ? "max" : `${value}/s`;
+  }
+
+  /** Make a figure element: <dd data-stat="name">-1</dd> with its label. */
+  statElement(name, label, title = "") {
+    const value = el("dd", { dataset: { stat: name } }, "-1");
+    this.stats.set(name, value);
+    return el("div", { class: "stat", title }, el("dt", {}, label), value);
+  }
+
+  setStat(name, value, digits) {
+    const node = this.stats.get(name);
+    if (node) node.textContent = formatStat(value, digits);
+  }
+
+  applyHide() {
+    const hidden = new Set(String(this.registry.page.hide || "").split(",").map((s) => s.trim()).filter(Boolean));
+    for (const node of this.root.querySelectorAll("[data-control]")) {
+      if (hidden.has(node.dataset.control)) node.hidden = true;
+    }
+  }
+
+  // ---- play / pause / reset -----------------------------------------------------------------------------
+
+  setStatus(status) {
+    this.status = status;
+    this.root.dataset.status = status;
+    if (this.playButton) {
+      const running = status === "running";
+      this.playButton.textContent = running ? "Pause" : "Play";
+      this.playButton.setAttribute("aria-pressed", running ? "true" : "false");
+      this.playButton.disabled = status === "loading" || status === "error";
+    }
+  }
+
+  toggle() {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  play() {
+    if (this.status === "loading" || this.status === "error") return;
+    this.playing = true;
+    this.unitBudget = 0;
+    this.lastPump = performance.now();
+    this.setStatus(this.canRun() ? "running" : "paused");
+  }
+
+  pause(reason = "") {
+    this.playing = false;
+    if (this.status !== "error" && this.status !== "loading") this.setStatus("paused");
+    if (reason) this.showNotices([reason]);
+  }
+
+  async reset() {
+    const token = ++this.runToken;
+    try {
+      const payload = await this.runtime.call(this.demo, "reset", {});
+      if (token !== this.runToken) return;
+      this.resetRate();
+      this.receive(payload.snapshot, "reset");
+    } catch (error) {
+      this.handleError(error);
+    }
+  }
+
+  /** Run one command of the driver's COMMANDS (or configure) and take its snapshot. Returns the payload. */
+  async command(command, args = {}) {
+    const token = ++this.runToken;
+    try {
+      const payload = await this.runtime.call(this.demo, command, { ...args, since: this.since() });
+      if (token !== this.runToken) return payload;
+      this.receive(payload.snapshot, command);
+      if (payload.notices?.length) this.showNotices(payload.notices);
+      return payload;
+    } catch (error) {
+      this.handleError(error);
+      return null;
+    }
+  }
+
+  /** Default reaction to a registry change: configure the Python field live. */
+  onSetting(name) {
+    const field = this.registry.field(this.demo, name);
+    if (!field || field.ui) return;
+    this.command("configure", { params: { [name]: this.registry.get(this.demo, name) } });
+  }
+
+  // ---- the work loop --------------------------------------------------------------------------------------
+
+  canRun() {
+    return this.visible && this.pageVisible;
+  }
+
+  pump(now) {
+    if (!this.playing || this.inFlight || this.status === "error" || this.status === "loading") {
+      this.lastPump = now;
+      return;
+    }
+    if (!this.canRun()) {
+      if (this.status === "running") this.setStatus("paused");
+      this.lastPump = now;
+      return;
+    }
+    if (this.status !== "running") this.setStatus("running");
+    const speed = this.registry.get(this.demo, "speed");
+    if (speed === "max") {
+      this.request("run", { budget_ms: FRAME_BUDGET_MS, max_units: this.maxUnits?.() ?? 1e9 });
+      return;
+    }
+    // Fixed speed: accumulate units of work in wall time (capped, so a hidden tab does not cause a burst).
+    const elapsed = Math.min(now - this.lastPump, 250);
+    this.lastPump = now;
+    this.unitBudget += (Number(speed) * elapsed) / 1000;
+    const n = Math.floor(this.unitBudget);
+    if (n >= 1) {
+      this.unitBudget -= n;
+      this.request("step", { n: Math.min(n, this.maxUnits?.() ?? n) });
+    }
+  }
+
+  async request(command, args) {
+    const token = this.runToken;
+    this.inFlight = true;
+    const started = performance.now();
+    try {
+      const payload = await this.runtime.call(this.demo, command, { ...args, since: this.since() });
+      if (token !== this.runToken) return;
+      this.countRate(payload.ran ?? 0, performance.now() - started);
+      this.receive(payload.snapshot, command);
+      if (payload.exhausted || (command === "step" && payload.ran < args.n)) this.onExhausted(payload);
+    } catch (error) {
+      this.handleError(error);
+    } finally {
+      this.inFlight = false;
+      this.lastPump = performance.now();
+    }
+  }
+
+  /** The driver ran fewer units than asked: the run reached its end (or stopped). Subclasses may say more. */
+  onExhausted(payload) {
+    const notices = payload.snapshot?.notices ?? [];
+    this.pause();
+    if (notices.length) this.showNotices(notices);
+  }
+
+  receive(snapshot, reason) {
+    if (!snapshot) return;
+    this.snapshot = snapshot;
+    this.accept(snapshot, reason);
+    if (snapshot.config) {
+      for (const [name, value] of Object.entries(snapshot.config)) {
+        if (this.registry.field(this.demo, name)) this.registry.set(this.demo, name, value, { source: "snapshot" });
+      }
+    }
+    this.dirty = true;
+  }
+
+  // steps-per-second over the last ~2 s of work, as the user experiences it (wall time, including messaging).
+  resetRate() {
+    this.rate = { window: [] };
+    this.setStat("steps-per-second", 0);
+  }
+
+  countRate(units, ms) {
+    const now = performance.now();
+    this.rate.window.push([now, units]);
+    while (this.rate.window.length > 1 && now - this.rate.window[0][0] > 2000) this.rate.window.shift();
+    const span = now - this.rate.window[0][0] + ms;
+    const total = this.rate.window.reduce((sum, [, u]) => sum + u, 0);
+    this.stepsPerSecond = span > 0 ? (1000 * total) / span : 0;
+    this.setStat("steps-per-second", Math.round(this.stepsPerSecond));
+  }
+
+  // ---- visibility: run only while seen ------------------------------------------------------------------
+
+  observeVisibility() {
+    document.addEventListener("visibilitychange", () => {
+      this.pageVisible = !document.hidden;
+      this.lastPump = performance.now();
+    });
+    if ("IntersectionObserver" in window) {
+      new IntersectionObserver((entries) => {
+        for (const entry of entries) this.visible = entry.isIntersecting;
+        this.lastPump = performance.now();
+      }).observe(this.root);
+    }
+  }
+
+  // ---- messages -----------------------------------------------------------------------------------------
+
+  showNotices(notices) {
+    this.messages.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, text)));
+  }
+
+  showError(message, { detail = "", action = null } = {}) {
+    const children = [el("p", {}, message)];
+    if (detail) children.push(el("details", {}, el("summary", {}, "Details"), el("pre", {}, detail)));
+    if (action) children.push(el("button", { type: "button", onclick: action.run }, action.label));
+    this.errorBox.replaceChildren(...children);
+    this.errorBox.hidden = false;
+  }
+
+  clearError() {
+    this.errorBox.hidden = true;
+    this.errorBox.replaceChildren();
+  }
+
+  handleError(error) {
+    if (!(error instanceof RuntimeCallError)) error = new RuntimeCallError({ message: String(error?.message ?? error) });
+    if (error.kind === "input") {
+      // Bad input: say so next to the demo; nothing else changes.
+      this.showNotices([error.message]);
+      return;
+    }
+    this.playing = false;
+    this.setStatus("error");
+    if (error.kind === "crash" || error.kind === "load") return; // the page's runtime banner offers Restart/Retry
+    this.showError(`Python error: ${error.message}`, { detail: error.traceback });
+  }
+
+  /** After the runtime restarted: rebuild the driver from the registry (the URL state) and carry on. */
+  async recover() {
+    this.clearError();
+    this.playing = false;
+    await this.create();
+  }
+
+  // ---- hooks for subclasses -----------------------------------------------------------------------------
+  buildControls() {}
+  since() {
+    return 0;
+  }
+  accept() {}
+  draw() {}
+}

@@ -1,0 +1,124 @@
+// Small DOM helpers shared by the demo controllers. Text goes in through textContent only: nothing from a URL or a
+// user is ever parsed as markup.
+
+/** Create an element: el("button", {type: "button", "aria-label": "Play"}, "Play"). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Format a figure for a data-stat element: the plain number, rounded for reading. */
+export function formatStat(value, digits = 3) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "-1";
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toFixed(digits)));
+}
+
+function sliderPosition(field, value) {
+  if (field.log) return Math.log(value / field.low) / Math.log(field.high / field.low);
+  return (value - field.low) / (field.high - field.low);
+}
+
+function sliderValue(field, position) {
+  let value = field.log
+    ? field.low * Math.pow(field.high / field.low, position)
+    : field.low + position * (field.high - field.low);
+  if (field.type === "int") return Math.round(value);
+  const step = field.step ?? 0;
+  if (step > 0 && !field.log) value = Math.round(value / step) * step;
+  return Number(value.toPrecision(3));
+}
+
+/**
+ * A labelled control for one registry field: a slider with its value for numbers, a select for choices, a checkbox
+ * for booleans. Changes go to the registry; the registry's changes come back to the control.
+ * Returns the wrapper element; its data-control is the field name (for hide=).
+ */
+export function fieldControl(registry, demo, name, { label, format = (v) => String(v), choiceLabels = {} } = {}) {
+  const field = registry.field(demo, name);
+  const id = `${demo}-${name}`;
+  const title = label ?? name;
+  const wrapper = el("div", { class: "control", dataset: { control: name } });
+  const help = field.doc ? el("span", { class: "visually-hidden", id: `${id}-doc` }, field.doc) : null;
+  let input;
+  let output = null;
+  if (field.type === "bool") {
+    input = el("input", { type: "checkbox", id, "aria-describedby": help ? `${id}-doc` : null });
+    input.checked = registry.get(demo, name);
+    input.addEventListener("change", () => registry.set(demo, name, input.checked));
+    wrapper.append(el("label", { for: id, class: "check" }, input, " ", title));
+  } else if (field.choices) {
+    input = el("select", { id, "aria-describedby": help ? `${id}-doc` : null },
+      field.choices.map((choice) => el("option", { value: choice }, choiceLabels[choice] ?? choice)));
+    input.value = registry.get(demo, name);
+    input.addEventListener("change", () => registry.set(demo, name, input.value));
+    wrapper.append(el("label", { for: id }, title), input);
+  } else if ((field.type === "int" || field.type === "float") && field.low !== undefined && field.high !== undefined) {
+    input = el("input", {
+      type: "range", id, min: 0, max: 1000, step: 1,
+      "aria-describedby": help ? `${id}-doc` : null,
+    });
+    output = el("output", { for: id, class: "value" });
+    const show = (value) => {
+      input.value = String(Math.round(1000 * sliderPosition(field, value)));
+      input.setAttribute("aria-valuetext", format(value));
+      output.textContent = format(value);
+    };
+    show(registry.get(demo, name));
+    input.addEventListener("input", () => {
+      const value = sliderValue(field, Number(input.value) / 1000);
+      output.textContent = format(value);
+      input.setAttribute("aria-valuetext", format(value));
+      registry.set(demo, name, value);
+    });
+    registry.addEventListener("change", (event) => {
+      if (event.detail.demo === demo && event.detail.name === name && event.detail.source !== "ui") show(event.detail.value);
+    });
+    wrapper.append(el("label", { for: id }, title), input, output);
+    if (help) wrapper.append(help);
+    return wrapper;
+  } else {
+    input = el("input", { type: "text", id, spellcheck: "false", "aria-describedby": help ? `${id}-doc` : null });
+    input.value = registry.get(demo, name);
+    input.addEventListener("change", () => registry.set(demo, name, input.value));
+    wrapper.append(el("label", { for: id }, title), input);
+  }
+  registry.addEventListener("change", (event) => {
+    if (event.detail.demo !== demo || event.detail.name !== name || event.detail.source === "ui") return;
+    if (field.type === "bool") input.checked = event.detail.value;
+    else input.value = event.detail.value;
+  });
+  if (help) wrapper.append(help);
+  return wrapper;
+}
+
+/** Size a canvas's backing store to its CSS size × devicePixelRatio; returns the 2D context scaled to CSS pixels. */
+export function fitCanvas(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
+  const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  const context = canvas.getContext("2d");
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return { context, width: canvas.clientWidth, height: canvas.clientHeight };
+}
+
+/** A CSS custom property's value, so canvases follow the light and dark themes. */
+export function themeColor(name, fallback = "#888") {
+  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return value || fallback;
+}
