@@ -299,13 +299,21 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A browser that closes a connection mid-download (tests do, on exit) is not an error worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def start_server(directory: Path, port: int = 0, base_path: str = "/", host: str = "127.0.0.1"):
     """Start a threaded static server in the background; returns (server, url)."""
     handler = functools.partial(
         type("Handler", (DistHandler,), {"base_path": base_path}), directory=str(directory)
     )
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = QuietServer((host, port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, f"http://{host}:{server.server_address[1]}{base_path}"

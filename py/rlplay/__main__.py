@@ -73,8 +73,7 @@ def train(demo: str, params: dict[str, str], episodes: int | None, steps: int | 
                 break
             if not quiet:
                 _progress(int(figures["episode"]), target, "episodes", started)
-            # Never run past the target episode: step one unit at a time near the end would be slow, so step in
-            # chunks and accept the overshoot only in steps, never in reported episodes (figures are read after).
+            # Chunks may end a little past the target episode; --steps gives exact replays.
             if driver.advance(chunk) == 0:
                 break
     if not quiet:

@@ -29,7 +29,8 @@ export class DemoController {
     this.generation = -1; // the runtime generation our Python driver lives in
     this.snapshot = null;
     this.dirty = true;
-    this.visible = true;
+    // Until the IntersectionObserver reports, assume unseen: an embed far below the fold must not start training.
+    this.visible = !("IntersectionObserver" in window);
     this.pageVisible = !document.hidden;
     this.unitBudget = 0;
     this.lastPump = 0;
@@ -303,14 +304,21 @@ export class DemoController {
   observeVisibility() {
     document.addEventListener("visibilitychange", () => {
       this.pageVisible = !document.hidden;
-      this.lastPump = performance.now();
+      this.updateRunState();
     });
     if ("IntersectionObserver" in window) {
       new IntersectionObserver((entries) => {
         for (const entry of entries) this.visible = entry.isIntersecting;
-        this.lastPump = performance.now();
+        this.updateRunState();
       }).observe(this.root);
     }
+  }
+
+  /** A playing demo shows "running" only while it can be seen; otherwise "paused" until it is seen again. */
+  updateRunState() {
+    this.lastPump = performance.now();
+    if (!this.playing || this.status === "error" || this.status === "loading") return;
+    this.setStatus(this.canRun() ? "running" : "paused");
   }
 
   // ---- messages -----------------------------------------------------------------------------------------

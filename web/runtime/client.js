@@ -52,6 +52,7 @@ export class PythonRuntime extends EventTarget {
     this.startPromise = this.send({ type: "init", baseURL: this.baseURL }, LOAD_TIMEOUT_MS).then(
       (versions) => {
         this.versions = versions;
+        performance.mark("rlplay:python-ready");
         this.setState("ready");
         return versions;
       },
@@ -86,6 +87,12 @@ export class PythonRuntime extends EventTarget {
     if (this.state === "error") throw this.lastError;
     await this.start();
     return this.send({ type: "call", demo, command, args }, CALL_TIMEOUT_MS);
+  }
+
+  /** The worker's wasm heap size, for the benchmark's memory soak. */
+  async memory() {
+    await this.start();
+    return this.send({ type: "memory" }, CALL_TIMEOUT_MS);
   }
 
   send(message, timeoutMs) {

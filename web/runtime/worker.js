@@ -172,6 +172,12 @@ self.onmessage = async (event) => {
       else postMessage({ id, result: payload }, transfer);
       return;
     }
+    if (type === "memory") {
+      // For the benchmark's soak: the wasm heap is one WebAssembly.Memory; its size only grows.
+      if (!pyodide) await loading;
+      postMessage({ id, result: { wasm_heap_bytes: pyodide._module.HEAP8.buffer.byteLength } });
+      return;
+    }
     postMessage({ id, error: { kind: "internal", message: `unknown message type ${type}` } });
   } catch (error) {
     postMessage({

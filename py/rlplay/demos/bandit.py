@@ -1,0 +1,252 @@
+"""Bandit demo driver: ε-greedy, softmax and UCB race on the same slot machines.
+
+    Q(a) ← Q(a) + (r − Q(a)) / N(a)                   (sample average of arm a's rewards, after N(a) += 1)
+    regret(T) = Σ_{t=1..T} (μ* − μ_{a_t})                (pseudo-regret: the means, not the noisy rewards)
+
+Source: Sutton & Barto, *Reinforcement Learning: An Introduction* (2nd ed., 2018), §2.4 (incremental sample
+averages), §2.3 and §2.7 (the testbed, ε-greedy against UCB); the seed post's three-strategy comparison.
+
+The driver contract is in ``rlplay.demos``. One unit of ``advance`` is one pull by every lane. The lanes pull from
+one ``BanditTestbed``, whose reward table for each pull is drawn before any lane chooses (common random numbers).
+With ``runs`` > 1 the race is repeated on ``runs`` independent bandits at once, vectorised over runs (every array
+has a runs axis; ``runs = 1`` is the live race, the same code), and the curves are means over runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Annotated
+
+import numpy as np
+
+from rlplay.algos.exploration import epsilon_greedy_batch, softmax_batch, ucb_batch
+from rlplay.demos.params import Param, validate
+from rlplay.envs.bandit import TABLE_FLOATS, BanditTestbed
+
+LANES = ("epsilon-greedy", "softmax", "ucb")
+UNIFORMS_PER_PULL = 3  # per lane and run: u_explore, u_action, u_tie (softmax and UCB use the first only)
+
+
+class BanditRace:
+    """The three lanes (``LANES``) learning on one testbed; records mean curves for up to ``capacity`` pulls.
+
+    State, lane x run x arm: ``Q`` (sample-average estimates), ``N`` (pull counts); lane x run: ``cum_reward``,
+    ``cum_regret``, ``best_count``, ``last_arm``. Curves, lane x pull (means over runs): ``curve_reward``,
+    ``curve_regret``, ``curve_best_rate``, and ``curve_regret_stderr`` (standard error of the mean regret).
+
+    >>> race = BanditRace(BanditTestbed(runs=1, k=5), epsilon=0.1, tau=0.5, c=2.0, seed=0, capacity=100)
+    >>> race.run(1000), race.N.sum(axis=2).ravel().tolist()
+    (100, [100.0, 100.0, 100.0])
+    """
+
+    def __init__(self, testbed: BanditTestbed, *, epsilon: float, tau: float, c: float, seed, capacity: int):
+        self.testbed = testbed
+        self.epsilon, self.tau, self.c = epsilon, tau, c
+        lanes, runs, k = len(LANES), testbed.runs, testbed.k
+        self.Q = np.zeros((lanes, runs, k))
+        self.N = np.zeros((lanes, runs, k))
+        self.cum_reward = np.zeros((lanes, runs))
+        self.cum_regret = np.zeros((lanes, runs))
+        self.best_count = np.zeros((lanes, runs))
+        self.last_arm = np.full((lanes, runs), -1, dtype=np.int64)
+        self.pulls = 0
+        self.capacity = 0
+        self.curve_reward = self.curve_regret = self.curve_best_rate = self.curve_regret_stderr = np.zeros((lanes, 0))
+        self.resize(capacity)
+        self._rng = np.random.default_rng(seed)
+        self._block_pulls = max(1, TABLE_FLOATS // (lanes * runs * UNIFORMS_PER_PULL))
+        self._uniforms = np.empty((0, lanes, runs, UNIFORMS_PER_PULL))
+        self._index = 0
+        # where (lane, run, arm) sits in the flattened Q and N
+        self._row_start = (np.arange(lanes * runs) * k).reshape(lanes, runs)
+        self._runs = np.arange(runs)
+
+    def resize(self, capacity: int) -> None:
+        """Room for ``capacity`` pulls in the curves (never less than what is recorded)."""
+        capacity = max(int(capacity), self.pulls)
+        grown = []
+        for curve in (self.curve_reward, self.curve_regret, self.curve_best_rate, self.curve_regret_stderr):
+            new = np.zeros((len(LANES), capacity))
+            new[:, : self.pulls] = curve[:, : self.pulls]
+            grown.append(new)
+        self.curve_reward, self.curve_regret, self.curve_best_rate, self.curve_regret_stderr = grown
+        self.capacity = capacity
+
+    def run(self, n: int) -> int:
+        """Up to ``n`` pulls of every lane (fewer at ``capacity``); returns how many."""
+        n = max(0, min(int(n), self.capacity - self.pulls))
+        testbed, Q, N = self.testbed, self.Q, self.N
+        Q_flat, N_flat = Q.reshape(-1), N.reshape(-1)
+        runs = testbed.runs
+        for _ in range(n):
+            if self._index == len(self._uniforms):
+                shape = (self._block_pulls, len(LANES), runs, UNIFORMS_PER_PULL)
+                self._uniforms = self._rng.random(shape)
+                self._index = 0
+            u = self._uniforms[self._index]
+            self._index += 1
+            rewards = testbed.next_rewards()  # (runs, k), the same table for every lane
+            t = self.pulls + 1  # this pull, counted from 1
+            arms = np.stack(
+                [
+                    epsilon_greedy_batch(Q[0], self.epsilon, u[0, :, 0], u[0, :, 1], u[0, :, 2]),
+                    softmax_batch(Q[1], self.tau, u[1, :, 0]),
+                    ucb_batch(Q[2], N[2], t, self.c, u[2, :, 0]),
+                ]
+            )
+            r = rewards[self._runs, arms]  # (lanes, runs)
+            at = self._row_start + arms
+            N_flat[at] += 1.0
+            # Q(a) ← Q(a) + (r − Q(a)) / N(a)
+            Q_flat[at] += (r - Q_flat[at]) / N_flat[at]
+            self.cum_reward += r
+            # regret += μ* − μ_a
+            self.cum_regret += testbed.gaps[self._runs, arms]
+            self.best_count += arms == testbed.optimal_arm
+            self.last_arm = arms
+            column = self.pulls
+            self.curve_reward[:, column] = self.cum_reward.mean(axis=1)
+            self.curve_regret[:, column] = self.cum_regret.mean(axis=1)
+            self.curve_best_rate[:, column] = self.best_count.mean(axis=1) / t
+            if runs > 1:
+                # standard error of the mean regret across runs: s / √runs
+                self.curve_regret_stderr[:, column] = self.cum_regret.std(axis=1, ddof=1) / math.sqrt(runs)
+            self.pulls = t
+        return n
+
+
+@dataclass(frozen=True)
+class BanditConfig:
+    seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
+    """Random seed of the pulls' noise and the strategies' choices, 0..2147483647."""
+    arm_seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
+    """Random seed of the arms' hidden means (New arms adds 1), 0..2147483647."""
+    arms: Annotated[int, Param(2, 10, 1)] = 5
+    """Number of arms k, 2..10."""
+    epsilon: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.1
+    """ε-greedy: probability of a random pull, 0..1."""
+    tau: Annotated[float, Param(0.01, 5.0, 0.01, log=True)] = 0.5
+    """Softmax temperature τ, 0.01..5: small = nearly greedy, large = nearly random."""
+    c: Annotated[float, Param(0.0, 10.0, 0.1)] = 2.0
+    """UCB exploration weight c, 0..10: bonus c·√(ln t / N(a)) for rarely pulled arms."""
+    runs: Annotated[int, Param(1, 2000, 1)] = 1
+    """1 = one live race; more = the curves average that many races, each on its own arms, 1..2000."""
+    horizon: Annotated[int, Param(10, 100_000, 10)] = 1000
+    """Pulls per race, 10..100000."""
+
+    def __post_init__(self):
+        validate(self)
+
+
+class BanditDemo:
+    """Three exploration strategies on the same bandit(s). See ``rlplay.demos`` for the contract."""
+
+    COMMANDS = frozenset({"new_arms"})
+
+    def __init__(self, config: BanditConfig | None = None):
+        self.config = config if config is not None else BanditConfig()
+        self._fresh_run()
+
+    def _fresh_run(self) -> None:
+        config = self.config
+        noise_seed, choice_seed = np.random.SeedSequence(config.seed).spawn(2)
+        self.testbed = BanditTestbed(config.runs, config.arms, arm_seed=config.arm_seed, seed=noise_seed)
+        self.race = BanditRace(
+            self.testbed, epsilon=config.epsilon, tau=config.tau, c=config.c, seed=choice_seed,
+            capacity=config.horizon,
+        )
+
+    # -- the contract --------------------------------------------------------------------------------------------
+    def advance(self, n: int) -> int:
+        """``n`` pulls of every lane, stopping at the horizon; returns the pulls made."""
+        if n < 0:
+            raise ValueError(f"the number of pulls must be 0 or more, got {n}")
+        return self.race.run(n)
+
+    def step(self, n: int) -> dict:
+        self.advance(n)
+        return self.snapshot()
+
+    def reset(self) -> None:
+        """Start the race again: same arms, same seed, same pulls."""
+        self._fresh_run()
+
+    def configure(self, **changes) -> list[str]:
+        """Apply changed settings; returns the names that needed a fresh race.
+
+        ε, τ and c apply from the next pull. A longer horizon extends the race; a horizon shorter than the pulls
+        already made, or new seeds, arms or runs, start a fresh race. On a ``ValueError`` nothing changes.
+        """
+        fields = {f.name for f in dataclasses.fields(BanditConfig)}
+        unknown = sorted(set(changes) - fields)
+        if unknown:
+            raise ValueError(f"unknown bandit settings: {', '.join(unknown)}")
+        old, new = self.config, dataclasses.replace(self.config, **changes)
+        changed = {name for name in fields if getattr(old, name) != getattr(new, name)}
+        self.config = new
+        fresh = [name for name in ("seed", "arm_seed", "arms", "runs") if name in changed]
+        if "horizon" in changed and new.horizon < self.race.pulls:
+            fresh.append("horizon")
+        if fresh:
+            self._fresh_run()
+            return fresh
+        self.race.epsilon, self.race.tau, self.race.c = new.epsilon, new.tau, new.c
+        self.race.resize(new.horizon)
+        return []
+
+    # -- commands ------------------------------------------------------------------------------------------------
+    def new_arms(self) -> int:
+        """Draw new hidden means (arm_seed + 1) and start a fresh race; returns the new arm_seed."""
+        self.config = dataclasses.replace(self.config, arm_seed=(self.config.arm_seed + 1) % 2**31)
+        self._fresh_run()
+        return self.config.arm_seed
+
+    # -- read-outs -----------------------------------------------------------------------------------------------
+    def snapshot(self, since: int = 0) -> dict:
+        race, testbed = self.race, self.testbed
+        t = race.pulls
+        since = max(0, min(int(since), t))
+        figures: dict[str, float] = {"pulls": t}
+        for lane, name in enumerate(LANES):
+            figures[f"regret-{name}"] = float(race.curve_regret[lane, t - 1]) if t else 0.0
+        for lane, name in enumerate(LANES):
+            figures[f"reward-{name}"] = float(race.curve_reward[lane, t - 1]) if t else 0.0
+        for lane, name in enumerate(LANES):
+            figures[f"best-arm-rate-{name}"] = float(race.curve_best_rate[lane, t - 1]) if t else -1
+        averaged = self.config.runs > 1
+        snapshot = {
+            "figures": figures,
+            "means": testbed.means[0].copy(),
+            "Q": race.Q[:, 0, :].copy(),
+            "N": race.N[:, 0, :].copy(),
+            "last_arm": race.last_arm[:, 0].astype(np.int32),
+            "cum_reward": race.curve_reward[:, since:t].copy(),
+            "cum_regret": race.curve_regret[:, since:t].copy(),
+            "best_arm_rate": race.curve_best_rate[:, since:t].copy(),
+            "curve_offset": since,
+            "lanes": list(LANES),
+            "optimal_arm": int(testbed.optimal_arm[0]),
+            "mode": "average" if averaged else "race",
+            "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
+            "notices": self.notices(),
+        }
+        if averaged:
+            snapshot["regret_stderr"] = race.curve_regret_stderr[:, since:t].copy()
+        return snapshot
+
+    def notices(self) -> list[str]:
+        """Plain-English remarks on settings that are valid but degenerate."""
+        config, notes = self.config, []
+        if config.epsilon == 0.0:
+            notes.append("ε = 0: ε-greedy never explores; it can lock onto the first arm that paid well")
+        elif config.epsilon == 1.0:
+            notes.append("ε = 1: ε-greedy pulls arms at random")
+        if config.tau <= 0.05:
+            notes.append(f"τ = {config.tau:g} is tiny next to the gaps between arms (about 0.5): softmax ≈ greedy")
+        elif config.tau >= 2.0:
+            notes.append(f"τ = {config.tau:g} is large next to the gaps between arms (about 0.5): softmax ≈ random")
+        if config.c == 0.0:
+            notes.append("UCB with c = 0 is greedy: after one pull of each arm it always pulls the best estimate")
+        return notes

@@ -1,0 +1,347 @@
+"""Gridworld demo driver: a Q-learning agent learns its way to the goal; value iteration shows the optimum.
+
+    Q(s,a) ← Q(s,a) + α [ r + γ max_a′ Q(s′,a′) − Q(s,a) ]           (learning, ``rlplay.algos.q_learning``)
+    V*(s) = max_a [ R(s,a) + γ Σ_s′ P(s′|s,a) V*(s′) ]                 (planning, ``rlplay.algos.value_iteration``)
+
+The driver contract is in ``rlplay.demos``. One unit of ``advance`` is one environment step; episodes restart by
+themselves, as in the seed post's loop. The layout can be edited while the agent learns (``toggle_wall``,
+``move_start``, ``move_goal``): Q is kept, so the page shows the agent re-routing around the change, and value
+iteration is redone for the new layout.
+
+Read-outs:
+
+- ``greedy-path-length``: moves along argmax Q (first maximum on ties) from the start to the goal, moving as
+  intended (no slip); −1 if that walk loops (a fall off the cliff loops too: it returns to the start).
+- ``optimal-path-length``: without slip, the shortest path (breadth-first search on the layout). With slip, the
+  length of the same no-slip walk along V*'s greedy policy, which may detour around risky cells; −1 if it loops.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+import numpy as np
+
+from rlplay.algos.exploration import EXPLORERS
+from rlplay.algos.q_learning import QLearning
+from rlplay.algos.value_iteration import ValueIterationResult, value_iteration
+from rlplay.demos.params import Param, validate
+from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
+
+MAX_SIZE = 12
+VI_THETA = 1e-6  # value iteration stops when no value changes by more than this in a sweep
+VI_MAX_SWEEPS = 5000  # and in any case after this many sweeps (γ = 1 may never settle)
+_CELL = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class GridworldConfig:
+    seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
+    """Random seed of the run (exploration and slips), 0..2147483647."""
+    preset: Annotated[str, Param(choices=("default", "seed5", "maze", "cliff"))] = "default"
+    """Layout: default (7x7, two barriers), seed5 (the post's 5x5), maze (9x9) or cliff (4x12)."""
+    size: Annotated[int, Param(0, MAX_SIZE, 1)] = 0
+    """Grid size: 0 = the preset's grid; 2..12 = an open size x size grid, start top-left, goal bottom-right."""
+    walls: Annotated[str, Param()] = ""
+    """Walls: empty = the preset's, - = none, else row.col cells joined by _, e.g. 1.1_2.1."""
+    start: Annotated[str, Param()] = ""
+    """Start cell: empty = the preset's, else row.col, e.g. 0.0."""
+    goal: Annotated[str, Param()] = ""
+    """Goal cell: empty = the preset's, else row.col, e.g. 6.6."""
+    slip: Annotated[float, Param(0.0, 0.5, 0.01)] = 0.0
+    """Probability that a move goes in one of the three other directions instead, 0..0.5."""
+    explore: Annotated[str, Param(choices=EXPLORERS)] = "epsilon-greedy"
+    """Exploration: epsilon-greedy, softmax (Boltzmann) or ucb (upper confidence bound)."""
+    epsilon: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.1
+    """ε-greedy: probability of a random action, 0..1."""
+    epsilon_decay: Annotated[float, Param(0.9, 1.0, 0.001)] = 1.0
+    """ε-greedy: ε is multiplied by this after every episode, 0.9..1 (1 = no decay)."""
+    epsilon_min: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.01
+    """ε-greedy: the decay stops at this floor (never above ε), 0..1."""
+    tau: Annotated[float, Param(0.001, 10.0, 0.001, log=True)] = 0.02
+    """Softmax temperature τ, 0.001..10: small = nearly greedy, large = nearly random."""
+    c: Annotated[float, Param(0.0, 10.0, 0.05)] = 0.5
+    """UCB exploration weight c, 0..10: bonus c·√(ln t / N(s,a)) for rarely tried actions."""
+    alpha: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.5
+    """Learning rate α, 0..1: how far each Q(s,a) moves towards its TD target."""
+    gamma: Annotated[float, Param(0.0, 1.0, 0.001)] = 0.99
+    """Discount factor γ, 0..1: the weight of a reward one step later."""
+    max_episode_steps: Annotated[int, Param(10, 10_000, 10)] = 1000
+    """Steps after which an unfinished episode is cut off (truncated), 10..10000."""
+
+    def __post_init__(self):
+        validate(self)
+        self.layout()  # raises ValueError for a layout that cannot be played
+
+    def layout(self) -> Layout:
+        """The layout these settings describe: the preset (or an open grid), with walls/start/goal overridden."""
+        base = self.base_layout()
+        walls = base.walls if self.walls == "" else parse_cells(self.walls, "walls")
+        start = base.start if self.start == "" else parse_cell(self.start, "start")
+        goal = base.goal if self.goal == "" else parse_cell(self.goal, "goal")
+        return base.with_changes(walls=walls, start=start, goal=goal)
+
+    def base_layout(self) -> Layout:
+        """The preset's layout, or with ``size`` ≥ 2 an open size x size grid."""
+        if self.size == 1:
+            raise ValueError("size must be 0 (the preset's grid) or 2..12: a 1x1 grid has no room for a start and a goal")
+        if self.size == 0:
+            return PRESETS[self.preset]
+        return Layout(self.size, self.size, start=(0, 0), goal=(self.size - 1, self.size - 1))
+
+
+def parse_cell(text: str, name: str) -> tuple[int, int]:
+    """``"3.4"`` → ``(3, 4)``."""
+    match = _CELL.match(text)
+    if not match:
+        raise ValueError(f"{name} must be a cell written row.col, e.g. 0.0; got {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def parse_cells(text: str, name: str) -> frozenset[tuple[int, int]]:
+    """``"1.1_2.1"`` → ``{(1, 1), (2, 1)}``; ``"-"`` → no cells."""
+    if text.strip() == "-":
+        return frozenset()
+    parts = text.split("_")
+    if not all(_CELL.match(part) for part in parts):
+        raise ValueError(f"{name} must be - (none) or cells row.col joined by _, e.g. 1.1_2.1; got {text!r}")
+    return frozenset(parse_cell(part, name) for part in parts)
+
+
+def format_cells(cells) -> str:
+    """The inverse of ``parse_cells``: ``{(2, 1), (1, 1)}`` → ``"1.1_2.1"``, no cells → ``"-"``."""
+    return "_".join(f"{r}.{c}" for r, c in sorted(cells)) or "-"
+
+
+def _cell_argument(row, col) -> tuple[int, int]:
+    """A cell from the page's numbers (JavaScript sends 3 or 3.0 alike)."""
+    cell = []
+    for name, value in (("row", row), ("col", col)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+            raise ValueError(f"{name} must be a whole number, got {value!r}")
+        cell.append(int(value))
+    return cell[0], cell[1]
+
+
+class GridworldDemo:
+    """Q-learning on a gridworld, next to value iteration's optimum. See ``rlplay.demos`` for the contract."""
+
+    COMMANDS = frozenset({"toggle_wall", "move_start", "move_goal", "episode"})
+
+    def __init__(self, config: GridworldConfig | None = None):
+        self.config = config if config is not None else GridworldConfig()
+        self._fresh_run()
+
+    # -- set-up --------------------------------------------------------------------------------------------------
+    def _fresh_run(self) -> None:
+        config = self.config
+        self.env = Gridworld(config.layout(), slip=config.slip)
+        self.agent = QLearning(
+            self.env,
+            alpha=config.alpha,
+            gamma=config.gamma,
+            explore=config.explore,
+            epsilon=config.epsilon,
+            epsilon_decay=config.epsilon_decay,
+            epsilon_min=config.epsilon_min,
+            tau=config.tau,
+            c=config.c,
+            max_episode_steps=config.max_episode_steps,
+            seed=config.seed,
+        )
+        self._plan()
+
+    def _plan(self) -> None:
+        """Value iteration on the current model; the optimal policy and path."""
+        P, R = self.env.model()
+        self.vi: ValueIterationResult = value_iteration(
+            P, R, gamma=self.config.gamma, theta=VI_THETA, max_sweeps=VI_MAX_SWEEPS
+        )
+        self.optimal_path, self.optimal_path_reached = self.env.follow(self.vi.policy)
+
+    def _change_world(self, config: GridworldConfig) -> None:
+        """Move to the layout and slip of ``config``, keeping Q. Nothing changes if the new world is invalid."""
+        env = Gridworld(config.layout(), slip=config.slip)  # raises before anything is touched
+        self.config = config
+        self.env = env
+        self.agent.set_env(env)
+        self._plan()
+
+    def _config_with_layout(self, layout: Layout) -> GridworldConfig:
+        """The config whose walls/start/goal strings describe ``layout`` ("" where it matches the preset)."""
+        base = self.config.base_layout()
+        return dataclasses.replace(
+            self.config,
+            walls="" if layout.walls == base.walls else format_cells(layout.walls),
+            start="" if layout.start == base.start else f"{layout.start[0]}.{layout.start[1]}",
+            goal="" if layout.goal == base.goal else f"{layout.goal[0]}.{layout.goal[1]}",
+        )
+
+    # -- the contract --------------------------------------------------------------------------------------------
+    def advance(self, n: int) -> int:
+        """Run ``n`` environment steps (episodes restart by themselves); return ``n``."""
+        if n < 0:
+            raise ValueError(f"the number of steps must be 0 or more, got {n}")
+        return self.agent.run(int(n))
+
+    def step(self, n: int) -> dict:
+        self.advance(n)
+        return self.snapshot()
+
+    def reset(self) -> None:
+        """Forget Q (zeros) and restart the random stream: the same seed replays the same run, on this layout."""
+        self.agent.reset()
+
+    def configure(self, **changes) -> list[str]:
+        """Apply changed settings. Returns the names that needed a fresh run (seed, preset, size).
+
+        Hyperparameters apply at once; walls/start/goal edit the layout and slip changes the model, both keeping Q.
+        A new preset or size without new walls/start/goal also drops the old layout's walls/start/goal settings.
+        On a ``ValueError`` nothing changes.
+        """
+        fields = {f.name for f in dataclasses.fields(GridworldConfig)}
+        unknown = sorted(set(changes) - fields)
+        if unknown:
+            raise ValueError(f"unknown gridworld settings: {', '.join(unknown)}")
+        old = self.config
+        changed = {name: value for name, value in changes.items() if getattr(old, name) != value}
+        if "preset" in changed or "size" in changed:
+            for name in ("walls", "start", "goal"):
+                changes.setdefault(name, "")
+        new = dataclasses.replace(old, **changes)  # validates, layout included
+        changed = {name for name in fields if getattr(old, name) != getattr(new, name)}
+        fresh = [name for name in ("seed", "preset", "size") if name in changed]
+        if fresh:
+            self.config = new
+            self._fresh_run()
+            return fresh
+        if changed & {"walls", "start", "goal", "slip"}:
+            self._change_world(new)  # re-plans, for the new γ too
+        elif "gamma" in changed:
+            self.config = new
+            self._plan()
+        self.config = new
+        agent = self.agent
+        agent.alpha, agent.gamma, agent.explore = new.alpha, new.gamma, new.explore
+        agent.tau, agent.c, agent.max_episode_steps = new.tau, new.c, new.max_episode_steps
+        agent.epsilon_decay, agent.epsilon_min = new.epsilon_decay, new.epsilon_min
+        if "epsilon" in changed:
+            agent.epsilon = agent.epsilon_now = new.epsilon
+        return []
+
+    # -- commands ------------------------------------------------------------------------------------------------
+    def toggle_wall(self, row, col) -> None:
+        """Add a wall at (row, col), or remove the one there. Keeps Q; refuses layouts that cannot be played."""
+        cell = _cell_argument(row, col)
+        layout = self.env.layout
+        if cell in layout.cliff:
+            raise ValueError(f"{cell} is part of the cliff; walls go on ordinary cells")
+        walls = layout.walls - {cell} if cell in layout.walls else layout.walls | {cell}
+        self._change_world(self._config_with_layout(layout.with_changes(walls=walls)))
+
+    def move_start(self, row, col) -> None:
+        """Move the start to (row, col); the next episode begins there. Keeps Q."""
+        layout = self.env.layout.with_changes(start=_cell_argument(row, col))
+        self._change_world(self._config_with_layout(layout))
+
+    def move_goal(self, row, col) -> None:
+        """Move the goal to (row, col). Keeps Q (the new goal's Q is zeroed: it is terminal)."""
+        layout = self.env.layout.with_changes(goal=_cell_argument(row, col))
+        self._change_world(self._config_with_layout(layout))
+
+    def episode(self) -> int:
+        """Run to the end of the current episode (at most ``max_episode_steps`` in all); return the steps run."""
+        remaining = max(1, self.agent.max_episode_steps - self.agent.episode_steps)
+        return self.agent.run(remaining, stop_at_episode_end=True)
+
+    # -- read-outs -----------------------------------------------------------------------------------------------
+    def snapshot(self, since: int = 0) -> dict:
+        env, agent, vi, layout = self.env, self.agent, self.vi, self.env.layout
+        rows, cols = env.rows, env.cols
+        greedy_path, greedy_reached = agent.greedy_path()
+        since = max(0, min(int(since), len(agent.episode_lengths)))
+
+        if env.slip == 0.0:
+            optimal_length = layout.shortest_path_length()
+        else:
+            optimal_length = len(self.optimal_path) - 1 if self.optimal_path_reached else -1
+        not_states = [s for s in range(env.n_states) if s == env.goal_state or s not in env.reachable]
+        policy_star = vi.policy.astype(np.int8)
+        policy_star[not_states] = -1
+
+        return {
+            "figures": {
+                "episode": agent.episodes,
+                "steps": agent.steps,
+                "episode-length": agent.episode_lengths[-1] if agent.episode_lengths else -1,
+                "greedy-path-length": len(greedy_path) - 1 if greedy_reached else -1,
+                "optimal-path-length": optimal_length,
+            },
+            "Q": agent.q_array(),
+            "V_star": vi.V.reshape(rows, cols).copy(),
+            "policy_star": policy_star.reshape(rows, cols),
+            "greedy_path": np.array(greedy_path, dtype=np.int32).reshape(-1, 2),
+            "optimal_path": np.array(self.optimal_path, dtype=np.int32).reshape(-1, 2),
+            "layout": {
+                "rows": rows,
+                "cols": cols,
+                "walls": [list(cell) for cell in sorted(layout.walls)],
+                "cliff": [list(cell) for cell in sorted(layout.cliff)],
+                "start": list(layout.start),
+                "goal": list(layout.goal),
+            },
+            "agent": list(env.cell_of(agent.state)),
+            "trail": [list(env.cell_of(s)) for s in agent.trail],
+            "episode_lengths": agent.episode_lengths[since:],
+            "episode_lengths_offset": since,
+            "vi": {"sweeps": vi.sweeps, "deltas": list(vi.deltas), "converged": vi.converged},
+            "epsilon_now": agent.epsilon_now,
+            "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
+            "notices": self.notices(),
+        }
+
+    def notices(self) -> list[str]:
+        """Plain-English remarks on settings that are valid but degenerate."""
+        config, vi, notes = self.config, self.vi, []
+        if config.alpha == 0.0:
+            notes.append("α = 0: Q never changes, nothing is learned")
+        if config.gamma == 0.0:
+            notes.append("γ = 0: only the next reward counts, so only the cells next to the goal learn where to go")
+        elif config.gamma >= 0.999:
+            notes.append(
+                f"γ = {config.gamma:g}: rewards far ahead count almost fully; values take much longer to settle"
+            )
+        if config.explore == "epsilon-greedy":
+            if config.epsilon == 1.0 and config.epsilon_decay == 1.0:
+                notes.append(
+                    "ε = 1: every action is random; Q-learning still learns the greedy path, as it is off-policy"
+                )
+            elif config.epsilon == 0.0:
+                notes.append("ε = 0: no random actions; only ties between equal Q-values make the agent explore")
+        elif config.explore == "softmax":
+            if config.tau <= 0.002:
+                notes.append(f"τ = {config.tau:g} is tiny next to the Q-value gaps (about 0.01): softmax ≈ greedy")
+            elif config.tau >= 1.0:
+                notes.append(f"τ = {config.tau:g} is large next to the Q-values (at most 1): softmax ≈ random")
+        elif config.explore == "ucb" and config.c == 0.0:
+            notes.append("UCB with c = 0 is greedy (after trying each action once in each state)")
+        shortest = self.env.layout.shortest_path_length()
+        if config.max_episode_steps < shortest:
+            notes.append(
+                f"max_episode_steps = {config.max_episode_steps} is shorter than the shortest path ({shortest} "
+                "moves): no episode can reach the goal"
+            )
+        if not vi.converged:
+            notes.append(
+                f"value iteration stopped after {vi.sweeps} sweeps with Δ = {vi.deltas[-1]:.2g}, "
+                f"not yet below {VI_THETA:g}"
+            )
+        elif not self.optimal_path_reached:
+            notes.append(
+                "V*'s greedy policy does not lead to the goal: with this γ the values of near and far cells are too "
+                "close to tell apart"
+            )
+        return notes

@@ -1,0 +1,351 @@
+"""RL Playground's benchmark: ``python3 build.py bench [--quick] [--soak-seconds N]``.
+
+One run measures, on this machine, side by side:
+1. load, in headless Chromium, cold (a fresh profile) and warm (a second visit): first paint, Python ready;
+2. throughput of each demo's training loop in the browser worker and natively in CPython, on the same code;
+3. smoothness during 10 s of max-speed training of each demo: long tasks and requestAnimationFrame gaps;
+4. memory: the wasm heap and the JS heap before and after a max-speed soak of all three demos;
+5. learning efficiency with default settings over 5 seeds (natively: the same code gives the same numbers).
+
+Writes bench/results.json and prints a Markdown table (README.md carries the latest one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "py"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import build  # noqa: E402  (build.py, loaded once)
+
+DEMOS = ("gridworld", "bandit", "cartpole")
+UNITS = {"gridworld": "Q-learning steps/s", "bandit": "pulls/s (3 lanes)", "cartpole": "env+policy training steps/s"}
+THROUGHPUT_UNITS = {"gridworld": 400_000, "bandit": 1000, "cartpole": 40_000}
+THROUGHPUT_PARAMS = {"gridworld": {}, "bandit": {"horizon": "100000"}, "cartpole": {}}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.machine()}, CPython {platform.python_version()}"
+
+
+# ---- native -----------------------------------------------------------------------------------------------
+
+def native_throughput(demo: str) -> float:
+    from rlplay.demos.bridge import demo_classes
+    from rlplay.demos.params import from_params
+
+    driver_class, config_class = demo_classes(demo)
+    config, _ = from_params(config_class, THROUGHPUT_PARAMS[demo])
+    driver = driver_class(config)
+    units = THROUGHPUT_UNITS[demo]
+    driver.advance(units // 10)  # warm up
+    started = time.perf_counter()
+    ran = driver.advance(units)
+    return ran / (time.perf_counter() - started)
+
+
+def native_policy_steps_per_second() -> float:
+    """Cart-pole environment + policy forward pass only (the Watch mode), no learning."""
+    from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
+
+    driver = CartpoleDemo(CartpoleConfig())
+    driver.watch_reset()
+    started = time.perf_counter()
+    steps = 0
+    while steps < 20_000:
+        result = driver.watch_step(500)
+        steps += len(result["states"])
+        if result["done"]:
+            driver.watch_reset()
+    return steps / (time.perf_counter() - started)
+
+
+def learning_efficiency(seeds=(0, 1, 2, 3, 4)) -> dict:
+    from rlplay.demos.bandit import BanditConfig, BanditDemo
+    from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
+    from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
+
+    out: dict = {"gridworld_episodes_to_optimal": [], "bandit_regret_at_1000": {}, "cartpole_episodes_to_solved": {}}
+    for seed in seeds:
+        driver = GridworldDemo(GridworldConfig(seed=seed))
+        episodes = -1
+        for _ in range(2000):
+            driver.advance(200)
+            figures = driver.snapshot(10**9)["figures"]
+            if figures["greedy-path-length"] == figures["optimal-path-length"]:
+                episodes = figures["episode"]
+                break
+        out["gridworld_episodes_to_optimal"].append(episodes)
+    regrets = {lane: [] for lane in ("epsilon-greedy", "softmax", "ucb")}
+    for seed in seeds:
+        driver = BanditDemo(BanditConfig(seed=seed, arm_seed=seed))
+        driver.advance(1000)
+        figures = driver.snapshot(10**9)["figures"]
+        for lane in regrets:
+            regrets[lane].append(round(figures[f"regret-{lane}"], 2))
+    out["bandit_regret_at_1000"] = regrets
+    for algo in ("actor-critic", "reinforce", "ppo"):
+        results = []
+        for seed in seeds:
+            driver = CartpoleDemo(CartpoleConfig(seed=seed, algo=algo))
+            solved = -1
+            for _ in range(400):  # at most 800k steps
+                driver.advance(2000)
+                solved = driver.snapshot(10**9)["figures"]["solved-at-episode"]
+                if solved >= 0:
+                    break
+            results.append(solved)
+        out["cartpole_episodes_to_solved"][algo] = results
+    return out
+
+
+# ---- browser ----------------------------------------------------------------------------------------------
+
+def wait_ready(page, demos=DEMOS, timeout=120_000):
+    for demo in demos:
+        page.locator(f'[data-demo="{demo}"][data-status="ready"]').wait_for(state="attached", timeout=timeout)
+
+
+LOAD_TIMINGS = """() => {
+  const paint = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint')
+    || performance.getEntriesByType('paint').find(e => e.name === 'first-paint');
+  const ready = performance.getEntriesByName('rlplay:python-ready')[0];
+  return {first_paint_ms: paint ? paint.startTime : null, python_ready_ms: ready ? ready.startTime : null};
+}"""
+
+
+def measure_load(browser, url) -> dict:
+    context = browser.new_context()
+    try:
+        results = {}
+        for visit in ("cold", "warm"):
+            page = context.new_page()
+            page.goto(url)
+            page.locator("html[data-runtime=ready]").wait_for(state="attached", timeout=120_000)
+            results[visit] = page.evaluate(LOAD_TIMINGS)
+            page.close()
+        return results
+    finally:
+        context.close()
+
+
+def browser_throughput(page, demo: str) -> float:
+    units = THROUGHPUT_UNITS[demo]
+    return page.evaluate(
+        """async ([demo, params, units]) => {
+            const rt = window.rlplay.runtime;
+            await rt.call(demo, 'create', {params});
+            await rt.call(demo, 'step', {n: Math.floor(units / 10), since: 1e12});
+            const t0 = performance.now();
+            const out = await rt.call(demo, 'step', {n: units, since: 1e12});
+            const seconds = (performance.now() - t0) / 1000;
+            return out.ran / seconds;
+        }""",
+        [demo, {**THROUGHPUT_PARAMS[demo]}, units],
+    )
+
+
+def browser_policy_steps_per_second(page) -> float:
+    return page.evaluate(
+        """async () => {
+            const rt = window.rlplay.runtime;
+            await rt.call('cartpole', 'create', {params: {}});
+            await rt.call('cartpole', 'watch_reset', {args: {}});
+            let steps = 0;
+            const t0 = performance.now();
+            while (steps < 20000) {
+                const out = await rt.call('cartpole', 'watch_step', {args: {n: 500}, since: 1e12});
+                steps += out.result.states.length;
+                if (out.result.done) await rt.call('cartpole', 'watch_reset', {args: {}});
+            }
+            return steps / ((performance.now() - t0) / 1000);
+        }"""
+    )
+
+
+SMOOTHNESS_PROBE = """() => {
+  window.__bench = {longtasks: [], frames: []};
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__bench.longtasks.push(entry.duration);
+  }).observe({type: 'longtask', buffered: false});
+  let last = performance.now();
+  const frame = (now) => { window.__bench.frames.push(now - last); last = now; if (!window.__bench.stop) requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+}"""
+
+
+def percentile(values, q):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+
+
+def measure_smoothness(browser, url, demo, seconds=10.0) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{url}?demo={demo}&speed=max")
+        wait_ready(page, (demo,))
+        page.locator(f'[data-demo="{demo}"]').scroll_into_view_if_needed()
+        page.evaluate(SMOOTHNESS_PROBE)
+        page.locator(f'[data-demo="{demo}"]').get_by_role("button", name="Play").click()
+        time.sleep(seconds)
+        data = page.evaluate("() => { window.__bench.stop = true; return window.__bench; }")
+        steps = page.evaluate(f"() => window.rlplay.controllers.get('{demo}').stepsPerSecond || 0")
+        frames = data["frames"][5:]  # skip the first frames after the click
+        return {
+            "long_tasks": len(data["longtasks"]),
+            "longest_task_ms": max(data["longtasks"], default=0),
+            "frame_gap_p50_ms": percentile(frames, 0.5),
+            "frame_gap_p95_ms": percentile(frames, 0.95),
+            "frame_gap_max_ms": max(frames, default=None),
+            "steps_per_second_shown": steps,
+        }
+    finally:
+        context.close()
+
+
+def measure_memory(browser, url, seconds: float) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 4000})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    try:
+        page.goto(f"{url}?speed=max")
+        wait_ready(page)
+        probe = """async () => ({wasm: (await window.rlplay.runtime.memory()).wasm_heap_bytes,
+                                js: performance.memory ? performance.memory.usedJSHeapSize : null})"""
+        for demo in DEMOS:
+            page.evaluate(f"() => window.rlplay.registry.set('{demo}', 'speed', 'max')")
+            page.locator(f'[data-demo="{demo}"]').get_by_role("button", name="Play").click()
+        time.sleep(min(20.0, seconds / 4))  # let the runs reach their working size
+        start = page.evaluate(probe)
+        time.sleep(seconds)
+        end = page.evaluate(probe)
+        statuses = page.evaluate("() => [...document.querySelectorAll('[data-demo]')].map(e => e.dataset.status)")
+        return {"seconds": seconds, "start": start, "end": end, "errors": errors, "statuses": statuses}
+    finally:
+        context.close()
+
+
+# ---- report -----------------------------------------------------------------------------------------------
+
+def fmt(value, digits=0, unit=""):
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        value = round(value, digits) if digits else int(round(value))
+    return f"{value:,}{unit}" if isinstance(value, int) else f"{value}{unit}"
+
+
+def markdown(results: dict) -> str:
+    lines = [f"Measured {results['date']} on {results['machine']}, Chromium {results.get('chromium', '?')}.", ""]
+    load = results["load"]
+    lines += ["| Load | cold | warm | target |", "|---|---|---|---|",
+              f"| first paint | {fmt(load['cold']['first_paint_ms'], unit=' ms')} | {fmt(load['warm']['first_paint_ms'], unit=' ms')} | ≤ 300 ms |",
+              f"| Python ready (runtime + NumPy + rlplay) | {fmt(load['cold']['python_ready_ms'], unit=' ms')} | {fmt(load['warm']['python_ready_ms'], unit=' ms')} | ≤ 3000 / 1500 ms |", ""]
+    lines += ["| Throughput | browser (Pyodide) | native (CPython) | native/browser | target |", "|---|---|---|---|---|"]
+    targets = {"gridworld": "≥ 200k browser, ≥ 500k native", "bandit": "", "cartpole": "≥ 30k browser, ≥ 50k native"}
+    for demo in DEMOS:
+        t = results["throughput"][demo]
+        lines.append(f"| {demo}: {UNITS[demo]} | {fmt(t['browser'])} | {fmt(t['native'])} | {t['native'] / t['browser']:.2f}× | {targets[demo]} |")
+    policy = results["throughput"].get("cartpole_policy")
+    if policy:
+        lines.append(f"| cartpole: env + policy forward only (Watch) | {fmt(policy['browser'])} | {fmt(policy['native'])} | "
+                     f"{policy['native'] / policy['browser']:.2f}× | ≥ 30k browser, ≥ 50k native |")
+    lines += ["", "| Smoothness, 10 s at max speed | long tasks | longest | frame gap p50 | p95 | max | target |", "|---|---|---|---|---|---|---|"]
+    for demo in DEMOS:
+        s = results["smoothness"][demo]
+        lines.append(f"| {demo} | {s['long_tasks']} | {fmt(s['longest_task_ms'], unit=' ms')} | {fmt(s['frame_gap_p50_ms'], 1, ' ms')} | "
+                     f"{fmt(s['frame_gap_p95_ms'], 1, ' ms')} | {fmt(s['frame_gap_max_ms'], 1, ' ms')} | none; p95 ≤ 20 ms |")
+    memory = results["memory"]
+    mb = lambda b: None if b is None else b / 1e6  # noqa: E731
+    lines += ["", f"| Memory, {memory['seconds']:.0f} s soak of all three demos at max | start | end | growth | target |", "|---|---|---|---|---|",
+              f"| wasm heap | {fmt(mb(memory['start']['wasm']), 1, ' MB')} | {fmt(mb(memory['end']['wasm']), 1, ' MB')} | "
+              f"{fmt(mb(memory['end']['wasm'] - memory['start']['wasm']), 1, ' MB')} | < 5 MB |"]
+    if memory["start"]["js"] is not None:
+        lines.append(f"| JS heap | {fmt(mb(memory['start']['js']), 1, ' MB')} | {fmt(mb(memory['end']['js']), 1, ' MB')} | "
+                     f"{fmt(mb(memory['end']['js'] - memory['start']['js']), 1, ' MB')} | < 5 MB |")
+    lines.append(f"| errors during the soak | {len(memory['errors'])} | | | none |")
+    learning = results["learning"]
+    lines += ["", "| Learning, default settings, seeds 0–4 | per seed | median |", "|---|---|---|"]
+    g = learning["gridworld_episodes_to_optimal"]
+    lines.append(f"| gridworld: episodes until the greedy path is optimal | {g} | {statistics.median(g)} |")
+    for algo, values in learning["cartpole_episodes_to_solved"].items():
+        solved = [v for v in values if v >= 0]
+        lines.append(f"| cart-pole {algo}: episodes until mean-length-100 ≥ 475 (−1 = not within 800k steps) | {values} | "
+                     f"{statistics.median(solved) if solved else 'n/a'} |")
+    for lane, values in learning["bandit_regret_at_1000"].items():
+        lines.append(f"| bandit {lane}: regret at 1000 pulls | {values} | {statistics.median(values)} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--soak-seconds", type=float, default=300.0, help="memory soak length (default 300 s)")
+    parser.add_argument("--quick", action="store_true", help="short soak (30 s), for a smoke run of the benchmark")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args(argv)
+    soak = 30.0 if args.quick else args.soak_seconds
+
+    from playwright.sync_api import sync_playwright
+
+    results = {"date": time.strftime("%Y-%m-%d"), "machine": machine()}
+    print("[bench] native throughput and learning efficiency…", flush=True)
+    results["throughput"] = {demo: {"native": native_throughput(demo)} for demo in DEMOS}
+    results["throughput"]["cartpole_policy"] = {"native": native_policy_steps_per_second()}
+    results["learning"] = learning_efficiency()
+    server, url = build.start_server(build.DIST, 0)
+    executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=build.CHROMIUM_FLAGS)
+            results["chromium"] = browser.version
+            print("[bench] load…", flush=True)
+            results["load"] = measure_load(browser, url)
+            print("[bench] browser throughput…", flush=True)
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(url)
+            wait_ready(page)
+            for demo in DEMOS:
+                results["throughput"][demo]["browser"] = browser_throughput(page, demo)
+            results["throughput"]["cartpole_policy"]["browser"] = browser_policy_steps_per_second(page)
+            context.close()
+            print("[bench] smoothness…", flush=True)
+            results["smoothness"] = {demo: measure_smoothness(browser, url, demo) for demo in DEMOS}
+            print(f"[bench] memory soak ({soak:.0f} s)…", flush=True)
+            results["memory"] = measure_memory(browser, url, soak)
+            browser.close()
+    finally:
+        server.shutdown()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    results["markdown"] = markdown(results)
+    out.write_text(json.dumps(results, indent=1))
+    print(results["markdown"])
+    print(f"\n[bench] wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

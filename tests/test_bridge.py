@@ -1,0 +1,117 @@
+"""The bridge is the only door from the page into Python: it answers with data, never raises, refuses anything
+outside its fixed command list, and never lets a value from the URL become code."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rlplay.demos import bridge
+
+
+def call(demo, command, **args):
+    text, arrays = bridge.handle(demo, command, json.dumps(args))
+    payload = json.loads(text)  # strict JSON: NaN would not parse in the browser either
+    return payload, dict(arrays)
+
+
+@pytest.fixture(autouse=True)
+def fresh_bridge():
+    bridge._drivers.clear()
+    yield
+    bridge._drivers.clear()
+
+
+@pytest.mark.parametrize("demo", sorted(bridge.DEMOS))
+def test_create_returns_json_and_contiguous_arrays(demo):
+    payload, arrays = call(demo, "create", params={"seed": "1"})
+    assert "error" not in payload, payload
+    assert payload["snapshot"]["figures"]
+    for name, array in arrays.items():
+        assert isinstance(array, np.ndarray) and array.flags.c_contiguous, name
+        assert array.dtype != np.int64, f"{name}: int64 has no typed array in the browser"
+
+
+@pytest.mark.parametrize("demo", sorted(bridge.DEMOS))
+def test_run_respects_max_units_and_reports_work(demo):
+    call(demo, "create", params={"seed": "2"})
+    payload, _ = call(demo, "run", budget_ms=5, max_units=37, since=0)
+    assert payload["ran"] <= 37
+    assert payload["elapsed_ms"] >= 0
+
+
+def test_run_is_chunking_independent():
+    """The same seed gives the same run, however the page's frames cut it into requests."""
+    call("gridworld", "create", params={"seed": "5"})
+    for n in (1, 10, 100, 1000, 3889):
+        call("gridworld", "step", n=n)
+    _, chunked = call("gridworld", "snapshot")
+    call("gridworld", "create", params={"seed": "5"})
+    call("gridworld", "step", n=5000)
+    _, whole = call("gridworld", "snapshot")
+    assert np.array_equal(chunked["Q"], whole["Q"])
+
+
+def test_unknown_command_is_refused_as_data():
+    call("gridworld", "create")
+    for command in ("__init__", "__class__", "advance.__globals__", "exec", "eval", "_driver", "config"):
+        payload, _ = call("gridworld", command)
+        assert payload["error"]["kind"] == "input"
+        assert "no command" in payload["error"]["message"]
+
+
+def test_unknown_demo_is_refused():
+    payload, _ = call("os", "create")
+    assert payload["error"] == {"kind": "input", "message": "unknown demo 'os'; choose one of gridworld, bandit, cartpole"}
+
+
+def test_url_values_are_data_not_code():
+    hostile = "__import__('os').system('echo pwned')"
+    payload, _ = call("gridworld", "create", params={"seed": hostile, "preset": hostile, "explore": hostile})
+    assert "error" not in payload
+    assert len(payload["notices"]) == 3
+    assert payload["snapshot"]["config"]["seed"] == "0"
+
+
+def test_bad_json_and_non_object_args_are_input_errors():
+    text, _ = bridge.handle("gridworld", "create", "{not json")
+    assert json.loads(text)["error"]["kind"] == "input"
+    text, _ = bridge.handle("gridworld", "create", "[1, 2]")
+    assert json.loads(text)["error"]["message"] == "arguments must be a JSON object"
+
+
+def test_internal_errors_come_back_with_a_traceback(monkeypatch):
+    call("gridworld", "create")
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(bridge._drivers["gridworld"], "snapshot", broken)
+    payload, _ = call("gridworld", "snapshot")
+    assert payload["error"]["kind"] == "internal"
+    assert "ZeroDivisionError: boom" in payload["error"]["message"]
+    assert "Traceback" in payload["error"]["traceback"]
+
+
+def test_non_finite_numbers_become_null():
+    assert bridge._jsonable({"a": float("nan"), "b": [np.float64("inf"), 1.5], "c": np.int32(3)}) == {
+        "a": None, "b": [None, 1.5], "c": 3}
+
+
+def test_ppo_clip_curve_matches_the_formula():
+    payload, _ = call("ppo", "clip_curve", epsilon=0.2, points=5)
+    assert payload["ratio"] == [0.0, 0.5, 1.0, 1.5, 2.0]
+    # min(r·A, clip(r, 0.8, 1.2)·A) for A = +1 and A = −1
+    assert payload["positive"] == pytest.approx([0.0, 0.5, 1.0, 1.2, 1.2])
+    assert payload["negative"] == pytest.approx([-0.8, -0.8, -1.0, -1.5, -2.0])
+    payload, _ = call("ppo", "clip_curve", epsilon=3)
+    assert payload["error"]["kind"] == "input"
+
+
+def test_configure_applies_changes_and_reports_notices():
+    call("gridworld", "create")
+    payload, _ = call("gridworld", "configure", params={"alpha": "0.5", "gamma": "banana"})
+    assert payload["snapshot"]["config"]["alpha"] == "0.5"
+    assert any("gamma" in notice for notice in payload["notices"])

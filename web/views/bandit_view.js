@@ -1,0 +1,285 @@
+// The bandit race's machines and lanes: one slot machine per arm, and under it one lane per strategy showing what
+// that strategy believes and does. A renderer only: it draws the numbers it is handed and keeps none of them.
+//
+//   const view = new BanditView(container);
+//   view.draw({
+//     lanes: [{label: "ε-greedy", color: "#e0703a"}, ...],   // fixed order, one per row of Q, N, lastArm
+//     Q: [[...k], ...], N: [[...k], ...], lastArm: [2, 0, 2], // estimates Q(a), pull counts N(a), the arm just pulled
+//     means: [...k], optimalArm: 3, reveal: false,           // the hidden means μ(a), drawn only when revealed
+//     ucb: {lane: 2, c: 2, t: 140},                          // draw UCB's bonus c·√(ln t / N(a)) above its Q(a)
+//     valueRange: [lo, hi],                                  // the shared scale of Q and μ
+//   });
+//
+// Two stacked canvases: the machines' bodies, the lane frames and labels change only with the size, the theme, the
+// number of arms or "Reveal" (static layer); the bars, estimates and lamps change with every pull (moving layer).
+
+import { el, fitCanvas, themeColor } from "../ui.js";
+
+const MACHINE_HEIGHT = 62; // px: body of a slot machine, with its window and one lamp per lane
+const LANE_LABEL = 18; // px: the lane's name above its row
+const VALUE_STRIP = 46; // px: estimates Q(a) (and the revealed μ(a)) on the shared value scale
+const COUNT_STRIP = 32; // px: pull counts N(a), as bars of the share of pulls N(a)/t
+const LANE_GAP = 8;
+const PAD_X = 6;
+
+function colors() {
+  return {
+    text: themeColor("--text", "#1d1f24"),
+    muted: themeColor("--muted", "#5d6270"),
+    border: themeColor("--border", "#dcd8ce"),
+    surface: themeColor("--surface", "#fff"),
+    surface2: themeColor("--surface-2", "#f2f0ea"),
+    grid: themeColor("--chart-grid", "#e6e2d8"),
+    gold: themeColor("--gold", "#e0a100"),
+    wall: themeColor("--wall", "#3a3d46"),
+  };
+}
+
+function roundRect(context, x, y, width, height, radius) {
+  context.beginPath();
+  context.roundRect(x, y, width, height, Math.min(radius, width / 2, height / 2));
+}
+
+/** A colour with alpha, from a CSS hex colour (#rgb or #rrggbb); other forms are returned unchanged. */
+function alpha(color, a) {
+  const hex = color.trim();
+  if (!/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(hex)) return color;
+  const full = hex.length === 4 ? [...hex.slice(1)].map((c) => c + c).join("") : hex.slice(1);
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
+  return `rgba(${r}, ${g}, ${b}, ${a})`;
+}
+
+export function formatValue(value) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  return value.toFixed(2);
+}
+
+export class BanditView {
+  constructor(container, { label = "Slot machines and the three strategies' estimates and pull counts" } = {}) {
+    this.staticCanvas = el("canvas", { class: "bandit-layer bandit-static", "aria-hidden": "true" });
+    this.movingCanvas = el("canvas", { class: "bandit-layer bandit-moving", role: "img", "aria-label": label });
+    this.wrapper = el("div", { class: "bandit-machines" }, this.staticCanvas, this.movingCanvas);
+    container.append(this.wrapper);
+    this.staticKey = "";
+  }
+
+  /** The CSS height the view needs for a number of lanes; the container sets it so the layout does not jump. */
+  static heightFor(laneCount) {
+    return MACHINE_HEIGHT + 10 + laneCount * (LANE_LABEL + VALUE_STRIP + COUNT_STRIP + LANE_GAP);
+  }
+
+  layout(width, k, laneCount) {
+    const columnWidth = (width - 2 * PAD_X) / k;
+    const lanes = [];
+    let y = MACHINE_HEIGHT + 10;
+    for (let i = 0; i < laneCount; i++) {
+      const labelY = y;
+      const valueTop = y + LANE_LABEL;
+      const countTop = valueTop + VALUE_STRIP;
+      lanes.push({ labelY, valueTop, valueBottom: countTop - 4, countTop, countBottom: countTop + COUNT_STRIP });
+      y = countTop + COUNT_STRIP + LANE_GAP;
+    }
+    return { columnWidth, lanes, x: (arm) => PAD_X + arm * columnWidth };
+  }
+
+  draw(data) {
+    const k = data.means.length;
+    if (!k) return;
+    const palette = colors();
+    const { width } = fitCanvas(this.staticCanvas);
+    const key = [width, this.staticCanvas.clientHeight, window.devicePixelRatio, k, data.reveal,
+      data.reveal ? data.means.join() : "", data.optimalArm, Object.values(palette).join(),
+      data.lanes.map((lane) => lane.label + lane.color).join()].join("|");
+    if (key !== this.staticKey) {
+      this.staticKey = key;
+      this.drawStatic(data, palette);
+    }
+    this.drawMoving(data, palette);
+  }
+
+  drawStatic(data, palette) {
+    const { context, width, height } = fitCanvas(this.staticCanvas);
+    context.clearRect(0, 0, width, height);
+    const k = data.means.length;
+    const { columnWidth, lanes, x } = this.layout(width, k, data.lanes.length);
+    const inset = Math.min(5, columnWidth * 0.08);
+    context.textAlign = "center";
+    context.textBaseline = "middle";
+    for (let arm = 0; arm < k; arm++) {
+      const left = x(arm) + inset;
+      const bodyWidth = columnWidth - 2 * inset;
+      const best = data.reveal && arm === data.optimalArm;
+      // The machine: a rounded body, the arm's number, a window with its mean (or "?"), lamps below.
+      roundRect(context, left, 4, bodyWidth, MACHINE_HEIGHT - 8, 8);
+      context.fillStyle = palette.surface2;
+      context.fill();
+      context.lineWidth = best ? 2.5 : 1;
+      context.strokeStyle = best ? palette.gold : palette.border;
+      context.stroke();
+      context.fillStyle = palette.muted;
+      context.font = "600 11px system-ui, sans-serif";
+      context.fillText(best ? `★ ${arm + 1}` : `arm ${arm + 1}`.slice(columnWidth < 44 ? 4 : 0), left + bodyWidth / 2, 14);
+      const windowWidth = Math.max(10, bodyWidth - 10);
+      roundRect(context, left + (bodyWidth - windowWidth) / 2, 22, windowWidth, 18, 4);
+      context.fillStyle = palette.surface;
+      context.fill();
+      context.strokeStyle = palette.border;
+      context.lineWidth = 1;
+      context.stroke();
+      context.fillStyle = data.reveal ? (best ? palette.gold : palette.text) : palette.muted;
+      context.font = `${data.reveal ? 600 : 400} ${columnWidth < 40 ? 10 : 12}px ui-monospace, monospace`;
+      context.fillText(data.reveal ? formatValue(data.means[arm]) : "?", left + bodyWidth / 2, 31.5);
+    }
+    // Lane frames: a faint cell per arm, so columns line up with the machines above.
+    context.textAlign = "left";
+    context.textBaseline = "alphabetic";
+    data.lanes.forEach((lane, i) => {
+      const row = lanes[i];
+      for (let arm = 0; arm < k; arm++) {
+        roundRect(context, x(arm) + 2, row.valueTop, columnWidth - 4, row.countBottom - row.valueTop, 5);
+        context.fillStyle = alpha(palette.surface2, 1);
+        context.fill();
+      }
+      context.fillStyle = lane.color;
+      roundRect(context, PAD_X, row.labelY + 4, 10, 10, 2);
+      context.fill();
+    });
+  }
+
+  drawMoving(data, palette) {
+    const { context, width, height } = fitCanvas(this.movingCanvas);
+    context.clearRect(0, 0, width, height);
+    const k = data.means.length;
+    const { columnWidth, lanes, x } = this.layout(width, k, data.lanes.length);
+    const [lo, hi] = data.valueRange;
+    const inset = Math.min(5, columnWidth * 0.08);
+    const bodyWidth = columnWidth - 2 * inset;
+
+    // Lamps on each machine: lit in a lane's colour when that lane pulled it last.
+    const lampRadius = Math.max(2.5, Math.min(5, bodyWidth / (3 * data.lanes.length)));
+    for (let arm = 0; arm < k; arm++) {
+      const centre = x(arm) + columnWidth / 2;
+      data.lanes.forEach((lane, i) => {
+        const lampX = centre + (i - (data.lanes.length - 1) / 2) * (lampRadius * 2.6);
+        context.beginPath();
+        context.arc(lampX, MACHINE_HEIGHT - 14, lampRadius, 0, 2 * Math.PI);
+        const lit = data.lastArm[i] === arm;
+        context.fillStyle = lit ? lane.color : alpha(lane.color, 0.16);
+        context.fill();
+        if (lit) {
+          context.lineWidth = 1.5;
+          context.strokeStyle = palette.surface;
+          context.stroke();
+        }
+      });
+    }
+
+    data.lanes.forEach((lane, i) => {
+      const row = lanes[i];
+      const Q = data.Q[i];
+      const N = data.N[i];
+      const pulls = N.reduce((sum, n) => sum + n, 0);
+      const valueY = (v) => row.valueBottom - ((v - lo) / (hi - lo || 1)) * (row.valueBottom - row.valueTop - 6) - 3;
+
+      // The lane's name, and its greedy arm right now.
+      context.font = "600 12px system-ui, sans-serif";
+      context.textBaseline = "alphabetic";
+      context.textAlign = "left";
+      context.fillStyle = palette.text;
+      context.fillText(lane.label, PAD_X + 15, row.labelY + 13);
+      if (lane.note) {
+        const labelWidth = context.measureText(lane.label).width;
+        context.font = "11px system-ui, sans-serif";
+        context.fillStyle = palette.muted;
+        context.fillText(lane.note, PAD_X + 22 + labelWidth, row.labelY + 13);
+      }
+
+      // Zero on the value scale, when it is in range.
+      if (lo < 0 && hi > 0) {
+        context.strokeStyle = palette.grid;
+        context.lineWidth = 1;
+        context.setLineDash([3, 3]);
+        context.beginPath();
+        context.moveTo(PAD_X, Math.round(valueY(0)) + 0.5);
+        context.lineTo(width - PAD_X, Math.round(valueY(0)) + 0.5);
+        context.stroke();
+        context.setLineDash([]);
+      }
+
+      for (let arm = 0; arm < k; arm++) {
+        const left = x(arm) + 2;
+        const cellWidth = columnWidth - 4;
+        const centre = left + cellWidth / 2;
+        const pulled = data.lastArm[i] === arm;
+        if (pulled) {
+          roundRect(context, left, row.valueTop, cellWidth, row.countBottom - row.valueTop, 5);
+          context.fillStyle = alpha(lane.color, 0.16);
+          context.fill();
+          context.lineWidth = 1.5;
+          context.strokeStyle = lane.color;
+          context.stroke();
+        }
+
+        // The hidden mean μ(a), when revealed: a gold dashed line across the cell.
+        if (data.reveal) {
+          const y = valueY(data.means[arm]);
+          context.strokeStyle = palette.gold;
+          context.lineWidth = 2;
+          context.setLineDash([4, 3]);
+          context.beginPath();
+          context.moveTo(left + 3, y);
+          context.lineTo(left + cellWidth - 3, y);
+          context.stroke();
+          context.setLineDash([]);
+        }
+
+        // UCB's optimism: a whisker from Q(a) up to Q(a) + c·√(ln t / N(a)), clipped to the strip.
+        if (data.ucb && data.ucb.lane === i && data.ucb.t > 0) {
+          const top = N[arm] > 0 ? valueY(Q[arm] + data.ucb.c * Math.sqrt(Math.log(data.ucb.t) / N[arm])) : -Infinity;
+          const y0 = valueY(N[arm] > 0 ? Q[arm] : 0);
+          const y1 = Math.max(row.valueTop + 2, top);
+          context.strokeStyle = alpha(lane.color, 0.7);
+          context.lineWidth = 1.5;
+          context.beginPath();
+          context.moveTo(centre, y0);
+          context.lineTo(centre, y1);
+          context.moveTo(centre - 4, y1);
+          context.lineTo(centre + 4, y1);
+          context.stroke();
+        }
+
+        // The estimate Q(a): a bar-shaped marker in the lane's colour; hollow while the arm is untried.
+        const qY = valueY(N[arm] > 0 ? Q[arm] : 0);
+        const markerWidth = Math.min(cellWidth * 0.7, 34);
+        roundRect(context, centre - markerWidth / 2, qY - 2.5, markerWidth, 5, 2.5);
+        if (N[arm] > 0) {
+          context.fillStyle = lane.color;
+          context.fill();
+        } else {
+          context.lineWidth = 1;
+          context.strokeStyle = alpha(lane.color, 0.8);
+          context.stroke();
+        }
+
+        // The pull count N(a): a bar of the share N(a)/t, and the count itself.
+        const share = pulls > 0 ? N[arm] / pulls : 0;
+        const barMax = row.countBottom - row.countTop - 3;
+        const barHeight = share * barMax;
+        const barWidth = Math.min(cellWidth * 0.62, 30);
+        if (barHeight > 0) {
+          roundRect(context, centre - barWidth / 2, row.countBottom - 2 - barHeight, barWidth, barHeight, 2);
+          context.fillStyle = alpha(lane.color, pulled ? 0.85 : 0.55);
+          context.fill();
+        }
+        context.font = `${columnWidth < 40 ? 9 : 10}px ui-monospace, monospace`;
+        context.textAlign = "center";
+        context.textBaseline = "bottom";
+        context.fillStyle = share > 0.55 ? palette.surface : palette.muted;
+        const countText = String(N[arm]);
+        if (context.measureText(countText).width < cellWidth - 2) {
+          context.fillText(countText, centre, share > 0.55 ? row.countBottom - 3 : row.countBottom - 3 - barHeight);
+        }
+      }
+    });
+  }
+}

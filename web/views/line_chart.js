@@ -1,0 +1,526 @@
+// LineChart: a small canvas line chart shared by the demos (learning curves, regret, returns). It draws what it is
+// handed and holds no training state; the controller owns the data and calls draw() when something new arrived.
+//
+//   import { LineChart, movingAverage } from "../views/line_chart.js";
+//   const chart = new LineChart(canvas, { height: 200 });
+//   chart.draw({
+//     series: [
+//       { label: "episode length", color: "--muted", y: lengths, faded: true },        // raw values, faint
+//       { label: "moving average (20)", color: "--accent", y: movingAverage(lengths, 20), width: 2 },
+//       { label: "mean ± 1 sd", color: "--good", x: steps, y: mean, band: sd },         // shaded mean ± band
+//     ],
+//     refLines: [{ y: 12, label: "optimal 12", color: "--gold" }],
+//     xLabel: "episode", yLabel: "steps",
+//     yMin: 0,            // optional: any of yMin, yMax, xMin, xMax pins that end of an axis (else: from the data)
+//     logX: false,        // optional: logarithmic x axis (x values <= 0 are skipped)
+//   });
+//
+// Series fields:
+//   y       ArrayLike of numbers (plain arrays, typed arrays; null / NaN / ±Infinity leave a gap in the line)
+//   x       ArrayLike, same length as y, increasing. Default: 1, 2, 3, … (1-based, so it also works with logX);
+//           xStart (number) shifts that default: x[i] = xStart + i.
+//   color   a CSS colour or the name of a theme custom property ("--good"), resolved at every draw so charts follow
+//           the light and dark themes.
+//   width   line width in CSS px (default 1.75; faded series default to 1).
+//   faded   draw faint (alpha 0.3) and beneath the others: raw noisy values under their moving average.
+//   band    ArrayLike of half-widths: a shaded region y ± band (e.g. ±1 standard deviation or a confidence half-width).
+//   label   shown in the legend row above the plot (omit the label to keep a series out of the legend).
+// refLines: [{ y, label?, color? (default "--muted"), dash? (default [5, 4]) }]: horizontal reference lines, labelled
+//   at their right end, and always kept inside the y range.
+//
+// Options (constructor): height (CSS px, default 220; null = size the canvas with your own CSS, which must give it
+//   a definite height), legend (default true), emptyText (shown when there is no data; default "no data yet"),
+//   formatX / formatY (tick label formatters; default: compact numbers like 1.5k, 2M, 0.25), yTicks / xTicks
+//   (approximate tick counts; default from the size), ariaLabel (the canvas's accessible name; default
+//   "<yLabel> against <xLabel>"; the chart sets role="img").
+//
+// Drawing: the backing store is CSS size × devicePixelRatio; the chart redraws itself with the last data when its
+// canvas is resized (ResizeObserver) or the colour scheme changes. Long series are decimated to min/max per pixel
+// column, so 100 000 points cost about as much as the plot's width. Call chart.destroy() to stop observing.
+//
+// Also exported: movingAverage(values, window), niceTicks(min, max, count), formatCompact(value).
+
+import { fitCanvas, themeColor } from "../ui.js";
+
+const FONT_SIZE = 11; // CSS px, tick and legend labels
+const LEGEND_ROW = 18; // CSS px per legend row
+
+/**
+ * Trailing moving average over `window` values; the first window-1 entries average what is available so far.
+ * Non-finite values (null, NaN) are skipped and give NaN only if the whole window is empty.
+ * movingAverage([2, 4, 6, 8], 2) → Float64Array [2, 3, 5, 7]
+ */
+export function movingAverage(values, window) {
+  const n = values?.length ?? 0;
+  const out = new Float64Array(n);
+  const w = Math.max(1, Math.floor(window) || 1);
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== null && Number.isFinite(v)) {
+      sum += v;
+      count += 1;
+    }
+    if (i >= w) {
+      const old = values[i - w];
+      if (old !== null && Number.isFinite(old)) {
+        sum -= old;
+        count -= 1;
+      }
+    }
+    out[i] = count > 0 ? sum / count : NaN;
+  }
+  return out;
+}
+
+/** Round, readable tick values covering [min, max]: steps of 1, 2 or 5 × 10^k. niceTicks(0, 97, 5) → [0, 20, …, 100] */
+export function niceTicks(min, max, count = 5) {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+  const residual = raw / magnitude;
+  const step = (residual > 5 ? 10 : residual > 2 ? 5 : residual > 1 ? 2 : 1) * magnitude;
+  const ticks = [];
+  const first = Math.ceil(min / step - 1e-9) * step;
+  for (let k = 0; k < 1000; k++) {
+    const t = Number((first + k * step).toPrecision(12));
+    if (t > max + step * 1e-9) break;
+    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  }
+  return ticks;
+}
+
+/** A short label for a number: 1234 → "1.2k", 2000000 → "2M", 0.25 → "0.25", 1e-4 → "1e-4". */
+export function formatCompact(value) {
+  if (!Number.isFinite(value)) return "";
+  const a = Math.abs(value);
+  if (a === 0) return "0";
+  const trim = (s) => s.replace(/\.0+$|(\.\d*?)0+$/, "$1");
+  if (a >= 1e9) return trim((value / 1e9).toFixed(1)) + "G";
+  if (a >= 1e6) return trim((value / 1e6).toFixed(1)) + "M";
+  if (a >= 1e4) return trim((value / 1e3).toFixed(a >= 1e5 ? 0 : 1)) + "k";
+  if (a >= 1000) return trim((value / 1e3).toFixed(2)) + "k";
+  if (a >= 1) return trim(value.toFixed(a >= 100 ? 0 : 2));
+  if (a >= 1e-3) return trim(value.toPrecision(2));
+  return value.toExponential(0).replace("e-", "e-");
+}
+
+function resolveColor(color, fallback) {
+  if (!color) return themeColor(fallback, "#888");
+  return color.startsWith("--") ? themeColor(color, "#888") : color;
+}
+
+function finite(v) {
+  return v !== null && v !== undefined && Number.isFinite(v);
+}
+
+export class LineChart {
+  constructor(canvas, options = {}) {
+    this.canvas = canvas;
+    this.options = { height: 220, legend: true, emptyText: "no data yet", formatX: formatCompact, formatY: formatCompact, ...options };
+    if (this.options.height !== null && this.options.height !== undefined) canvas.style.height = `${this.options.height}px`;
+    if (!canvas.hasAttribute("role")) canvas.setAttribute("role", "img");
+    this.spec = null;
+    this.pending = false;
+    if ("ResizeObserver" in window) {
+      let lastWidth = -1;
+      let lastHeight = -1;
+      this.resizeObserver = new ResizeObserver(() => {
+        if (canvas.clientWidth === lastWidth && canvas.clientHeight === lastHeight) return;
+        lastWidth = canvas.clientWidth;
+        lastHeight = canvas.clientHeight;
+        this.redrawSoon();
+      });
+      this.resizeObserver.observe(canvas);
+    }
+    this.colorScheme = window.matchMedia?.("(prefers-color-scheme: dark)");
+    this.onScheme = () => this.redrawSoon();
+    this.colorScheme?.addEventListener?.("change", this.onScheme);
+  }
+
+  destroy() {
+    this.resizeObserver?.disconnect();
+    this.colorScheme?.removeEventListener?.("change", this.onScheme);
+  }
+
+  /** Redraw the last data in the next animation frame (after a resize or a theme change). */
+  redrawSoon() {
+    if (this.pending || !this.spec) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      if (this.spec) this.draw(this.spec);
+    });
+  }
+
+  draw(spec) {
+    this.spec = spec;
+    const { context: g, width, height } = fitCanvas(this.canvas);
+    if (width < 10 || height < 10) return;
+    const o = this.options;
+    const series = (spec.series ?? []).filter((s) => s && s.y);
+    const refLines = (spec.refLines ?? []).filter((r) => r && finite(r.y));
+    const logX = Boolean(spec.logX);
+    if (!this.options.ariaLabel && !this.canvas.hasAttribute("aria-label")) {
+      this.canvas.setAttribute("aria-label", `${spec.yLabel ?? "value"} against ${spec.xLabel ?? "x"}`);
+    } else if (this.options.ariaLabel) this.canvas.setAttribute("aria-label", this.options.ariaLabel);
+
+    const colors = {
+      text: resolveColor("--muted"),
+      grid: resolveColor("--chart-grid"),
+      axis: resolveColor("--border"),
+    };
+    const font = `${FONT_SIZE}px ${getComputedStyle(this.canvas).fontFamily || "system-ui, sans-serif"}`;
+    g.clearRect(0, 0, width, height);
+    g.font = font;
+    g.textBaseline = "middle";
+
+    // ---- legend row(s) above the plot ----
+    let top = 6;
+    const legendItems = o.legend ? series.filter((s) => s.label) : [];
+    if (legendItems.length) {
+      let x = 8;
+      let y = top + LEGEND_ROW / 2;
+      for (const s of legendItems) {
+        const text = String(s.label);
+        const w = 18 + g.measureText(text).width + 14;
+        if (x + w > width - 4 && x > 8) {
+          x = 8;
+          y += LEGEND_ROW;
+        }
+        g.globalAlpha = s.faded ? 0.45 : 1;
+        g.strokeStyle = resolveColor(s.color, "--accent");
+        g.lineWidth = s.faded ? 1.5 : Math.max(2, s.width ?? 2);
+        g.beginPath();
+        g.moveTo(x, y);
+        g.lineTo(x + 14, y);
+        g.stroke();
+        if (s.band) {
+          g.globalAlpha = 0.2;
+          g.fillStyle = g.strokeStyle;
+          g.fillRect(x, y - 5, 14, 10);
+        }
+        g.globalAlpha = 1;
+        g.fillStyle = colors.text;
+        g.textAlign = "left";
+        g.fillText(text, x + 18, y);
+        x += w;
+      }
+      top = y + LEGEND_ROW / 2 + 10;
+    } else {
+      top = 10;
+    }
+
+    // ---- data ranges ----
+    const xOf = (s, i) => (s.x ? s.x[i] : (s.xStart ?? 1) + i);
+    let xLo = Infinity;
+    let xHi = -Infinity;
+    let yLo = Infinity;
+    let yHi = -Infinity;
+    let any = false;
+    for (const s of series) {
+      const n = s.y.length;
+      for (let i = 0; i < n; i++) {
+        const y = s.y[i];
+        const x = xOf(s, i);
+        if (!finite(y) || !finite(x) || (logX && x <= 0)) continue;
+        any = true;
+        if (x < xLo) xLo = x;
+        if (x > xHi) xHi = x;
+        const b = s.band && finite(s.band[i]) ? Math.abs(s.band[i]) : 0;
+        if (y - b < yLo) yLo = y - b;
+        if (y + b > yHi) yHi = y + b;
+      }
+    }
+    for (const r of refLines) {
+      if (r.y < yLo) yLo = r.y;
+      if (r.y > yHi) yHi = r.y;
+    }
+    if (!Number.isFinite(xLo)) {
+      xLo = logX ? 1 : 0;
+      xHi = logX ? 10 : 1;
+    }
+    if (!Number.isFinite(yLo)) {
+      yLo = 0;
+      yHi = 1;
+    }
+    if (finite(spec.xMin)) xLo = spec.xMin;
+    if (finite(spec.xMax)) xHi = spec.xMax;
+    if (finite(spec.yMin)) yLo = spec.yMin;
+    if (finite(spec.yMax)) yHi = spec.yMax;
+    if (logX) {
+      xLo = Math.max(xLo, 1e-12);
+      if (!(xHi > xLo)) xHi = xLo * 10;
+    } else if (!(xHi > xLo)) {
+      xHi = xLo + 1;
+    }
+    if (!(yHi > yLo)) {
+      const pad = Math.abs(yLo) > 0 ? Math.abs(yLo) * 0.1 : 1;
+      yLo -= pad;
+      yHi += pad;
+    }
+
+    // Round the automatic y ends out to tick values; pinned ends stay where they were pinned.
+    const yTickCount = o.yTicks ?? Math.max(2, Math.min(6, Math.floor((height - top - 30) / 32)));
+    let yTicks = niceTicks(yLo, yHi, yTickCount);
+    if (yTicks.length >= 2) {
+      const step = yTicks[1] - yTicks[0];
+      // Round an automatic end out to a tick, unless that would waste more than a sixth of the plot: then pad 4%.
+      const span = yHi - yLo;
+      if (!finite(spec.yMin)) {
+        const rounded = Math.floor(yLo / step + 1e-9) * step;
+        yLo = yLo - rounded <= span / 6 ? rounded : yLo - 0.04 * span;
+      }
+      if (!finite(spec.yMax)) {
+        const rounded = Math.ceil(yHi / step - 1e-9) * step;
+        yHi = rounded - yHi <= span / 6 ? rounded : yHi + 0.04 * span;
+      }
+      yTicks = niceTicks(yLo, yHi, yTickCount);
+    }
+
+    // ---- plot area ----
+    let labelWidth = 0;
+    for (const t of yTicks) labelWidth = Math.max(labelWidth, g.measureText(o.formatY(t)).width);
+    const left = Math.ceil(6 + (spec.yLabel ? FONT_SIZE + 6 : 0) + labelWidth + 6);
+    const right = width - 10;
+    const bottom = height - (spec.xLabel ? 2 * FONT_SIZE + 12 : FONT_SIZE + 10);
+    const plotW = right - left;
+    const plotH = bottom - top;
+    if (plotW < 20 || plotH < 20) return;
+
+    const lx0 = logX ? Math.log10(xLo) : xLo;
+    const lx1 = logX ? Math.log10(xHi) : xHi;
+    const px = (x) => left + (((logX ? Math.log10(x) : x) - lx0) / (lx1 - lx0)) * plotW;
+    const py = (y) => bottom - ((y - yLo) / (yHi - yLo)) * plotH;
+    const ratio = window.devicePixelRatio || 1;
+    const crisp = (v) => (Math.round(v * ratio) + 0.5) / ratio;
+
+    // grid + y ticks
+    g.lineWidth = 1 / ratio;
+    g.strokeStyle = colors.grid;
+    g.fillStyle = colors.text;
+    g.textAlign = "right";
+    for (const t of yTicks) {
+      if (t < yLo - 1e-12 || t > yHi + 1e-12) continue;
+      const y = crisp(py(t));
+      g.beginPath();
+      g.moveTo(left, y);
+      g.lineTo(right, y);
+      g.stroke();
+      g.fillText(o.formatY(t), left - 6, y);
+    }
+
+    // x ticks
+    let xTicks;
+    if (logX) {
+      xTicks = [];
+      const decades = lx1 - lx0;
+      const mantissas = decades <= 1.5 ? [1, 2, 5] : decades <= 3 ? [1, 3] : [1];
+      for (let e = Math.floor(lx0); e <= Math.ceil(lx1); e++) {
+        for (const m of mantissas) {
+          const v = m * Math.pow(10, e);
+          if (v >= xLo * (1 - 1e-9) && v <= xHi * (1 + 1e-9)) xTicks.push(v);
+        }
+      }
+      const maxTicks = Math.max(2, Math.floor(plotW / 50));
+      if (xTicks.length > maxTicks) xTicks = xTicks.filter((v) => Math.abs(Math.log10(v) % 1) < 1e-9);
+    } else {
+      const count = o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70)));
+      xTicks = niceTicks(xLo, xHi, count);
+    }
+    g.textAlign = "center";
+    g.textBaseline = "top";
+    for (const t of xTicks) {
+      const x = crisp(px(t));
+      if (x < left - 0.5 || x > right + 0.5) continue;
+      g.strokeStyle = colors.grid;
+      g.beginPath();
+      g.moveTo(x, top);
+      g.lineTo(x, bottom);
+      g.stroke();
+      g.fillText(o.formatX(t), Math.min(Math.max(x, left + 8), right - 8), bottom + 4);
+    }
+
+    // axes
+    g.strokeStyle = colors.axis;
+    g.lineWidth = 1;
+    g.beginPath();
+    g.moveTo(crisp(left), top);
+    g.lineTo(crisp(left), crisp(bottom));
+    g.lineTo(right, crisp(bottom));
+    g.stroke();
+
+    // axis labels
+    g.fillStyle = colors.text;
+    if (spec.xLabel) {
+      g.textAlign = "center";
+      g.textBaseline = "bottom";
+      g.fillText(String(spec.xLabel), left + plotW / 2, height - 2);
+    }
+    if (spec.yLabel) {
+      g.save();
+      g.translate(4 + FONT_SIZE / 2, top + plotH / 2);
+      g.rotate(-Math.PI / 2);
+      g.textAlign = "center";
+      g.textBaseline = "middle";
+      g.fillText(String(spec.yLabel), 0, 0);
+      g.restore();
+    }
+
+    // ---- data, clipped to the plot ----
+    g.save();
+    g.beginPath();
+    g.rect(left, top - 1, plotW + 1, plotH + 2);
+    g.clip();
+    const ordered = [...series.filter((s) => s.faded), ...series.filter((s) => !s.faded)];
+    for (const s of ordered) if (s.band) this.drawBand(g, s, xOf, px, py, logX, plotW);
+    for (const s of ordered) this.drawLine(g, s, xOf, px, py, logX);
+    g.restore();
+
+    // reference lines, labelled at the right end
+    g.textBaseline = "bottom";
+    g.textAlign = "right";
+    for (const r of refLines) {
+      if (r.y < yLo || r.y > yHi) continue;
+      const color = resolveColor(r.color, "--muted");
+      const y = crisp(py(r.y));
+      g.strokeStyle = color;
+      g.lineWidth = 1.25;
+      g.setLineDash(r.dash ?? [5, 4]);
+      g.beginPath();
+      g.moveTo(left, y);
+      g.lineTo(right, y);
+      g.stroke();
+      g.setLineDash([]);
+      if (r.label) {
+        const text = String(r.label);
+        const above = y - top > FONT_SIZE + 4;
+        g.textBaseline = above ? "bottom" : "top";
+        const ty = above ? y - 2 : y + 2;
+        // a halo keeps the label readable over the data
+        g.lineWidth = 3;
+        g.strokeStyle = resolveColor("--surface-2");
+        g.strokeText(text, right - 4, ty);
+        g.fillStyle = color;
+        g.fillText(text, right - 4, ty);
+      }
+    }
+
+    if (!any && o.emptyText) {
+      g.fillStyle = colors.text;
+      g.textAlign = "center";
+      g.textBaseline = "middle";
+      g.fillText(o.emptyText, left + plotW / 2, top + plotH / 2);
+    }
+  }
+
+  // One path per series; more points than pixel columns are reduced to first/min/max/last per column.
+  drawLine(g, s, xOf, px, py, logX) {
+    const n = s.y.length;
+    if (!n) return;
+    g.strokeStyle = resolveColor(s.color, "--accent");
+    g.globalAlpha = s.faded ? 0.3 : 1;
+    g.lineWidth = s.width ?? (s.faded ? 1 : 1.75);
+    g.lineJoin = "round";
+    g.lineCap = "round";
+    g.beginPath();
+    let penDown = false;
+    let column = NaN;
+    let cMin = 0;
+    let cMax = 0;
+    let cLast = 0;
+    let cx = 0;
+    let single = null;
+    const flush = () => {
+      if (Number.isNaN(column)) return;
+      if (cMin !== cMax) {
+        g.lineTo(cx, cMin);
+        g.lineTo(cx, cMax);
+      }
+      g.lineTo(cx, cLast);
+    };
+    for (let i = 0; i < n; i++) {
+      const y = s.y[i];
+      const x = xOf(s, i);
+      if (!finite(y) || !finite(x) || (logX && x <= 0)) {
+        flush();
+        column = NaN;
+        penDown = false;
+        continue;
+      }
+      const X = px(x);
+      const Y = py(y);
+      const col = Math.round(X);
+      if (!penDown) {
+        g.moveTo(X, Y);
+        penDown = true;
+        column = col;
+        cx = X;
+        cMin = cMax = cLast = Y;
+        single = [X, Y];
+        continue;
+      }
+      single = null;
+      if (col === column) {
+        if (Y < cMin) cMin = Y;
+        if (Y > cMax) cMax = Y;
+        cLast = Y;
+        cx = X;
+      } else {
+        flush();
+        g.lineTo(X, Y);
+        column = col;
+        cx = X;
+        cMin = cMax = cLast = Y;
+      }
+    }
+    flush();
+    g.stroke();
+    if (single && n === 1) {
+      g.fillStyle = g.strokeStyle;
+      g.beginPath();
+      g.arc(single[0], single[1], 2.5, 0, 2 * Math.PI);
+      g.fill();
+    }
+    g.globalAlpha = 1;
+  }
+
+  // The band y ± half-width as one filled polygon per unbroken run, sampled at most about twice per pixel.
+  drawBand(g, s, xOf, px, py, logX, plotW) {
+    const n = s.y.length;
+    const stride = Math.max(1, Math.floor(n / (2 * plotW)));
+    g.fillStyle = resolveColor(s.color, "--accent");
+    g.globalAlpha = s.faded ? 0.08 : 0.18;
+    let upper = [];
+    let lower = [];
+    const fill = () => {
+      if (upper.length >= 2) {
+        g.beginPath();
+        g.moveTo(upper[0][0], upper[0][1]);
+        for (const [x, y] of upper) g.lineTo(x, y);
+        for (let k = lower.length - 1; k >= 0; k--) g.lineTo(lower[k][0], lower[k][1]);
+        g.closePath();
+        g.fill();
+      }
+      upper = [];
+      lower = [];
+    };
+    for (let i = 0; i < n; i += stride) {
+      const k = i + stride >= n ? n - 1 : i; // always include the last point
+      const y = s.y[k];
+      const b = s.band[k];
+      const x = xOf(s, k);
+      if (!finite(y) || !finite(b) || !finite(x) || (logX && x <= 0)) {
+        fill();
+        continue;
+      }
+      const X = px(x);
+      upper.push([X, py(y + Math.abs(b))]);
+      lower.push([X, py(y - Math.abs(b))]);
+      if (k === n - 1) break;
+    }
+    fill();
+    g.globalAlpha = 1;
+  }
+}
