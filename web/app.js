@@ -183,7 +183,15 @@ async function main() {
   }
   if (focus && !registry.page.embed) document.getElementById(focus)?.scrollIntoView();
   // Exposed for the end-to-end tests and for curious readers in the console.
-  window.rlplay = { runtime, registry, controllers };
+  window.rlplay = { runtime, registry, controllers, widgets: new Map() };
+  // Lesson widgets (the PPO clip explorer): drawn now with a loading note; each follows the runtime's "state"
+  // events, so it computes its curves once Python is ready, and again after a Restart or a Retry.
+  if (!registry.page.embed) {
+    for (const root of document.querySelectorAll('[data-widget="ppo-clip"]')) {
+      const { PpoClipExplorer } = await import("./demos/ppo_clip.js");
+      window.rlplay.widgets.set("ppo-clip", new PpoClipExplorer({ root, runtime }).mount());
+    }
+  }
   try {
     await runtime.start();
   } catch {

@@ -11,7 +11,8 @@ let bridgeHandle = null;
 let loading = null;
 
 function progress(stage, pct, detail = "") {
-  postMessage({ type: "progress", stage, pct: Math.max(0, Math.min(100, Math.round(pct))), detail });
+  const clamped = Math.max(0, Math.min(100, Math.round(pct)));
+  postMessage({ type: "progress", stage, pct: clamped, detail, at_ms: performance.now() });
 }
 
 // Fetch a file with byte progress; the response lands in the HTTP cache (the server marks these paths immutable),

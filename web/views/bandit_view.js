@@ -179,7 +179,8 @@ export class BanditView {
       const Q = data.Q[i];
       const N = data.N[i];
       const pulls = N.reduce((sum, n) => sum + n, 0);
-      const valueY = (v) => row.valueBottom - ((v - lo) / (hi - lo || 1)) * (row.valueBottom - row.valueTop - 6) - 3;
+      const span = row.valueBottom - row.valueTop - 6;
+      const valueY = (v) => row.valueBottom - 3 - Math.max(0, Math.min(1, (v - lo) / (hi - lo || 1))) * span;
 
       // The lane's name, and its greedy arm right now.
       context.font = "600 12px system-ui, sans-serif";

@@ -12,8 +12,10 @@ Generalized Advantage Estimation" (GAE); Mnih et al. (2016) (A2C/A3C, entropy bo
 Choices, and why:
 - Separate actor and critic networks (the seed post shares a layer). With two Adam optimisers there is no loss
   weighting to tune, and the critic's large early errors cannot disturb the policy's features.
-- GAE with λ = 0.95 rather than the seed's G_t − V(s_t): less variance, and truncation at 500 steps is handled
-  properly (bootstrap with V of the last state instead of pretending the episode ended).
+- GAE(λ = 0.99) rather than the seed's G_t − V(s_t) (λ = 1): nearly Monte-Carlo, so a young critic's errors
+  hardly bias the policy (λ = 0.95 took about twice as many episodes here), and truncation at 500 steps is handled
+  properly (bootstrap with V of the last state instead of pretending the episode ended). The critic steps 3× faster
+  than the actor (``critic_lr_scale``), which halved the episodes to solve in our seeds.
 - Advantages are not standardised per episode: once episodes reach 500, the critic predicts them and adv → 0, so the
   update fades out and the policy stays balanced (standardising would blow that noise back up to unit size).
 
@@ -34,11 +36,11 @@ from rlplay.algos.reinforce import reinforce_loss
 class ActorCriticConfig:
     lr: float = 0.01
     """Adam step size of the actor (policy), 1e-4..0.1."""
-    critic_lr_scale: float = 1.0
-    """Critic step size as a multiple of ``lr``, 0.1..10."""
+    critic_lr_scale: float = 3.0
+    """Critic step size as a multiple of ``lr``, 0.1..10 (a critic that keeps up makes adv trustworthy)."""
     gamma: float = 0.99
     """Discount factor γ, 0.8..0.999."""
-    lam: float = 0.95
+    lam: float = 0.99
     """GAE λ: 0 = one-step TD advantage, 1 = Monte-Carlo G_t − V(s_t); 0..1."""
     hidden: int = 32
     """Hidden units of each MLP (actor and critic), 4..256."""

@@ -7,11 +7,14 @@
 Sources: micrograd (backward beside forward); Kingma & Ba (2015), "Adam: A Method for Stochastic Optimization",
 Algorithm 1. Everything is batched: ``X`` holds a whole episode or rollout, one row per state.
 
-Portability: batch products go through ``matmul``, which rounds every product and sums in an order fixed by NumPy's
-own reduction loops, never by a BLAS kernel (BLAS fuses multiply-adds and blocks differently per CPU, so natively and
-in Pyodide the last bits of a training run would drift apart). ReLU is exact. The single-state forward used to pick
-actions (``MLP.forward_one``) does use ``np.dot``: a last-bit difference there changes nothing unless a uniform
-draw lands within ~1e-16 of π(a|s).
+Portability (native CPython and Pyodide must give the same training run): a 1-ulp nudge to the weights changes an
+actor-critic run's episodes after ~50k steps (PPO: ~10k), so training arithmetic must be bit-identical everywhere.
+Batch products go through ``matmul``, which rounds every product and sums in an order fixed by NumPy's own reduction
+loops, never by a BLAS kernel (BLAS fuses multiply-adds and blocks differently per CPU). ``exp`` and ``log`` are
+computed here from +, −, ×, ÷ and exact scalings by powers of two, because NumPy's own (SIMD on AVX-512 CPUs) and the
+C library's (glibc natively, musl in Pyodide) differ in the last bit. ReLU, ``sqrt`` and division are exact in IEEE
+754. The single-state forward used to pick actions (``MLP.forward_one``) does use ``np.dot`` and ``math.exp``: a
+last-bit difference there changes nothing unless a uniform draw lands within ~1e-16 of π(a|s).
 """
 
 from __future__ import annotations
@@ -19,6 +22,59 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+
+LN2_HI = 6.93147180369123816490e-01  # ln 2 rounded to 32 bits (fdlibm's ln2_hi): k · LN2_HI is exact for |k| < 2^20
+LN2_LO = 1.90821492927058770002e-10  # ln 2 − LN2_HI
+# 1/n! for n = 0..13: exp(r) = Σ r^n/n! reaches 1e-18 relative accuracy for |r| ≤ ln2/2
+_EXP_COEFFS = [1.0 / math.factorial(n) for n in range(14)]
+# 2/(2k+1) for k = 0..12: log(m) = 2 atanh(s) = Σ 2 s^(2k+1)/(2k+1), s = (m − 1)/(m + 1), |s| ≤ 0.172
+_LOG_COEFFS = [2.0 / (2 * k + 1) for k in range(13)]
+
+
+def exp(x) -> np.ndarray:
+    """eˣ from exact operations only (same bits on every platform), within ~2 ulp.
+
+    x = k ln2 + r with |r| ≤ ln2/2 (Cody–Waite split), eʳ by its Taylor series to r¹³, then scaled by 2ᵏ.
+
+    >>> float(exp(np.array([1.0]))[0]) == math.e
+    True
+    """
+    x = np.clip(np.asarray(x, dtype=np.float64), -746.0, 710.0)
+    k = np.rint(x / LN2_HI)
+    r = (x - k * LN2_HI) - k * LN2_LO
+    p = np.full_like(r, _EXP_COEFFS[-1])
+    for c in _EXP_COEFFS[-2::-1]:
+        p *= r
+        p += c
+    with np.errstate(over="ignore"):  # beyond 709.78 the answer is inf, as np.exp's
+        return np.ldexp(p, k.astype(np.int64))
+
+
+def log(y) -> np.ndarray:
+    """ln y for y > 0 from exact operations only (same bits on every platform), within ~2 ulp.
+
+    y = m · 2ᵉ with m in [√½, √2), ln m = 2 atanh((m − 1)/(m + 1)) by its series, plus e · ln2.
+
+    >>> float(log(np.array([math.e]))[0])
+    1.0
+    """
+    y = np.asarray(y, dtype=np.float64)
+    m, e = np.frexp(y)
+    small = m < 0.7071067811865476
+    m = np.where(small, m * 2.0, m)
+    e = (e - small).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):  # y ≤ 0 and inf are patched below
+        s = (m - 1.0) / (m + 1.0)
+    s2 = s * s
+    p = np.full_like(s, _LOG_COEFFS[-1])
+    for c in _LOG_COEFFS[-2::-1]:
+        p *= s2
+        p += c
+    with np.errstate(invalid="ignore"):
+        out = e * LN2_HI + (e * LN2_LO + s * p)
+    out = np.where(y > 0, out, np.where(y == 0, -np.inf, np.nan))
+    return np.where(np.isinf(y) & (y > 0), np.inf, out)
 
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -91,22 +147,22 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     """log π(a|s) for every action: ``logits − logsumexp(logits)`` per row, shifted by the row max for stability."""
     shifted = logits - logits.max(axis=-1, keepdims=True)
     # log π = l − log Σ exp(l)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return shifted - log(exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def log_softmax_backward(logp: np.ndarray, dlogp: np.ndarray) -> np.ndarray:
     """∂loss/∂logits from ∂loss/∂logp (both (B, A)): ``dlogp − π · Σ_a dlogp``, since ∂logp_i/∂l_j = [i=j] − π_j."""
-    return dlogp - np.exp(logp) * dlogp.sum(axis=-1, keepdims=True)
+    return dlogp - exp(logp) * dlogp.sum(axis=-1, keepdims=True)
 
 
 def entropy(logp: np.ndarray) -> np.ndarray:
     """H(π(·|s)) = −Σ_a π log π, one value per row of ``logp`` (B, A)."""
-    return -(np.exp(logp) * logp).sum(axis=-1)
+    return -(exp(logp) * logp).sum(axis=-1)
 
 
 def entropy_backward(logp: np.ndarray, dH: np.ndarray) -> np.ndarray:
     """∂loss/∂logits from ∂loss/∂H (B,): ∂H/∂l_j = −π_j (log π_j + H)."""
-    p = np.exp(logp)
+    p = exp(logp)
     H = -(p * logp).sum(axis=-1, keepdims=True)
     return -p * (logp + H) * dH[:, None]
 

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from rlplay.algos.actor_critic import gae, value_loss
-from rlplay.algos.nn import MLP, Adam, clip_grad_norm, entropy, entropy_backward, log_softmax, log_softmax_backward
+from rlplay.algos.nn import MLP, Adam, clip_grad_norm, entropy, entropy_backward, exp, log_softmax, log_softmax_backward
 from rlplay.algos.nn import sample_two_actions
 
 
 @dataclass
 class PPOConfig:
-    lr: float = 0.003
-    """Adam step size of the actor, 1e-4..0.1."""
+    lr: float = 0.01
+    """Adam step size of the actor, 1e-4..0.1 (high for PPO, made safe by ``target_kl``)."""
     critic_lr_scale: float = 1.0
     """Critic step size as a multiple of ``lr``, 0.1..10."""
     gamma: float = 0.99
@@ -80,7 +80,7 @@ def ppo_policy_loss(logits, actions, logp_old, adv, epsilon: float, ent_coef: fl
     logp = logp_all[rows, actions]
     log_ratio = logp - logp_old
     # ratio = π_θ(a|s) / π_old(a|s)
-    ratio = np.exp(log_ratio)
+    ratio = exp(log_ratio)
     # pg_loss = −mean(min(r A, clip(r) A))
     pg_loss = -float(clipped_surrogate(ratio, adv, epsilon).mean())
     H = entropy(logp_all)

@@ -1,7 +1,7 @@
 """Gridworld demo driver: a Q-learning agent learns its way to the goal; value iteration shows the optimum.
 
-    Q(s,a) ← Q(s,a) + α [ r + γ max_a′ Q(s′,a′) − Q(s,a) ]           (learning, ``rlplay.algos.q_learning``)
-    V*(s) = max_a [ R(s,a) + γ Σ_s′ P(s′|s,a) V*(s′) ]                 (planning, ``rlplay.algos.value_iteration``)
+    Q(s,a) ← Q(s,a) + α [ r + γ max_a′ Q(s′,a′) − Q(s,a) ]        (learning, ``rlplay.algos.q_learning``)
+    V*(s) = max_a [ R(s,a) + γ Σ_s′ P(s′|s,a) V*(s′) ]              (planning, ``rlplay.algos.value_iteration``)
 
 The driver contract is in ``rlplay.demos``. One unit of ``advance`` is one environment step; episodes restart by
 themselves, as in the seed post's loop. The layout can be edited while the agent learns (``toggle_wall``,
@@ -14,6 +14,9 @@ Read-outs:
   intended (no slip); −1 if that walk loops (a fall off the cliff loops too: it returns to the start).
 - ``optimal-path-length``: without slip, the shortest path (breadth-first search on the layout). With slip, the
   length of the same no-slip walk along V*'s greedy policy, which may detour around risky cells; −1 if it loops.
+- ``policy_star``: one optimal action per cell (the first on ties), −1 where the agent never acts (walls, cliff,
+  the goal, cells cut off from the start); ``optimal_actions``: all of them, as bits (bit a set = action a is
+  optimal), so a learned greedy action that differs from ``policy_star`` but ties with it is not called wrong.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
 MAX_SIZE = 12
 VI_THETA = 1e-6  # value iteration stops when no value changes by more than this in a sweep
 VI_MAX_SWEEPS = 5000  # and in any case after this many sweeps (γ = 1 may never settle)
+OPTIMAL_TOLERANCE = 1e-9  # actions whose Q* is this close to the best count as optimal too (ties)
 _CELL = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
 
 
@@ -87,7 +91,9 @@ class GridworldConfig:
     def base_layout(self) -> Layout:
         """The preset's layout, or with ``size`` ≥ 2 an open size x size grid."""
         if self.size == 1:
-            raise ValueError("size must be 0 (the preset's grid) or 2..12: a 1x1 grid has no room for a start and a goal")
+            raise ValueError(
+                "size must be 0 (the preset's grid) or 2..12: a 1x1 grid has no room for a start and a goal"
+            )
         if self.size == 0:
             return PRESETS[self.preset]
         return Layout(self.size, self.size, start=(0, 0), goal=(self.size - 1, self.size - 1))
@@ -271,6 +277,11 @@ class GridworldDemo:
         not_states = [s for s in range(env.n_states) if s == env.goal_state or s not in env.reachable]
         policy_star = vi.policy.astype(np.int8)
         policy_star[not_states] = -1
+        # every optimal action, not just the first: bit a of optimal_actions[s] is set when
+        # Q*(s,a) is within OPTIMAL_TOLERANCE of max_a Q*(s,a)
+        is_optimal = vi.Q >= vi.Q.max(axis=1, keepdims=True) - OPTIMAL_TOLERANCE
+        optimal_actions = (is_optimal * (1 << np.arange(env.n_actions))).sum(axis=1).astype(np.uint8)
+        optimal_actions[not_states] = 0
 
         return {
             "figures": {
@@ -283,6 +294,7 @@ class GridworldDemo:
             "Q": agent.q_array(),
             "V_star": vi.V.reshape(rows, cols).copy(),
             "policy_star": policy_star.reshape(rows, cols),
+            "optimal_actions": optimal_actions.reshape(rows, cols),
             "greedy_path": np.array(greedy_path, dtype=np.int32).reshape(-1, 2),
             "optimal_path": np.array(self.optimal_path, dtype=np.int32).reshape(-1, 2),
             "layout": {

@@ -13,6 +13,11 @@ adaptive elements that can solve difficult learning control problems", IEEE Tran
 The equations live in one function, ``cartpole_dynamics``: the training env, the "watch" env and the human "play"
 env are all ``CartPole`` instances calling it. It is written with plain arithmetic plus the ``sin``/``cos`` it is
 given, so the same function also steps NumPy arrays of states (pass ``np.sin``/``np.cos``).
+
+Portability: the default ``sin``/``cos`` are Taylor polynomials in plain float arithmetic for |θ| ≤ 0.5 (every state
+an episode steps from has |θ| ≤ 12°), so the physics gives the same bits natively (glibc) and in Pyodide (musl),
+whose ``math.sin`` can differ in the last bit; a 1-ulp difference, fed through training, changes a run within
+~50k steps. Beyond 0.5 rad they fall back to ``math.sin``/``math.cos``.
 """
 
 from __future__ import annotations
@@ -35,11 +40,36 @@ MAX_EPISODE_STEPS = 500  # steps, CartPole-v1's time limit (truncation)
 INIT_HALF_WIDTH = 0.05  # every state variable starts uniform in [-0.05, 0.05]
 
 
-def cartpole_dynamics(x, x_dot, theta, theta_dot, force, sin=math.sin, cos=math.cos):
+PORTABLE_TRIG_LIMIT = 0.5  # rad; within it the series below are accurate to ~1 ulp
+
+
+def portable_sin(theta: float) -> float:
+    """sin θ = θ − θ³/3! + θ⁵/5! − … (to θ¹⁵, Horner form) for |θ| ≤ 0.5; ``math.sin`` beyond.
+
+    >>> abs(portable_sin(0.2) - math.sin(0.2)) < 1e-16
+    True
+    """
+    if not -PORTABLE_TRIG_LIMIT <= theta <= PORTABLE_TRIG_LIMIT:
+        return math.sin(theta)
+    t2 = theta * theta
+    return theta * (1.0 - t2 / 6.0 * (1.0 - t2 / 20.0 * (1.0 - t2 / 42.0 * (1.0 - t2 / 72.0 * (
+        1.0 - t2 / 110.0 * (1.0 - t2 / 156.0 * (1.0 - t2 / 210.0)))))))
+
+
+def portable_cos(theta: float) -> float:
+    """cos θ = 1 − θ²/2! + θ⁴/4! − … (to θ¹⁶, Horner form) for |θ| ≤ 0.5; ``math.cos`` beyond."""
+    if not -PORTABLE_TRIG_LIMIT <= theta <= PORTABLE_TRIG_LIMIT:
+        return math.cos(theta)
+    t2 = theta * theta
+    return 1.0 - t2 / 2.0 * (1.0 - t2 / 12.0 * (1.0 - t2 / 30.0 * (1.0 - t2 / 56.0 * (1.0 - t2 / 90.0 * (
+        1.0 - t2 / 132.0 * (1.0 - t2 / 182.0 * (1.0 - t2 / 240.0)))))))
+
+
+def cartpole_dynamics(x, x_dot, theta, theta_dot, force, sin=portable_sin, cos=portable_cos):
     """One explicit-Euler step of τ seconds of the frictionless cart-pole; returns ``(x, x_dot, theta, theta_dot)``.
 
-    ``force`` is in newtons (+ pushes right). Works on floats (default ``math.sin``/``math.cos``) or, given
-    ``np.sin``/``np.cos``, on arrays of states.
+    ``force`` is in newtons (+ pushes right). Works on floats (default ``portable_sin``/``portable_cos``) or,
+    given ``np.sin``/``np.cos``, on arrays of states.
 
     >>> [round(v, 6) for v in cartpole_dynamics(0.0, 0.0, 0.0, 0.0, FORCE_MAG)]
     [0.0, 0.195122, 0.0, -0.292683]

@@ -74,7 +74,9 @@ class Layout:
             if isinstance(getattr(self, name), bool) or not isinstance(getattr(self, name), int):
                 raise ValueError(f"{name} must be a whole number, got {getattr(self, name)!r}")
         if self.rows < 2 or self.cols < 2:
-            raise ValueError(f"the grid must be at least 2x2 (room for a start and a goal), got {self.rows}x{self.cols}")
+            raise ValueError(
+                f"the grid must be at least 2x2 (room for a start and a goal), got {self.rows}x{self.cols}"
+            )
         object.__setattr__(self, "walls", frozenset(_as_cell(c, "wall") for c in self.walls))
         object.__setattr__(self, "cliff", frozenset(_as_cell(c, "cliff cell") for c in self.cliff))
         object.__setattr__(self, "start", _as_cell(self.start, "start"))

@@ -1,0 +1,352 @@
+"""Cart-pole demo driver: a policy network learns to balance a pole with REINFORCE, actor-critic or PPO.
+
+    REINFORCE:     θ ← θ + lr · mean_t (G_t − b(t)) ∇ log π(a_t|s_t)                (``rlplay.algos.reinforce``)
+    actor-critic:  θ ← θ + lr · mean_t A_t ∇ log π(a_t|s_t),  A_t = GAE(λ) from V(s)  (``rlplay.algos.actor_critic``)
+    PPO:           maximise mean_t min(r_t A_t, clip(r_t, 1 − ε, 1 + ε) A_t)         (``rlplay.algos.ppo``)
+
+The driver contract is in ``rlplay.demos``. One unit of ``advance`` is one environment step of training; episodes
+restart by themselves. REINFORCE and actor-critic update when an episode ends, PPO when its rollout (1024 steps,
+across episodes) is full. One default learning rate, 0.01 (Adam), is tuned to serve all three algorithms (PPO stays
+safe at it because its epochs stop once approx_kl passes 0.02).
+
+Randomness: one ``SeedSequence(seed)`` is split into independent streams: the training env's starts, the uniform
+draws that sample training actions, the networks' initialisation and PPO's minibatch shuffling, the "watch" episodes,
+and the "play" episodes. Watching and playing therefore never change what training does; the same seed replays the
+same run; and because the loop is one step at a time, ``advance`` is independent of how the steps are chunked.
+
+Read-outs (``snapshot``):
+
+- ``solved-at-episode``: the number of finished episodes when the mean length of the last 100 first reached 475
+  (CartPole-v1's "solved" threshold; needs 100 episodes), else −1.
+- ``replay_states`` (T, 4), ``replay_p_right`` (T,): the T states the policy acted on in the latest finished episode
+  and π(right|s) there as it was when acting; ``replay_values`` (T,): the critic's V(s) on them now (zeros for
+  REINFORCE, which has no critic).
+- ``adv_scale``: one value per update, the standard deviation of that update's raw advantages (REINFORCE: G_t − b(t);
+  actor-critic and PPO: GAE). Its tail starts at the first update made once ``since`` episodes had finished
+  (``adv_scale_offset``), so one ``since`` serves both growing series.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Annotated
+
+import numpy as np
+
+from rlplay.algos.actor_critic import ActorCritic, ActorCriticConfig
+from rlplay.algos.nn import sample_two_actions
+from rlplay.algos.ppo import PPO, PPOConfig
+from rlplay.algos.reinforce import Reinforce, ReinforceConfig
+from rlplay.demos.params import Param, validate
+from rlplay.envs.cartpole import MAX_EPISODE_STEPS, CartPole
+
+ALGOS = ("reinforce", "actor-critic", "ppo")
+SOLVED_MEAN_LENGTH = 475.0  # CartPole-v1's reward threshold, over 100 consecutive episodes
+SOLVED_WINDOW = 100  # episodes
+UNIFORM_BLOCK = 4096  # uniform draws fetched from the generator at a time (one NumPy call instead of 4096)
+
+
+@dataclass(frozen=True)
+class CartpoleConfig:
+    seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
+    """Random seed of the run (start states, action sampling, network initialisation), 0..2147483647."""
+    algo: Annotated[str, Param(choices=ALGOS)] = "actor-critic"
+    """Learning algorithm: reinforce (Monte-Carlo policy gradient), actor-critic, or ppo (clipped surrogate)."""
+    lr: Annotated[float, Param(0.0001, 0.1, 0.0001, log=True)] = 0.01
+    """Adam learning rate of every network, 0.0001..0.1 (0.01 is tuned for all three algorithms)."""
+    gamma: Annotated[float, Param(0.8, 0.999, 0.001)] = 0.99
+    """Discount factor γ, 0.8..0.999: the weight of a reward one step later."""
+    hidden: Annotated[int, Param(4, 256, 1)] = 32
+    """Hidden units of the policy (and critic) network, 4..256."""
+    entropy: Annotated[float, Param(0.0, 0.1, 0.001)] = 0.0
+    """Entropy bonus coefficient, 0..0.1: rewards keeping the action probabilities spread out."""
+    clip: Annotated[float, Param(0.05, 0.5, 0.01)] = 0.2
+    """PPO only: clip range ε of the probability ratio, 0.05..0.5."""
+
+    def __post_init__(self):
+        validate(self)
+
+
+def make_learner(config: CartpoleConfig, rng: np.random.Generator):
+    """The learner for ``config.algo``: the algorithm's own tuned config, with the user's settings on top."""
+    shared = {"lr": config.lr, "gamma": config.gamma, "hidden": config.hidden, "entropy": config.entropy}
+    if config.algo == "reinforce":
+        return Reinforce(ReinforceConfig(**shared), 4, 2, rng)
+    if config.algo == "actor-critic":
+        return ActorCritic(ActorCriticConfig(**shared), 4, 2, rng)
+    return PPO(PPOConfig(**shared, clip=config.clip), 4, 2, rng)
+
+
+class CartpoleDemo:
+    COMMANDS = frozenset({"watch_reset", "watch_step", "play_reset", "play_step"})
+
+    def __init__(self, config: CartpoleConfig | None = None):
+        self.config = config if config is not None else CartpoleConfig()
+        self._fresh_run()
+
+    def _fresh_run(self) -> None:
+        config = self.config
+        env_seq, action_seq, learner_seq, watch_seq, play_seq = np.random.SeedSequence(config.seed).spawn(5)
+        self.env = CartPole(seed=env_seq)
+        self.action_rng = np.random.default_rng(action_seq)
+        self.learner = make_learner(config, np.random.default_rng(learner_seq))
+        self.watch_env = CartPole(seed=watch_seq)
+        self.watch_rng = np.random.default_rng(watch_seq.spawn(1)[0])
+        self.watch_p_right = math.nan
+        self.play_env = CartPole(seed=play_seq)
+        self._uniforms: list[float] = []
+        self._uniform_index = 0
+        self.obs, _ = self.env.reset()
+        self.steps = 0
+        self.episode_lengths: list[int] = []
+        self.solved_at = -1
+        self.best_length = -1
+        self.episode_states: list = []
+        self.episode_p_right: list[float] = []
+        self.replay_states = np.zeros((0, 4))
+        self.replay_p_right = np.zeros(0)
+        self.adv_scales: list[float] = []
+        self.adv_scale_episodes: list[int] = []  # episodes finished when each update ran
+        self.last_update: dict = {}
+        self.diverged_at = -1  # the update (1-based) whose result was NaN/inf, else −1
+
+    # -- training ------------------------------------------------------------------------------------------------
+    def advance(self, n: int) -> int:
+        """Run ``n`` training steps (fewer only if training diverges); return how many ran."""
+        if n < 0:
+            raise ValueError(f"the number of steps must be 0 or more, got {n}")
+        if self.diverged_at >= 0:
+            return 0
+        env, learner = self.env, self.learner
+        act, observe = learner.act, learner.observe
+        episode_states, episode_p_right = self.episode_states, self.episode_p_right
+        uniforms, index = self._uniforms, self._uniform_index
+        obs = self.obs
+        for done_steps in range(1, int(n) + 1):
+            if index == len(uniforms):
+                uniforms = self._uniforms = self.action_rng.random(UNIFORM_BLOCK).tolist()
+                index = 0
+            action, p_right = act(obs, uniforms[index])
+            index += 1
+            next_obs, reward, terminated, truncated, _ = env.step(action)
+            episode_states.append(obs)
+            episode_p_right.append(p_right)
+            stats = observe(obs, action, reward, terminated, truncated, next_obs)
+            obs = next_obs
+            if stats is not None and not self._record_update(stats):
+                self._finish_episode_if(terminated or truncated)
+                self.steps += done_steps
+                self._uniform_index = index
+                self.obs = obs
+                return done_steps
+            if terminated or truncated:
+                self._finish_episode_if(True)
+                episode_states, episode_p_right = self.episode_states, self.episode_p_right
+                obs, _ = env.reset()
+        self.steps += int(n)
+        self._uniform_index = index
+        self.obs = obs
+        return int(n)
+
+    def _record_update(self, stats: dict) -> bool:
+        """Keep an update's diagnostics; False (and training stops) if anything became NaN or infinite."""
+        self.adv_scales.append(stats["adv_scale"])
+        self.adv_scale_episodes.append(len(self.episode_lengths))
+        self.last_update = stats
+        if all(math.isfinite(value) for value in stats.values()) and self.learner.is_finite():
+            return True
+        self.diverged_at = len(self.adv_scales)
+        self.adv_scales[-1] = 0.0 if not math.isfinite(self.adv_scales[-1]) else self.adv_scales[-1]
+        return False
+
+    def _finish_episode_if(self, ended: bool) -> None:
+        if not ended:
+            return
+        length = len(self.episode_states)
+        self.episode_lengths.append(length)
+        self.best_length = max(self.best_length, length)
+        self.replay_states = np.array(self.episode_states, dtype=np.float64).reshape(-1, 4)
+        self.replay_p_right = np.array(self.episode_p_right, dtype=np.float64)
+        self.episode_states, self.episode_p_right = [], []
+        if self.solved_at < 0 and len(self.episode_lengths) >= SOLVED_WINDOW:
+            if sum(self.episode_lengths[-SOLVED_WINDOW:]) >= SOLVED_MEAN_LENGTH * SOLVED_WINDOW:
+                self.solved_at = len(self.episode_lengths)
+
+    def step(self, n: int) -> dict:
+        self.advance(n)
+        return self.snapshot()
+
+    def reset(self) -> None:
+        """Fresh networks and the random streams from the start: the same seed replays the same run."""
+        self._fresh_run()
+
+    def configure(self, **changes) -> list[str]:
+        """Apply changed settings. algo, hidden and seed need a fresh run (their names are returned); lr, gamma,
+        entropy and clip apply from the next update on, except after a divergence, when any change starts over.
+        On a ``ValueError`` nothing changes."""
+        fields = {f.name for f in dataclasses.fields(CartpoleConfig)}
+        unknown = sorted(set(changes) - fields)
+        if unknown:
+            raise ValueError(f"unknown cartpole settings: {', '.join(unknown)}")
+        old = self.config
+        new = dataclasses.replace(old, **changes)  # validates
+        changed = {name for name in fields if getattr(old, name) != getattr(new, name)}
+        self.config = new
+        fresh = [name for name in ("algo", "hidden", "seed") if name in changed]
+        if self.diverged_at >= 0 and changed:
+            fresh = sorted(changed)  # the weights are NaN: any change (e.g. a lower lr) starts over
+        if fresh:
+            self._fresh_run()
+            return fresh
+        learner = self.learner
+        if "lr" in changed:
+            learner.set_lr(new.lr)
+        learner.config.gamma = new.gamma
+        learner.config.entropy = new.entropy
+        if isinstance(learner, PPO):
+            learner.config.clip = new.clip
+        return []
+
+    # -- commands: watch the current policy, or play by hand -----------------------------------------------------
+    def watch_reset(self, seed: int | None = None) -> dict:
+        """Start an evaluation episode (its own env and random stream; training is not touched)."""
+        if seed is not None:
+            seed = int(seed)
+            if not 0 <= seed <= 2**31 - 1:
+                raise ValueError(f"seed must be between 0 and 2147483647, got {seed}")
+            self.watch_rng = np.random.default_rng([seed, 1])
+        state, _ = self.watch_env.reset(seed=seed)
+        self.watch_p_right = self._p_right(state)
+        return {"states": [list(state)], "p_right": [self.watch_p_right], "done": False, "length": 0}
+
+    def watch_step(self, n: int = 1) -> dict:
+        """Run the current policy (sampling, no learning) for up to ``n`` steps or until the episode ends.
+
+        ``states[i]`` is the state after step i, ``p_right[i]`` = π(right | states[i]).
+        """
+        n = int(n)
+        if n < 0:
+            raise ValueError(f"the number of steps must be 0 or more, got {n}")
+        env = self.watch_env
+        if env.state is None:
+            self.watch_reset()
+        states, p_rights = [], []
+        p_right = self.watch_p_right
+        uniform = self.watch_rng.random
+        forward_one = self._policy_network().forward_one
+        for _ in range(n):
+            if env.done:
+                break
+            state, _, _, _, _ = env.step(1 if uniform() < p_right else 0)
+            logits = forward_one(state)
+            p_right = _p_right_from_logits(logits)
+            states.append(list(state))
+            p_rights.append(p_right)
+        self.watch_p_right = p_right
+        return {"states": states, "p_right": p_rights, "done": env.done, "length": env.length}
+
+    def play_reset(self) -> dict:
+        """Start a hand-played episode: ← is action 0, → is action 1."""
+        state, _ = self.play_env.reset()
+        return {"state": list(state), "done": False, "length": 0}
+
+    def play_step(self, action: int) -> dict:
+        """Push the cart by hand (0 = left, 1 = right); after the episode ends the state stays put."""
+        if action not in (0, 1) or isinstance(action, bool):
+            raise ValueError(f"action must be 0 (left) or 1 (right), got {action!r}")
+        env = self.play_env
+        if env.state is None:
+            env.reset()
+        if not env.done:
+            env.step(int(action))
+        return {"state": list(env.state), "done": env.done, "length": env.length}
+
+    def _policy_network(self):
+        return self.learner.policy if isinstance(self.learner, Reinforce) else self.learner.actor
+
+    def _p_right(self, state) -> float:
+        return _p_right_from_logits(self._policy_network().forward_one(state))
+
+    # -- read-outs -----------------------------------------------------------------------------------------------
+    def snapshot(self, since: int = 0) -> dict:
+        lengths = self.episode_lengths
+        since = max(0, min(int(since), len(lengths)))
+        adv_since = bisect.bisect_left(self.adv_scale_episodes, since)
+        window = lengths[-SOLVED_WINDOW:]
+        values = np.nan_to_num(self.learner.values(self.replay_states), nan=0.0, posinf=0.0, neginf=0.0)
+        return {
+            "figures": {
+                "episode": len(lengths),
+                "steps": self.steps,
+                "updates": len(self.adv_scales),
+                "episode-length": lengths[-1] if lengths else -1,
+                "mean-length-100": sum(window) / len(window) if window else -1,
+                "best-length": self.best_length,
+                "solved-at-episode": self.solved_at,
+            },
+            "episode_lengths": np.array(lengths[since:], dtype=np.float64),
+            "episode_lengths_offset": since,
+            "replay_states": self.replay_states.copy(),
+            "replay_p_right": np.nan_to_num(self.replay_p_right, nan=0.5),
+            "replay_values": values.astype(np.float64),
+            "adv_scale": np.array(self.adv_scales[adv_since:], dtype=np.float64),
+            "adv_scale_offset": adv_since,
+            "losses": {k: v for k, v in self.last_update.items() if math.isfinite(v)},
+            "algo": self.config.algo,
+            "max_episode_length": MAX_EPISODE_STEPS,
+            "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
+            "notices": self.notices(),
+            "diverged": self.diverged_at >= 0,
+        }
+
+    def notices(self) -> list[str]:
+        """Plain-English remarks on settings that are valid but degenerate, and on a diverged run."""
+        config, notes = self.config, []
+        if self.diverged_at >= 0:
+            notes.append(
+                f"training diverged (NaN) at update {self.diverged_at} — lower the learning rate or reset"
+            )
+        if config.lr >= 0.05:
+            notes.append(f"lr = {config.lr:g} is large for Adam: expect the policy to learn fast and then fall apart")
+        elif config.lr <= 0.0003:
+            notes.append(f"lr = {config.lr:g} is small: learning will take thousands of episodes")
+        if config.gamma <= 0.9:
+            notes.append(
+                f"γ = {config.gamma:g} looks only about {1 / (1 - config.gamma):.0f} steps ahead: the agent notices "
+                "a fall late, so learning is slower and less stable"
+            )
+        if config.hidden <= 8:
+            notes.append(f"hidden = {config.hidden}: a very small network; it may never balance reliably")
+        if config.entropy >= 0.05:
+            notes.append(
+                f"entropy = {config.entropy:g} is a strong pull towards random actions: episodes may stop short of 500"
+            )
+        if config.algo != "ppo" and config.clip != CartpoleConfig.clip:
+            notes.append(f"clip only affects PPO; {config.algo} ignores it")
+        return notes
+
+
+def _p_right_from_logits(logits) -> float:
+    """π(right|s) = σ(l1 − l0), overflow-free (the learners' own sampling formula)."""
+    return sample_two_actions(logits, 0.0)[1]
+
+
+def train_until_solved(config: CartpoleConfig, max_episodes: int | None = None, max_steps: int | None = None,
+                       chunk: int = 1000) -> CartpoleDemo:
+    """Train a fresh run until it is solved or a budget (episodes and/or steps) is spent; for tests and the benchmark.
+
+    Budgets are checked between chunks of ``chunk`` steps; ``solved-at-episode`` itself is exact.
+    """
+    if max_episodes is None and max_steps is None:
+        raise ValueError("give a budget: max_episodes, max_steps or both")
+    demo = CartpoleDemo(config)
+    while demo.solved_at < 0 and demo.diverged_at < 0:
+        if max_episodes is not None and len(demo.episode_lengths) >= max_episodes:
+            break
+        if max_steps is not None and demo.steps >= max_steps:
+            break
+        demo.advance(chunk if max_steps is None else min(chunk, max_steps - demo.steps))
+    return demo

@@ -1,0 +1,502 @@
+// The bandit race: ε-greedy, softmax and UCB pull the same slot machines, with common random numbers, and the page
+// shows what each believes (Q), where it spends its pulls (N), and what that costs (pseudo-regret). With runs > 1 the
+// Python driver (rlplay.demos.bandit) averages that many independent races, and the regret chart shows the expected
+// regret ± 1 standard error: UCB's bends over like log t, ε-greedy's keeps climbing like ε·t.
+//
+// This controller owns the loop and the learning curves it has been sent; BanditView and LineChart only draw.
+
+import { DemoController } from "./controller.js";
+import { el, fieldControl, formatStat, themeColor } from "../ui.js";
+import { BanditView } from "../views/bandit_view.js";
+import { LineChart } from "../views/line_chart.js";
+
+// Fixed order, the driver's LANES: row i of Q, N, last_arm and of every curve is lane i.
+const LANES = [
+  { key: "epsilon-greedy", label: "ε-greedy", color: "--lane-epsilon-greedy", param: "epsilon", symbol: "ε" },
+  { key: "softmax", label: "softmax", color: "--lane-softmax", param: "tau", symbol: "τ" },
+  { key: "ucb", label: "UCB", color: "--lane-ucb", param: "c", symbol: "c" },
+];
+const CURVES = ["cum_reward", "cum_regret", "best_arm_rate", "regret_stderr"];
+const RUN_PRESETS = [1, 20, 100, 200, 500, 1000, 2000];
+const HORIZON_PRESETS = [100, 300, 1000, 2000, 5000, 10000, 30000, 100000];
+const SUMMARY_EVERY_MS = 4000; // screen-reader summary while running: often enough to follow, rare enough to bear
+
+/** Rows of a (rows, cols) array from the worker ({data, shape}) as typed-array views. */
+function rows(array) {
+  if (!array || !array.shape) return [];
+  const [count, length] = array.shape.length === 2 ? array.shape : [1, array.shape[0]];
+  return Array.from({ length: count }, (_, i) => array.data.subarray(i * length, (i + 1) * length));
+}
+
+/** A growing Float64Array series: append a tail received from offset, dropping anything after it. */
+function appendTail(series, offset, tail) {
+  const length = Math.min(series.length, offset);
+  const out = new Float64Array(length + tail.length);
+  out.set(series.subarray(0, length));
+  out.set(tail, length);
+  return out;
+}
+
+function shellQuote(value) {
+  const text = String(value);
+  return /^[A-Za-z0-9._:/=+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+export default class BanditController extends DemoController {
+  static demo = "bandit";
+  static speeds = ["1", "3", "10", "30", "100", "300", "1000", "max"];
+  static uiFields = [
+    { name: "speed", type: "str", default: "100", choices: BanditController.speeds, doc: "Pulls per second, or max." },
+    { name: "reveal", type: "bool", default: false, doc: "Show the machines' hidden means μ(a)." },
+    { name: "logx", type: "bool", default: false, doc: "Logarithmic pull axis on the charts." },
+  ];
+
+  constructor(options) {
+    super(options);
+    this.curves = this.emptyCurves();
+    this.wantFull = false;
+    this.finished = false;
+    this.lastSummary = 0;
+    this.modifiedAt = -1; // the pull at which ε, τ or c last changed mid-race (-1: never)
+    this.stderrCells = [];
+  }
+
+  emptyCurves() {
+    return Object.fromEntries(CURVES.map((name) => [name, LANES.map(() => new Float64Array(0))]));
+  }
+
+  // ---- building the panel -------------------------------------------------------------------------------
+
+  buildControls(panel) {
+    const demo = this.demo;
+    const registry = this.registry;
+
+    this.stepButton = el("button", { type: "button", dataset: { control: "step" }, onclick: () => this.stepOnce(),
+      title: "One pull by each strategy" }, "Step");
+    this.newArmsButton = el("button", { type: "button", dataset: { control: "new-arms" }, onclick: () => this.newArms(),
+      title: "Draw new hidden means and start again" }, "New arms");
+    this.transport.append(this.stepButton, this.newArmsButton);
+
+    const crn = el("p", { class: "bandit-crn" },
+      "Same machines, same pre-drawn reward for every (pull, arm): the strategies differ only in how they choose.");
+
+    // The machines and lanes.
+    this.machines = el("div", { class: "bandit-view" });
+    this.machines.style.height = `${BanditView.heightFor(LANES.length)}px`;
+    this.view = new BanditView(this.machines);
+    this.runNote = el("p", { class: "bandit-run-note", hidden: true });
+    const legend = el("div", { class: "legend bandit-legend", "aria-hidden": "true" },
+      el("span", {}, el("span", { class: "bandit-key bandit-key-q" }), "estimate Q(a)"),
+      el("span", {}, el("span", { class: "bandit-key bandit-key-n" }), "share of pulls N(a)/t"),
+      el("span", {}, el("span", { class: "bandit-key bandit-key-mu" }), "true mean μ(a)"),
+      el("span", {}, el("span", { class: "bandit-key bandit-key-ucb" }), "UCB bonus"),
+      el("span", {}, el("span", { class: "bandit-key bandit-key-lamp" }), "just pulled"));
+    const toggles = el("div", { class: "toggles" },
+      fieldControl(registry, demo, "reveal", { label: "Reveal the hidden means" }),
+      fieldControl(registry, demo, "logx", { label: "Log pull axis" }));
+
+    // The scoreboard: the figures, one row per strategy.
+    const head = el("tr", {}, el("th", { scope: "col" }, "strategy"), el("th", { scope: "col" }, "regret"),
+      el("th", { scope: "col" }, "reward"), el("th", { scope: "col", title: "share of pulls on the best arm" }, "best arm"));
+    this.laneRows = [];
+    const body = LANES.map((lane) => {
+      const cells = ["regret", "reward", "best-arm-rate"].map((figure) => {
+        const value = el("span", { dataset: { stat: `${figure}-${lane.key}` } }, "-1");
+        this.stats.set(`${figure}-${lane.key}`, value);
+        const cell = el("td", {}, value);
+        if (figure === "regret") {
+          const stderr = el("span", { class: "bandit-se", hidden: true });
+          this.stderrCells.push(stderr);
+          cell.append(stderr);
+        }
+        return cell;
+      });
+      const param = el("span", { class: "bandit-param" });
+      const badge = el("span", { class: "bandit-leader", hidden: true }, "lowest regret");
+      const row = el("tr", { dataset: { lane: lane.key } },
+        el("th", { scope: "row" }, el("span", { class: `swatch bandit-swatch-${lane.key}` }), lane.label,
+          " ", param, badge),
+        ...cells);
+      this.laneRows.push({ row, param, badge });
+      return row;
+    });
+    this.scoreCaption = el("caption", {}, "The race so far");
+    const scores = el("table", { class: "bandit-scores" }, this.scoreCaption, el("thead", {}, head), el("tbody", {}, body));
+    const totals = el("dl", { class: "stats bandit-totals" },
+      this.statElement("pulls", "pulls", "pulls by each strategy so far"),
+      this.statElement("steps-per-second", "pulls / s", "pulls per second, measured in the page"));
+
+    // The charts.
+    const chart = (title, options, note) => {
+      const canvas = el("canvas");
+      const figure = el("figure", { class: "bandit-chart" }, el("figcaption", {}, title), canvas);
+      if (note) figure.append(note);
+      return { figure, chart: new LineChart(canvas, options) };
+    };
+    this.averageNote = el("p", { class: "bandit-note", hidden: true });
+    this.regretChart = chart("Pseudo-regret Σ(μ* − μₐ)",
+      { height: 210, ariaLabel: "Cumulative pseudo-regret of each strategy against pulls" }, this.averageNote);
+    this.rewardChart = chart("Cumulative reward",
+      { height: 140, legend: false, ariaLabel: "Cumulative reward of each strategy against pulls" });
+    this.bestChart = chart("Share of pulls on the best arm",
+      { height: 140, legend: false, ariaLabel: "Share of pulls on the best arm for each strategy against pulls" });
+
+    // Settings.
+    const controls = el("div", { class: "controls bandit-controls" },
+      this.seedControl("seed", "Seed (pulls)"),
+      this.seedControl("arm_seed", "Seed (arms)"),
+      fieldControl(registry, demo, "arms", { label: "Arms k" }),
+      fieldControl(registry, demo, "epsilon", { label: "ε (ε-greedy)" }),
+      fieldControl(registry, demo, "tau", { label: "τ (softmax)" }),
+      fieldControl(registry, demo, "c", { label: "c (UCB)" }),
+      this.presetControl("runs", "Average over runs", RUN_PRESETS, (n) => (n === 1 ? "1 — one live race" : `${n} races`)),
+      this.presetControl("horizon", "Horizon (pulls)", HORIZON_PRESETS, (n) => n.toLocaleString("en-US")));
+
+    // What a screen reader hears, now and then.
+    this.summary = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite", dataset: { summary: "bandit" } });
+
+    panel.append(
+      crn,
+      el("div", { class: "bandit-transport" }, this.transport, this.speedControl),
+      el("div", { class: "demo-row bandit-row" },
+        el("div", { class: "bandit-left" }, this.machines, this.runNote, legend, toggles, totals),
+        el("div", { class: "bandit-charts" }, scores, this.regretChart.figure, this.rewardChart.figure, this.bestChart.figure)),
+      controls,
+      this.summary,
+    );
+  }
+
+  /** A number box for a seed (a slider over 2³¹ values would be useless). */
+  seedControl(name, label) {
+    const id = `${this.demo}-${name}`;
+    const field = this.registry.field(this.demo, name);
+    const input = el("input", { type: "number", id, min: field?.low ?? 0, max: field?.high ?? 2147483647, step: 1,
+      inputmode: "numeric" });
+    input.value = String(this.registry.get(this.demo, name));
+    input.addEventListener("change", () => {
+      const result = this.registry.set(this.demo, name, input.value);
+      if (!result.ok) {
+        this.showNotices([`${label}: ${result.message}.`]);
+        input.value = String(this.registry.get(this.demo, name));
+      }
+    });
+    this.registry.addEventListener("change", (event) => {
+      if (event.detail.demo === this.demo && event.detail.name === name) input.value = String(event.detail.value);
+    });
+    return el("div", { class: "control", dataset: { control: name } }, el("label", { for: id }, label), input);
+  }
+
+  /** A select of sensible values for a wide integer range; a value from the URL that is not a preset is kept. */
+  presetControl(name, label, presets, format) {
+    const id = `${this.demo}-${name}`;
+    const select = el("select", { id });
+    const fill = (current) => {
+      const values = [...new Set([...presets, current])].sort((a, b) => a - b);
+      select.replaceChildren(...values.map((n) => el("option", { value: n }, format(n))));
+      select.value = String(current);
+    };
+    fill(this.registry.get(this.demo, name));
+    select.addEventListener("change", () => this.registry.set(this.demo, name, Number(select.value)));
+    this.registry.addEventListener("change", (event) => {
+      if (event.detail.demo === this.demo && event.detail.name === name) fill(event.detail.value);
+    });
+    return el("div", { class: "control", dataset: { control: name } }, el("label", { for: id }, label), select);
+  }
+
+  mount() {
+    super.mount();
+    // Messages ("Finished: …") belong where the eyes are: under the buttons, not at the foot of the panel.
+    this.transport.closest(".bandit-transport").after(this.messages);
+  }
+
+  // ---- the run --------------------------------------------------------------------------------------------
+
+  since() {
+    return this.wantFull ? 0 : this.curves.cum_regret[0].length;
+  }
+
+  pulls() {
+    return this.snapshot?.figures?.pulls ?? 0;
+  }
+
+  horizon() {
+    return Number(this.registry.get(this.demo, "horizon"));
+  }
+
+  maxUnits() {
+    return Math.max(0, this.horizon() - this.pulls());
+  }
+
+  accept(snapshot, reason) {
+    // Curves arrive from index curve_offset on; offset 0 (create, reset, configure, new arms) replaces them.
+    const offset = snapshot.curve_offset ?? 0;
+    if (offset === 0) this.curves = this.emptyCurves();
+    for (const name of CURVES) {
+      const tails = rows(snapshot[name]);
+      this.curves[name] = LANES.map((_, i) => (tails[i] ? appendTail(this.curves[name][i], offset, tails[i]) : new Float64Array(0)));
+    }
+    this.wantFull = false;
+    const pulls = snapshot.figures?.pulls ?? 0;
+    if (pulls === 0) this.modifiedAt = -1;
+    if (pulls < this.horizon()) this.finished = false;
+
+    const figures = snapshot.figures ?? {};
+    for (const [name, value] of Object.entries(figures)) {
+      if (name === "steps-per-second") continue;
+      const digits = name.startsWith("best-arm-rate") ? 3 : 2;
+      this.setStat(name, value, digits);
+    }
+    const average = snapshot.mode === "average";
+    LANES.forEach((lane, i) => {
+      const cell = this.stderrCells[i];
+      const last = this.curves.regret_stderr[i];
+      cell.hidden = !average || !last.length;
+      if (average && last.length) cell.textContent = ` ± ${formatStat(last[last.length - 1], 1)}`;
+    });
+
+    if (pulls > 0 && pulls >= this.horizon() && (reason === "run" || reason === "step")) this.finish();
+    this.summarize(false);
+  }
+
+  /** The horizon is reached: stop, and say who won. */
+  finish() {
+    if (this.finished) return;
+    this.finished = true;
+    this.playing = false;
+    this.setStatus("paused");
+    const ranking = this.ranking();
+    const best = ranking[0];
+    const average = this.snapshot.mode === "average";
+    const what = average ? `the lowest expected regret over ${this.registry.get(this.demo, "runs")} races` : "the lowest regret";
+    this.showNotices([
+      `Finished: ${this.pulls().toLocaleString("en-US")} pulls, the horizon. ${best.label} has ${what} ` +
+        `(${formatStat(best.regret, 1)}). Press Play to race again, or raise the horizon to carry on.`,
+    ]);
+    this.summarize(true);
+  }
+
+  /** Lanes sorted by regret, lowest first. */
+  ranking() {
+    const figures = this.snapshot?.figures ?? {};
+    return LANES.map((lane) => ({ ...lane, regret: figures[`regret-${lane.key}`] ?? 0 }))
+      .sort((a, b) => a.regret - b.regret);
+  }
+
+  /** The aria-live summary: "After 1000 pulls: UCB regret 12.3, ε-greedy 25.1, softmax 18.0." (throttled). */
+  summarize(force) {
+    const now = performance.now();
+    if (!force && (this.playing && now - this.lastSummary < SUMMARY_EVERY_MS)) return;
+    if (!force && this.playing === false && this.lastSummaryPulls === this.pulls()) return;
+    this.lastSummary = now;
+    this.lastSummaryPulls = this.pulls();
+    const pulls = this.pulls();
+    if (!pulls) {
+      this.summary.textContent = "Ready: no pulls yet.";
+      return;
+    }
+    const [first, ...rest] = this.ranking();
+    const average = this.snapshot.mode === "average";
+    const lead = `${first.label} ${average ? "expected regret" : "regret"} ${formatStat(first.regret, 1)}`;
+    const others = rest.map((lane) => `${lane.label} ${formatStat(lane.regret, 1)}`).join(", ");
+    const over = average ? `, averaged over ${this.registry.get(this.demo, "runs")} races` : "";
+    this.summary.textContent = `After ${pulls.toLocaleString("en-US")} pulls${over}: ${lead}, ${others}.`;
+  }
+
+  play() {
+    if (this.finished || (this.snapshot && this.pulls() >= this.horizon())) {
+      // Play after the finish: race again from the start, on the same arms.
+      this.reset().then(() => super.play());
+      return;
+    }
+    super.play();
+  }
+
+  pause(reason) {
+    super.pause(reason);
+    this.summarize(true);
+  }
+
+  async reset() {
+    this.showNotices(this.snapshot?.notices ?? []);
+    await super.reset();
+  }
+
+  async stepOnce() {
+    if (this.status === "loading" || this.status === "error" || this.inFlight) return;
+    if (this.playing) this.pause();
+    if (this.pulls() >= this.horizon()) {
+      this.finished = false;
+      this.finish();
+      return;
+    }
+    await this.command("step", { n: 1 });
+  }
+
+  async newArms() {
+    if (this.status === "loading" || this.status === "error") return;
+    this.wantFull = true;
+    const payload = await this.command("new_arms", { args: {} });
+    if (payload) this.showNotices(payload.snapshot?.notices ?? []);
+  }
+
+  onSetting(name, value) {
+    const field = this.registry.field(this.demo, name);
+    if (field?.ui) {
+      this.dirty = true;
+      return;
+    }
+    if (["epsilon", "tau", "c"].includes(name) && this.pulls() > 0) {
+      // The driver applies ε, τ and c from the next pull: the run so far used the old value.
+      this.modifiedAt = this.pulls();
+    }
+    super.onSetting(name, value);
+  }
+
+  // ---- drawing --------------------------------------------------------------------------------------------
+
+  laneViews() {
+    return LANES.map((lane) => {
+      const value = this.registry.get(this.demo, lane.param);
+      return { label: lane.label, color: themeColor(lane.color), note: `${lane.symbol} = ${value}` };
+    });
+  }
+
+  draw() {
+    const snapshot = this.snapshot;
+    const reveal = this.registry.get(this.demo, "reveal");
+    const logX = this.registry.get(this.demo, "logx");
+    const average = snapshot.mode === "average";
+    const means = Array.from(snapshot.means?.data ?? []);
+    const Q = rows(snapshot.Q).map((row) => Array.from(row));
+    const N = rows(snapshot.N).map((row) => Array.from(row, Math.round));
+    const lastArm = Array.from(snapshot.last_arm?.data ?? [-1, -1, -1]);
+    const pulls = this.pulls();
+
+    // A value scale that holds the means and the estimates, and does not jump while the estimates settle.
+    let lo = Math.min(...means) - 0.35;
+    let hi = Math.max(...means) + 0.35;
+    Q.forEach((row, i) => row.forEach((q, arm) => {
+      if (N[i][arm] > 0) {
+        lo = Math.min(lo, q);
+        hi = Math.max(hi, q);
+      }
+    }));
+    const lanes = this.laneViews();
+    this.view.draw({
+      lanes, Q, N, lastArm, means, reveal,
+      optimalArm: snapshot.optimal_arm,
+      ucb: { lane: 2, c: Number(this.registry.get(this.demo, "c")), t: pulls },
+      valueRange: [lo, hi],
+    });
+    this.runNote.hidden = !average;
+    if (average) {
+      this.runNote.textContent = `The machines show race 1 of ${this.registry.get(this.demo, "runs")}; ` +
+        "the charts and figures are means over all of them.";
+    }
+    this.scoreCaption.textContent = average
+      ? `Expected values after ${pulls.toLocaleString("en-US")} pulls (mean ± standard error over ${this.registry.get(this.demo, "runs")} races)`
+      : `The race after ${pulls.toLocaleString("en-US")} pulls`;
+    const ranking = this.ranking();
+    this.laneRows.forEach(({ row, param, badge }, i) => {
+      param.textContent = lanes[i].note;
+      badge.hidden = !(pulls > 0 && ranking[0].key === LANES[i].key);
+      row.classList.toggle("is-leader", !badge.hidden);
+    });
+
+    const horizon = this.horizon();
+    const xSpan = { xMin: logX ? 1 : 0, xMax: Math.max(horizon, pulls, 10) };
+    const series = (name, { band = null } = {}) => LANES.map((lane, i) => ({
+      label: lane.label, color: lane.color, y: this.curves[name][i], width: 2,
+      band: band ? this.curves[band][i] : undefined,
+    }));
+    this.regretChart.chart.draw({
+      series: series("cum_regret", { band: average ? "regret_stderr" : null }),
+      xLabel: logX ? "pulls t (log scale)" : "pulls t", yLabel: average ? "expected regret" : "regret",
+      yMin: 0, logX, ...xSpan,
+    });
+    this.rewardChart.chart.draw({
+      series: series("cum_reward"), xLabel: "pulls t", yLabel: average ? "expected reward" : "reward",
+      logX, ...xSpan,
+    });
+    const k = means.length || 1;
+    this.bestChart.chart.draw({
+      series: series("best_arm_rate"), xLabel: "pulls t", yLabel: "best-arm share",
+      refLines: [{ y: 1 / k, label: `random: 1/${k}` }], yMin: 0, yMax: 1, logX, ...xSpan,
+    });
+    this.averageNote.hidden = !average && !logX;
+    this.averageNote.textContent = this.regretNote(average, logX);
+  }
+
+  /** What to look for in the regret chart, from the curves themselves. */
+  regretNote(average, logX) {
+    const parts = [];
+    if (average) {
+      parts.push("Shaded: ± 1 standard error of the mean.");
+      parts.push(logX
+        ? "On a log axis, regret that grows like log t is a straight line (UCB); linear growth (ε-greedy keeps exploring at rate ε) curves upward."
+        : "UCB's regret bends over (it grows like log t); ε-greedy's keeps climbing in a straight line, as it explores at rate ε for ever. Turn on the log axis to see it.");
+      const eps = this.curves.cum_regret[0];
+      const ucb = this.curves.cum_regret[2];
+      const n = Math.min(eps.length, ucb.length);
+      if (n > 1) {
+        if (ucb[n - 1] < eps[n - 1]) {
+          let cross = n - 1;
+          while (cross > 0 && ucb[cross - 1] < eps[cross - 1]) cross--;
+          if (cross > 0) parts.push(`UCB overtook ε-greedy at pull ${(cross + 1).toLocaleString("en-US")}.`);
+        } else {
+          parts.push("ε-greedy is ahead so far: UCB pays for exploring early; try a longer horizon or a smaller c.");
+        }
+      }
+    } else if (logX) {
+      parts.push("On a log axis, regret that grows like log t is a straight line; linear growth curves upward.");
+    }
+    return parts.join(" ");
+  }
+
+  // ---- sharing --------------------------------------------------------------------------------------------
+
+  reproduceCommand() {
+    const params = this.registry.pythonParams(this.demo);
+    const args = Object.entries(params).map(([name, value]) => `--${name} ${shellQuote(value)}`);
+    const command = `python -m rlplay bandit --steps ${this.pulls()} ${args.join(" ")}`;
+    if (this.modifiedAt >= 0) {
+      return `${command}\n# Note: ε, τ or c changed during this run (at pull ${this.modifiedAt}); the command replays a run ` +
+        "with the current settings from the start. Press Reset to make the page match it.";
+    }
+    return command;
+  }
+
+  exportRun() {
+    const snapshot = this.snapshot ?? {};
+    const list = (array) => Array.from(array ?? []);
+    return {
+      demo: this.demo,
+      config: this.registry.pythonParams(this.demo),
+      mode: snapshot.mode,
+      pulls: this.pulls(),
+      figures: snapshot.figures ?? {},
+      means: list(snapshot.means?.data),
+      optimal_arm: snapshot.optimal_arm,
+      Q: rows(snapshot.Q).map(list),
+      N: rows(snapshot.N).map(list),
+      lanes: LANES.map((lane) => lane.key),
+      series: Object.fromEntries(CURVES.filter((name) => this.curves[name][0].length)
+        .map((name) => [name, Object.fromEntries(LANES.map((lane, i) => [lane.key, list(this.curves[name][i])]))])),
+      reproduce: this.reproduceCommand(),
+    };
+  }
+
+  exportCSV() {
+    const names = CURVES.filter((name) => this.curves[name][0].length);
+    const header = ["pull", ...names.flatMap((name) => LANES.map((lane) => `${name}_${lane.key.replace(/-/g, "_")}`))];
+    const lines = [header.join(",")];
+    const n = this.curves.cum_regret[0].length;
+    for (let t = 0; t < n; t++) {
+      const cells = [t + 1];
+      for (const name of names) for (let i = 0; i < LANES.length; i++) cells.push(this.curves[name][i][t]);
+      lines.push(cells.join(","));
+    }
+    return `${lines.join("\n")}\n`;
+  }
+}
+

@@ -1,0 +1,772 @@
+// The cart-pole balancer: a policy network learns to push a cart left or right to keep a pole upright, with
+// REINFORCE, actor-critic or PPO (Python: rlplay.demos.cartpole). This controller owns the loop and the data; the
+// views (CartPoleView, LineChart) only draw what they are handed.
+//
+// Three modes (the registry's "mode" field, so a link keeps it):
+//   train  the base loop trains in the worker (budgeted "run" calls at max speed); the animation replays the latest
+//          finished episode in physical time (τ = 20 ms per step), looping, and switches to a newer episode only
+//          when the current replay has ended, so no replay is cut short.
+//   watch  no learning: the current policy runs in real time (watch_reset, then one watch_step(n) per frame with
+//          n = the steps due, kept a few steps ahead of the clock so the animation never starves).
+//   play   a human pushes with ← / → (or the on-screen buttons): play_step(action) at 50 Hz. The cart-pole has no
+//          "do nothing" action, so the last pressed direction keeps pushing until the other one is pressed.
+// In every mode the animation clock advances only while the demo is playing and can be seen.
+//
+// Switching the algorithm (or hidden units, or the seed) makes the driver start a fresh run with the same seed; the
+// previous run's 100-episode mean stays on the chart, faded and labelled, so the curves share their axes.
+
+import { DemoController } from "./controller.js";
+import { el, fieldControl, formatStat } from "../ui.js";
+import { LineChart, movingAverage } from "../views/line_chart.js";
+import { CartPoleView } from "../views/cartpole_view.js";
+
+const STEP_MS = 20; // τ = 0.02 s of physical time per environment step
+const MAX_RUN_BUDGET_MS = 30; // worker time per "run" call at max speed (the animation does not wait for it)
+const REPLAY_HOLD_STEPS = 30; // hold the last frame of a replay 0.6 s, with how the episode ended
+const WATCH_LOOKAHEAD = 4; // watch mode: steps fetched ahead of the clock
+const WATCH_HOLD_MS = 1200; // watch mode: pause on the final state before the next episode
+const SOLVED = 475; // CartPole-v1's threshold for the mean length of 100 consecutive episodes
+const CAP = 500; // CartPole-v1's time limit, in steps
+const X_THRESHOLD = 2.4; // m
+const THETA_THRESHOLD = (12 * Math.PI) / 180; // rad
+const SUMMARY_EVERY_MS = 3000; // the screen-reader summary speaks at most this often
+const CHART_EVERY_MS = 100; // charts redraw at most 10 times a second
+const KEPT_RUNS = 2; // previous runs kept on the chart
+
+const ALGO_LABELS = { reinforce: "REINFORCE", "actor-critic": "Actor-critic", ppo: "PPO" };
+const ALGO_COLORS = { reinforce: "--cp-reinforce", "actor-critic": "--cp-actor-critic", ppo: "--cp-ppo" };
+const MODE_LABELS = { train: "Train", watch: "Watch", play: "Play it yourself" };
+const FIELD_LABELS = { lr: "Learning rate", gamma: "Discount γ", hidden: "Hidden units", seed: "Seed", entropy: "Entropy bonus", clip: "PPO clip ε" };
+const MAIN_FIELDS = ["lr", "gamma", "hidden", "seed"];
+
+const algoLabel = (algo) => ALGO_LABELS[algo] ?? algo;
+const algoColor = (algo) => ALGO_COLORS[algo] ?? "--accent";
+const reducedMotion = () => window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+
+/** Put a series' tail (from a snapshot) in place: list[offset:] = tail. False when the tail leaves a gap. */
+function mergeTail(list, offset, tail) {
+  if (!tail || !Number.isInteger(offset) || offset > list.length) return false;
+  list.length = offset;
+  for (let i = 0; i < tail.length; i++) list.push(tail[i]);
+  return true;
+}
+
+/** Linear interpolation between rows k and k+1 of a (T, 4) state array stored flat. */
+function stateAt(flat, T, k) {
+  if (T === 0) return [0, 0, 0, 0];
+  const i = Math.max(0, Math.min(T - 1, Math.floor(k)));
+  const j = Math.min(T - 1, i + 1);
+  const f = Math.max(0, Math.min(1, k - i));
+  const out = new Array(4);
+  for (let d = 0; d < 4; d++) out[d] = flat[4 * i + d] + (flat[4 * j + d] - flat[4 * i + d]) * f;
+  return out;
+}
+
+/** How an episode ended, judged from its last state (what ended it is whichever limit is nearer). */
+function outcome(lastState, length) {
+  if (length >= CAP) return { text: `${CAP} steps: balanced to the time limit`, tone: "good" };
+  if (!lastState) return { text: `ended after ${length} steps`, tone: "bad" };
+  const [x, , theta] = lastState;
+  const seconds = (length * STEP_MS) / 1000;
+  return Math.abs(x) / X_THRESHOLD > Math.abs(theta) / THETA_THRESHOLD
+    ? { text: `the cart left the track after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" }
+    : { text: `the pole fell past 12° after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" };
+}
+
+function shellQuote(value) {
+  const text = String(value);
+  return /^[\w.+,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+}
+
+export default class CartpoleController extends DemoController {
+  static demo = "cartpole";
+  static speeds = ["50", "500", "5000", "max"];
+  static uiFields = [
+    { name: "speed", type: "str", default: "max", choices: CartpoleController.speeds, doc: "Training speed, environment steps per second (50 = real time)." },
+    { name: "mode", type: "str", default: "train", choices: ["train", "watch", "play"], doc: "Train, watch the current policy, or play it yourself." },
+  ];
+
+  constructor(options) {
+    super(options);
+    this.lengths = []; // episode lengths of the current run
+    this.advScale = []; // one per update of the current run
+    this.previousRuns = []; // [{algo, label, lengths, mean100}], oldest first, faded on the chart
+    this.replay = null; // the episode being replayed: {states, T, pRight, values, episode, k}
+    this.nextReplay = null; // a newer finished episode, shown once the current replay ends
+    this.live = null; // watch mode: {states, pRight, k, done, length, endedAt}
+    this.game = null; // play mode: {states, k, done, length, started, best}
+    this.action = 1; // play mode: the push being applied (0 left, 1 right)
+    this.startOnReset = false; // play mode: a key pressed before the episode existed starts it at once
+    this.resync = false;
+    this.chartsDirty = true;
+    this.lastChartDraw = 0;
+    this.lastFrameTime = 0;
+    this.lastSummary = 0;
+    this.summaryText = "";
+    this.noticeText = "";
+    this.divergedShown = false;
+    this.watchLengths = [];
+  }
+
+  mode() {
+    return this.registry.get(this.demo, "mode");
+  }
+
+  speedLabel(value) {
+    if (value === "max") return "max";
+    return value === "50" ? "50 steps/s · real time" : `${value} steps/s`;
+  }
+
+  // ---- building the panel -------------------------------------------------------------------------------------
+
+  buildControls(panel) {
+    const demo = this.demo;
+    this.modeGroup = this.segmented("mode", "Mode", ["train", "watch", "play"], MODE_LABELS);
+    this.algoGroup = this.segmented("algo", "Algorithm", this.registry.field(demo, "algo")?.choices ?? Object.keys(ALGO_LABELS), ALGO_LABELS);
+
+    // the stage: the animated cart-pole, with the play-mode instructions and touch buttons under it
+    const stageBox = el("div", { class: "cartpole-view" });
+    this.view = new CartPoleView(stageBox, { label: "Cart-pole animation" });
+    this.view.canvas.addEventListener("keydown", (event) => this.onKey(event));
+    this.view.canvas.addEventListener("pointerdown", () => this.mode() === "play" && this.view.canvas.focus());
+    this.hint = el("p", { class: "cartpole-hint" });
+    const push = (action, label, text) => el("button", {
+      type: "button", class: "cartpole-push", "aria-label": label,
+      onpointerdown: (event) => { event.preventDefault(); this.humanPush(action); },
+      onclick: (event) => { if (event.detail === 0) this.humanPush(action); }, // keyboard activation (Enter/Space)
+      onkeydown: (event) => this.onKey(event),
+    }, text);
+    this.playPad = el("div", { class: "cartpole-pad", hidden: true },
+      push(0, "Push left", "◀ push left"), push(1, "Push right", "push right ▶"));
+    stageBox.append(this.hint, this.playPad);
+
+    // the learning curve, with its legend note and the "forget" button
+    const curveCanvas = el("canvas", { class: "cartpole-curve" });
+    this.curveChart = new LineChart(curveCanvas, {
+      height: 250,
+      emptyText: "episode lengths appear here as training runs",
+      ariaLabel: "Learning curve: episode length against episode",
+    });
+    this.forgetButton = el("button", { type: "button", class: "small", hidden: true, dataset: { control: "forget" },
+      onclick: () => { this.previousRuns = []; this.forgetButton.hidden = true; this.chartsDirty = true; this.dirty = true; } },
+    "Forget previous runs");
+    const curveBox = el("div", { class: "cartpole-curve-box" },
+      el("h4", { class: "cartpole-chart-title" }, "Learning curve: steps balanced per episode"),
+      curveCanvas,
+      el("div", { class: "cartpole-curve-foot" },
+        el("p", { class: "cartpole-note" }, "Faint: each episode. Bold: mean of the last 100. Solved = that mean reaches 475 of the 500-step cap."),
+        this.forgetButton));
+
+    // figures
+    const stats = el("dl", { class: "stats" },
+      this.statElement("episode", "episode", "Episodes finished in this run"),
+      this.statElement("episode-length", "last length", "Length of the last finished episode, in steps"),
+      this.statElement("mean-length-100", "mean of last 100", "Mean length of the last 100 episodes"),
+      this.statElement("best-length", "best length", "Longest episode so far"),
+      this.statElement("solved-at-episode", "solved at episode", "Episode at which the 100-episode mean first reached 475; −1 = not yet"),
+      this.statElement("steps-per-second", "steps / s", "Environment steps per second, as you see them"));
+
+    // the critic's V(s) along the replayed episode, and the advantage scale per update
+    const valueCanvas = el("canvas", { class: "cartpole-small" });
+    this.valueChart = new LineChart(valueCanvas, { height: 170, emptyText: "no finished episode yet",
+      ariaLabel: "The critic's value V(s) along the replayed episode, against the return that followed" });
+    this.valueNote = el("p", { class: "cartpole-note" });
+    const advCanvas = el("canvas", { class: "cartpole-small" });
+    this.advChart = new LineChart(advCanvas, { height: 170, emptyText: "no update yet",
+      ariaLabel: "Advantage scale (standard deviation of the advantages) against update" });
+    this.valueBox = el("div", { class: "cartpole-small-box" },
+      el("h4", { class: "cartpole-chart-title" }, "Critic: V(s) along the replayed episode"), valueCanvas, this.valueNote);
+    const advBox = el("div", { class: "cartpole-small-box" },
+      el("h4", { class: "cartpole-chart-title" }, "Advantage scale per update"), advCanvas,
+      el("p", { class: "cartpole-note" }, "The spread of the advantages each update pushes with: the noise the gradient carries. A critic shrinks it; it fades as episodes reach the cap."));
+
+    // settings: the main ones, the rest folded away
+    const python = Object.keys(this.registry.pythonParams(demo)).filter((name) => name !== "algo");
+    const format = (name) => (v) => (name === "lr" ? Number(v).toPrecision(2) : String(v));
+    const control = (name) => name === "seed" ? this.seedControl() : fieldControl(this.registry, demo, name, { label: FIELD_LABELS[name] ?? name, format: format(name) });
+    const main = MAIN_FIELDS.filter((name) => python.includes(name));
+    const rest = python.filter((name) => !main.includes(name));
+    const controls = el("div", { class: "controls" }, this.speedControl, ...main.map(control));
+    const more = rest.length
+      ? el("details", { class: "cartpole-more", dataset: { control: "more" } }, el("summary", {}, "More settings"),
+        el("div", { class: "controls" }, ...rest.map(control)))
+      : null;
+
+    this.summary = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+
+    panel.append(
+      el("div", { class: "cartpole-bar" }, this.modeGroup, this.algoGroup, this.transport),
+      el("div", { class: "demo-row" }, stageBox, curveBox),
+      stats,
+      el("div", { class: "demo-row cartpole-smalls" }, this.valueBox, advBox),
+      controls,
+      more,
+      this.summary,
+    );
+    this.showMode();
+  }
+
+  /** The seed as a number box (a slider over 0..2³¹−1 could not pick one), bound to the registry. */
+  seedControl() {
+    const id = `${this.demo}-seed`;
+    const field = this.registry.field(this.demo, "seed");
+    const input = el("input", { type: "number", id, min: field.low ?? 0, max: field.high ?? 2147483647, step: 1, inputmode: "numeric" });
+    input.value = this.registry.get(this.demo, "seed");
+    input.addEventListener("change", () => {
+      const result = this.registry.set(this.demo, "seed", input.value);
+      if (!result.ok) {
+        this.showNotices([`Seed not changed: ${result.message}.`]);
+        input.value = this.registry.get(this.demo, "seed");
+      }
+    });
+    this.registry.addEventListener("change", (event) => {
+      if (event.detail.demo === this.demo && event.detail.name === "seed" && event.detail.source !== "ui") input.value = event.detail.value;
+    });
+    return el("div", { class: "control cartpole-seed", dataset: { control: "seed" } },
+      el("label", { for: id }, "Seed"), input,
+      el("span", { class: "visually-hidden" }, field.doc ?? ""));
+  }
+
+  /** A radio group styled as segmented buttons, bound to a registry field (arrow keys move the choice). */
+  segmented(name, legend, choices, labels) {
+    const group = el("fieldset", { class: "segmented", dataset: { control: name } }, el("legend", {}, legend));
+    const current = this.registry.get(this.demo, name);
+    for (const choice of choices) {
+      const id = `${this.demo}-${name}-${choice}`;
+      const input = el("input", { type: "radio", name: `${this.demo}-${name}`, id, value: choice });
+      input.checked = choice === current;
+      input.addEventListener("change", () => input.checked && this.registry.set(this.demo, name, choice));
+      // the (transparent) radio covers its label, so a click anywhere on the segment is a click on the radio
+      group.append(el("label", { for: id }, input, el("span", {}, labels[choice] ?? choice)));
+    }
+    this.registry.addEventListener("change", (event) => {
+      if (event.detail.demo !== this.demo || event.detail.name !== name) return;
+      for (const input of group.querySelectorAll("input")) input.checked = input.value === event.detail.value;
+    });
+    return group;
+  }
+
+  // ---- settings --------------------------------------------------------------------------------------------
+
+  async onSetting(name, value) {
+    if (name === "mode") {
+      this.enterMode(value);
+      return;
+    }
+    const field = this.registry.field(this.demo, name);
+    if (!field || field.ui) return;
+    const before = this.runRecord();
+    const payload = await this.command("configure", { params: { [name]: this.registry.get(this.demo, name) } });
+    if (payload?.restarted?.length) {
+      if (before.lengths.length) this.archive(before, payload.snapshot?.config ?? {});
+      this.afterRestart();
+    }
+  }
+
+  runRecord() {
+    return { algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"), config: { ...(this.snapshot?.config ?? {}) }, lengths: this.lengths.slice() };
+  }
+
+  /** Keep a finished-with run on the chart, faded, labelled by its algorithm and what differed. */
+  archive(run, newConfig) {
+    const differs = Object.entries(run.config)
+      .filter(([name, value]) => name !== "algo" && newConfig[name] !== undefined && String(newConfig[name]) !== String(value))
+      .map(([name, value]) => `${name} ${value}`);
+    const label = `${algoLabel(run.algo)}${differs.length ? ` (${differs.join(", ")})` : ""}, before`;
+    this.previousRuns.push({ algo: run.algo, label, lengths: run.lengths, mean100: movingAverage(run.lengths, 100) });
+    while (this.previousRuns.length > KEPT_RUNS) this.previousRuns.shift();
+    this.forgetButton.hidden = false;
+    this.chartsDirty = true;
+  }
+
+  afterRestart() {
+    this.replay = null;
+    this.nextReplay = null;
+    this.live = null;
+    this.divergedShown = false;
+    this.resetRate();
+  }
+
+  async reset() {
+    this.afterRestart();
+    this.game = null;
+    await super.reset();
+  }
+
+  // ---- modes -------------------------------------------------------------------------------------------------
+
+  enterMode(mode) {
+    this.live = null;
+    this.game = null;
+    this.unitBudget = 0;
+    this.resetRate();
+    this.showMode();
+    if (mode === "play") this.view.canvas.focus({ preventScroll: true });
+    this.dirty = true;
+  }
+
+  showMode() {
+    const mode = this.mode();
+    const play = mode === "play";
+    this.playPad.hidden = !play;
+    this.view.canvas.tabIndex = play ? 0 : -1;
+    this.view.canvas.setAttribute("aria-label", play
+      ? "Play it yourself: press the left or right arrow key to push the cart; the last key pressed keeps pushing."
+      : "Cart-pole animation");
+    this.speedControl.classList.toggle("cartpole-inactive", mode !== "train");
+    this.hint.textContent = {
+      train: "Replaying the latest finished training episode in real time, while training goes on in the background.",
+      watch: "The current policy, running in real time with no learning: each push is sampled from π(a | s).",
+      play: "Click the cart-pole (or Tab to it), then press ← or → to push. There is no “do nothing” action: the last key pressed keeps pushing, 50 times a second.",
+    }[mode];
+  }
+
+  // ---- the loop ---------------------------------------------------------------------------------------------
+
+  pump(now) {
+    const dt = Math.min(now - (this.lastFrameTime || now), 100);
+    this.lastFrameTime = now;
+    const running = this.playing && this.canRun() && this.status !== "error" && this.status !== "loading";
+    const mode = this.mode();
+    if (this.snapshot && this.visible && this.pageVisible) {
+      this.advanceClock(mode, running, dt);
+      this.dirty = true; // the animation moves every frame
+    }
+    if (mode === "train") {
+      if (running && !this.inFlight && this.registry.get(this.demo, "speed") === "max") {
+        if (this.status !== "running") this.setStatus("running");
+        this.trainAtMax();
+        return;
+      }
+      super.pump(now);
+      return;
+    }
+    if (!running) {
+      if (this.playing && this.status === "running" && !this.canRun()) this.setStatus("paused");
+      return;
+    }
+    if (this.status !== "running") this.setStatus("running");
+    if (this.inFlight) return;
+    if (mode === "watch") this.pumpWatch(now);
+    else this.pumpPlay();
+  }
+
+  /**
+   * Max speed: budgeted "run" calls back to back, without waiting for the next frame. The animation is driven from
+   * the replay already here, so snapshots need not arrive every frame, and the worker is kept busy (the base class's
+   * 8 ms per frame would leave it idle half the time).
+   */
+  async trainAtMax() {
+    while (this.playing && this.canRun() && this.mode() === "train" && this.registry.get(this.demo, "speed") === "max"
+      && !this.inFlight && this.status === "running") {
+      await this.request("run", { budget_ms: MAX_RUN_BUDGET_MS, max_units: 1e9 });
+    }
+  }
+
+  /** Move the animation clocks by dt of wall time (replay and watch in physical time; play by its own clock). */
+  advanceClock(mode, running, dt) {
+    const steps = dt / STEP_MS;
+    if (mode === "train") {
+      const replay = this.replay;
+      if (!replay) return;
+      const end = replay.T - 1 + REPLAY_HOLD_STEPS;
+      if (replay.k >= end) {
+        if (this.nextReplay) {
+          this.replay = this.nextReplay;
+          this.nextReplay = null;
+          this.chartsDirty = true;
+        } else if (!(reducedMotion() && !running)) {
+          replay.k = 0; // loop it
+        }
+        return;
+      }
+      replay.k = Math.min(end, replay.k + steps);
+      if (Math.floor(replay.k / 5) !== replay.lastCursor) {
+        replay.lastCursor = Math.floor(replay.k / 5);
+        this.valueCursorDirty = true;
+      }
+    } else if (mode === "watch" && this.live && running) {
+      const live = this.live;
+      const last = live.states.length - 1;
+      live.k += steps;
+      if (live.k > last) {
+        if (!live.done) live.k = last; // waiting for the worker: hold, never extrapolate
+        else live.endedAt ??= performance.now();
+      }
+    } else if (mode === "play" && this.game?.started && !this.game.done && running) {
+      this.game.k += steps;
+    }
+  }
+
+  async pumpWatch(now) {
+    const live = this.live;
+    if (!live || (live.done && live.endedAt && now - live.endedAt > WATCH_HOLD_MS)) {
+      if (live?.done) this.watchLengths.push(live.length);
+      await this.liveCall("watch_reset", {}, (result) => {
+        this.live = { states: result.states, pRight: result.p_right, k: 0, done: result.done, length: result.length };
+      });
+      return;
+    }
+    if (live.done) return;
+    const due = Math.ceil(live.k) + WATCH_LOOKAHEAD - (live.states.length - 1);
+    if (due <= 0) return;
+    const n = Math.min(due, 50);
+    await this.liveCall("watch_step", { n }, (result) => {
+      if (this.live !== live) return;
+      live.states.push(...result.states);
+      live.pRight.push(...result.p_right);
+      live.done = result.done;
+      live.length = result.length;
+      return result.states.length;
+    });
+  }
+
+  async pumpPlay() {
+    const game = this.game;
+    if (!game) {
+      await this.liveCall("play_reset", {}, (result) => {
+        this.game = { states: [result.state], k: 0, done: result.done, length: result.length, started: this.startOnReset, best: this.bestGame ?? 0, actions: [] };
+        this.startOnReset = false;
+      });
+      return;
+    }
+    if (!game.started || game.done) return;
+    // one play_step per 20 ms of the game clock, with the push being held right now
+    const due = Math.floor(game.k) - (game.states.length - 1);
+    if (due <= 0) return;
+    const action = this.action;
+    await this.liveCall("play_step", { action }, (result) => {
+      if (this.game !== game) return;
+      game.states.push(result.state);
+      game.actions.push(action);
+      game.done = result.done;
+      game.length = result.length;
+      if (game.done) {
+        game.k = game.states.length - 1;
+        this.bestGame = Math.max(this.bestGame ?? 0, game.length);
+        game.best = this.bestGame;
+        this.announce(outcome(game.states[game.states.length - 2] ?? result.state, game.length).text, true);
+      }
+      return 1;
+    });
+  }
+
+  /** One watch/play command to the driver; `take(result)` folds it in and returns the steps it ran (for steps/s). */
+  async liveCall(command, args, take) {
+    const token = this.runToken;
+    this.inFlight = true;
+    const started = performance.now();
+    try {
+      const payload = await this.runtime.call(this.demo, command, { args, since: this.since() });
+      if (token !== this.runToken) return;
+      const ran = take(payload.result) ?? 0;
+      this.countRate(ran, performance.now() - started);
+      this.receive(payload.snapshot, command);
+    } catch (error) {
+      this.handleError(error);
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  // ---- play it yourself --------------------------------------------------------------------------------------
+
+  onKey(event) {
+    if (this.mode() !== "play") return;
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    event.preventDefault();
+    this.humanPush(event.key === "ArrowLeft" ? 0 : 1);
+  }
+
+  humanPush(action) {
+    if (this.mode() !== "play" || this.status === "loading" || this.status === "error") return;
+    this.action = action;
+    if (!this.playing) this.play();
+    const game = this.game;
+    if (!game || game.done) {
+      // a new episode starts with the next play_reset, and this press starts its clock
+      if (game && !this.inFlight) this.game = null;
+      this.startOnReset = true;
+      return;
+    }
+    if (!game.started) {
+      game.started = true;
+      game.k = 0;
+    }
+  }
+
+  // ---- snapshots -------------------------------------------------------------------------------------------
+
+  since() {
+    return this.resync ? 0 : this.lengths.length;
+  }
+
+  accept(snapshot, reason) {
+    const figures = snapshot.figures ?? {};
+    for (const name of ["episode", "episode-length", "mean-length-100", "best-length", "solved-at-episode"]) {
+      if (name in figures) this.setStat(name, figures[name], 1);
+    }
+    const fresh = reason === "create" || reason === "reset";
+    if (fresh) {
+      this.lengths = [];
+      this.advScale = [];
+    }
+    const lengthsOk = mergeTail(this.lengths, snapshot.episode_lengths_offset ?? 0, snapshot.episode_lengths?.data);
+    const advOk = mergeTail(this.advScale, snapshot.adv_scale_offset ?? 0, snapshot.adv_scale?.data);
+    this.resync = !(lengthsOk && advOk);
+    this.chartsDirty = true;
+
+    // the latest finished episode, queued behind the one being replayed
+    const states = snapshot.replay_states;
+    const T = states?.shape?.[0] ?? 0;
+    if (T > 0) {
+      const episode = figures.episode ?? 0;
+      const known = this.nextReplay?.episode ?? this.replay?.episode;
+      if (episode !== known) {
+        const replay = {
+          states: states.data, T, episode, k: 0, lastCursor: -1, algo: snapshot.algo,
+          pRight: snapshot.replay_p_right?.data ?? null,
+          values: snapshot.replay_values?.data ?? null,
+          gamma: Number(snapshot.config?.gamma ?? 0.99),
+        };
+        replay.end = outcome(Array.from(states.data.slice(4 * (T - 1), 4 * T)), T);
+        if (!this.replay || fresh || reason === "configure") this.replay = replay;
+        else this.nextReplay = replay;
+      } else if (this.replay && this.replay.episode === episode && snapshot.replay_values) {
+        this.replay.values = snapshot.replay_values.data; // the critic moves on: V(s) of the same states, now
+      }
+    } else if (fresh) {
+      this.replay = null;
+      this.nextReplay = null;
+    }
+
+    // notices: settings remarks and divergence (training stops by itself; say so and pause)
+    const notices = snapshot.notices ?? [];
+    const noticeText = notices.join("\n");
+    if (noticeText !== this.noticeText) {
+      this.noticeText = noticeText;
+      this.showNotices(notices);
+    }
+    if (snapshot.diverged && !this.divergedShown) {
+      this.divergedShown = true;
+      if (this.playing && this.mode() === "train") this.pause();
+      this.showNotices([`Training diverged: the network's numbers became NaN, so training stopped. Lower the learning rate (any change starts a fresh run), or press Reset.`, ...notices.filter((n) => !n.startsWith("training diverged"))]);
+    } else if (!snapshot.diverged) {
+      this.divergedShown = false;
+    }
+  }
+
+  onExhausted(payload) {
+    // The driver ran fewer steps than asked: only a divergence stops cart-pole training.
+    this.pause();
+    if (!payload.snapshot?.diverged) super.onExhausted(payload);
+  }
+
+  // ---- drawing -------------------------------------------------------------------------------------------
+
+  drawStatic() {
+    this.view.draw({ state: [0, 0, 0, 0], pRight: null, caption: "Loading Python…" });
+  }
+
+  draw(now) {
+    this.view.draw(this.frame(now));
+    if (this.chartsDirty && now - this.lastChartDraw >= CHART_EVERY_MS) {
+      this.chartsDirty = false;
+      this.lastChartDraw = now;
+      this.drawCurve();
+      this.drawAdvantage();
+      this.drawValues();
+    } else if (this.valueCursorDirty) {
+      this.drawValues();
+    } else if (this.chartsDirty) {
+      this.dirty = true; // come back for the throttled redraw
+    }
+    this.valueCursorDirty = false;
+    this.speak(now);
+  }
+
+  /** What the stage shows now: the replay, the watched policy, or the human's game. */
+  frame() {
+    const mode = this.mode();
+    const algo = algoLabel(this.snapshot?.algo ?? this.registry.get(this.demo, "algo"));
+    if (mode === "watch") {
+      const live = this.live;
+      if (!live) return { state: [0, 0, 0, 0], pRight: null, caption: `Watch: ${algo}'s current policy`, banner: this.playing ? null : "press Play to watch" };
+      const last = live.states.length - 1;
+      const k = Math.min(live.k, last);
+      const i = Math.floor(k);
+      const state = interpolate(live.states, k);
+      const ended = live.done && k >= last;
+      const end = ended ? outcome(live.states[last], live.length) : null;
+      return {
+        state, pRight: live.pRight[i], step: i, caption: `Watch: ${algo}'s policy, not learning`,
+        banner: end?.text ?? (this.playing ? null : "paused"), tone: end?.tone,
+      };
+    }
+    if (mode === "play") {
+      const game = this.game;
+      if (!game) return { state: [0, 0, 0, 0], pRight: null, caption: "Play it yourself", banner: "press ← or → to start" };
+      const last = game.states.length - 1;
+      const k = Math.min(game.k, last);
+      const i = Math.floor(k);
+      const best = game.best ? ` · your best: ${game.best} steps` : "";
+      let banner = null;
+      let tone;
+      if (!game.started) banner = "press ← or → to start";
+      else if (game.done) {
+        const end = outcome(game.states[last - 1] ?? game.states[last], game.length);
+        banner = `${end.text.replace(/^the /, "")} — press ← or → to try again`;
+        tone = end.tone;
+      } else if (!this.playing) banner = "paused";
+      return {
+        state: interpolate(game.states, k), pRight: null, action: game.started && !game.done ? this.action : null,
+        step: i, caption: `Play it yourself: pushing ${this.action ? "right →" : "← left"}${best}`, banner, tone,
+      };
+    }
+    const replay = this.replay;
+    if (!replay) {
+      return { state: [0, 0, 0, 0], pRight: null, caption: `${algo}: no finished episode yet`, banner: this.playing ? null : "press Play to train" };
+    }
+    const k = Math.min(replay.k, replay.T - 1);
+    const i = Math.floor(k);
+    const ended = replay.k > replay.T - 1;
+    return {
+      state: stateAt(replay.states, replay.T, k),
+      pRight: replay.pRight?.[i] ?? null,
+      value: replay.algo === "reinforce" ? null : replay.values?.[i],
+      step: i + 1, total: replay.T,
+      caption: `Replay of episode ${replay.episode} (${algoLabel(replay.algo)})`,
+      banner: ended ? replay.end.text : null, tone: ended ? replay.end.tone : null,
+    };
+  }
+
+  drawCurve() {
+    const algo = this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
+    const color = algoColor(algo);
+    this.curveChart.draw({
+      series: [
+        ...this.previousRuns.map((run) => ({ label: run.label, color: algoColor(run.algo), y: run.mean100, faded: true, width: 2.5 })),
+        { label: "each episode", color, y: this.lengths, faded: true },
+        { label: `${algoLabel(algo)}: mean of last 100`, color, y: movingAverage(this.lengths, 100), width: 2.5 },
+      ],
+      refLines: [
+        { y: CAP, label: "cap 500", color: "--muted", dash: [2, 3] },
+        // trailing em spaces move this label left of the cap's, which sits just above it
+        { y: SOLVED, label: `solved 475${"\u2003".repeat(5)}`, color: "--good" },
+      ],
+      xLabel: "episode", yLabel: "steps balanced", yMin: 0, yMax: 560, xMin: 0,
+    });
+  }
+
+  drawAdvantage() {
+    const algo = this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
+    this.advChart.draw({
+      series: [
+        { color: algoColor(algo), y: this.advScale, faded: true },
+        { label: `${algoLabel(algo)}: std of advantages (mean of 20)`, color: algoColor(algo), y: movingAverage(this.advScale, 20), width: 2 },
+      ],
+      xLabel: "update", yLabel: "advantage std", yMin: 0,
+    });
+  }
+
+  /** The critic's V(s_t) over the replayed episode against the return G_t that actually followed. */
+  drawValues() {
+    const replay = this.replay;
+    const algo = replay?.algo ?? this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
+    if (algo === "reinforce") {
+      this.valueNote.textContent = "REINFORCE has no critic: its baseline b(t) is the average return from step t of recent episodes, the same for every state. Switch to actor-critic or PPO to see V(s).";
+      this.valueChart.canvas.hidden = true;
+      return;
+    }
+    this.valueChart.canvas.hidden = false;
+    if (!replay?.values) {
+      this.valueNote.textContent = "";
+      this.valueChart.draw({ series: [], xLabel: "step of the replayed episode", yLabel: "value" });
+      return;
+    }
+    // G_t = Σ_{j≥t} γ^(j−t) · 1: every step earns +1, so the return is (1 − γ^(T−t)) / (1 − γ)
+    const T = replay.T;
+    const returns = new Float64Array(T);
+    let G = 0;
+    for (let t = T - 1; t >= 0; t--) {
+      G = 1 + replay.gamma * G;
+      returns[t] = G;
+    }
+    const i = Math.max(0, Math.min(T - 1, Math.floor(replay.k)));
+    this.valueChart.draw({
+      series: [
+        { label: "return that followed, G_t", color: "--muted", y: returns, xStart: 1 },
+        { label: "critic V(s_t)", color: algoColor(algo), y: replay.values, xStart: 1, width: 2 },
+        { color: "--text", x: [i + 1], y: [replay.values[i]] },
+      ],
+      xLabel: "step of the replayed episode", yLabel: "value", yMin: 0,
+    });
+    this.valueNote.textContent = T >= CAP
+      ? "At the cap the episode was cut, not failed: the critic keeps predicting a long future (it bootstraps), while the counted return drops to 0."
+      : "Where the critic sees the fall coming, V(s) drops before the end. The gap between them is the advantage the actor learns from.";
+  }
+
+  /** A short spoken summary for screen readers: what changed, at most every few seconds. */
+  speak(now, force = false) {
+    if (!force && now - this.lastSummary < SUMMARY_EVERY_MS) return;
+    const figures = this.snapshot?.figures;
+    if (!figures) return;
+    const algo = algoLabel(this.snapshot.algo);
+    const mean = figures["mean-length-100"];
+    const solved = figures["solved-at-episode"];
+    const text = `${algo}, episode ${figures.episode}: last episode ${figures["episode-length"]} steps, mean of the last 100 ${formatStat(mean, 1)}, best ${figures["best-length"]}. `
+      + (solved >= 0 ? `Solved at episode ${solved}.` : "Not solved yet.");
+    if (text === this.summaryText) return;
+    this.summaryText = text;
+    this.lastSummary = now;
+    this.summary.textContent = text;
+  }
+
+  announce(text) {
+    this.summary.textContent = text;
+    this.lastSummary = performance.now();
+  }
+
+  // ---- sharing -----------------------------------------------------------------------------------------------
+
+  reproduceCommand() {
+    const steps = this.snapshot?.figures?.steps ?? 0;
+    const fields = Object.entries(this.registry.pythonParams(this.demo)).map(([name, value]) => `--${name} ${shellQuote(value)}`);
+    return `python -m rlplay cartpole --steps ${steps} ${fields.join(" ")}`;
+  }
+
+  exportRun() {
+    const mean = movingAverage(this.lengths, 100);
+    return {
+      demo: this.demo,
+      algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"),
+      config: this.registry.pythonParams(this.demo),
+      mode: this.mode(),
+      figures: this.snapshot?.figures ?? {},
+      reproduce: this.reproduceCommand(),
+      series: {
+        episode_lengths: this.lengths.slice(),
+        mean_length_100: Array.from(mean, (v) => (Number.isFinite(v) ? Number(v.toFixed(3)) : null)),
+        adv_scale: this.advScale.map((v) => (Number.isFinite(v) ? v : null)),
+      },
+      previous_runs: this.previousRuns.map((run) => ({ label: run.label, algo: run.algo, episode_lengths: run.lengths.slice() })),
+    };
+  }
+
+  exportCSV() {
+    const mean = movingAverage(this.lengths, 100);
+    const rows = ["episode,length,mean_length_100"];
+    for (let i = 0; i < this.lengths.length; i++) rows.push(`${i + 1},${this.lengths[i]},${Number(mean[i].toFixed(3))}`);
+    return `${rows.join("\n")}\n`;
+  }
+}
+
+/** A state between rows of a list of [x, x_dot, theta, theta_dot] (linear in k). */
+function interpolate(states, k) {
+  const last = states.length - 1;
+  if (last < 0) return [0, 0, 0, 0];
+  const i = Math.max(0, Math.min(last, Math.floor(k)));
+  const j = Math.min(last, i + 1);
+  const f = Math.max(0, Math.min(1, k - i));
+  return states[i].map((v, d) => v + (states[j][d] - v) * f);
+}

@@ -1,0 +1,510 @@
+// GridView: draws the gridworld on a canvas from the data it is handed (layout, Q, V*, the optimal policy, paths,
+// the agent and its trail). It holds no training state: only what drawing needs (geometry, the static layer, the
+// agent's on-screen position while a move is animated).
+//
+//   const view = new GridView(canvas, { onResize: () => controller.dirty = true });
+//   const animating = view.draw({ layout, Q, V_star, policy_star, greedy_path, optimal_path, agent, trail,
+//                                 show: { path, values, optimal, differs, trail }, cursor, drag, moveMs }, now);
+//   view.cellAt(clientX, clientY) → [row, col] or null
+//
+// Layers: the static layer (cell separators, walls, cliff, start, goal) is drawn once into an offscreen canvas and
+// redrawn only when the layout, the size, the base mode (triangles or heatmap) or the colour scheme changes. Each
+// frame fills the cells (Q triangles, or the V / V* heatmap), lays the static layer on top, then the moving parts.
+//
+// Colour: one diverging scale for every value, fixed at [−1, +1] (the environment's reward range: +1 at the goal,
+// −1 off the cliff, −0.01 a step), so colours mean the same thing from the first step to the last. Intensity is
+// |v|^0.5, so small early values are visible. Actions: 0 up, 1 down, 2 left, 3 right.
+
+import { fitCanvas, themeColor } from "../ui.js";
+
+const DELTAS = [[-1, 0], [1, 0], [0, -1], [0, 1]]; // (Δrow, Δcol) of up, down, left, right
+const LUT_SIZE = 257;
+const VALUE_DOMAIN = 1;
+
+function parseColor(text) {
+  const value = String(text).trim();
+  let match = value.match(/^#([0-9a-f]{3})$/i);
+  if (match) return [...match[1]].map((h) => parseInt(h + h, 16));
+  match = value.match(/^#([0-9a-f]{6})$/i);
+  if (match) return [0, 2, 4].map((i) => parseInt(match[1].slice(i, i + 2), 16));
+  match = value.match(/^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/i);
+  if (match) return [Number(match[1]), Number(match[2]), Number(match[3])];
+  return [128, 128, 128];
+}
+
+function mix(a, b, t) {
+  return a.map((x, i) => Math.round(x + (b[i] - x) * t));
+}
+
+/** The diverging colour of a value: ±VALUE_DOMAIN → full --good / --bad, 0 → the neutral cell colour. */
+export function valueColor(palette, value) {
+  const t = Math.max(-1, Math.min(1, value / VALUE_DOMAIN));
+  return palette.lut[Math.round((t + 1) * 0.5 * (LUT_SIZE - 1))];
+}
+
+function readPalette() {
+  const names = {
+    good: ["--good", "#1e9e5a"], bad: ["--bad", "#8a4bd1"], neutral: ["--surface", "#ffffff"],
+    cell: ["--surface-2", "#f2f0ea"], line: ["--border", "#dcd8ce"], text: ["--text", "#1d1f24"],
+    muted: ["--muted", "#5d6270"], wall: ["--wall", "#3a3d46"], gold: ["--gold", "#e0a100"],
+    agent: ["--agent", "#2f6fdf"], danger: ["--danger", "#c62f2f"], focus: ["--focus", "#ffb000"],
+  };
+  const palette = {};
+  for (const [key, [name, fallback]] of Object.entries(names)) palette[key] = themeColor(name, fallback);
+  const good = parseColor(palette.good);
+  const bad = parseColor(palette.bad);
+  const neutral = parseColor(palette.neutral);
+  palette.lut = [];
+  for (let i = 0; i < LUT_SIZE; i++) {
+    const t = (i / (LUT_SIZE - 1)) * 2 - 1;
+    const intensity = Math.sqrt(Math.abs(t));
+    const [r, g, b] = mix(neutral, t >= 0 ? good : bad, intensity);
+    palette.lut.push(`rgb(${r} ${g} ${b})`);
+  }
+  return palette;
+}
+
+/** Index of the first maximum of Q(s, ·), or -1 if all four are equal (nothing learned there yet). */
+export function greedyAction(Q, offset) {
+  let best = 0;
+  let low = Q[offset];
+  for (let a = 1; a < 4; a++) {
+    const q = Q[offset + a];
+    if (q > Q[offset + best]) best = a;
+    if (q < low) low = q;
+  }
+  return Q[offset + best] > low ? best : -1;
+}
+
+export class GridView {
+  constructor(canvas, { onResize = () => {} } = {}) {
+    this.canvas = canvas;
+    this.onResize = onResize;
+    this.staticLayer = document.createElement("canvas");
+    this.staticKey = "";
+    this.palette = readPalette();
+    this.geometry = null;
+    this.shownAgent = null; // [row, col] as drawn, fractional during a move
+    this.animation = null;
+    this.rows = 0;
+    this.cols = 0;
+    if ("ResizeObserver" in window) {
+      this.resizeObserver = new ResizeObserver(() => {
+        this.staticKey = "";
+        this.onResize();
+      });
+      this.resizeObserver.observe(canvas);
+    }
+    const scheme = window.matchMedia?.("(prefers-color-scheme: dark)");
+    scheme?.addEventListener?.("change", () => {
+      this.palette = readPalette();
+      this.staticKey = "";
+      this.onResize();
+    });
+  }
+
+  /** Keep the canvas's shape that of the grid: its height follows its width. */
+  setShape(rows, cols) {
+    if (rows === this.rows && cols === this.cols) return;
+    this.rows = rows;
+    this.cols = cols;
+    this.canvas.style.aspectRatio = `${cols} / ${rows}`;
+    this.staticKey = "";
+  }
+
+  /** The cell under a pointer, or null outside the grid. */
+  cellAt(clientX, clientY) {
+    const g = this.geometry;
+    if (!g) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const col = Math.floor((clientX - rect.left - g.x0) / g.size);
+    const row = Math.floor((clientY - rect.top - g.y0) / g.size);
+    if (row < 0 || col < 0 || row >= g.rows || col >= g.cols) return null;
+    return [row, col];
+  }
+
+  /** Centre of a cell in CSS pixels of the canvas (for tests and tooltips). */
+  cellCenter(row, col) {
+    const g = this.geometry;
+    return g ? [g.x0 + (col + 0.5) * g.size, g.y0 + (row + 0.5) * g.size] : null;
+  }
+
+  draw(data, now) {
+    const { layout } = data;
+    this.setShape(layout.rows, layout.cols);
+    const { context: ctx, width, height } = fitCanvas(this.canvas);
+    const size = Math.floor(Math.min(width / layout.cols, height / layout.rows) * 4) / 4;
+    if (!(size > 2)) return false;
+    const g = {
+      rows: layout.rows, cols: layout.cols, size,
+      x0: (width - size * layout.cols) / 2, y0: (height - size * layout.rows) / 2,
+    };
+    this.geometry = g;
+    const show = data.show ?? {};
+    const mode = show.optimal ? "vstar" : show.values ? "values" : "triangles";
+    const blocked = new Set([...layout.walls, ...(layout.cliff ?? [])].map(([r, c]) => r * layout.cols + c));
+    const goalIndex = layout.goal[0] * layout.cols + layout.goal[1];
+
+    ctx.clearRect(0, 0, width, height);
+    this.drawValues(ctx, g, data, mode, blocked, goalIndex);
+    this.drawStatic(ctx, g, layout, mode, width, height);
+    if (show.differs) this.drawDiffers(ctx, g, data, blocked, goalIndex);
+    if (mode === "vstar") this.drawArrows(ctx, g, data, "optimal", blocked, goalIndex);
+    else this.drawArrows(ctx, g, data, "greedy", blocked, goalIndex);
+    if (show.optimal && data.optimal_path) this.drawPath(ctx, g, data.optimal_path, { optimal: true, layout });
+    if (show.path && data.greedy_path) this.drawPath(ctx, g, data.greedy_path, { optimal: false, layout });
+    if (show.trail && data.trail?.length > 1) this.drawTrail(ctx, g, data.trail);
+    const animating = this.drawAgent(ctx, g, data.agent, data.moveMs ?? 0, now, layout);
+    if (data.drag) this.drawDrag(ctx, g, data.drag);
+    if (data.cursor) this.drawCursor(ctx, g, data.cursor);
+    return animating;
+  }
+
+  // ---- the cells' values --------------------------------------------------------------------------------------
+
+  drawValues(ctx, g, data, mode, blocked, goalIndex) {
+    const { rows, cols, size, x0, y0 } = g;
+    const palette = this.palette;
+    const Q = data.Q?.data;
+    const V = data.V_star?.data;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const s = r * cols + c;
+        if (blocked.has(s) || s === goalIndex) continue;
+        const x = x0 + c * size;
+        const y = y0 + r * size;
+        if (mode === "triangles" && Q) {
+          const cx = x + size / 2;
+          const cy = y + size / 2;
+          // up, down, left, right: the triangle between the cell's centre and that edge
+          const corners = [
+            [[x, y], [x + size, y]], [[x + size, y + size], [x, y + size]],
+            [[x, y + size], [x, y]], [[x + size, y], [x + size, y + size]],
+          ];
+          for (let a = 0; a < 4; a++) {
+            ctx.fillStyle = valueColor(palette, Q[s * 4 + a]);
+            ctx.beginPath();
+            ctx.moveTo(cx, cy);
+            ctx.lineTo(corners[a][0][0], corners[a][0][1]);
+            ctx.lineTo(corners[a][1][0], corners[a][1][1]);
+            ctx.closePath();
+            ctx.fill();
+          }
+        } else {
+          let v = 0;
+          if (mode === "vstar" && V) v = V[s];
+          else if (Q) v = Math.max(Q[s * 4], Q[s * 4 + 1], Q[s * 4 + 2], Q[s * 4 + 3]);
+          ctx.fillStyle = valueColor(palette, v);
+          ctx.fillRect(x, y, size, size);
+          if (size >= 44) {
+            ctx.fillStyle = Math.abs(v) > 0.45 ? palette.neutral : palette.muted;
+            ctx.font = `${Math.round(size * 0.2)}px system-ui, sans-serif`;
+            ctx.textAlign = "center";
+            ctx.textBaseline = "alphabetic";
+            ctx.fillText(v.toFixed(2).replace(/^(-?)0\./, "$1."), x + size / 2, y + size - size * 0.1);
+          }
+        }
+      }
+    }
+  }
+
+  // ---- the static layer: separators, walls, cliff, start and goal ------------------------------------------
+
+  drawStatic(ctx, g, layout, mode, width, height) {
+    const ratio = window.devicePixelRatio || 1;
+    const key = JSON.stringify([layout, mode, width, height, ratio, g.size]);
+    if (key !== this.staticKey) {
+      this.staticKey = key;
+      const layer = this.staticLayer;
+      layer.width = Math.max(1, Math.round(width * ratio));
+      layer.height = Math.max(1, Math.round(height * ratio));
+      const s = layer.getContext("2d");
+      s.setTransform(ratio, 0, 0, ratio, 0, 0);
+      s.clearRect(0, 0, width, height);
+      this.paintStatic(s, g, layout, mode);
+    }
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.staticLayer, 0, 0);
+    ctx.restore();
+  }
+
+  paintStatic(s, g, layout, mode) {
+    const { rows, cols, size, x0, y0 } = g;
+    const p = this.palette;
+    const blocked = new Set([...layout.walls, ...(layout.cliff ?? [])].map(([r, c]) => r * cols + c));
+    // Triangle separators: the two diagonals of every open cell, in the page colour.
+    s.strokeStyle = p.neutral;
+    s.lineWidth = Math.max(1, size * 0.025);
+    if (mode === "triangles") {
+      s.beginPath();
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) {
+          if (blocked.has(r * cols + c) || (r === layout.goal[0] && c === layout.goal[1])) continue;
+          const x = x0 + c * size;
+          const y = y0 + r * size;
+          s.moveTo(x, y);
+          s.lineTo(x + size, y + size);
+          s.moveTo(x + size, y);
+          s.lineTo(x, y + size);
+        }
+      }
+      s.stroke();
+    }
+    // Cell borders.
+    s.lineWidth = Math.max(1.5, size * 0.05);
+    s.beginPath();
+    for (let r = 0; r <= rows; r++) {
+      s.moveTo(x0, y0 + r * size);
+      s.lineTo(x0 + cols * size, y0 + r * size);
+    }
+    for (let c = 0; c <= cols; c++) {
+      s.moveTo(x0 + c * size, y0);
+      s.lineTo(x0 + c * size, y0 + rows * size);
+    }
+    s.stroke();
+    const inset = Math.max(1, size * 0.04);
+    const radius = size * 0.12;
+    // Walls.
+    s.fillStyle = p.wall;
+    for (const [r, c] of layout.walls) {
+      s.beginPath();
+      s.roundRect(x0 + c * size + inset, y0 + r * size + inset, size - 2 * inset, size - 2 * inset, radius);
+      s.fill();
+    }
+    // The cliff: hatched in the danger colour.
+    for (const [r, c] of layout.cliff ?? []) {
+      const x = x0 + c * size + inset;
+      const y = y0 + r * size + inset;
+      const w = size - 2 * inset;
+      s.save();
+      s.beginPath();
+      s.roundRect(x, y, w, w, radius);
+      s.clip();
+      s.globalAlpha = 0.18;
+      s.fillStyle = p.danger;
+      s.fillRect(x, y, w, w);
+      s.globalAlpha = 0.6;
+      s.strokeStyle = p.danger;
+      s.lineWidth = Math.max(1, size * 0.04);
+      s.beginPath();
+      for (let k = -w; k < w; k += size * 0.22) {
+        s.moveTo(x + k, y + w);
+        s.lineTo(x + k + w, y);
+      }
+      s.stroke();
+      s.restore();
+    }
+    // The goal: gold, with a star.
+    const [gr, gc] = layout.goal;
+    s.fillStyle = p.gold;
+    s.beginPath();
+    s.roundRect(x0 + gc * size + inset, y0 + gr * size + inset, size - 2 * inset, size - 2 * inset, radius);
+    s.fill();
+    this.star(s, x0 + (gc + 0.5) * size, y0 + (gr + 0.5) * size, size * 0.28, p.neutral);
+    // The start: a ring with an S.
+    const [sr, sc] = layout.start;
+    const cx = x0 + (sc + 0.5) * size;
+    const cy = y0 + (sr + 0.5) * size;
+    s.strokeStyle = p.text;
+    s.lineWidth = Math.max(1.5, size * 0.05);
+    s.beginPath();
+    s.arc(cx, cy, size * 0.36, 0, 2 * Math.PI);
+    s.stroke();
+    s.fillStyle = p.text;
+    s.font = `600 ${Math.round(size * 0.22)}px system-ui, sans-serif`;
+    s.textAlign = "center";
+    s.textBaseline = "middle";
+    s.fillText("S", cx, cy - size * 0.24);
+  }
+
+  star(s, cx, cy, radius, color) {
+    s.fillStyle = color;
+    s.beginPath();
+    for (let k = 0; k < 10; k++) {
+      const angle = -Math.PI / 2 + (k * Math.PI) / 5;
+      const r = k % 2 === 0 ? radius : radius * 0.45;
+      s.lineTo(cx + r * Math.cos(angle), cy + r * Math.sin(angle));
+    }
+    s.closePath();
+    s.fill();
+  }
+
+  // ---- arrows, paths, the agent -------------------------------------------------------------------------------
+
+  arrow(ctx, cx, cy, action, length, width, color) {
+    const [dr, dc] = DELTAS[action];
+    const tipX = cx + dc * length;
+    const tipY = cy + dr * length;
+    const tailX = cx - dc * length * 0.55;
+    const tailY = cy - dr * length * 0.55;
+    const head = length * 0.55;
+    ctx.strokeStyle = color;
+    ctx.fillStyle = color;
+    ctx.lineWidth = width;
+    ctx.lineCap = "round";
+    ctx.beginPath();
+    ctx.moveTo(tailX, tailY);
+    ctx.lineTo(tipX - dc * head * 0.6, tipY - dr * head * 0.6);
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(tipX, tipY);
+    ctx.lineTo(tipX - dc * head - dr * head * 0.6, tipY - dr * head - dc * head * 0.6);
+    ctx.lineTo(tipX - dc * head + dr * head * 0.6, tipY - dr * head + dc * head * 0.6);
+    ctx.closePath();
+    ctx.fill();
+  }
+
+  drawArrows(ctx, g, data, kind, blocked, goalIndex) {
+    const { rows, cols, size, x0, y0 } = g;
+    const Q = data.Q?.data;
+    const policy = data.policy_star?.data;
+    if (kind === "greedy" && !Q) return;
+    if (kind === "optimal" && !policy) return;
+    const color = this.palette.text;
+    ctx.globalAlpha = kind === "optimal" ? 0.85 : 0.7;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const s = r * cols + c;
+        if (blocked.has(s) || s === goalIndex) continue;
+        const action = kind === "optimal" ? policy[s] : greedyAction(Q, s * 4);
+        if (action < 0) continue;
+        this.arrow(ctx, x0 + (c + 0.5) * size, y0 + (r + 0.5) * size, action, size * 0.2, Math.max(1.25, size * 0.045), color);
+      }
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  drawDiffers(ctx, g, data, blocked, goalIndex) {
+    const { size, x0, y0, cols } = g;
+    const cells = data.differs ?? [];
+    ctx.strokeStyle = this.palette.danger;
+    ctx.lineWidth = Math.max(2, size * 0.08);
+    const inset = size * 0.1;
+    for (const s of cells) {
+      if (blocked.has(s) || s === goalIndex) continue;
+      const r = Math.floor(s / cols);
+      const c = s % cols;
+      ctx.beginPath();
+      ctx.roundRect(x0 + c * size + inset, y0 + r * size + inset, size - 2 * inset, size - 2 * inset, size * 0.14);
+      ctx.stroke();
+    }
+  }
+
+  drawPath(ctx, g, path, { optimal, layout }) {
+    const { size, x0, y0 } = g;
+    const points = path.data;
+    const k = points.length / 2;
+    if (k < 2) return;
+    const last = [points[2 * k - 2], points[2 * k - 1]];
+    const reached = last[0] === layout.goal[0] && last[1] === layout.goal[1];
+    const p = this.palette;
+    const at = (i) => [x0 + (points[2 * i + 1] + 0.5) * size, y0 + (points[2 * i] + 0.5) * size];
+    ctx.save();
+    ctx.lineJoin = "round";
+    ctx.lineCap = "round";
+    if (optimal) {
+      ctx.strokeStyle = p.gold;
+      ctx.lineWidth = Math.max(2, size * 0.07);
+      ctx.setLineDash([size * 0.12, size * 0.12]);
+      ctx.globalAlpha = 0.95;
+    } else {
+      ctx.strokeStyle = reached ? p.text : p.danger;
+      ctx.lineWidth = Math.max(2.5, size * 0.1);
+      ctx.globalAlpha = 0.55;
+      if (!reached) ctx.setLineDash([size * 0.18, size * 0.12]);
+    }
+    ctx.beginPath();
+    for (let i = 0; i < k; i++) {
+      const [x, y] = at(i);
+      if (i === 0) ctx.moveTo(x, y);
+      else ctx.lineTo(x, y);
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (!optimal && !reached) {
+      // The greedy walk loops here: mark where it gives up.
+      const [x, y] = at(k - 1);
+      const d = size * 0.16;
+      ctx.globalAlpha = 0.9;
+      ctx.lineWidth = Math.max(2, size * 0.07);
+      ctx.beginPath();
+      ctx.moveTo(x - d, y - d);
+      ctx.lineTo(x + d, y + d);
+      ctx.moveTo(x + d, y - d);
+      ctx.lineTo(x - d, y + d);
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  drawTrail(ctx, g, trail) {
+    const { size, x0, y0 } = g;
+    const n = trail.length;
+    ctx.save();
+    ctx.fillStyle = this.palette.agent;
+    for (let i = 0; i < n - 1; i++) {
+      const [r, c] = trail[i];
+      ctx.globalAlpha = 0.08 + 0.35 * (i / n);
+      ctx.beginPath();
+      ctx.arc(x0 + (c + 0.5) * size, y0 + (r + 0.5) * size, size * 0.1, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.restore();
+  }
+
+  /** The agent; a move to a neighbouring cell is animated over moveMs. Returns true while the move is drawn. */
+  drawAgent(ctx, g, agent, moveMs, now, layout) {
+    if (!agent) return false;
+    const target = [agent[0], agent[1]];
+    const from = this.shownAgent;
+    const sameTarget = this.animation && this.animation.to[0] === target[0] && this.animation.to[1] === target[1];
+    if (!sameTarget) {
+      const near = from && Math.abs(from[0] - target[0]) + Math.abs(from[1] - target[1]) <= 1.01;
+      this.animation = moveMs > 0 && near && (from[0] !== target[0] || from[1] !== target[1])
+        ? { from: [...from], to: target, start: now, duration: moveMs }
+        : { from: target, to: target, start: now, duration: 0 };
+    }
+    const a = this.animation;
+    let t = a.duration > 0 ? Math.min(1, (now - a.start) / a.duration) : 1;
+    t = t < 0.5 ? 2 * t * t : 1 - Math.pow(-2 * t + 2, 2) / 2; // ease in-out
+    const row = a.from[0] + (a.to[0] - a.from[0]) * t;
+    const col = a.from[1] + (a.to[1] - a.from[1]) * t;
+    this.shownAgent = [row, col];
+    const { size, x0, y0 } = g;
+    const x = x0 + (col + 0.5) * size;
+    const y = y0 + (row + 0.5) * size;
+    ctx.fillStyle = this.palette.agent;
+    ctx.strokeStyle = this.palette.neutral;
+    ctx.lineWidth = Math.max(1.5, size * 0.05);
+    ctx.beginPath();
+    ctx.arc(x, y, size * 0.24, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.stroke();
+    return t < 1 && a.duration > 0;
+  }
+
+  drawDrag(ctx, g, drag) {
+    if (!drag.over) return;
+    const { size, x0, y0 } = g;
+    const [r, c] = drag.over;
+    ctx.save();
+    ctx.globalAlpha = 0.55;
+    ctx.strokeStyle = drag.kind === "goal" ? this.palette.gold : this.palette.text;
+    ctx.lineWidth = Math.max(2, size * 0.07);
+    ctx.setLineDash([size * 0.1, size * 0.08]);
+    ctx.beginPath();
+    ctx.roundRect(x0 + c * size + 3, y0 + r * size + 3, size - 6, size - 6, size * 0.14);
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  drawCursor(ctx, g, [r, c]) {
+    const { size, x0, y0 } = g;
+    ctx.strokeStyle = this.palette.focus;
+    ctx.lineWidth = Math.max(3, size * 0.08);
+    ctx.beginPath();
+    ctx.roundRect(x0 + c * size + 2, y0 + r * size + 2, size - 4, size - 4, size * 0.1);
+    ctx.stroke();
+  }
+}
