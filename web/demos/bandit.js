@@ -12,9 +12,9 @@ import { LineChart } from "../views/line_chart.js";
 
 // Fixed order, the driver's LANES: row i of Q, N, last_arm and of every curve is lane i.
 const LANES = [
-  { key: "epsilon-greedy", label: "ε-greedy", color: "--lane-epsilon-greedy", param: "epsilon", symbol: "ε" },
-  { key: "softmax", label: "softmax", color: "--lane-softmax", param: "tau", symbol: "τ" },
-  { key: "ucb", label: "UCB", color: "--lane-ucb", param: "c", symbol: "c" },
+  { key: "epsilon-greedy", label: "ε-greedy", color: "--lane-epsilon-greedy", param: "epsilon", symbol: "ε", show: "show_epsilon_greedy" },
+  { key: "softmax", label: "softmax", color: "--lane-softmax", param: "tau", symbol: "τ", show: "show_softmax" },
+  { key: "ucb", label: "UCB", color: "--lane-ucb", param: "c", symbol: "c", show: "show_ucb" },
 ];
 const CURVES = ["cum_reward", "cum_regret", "best_arm_rate", "regret_stderr"];
 const RUN_PRESETS = [1, 20, 100, 200, 500, 1000, 2000];
@@ -49,6 +49,7 @@ export default class BanditController extends DemoController {
     { name: "speed", type: "str", default: "100", choices: BanditController.speeds, doc: "Pulls per second, or max." },
     { name: "reveal", type: "bool", default: false, doc: "Show the machines' hidden means μ(a)." },
     { name: "logx", type: "bool", default: false, doc: "Logarithmic pull axis on the charts." },
+    ...LANES.map((lane) => ({ name: lane.show, type: "bool", default: true, doc: `Plot ${lane.label} on the charts.` })),
   ];
 
   constructor(options) {
@@ -135,11 +136,25 @@ export default class BanditController extends DemoController {
     };
     this.averageNote = el("p", { class: "bandit-note", hidden: true });
     this.regretChart = chart("Pseudo-regret Σ(μ* − μₐ)",
-      { height: 210, ariaLabel: "Cumulative pseudo-regret of each strategy against pulls" }, this.averageNote);
+      { height: 230, legend: false, ariaLabel: "Cumulative pseudo-regret of each strategy against pulls" }, this.averageNote);
     this.rewardChart = chart("Cumulative reward",
       { height: 140, legend: false, ariaLabel: "Cumulative reward of each strategy against pulls" });
     this.bestChart = chart("Share of pulls on the best arm",
       { height: 140, legend: false, ariaLabel: "Share of pulls on the best arm for each strategy against pulls" });
+
+    // Which lanes the charts plot (a lane far above the others flattens them: hide it to compare the rest).
+    const plotted = el("fieldset", { class: "bandit-plotted" }, el("legend", {}, "Plot"),
+      ...LANES.map((lane) => {
+        const id = `${this.demo}-${lane.show}`;
+        const box = el("input", { type: "checkbox", id });
+        box.checked = registry.get(demo, lane.show);
+        box.addEventListener("change", () => registry.set(demo, lane.show, box.checked));
+        registry.addEventListener("change", (event) => {
+          if (event.detail.demo === demo && event.detail.name === lane.show) box.checked = event.detail.value;
+        });
+        return el("label", { for: id, class: "check", dataset: { control: lane.show } }, box,
+          el("span", { class: `swatch bandit-swatch-${lane.key}` }), lane.label);
+      }));
 
     // Settings.
     const controls = el("div", { class: "controls bandit-controls" },
@@ -159,8 +174,8 @@ export default class BanditController extends DemoController {
       crn,
       el("div", { class: "bandit-transport" }, this.transport, this.speedControl),
       el("div", { class: "demo-row bandit-row" },
-        el("div", { class: "bandit-left" }, this.machines, this.runNote, legend, toggles, totals),
-        el("div", { class: "bandit-charts" }, scores, this.regretChart.figure, this.rewardChart.figure, this.bestChart.figure)),
+        el("div", { class: "bandit-left" }, this.machines, this.runNote, legend, toggles, totals, this.rewardChart.figure),
+        el("div", { class: "bandit-charts" }, scores, plotted, this.regretChart.figure, this.bestChart.figure)),
       controls,
       this.summary,
     );
@@ -405,10 +420,10 @@ export default class BanditController extends DemoController {
 
     const horizon = this.horizon();
     const xSpan = { xMin: logX ? 1 : 0, xMax: Math.max(horizon, pulls, 10) };
-    const series = (name, { band = null } = {}) => LANES.map((lane, i) => ({
+    const series = (name, { band = null } = {}) => LANES.flatMap((lane, i) => (this.registry.get(this.demo, lane.show) ? [{
       label: lane.label, color: lane.color, y: this.curves[name][i], width: 2,
       band: band ? this.curves[band][i] : undefined,
-    }));
+    }] : []));
     this.regretChart.chart.draw({
       series: series("cum_regret", { band: average ? "regret_stderr" : null }),
       xLabel: logX ? "pulls t (log scale)" : "pulls t", yLabel: average ? "expected regret" : "regret",

@@ -13,8 +13,10 @@ import { LineChart } from "../views/line_chart.js";
 
 const SPEEDS = ["2", "5", "10", "30", "100", "300", "1000", "max"];
 const SUMMARY_INTERVAL_MS = 2000; // the screen-reader summary speaks at most this often
-const CURVE_BUCKETS = 2048; // the learning curve keeps at most this many points: memory stays flat on long runs
+const HEAD_EPISODES = 1024; // the learning curve keeps the first episodes exactly...
+const TAIL_BUCKETS = 1024; // ...and at most this many averaged points after them: memory stays flat on long runs
 const MOVING_AVERAGE = 20; // episodes
+const LOG_X_FROM = 300; // episodes: from here the curve's x axis is logarithmic, so the early learning stays visible
 const EDIT_COMMANDS = { wall: "toggle_wall", start: "move_start", goal: "move_goal" };
 const EDIT_LABELS = { wall: "toggle walls", start: "move the start", goal: "move the goal" };
 const EXPLORE_LABELS = { "epsilon-greedy": "ε-greedy", softmax: "softmax (Boltzmann)", ucb: "UCB" };
@@ -27,72 +29,81 @@ const CLIFF_REWARD = -1.0;
 const DELTAS = [[-1, 0], [1, 0], [0, -1], [0, 1]];
 
 /**
- * Steps per episode, kept in at most CURVE_BUCKETS buckets: one episode per bucket at first; when full, neighbouring
- * buckets merge and each then holds twice as many episodes. Exact for the first 2048 episodes, bounded forever after.
+ * Steps per episode, in bounded memory: the first HEAD_EPISODES exactly (where the learning happens, and what a
+ * log-scaled x axis spreads out), then at most TAIL_BUCKETS buckets of equal width; when they are full, neighbours
+ * merge and each bucket then holds twice as many episodes.
  */
-class EpisodeCurve {
+export class EpisodeCurve {
   constructor() {
     this.clear();
   }
 
   clear() {
     this.total = 0; // episodes seen
-    this.width = 1; // episodes per bucket
+    this.head = [];
+    this.width = 1; // episodes per tail bucket
     this.sums = [];
     this.counts = [];
   }
 
   push(length) {
+    this.total += 1;
+    if (this.head.length < HEAD_EPISODES) {
+      this.head.push(length);
+      return;
+    }
     const last = this.sums.length - 1;
     if (last >= 0 && this.counts[last] < this.width) {
       this.sums[last] += length;
       this.counts[last] += 1;
-    } else {
-      if (this.sums.length >= CURVE_BUCKETS) this.merge();
-      this.sums.push(length);
-      this.counts.push(1);
+      return;
     }
-    this.total += 1;
+    if (this.sums.length >= TAIL_BUCKETS) {
+      const sums = [];
+      const counts = [];
+      for (let i = 0; i < this.sums.length; i += 2) {
+        sums.push(this.sums[i] + (this.sums[i + 1] ?? 0));
+        counts.push(this.counts[i] + (this.counts[i + 1] ?? 0));
+      }
+      this.sums = sums;
+      this.counts = counts;
+      this.width *= 2;
+    }
+    this.sums.push(length);
+    this.counts.push(1);
   }
 
-  merge() {
-    const sums = [];
-    const counts = [];
-    for (let i = 0; i < this.sums.length; i += 2) {
-      sums.push(this.sums[i] + (this.sums[i + 1] ?? 0));
-      counts.push(this.counts[i] + (this.counts[i + 1] ?? 0));
-    }
-    this.sums = sums;
-    this.counts = counts;
-    this.width *= 2;
-  }
-
-  /** {x: last episode of each bucket (1-based), y: mean steps per episode in it, average: trailing average}. */
+  /**
+   * Points {first, x (last episode, 1-based), y (mean steps per episode), average}: average is the mean over the
+   * fewest trailing points that cover at least MOVING_AVERAGE episodes (fewer at the very start).
+   */
   series() {
-    const n = this.sums.length;
+    const n = this.head.length + this.sums.length;
     const x = new Float64Array(n);
     const y = new Float64Array(n);
-    let episode = 0;
-    for (let i = 0; i < n; i++) {
-      episode += this.counts[i];
-      x[i] = episode;
-      y[i] = this.sums[i] / this.counts[i];
-    }
-    // The moving average weighs episodes, not buckets: sum and count over the trailing buckets.
-    const span = Math.max(1, Math.ceil(MOVING_AVERAGE / this.width));
     const average = new Float64Array(n);
-    let sum = 0;
-    let count = 0;
+    const sumAt = (i) => (i < this.head.length ? this.head[i] : this.sums[i - this.head.length]);
+    const countAt = (i) => (i < this.head.length ? 1 : this.counts[i - this.head.length]);
+    let episode = 0;
+    let windowSum = 0;
+    let windowCount = 0;
+    let j = 0;
     for (let i = 0; i < n; i++) {
-      sum += this.sums[i];
-      count += this.counts[i];
-      if (i >= span) {
-        sum -= this.sums[i - span];
-        count -= this.counts[i - span];
+      const sum = sumAt(i);
+      const count = countAt(i);
+      episode += count;
+      x[i] = episode;
+      y[i] = sum / count;
+      windowSum += sum;
+      windowCount += count;
+      while (j < i && windowCount - countAt(j) >= MOVING_AVERAGE) {
+        windowSum -= sumAt(j);
+        windowCount -= countAt(j);
+        j += 1;
       }
-      average[i] = sum / count;
+      average[i] = windowSum / windowCount;
     }
-    return { x, y, average, window: span * this.width };
+    return { x, y, average };
   }
 }
 
@@ -189,7 +200,7 @@ export default class GridworldController extends DemoController {
       "aria-describedby": `${demo}-summary`,
     });
     this.gridView = new GridView(this.gridCanvas, { onResize: () => { this.dirty = true; } });
-    this.cursorStatus = el("p", { class: "visually-hidden", "aria-live": "polite" });
+    this.cursorStatus = el("p", { class: "visually-hidden gw-cursor", "aria-live": "polite" });
     this.bindGridInput();
     const legend = el("div", { class: "legend gw-legend", "aria-hidden": "true" },
       el("span", {}, el("span", { class: "gw-scale-label" }, "Q −1"), el("span", { class: "gw-scale" }), el("span", { class: "gw-scale-label" }, "+1")),
@@ -269,7 +280,7 @@ export default class GridworldController extends DemoController {
       control("size", "open grid size (0 = layout's)", (v) => (Number(v) === 0 ? "layout" : `${v}×${v}`)),
       control("slip", "slip (random move probability)", greek),
       control("max_episode_steps", "max steps per episode", (v) => String(v)),
-      el("div", { class: "control", dataset: { control: "seed" } }, el("label", { for: seedId }, "Seed"), this.seedInput),
+      el("div", { class: "control gw-seed", dataset: { control: "seed" } }, el("label", { for: seedId }, "Seed"), this.seedInput),
     );
     this.showExploreControls();
 
@@ -357,7 +368,9 @@ export default class GridworldController extends DemoController {
       return;
     }
     const steps = this.snapshot.figures.steps;
+    this.editing = true;
     const payload = await this.command(EDIT_COMMANDS[kind], { args: { row, col } });
+    this.editing = false;
     if (payload) {
       if (steps > 0) this.editedMidRun = true;
       this.transient = [];
@@ -450,7 +463,7 @@ export default class GridworldController extends DemoController {
       const best = greedyAction(Q, s);
       value = best < 0 ? ", nothing learned yet" : `, greedy move ${["up", "down", "left", "right"][best]}, V ${formatStat(Math.max(Q[s], Q[s + 1], Q[s + 2], Q[s + 3]), 2)}`;
     }
-    return `Row ${row + 1}, column ${col + 1}: ${what}${value}.`;
+    return `Cell (${row}, ${col}): ${what}${value}.`;
   }
 
   // ---- snapshots ----------------------------------------------------------------------------------------------
@@ -518,6 +531,14 @@ export default class GridworldController extends DemoController {
       if (!(masks[s] & (1 << best))) differs.push(s);
     }
     this.differs = differs;
+  }
+
+  handleError(error) {
+    if (this.editing && error?.kind === "input") {
+      this.showNotices([`Edit refused: ${error.message}. The layout is unchanged and training goes on.`]);
+      return;
+    }
+    super.handleError(error);
   }
 
   // ---- messages and the summary -------------------------------------------------------------------------------
@@ -590,18 +611,20 @@ export default class GridworldController extends DemoController {
   }
 
   drawCurve() {
-    const { x, y, average, window } = this.curve.series();
+    const { x, y, average } = this.curve.series();
     const optimal = this.snapshot?.figures?.["optimal-path-length"] ?? -1;
-    const raw = this.curve.width === 1 ? "steps per episode" : `steps per episode (mean of ${this.curve.width})`;
+    const logX = this.curve.total >= LOG_X_FROM;
+    const bucketed = this.curve.width > 1;
     this.chart.draw({
       series: [
-        { label: raw, color: "--muted", x, y, faded: true },
-        { label: `moving average (${window} episodes)`, color: "--agent", x, y: average, width: 2 },
+        { label: bucketed ? `steps per episode (later: means of ${this.curve.width})` : "steps per episode", color: "--muted", x, y, faded: true },
+        { label: `moving average (${MOVING_AVERAGE} episodes)`, color: "--agent", x, y: average, width: 2 },
       ],
       refLines: optimal > 0 ? [{ y: optimal, label: `optimal ${optimal}`, color: "--gold" }] : [],
-      xLabel: "episode",
+      xLabel: logX ? "episode (log scale)" : "episode",
       yLabel: "steps",
       yMin: 0,
+      logX,
     });
   }
 
@@ -621,7 +644,7 @@ export default class GridworldController extends DemoController {
 
   exportRun() {
     const snapshot = this.snapshot ?? {};
-    const { x, y, average, window } = this.curve.series();
+    const { x, y, average } = this.curve.series();
     return {
       demo: this.demo,
       config: this.registry.pythonParams(this.demo),
@@ -631,8 +654,9 @@ export default class GridworldController extends DemoController {
       greedy_path: snapshot.greedy_path ? Array.from(snapshot.greedy_path.data) : [],
       optimal_path: snapshot.optimal_path ? Array.from(snapshot.optimal_path.data) : [],
       learning_curve: {
-        episodes_per_point: this.curve.width,
-        moving_average_episodes: window,
+        exact_episodes: this.curve.head.length,
+        episodes_per_later_point: this.curve.width,
+        moving_average_episodes: MOVING_AVERAGE,
         episode: Array.from(x),
         mean_steps: Array.from(y),
         moving_average: Array.from(average),

@@ -7,6 +7,7 @@
 
 const STAGES = ["runtime", "numpy", "rlplay"];
 let pyodide = null;
+let bridgeModule = null;
 let bridgeHandle = null;
 let loading = null;
 
@@ -97,9 +98,9 @@ async function load(baseURL) {
   await prefetchStage("rlplay", [wheelURL]);
   await pyodide.loadPackage(wheelURL, { messageCallback: () => {}, errorCallback: (m) => packageErrors.push(m) });
   if (packageErrors.length) throw new LoadError(wheelURL, packageErrors.join("; "));
-  const bridge = pyodide.pyimport("rlplay.demos.bridge");
-  bridgeHandle = bridge.handle;
-  bridge.destroy();
+  // The module and its handle() stay alive for the worker's lifetime (the handle is borrowed from the module).
+  bridgeModule = pyodide.pyimport("rlplay.demos.bridge");
+  bridgeHandle = bridgeModule.handle;
   const versions = pyodide.runPython(
     "import sys, numpy, rlplay; f'{sys.version.split()[0]}|{numpy.__version__}|{rlplay.__version__}'",
   );

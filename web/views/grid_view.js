@@ -410,7 +410,7 @@ export class GridView {
       ctx.globalAlpha = 0.95;
     } else {
       ctx.strokeStyle = reached ? p.text : p.danger;
-      ctx.lineWidth = Math.max(2.5, size * 0.1);
+      ctx.lineWidth = Math.max(2.5, size * 0.075);
       ctx.globalAlpha = 0.55;
       if (!reached) ctx.setLineDash([size * 0.18, size * 0.12]);
     }

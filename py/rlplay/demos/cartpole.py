@@ -310,7 +310,7 @@ class CartpoleDemo:
                 f"training diverged (NaN) at update {self.diverged_at} — lower the learning rate or reset"
             )
         if config.lr >= 0.05:
-            notes.append(f"lr = {config.lr:g} is large for Adam: expect the policy to learn fast and then fall apart")
+            notes.append(f"lr = {config.lr:g} is large for Adam: learning is erratic and may collapse after it peaks")
         elif config.lr <= 0.0003:
             notes.append(f"lr = {config.lr:g} is small: learning will take thousands of episodes")
         if config.gamma <= 0.9:

@@ -1,0 +1,168 @@
+"""The bandit race in the browser, against the same driver run natively (the oracle): same seed, same numbers.
+
+What a user does: opens the demo, presses Play (or Step, Reset, New arms, with the keyboard), reads the figures and
+the "finished" message; switches to the averaged mode through the URL and reads the expected regret.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from conftest import ROOT
+from helpers import demo_root, stat, wait_status, wait_until
+
+from rlplay.demos.bandit import BanditConfig, BanditDemo
+
+LANES = ("epsilon-greedy", "softmax", "ucb")
+SNAPSHOT_FIGURES = "window.rlplay.controllers.get('bandit').snapshot.figures"
+
+
+def displayed_digits(name: str) -> int:
+    """The precision the page rounds each figure to (bandit.js: accept)."""
+    if name == "pulls":
+        return 0
+    return 3 if name.startswith("best-arm-rate") else 2
+
+
+def native_figures(pulls: int, **params) -> dict:
+    demo = BanditDemo(BanditConfig(**params))
+    assert demo.advance(pulls) == pulls
+    return demo.snapshot()["figures"]
+
+
+def assert_figures_match(page, native: dict) -> None:
+    """Every figure: the page's data-stat text at its displayed precision, and the exact number it received."""
+    root = demo_root(page, "bandit")
+    exact = page.evaluate(SNAPSHOT_FIGURES)
+    assert set(exact) == set(native)
+    for name, value in native.items():
+        shown = float(root.locator(f'[data-stat="{name}"]').text_content())
+        tolerance = 0.5 * 10 ** -displayed_digits(name) + 1e-9
+        assert abs(shown - value) <= tolerance, (name, shown, value)
+        assert exact[name] == value, (name, exact[name], value)
+
+
+def play_to(page, pulls: int, timeout_s: float) -> float:
+    """Press Play; return the seconds until the page shows ``pulls`` pulls."""
+    root = demo_root(page, "bandit")
+    started = time.monotonic()
+    root.get_by_role("button", name="Play", exact=True).click()
+    wait_until(lambda: stat(page, "bandit", "pulls") >= pulls, timeout_s, 0.02, f"{pulls} pulls")
+    return time.monotonic() - started
+
+
+def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, artifacts):
+    page.goto(f"{server_url}?demo=bandit&speed=max")
+    wait_status(page, "bandit", "ready", timeout=90_000)
+    root = demo_root(page, "bandit")
+    assert stat(page, "bandit", "pulls") == 0
+
+    seconds = play_to(page, 1000, timeout_s=30)
+    print(f"\nbandit race: 1000 pulls at max speed in {seconds:.2f} s")
+    assert seconds <= 3.0, f"1000 pulls took {seconds:.2f} s"
+
+    # The horizon stops the race, and says so.
+    wait_status(page, "bandit", "paused", timeout=5_000)
+    assert stat(page, "bandit", "pulls") == 1000
+    assert "Finished: 1,000 pulls" in root.locator(".messages").text_content()
+    native = native_figures(1000)
+    assert_figures_match(page, native)
+    assert stat(page, "bandit", "steps-per-second") > 0
+
+    # The screen-reader summary names every strategy's regret, lowest first.
+    summary = root.locator("[data-summary]").text_content()
+    ranked = sorted(LANES, key=lambda lane: native[f"regret-{lane}"])
+    labels = {"epsilon-greedy": "ε-greedy", "softmax": "softmax", "ucb": "UCB"}
+    assert summary.startswith("After 1,000 pulls: "), summary
+    positions = [summary.index(labels[lane]) for lane in ranked]
+    assert positions == sorted(positions), summary
+
+    # "Reproduce in Python" gives a command that replays the run natively with identical numbers.
+    root.get_by_role("button", name="Reproduce in Python").click()
+    command = root.locator(".share-output").input_value()
+    assert command.startswith("python -m rlplay bandit --steps 1000 "), command
+    argv = command.split()[3:] + ["--json"]
+    completed = subprocess.run([sys.executable, "-m", "rlplay", *argv], capture_output=True, text=True, check=True,
+                               cwd=ROOT, env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"})
+    assert json.loads(completed.stdout)["figures"] == page.evaluate(SNAPSHOT_FIGURES)
+
+    root.screenshot(path=str(artifacts / "bandit-race.png"))
+
+    # Play after the finish races again from the start, on the same arms: the same run, pull for pull.
+    play_to(page, 1000, timeout_s=30)
+    wait_status(page, "bandit", "paused", timeout=5_000)
+    assert_figures_match(page, native)
+    page.watch.assert_clean()
+
+
+def test_averaged_mode_ucb_ends_with_lower_regret_than_epsilon_greedy(page, server_url, artifacts):
+    page.goto(f"{server_url}?demo=bandit&speed=max&runs=200")
+    wait_status(page, "bandit", "ready", timeout=90_000)
+    root = demo_root(page, "bandit")
+    seconds = play_to(page, 1000, timeout_s=60)
+    print(f"\nbandit average of 200 races: 1000 pulls in {seconds:.2f} s")
+    wait_status(page, "bandit", "paused", timeout=5_000)
+
+    assert page.evaluate("window.rlplay.controllers.get('bandit').snapshot.mode") == "average"
+    native = native_figures(1000, runs=200)
+    assert_figures_match(page, native)
+    assert stat(page, "bandit", "regret-ucb") < stat(page, "bandit", "regret-epsilon-greedy")
+    # Each expected regret comes with its standard error, shown and shaded.
+    stderr_text = root.locator(".bandit-se").all_text_contents()
+    assert len(stderr_text) == 3 and all(text.strip().startswith("±") for text in stderr_text), stderr_text
+    bands = page.evaluate("window.rlplay.controllers.get('bandit').curves.regret_stderr.map((b) => b.length)")
+    assert bands == [1000, 1000, 1000]
+    assert "averaged over 200 races" in root.locator("[data-summary]").text_content()
+
+    # The log axis, as a reader would switch it on to see log t against ε·t.
+    root.get_by_label("Log pull axis").check()
+    assert "logx=1" in wait_until(lambda: "logx=1" in page.url and page.url, 5, message="logx in the URL")
+    page.wait_for_timeout(200)
+    root.screenshot(path=str(artifacts / "bandit-average.png"))
+    page.watch.assert_clean()
+
+
+def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page, server_url):
+    page.goto(f"{server_url}?demo=bandit&arms=7&seed=3")
+    wait_status(page, "bandit", "ready", timeout=90_000)
+    root = demo_root(page, "bandit")
+
+    step = root.get_by_role("button", name="Step")
+    step.focus()
+    page.keyboard.press("Space")
+    wait_until(lambda: stat(page, "bandit", "pulls") == 1, 10, message="one pull after Space on Step")
+    page.keyboard.press("Enter")
+    wait_until(lambda: stat(page, "bandit", "pulls") == 2, 10, message="two pulls after Enter on Step")
+    assert_figures_match(page, native_figures(2, arms=7, seed=3))
+
+    # Tab reaches every control of the demo, in order, without a trap.
+    focusable = root.locator("button:visible, input:visible, select:visible")
+    names = set()
+    for _ in range(focusable.count() + 2):
+        page.keyboard.press("Tab")
+        names.add(page.evaluate("document.activeElement.id || document.activeElement.textContent"))
+    for control in ("Reset", "New arms", "bandit-epsilon", "bandit-tau", "bandit-c", "bandit-runs", "bandit-horizon",
+                    "bandit-reveal", "bandit-seed"):
+        assert control in names, (control, names)
+
+    root.get_by_role("button", name="Reset").press("Enter")
+    wait_until(lambda: stat(page, "bandit", "pulls") == 0, 10, message="reset to 0 pulls")
+
+    root.get_by_role("button", name="New arms").press("Space")
+    wait_until(lambda: page.evaluate("window.rlplay.registry.get('bandit', 'arm_seed')") == 1, 10,
+               message="New arms to draw arm_seed 1")
+    root.get_by_label("Reveal the hidden means").check()
+    wait_until(lambda: "arm_seed=1" in page.url and "reveal=1" in page.url, 5, message="the URL to follow")
+
+    # The link reproduces the state: same arms (arm_seed), same seed, revealed.
+    page.goto(page.url)
+    wait_status(page, "bandit", "ready", timeout=90_000)
+    assert page.evaluate("window.rlplay.registry.get('bandit', 'arm_seed')") == 1
+    assert root.get_by_label("Reveal the hidden means").is_checked()
+    means = page.evaluate("Array.from(window.rlplay.controllers.get('bandit').snapshot.means.data)")
+    native = BanditDemo(BanditConfig(arms=7, seed=3, arm_seed=1)).snapshot()["means"].tolist()
+    assert means == native
+    page.watch.assert_clean()

@@ -1,0 +1,100 @@
+"""Native vs browser: the same seed gives the same run in CPython and in Pyodide.
+
+The tabular demos agree to the last bit; the neural one within 1e-9 (the issue's bound). The browser side goes
+through the real worker and bridge, cut into several requests, as the page's frames cut it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from helpers import wait_status
+
+from rlplay.demos.bridge import demo_classes
+from rlplay.demos.params import from_params
+
+CASES = [
+    ("gridworld", {"seed": "11"}, [1, 999, 20000]),
+    ("gridworld", {"seed": "3", "explore": "softmax", "slip": "0.2", "preset": "maze"}, [5000, 15000]),
+    ("gridworld", {"seed": "8", "explore": "ucb", "preset": "cliff"}, [3000, 7000]),
+    ("bandit", {"seed": "4", "arm_seed": "2"}, [1, 499, 500]),
+    ("bandit", {"seed": "5", "runs": "200", "arms": "10"}, [300, 700]),
+    ("cartpole", {"seed": "2", "algo": "actor-critic"}, [1000, 9000]),
+    ("cartpole", {"seed": "3", "algo": "reinforce"}, [4000, 6000]),
+    ("cartpole", {"seed": "1", "algo": "ppo"}, [2048, 6000]),
+]
+TOLERANCE = {"gridworld": 0.0, "bandit": 0.0, "cartpole": 1e-9}
+
+
+def native_snapshot(demo, params, chunks):
+    driver_class, config_class = demo_classes(demo)
+    config, notices = from_params(config_class, params)
+    assert notices == []
+    driver = driver_class(config)
+    for n in chunks:
+        driver.advance(n)
+    return driver.snapshot(0)
+
+
+def browser_snapshot(page, demo, params, chunks):
+    return page.evaluate(
+        """async ([demo, params, chunks]) => {
+            const rt = window.rlplay.runtime;
+            await rt.call(demo, 'create', {params});
+            for (const n of chunks) await rt.call(demo, 'step', {n, since: 1e12});
+            const {snapshot} = await rt.call(demo, 'snapshot', {since: 0});
+            const out = {};
+            for (const [key, value] of Object.entries(snapshot)) {
+                out[key] = value && value.data ? {shape: value.shape, data: Array.from(value.data)} : value;
+            }
+            return out;
+        }""",
+        [demo, params, chunks],
+    )
+
+
+def assert_close(native, browser, tolerance, where):
+    if isinstance(native, np.ndarray):
+        assert list(native.shape) == browser["shape"], where
+        got = np.asarray(browser["data"], dtype=float).reshape(native.shape)
+        want = native.astype(float)
+        if tolerance == 0.0:
+            assert np.array_equal(got, want, equal_nan=True), f"{where}: not bit-identical"
+        else:
+            assert np.allclose(got, want, rtol=0, atol=tolerance, equal_nan=True), f"{where}: max diff {np.nanmax(abs(got - want))}"
+    elif isinstance(native, dict):
+        for key, value in native.items():
+            assert_close(value, browser[key], tolerance, f"{where}.{key}")
+    elif isinstance(native, (list, tuple)):
+        assert len(native) == len(browser), where
+        for index, (a, b) in enumerate(zip(native, browser)):
+            assert_close(a, b, tolerance, f"{where}[{index}]")
+    elif isinstance(native, float):
+        if math.isnan(native) or math.isinf(native):
+            assert browser is None, where
+        elif tolerance == 0.0:
+            assert native == browser, f"{where}: {native!r} != {browser!r}"
+        else:
+            assert abs(native - browser) <= tolerance, f"{where}: {native!r} vs {browser!r}"
+    else:
+        assert native == browser, f"{where}: {native!r} != {browser!r}"
+
+
+@pytest.fixture(scope="module")
+def ready_page(browser, server_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server_url)
+    for demo in ("gridworld", "bandit", "cartpole"):
+        wait_status(page, demo, "ready", timeout=90_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize(("demo", "params", "chunks"), CASES, ids=lambda v: str(v) if not isinstance(v, list) else "")
+def test_browser_run_equals_native_run(ready_page, demo, params, chunks):
+    browser = browser_snapshot(ready_page, demo, params, chunks)
+    native = native_snapshot(demo, params, [sum(chunks)])  # one call natively: chunking must not matter
+    assert_close(native, browser, TOLERANCE[demo], demo)
