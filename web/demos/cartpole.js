@@ -8,8 +8,10 @@
 //          when the current replay has ended, so no replay is cut short.
 //   watch  no learning: the current policy runs in real time (watch_reset, then one watch_step(n) per frame with
 //          n = the steps due, kept a few steps ahead of the clock so the animation never starves).
-//   play   a human pushes with ← / → (or the on-screen buttons): play_step(action) at 50 Hz. The cart-pole has no
-//          "do nothing" action, so the last pressed direction keeps pushing until the other one is pressed.
+//   play   a human pushes with ← / → (or the on-screen buttons): one play_step(action) per 20 ms of game time. The
+//          cart-pole has no "do nothing" action, so the last pressed direction keeps pushing until the other one is
+//          pressed. The game clock runs at the "pace" field's share of real time (default ½: 50 Hz is hard for human
+//          reflexes); the physics per step is unchanged.
 // In every mode the animation clock advances only while the demo is playing and can be seen.
 //
 // Switching the algorithm (or hidden units, or the seed) makes the driver start a fresh run with the same seed; the
@@ -84,6 +86,7 @@ export default class CartpoleController extends DemoController {
   static uiFields = [
     { name: "speed", type: "str", default: "max", choices: CartpoleController.speeds, doc: "Training speed, environment steps per second (50 = real time)." },
     { name: "mode", type: "str", default: "train", choices: ["train", "watch", "play"], doc: "Train, watch the current policy, or play it yourself." },
+    { name: "pace", type: "str", default: "0.5", choices: ["0.25", "0.5", "1"], doc: "Play it yourself: the game clock as a share of real time (the physics is unchanged)." },
   ];
 
   constructor(options) {
@@ -136,8 +139,15 @@ export default class CartpoleController extends DemoController {
       onclick: (event) => { if (event.detail === 0) this.humanPush(action); }, // keyboard activation (Enter/Space)
       onkeydown: (event) => this.onKey(event),
     }, text);
+    const paceId = `${this.demo}-pace`;
+    const pace = el("select", { id: paceId },
+      [["0.25", "¼ speed"], ["0.5", "½ speed"], ["1", "real time"]].map(([value, text]) => el("option", { value }, text)));
+    pace.value = this.registry.get(this.demo, "pace");
+    pace.addEventListener("change", () => this.registry.set(this.demo, "pace", pace.value));
+    this.registry.addEventListener("change", (e) => e.detail.demo === this.demo && e.detail.name === "pace" && (pace.value = e.detail.value));
     this.playPad = el("div", { class: "cartpole-pad", hidden: true },
-      push(0, "Push left", "◀ push left"), push(1, "Push right", "push right ▶"));
+      push(0, "Push left", "◀ push left"), push(1, "Push right", "push right ▶"),
+      el("div", { class: "cartpole-pace", dataset: { control: "pace" } }, el("label", { for: paceId }, "Game clock"), pace));
     stageBox.append(this.hint, this.playPad);
 
     // the learning curve, with its legend note and the "forget" button
@@ -253,6 +263,7 @@ export default class CartpoleController extends DemoController {
       this.enterMode(value);
       return;
     }
+    if (name === "pace") return;
     const field = this.registry.field(this.demo, name);
     if (!field || field.ui) return;
     const before = this.runRecord();
@@ -317,7 +328,7 @@ export default class CartpoleController extends DemoController {
     this.hint.textContent = {
       train: "Replaying the latest finished training episode in real time, while training goes on in the background.",
       watch: "The current policy, running in real time with no learning: each push is sampled from π(a | s).",
-      play: "Click the cart-pole (or Tab to it), then press ← or → to push. There is no “do nothing” action: the last key pressed keeps pushing, 50 times a second.",
+      play: "Click the cart-pole (or Tab to it), then press ← or → to push. There is no “do nothing” action: the last key pressed keeps pushing, every 20 ms of game time. The game clock can run slower than real time; the physics is the same.",
     }[mode];
   }
 
@@ -394,7 +405,7 @@ export default class CartpoleController extends DemoController {
         else live.endedAt ??= performance.now();
       }
     } else if (mode === "play" && this.game?.started && !this.game.done && running) {
-      this.game.k += steps;
+      this.game.k += steps * Number(this.registry.get(this.demo, "pace")); // slow motion for human reflexes
     }
   }
 

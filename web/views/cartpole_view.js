@@ -256,24 +256,39 @@ export class CartPoleView {
       g.fillText(`t = ${(frame.step * 0.02).toFixed(2)} s`, width - 10, 24);
     }
 
-    if (frame.banner) {
-      g.font = `600 ${width < 420 ? 13 : 15}px ${font}`;
-      g.textAlign = "center";
-      g.textBaseline = "middle";
-      const text = frame.banner;
-      const w = g.measureText(text).width + 24;
-      const y = MARGIN_TOP + 16;
-      g.fillStyle = c.surface;
-      g.globalAlpha = 0.92;
-      roundRect(g, width / 2 - w / 2, y - 14, w, 28, 14);
-      g.fill();
-      g.globalAlpha = 1;
-      g.strokeStyle = frame.tone === "good" ? c.good : frame.tone === "bad" ? c.danger : c.border;
-      g.lineWidth = 1.5;
-      g.stroke();
-      g.fillStyle = frame.tone === "good" ? c.good : frame.tone === "bad" ? c.danger : c.text;
-      g.fillText(text, width / 2, y + 1);
+    if (frame.banner) this.drawBanner(g, frame, width, font, c);
+  }
+
+  /** A rounded label over the sky: one line if it fits, else two (split at " — "), shrunk to fit. */
+  drawBanner(g, frame, width, font, c) {
+    const lines = String(frame.banner).split(" — ");
+    let size = width < 420 ? 13 : 15;
+    const widest = () => Math.max(...lines.map((line) => g.measureText(line).width));
+    g.font = `600 ${size}px ${font}`;
+    if (lines.length > 1 && g.measureText(lines.join(" — ")).width + 24 <= width - 16) lines.splice(0, lines.length, lines.join(" — "));
+    while (size > 10 && widest() + 24 > width - 16) {
+      size -= 1;
+      g.font = `600 ${size}px ${font}`;
     }
+    const lineHeight = size + 5;
+    const w = Math.min(width - 8, widest() + 24);
+    const h = lines.length * lineHeight + 10;
+    const top = MARGIN_TOP + 2;
+    g.fillStyle = c.surface;
+    g.globalAlpha = 0.92;
+    roundRect(g, width / 2 - w / 2, top, w, h, Math.min(14, h / 2));
+    g.fill();
+    g.globalAlpha = 1;
+    const tone = frame.tone === "good" ? c.good : frame.tone === "bad" ? c.danger : null;
+    g.strokeStyle = tone ?? c.border;
+    g.lineWidth = 1.5;
+    g.stroke();
+    g.textAlign = "center";
+    g.textBaseline = "middle";
+    lines.forEach((line, i) => {
+      g.fillStyle = i === 0 ? tone ?? c.text : c.muted;
+      g.fillText(line, width / 2, top + 5 + lineHeight * (i + 0.5) + 1);
+    });
   }
 
   arrow(g, x0, y0, x1, y1, color, alpha, width) {

@@ -1,0 +1,45 @@
+"""Static checks of the page: no markup or code built from strings, and a strict Content-Security-Policy."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted((ROOT / "web").rglob("*.js")) + [ROOT / "index.html"]
+
+
+def test_no_markup_or_code_from_strings():
+    forbidden = re.compile(r"\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|\beval\s*\(|new\s+Function\b"
+                           r"|setTimeout\s*\(\s*['\"`]|setInterval\s*\(\s*['\"`]")
+    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+                 for path in SOURCES
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 if forbidden.search(line)]
+    assert offenders == []
+
+
+def test_content_security_policy_allows_only_own_origin_and_wasm():
+    html = (ROOT / "index.html").read_text()
+    match = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert match, "index.html has no CSP meta tag"
+    directives = dict(part.strip().split(" ", 1) for part in match.group(1).split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self' 'wasm-unsafe-eval'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in match.group(1) and "'unsafe-eval'" not in match.group(1)
+    assert "http" not in match.group(1), "no other origin may be allowed"
+
+
+def test_no_inline_scripts_or_styles():
+    html = (ROOT / "index.html").read_text()
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert "<style" not in html and " style=" not in html
+
+
+def test_the_worker_only_calls_the_bridge():
+    """The URL can never make the page run arbitrary Python: the worker runs one fixed Python expression at start-up
+    and otherwise only calls rlplay.demos.bridge.handle, which dispatches from a fixed command list."""
+    worker = (ROOT / "web" / "runtime" / "worker.js").read_text()
+    assert worker.count("runPython") == 1
+    assert "runPythonAsync" not in worker and "pyodide.globals" not in worker
