@@ -60,8 +60,9 @@ def grid_pixel(page, x: float, y: float) -> list[int]:
 
 
 def test_max_speed_learns_the_optimal_path_and_screenshot(page, server_url, artifacts):
+    navigated = time.monotonic()
     open_demo(page, server_url, "demo=gridworld&speed=max&autoplay=1")
-    started = time.monotonic()
+    ready = time.monotonic()
     optimal = wait_until(lambda: stat(page, DEMO, "optimal-path-length"), 10, message="optimal-path-length")
     assert optimal == 14  # the default layout's only shortest route
 
@@ -69,8 +70,10 @@ def test_max_speed_learns_the_optimal_path_and_screenshot(page, server_url, arti
         return stat(page, DEMO, "greedy-path-length") == stat(page, DEMO, "optimal-path-length")
 
     wait_until(learned, LEARN_BUDGET_S, message="greedy-path-length == optimal-path-length")
-    took = time.monotonic() - started
-    print(f"\ngreedy path optimal after {took:.2f} s, at step {stat(page, DEMO, 'steps'):.0f}")
+    done = time.monotonic()
+    print(f"\ngreedy path optimal {done - navigated:.2f} s after navigation ({done - ready:.2f} s after ready), "
+          f"by step {stat(page, DEMO, 'steps'):.0f}")
+    assert done - ready < LEARN_BUDGET_S
     assert stat(page, DEMO, "episode") > 0 and stat(page, DEMO, "steps") > 0
     # The learning curve and the summary say the same thing as the figures.
     wait_until(lambda: "optimal" in demo_root(page, DEMO).locator(".gw-summary").text_content(), 5, message="summary")
@@ -157,7 +160,7 @@ def test_unreachable_edit_is_refused_and_the_demo_keeps_working(page, server_url
 def test_keyboard_play_pause_and_edit(page, server_url):
     open_demo(page, server_url, "demo=gridworld&speed=10")
     root = demo_root(page, DEMO)
-    play = root.get_by_role("button", name="Play")
+    play = root.locator('[data-control="play"]')
 
     def focused_control() -> str:
         return page.evaluate("() => document.activeElement?.dataset?.control ?? document.activeElement?.className ?? ''")

@@ -434,7 +434,7 @@ export default class CartpoleController extends DemoController {
 
   async pumpPlay() {
     const game = this.game;
-    if (!game) {
+    if (!game || (game.done && this.startOnReset)) {
       await this.liveCall("play_reset", {}, (result) => {
         this.game = { states: [result.state], k: 0, done: result.done, length: result.length, started: this.startOnReset, best: this.bestGame ?? 0, actions: [] };
         this.startOnReset = false;
@@ -495,9 +495,7 @@ export default class CartpoleController extends DemoController {
     if (!this.playing) this.play();
     const game = this.game;
     if (!game || game.done) {
-      // a new episode starts with the next play_reset, and this press starts its clock
-      if (game && !this.inFlight) this.game = null;
-      this.startOnReset = true;
+      this.startOnReset = true; // the next play_reset starts a new episode, and this press starts its clock
       return;
     }
     if (!game.started) {
