@@ -122,7 +122,13 @@ function shareTools(controller, registry) {
     copyText(text, status);
   };
   const buttons = [
-    el("button", { type: "button", dataset: { control: "copy-link" }, onclick: () => show(`${pageURL(registry.demoQuery(demo))}#${demo}`) }, "Copy link"),
+    el("button", { type: "button", dataset: { control: "copy-link" }, onclick: () => {
+      const steps = controller.replayableSteps();
+      show(`${pageURL(registry.demoQuery(demo, { steps }))}#${demo}`);
+      if (!steps && controller.unitsDone() > 0) {
+        status.textContent = "Settings changed during this run: the link replays the current settings from the start.";
+      }
+    } }, "Copy link"),
     el("button", { type: "button", dataset: { control: "embed" }, onclick: () => {
       const src = pageURL(registry.demoQuery(demo, { embed: true }));
       show(`<iframe src="${src}" width="720" height="480" style="border:0" loading="lazy" title="RL Playground: ${demo}"></iframe>`);

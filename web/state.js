@@ -13,6 +13,8 @@ const PAGE_FIELDS = {
   embed: { name: "embed", type: "bool", default: false },
   autoplay: { name: "autoplay", type: "bool", default: false },
   hide: { name: "hide", type: "str", default: "" },
+  // Replay the run to this many units of work on load (a shared link's training progress), then pause.
+  steps: { name: "steps", type: "int", default: 0, low: 0, high: 100000000 },
 };
 const MAX_STRING = 2000;
 
@@ -146,12 +148,13 @@ export class StateRegistry extends EventTarget {
   }
 
   /** A query string that reproduces one demo exactly (every Python field, the non-default UI fields). */
-  demoQuery(demo, { embed = false, hide = "", autoplay = false } = {}) {
+  demoQuery(demo, { embed = false, hide = "", autoplay = false, steps = 0 } = {}) {
     const query = new URLSearchParams();
     query.set("demo", demo);
     if (embed) query.set("embed", "1");
     if (hide) query.set("hide", hide);
     if (autoplay) query.set("autoplay", "1");
+    if (steps > 0) query.set("steps", String(steps));
     for (const [name, field] of Object.entries(this.fields[demo])) {
       const value = this.values[demo][name];
       if (!field.ui || value !== field.default) query.set(name, formatValue(value));

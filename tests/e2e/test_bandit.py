@@ -45,6 +45,30 @@ def assert_figures_match(page, native: dict) -> None:
         assert exact[name] == value, (name, exact[name], value)
 
 
+def query_of(page) -> str:
+    """The page's query string now (the registry keeps it current with history.replaceState)."""
+    return page.evaluate("location.search")
+
+
+def open_bandit(page, url: str) -> None:
+    """Open the page and wait for the bandit to be ready; on failure, say what the page shows instead."""
+    page.goto(url)
+    try:
+        wait_status(page, "bandit", "ready", timeout=90_000)
+    except Exception as error:
+        root = demo_root(page, "bandit")
+        raise AssertionError(f"bandit not ready: status {root.get_attribute('data-status')!r}, "
+                             f"error {root.locator('.error-box').text_content()!r}, "
+                             f"banner {page.locator('#runtime-banner').text_content()!r}") from error
+
+
+def screenshot(page, path) -> None:
+    """The demo alone, once the loading banner (sticky, over the page's top) has gone."""
+    page.locator("#runtime-banner").wait_for(state="hidden", timeout=10_000)
+    page.wait_for_timeout(200)  # the next animation frame has drawn the latest snapshot
+    demo_root(page, "bandit").screenshot(path=str(path))
+
+
 def play_to(page, pulls: int, timeout_s: float) -> float:
     """Press Play; return the seconds until the page shows ``pulls`` pulls."""
     root = demo_root(page, "bandit")
@@ -55,8 +79,7 @@ def play_to(page, pulls: int, timeout_s: float) -> float:
 
 
 def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, artifacts):
-    page.goto(f"{server_url}?demo=bandit&speed=max")
-    wait_status(page, "bandit", "ready", timeout=90_000)
+    open_bandit(page, f"{server_url}?demo=bandit&speed=max")
     root = demo_root(page, "bandit")
     assert stat(page, "bandit", "pulls") == 0
 
@@ -89,7 +112,9 @@ def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, 
                                cwd=ROOT, env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"})
     assert json.loads(completed.stdout)["figures"] == page.evaluate(SNAPSHOT_FIGURES)
 
-    root.screenshot(path=str(artifacts / "bandit-race.png"))
+    # Reveal the hidden means for the picture: the best arm gets its star, and every lane its gold reference lines.
+    root.get_by_label("Reveal the hidden means").check()
+    screenshot(page, artifacts / "bandit-race.png")
 
     # Play after the finish races again from the start, on the same arms: the same run, pull for pull.
     play_to(page, 1000, timeout_s=30)
@@ -99,8 +124,7 @@ def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, 
 
 
 def test_averaged_mode_ucb_ends_with_lower_regret_than_epsilon_greedy(page, server_url, artifacts):
-    page.goto(f"{server_url}?demo=bandit&speed=max&runs=200")
-    wait_status(page, "bandit", "ready", timeout=90_000)
+    open_bandit(page, f"{server_url}?demo=bandit&speed=max&runs=200")
     root = demo_root(page, "bandit")
     seconds = play_to(page, 1000, timeout_s=60)
     print(f"\nbandit average of 200 races: 1000 pulls in {seconds:.2f} s")
@@ -117,17 +141,16 @@ def test_averaged_mode_ucb_ends_with_lower_regret_than_epsilon_greedy(page, serv
     assert bands == [1000, 1000, 1000]
     assert "averaged over 200 races" in root.locator("[data-summary]").text_content()
 
-    # The log axis, as a reader would switch it on to see log t against ε·t.
+    # The log axis, as a reader would switch it on to see log t against ε·t; softmax (far above) off the chart.
     root.get_by_label("Log pull axis").check()
-    assert "logx=1" in wait_until(lambda: "logx=1" in page.url and page.url, 5, message="logx in the URL")
-    page.wait_for_timeout(200)
-    root.screenshot(path=str(artifacts / "bandit-average.png"))
+    root.get_by_label("softmax", exact=True).uncheck()
+    wait_until(lambda: "logx=1" in query_of(page), 5, message="logx in the URL")
+    screenshot(page, artifacts / "bandit-average.png")
     page.watch.assert_clean()
 
 
 def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page, server_url):
-    page.goto(f"{server_url}?demo=bandit&arms=7&seed=3")
-    wait_status(page, "bandit", "ready", timeout=90_000)
+    open_bandit(page, f"{server_url}?demo=bandit&arms=7&seed=3")
     root = demo_root(page, "bandit")
 
     step = root.get_by_role("button", name="Step")
@@ -155,10 +178,12 @@ def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page, server
     wait_until(lambda: page.evaluate("window.rlplay.registry.get('bandit', 'arm_seed')") == 1, 10,
                message="New arms to draw arm_seed 1")
     root.get_by_label("Reveal the hidden means").check()
-    wait_until(lambda: "arm_seed=1" in page.url and "reveal=1" in page.url, 5, message="the URL to follow")
+    wait_until(lambda: {"arm_seed=1", "reveal=1"} <= set(query_of(page).lstrip("?").split("&")), 5,
+               message="the URL to follow")
+    query = query_of(page)
 
     # The link reproduces the state: same arms (arm_seed), same seed, revealed.
-    page.goto(page.url)
+    page.goto(f"{server_url}{query}")
     wait_status(page, "bandit", "ready", timeout=90_000)
     assert page.evaluate("window.rlplay.registry.get('bandit', 'arm_seed')") == 1
     assert root.get_by_label("Reveal the hidden means").is_checked()

@@ -28,13 +28,28 @@ function rows(array) {
   return Array.from({ length: count }, (_, i) => array.data.subarray(i * length, (i + 1) * length));
 }
 
-/** A growing Float64Array series: append a tail received from offset, dropping anything after it. */
-function appendTail(series, offset, tail) {
-  const length = Math.min(series.length, offset);
-  const out = new Float64Array(length + tail.length);
-  out.set(series.subarray(0, length));
-  out.set(tail, length);
-  return out;
+/** A learning curve that grows by tails (values from index offset on) without copying its history each time. */
+class Series {
+  constructor() {
+    this.buffer = new Float64Array(1024);
+    this.length = 0;
+  }
+
+  put(offset, tail) {
+    const start = Math.min(this.length, offset);
+    const length = start + tail.length;
+    if (length > this.buffer.length) {
+      const grown = new Float64Array(Math.max(length, 2 * this.buffer.length));
+      grown.set(this.buffer.subarray(0, start));
+      this.buffer = grown;
+    }
+    this.buffer.set(tail, start);
+    this.length = length;
+  }
+
+  get values() {
+    return this.buffer.subarray(0, this.length);
+  }
 }
 
 function shellQuote(value) {
@@ -54,7 +69,7 @@ export default class BanditController extends DemoController {
 
   constructor(options) {
     super(options);
-    this.curves = this.emptyCurves();
+    this.series = this.emptySeries();
     this.wantFull = false;
     this.finished = false;
     this.lastSummary = 0;
@@ -62,8 +77,13 @@ export default class BanditController extends DemoController {
     this.stderrCells = [];
   }
 
-  emptyCurves() {
-    return Object.fromEntries(CURVES.map((name) => [name, LANES.map(() => new Float64Array(0))]));
+  emptySeries() {
+    return Object.fromEntries(CURVES.map((name) => [name, LANES.map(() => new Series())]));
+  }
+
+  /** The curves received so far: name -> one Float64Array per lane (views, valid until the next snapshot). */
+  get curves() {
+    return Object.fromEntries(CURVES.map((name) => [name, this.series[name].map((series) => series.values)]));
   }
 
   // ---- building the panel -------------------------------------------------------------------------------
@@ -174,8 +194,8 @@ export default class BanditController extends DemoController {
       crn,
       el("div", { class: "bandit-transport" }, this.transport, this.speedControl),
       el("div", { class: "demo-row bandit-row" },
-        el("div", { class: "bandit-left" }, this.machines, this.runNote, legend, toggles, totals, this.rewardChart.figure),
-        el("div", { class: "bandit-charts" }, scores, plotted, this.regretChart.figure, this.bestChart.figure)),
+        el("div", { class: "bandit-left" }, this.machines, this.runNote, legend, toggles, totals, scores),
+        el("div", { class: "bandit-charts" }, plotted, this.regretChart.figure, this.bestChart.figure, this.rewardChart.figure)),
       controls,
       this.summary,
     );
@@ -220,6 +240,9 @@ export default class BanditController extends DemoController {
 
   mount() {
     super.mount();
+    // Redraw the machines when their box changes size or the colour scheme flips (the charts watch themselves).
+    if ("ResizeObserver" in window) new ResizeObserver(() => { this.dirty = true; }).observe(this.machines);
+    window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener?.("change", () => { this.dirty = true; });
     // Messages ("Finished: …") belong where the eyes are: under the buttons, not at the foot of the panel.
     this.transport.closest(".bandit-transport").after(this.messages);
   }
@@ -227,7 +250,7 @@ export default class BanditController extends DemoController {
   // ---- the run --------------------------------------------------------------------------------------------
 
   since() {
-    return this.wantFull ? 0 : this.curves.cum_regret[0].length;
+    return this.wantFull ? 0 : this.series.cum_regret[0].length;
   }
 
   pulls() {
@@ -245,10 +268,9 @@ export default class BanditController extends DemoController {
   accept(snapshot, reason) {
     // Curves arrive from index curve_offset on; offset 0 (create, reset, configure, new arms) replaces them.
     const offset = snapshot.curve_offset ?? 0;
-    if (offset === 0) this.curves = this.emptyCurves();
+    if (offset === 0) this.series = this.emptySeries();
     for (const name of CURVES) {
-      const tails = rows(snapshot[name]);
-      this.curves[name] = LANES.map((_, i) => (tails[i] ? appendTail(this.curves[name][i], offset, tails[i]) : new Float64Array(0)));
+      rows(snapshot[name]).forEach((tail, i) => this.series[name][i]?.put(offset, tail));
     }
     this.wantFull = false;
     const pulls = snapshot.figures?.pulls ?? 0;
@@ -262,9 +284,10 @@ export default class BanditController extends DemoController {
       this.setStat(name, value, digits);
     }
     const average = snapshot.mode === "average";
+    const stderr = this.curves.regret_stderr;
     LANES.forEach((lane, i) => {
       const cell = this.stderrCells[i];
-      const last = this.curves.regret_stderr[i];
+      const last = stderr[i];
       cell.hidden = !average || !last.length;
       if (average && last.length) cell.textContent = ` ± ${formatStat(last[last.length - 1], 1)}`;
     });
@@ -419,10 +442,11 @@ export default class BanditController extends DemoController {
     });
 
     const horizon = this.horizon();
+    const curves = this.curves;
     const xSpan = { xMin: logX ? 1 : 0, xMax: Math.max(horizon, pulls, 10) };
     const series = (name, { band = null } = {}) => LANES.flatMap((lane, i) => (this.registry.get(this.demo, lane.show) ? [{
-      label: lane.label, color: lane.color, y: this.curves[name][i], width: 2,
-      band: band ? this.curves[band][i] : undefined,
+      label: lane.label, color: lane.color, y: curves[name][i], width: 2,
+      band: band ? curves[band][i] : undefined,
     }] : []));
     this.regretChart.chart.draw({
       series: series("cum_regret", { band: average ? "regret_stderr" : null }),
@@ -457,7 +481,7 @@ export default class BanditController extends DemoController {
         if (ucb[n - 1] < eps[n - 1]) {
           let cross = n - 1;
           while (cross > 0 && ucb[cross - 1] < eps[cross - 1]) cross--;
-          if (cross > 0) parts.push(`UCB overtook ε-greedy at pull ${(cross + 1).toLocaleString("en-US")}.`);
+          if (cross > 0) parts.push(`UCB has been ahead of ε-greedy since pull ${(cross + 1).toLocaleString("en-US")}.`);
         } else {
           parts.push("ε-greedy is ahead so far: UCB pays for exploring early; try a longer horizon or a smaller c.");
         }
@@ -484,6 +508,7 @@ export default class BanditController extends DemoController {
   exportRun() {
     const snapshot = this.snapshot ?? {};
     const list = (array) => Array.from(array ?? []);
+    const curves = this.curves;
     return {
       demo: this.demo,
       config: this.registry.pythonParams(this.demo),
@@ -495,20 +520,21 @@ export default class BanditController extends DemoController {
       Q: rows(snapshot.Q).map(list),
       N: rows(snapshot.N).map(list),
       lanes: LANES.map((lane) => lane.key),
-      series: Object.fromEntries(CURVES.filter((name) => this.curves[name][0].length)
-        .map((name) => [name, Object.fromEntries(LANES.map((lane, i) => [lane.key, list(this.curves[name][i])]))])),
+      series: Object.fromEntries(CURVES.filter((name) => curves[name][0].length)
+        .map((name) => [name, Object.fromEntries(LANES.map((lane, i) => [lane.key, list(curves[name][i])]))])),
       reproduce: this.reproduceCommand(),
     };
   }
 
   exportCSV() {
-    const names = CURVES.filter((name) => this.curves[name][0].length);
+    const curves = this.curves;
+    const names = CURVES.filter((name) => curves[name][0].length);
     const header = ["pull", ...names.flatMap((name) => LANES.map((lane) => `${name}_${lane.key.replace(/-/g, "_")}`))];
     const lines = [header.join(",")];
-    const n = this.curves.cum_regret[0].length;
+    const n = curves.cum_regret[0].length;
     for (let t = 0; t < n; t++) {
       const cells = [t + 1];
-      for (const name of names) for (let i = 0; i < LANES.length; i++) cells.push(this.curves[name][i][t]);
+      for (const name of names) for (let i = 0; i < LANES.length; i++) cells.push(curves[name][i][t]);
       lines.push(cells.join(","));
     }
     return `${lines.join("\n")}\n`;

@@ -71,8 +71,8 @@ function outcome(lastState, length) {
   const [x, , theta] = lastState;
   const seconds = (length * STEP_MS) / 1000;
   return Math.abs(x) / X_THRESHOLD > Math.abs(theta) / THETA_THRESHOLD
-    ? { text: `the cart left the track after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" }
-    : { text: `the pole fell past 12° after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" };
+    ? { text: `The cart left the track after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" }
+    : { text: `The pole fell past 12° after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" };
 }
 
 function shellQuote(value) {
@@ -109,6 +109,7 @@ export default class CartpoleController extends DemoController {
     this.noticeText = "";
     this.divergedShown = false;
     this.watchLengths = [];
+    this.midRunChanges = []; // settings changed live during the current run (the reproduce command says so)
   }
 
   mode() {
@@ -146,7 +147,7 @@ export default class CartpoleController extends DemoController {
     pace.addEventListener("change", () => this.registry.set(this.demo, "pace", pace.value));
     this.registry.addEventListener("change", (e) => e.detail.demo === this.demo && e.detail.name === "pace" && (pace.value = e.detail.value));
     this.playPad = el("div", { class: "cartpole-pad", hidden: true },
-      push(0, "Push left", "◀ push left"), push(1, "Push right", "push right ▶"),
+      push(0, "Push left", "◀ left"), push(1, "Push right", "right ▶"),
       el("div", { class: "cartpole-pace", dataset: { control: "pace" } }, el("label", { for: paceId }, "Game clock"), pace));
     stageBox.append(this.hint, this.playPad);
 
@@ -271,11 +272,17 @@ export default class CartpoleController extends DemoController {
     if (payload?.restarted?.length) {
       if (before.lengths.length) this.archive(before, payload.snapshot?.config ?? {});
       this.afterRestart();
+    } else if (payload && before.steps > 0) {
+      // applied live, from the next update on: a replay from the start with today's settings would differ
+      this.midRunChanges.push(`${name} → ${this.registry.get(this.demo, name)} at step ${before.steps}`);
     }
   }
 
   runRecord() {
-    return { algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"), config: { ...(this.snapshot?.config ?? {}) }, lengths: this.lengths.slice() };
+    return {
+      algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"), config: { ...(this.snapshot?.config ?? {}) },
+      lengths: this.lengths.slice(), steps: this.snapshot?.figures?.steps ?? 0,
+    };
   }
 
   /** Keep a finished-with run on the chart, faded, labelled by its algorithm and what differed. */
@@ -291,6 +298,7 @@ export default class CartpoleController extends DemoController {
   }
 
   afterRestart() {
+    this.midRunChanges = [];
     this.replay = null;
     this.nextReplay = null;
     this.live = null;
@@ -517,6 +525,7 @@ export default class CartpoleController extends DemoController {
     }
     const fresh = reason === "create" || reason === "reset";
     if (fresh) {
+      this.midRunChanges = [];
       this.lengths = [];
       this.advScale = [];
     }
@@ -575,6 +584,9 @@ export default class CartpoleController extends DemoController {
 
   drawStatic() {
     this.view.draw({ state: [0, 0, 0, 0], pRight: null, caption: "Loading Python…" });
+    this.drawCurve();
+    this.drawAdvantage();
+    this.drawValues();
   }
 
   draw(now) {
@@ -624,12 +636,12 @@ export default class CartpoleController extends DemoController {
       if (!game.started) banner = "press ← or → to start";
       else if (game.done) {
         const end = outcome(game.states[last - 1] ?? game.states[last], game.length);
-        banner = `${end.text.replace(/^the /, "")} — press ← or → to try again`;
+        banner = `${end.text} — ${best ? `${best.slice(3)} · ` : ""}press ← or → to try again`;
         tone = end.tone;
       } else if (!this.playing) banner = "paused";
       return {
         state: interpolate(game.states, k), pRight: null, action: game.started && !game.done ? this.action : null,
-        step: i, caption: `Play it yourself: pushing ${this.action ? "right →" : "← left"}${best}`, banner, tone,
+        step: i, caption: `Your turn: pushing ${this.action ? "right →" : "← left"}`, banner, tone,
       };
     }
     const replay = this.replay;
@@ -741,7 +753,11 @@ export default class CartpoleController extends DemoController {
   reproduceCommand() {
     const steps = this.snapshot?.figures?.steps ?? 0;
     const fields = Object.entries(this.registry.pythonParams(this.demo)).map(([name, value]) => `--${name} ${shellQuote(value)}`);
-    return `python -m rlplay cartpole --steps ${steps} ${fields.join(" ")}`;
+    const command = `python -m rlplay cartpole --steps ${steps} ${fields.join(" ")}`;
+    if (!this.midRunChanges.length) return command;
+    return `# Changed during this run: ${this.midRunChanges.join("; ")}.\n`
+      + "# This command runs the current settings from step 0, so its numbers will differ; press Reset for a run it replays exactly.\n"
+      + command;
   }
 
   exportRun() {

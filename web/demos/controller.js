@@ -16,6 +16,8 @@ import { el, formatStat } from "../ui.js";
 import { RuntimeCallError } from "../runtime/client.js";
 
 const FRAME_BUDGET_MS = 8; // the worker's share of a frame at "max"
+// Driver commands that run or watch the same training run without changing its settings: a link still replays it.
+const RUN_ONLY_COMMANDS = new Set(["episode", "watch_reset", "watch_step", "play_reset", "play_step"]);
 
 export class DemoController {
   constructor({ root, runtime, registry }) {
@@ -85,6 +87,13 @@ export class DemoController {
       this.resetRate();
       this.showNotices([...notices, ...(payload.notices ?? [])]);
       this.receive(payload.snapshot, "create");
+      this.editedMidRun = false;
+      const { steps, demo: focus } = this.registry.page;
+      if (steps > 0 && (!focus || focus === this.demo) && !this.replayed) {
+        this.replayed = true;
+        await this.fastForward(steps, token);
+        if (token !== this.runToken) return;
+      }
       this.setStatus("ready");
       const autoplay = this.registry.page.autoplay && (!this.registry.page.demo || this.registry.page.demo === this.demo);
       if (autoplay && !this.autoplayed) {
@@ -94,6 +103,32 @@ export class DemoController {
     } catch (error) {
       if (token === this.runToken) this.handleError(error);
     }
+  }
+
+  /** Replay a shared run to ``units`` of work (the link's steps=), in budgeted requests, then stop there. */
+  async fastForward(units, token) {
+    this.showNotices([`Replaying the shared run to step ${units}…`]);
+    while (token === this.runToken && this.unitsDone() < units) {
+      const payload = await this.runtime.call(this.demo, "run", {
+        budget_ms: 50, max_units: units - this.unitsDone(), since: this.since(),
+      });
+      if (token !== this.runToken) return;
+      this.receive(payload.snapshot, "run");
+      if (payload.ran === 0) break;
+    }
+    this.showNotices([`Replayed the shared run to step ${this.unitsDone()}: the same seed and settings give the same run.`]);
+  }
+
+  /** Units of work run so far (environment steps, or pulls for the bandit), from the latest snapshot. */
+  unitsDone() {
+    const figures = this.snapshot?.figures ?? {};
+    return figures.steps ?? figures.pulls ?? 0;
+  }
+
+  /** The step count a link may ask to replay to: none once settings changed mid-run (the link replays the
+   *  current settings from the start, which is a different run). */
+  replayableSteps() {
+    return this.editedMidRun ? 0 : this.unitsDone();
   }
 
   // ---- shared controls -----------------------------------------------------------------------------------
@@ -184,6 +219,7 @@ export class DemoController {
     try {
       const payload = await this.runtime.call(this.demo, "reset", {});
       if (token !== this.runToken) return;
+      this.editedMidRun = false;
       this.resetRate();
       this.receive(payload.snapshot, "reset");
     } catch (error) {
@@ -194,6 +230,7 @@ export class DemoController {
   /** Run one command of the driver's COMMANDS (or configure) and take its snapshot. Returns the payload. */
   async command(command, args = {}) {
     const token = ++this.runToken;
+    if (this.unitsDone() > 0 && !RUN_ONLY_COMMANDS.has(command)) this.editedMidRun = true;
     try {
       const payload = await this.runtime.call(this.demo, command, { ...args, since: this.since() });
       if (token !== this.runToken) return payload;

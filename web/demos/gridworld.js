@@ -9,7 +9,7 @@
 import { DemoController } from "./controller.js";
 import { el, fieldControl, formatStat } from "../ui.js";
 import { GridView, greedyAction } from "../views/grid_view.js";
-import { LineChart } from "../views/line_chart.js";
+import { LineChart, formatCompact } from "../views/line_chart.js";
 
 const SPEEDS = ["2", "5", "10", "30", "100", "300", "1000", "max"];
 const SUMMARY_INTERVAL_MS = 2000; // the screen-reader summary speaks at most this often
@@ -22,11 +22,6 @@ const EDIT_LABELS = { wall: "toggle walls", start: "move the start", goal: "move
 const EXPLORE_LABELS = { "epsilon-greedy": "ε-greedy", softmax: "softmax (Boltzmann)", ucb: "UCB" };
 const EXPLORE_FIELDS = { "epsilon-greedy": ["epsilon", "epsilon_decay", "epsilon_min"], softmax: ["tau"], ucb: ["c"] };
 
-// Rewards of rlplay.envs.gridworld, used only to tell *which* actions are optimal where V* ties (see optimalActions).
-const STEP_REWARD = -0.01;
-const GOAL_REWARD = 1.0;
-const CLIFF_REWARD = -1.0;
-const DELTAS = [[-1, 0], [1, 0], [0, -1], [0, 1]];
 
 /**
  * Steps per episode, in bounded memory: the first HEAD_EPISODES exactly (where the learning happens, and what a
@@ -105,50 +100,6 @@ export class EpisodeCurve {
     }
     return { x, y, average };
   }
-}
-
-/**
- * The set of optimal actions in every state, as bit masks: a is optimal in s when
- * Q*(s,a) = Σ_d p(d|a) [ r(s,d) + γ V*(s′_d) ] is within 1e-9 of max_a Q*(s,a).
- * The driver sends one optimal action per state (policy_star); where several tie, the learned greedy action may be a
- * different but equally good one, which must not be flagged as wrong. The one-step moves mirror
- * rlplay.envs.gridworld.Gridworld._move (a cliff sends back to the start; a wall or the edge keeps you in place).
- */
-export function optimalActions(layout, V, gamma, slip) {
-  const { rows, cols } = layout;
-  const walls = new Set(layout.walls.map(([r, c]) => r * cols + c));
-  const cliff = new Set((layout.cliff ?? []).map(([r, c]) => r * cols + c));
-  const goal = layout.goal[0] * cols + layout.goal[1];
-  const start = layout.start[0] * cols + layout.start[1];
-  const masks = new Uint8Array(rows * cols);
-  const move = (r, c, d) => {
-    const nr = r + DELTAS[d][0];
-    const nc = c + DELTAS[d][1];
-    const target = nr * cols + nc;
-    if (nr >= 0 && nc >= 0 && nr < rows && nc < cols && cliff.has(target)) return [start, CLIFF_REWARD];
-    if (nr < 0 || nc < 0 || nr >= rows || nc >= cols || walls.has(target)) return [r * cols + c, STEP_REWARD];
-    return [target, target === goal ? GOAL_REWARD : STEP_REWARD];
-  };
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const s = r * cols + c;
-      if (walls.has(s) || cliff.has(s) || s === goal) continue;
-      const outcomes = [0, 1, 2, 3].map((d) => move(r, c, d));
-      const q = [0, 1, 2, 3].map((a) => {
-        let total = 0;
-        for (let d = 0; d < 4; d++) {
-          const p = d === a ? 1 - slip : slip / 3;
-          if (p === 0) continue;
-          const [next, reward] = outcomes[d];
-          total += p * (reward + gamma * (next === goal ? 0 : V[next]));
-        }
-        return total;
-      });
-      const best = Math.max(...q);
-      for (let a = 0; a < 4; a++) if (q[a] >= best - 1e-9) masks[s] |= 1 << a;
-    }
-  }
-  return masks;
 }
 
 function shellQuote(value) {
@@ -237,7 +188,11 @@ export default class GridworldController extends DemoController {
       this.statElement("steps-per-second", "steps / second"),
     );
     this.curveCanvas = el("canvas", { class: "gw-curve", "aria-label": "Learning curve: steps per episode against episode" });
-    this.chart = new LineChart(this.curveCanvas, { height: 210, emptyText: "no finished episode yet" });
+    this.chart = new LineChart(this.curveCanvas, {
+      height: 210,
+      emptyText: "no finished episode yet",
+      formatX: (v) => (Number.isInteger(v) ? formatCompact(v) : ""), // episodes are whole
+    });
     this.summary = el("p", { class: "gw-summary", id: `${demo}-summary`, "aria-live": "polite" }, "");
     const side = el("div", { class: "gw-side" }, stats, this.curveCanvas, this.summary);
 
@@ -518,8 +473,8 @@ export default class GridworldController extends DemoController {
       return;
     }
     const layout = snapshot.layout;
-    const config = snapshot.config ?? {};
-    const masks = optimalActions(layout, snapshot.V_star.data, Number(config.gamma ?? 0.99), Number(config.slip ?? 0));
+    // Bit a of optimal_actions[s] is set when action a is optimal in s (several may tie), from rlplay's Q*.
+    const masks = snapshot.optimal_actions.data;
     const Q = snapshot.Q.data;
     const policy = snapshot.policy_star.data;
     const differs = [];

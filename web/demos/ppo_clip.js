@@ -125,7 +125,7 @@ export class PpoClipExplorer {
     const r = [0, RATIO_MAX];
     const series = [column, { label: "r·A, unclipped", color: "--muted", x: r, y: r.map((v) => v * A), faded: true, width: 2 }];
     if (ratio && values) series.push({ label: "min(r·A, clip(r)·A)", color: A > 0 ? "--good" : "--bad", x: ratio, y: values, width: 2.5 });
-    const flat = A > 0 ? { y: 1 + eps, label: `flat at (1+ε)·A = ${(1 + eps).toFixed(2)}` } : { y: -(1 - eps), label: `flat at (1−ε)·A = ${(-(1 - eps)).toFixed(2)}` };
+    const flat = A > 0 ? { y: 1 + eps, label: `flat at (1+ε)·A = ${(1 + eps).toFixed(2)}` } : { y: -(1 - eps), label: `flat at (1−ε)·A = −${(1 - eps).toFixed(2)}` };
     chart.draw({
       series,
       refLines: ratio ? [{ ...flat, color: A > 0 ? "--good" : "--bad", dash: [2, 3] }] : [],

@@ -127,8 +127,13 @@ export class BanditView {
       context.lineWidth = 1;
       context.stroke();
       context.fillStyle = data.reveal ? (best ? palette.gold : palette.text) : palette.muted;
-      context.font = `${data.reveal ? 600 : 400} ${columnWidth < 40 ? 10 : 12}px ui-monospace, monospace`;
-      context.fillText(data.reveal ? formatValue(data.means[arm]) : "?", left + bodyWidth / 2, 31.5);
+      const text = data.reveal ? formatValue(data.means[arm]) : "?";
+      // The largest font (12 px down to 7 px) whose text fits the window.
+      let size = 12;
+      do {
+        context.font = `${data.reveal ? 600 : 400} ${size}px ui-monospace, monospace`;
+      } while (size-- > 7 && context.measureText(text).width > windowWidth - 4);
+      context.fillText(text, left + bodyWidth / 2, 31.5);
     }
     // Lane frames: a faint cell per arm, so columns line up with the machines above.
     context.textAlign = "left";
@@ -251,7 +256,7 @@ export class BanditView {
 
         // The estimate Q(a): a bar-shaped marker in the lane's colour; hollow while the arm is untried.
         const qY = valueY(N[arm] > 0 ? Q[arm] : 0);
-        const markerWidth = Math.min(cellWidth * 0.7, 34);
+        const markerWidth = Math.min(cellWidth * 0.5, 28); // narrower than μ's line, whose ends stay visible
         roundRect(context, centre - markerWidth / 2, qY - 2.5, markerWidth, 5, 2.5);
         if (N[arm] > 0) {
           context.fillStyle = lane.color;

@@ -16,7 +16,7 @@ const THETA_THRESHOLD = (12 * Math.PI) / 180; // rad, |theta| beyond this ends t
 const POLE_LENGTH = 1.0; // m, 2 × the half-length l = 0.5 m of the dynamics
 const CART_WIDTH = 0.4; // m (Gymnasium draws 50 px at 125 px/m)
 const CART_HEIGHT = 0.24; // m
-const VIEW_HALF_WIDTH = 3.0; // m of track visible either side of the centre
+const VIEW_HALF_WIDTH = 2.7; // m of track visible either side of the centre (the bounds are at ±2.4)
 const MARGIN_TOP = 40; // CSS px kept for the caption line
 const MARGIN_BOTTOM = 58; // CSS px kept for the bound labels and the policy gauge
 
@@ -241,7 +241,8 @@ export class CartPoleView {
     g.textBaseline = "top";
     g.textAlign = "left";
     g.fillStyle = c.text;
-    if (frame.caption) g.fillText(frame.caption, 10, 8);
+    const clock = Number.isFinite(frame.step) ? 90 : 0; // room kept for the step counter on the right
+    if (frame.caption) g.fillText(fitText(g, frame.caption, width - 20 - clock), 10, 8);
     g.fillStyle = c.muted;
     const details = [];
     if (Number.isFinite(frame.value)) details.push(`V(s) = ${frame.value.toFixed(1)}`);
@@ -311,6 +312,14 @@ export class CartPoleView {
     g.fill();
     g.globalAlpha = 1;
   }
+}
+
+/** The text, cut with an ellipsis if it is wider than maxWidth. */
+function fitText(g, text, maxWidth) {
+  if (g.measureText(text).width <= maxWidth) return text;
+  let cut = text;
+  while (cut.length > 1 && g.measureText(`${cut}…`).width > maxWidth) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }
 
 function roundRect(g, x, y, w, h, r) {

@@ -148,9 +148,9 @@ export class GridView {
     ctx.clearRect(0, 0, width, height);
     this.drawValues(ctx, g, data, mode, blocked, goalIndex);
     this.drawStatic(ctx, g, layout, mode, width, height);
-    if (show.differs) this.drawDiffers(ctx, g, data, blocked, goalIndex);
     if (mode === "vstar") this.drawArrows(ctx, g, data, "optimal", blocked, goalIndex);
     else this.drawArrows(ctx, g, data, "greedy", blocked, goalIndex);
+    if (show.differs) this.drawDiffers(ctx, g, data, blocked, goalIndex);
     if (show.optimal && data.optimal_path) this.drawPath(ctx, g, data.optimal_path, { optimal: true, layout });
     if (show.path && data.greedy_path) this.drawPath(ctx, g, data.greedy_path, { optimal: false, layout });
     if (show.trail && data.trail?.length > 1) this.drawTrail(ctx, g, data.trail);
@@ -198,10 +198,10 @@ export class GridView {
           ctx.fillRect(x, y, size, size);
           if (size >= 44) {
             ctx.fillStyle = Math.abs(v) > 0.45 ? palette.neutral : palette.muted;
-            ctx.font = `${Math.round(size * 0.2)}px system-ui, sans-serif`;
+            ctx.font = `${Math.round(size * 0.17)}px system-ui, sans-serif`;
             ctx.textAlign = "center";
             ctx.textBaseline = "alphabetic";
-            ctx.fillText(v.toFixed(2).replace(/^(-?)0\./, "$1."), x + size / 2, y + size - size * 0.1);
+            ctx.fillText(v.toFixed(2).replace(/^(-?)0\./, "$1."), x + size / 2, y + size - size * 0.16);
           }
         }
       }
@@ -378,16 +378,27 @@ export class GridView {
   drawDiffers(ctx, g, data, blocked, goalIndex) {
     const { size, x0, y0, cols } = g;
     const cells = data.differs ?? [];
-    ctx.strokeStyle = this.palette.danger;
-    ctx.lineWidth = Math.max(2, size * 0.08);
-    const inset = size * 0.1;
+    const Q = data.Q?.data;
+    const width = Math.max(2, size * 0.06);
+    const inset = Math.max(1, size * 0.04) + width / 2;
     for (const s of cells) {
       if (blocked.has(s) || s === goalIndex) continue;
       const r = Math.floor(s / cols);
       const c = s % cols;
+      ctx.strokeStyle = this.palette.danger;
+      ctx.lineWidth = width;
       ctx.beginPath();
-      ctx.roundRect(x0 + c * size + inset, y0 + r * size + inset, size - 2 * inset, size - 2 * inset, size * 0.14);
+      ctx.roundRect(x0 + c * size + inset, y0 + r * size + inset, size - 2 * inset, size - 2 * inset, size * 0.12);
       ctx.stroke();
+      // Under V*, also show what was learned there, in the same red, beside the optimal arrow.
+      if (data.show?.optimal && Q) {
+        const action = greedyAction(Q, s * 4);
+        if (action >= 0) {
+          ctx.globalAlpha = 0.9;
+          this.arrow(ctx, x0 + (c + 0.5) * size, y0 + (r + 0.5) * size, action, size * 0.26, Math.max(1.25, size * 0.04), this.palette.danger);
+          ctx.globalAlpha = 1;
+        }
+      }
     }
   }
 

@@ -21,6 +21,7 @@ Stateless: ``handle("ppo", "clip_curve", '{"epsilon": 0.2}')``.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import math
@@ -158,7 +159,7 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
         return {"snapshot": driver.snapshot(0)}
     if command == "configure":
         _, config_class = demo_classes(demo)
-        current = driver.snapshot(0).get("config", {})
+        current = {field.name: str(getattr(driver.config, field.name)) for field in dataclasses.fields(driver.config)}
         merged = {**current, **{str(k): str(v) for k, v in args.get("params", {}).items()}}
         config, notices = from_params(config_class, merged)
         changes = {
@@ -166,8 +167,9 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
             for name in args.get("params", {})
             if hasattr(config, name) and getattr(config, name) != getattr(driver.config, name)
         }
-        restarted = driver.configure(**changes) if changes else []
-        return {"notices": notices, "restarted": list(restarted or []), "snapshot": driver.snapshot(0)}
+        restarted = list(driver.configure(**changes) or []) if changes else []
+        # A fresh run starts its series from 0; otherwise only the tail the page lacks.
+        return {"notices": notices, "restarted": restarted, "snapshot": driver.snapshot(0 if restarted else since)}
     if command in getattr(driver, "COMMANDS", ()):
         result = getattr(driver, command)(**args.get("args", {}))
         return {"result": result, "snapshot": driver.snapshot(since)}
