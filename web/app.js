@@ -59,7 +59,9 @@ runtime.addEventListener("state", (event) => {
     const v = runtime.versions;
     banner.replaceChildren(el("p", { class: "banner-title" },
       `Python ${v.python} · NumPy ${v.numpy} · rlplay ${v.rlplay} — running in a Web Worker`));
-    setTimeout(() => { if (runtime.state === "ready") banner.hidden = true; }, 2500);
+    // In an embed every pixel counts: the banner overlays the demo while loading and goes once Python is ready.
+    // On the page it stays, in the flow (nothing jumps under the reader's pointer), as a one-line credit.
+    if (document.documentElement.classList.contains("embed")) banner.hidden = true;
   }
   if (state === "error") showRuntimeError(error);
 });
@@ -102,32 +104,34 @@ function download(name, text, type) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
-async function copyText(text, status) {
+async function copyText(text, status, note = "") {
+  let copied = false;
   try {
     await navigator.clipboard.writeText(text);
-    status.textContent = "Copied.";
+    copied = true;
   } catch {
-    status.textContent = "Copy it from the box.";
+    // No clipboard permission (e.g. inside a cross-origin iframe): the text is selected in the box instead.
   }
+  status.textContent = [copied ? "Copied." : "Copy it from the box.", note].filter(Boolean).join(" ");
 }
 
 function shareTools(controller, registry) {
   const demo = controller.demo;
   const status = el("span", { class: "share-status", role: "status", "aria-live": "polite" });
   const output = el("textarea", { class: "share-output", readonly: true, rows: 3, "aria-label": "Shareable text", hidden: true });
-  const show = (text) => {
+  const show = (text, note = "") => {
     output.value = text;
     output.hidden = false;
     output.select();
-    copyText(text, status);
+    copyText(text, status, note);
   };
   const buttons = [
     el("button", { type: "button", dataset: { control: "copy-link" }, onclick: () => {
       const steps = controller.replayableSteps();
-      show(`${pageURL(registry.demoQuery(demo, { steps }))}#${demo}`);
-      if (!steps && controller.unitsDone() > 0) {
-        status.textContent = "Settings changed during this run: the link replays the current settings from the start.";
-      }
+      const note = !steps && controller.unitsDone() > 0
+        ? "Settings changed during this run: the link replays the current settings from the start."
+        : "";
+      show(`${pageURL(registry.demoQuery(demo, { steps }))}#${demo}`, note);
     } }, "Copy link"),
     el("button", { type: "button", dataset: { control: "embed" }, onclick: () => {
       const src = pageURL(registry.demoQuery(demo, { embed: true }));

@@ -191,3 +191,20 @@ def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page, server
     native = BanditDemo(BanditConfig(arms=7, seed=3, arm_seed=1)).snapshot()["means"].tolist()
     assert means == native
     page.watch.assert_clean()
+
+
+def test_extreme_settings_and_bad_url_values_are_explained_and_the_race_still_runs(page, server_url):
+    """ε = 0, τ at its floor (softmax's exponent would overflow without the max-shift), c = 0, and a bad value."""
+    open_bandit(page, f"{server_url}?demo=bandit&speed=max&epsilon=0&tau=0.01&c=0&horizon=100&arms=<b>9</b>")
+    root = demo_root(page, "bandit")
+    page_notices = page.locator("#page-notices").text_content()
+    assert "Ignored arms=“<b>9</b>”: arms must be a number." in page_notices, page_notices
+    assert page.locator("#page-notices b").count() == 0  # shown as text, never as markup
+    remarks = root.locator(".bandit-remarks").text_content()
+    for remark in ("ε = 0", "τ = 0.01", "c = 0"):
+        assert remark in remarks, remarks
+
+    play_to(page, 100, timeout_s=30)
+    wait_status(page, "bandit", "paused", timeout=5_000)
+    assert_figures_match(page, native_figures(100, epsilon=0.0, tau=0.01, c=0.0, horizon=100))
+    page.watch.assert_clean()

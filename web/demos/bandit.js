@@ -244,7 +244,9 @@ export default class BanditController extends DemoController {
     if ("ResizeObserver" in window) new ResizeObserver(() => { this.dirty = true; }).observe(this.machines);
     window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener?.("change", () => { this.dirty = true; });
     // Messages ("Finished: …") belong where the eyes are: under the buttons, not at the foot of the panel.
-    this.transport.closest(".bandit-transport").after(this.messages);
+    // The driver's remarks on the settings ("ε = 0: …") stay while they hold, apart from passing messages.
+    this.remarks = el("div", { class: "bandit-remarks", role: "status", "aria-live": "polite" });
+    this.transport.closest(".bandit-transport").after(this.messages, this.remarks);
   }
 
   // ---- the run --------------------------------------------------------------------------------------------
@@ -276,6 +278,12 @@ export default class BanditController extends DemoController {
     const pulls = snapshot.figures?.pulls ?? 0;
     if (pulls === 0) this.modifiedAt = -1;
     if (pulls < this.horizon()) this.finished = false;
+
+    const remarks = snapshot.notices ?? [];
+    if (this.remarks && remarks.join("\n") !== this.remarksShown) {
+      this.remarksShown = remarks.join("\n");
+      this.remarks.replaceChildren(...remarks.map((text) => el("p", { class: "notice" }, text)));
+    }
 
     const figures = snapshot.figures ?? {};
     for (const [name, value] of Object.entries(figures)) {
@@ -355,7 +363,7 @@ export default class BanditController extends DemoController {
   }
 
   async reset() {
-    this.showNotices(this.snapshot?.notices ?? []);
+    this.showNotices([]);
     await super.reset();
   }
 
@@ -374,7 +382,7 @@ export default class BanditController extends DemoController {
     if (this.status === "loading" || this.status === "error") return;
     this.wantFull = true;
     const payload = await this.command("new_arms", { args: {} });
-    if (payload) this.showNotices(payload.snapshot?.notices ?? []);
+    if (payload) this.showNotices([]);
   }
 
   onSetting(name, value) {

@@ -526,6 +526,8 @@ export default class CartpoleController extends DemoController {
     const fresh = reason === "create" || reason === "reset";
     if (fresh) {
       this.midRunChanges = [];
+      this.live = null; // a new driver: its watch and play episodes start over too
+      this.game = null;
       this.lengths = [];
       this.advScale = [];
     }

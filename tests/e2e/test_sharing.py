@@ -1,0 +1,106 @@
+"""Sharing: the whole state of a demo round-trips through the URL, and a copied link reproduces the run exactly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from helpers import demo_root, stat, wait_status, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+FIGURES = ("episode", "steps", "episode-length", "greedy-path-length", "optimal-path-length")
+
+
+def figures(page) -> dict:
+    return {name: stat(page, "gridworld", name) for name in FIGURES}
+
+
+def learned(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const s = window.rlplay.controllers.get('gridworld').snapshot;
+            return {Q: Array.from(s.Q.data), path: Array.from(s.greedy_path.data)};
+        }"""
+    )
+
+
+def click_cell(page, row, col):
+    canvas = demo_root(page, "gridworld").locator("canvas.gw-grid")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, y = page.evaluate("([r, c]) => window.rlplay.controllers.get('gridworld').gridView.cellCenter(r, c)", [row, col])
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, server_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server_url}?demo=gridworld&speed=max")
+    wait_status(page, "gridworld", "ready", timeout=90_000)
+    root = demo_root(page, "gridworld")
+    # Three hyperparameters, changed from the keyboard as a user would.
+    root.get_by_label("α (learning rate)").focus()
+    page.keyboard.press("PageDown")
+    root.get_by_label("γ (discount)").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    root.get_by_label("ε (random-action probability)").focus()
+    for _ in range(50):
+        page.keyboard.press("ArrowRight")
+    registry = lambda name: page.evaluate(f"() => window.rlplay.registry.get('gridworld', '{name}')")  # noqa: E731
+    assert (registry("alpha"), registry("gamma"), registry("epsilon")) != (0.5, 0.99, 0.1)
+    # Two walls, clicked on the grid.
+    click_cell(page, 2, 0)
+    wait_until(lambda: stat(page, "gridworld", "optimal-path-length") == 16, 10, message="the first wall")
+    click_cell(page, 0, 6)
+    wait_until(lambda: "0.6" in registry("walls").split("_"), 10, message="the second wall")
+    # Train a while, then pause.
+    root.get_by_role("button", name="Play").click()
+    wait_until(lambda: stat(page, "gridworld", "steps") > 20_000, 30, message="training")
+    root.get_by_role("button", name="Pause").click()
+    wait_status(page, "gridworld", "paused")
+    page.wait_for_timeout(300)
+    shown, state = figures(page), learned(page)
+    root.get_by_role("button", name="Copy link").click()
+    link = root.locator("textarea.share-output").input_value()
+    query = parse_qs(urlsplit(link).query)
+    assert query["steps"] == [str(int(shown["steps"]))]
+    for name in ("alpha", "gamma", "epsilon", "walls", "seed"):
+        assert name in query, name
+
+    # A new page from the link: the same settings, replayed to the same step, give the same run.
+    fresh = context.new_page()
+    fresh.goto(link)
+    wait_status(fresh, "gridworld", "ready", timeout=90_000)
+    assert figures(fresh) == shown
+    assert learned(fresh) == state
+    for name in ("alpha", "gamma", "epsilon", "walls"):
+        assert fresh.evaluate(f"() => window.rlplay.registry.get('gridworld', '{name}')") == registry(name)
+
+    # And "Reproduce in Python" replays it natively with identical numbers.
+    root.get_by_role("button", name="Reproduce in Python").click()
+    command = root.locator("textarea.share-output").input_value().splitlines()[0]
+    assert command.startswith("python -m rlplay gridworld")
+    out = subprocess.run([sys.executable, *command.split()[1:], "--json"], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"})
+    native = json.loads(out.stdout)["figures"]
+    assert {name: float(native[name]) for name in FIGURES} == shown
+    context.close()
+
+
+def test_edited_mid_run_links_do_not_claim_to_replay(page, server_url):
+    """Settings changed during a run make a different run than the link's settings from the start: no steps=."""
+    page.goto(f"{server_url}?demo=gridworld&speed=max&autoplay=1")
+    wait_status(page, "gridworld", "running", timeout=90_000)
+    wait_until(lambda: stat(page, "gridworld", "steps") > 1000, 10, message="training")
+    root = demo_root(page, "gridworld")
+    root.get_by_label("α (learning rate)").focus()
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(300)
+    root.get_by_role("button", name="Copy link").click()
+    link = root.locator("textarea.share-output").input_value()
+    assert "steps" not in parse_qs(urlsplit(link).query)
+    assert "replays the current settings from the start" in root.locator(".share-status").text_content()
