@@ -63,8 +63,9 @@ def open_bandit(page, url: str) -> None:
 
 
 def screenshot(page, path) -> None:
-    """The demo alone, once the loading banner (sticky, over the page's top) has gone."""
-    page.locator("#runtime-banner").wait_for(state="hidden", timeout=10_000)
+    """The demo alone, once the loading banner (sticky over the page's top while loading) is out of the way."""
+    page.locator('#runtime-banner[data-state="ready"], #runtime-banner[hidden]').first.wait_for(state="attached",
+                                                                                             timeout=10_000)
     page.wait_for_timeout(200)  # the next animation frame has drawn the latest snapshot
     demo_root(page, "bandit").screenshot(path=str(path))
 
@@ -117,7 +118,9 @@ def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, 
     screenshot(page, artifacts / "bandit-race.png")
 
     # Play after the finish races again from the start, on the same arms: the same run, pull for pull.
-    play_to(page, 1000, timeout_s=30)
+    root.get_by_role("button", name="Play", exact=True).click()
+    wait_until(lambda: stat(page, "bandit", "pulls") < 1000, 10, 0.01, "the race to restart")
+    wait_until(lambda: stat(page, "bandit", "pulls") == 1000, 30, 0.02, "the second race to finish")
     wait_status(page, "bandit", "paused", timeout=5_000)
     assert_figures_match(page, native)
     page.watch.assert_clean()

@@ -49,7 +49,12 @@ def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, ar
     window = lengths[int(solved_at) - 100:int(solved_at)]
     assert sum(window) / 100 >= SOLVED
     assert data["algo"] == "actor-critic"
-    # Let the replay show a long episode, then keep the picture.
+    # The replay switches episodes only at the end of one (at most 10 s of physical time): wait for a solved-era one.
+    replayed = """() => window.rlplay.controllers.get("cartpole").replay?.episode ?? -1"""
+    try:
+        wait_until(lambda: page.evaluate(replayed) >= solved_at, 12, message="a replay from after the solve")
+    except AssertionError:
+        pass  # only the picture depends on it
     time.sleep(1.0)
     demo_root(page, "cartpole").screenshot(path=str(artifacts / "cartpole-trained.png"))
     page.watch.assert_clean()

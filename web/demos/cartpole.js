@@ -299,6 +299,7 @@ export default class CartpoleController extends DemoController {
 
   afterRestart() {
     this.midRunChanges = [];
+    this.editedMidRun = false; // a fresh run from step 0 with the new settings: a link replays it exactly
     this.replay = null;
     this.nextReplay = null;
     this.live = null;
@@ -565,7 +566,9 @@ export default class CartpoleController extends DemoController {
     const noticeText = notices.join("\n");
     if (noticeText !== this.noticeText) {
       this.noticeText = noticeText;
-      this.showNotices(notices);
+      // on create, the URL's ignored values are already shown: add the driver's remarks below them
+      if (reason === "create") this.messages.append(...notices.map((text) => el("p", { class: "notice" }, text)));
+      else this.showNotices(notices);
     }
     if (snapshot.diverged && !this.divergedShown) {
       this.divergedShown = true;
@@ -716,17 +719,32 @@ export default class CartpoleController extends DemoController {
       returns[t] = G;
     }
     const i = Math.max(0, Math.min(T - 1, Math.floor(replay.k)));
+    const ceiling = 1 / (1 - replay.gamma); // Σ γ^k: the most any state can be worth when every step pays 1
     this.valueChart.draw({
       series: [
         { label: "return that followed, G_t", color: "--muted", y: returns, xStart: 1 },
-        { label: "critic V(s_t)", color: algoColor(algo), y: replay.values, xStart: 1, width: 2 },
+        { label: "critic V(s_t), now", color: algoColor(algo), y: replay.values, xStart: 1, width: 2 },
         { color: "--text", x: [i + 1], y: [replay.values[i]] },
       ],
+      refLines: [{ y: ceiling, label: `1/(1−γ) = ${formatStat(ceiling, 1)}`, color: "--muted", dash: [2, 3] }],
       xLabel: "step of the replayed episode", yLabel: "value", yMin: 0,
     });
-    this.valueNote.textContent = T >= CAP
-      ? "At the cap the episode was cut, not failed: the critic keeps predicting a long future (it bootstraps), while the counted return drops to 0."
-      : "Where the critic sees the fall coming, V(s) drops before the end. The gap between them is the advantage the actor learns from.";
+    this.valueNote.textContent = this.valueStory(replay, T);
+  }
+
+  /** One honest sentence about the V(s) chart, from what it shows. */
+  valueStory(replay, T) {
+    if (T >= CAP) {
+      return "At the cap the episode was cut, not failed: the critic keeps predicting a long future (it bootstraps), while the counted return drops to 0.";
+    }
+    const values = replay.values;
+    let peak = -Infinity;
+    for (let t = 0; t < T; t++) peak = Math.max(peak, values[t]);
+    const tail = values[T - 1];
+    if (peak > 0 && tail < 0.7 * peak) {
+      return "The critic sees the fall coming: V(s) drops before the end. The gap between V(s) and the return is the advantage the actor learns from.";
+    }
+    return "V(s) is the critic's estimate now, on this episode's states: it has not learned that these states lead to a fall (the improved policy rarely visits them).";
   }
 
   /** A short spoken summary for screen readers: what changed, at most every few seconds. */

@@ -299,6 +299,9 @@ export class DemoController {
       this.inFlight = false;
       this.lastPump = performance.now();
     }
+    // At "max", ask for the next chunk at once rather than at the next frame, so the worker is never idle while
+    // the main thread draws; each chunk still takes at most FRAME_BUDGET_MS of the worker's time.
+    if (command === "run" && this.registry.get(this.demo, "speed") === "max") this.pump(performance.now());
   }
 
   /** The driver ran fewer units than asked: the run reached its end (or stopped). Subclasses may say more. */
