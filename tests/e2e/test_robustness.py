@@ -20,7 +20,7 @@ CASES = [
     ("seed-nan", "demo=gridworld&seed=NaN", "gridworld", "Ignored seed=“NaN”: seed must be a number."),
     ("seed-negative", "demo=gridworld&seed=-5", "gridworld", "Ignored seed=“-5”: seed must be at least 0."),
     ("seed-huge", "demo=gridworld&seed=1e99", "gridworld", "seed must be at most 2147483647"),
-    ("seed-long", f"demo=gridworld&seed={LONG}", "gridworld", "seed must be at most 2147483647"),
+    ("seed-long", f"demo=gridworld&seed={LONG}", "gridworld", "seed must be a number"),
     ("alpha-word", "demo=gridworld&alpha=abc", "gridworld", "Ignored alpha=“abc”: alpha must be a number."),
     ("alpha-above-1", "demo=gridworld&alpha=1.5", "gridworld", "alpha must be at most 1"),
     ("gamma-negative", "demo=gridworld&gamma=-0.1", "gridworld", "gamma must be at least 0"),

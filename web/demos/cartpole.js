@@ -23,7 +23,6 @@ import { LineChart, movingAverage } from "../views/line_chart.js";
 import { CartPoleView } from "../views/cartpole_view.js";
 
 const STEP_MS = 20; // τ = 0.02 s of physical time per environment step
-const MAX_RUN_BUDGET_MS = 30; // worker time per "run" call at max speed (the animation does not wait for it)
 const REPLAY_HOLD_STEPS = 30; // hold the last frame of a replay 0.6 s, with how the episode ended
 const WATCH_LOOKAHEAD = 4; // watch mode: steps fetched ahead of the clock
 const WATCH_HOLD_MS = 1200; // watch mode: pause on the final state before the next episode
@@ -353,12 +352,7 @@ export default class CartpoleController extends DemoController {
       this.dirty = true; // the animation moves every frame
     }
     if (mode === "train") {
-      if (running && !this.inFlight && this.registry.get(this.demo, "speed") === "max") {
-        if (this.status !== "running") this.setStatus("running");
-        this.trainAtMax();
-        return;
-      }
-      super.pump(now);
+      super.pump(now); // at max, the base keeps the worker busy with back-to-back chunks of at most 8 ms
       return;
     }
     if (!running) {
@@ -369,18 +363,6 @@ export default class CartpoleController extends DemoController {
     if (this.inFlight) return;
     if (mode === "watch") this.pumpWatch(now);
     else this.pumpPlay();
-  }
-
-  /**
-   * Max speed: budgeted "run" calls back to back, without waiting for the next frame. The animation is driven from
-   * the replay already here, so snapshots need not arrive every frame, and the worker is kept busy (the base class's
-   * 8 ms per frame would leave it idle half the time).
-   */
-  async trainAtMax() {
-    while (this.playing && this.canRun() && this.mode() === "train" && this.registry.get(this.demo, "speed") === "max"
-      && !this.inFlight && this.status === "running") {
-      await this.request("run", { budget_ms: MAX_RUN_BUDGET_MS, max_units: 1e9 });
-    }
   }
 
   /** Move the animation clocks by dt of wall time (replay and watch in physical time; play by its own clock). */
