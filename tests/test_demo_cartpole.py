@@ -78,6 +78,32 @@ def test_snapshot_figures_and_tails():
     assert tail["adv_scale_offset"] == n - 5 and tail["adv_scale"].tolist() == snap["adv_scale"][-5:].tolist()
     beyond = demo.snapshot(10**9)
     assert beyond["episode_lengths_offset"] == n and len(beyond["episode_lengths"]) == 0
+    # a page that already has the latest episode is not sent its replay again; the critic's values still come
+    assert "replay_states" not in beyond and "replay_p_right" not in beyond
+    assert beyond["replay_values"].shape == (T,)
+    # what ended the replayed episode, from the state after its last push
+    if T == 500:
+        assert snap["replay_end"] == "time-limit"
+    else:
+        assert snap["replay_end"] in ("pole", "track")
+
+
+def test_replay_end_names_the_limit_that_was_crossed():
+    demo = CartpoleDemo(CartpoleConfig(seed=3))
+    ends = set()
+    for _ in range(200):
+        demo.advance(50)
+        snap = demo.snapshot(0)
+        if snap["figures"]["episode"] == 0:
+            continue
+        T = int(snap["figures"]["episode-length"])
+        x, x_dot, theta, theta_dot = snap["replay_states"][-1]
+        # one explicit-Euler step from the last acted-on state (τ = 0.02 s) decides which limit was crossed first
+        x_next, theta_next = x + 0.02 * x_dot, theta + 0.02 * theta_dot
+        expected = "time-limit" if T == 500 else ("track" if abs(x_next) > 2.4 else "pole")
+        assert snap["replay_end"] == expected
+        ends.add(expected)
+    assert "pole" in ends
     assert snap["algo"] == "actor-critic" and snap["config"]["lr"] == "0.01" and snap["config"]["algo"] == "actor-critic"
 
 

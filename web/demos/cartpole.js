@@ -63,13 +63,20 @@ function stateAt(flat, T, k) {
   return out;
 }
 
-/** How an episode ended, judged from its last state (what ended it is whichever limit is nearer). */
-function outcome(lastState, length) {
-  if (length >= CAP) return { text: `${CAP} steps: balanced to the time limit`, tone: "good" };
-  if (!lastState) return { text: `ended after ${length} steps`, tone: "bad" };
-  const [x, , theta] = lastState;
+/**
+ * How an episode ended: `end` is the driver's replay_end ("pole" | "track" | "time-limit") when known; otherwise
+ * (a watched or played episode) it is judged from the last state, as whichever limit is nearer.
+ */
+function outcome(lastState, length, end = "") {
+  if (end === "time-limit" || length >= CAP) return { text: `${CAP} steps: balanced to the time limit`, tone: "good" };
+  if (!end && !lastState) return { text: `ended after ${length} steps`, tone: "bad" };
   const seconds = (length * STEP_MS) / 1000;
-  return Math.abs(x) / X_THRESHOLD > Math.abs(theta) / THETA_THRESHOLD
+  let track = end === "track";
+  if (!end) {
+    const [x, , theta] = lastState;
+    track = Math.abs(x) / X_THRESHOLD > Math.abs(theta) / THETA_THRESHOLD;
+  }
+  return track
     ? { text: `The cart left the track after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" }
     : { text: `The pole fell past 12° after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" };
 }
@@ -521,24 +528,22 @@ export default class CartpoleController extends DemoController {
 
     // the latest finished episode, queued behind the one being replayed
     const states = snapshot.replay_states;
-    const T = states?.shape?.[0] ?? 0;
-    if (T > 0) {
-      const episode = figures.episode ?? 0;
-      const known = this.nextReplay?.episode ?? this.replay?.episode;
-      if (episode !== known) {
-        const replay = {
-          states: states.data, T, episode, k: 0, lastCursor: -1, algo: snapshot.algo,
-          pRight: snapshot.replay_p_right?.data ?? null,
-          values: snapshot.replay_values?.data ?? null,
-          gamma: Number(snapshot.config?.gamma ?? 0.99),
-        };
-        replay.end = outcome(Array.from(states.data.slice(4 * (T - 1), 4 * T)), T);
-        if (!this.replay || fresh || reason === "configure") this.replay = replay;
-        else this.nextReplay = replay;
-      } else if (this.replay && this.replay.episode === episode && snapshot.replay_values) {
-        this.replay.values = snapshot.replay_values.data; // the critic moves on: V(s) of the same states, now
-      }
-    } else if (fresh) {
+    const T = states?.shape?.[0] ?? 0; // 0 when the page already has the latest episode (its states are not re-sent)
+    const episode = figures.episode ?? 0;
+    const known = this.nextReplay?.episode ?? this.replay?.episode;
+    if (T > 0 && episode !== known) {
+      const replay = {
+        states: states.data, T, episode, k: 0, lastCursor: -1, algo: snapshot.algo,
+        pRight: snapshot.replay_p_right?.data ?? null,
+        values: snapshot.replay_values?.data ?? null,
+        gamma: Number(snapshot.config?.gamma ?? 0.99),
+      };
+      replay.end = outcome(Array.from(states.data.slice(4 * (T - 1), 4 * T)), T, snapshot.replay_end);
+      if (!this.replay || fresh || reason === "configure") this.replay = replay;
+      else this.nextReplay = replay;
+    } else if (this.replay && this.replay.episode === episode && snapshot.replay_values) {
+      this.replay.values = snapshot.replay_values.data; // the critic moves on: V(s) of the same states, now
+    } else if (T === 0 && fresh) {
       this.replay = null;
       this.nextReplay = null;
     }

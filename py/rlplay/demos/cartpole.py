@@ -19,8 +19,9 @@ Read-outs (``snapshot``):
 - ``solved-at-episode``: the number of finished episodes when the mean length of the last 100 first reached 475
   (CartPole-v1's "solved" threshold; needs 100 episodes), else −1.
 - ``replay_states`` (T, 4), ``replay_p_right`` (T,): the T states the policy acted on in the latest finished episode
-  and π(right|s) there as it was when acting; ``replay_values`` (T,): the critic's V(s) on them now (zeros for
-  REINFORCE, which has no critic).
+  and π(right|s) there as it was when acting; sent only when the page lacks that episode (``since`` below the
+  episode count, or 0). ``replay_end``: what ended it, "pole", "track" or "time-limit". ``replay_values`` (T,): the
+  critic's V(s) on those states now, in every snapshot (zeros for REINFORCE, which has no critic).
 - ``adv_scale``: one value per update, the standard deviation of that update's raw advantages (REINFORCE: G_t − b(t);
   actor-critic and PPO: GAE). Its tail starts at the first update made once ``since`` episodes had finished
   (``adv_scale_offset``), so one ``since`` serves both growing series.
@@ -41,7 +42,7 @@ from rlplay.algos.nn import sample_two_actions
 from rlplay.algos.ppo import PPO, PPOConfig
 from rlplay.algos.reinforce import Reinforce, ReinforceConfig
 from rlplay.demos.params import Param, validate
-from rlplay.envs.cartpole import MAX_EPISODE_STEPS, CartPole
+from rlplay.envs.cartpole import MAX_EPISODE_STEPS, X_THRESHOLD, CartPole
 
 ALGOS = ("reinforce", "actor-critic", "ppo")
 SOLVED_MEAN_LENGTH = 475.0  # CartPole-v1's reward threshold, over 100 consecutive episodes
@@ -108,6 +109,7 @@ class CartpoleDemo:
         self.episode_p_right: list[float] = []
         self.replay_states = np.zeros((0, 4))
         self.replay_p_right = np.zeros(0)
+        self.replay_end = ""  # "pole" (fell past 12°), "track" (left ±2.4 m) or "time-limit" (500 steps)
         self.adv_scales: list[float] = []
         self.adv_scale_episodes: list[int] = []  # episodes finished when each update ran
         self.last_update: dict = {}
@@ -137,13 +139,13 @@ class CartpoleDemo:
             stats = observe(obs, action, reward, terminated, truncated, next_obs)
             obs = next_obs
             if stats is not None and not self._record_update(stats):
-                self._finish_episode_if(terminated or truncated)
+                self._finish_episode_if(terminated or truncated, terminated, obs)
                 self.steps += done_steps
                 self._uniform_index = index
                 self.obs = obs
                 return done_steps
             if terminated or truncated:
-                self._finish_episode_if(True)
+                self._finish_episode_if(True, terminated, obs)
                 episode_states, episode_p_right = self.episode_states, self.episode_p_right
                 obs, _ = env.reset()
         self.steps += int(n)
@@ -162,9 +164,14 @@ class CartpoleDemo:
         self.adv_scales[-1] = 0.0 if not math.isfinite(self.adv_scales[-1]) else self.adv_scales[-1]
         return False
 
-    def _finish_episode_if(self, ended: bool) -> None:
+    def _finish_episode_if(self, ended: bool, terminated: bool = False, final_obs=None) -> None:
         if not ended:
             return
+        # What ended it, read off the state after the last push (the replay holds only the states acted on).
+        if not terminated:
+            self.replay_end = "time-limit"
+        else:
+            self.replay_end = "track" if abs(final_obs[0]) > X_THRESHOLD else "pole"
         length = len(self.episode_states)
         self.episode_lengths.append(length)
         self.best_length = max(self.best_length, length)
@@ -277,7 +284,13 @@ class CartpoleDemo:
         adv_since = bisect.bisect_left(self.adv_scale_episodes, since)
         window = lengths[-SOLVED_WINDOW:]
         values = np.nan_to_num(self.learner.values(self.replay_states), nan=0.0, posinf=0.0, neginf=0.0)
+        # The replay's states change only with a new episode: send them only to a page that lacks that episode.
+        replay = {}
+        if since == 0 or since < len(lengths):
+            replay = {"replay_states": self.replay_states.copy(),
+                      "replay_p_right": np.nan_to_num(self.replay_p_right, nan=0.5)}
         return {
+            **replay,
             "figures": {
                 "episode": len(lengths),
                 "steps": self.steps,
@@ -289,9 +302,8 @@ class CartpoleDemo:
             },
             "episode_lengths": np.array(lengths[since:], dtype=np.float64),
             "episode_lengths_offset": since,
-            "replay_states": self.replay_states.copy(),
-            "replay_p_right": np.nan_to_num(self.replay_p_right, nan=0.5),
-            "replay_values": values.astype(np.float64),
+            "replay_end": self.replay_end,
+            "replay_values": values.astype(np.float64),  # always: the critic moves on, even on the same states
             "adv_scale": np.array(self.adv_scales[adv_since:], dtype=np.float64),
             "adv_scale_offset": adv_since,
             "losses": {k: v for k, v in self.last_update.items() if math.isfinite(v)},
