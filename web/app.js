@@ -143,7 +143,10 @@ function shareTools(controller, registry) {
     el("button", { type: "button", dataset: { control: "download-csv" }, onclick: () =>
       download(`rlplay-${demo}-run.csv`, controller.exportCSV(), "text/csv") }, "Download CSV"),
   ];
-  return el("div", { class: "share", dataset: { control: "share" } }, el("div", { class: "share-buttons" }, buttons), status, output);
+  const parts = [el("div", { class: "share-buttons" }, buttons), status, output];
+  // In an embed every pixel counts: the tools fold into a small "Share" disclosure.
+  if (registry.page.embed) return el("details", { class: "share", dataset: { control: "share" } }, el("summary", {}, "Share"), ...parts);
+  return el("div", { class: "share", dataset: { control: "share" } }, ...parts);
 }
 
 // ---- start --------------------------------------------------------------------------------------------------
@@ -189,6 +192,11 @@ async function main() {
   if (notices.length) {
     const box = document.getElementById("page-notices");
     box.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, text)));
+    // In an embed the notices float over the demo (the frame has no room to spare): they can be dismissed.
+    if (registry.page.embed) {
+      box.append(el("button", { type: "button", class: "notice-dismiss", "aria-label": "Dismiss these notices",
+        onclick: () => { box.hidden = true; } }, "×"));
+    }
     box.hidden = false;
   }
   if (focus && !registry.page.embed) document.getElementById(focus)?.scrollIntoView();

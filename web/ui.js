@@ -122,3 +122,29 @@ export function themeColor(name, fallback = "#888") {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return value || fallback;
 }
+
+/**
+ * An arrow from (x0, y0) to the tip (x1, y1): a round-capped shaft and a filled head `head` long whose half-width is
+ * `spread` × head; the shaft stops `inset` × head short of the tip, under the head.
+ */
+export function drawArrow(ctx, x0, y0, x1, y1, { color, width, head, spread = 0.6, inset = 1, alpha = 1 }) {
+  const length = Math.hypot(x1 - x0, y1 - y0) || 1;
+  const ux = (x1 - x0) / length;
+  const uy = (y1 - y0) / length;
+  ctx.globalAlpha = alpha;
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = width;
+  ctx.lineCap = "round";
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1 - ux * head * inset, y1 - uy * head * inset);
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(x1 - ux * head - uy * head * spread, y1 - uy * head + ux * head * spread);
+  ctx.lineTo(x1 - ux * head + uy * head * spread, y1 - uy * head - ux * head * spread);
+  ctx.closePath();
+  ctx.fill();
+  ctx.globalAlpha = 1;
+}

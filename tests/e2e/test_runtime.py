@@ -89,7 +89,7 @@ def test_hidden_tab_pauses_then_resumes(page, server_url):
     page.watch.assert_clean()
 
 
-BLOG = """<!doctype html><html><head><meta charset="utf-8"><title>A blog post</title></head><body>
+BLOG = """<!doctype html><html><head><meta charset="utf-8"><title>A blog post</title><link rel="icon" href="data:,"></head><body>
 <h1>My post about RL</h1>
 <iframe id="one" src="{base}?demo=gridworld&embed=1&autoplay=1&speed=max" width="720" height="480"></iframe>
 <iframe id="two" src="{base}?demo=bandit&embed=1&autoplay=1&speed=50" width="720" height="480"></iframe>

@@ -148,18 +148,18 @@ export default class BanditController extends DemoController {
       this.statElement("steps-per-second", "pulls / s", "pulls per second, measured in the page"));
 
     // The charts.
-    const chart = (title, options, note) => {
+    const chart = (name, title, options, note) => {
       const canvas = el("canvas");
-      const figure = el("figure", { class: "bandit-chart" }, el("figcaption", {}, title), canvas);
+      const figure = el("figure", { class: `bandit-chart bandit-chart-${name}` }, el("figcaption", {}, title), canvas);
       if (note) figure.append(note);
       return { figure, chart: new LineChart(canvas, options) };
     };
     this.averageNote = el("p", { class: "bandit-note", hidden: true });
-    this.regretChart = chart("Pseudo-regret Σ(μ* − μₐ)",
+    this.regretChart = chart("regret", "Pseudo-regret Σ(μ* − μₐ)",
       { height: 230, legend: false, ariaLabel: "Cumulative pseudo-regret of each strategy against pulls" }, this.averageNote);
-    this.rewardChart = chart("Cumulative reward",
+    this.rewardChart = chart("reward", "Cumulative reward",
       { height: 140, legend: false, ariaLabel: "Cumulative reward of each strategy against pulls" });
-    this.bestChart = chart("Share of pulls on the best arm",
+    this.bestChart = chart("best-arm", "Share of pulls on the best arm",
       { height: 140, legend: false, ariaLabel: "Share of pulls on the best arm for each strategy against pulls" });
 
     // Which lanes the charts plot (a lane far above the others flattens them: hide it to compare the rest).
@@ -196,7 +196,8 @@ export default class BanditController extends DemoController {
       el("div", { class: "demo-row bandit-row" },
         el("div", { class: "bandit-left" }, this.machines, this.runNote, legend, toggles, totals, scores),
         el("div", { class: "bandit-charts" }, plotted, this.regretChart.figure, this.bestChart.figure, this.rewardChart.figure)),
-      controls,
+      el("details", { class: "bandit-settings", open: !registry.page.embed }, // folded in an embed, where room is short
+        el("summary", {}, "Settings"), controls),
       this.summary,
     );
   }

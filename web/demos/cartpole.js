@@ -5,7 +5,8 @@
 // Three modes (the registry's "mode" field, so a link keeps it):
 //   train  the base loop trains in the worker (budgeted "run" calls at max speed); the animation replays the latest
 //          finished episode in physical time (τ = 20 ms per step), looping, and switches to a newer episode only
-//          when the current replay has ended, so no replay is cut short.
+//          when the current replay has ended, so no replay is cut short. With prefers-reduced-motion, it shows the
+//          latest finished episode's last frame instead, still, and moves to each newer episode's end as it arrives.
 //   watch  no learning: the current policy runs in real time (watch_reset, then one watch_step(n) per frame with
 //          n = the steps due, kept a few steps ahead of the clock so the animation never starves).
 //   play   a human pushes with ← / → (or the on-screen buttons): one play_step(action) per 20 ms of game time. The
@@ -379,12 +380,25 @@ export default class CartpoleController extends DemoController {
       const replay = this.replay;
       if (!replay) return;
       const end = replay.T - 1 + REPLAY_HOLD_STEPS;
+      if (reducedMotion()) {
+        // No looping animation: the latest finished episode stands still at its end, with how it ended.
+        if (this.nextReplay) {
+          this.replay = this.nextReplay;
+          this.nextReplay = null;
+          this.chartsDirty = true;
+        }
+        if (this.replay.k !== end) {
+          this.replay.k = end;
+          this.valueCursorDirty = true;
+        }
+        return;
+      }
       if (replay.k >= end) {
         if (this.nextReplay) {
           this.replay = this.nextReplay;
           this.nextReplay = null;
           this.chartsDirty = true;
-        } else if (!(reducedMotion() && !running)) {
+        } else {
           replay.k = 0; // loop it
         }
         return;

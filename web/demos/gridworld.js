@@ -242,7 +242,7 @@ export default class GridworldController extends DemoController {
     panel.append(
       el("div", { class: "demo-row" }, this.gridColumn, side),
       el("div", { class: "gw-transport" }, this.transport, this.speedControl),
-      el("details", { class: "gw-settings", open: true },
+      el("details", { class: "gw-settings", open: !registry.page.embed }, // folded in an embed, where room is short
         el("summary", {}, "Settings"),
         el("h4", { class: "gw-group" }, "Agent"), agentControls,
         el("h4", { class: "gw-group" }, "World"), worldControls),

@@ -20,6 +20,7 @@ const LANE_LABEL = 18; // px: the lane's name above its row
 const VALUE_STRIP = 46; // px: estimates Q(a) (and the revealed μ(a)) on the shared value scale
 const COUNT_STRIP = 32; // px: pull counts N(a), as bars of the share of pulls N(a)/t
 const LANE_GAP = 8;
+const STRIP_SCALE = [0.45, 1.6]; // the strips stretch or shrink within these factors to fill the container's height
 const PAD_X = 6;
 
 function colors() {
@@ -68,16 +69,22 @@ export class BanditView {
     return MACHINE_HEIGHT + 10 + laneCount * (LANE_LABEL + VALUE_STRIP + COUNT_STRIP + LANE_GAP);
   }
 
-  layout(width, k, laneCount) {
+  /** Where things go in a width × height box. At heightFor(laneCount) the strips have their natural size; a
+   *  container of another height (an embed fills what its frame has left) stretches or shrinks them. */
+  layout(width, height, k, laneCount) {
     const columnWidth = (width - 2 * PAD_X) / k;
+    const room = (height - MACHINE_HEIGHT - 10) / laneCount - LANE_LABEL - LANE_GAP;
+    const scale = Math.max(STRIP_SCALE[0], Math.min(STRIP_SCALE[1], room / (VALUE_STRIP + COUNT_STRIP)));
+    const valueStrip = Math.round(VALUE_STRIP * scale);
+    const countStrip = Math.round(COUNT_STRIP * scale);
     const lanes = [];
     let y = MACHINE_HEIGHT + 10;
     for (let i = 0; i < laneCount; i++) {
       const labelY = y;
       const valueTop = y + LANE_LABEL;
-      const countTop = valueTop + VALUE_STRIP;
-      lanes.push({ labelY, valueTop, valueBottom: countTop - 4, countTop, countBottom: countTop + COUNT_STRIP });
-      y = countTop + COUNT_STRIP + LANE_GAP;
+      const countTop = valueTop + valueStrip;
+      lanes.push({ labelY, valueTop, valueBottom: countTop - 4, countTop, countBottom: countTop + countStrip });
+      y = countTop + countStrip + LANE_GAP;
     }
     return { columnWidth, lanes, x: (arm) => PAD_X + arm * columnWidth };
   }
@@ -101,7 +108,7 @@ export class BanditView {
     const { context, width, height } = fitCanvas(this.staticCanvas);
     context.clearRect(0, 0, width, height);
     const k = data.means.length;
-    const { columnWidth, lanes, x } = this.layout(width, k, data.lanes.length);
+    const { columnWidth, lanes, x } = this.layout(width, height, k, data.lanes.length);
     const inset = Math.min(5, columnWidth * 0.08);
     context.textAlign = "center";
     context.textBaseline = "middle";
@@ -155,7 +162,7 @@ export class BanditView {
     const { context, width, height } = fitCanvas(this.movingCanvas);
     context.clearRect(0, 0, width, height);
     const k = data.means.length;
-    const { columnWidth, lanes, x } = this.layout(width, k, data.lanes.length);
+    const { columnWidth, lanes, x } = this.layout(width, height, k, data.lanes.length);
     const [lo, hi] = data.valueRange;
     const inset = Math.min(5, columnWidth * 0.08);
     const bodyWidth = columnWidth - 2 * inset;

@@ -9,7 +9,7 @@
 // beyond it), the pole is 2 × HALF_LENGTH = 1.0 m long and leans by theta (0 = upright, + = leaning right), and an
 // episode also ends when |theta| > 12°, shown as a faint wedge around the pivot.
 
-import { fitCanvas, themeColor } from "../ui.js";
+import { drawArrow, fitCanvas, themeColor } from "../ui.js";
 
 const X_THRESHOLD = 2.4; // m, |x| beyond this ends the episode
 const THETA_THRESHOLD = (12 * Math.PI) / 180; // rad, |theta| beyond this ends the episode
@@ -169,7 +169,9 @@ export class CartPoleView {
       const start = cartX - side * (cartW / 2 + 4);
       const length = (0.12 + 0.38 * strength) * scale;
       // an arrow pushing the cart in direction `side` sits on the opposite side of the cart, pointing at it
-      this.arrow(g, start - side * length, arrowY, start, arrowY, c.accent, 0.25 + 0.75 * strength, Math.max(2, 0.06 * scale * (0.5 + strength)));
+      const width = Math.max(2, 0.06 * scale * (0.5 + strength));
+      drawArrow(g, start - side * length, arrowY, start, arrowY,
+        { color: c.accent, alpha: 0.25 + 0.75 * strength, width, head: width * 2.6, spread: 0.7 });
     }
 
     // the cart
@@ -290,27 +292,6 @@ export class CartPoleView {
       g.fillStyle = i === 0 ? tone ?? c.text : c.muted;
       g.fillText(line, width / 2, top + 5 + lineHeight * (i + 0.5) + 1);
     });
-  }
-
-  arrow(g, x0, y0, x1, y1, color, alpha, width) {
-    const head = width * 2.6;
-    const dir = Math.sign(x1 - x0) || 1;
-    g.globalAlpha = alpha;
-    g.strokeStyle = color;
-    g.fillStyle = color;
-    g.lineWidth = width;
-    g.lineCap = "round";
-    g.beginPath();
-    g.moveTo(x0, y0);
-    g.lineTo(x1 - dir * head, y1);
-    g.stroke();
-    g.beginPath();
-    g.moveTo(x1, y1);
-    g.lineTo(x1 - dir * head, y1 - head * 0.7);
-    g.lineTo(x1 - dir * head, y1 + head * 0.7);
-    g.closePath();
-    g.fill();
-    g.globalAlpha = 1;
   }
 }
 

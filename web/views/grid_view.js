@@ -15,11 +15,12 @@
 // −1 off the cliff, −0.01 a step), so colours mean the same thing from the first step to the last. Intensity is
 // |v|^0.5, so small early values are visible. Actions: 0 up, 1 down, 2 left, 3 right.
 
-import { fitCanvas, themeColor } from "../ui.js";
+import { drawArrow, fitCanvas, themeColor } from "../ui.js";
 
 const DELTAS = [[-1, 0], [1, 0], [0, -1], [0, 1]]; // (Δrow, Δcol) of up, down, left, right
 const LUT_SIZE = 257;
 const VALUE_DOMAIN = 1;
+const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)"); // then the agent jumps cell to cell
 
 function parseColor(text) {
   const value = String(text).trim();
@@ -154,7 +155,7 @@ export class GridView {
     if (show.optimal && data.optimal_path) this.drawPath(ctx, g, data.optimal_path, { optimal: true, layout });
     if (show.path && data.greedy_path) this.drawPath(ctx, g, data.greedy_path, { optimal: false, layout });
     if (show.trail && data.trail?.length > 1) this.drawTrail(ctx, g, data.trail);
-    const animating = this.drawAgent(ctx, g, data.agent, data.moveMs ?? 0, now, layout);
+    const animating = this.drawAgent(ctx, g, data.agent, reducedMotion?.matches ? 0 : data.moveMs ?? 0, now, layout);
     if (data.drag) this.drawDrag(ctx, g, data.drag);
     if (data.cursor) this.drawCursor(ctx, g, data.cursor);
     return animating;
@@ -332,27 +333,11 @@ export class GridView {
 
   // ---- arrows, paths, the agent -------------------------------------------------------------------------------
 
+  /** The arrow of an action at a cell centre: from behind the centre to `length` ahead of it. */
   arrow(ctx, cx, cy, action, length, width, color) {
     const [dr, dc] = DELTAS[action];
-    const tipX = cx + dc * length;
-    const tipY = cy + dr * length;
-    const tailX = cx - dc * length * 0.55;
-    const tailY = cy - dr * length * 0.55;
-    const head = length * 0.55;
-    ctx.strokeStyle = color;
-    ctx.fillStyle = color;
-    ctx.lineWidth = width;
-    ctx.lineCap = "round";
-    ctx.beginPath();
-    ctx.moveTo(tailX, tailY);
-    ctx.lineTo(tipX - dc * head * 0.6, tipY - dr * head * 0.6);
-    ctx.stroke();
-    ctx.beginPath();
-    ctx.moveTo(tipX, tipY);
-    ctx.lineTo(tipX - dc * head - dr * head * 0.6, tipY - dr * head - dc * head * 0.6);
-    ctx.lineTo(tipX - dc * head + dr * head * 0.6, tipY - dr * head + dc * head * 0.6);
-    ctx.closePath();
-    ctx.fill();
+    drawArrow(ctx, cx - dc * length * 0.55, cy - dr * length * 0.55, cx + dc * length, cy + dr * length,
+      { color, width, head: length * 0.55, spread: 0.6, inset: 0.6 });
   }
 
   drawArrows(ctx, g, data, kind, blocked, goalIndex) {

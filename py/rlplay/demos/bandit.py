@@ -26,6 +26,7 @@ from typing import Annotated
 import numpy as np
 
 from rlplay.algos.exploration import epsilon_greedy_batch, softmax_batch, ucb_batch
+from rlplay.demos.driver import DemoDriver
 from rlplay.demos.params import Param, validate
 from rlplay.envs.bandit import TABLE_FLOATS, BanditTestbed
 
@@ -147,7 +148,7 @@ class BanditConfig:
         validate(self)
 
 
-class BanditDemo:
+class BanditDemo(DemoDriver):
     """Three exploration strategies on the same bandit(s). See ``rlplay.demos`` for the contract."""
 
     COMMANDS = frozenset({"new_arms"})
@@ -171,10 +172,6 @@ class BanditDemo:
         if n < 0:
             raise ValueError(f"the number of pulls must be 0 or more, got {n}")
         return self.race.run(n)
-
-    def step(self, n: int) -> dict:
-        self.advance(n)
-        return self.snapshot()
 
     def reset(self) -> None:
         """Start the race again: same arms, same seed, same pulls."""

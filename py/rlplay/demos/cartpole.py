@@ -41,6 +41,7 @@ from rlplay.algos.actor_critic import ActorCritic, ActorCriticConfig
 from rlplay.algos.nn import sample_two_actions
 from rlplay.algos.ppo import PPO, PPOConfig
 from rlplay.algos.reinforce import Reinforce, ReinforceConfig
+from rlplay.demos.driver import DemoDriver
 from rlplay.demos.params import Param, validate
 from rlplay.envs.cartpole import MAX_EPISODE_STEPS, X_THRESHOLD, CartPole
 
@@ -81,7 +82,7 @@ def make_learner(config: CartpoleConfig, rng: np.random.Generator):
     return PPO(PPOConfig(**shared, clip=config.clip), 4, 2, rng)
 
 
-class CartpoleDemo:
+class CartpoleDemo(DemoDriver):
     COMMANDS = frozenset({"watch_reset", "watch_step", "play_reset", "play_step"})
 
     def __init__(self, config: CartpoleConfig | None = None):
@@ -181,10 +182,6 @@ class CartpoleDemo:
         if self.solved_at < 0 and len(self.episode_lengths) >= SOLVED_WINDOW:
             if sum(self.episode_lengths[-SOLVED_WINDOW:]) >= SOLVED_MEAN_LENGTH * SOLVED_WINDOW:
                 self.solved_at = len(self.episode_lengths)
-
-    def step(self, n: int) -> dict:
-        self.advance(n)
-        return self.snapshot()
 
     def reset(self) -> None:
         """Fresh networks and the random streams from the start: the same seed replays the same run."""

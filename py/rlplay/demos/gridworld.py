@@ -31,6 +31,7 @@ import numpy as np
 from rlplay.algos.exploration import EXPLORERS
 from rlplay.algos.q_learning import QLearning
 from rlplay.algos.value_iteration import ValueIterationResult, value_iteration
+from rlplay.demos.driver import DemoDriver
 from rlplay.demos.params import Param, validate
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
 
@@ -132,7 +133,7 @@ def _cell_argument(row, col) -> tuple[int, int]:
     return cell[0], cell[1]
 
 
-class GridworldDemo:
+class GridworldDemo(DemoDriver):
     """Q-learning on a gridworld, next to value iteration's optimum. See ``rlplay.demos`` for the contract."""
 
     COMMANDS = frozenset({"toggle_wall", "move_start", "move_goal", "episode"})
@@ -192,10 +193,6 @@ class GridworldDemo:
         if n < 0:
             raise ValueError(f"the number of steps must be 0 or more, got {n}")
         return self.agent.run(int(n))
-
-    def step(self, n: int) -> dict:
-        self.advance(n)
-        return self.snapshot()
 
     def reset(self) -> None:
         """Forget Q (zeros) and restart the random stream: the same seed replays the same run, on this layout."""
