@@ -1,0 +1,149 @@
+"""Layout, end to end: each demo embedded alone fits its iframe with no scrollbar, the page has no horizontal scroll on a
+phone in either colour scheme, canvases redraw at their new size, and with reduced motion the cart-pole replay stands
+still.
+
+Screenshots go to test-artifacts/: embed-<demo>-<w>x<h>.png, page-360.png, page-360-dark.png.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import PageWatch
+from helpers import demo_root, stat, wait_status, wait_until
+
+EMBED_SIZES = [(720, 480), (560, 420)]
+# What must stay on screen in an embed, besides fitting: the main canvas, Play and the folded Settings or Share.
+MAIN_CANVAS = {"gridworld": "canvas.gw-grid", "bandit": ".bandit-view", "cartpole": ".cartpole-stage"}
+MIN_CANVAS = {"gridworld": (180, 180), "bandit": (200, 220), "cartpole": (240, 120)}  # CSS px; the stage is 2:1
+OVERFLOW = "() => [document.documentElement.scrollWidth - innerWidth, document.documentElement.scrollHeight - innerHeight]"
+BOX = "(node) => { const r = node.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+CRISP = """(canvas) => [canvas.width, canvas.height,
+  Math.round(canvas.clientWidth * devicePixelRatio), Math.round(canvas.clientHeight * devicePixelRatio)]"""
+
+
+def open_page(browser, url, demo, width, height, **options):
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    page.goto(url)
+    wait_status(page, demo, ("ready", "running"), timeout=90_000)
+    return context, page
+
+
+def assert_on_screen(page, locator, width, height, min_size=(0, 0)):
+    left, top, right, bottom = locator.evaluate(BOX)
+    assert left >= 0 and top >= 0 and right <= width + 0.5 and bottom <= height + 0.5, (
+        f"{locator} is not inside the {width}x{height} frame: {left, top, right, bottom}")
+    assert right - left >= min_size[0] and bottom - top >= min_size[1], f"{locator} is too small: {right - left} x {bottom - top}"
+
+
+@pytest.mark.parametrize("width,height", EMBED_SIZES, ids=[f"{w}x{h}" for w, h in EMBED_SIZES])
+@pytest.mark.parametrize("demo", ["gridworld", "bandit", "cartpole"])
+def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, height):
+    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, width, height)
+    try:
+        root = demo_root(page, demo)
+        time.sleep(0.3)  # let ResizeObservers settle before the screenshot
+        page.screenshot(path=str(artifacts / f"embed-{demo}-{width}x{height}.png"))
+        overflow = page.evaluate(OVERFLOW)
+        assert overflow[0] <= 0 and overflow[1] <= 0, f"embed overflows its {width}x{height} frame by {overflow}"
+        # Fitting by hiding is not fitting: the demo's canvas is a real size, Play and the folded tools are on screen.
+        assert_on_screen(page, root.locator(MAIN_CANVAS[demo]).first, width, height, min_size=MIN_CANVAS[demo])
+        assert_on_screen(page, root.get_by_role("button", name="Play"), width, height)
+        assert_on_screen(page, root.locator(".share > summary"), width, height)
+        page.watch.assert_clean()
+    finally:
+        context.close()
+
+
+def test_embed_settings_open_as_a_sheet_and_hide_still_works(browser, server_url):
+    """Opening the folded Settings keeps the frame unscrolled (the sheet scrolls inside); hide= still hides."""
+    context, page = open_page(browser, f"{server_url}?demo=gridworld&embed=1&hide=speed,reset", "gridworld", 720, 480)
+    try:
+        root = demo_root(page, "gridworld")
+        assert root.locator('[data-control="speed"]').is_hidden()
+        assert root.get_by_role("button", name="Reset").is_hidden()
+        root.locator(".gw-settings > summary").focus()
+        page.keyboard.press("Enter")  # a keyboard user opens it
+        seed = root.get_by_label("Seed")
+        seed.scroll_into_view_if_needed()
+        assert seed.is_visible()
+        overflow = page.evaluate(OVERFLOW)
+        assert overflow[0] <= 0 and overflow[1] <= 0, f"the opened Settings made the frame scroll by {overflow}"
+        assert_on_screen(page, root.locator("canvas.gw-grid"), 720, 480, min_size=MIN_CANVAS["gridworld"])  # still in view
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("demo,canvas", [("gridworld", "canvas.gw-grid"), ("bandit", "canvas.bandit-moving")])
+def test_embed_canvases_redraw_crisp_after_a_resize(browser, server_url, demo, canvas):
+    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, 720, 480, device_scale_factor=2)
+    try:
+        node = demo_root(page, demo).locator(canvas)
+        before = node.evaluate(CRISP)
+        page.set_viewport_size({"width": 1000, "height": 600})
+        # The backing store follows the new CSS size × devicePixelRatio (the views resize on their ResizeObserver).
+        after = wait_until(lambda: (lambda c: c if c[:2] == c[2:] and c != before else None)(node.evaluate(CRISP)), 5,
+                           message=f"{demo}'s canvas to take its new size at 2x")
+        assert after[2] > before[2] and after[3] > before[3], (before, after)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_page_has_no_horizontal_scroll_at_360px(browser, server_url, artifacts, scheme):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(server_url)
+        for demo in ("gridworld", "bandit", "cartpole"):
+            wait_status(page, demo, "ready", timeout=90_000)
+        time.sleep(0.3)
+        name = "page-360.png" if scheme == "light" else "page-360-dark.png"
+        page.screenshot(path=str(artifacts / name), full_page=True)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter((node) => node.getBoundingClientRect().right > innerWidth + 0.5)"
+            ".slice(0, 5).map((node) => node.tagName + '.' + node.className)")
+        assert width <= 360, f"the page scrolls sideways at 360 px ({width} px wide): {wide}"
+    finally:
+        context.close()
+
+
+REPLAY = """() => { const r = window.rlplay.controllers.get("cartpole").replay;
+  return r && { episode: r.episode, k: r.k, T: r.T }; }"""
+
+
+def replay_frames(page, count=8, interval_s=0.2):
+    """Pictures of the cart-pole stage over count × interval_s seconds, as a user would see them."""
+    stage = demo_root(page, "cartpole").locator(".cartpole-stage")
+    frames = []
+    for _ in range(count):
+        frames.append(stage.screenshot())
+        time.sleep(interval_s)
+    return frames
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_cartpole_replay_stands_still_with_reduced_motion(browser, server_url, motion):
+    """With reduced motion the replay shows the latest episode's last frame, still; without it, the replay loops (the
+    control case, so that the check can fail)."""
+    context, page = open_page(browser, f"{server_url}?demo=cartpole&embed=1&speed=max&autoplay=1", "cartpole",
+                              720, 480, reduced_motion=motion)
+    try:
+        wait_until(lambda: stat(page, "cartpole", "episode") >= 5, 60, message="a few training episodes")
+        demo_root(page, "cartpole").get_by_role("button", name="Pause").click()
+        wait_status(page, "cartpole", "paused", timeout=10_000)
+        time.sleep(0.3)
+        frames = replay_frames(page)
+        replay = page.evaluate(REPLAY)
+        if motion == "reduce":
+            assert all(frame == frames[0] for frame in frames), "the stage moved with prefers-reduced-motion: reduce"
+            assert replay["episode"] == stat(page, "cartpole", "episode"), "the stage does not show the latest episode"
+            assert replay["k"] >= replay["T"] - 1, "the stage does not show how the episode ended"
+        else:
+            assert len(set(frames)) > 1, "the replay did not animate without reduced motion"
+    finally:
+        context.close()
