@@ -276,3 +276,27 @@ def test_schema_describes_every_field():
     assert entries["preset"]["choices"] == ["default", "seed5", "maze", "cliff"]
     assert entries["tau"]["log"] is True and entries["size"]["high"] == 12
     assert all(entry["doc"] for entry in entries.values())
+
+
+def test_long_runs_keep_a_bounded_history_with_absolute_episode_indices(monkeypatch):
+    """Memory stays bounded on long runs: only the last HISTORY_KEPT lengths are kept, indices stay absolute."""
+    import rlplay.demos.gridworld as driver_module
+
+    monkeypatch.setattr(driver_module, "HISTORY_KEPT", 16)
+    bounded = GridworldDemo(GridworldConfig(seed=2))
+    unbounded_lengths = []
+    reference = GridworldDemo(GridworldConfig(seed=2))
+    for _ in range(40):
+        bounded.advance(500)
+        reference.agent.run(500)
+        assert len(bounded.agent.episode_lengths) <= 2 * 16
+    unbounded_lengths = reference.agent.episode_lengths
+    snapshot = bounded.snapshot(0)
+    episodes = snapshot["figures"]["episode"]
+    assert episodes == len(unbounded_lengths) > 64
+    # Asking from 0 gives what is kept, with its true offset; a recent since gives exactly the tail.
+    assert snapshot["episode_lengths_offset"] + len(snapshot["episode_lengths"]) == episodes
+    assert snapshot["episode_lengths"] == unbounded_lengths[snapshot["episode_lengths_offset"]:]
+    tail = bounded.snapshot(episodes - 3)
+    assert tail["episode_lengths_offset"] == episodes - 3 and tail["episode_lengths"] == unbounded_lengths[-3:]
+    assert np.array_equal(bounded.snapshot(0)["Q"], reference.snapshot(0)["Q"])  # learning is untouched

@@ -35,20 +35,29 @@ export class EpisodeCurve {
 
   clear() {
     this.total = 0; // episodes seen
+    this.headClosed = false;
     this.head = [];
     this.width = 1; // episodes per tail bucket
     this.sums = [];
     this.counts = [];
   }
 
+  /** Count `n` episodes whose lengths are unknown: a gap in the curve (a bucket of NaN). */
+  skip(n) {
+    this.total += n;
+    this.headClosed = true; // later episodes go after the gap
+    this.sums.push(NaN);
+    this.counts.push(n);
+  }
+
   push(length) {
     this.total += 1;
-    if (this.head.length < HEAD_EPISODES) {
+    if (!this.headClosed && this.head.length < HEAD_EPISODES) {
       this.head.push(length);
       return;
     }
     const last = this.sums.length - 1;
-    if (last >= 0 && this.counts[last] < this.width) {
+    if (last >= 0 && this.counts[last] < this.width && !Number.isNaN(this.sums[last])) {
       this.sums[last] += length;
       this.counts[last] += 1;
       return;
@@ -89,6 +98,14 @@ export class EpisodeCurve {
       episode += count;
       x[i] = episode;
       y[i] = sum / count;
+      if (Number.isNaN(sum)) {
+        // a gap (see skip): the moving average starts again after it
+        average[i] = NaN;
+        windowSum = 0;
+        windowCount = 0;
+        j = i + 1;
+        continue;
+      }
       windowSum += sum;
       windowCount += count;
       while (j < i && windowCount - countAt(j) >= MOVING_AVERAGE) {
@@ -451,14 +468,19 @@ export default class GridworldController extends DemoController {
     const tail = snapshot.episode_lengths ?? [];
     const offset = snapshot.episode_lengths_offset ?? 0;
     if (offset !== this.curve.total) {
-      if (offset !== 0) {
-        // A gap or an overlap (an answer that raced a reset): ask for the whole history next time.
+      if (offset > this.curve.total && this.curve.total > 0 && this.curveSince === this.curve.total) {
+        // Episodes the driver no longer keeps (it bounds its history on long runs): leave a gap in the curve.
+        this.curve.skip(offset - this.curve.total);
+      } else if (offset !== 0 && this.curveSince !== 0) {
+        // An overlap (an answer that raced a reset): ask for the whole kept history next time.
         this.curve.clear();
         this.curveSince = 0;
         this.curveDirty = true;
         return;
+      } else {
+        this.curve.clear();
+        if (offset > 0) this.curve.skip(offset); // the kept history starts later than episode 0
       }
-      this.curve.clear();
     }
     for (const length of tail) this.curve.push(length);
     this.curveSince = this.curve.total;

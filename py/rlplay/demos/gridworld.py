@@ -37,6 +37,7 @@ from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
 
 MAX_SIZE = 12
 VI_THETA = 1e-6  # value iteration stops when no value changes by more than this in a sweep
+HISTORY_KEPT = 1 << 16  # episode lengths the driver keeps for the page's learning curve (older ones are dropped)
 VI_MAX_SWEEPS = 5000  # and in any case after this many sweeps (γ = 1 may never settle)
 OPTIMAL_TOLERANCE = 1e-9  # actions whose Q* is this close to the best count as optimal too (ties)
 _CELL = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
@@ -192,7 +193,16 @@ class GridworldDemo(DemoDriver):
         """Run ``n`` environment steps (episodes restart by themselves); return ``n``."""
         if n < 0:
             raise ValueError(f"the number of steps must be 0 or more, got {n}")
-        return self.agent.run(int(n))
+        ran = self.agent.run(int(n))
+        self._bound_history()
+        return ran
+
+    def _bound_history(self) -> None:
+        """Keep memory bounded on long runs: drop all but the last HISTORY_KEPT episode lengths once there are twice
+        as many (a trained agent finishes tens of thousands of episodes a second)."""
+        lengths = self.agent.episode_lengths
+        if len(lengths) > 2 * HISTORY_KEPT:
+            del lengths[: len(lengths) - HISTORY_KEPT]
 
     def reset(self) -> None:
         """Forget Q (zeros) and restart the random stream: the same seed replays the same run, on this layout."""
@@ -258,14 +268,18 @@ class GridworldDemo(DemoDriver):
     def episode(self) -> int:
         """Run to the end of the current episode (at most ``max_episode_steps`` in all); return the steps run."""
         remaining = max(1, self.agent.max_episode_steps - self.agent.episode_steps)
-        return self.agent.run(remaining, stop_at_episode_end=True)
+        ran = self.agent.run(remaining, stop_at_episode_end=True)
+        self._bound_history()
+        return ran
 
     # -- read-outs -----------------------------------------------------------------------------------------------
     def snapshot(self, since: int = 0) -> dict:
         env, agent, vi, layout = self.env, self.agent, self.vi, self.env.layout
         rows, cols = env.rows, env.cols
         greedy_path, greedy_reached = agent.greedy_path()
-        since = max(0, min(int(since), len(agent.episode_lengths)))
+        # Episode indices are absolute; lengths older than the kept window are gone (see _bound_history).
+        dropped = agent.episodes - len(agent.episode_lengths)
+        since = max(dropped, min(int(since), agent.episodes))
 
         if env.slip == 0.0:
             optimal_length = layout.shortest_path_length()
@@ -304,7 +318,7 @@ class GridworldDemo(DemoDriver):
             },
             "agent": list(env.cell_of(agent.state)),
             "trail": [list(env.cell_of(s)) for s in agent.trail],
-            "episode_lengths": agent.episode_lengths[since:],
+            "episode_lengths": agent.episode_lengths[since - dropped:],
             "episode_lengths_offset": since,
             "vi": {"sweeps": vi.sweeps, "deltas": list(vi.deltas), "converged": vi.converged},
             "epsilon_now": agent.epsilon_now,
