@@ -6,7 +6,7 @@
 // This controller owns the loop and the learning curves it has been sent; BanditView and LineChart only draw.
 
 import { DemoController } from "./controller.js";
-import { el, fieldControl, formatStat, themeColor } from "../ui.js";
+import { el, fieldControl, formatStat, shellQuote, themeColor } from "../ui.js";
 import { BanditView } from "../views/bandit_view.js";
 import { LineChart } from "../views/line_chart.js";
 
@@ -50,11 +50,6 @@ class Series {
   get values() {
     return this.buffer.subarray(0, this.length);
   }
-}
-
-function shellQuote(value) {
-  const text = String(value);
-  return /^[A-Za-z0-9._:/=+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 export default class BanditController extends DemoController {

@@ -19,7 +19,7 @@
 // previous run's 100-episode mean stays on the chart, faded and labelled, so the curves share their axes.
 
 import { DemoController } from "./controller.js";
-import { el, fieldControl, formatStat } from "../ui.js";
+import { el, fieldControl, formatStat, shellQuote } from "../ui.js";
 import { LineChart, movingAverage } from "../views/line_chart.js";
 import { CartPoleView } from "../views/cartpole_view.js";
 
@@ -80,11 +80,6 @@ function outcome(lastState, length, end = "") {
   return track
     ? { text: `The cart left the track after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" }
     : { text: `The pole fell past 12° after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" };
-}
-
-function shellQuote(value) {
-  const text = String(value);
-  return /^[\w.+,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 export default class CartpoleController extends DemoController {

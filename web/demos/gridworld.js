@@ -7,7 +7,7 @@
 // trail, episode_lengths + episode_lengths_offset, epsilon_now, config, notices.
 
 import { DemoController } from "./controller.js";
-import { el, fieldControl, formatStat } from "../ui.js";
+import { el, fieldControl, formatStat, shellQuote } from "../ui.js";
 import { GridView, greedyAction } from "../views/grid_view.js";
 import { LineChart, formatCompact } from "../views/line_chart.js";
 
@@ -117,11 +117,6 @@ export class EpisodeCurve {
     }
     return { x, y, average };
   }
-}
-
-function shellQuote(value) {
-  const text = String(value);
-  return /^[A-Za-z0-9._,:+\-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 export default class GridworldController extends DemoController {
