@@ -11,18 +11,10 @@ import pytest
 from rlplay.demos.bandit import LANES, BanditConfig, BanditDemo
 from rlplay.demos.params import from_params, schema
 from rlplay.envs.bandit import draw_means
+from snapshots import assert_same_snapshot
 
 ARRAYS = {"means", "Q", "N", "last_arm", "cum_reward", "cum_regret", "best_arm_rate", "regret_stderr"}
 FIGURES = {"pulls"} | {f"{kind}-{lane}" for kind in ("regret", "reward", "best-arm-rate") for lane in LANES}
-
-
-def assert_same_snapshot(a: dict, b: dict):
-    assert a.keys() == b.keys()
-    for key in a:
-        if isinstance(a[key], np.ndarray):
-            assert a[key].dtype == b[key].dtype and np.array_equal(a[key], b[key]), key
-        else:
-            assert a[key] == b[key], key
 
 
 def pulled(config=None, n=400) -> BanditDemo:

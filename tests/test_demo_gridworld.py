@@ -14,18 +14,10 @@ from rlplay.demos.params import from_params, schema
 from rlplay.envs.gridworld import PRESETS, Gridworld
 
 from test_gridworld_env import bfs_length
+from snapshots import assert_same_snapshot
 
 FIGURES = {"episode", "steps", "episode-length", "greedy-path-length", "optimal-path-length"}
 ARRAYS = {"Q", "V_star", "policy_star", "optimal_actions", "greedy_path", "optimal_path"}
-
-
-def assert_same_snapshot(a: dict, b: dict):
-    assert a.keys() == b.keys()
-    for key in a:
-        if isinstance(a[key], np.ndarray):
-            assert a[key].dtype == b[key].dtype and np.array_equal(a[key], b[key]), key
-        else:
-            assert a[key] == b[key], key
 
 
 def trained(config=None, steps=3000) -> GridworldDemo:
