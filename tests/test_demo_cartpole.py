@@ -56,7 +56,7 @@ def test_snapshot_figures_and_tails():
     assert snap["figures"]["episode-length"] == -1 and snap["figures"]["mean-length-100"] == -1
     assert snap["replay_states"].shape == (0, 4) and snap["diverged"] is False
     demo.advance(5000)
-    lengths = demo.episode_lengths
+    lengths = list(demo.episode_lengths)
     snap = demo.snapshot(0)
     n = len(lengths)
     assert snap["figures"]["episode"] == n > 20
@@ -172,7 +172,7 @@ def test_configure_live_and_fresh():
     assert len(demo.episode_lengths) == episodes  # kept learning state
     assert demo.learner.actor_optimizer.lr == 0.003 and demo.learner.critic_optimizer.lr == pytest.approx(0.009)
     assert demo.learner.config.gamma == 0.95
-    assert demo.configure(hidden=16) == ["hidden"] and demo.episode_lengths == []
+    assert demo.configure(hidden=16) == ["hidden"] and len(demo.episode_lengths) == 0
     assert demo.configure(algo="ppo", seed=4) == ["algo", "seed"]
     assert demo.snapshot()["algo"] == "ppo"
     with pytest.raises(ValueError, match="gamma"):

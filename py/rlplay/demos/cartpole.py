@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import math
+from array import array
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -103,7 +104,9 @@ class CartpoleDemo(DemoDriver):
         self._uniform_index = 0
         self.obs, _ = self.env.reset()
         self.steps = 0
-        self.episode_lengths: list[int] = []
+        # Histories grow by one entry an episode (or update) for as long as the page trains: packed arrays (16 bytes
+        # an episode in all) rather than lists of Python numbers (about 160), so memory stays flat on long runs.
+        self.episode_lengths = array("i")
         self.solved_at = -1
         self.best_length = -1
         self.episode_states: list = []
@@ -111,8 +114,8 @@ class CartpoleDemo(DemoDriver):
         self.replay_states = np.zeros((0, 4))
         self.replay_p_right = np.zeros(0)
         self.replay_end = ""  # "pole" (fell past 12°), "track" (left ±2.4 m) or "time-limit" (500 steps)
-        self.adv_scales: list[float] = []
-        self.adv_scale_episodes: list[int] = []  # episodes finished when each update ran
+        self.adv_scales = array("d")
+        self.adv_scale_episodes = array("i")  # episodes finished when each update ran
         self.last_update: dict = {}
         self.diverged_at = -1  # the update (1-based) whose result was NaN/inf, else −1
 
