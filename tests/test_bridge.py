@@ -7,7 +7,6 @@ import json
 
 import numpy as np
 import pytest
-
 from rlplay.demos import bridge
 
 
@@ -64,7 +63,10 @@ def test_unknown_command_is_refused_as_data():
 
 def test_unknown_demo_is_refused():
     payload, _ = call("os", "create")
-    assert payload["error"] == {"kind": "input", "message": "unknown demo 'os'; choose one of gridworld, bandit, cartpole"}
+    assert payload["error"] == {
+        "kind": "input",
+        "message": "unknown demo 'os'; choose one of gridworld, bandit, cartpole",
+    }
 
 
 def test_url_values_are_data_not_code():
@@ -97,7 +99,10 @@ def test_internal_errors_come_back_with_a_traceback(monkeypatch):
 
 def test_non_finite_numbers_become_null():
     assert bridge._jsonable({"a": float("nan"), "b": [np.float64("inf"), 1.5], "c": np.int32(3)}) == {
-        "a": None, "b": [None, 1.5], "c": 3}
+        "a": None,
+        "b": [None, 1.5],
+        "c": 3,
+    }
 
 
 def test_ppo_clip_curve_matches_the_formula():

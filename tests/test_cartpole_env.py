@@ -4,15 +4,14 @@ import math
 
 import numpy as np
 import pytest
-
 from rlplay.envs.cartpole import (
     MAX_EPISODE_STEPS,
     THETA_THRESHOLD,
-    portable_cos,
-    portable_sin,
     X_THRESHOLD,
     CartPole,
     cartpole_dynamics,
+    portable_cos,
+    portable_sin,
 )
 
 

@@ -15,8 +15,9 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT / "py")}
 
 
 def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rlplay", *args], capture_output=True, text=True, env=ENV,
-                          timeout=timeout, check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "rlplay", *args], capture_output=True, text=True, env=ENV, timeout=timeout, check=True
+    )
 
 
 def test_cli_replays_a_gridworld_run_exactly():

@@ -7,7 +7,6 @@ import json
 
 import numpy as np
 import pytest
-
 from rlplay.demos.bandit import LANES, BanditConfig, BanditDemo
 from rlplay.demos.params import from_params, schema
 from rlplay.envs.bandit import draw_means

@@ -7,14 +7,12 @@ import json
 
 import numpy as np
 import pytest
-
 from rlplay.algos.value_iteration import value_iteration
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo, format_cells, parse_cells
 from rlplay.demos.params import from_params, schema
 from rlplay.envs.gridworld import PRESETS, Gridworld
-
-from test_gridworld_env import bfs_length
 from snapshots import assert_same_snapshot
+from test_gridworld_env import bfs_length
 
 FIGURES = {"episode", "steps", "episode-length", "greedy-path-length", "optimal-path-length"}
 ARRAYS = {"Q", "V_star", "policy_star", "optimal_actions", "greedy_path", "optimal_path"}
@@ -39,8 +37,13 @@ def test_defaults_learn_the_optimal_path_within_300_episodes(preset):
 
 @pytest.mark.parametrize(
     "settings",
-    [{}, {"explore": "softmax"}, {"explore": "ucb", "preset": "maze"}, {"slip": 0.2, "epsilon_decay": 0.99},
-     {"preset": "cliff", "max_episode_steps": 50}],
+    [
+        {},
+        {"explore": "softmax"},
+        {"explore": "ucb", "preset": "maze"},
+        {"slip": 0.2, "epsilon_decay": 0.99},
+        {"preset": "cliff", "max_episode_steps": 50},
+    ],
 )
 def test_chunks_do_not_change_the_run(settings):
     whole = GridworldDemo(GridworldConfig(**settings))
@@ -229,8 +232,7 @@ def test_config_validation_messages():
 
 
 def test_from_params_keeps_defaults_and_reports_bad_values():
-    params = {"alpha": "2", "walls": "zz", "size": "1", "preset": "nope", "epsilon": "abc", "gamma": "0.9",
-              "page": "x"}
+    params = {"alpha": "2", "walls": "zz", "size": "1", "preset": "nope", "epsilon": "abc", "gamma": "0.9", "page": "x"}
     config, notices = from_params(GridworldConfig, params)
     assert config == dataclasses.replace(GridworldConfig(), gamma=0.9)
     assert len(notices) == 5 and all(n.startswith("ignored") for n in notices)
@@ -288,7 +290,7 @@ def test_long_runs_keep_a_bounded_history_with_absolute_episode_indices(monkeypa
     assert episodes == len(unbounded_lengths) > 64
     # Asking from 0 gives what is kept, with its true offset; a recent since gives exactly the tail.
     assert snapshot["episode_lengths_offset"] + len(snapshot["episode_lengths"]) == episodes
-    assert snapshot["episode_lengths"] == unbounded_lengths[snapshot["episode_lengths_offset"]:]
+    assert snapshot["episode_lengths"] == unbounded_lengths[snapshot["episode_lengths_offset"] :]
     tail = bounded.snapshot(episodes - 3)
     assert tail["episode_lengths_offset"] == episodes - 3 and tail["episode_lengths"] == unbounded_lengths[-3:]
     assert np.array_equal(bounded.snapshot(0)["Q"], reference.snapshot(0)["Q"])  # learning is untouched

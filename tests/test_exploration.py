@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-
 from rlplay.algos.exploration import (
     Uniforms,
     epsilon_greedy,
@@ -97,15 +96,15 @@ def test_plain_and_batch_versions_choose_alike():
     N = rng.integers(0, 3, (runs, k))
     u = rng.random((runs, 3))
     cases = [
-        (greedy_batch(Q, u[:, 2]), [greedy(q, w[2]) for q, w in zip(Q.tolist(), u.tolist())]),
+        (greedy_batch(Q, u[:, 2]), [greedy(q, w[2]) for q, w in zip(Q.tolist(), u.tolist(), strict=True)]),
         (
             epsilon_greedy_batch(Q, 0.3, u[:, 0], u[:, 1], u[:, 2]),
-            [epsilon_greedy(q, 0.3, *w) for q, w in zip(Q.tolist(), u.tolist())],
+            [epsilon_greedy(q, 0.3, *w) for q, w in zip(Q.tolist(), u.tolist(), strict=True)],
         ),
-        (softmax_batch(Q, 0.2, u[:, 0]), [softmax(q, 0.2, w[0]) for q, w in zip(Q.tolist(), u.tolist())]),
+        (softmax_batch(Q, 0.2, u[:, 0]), [softmax(q, 0.2, w[0]) for q, w in zip(Q.tolist(), u.tolist(), strict=True)]),
         (
             ucb_batch(Q, N, 17, 1.5, u[:, 2]),
-            [ucb(q, n, 17, 1.5, w[2]) for q, n, w in zip(Q.tolist(), N.tolist(), u.tolist())],
+            [ucb(q, n, 17, 1.5, w[2]) for q, n, w in zip(Q.tolist(), N.tolist(), u.tolist(), strict=True)],
         ),
     ]
     for batch, plain in cases:

@@ -6,7 +6,6 @@ from collections import deque
 
 import numpy as np
 import pytest
-
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout, slipped_action
 
 UP, DOWN, LEFT, RIGHT = 0, 1, 2, 3
@@ -151,9 +150,7 @@ def test_model_rows_are_distributions_and_match_the_physics(name, slip):
         assert P[s, :, s].tolist() == [1.0] * 4 and R[s].tolist() == [0.0] * 4
 
 
-@pytest.mark.parametrize(
-    "name, expected", [("seed5", 8), ("default", 14), ("maze", 16), ("cliff", 13)]
-)
+@pytest.mark.parametrize("name, expected", [("seed5", 8), ("default", 14), ("maze", 16), ("cliff", 13)])
 def test_presets_optimal_lengths(name, expected):
     layout = PRESETS[name]
     assert bfs_length(layout.rows, layout.cols, layout.walls, layout.start, layout.goal, layout.cliff) == expected

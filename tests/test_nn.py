@@ -4,7 +4,6 @@ import math
 
 import numpy as np
 import pytest
-
 from rlplay.algos import nn
 from rlplay.algos.actor_critic import value_loss
 from rlplay.algos.ppo import ppo_policy_loss
@@ -52,7 +51,7 @@ def test_mlp_backward_matches_finite_differences():
 
     _, cache = mlp.forward(X)
     grads = mlp.backward(cache, weights)
-    for param, grad in zip(mlp.params, grads):
+    for param, grad in zip(mlp.params, grads, strict=True):
         assert_close(grad, numeric_grad(loss, param))
 
 
@@ -128,7 +127,7 @@ def test_full_chain_gradient_through_mlp_matches_finite_differences():
 
     logits, cache = mlp.forward(X)
     grads = mlp.backward(cache, reinforce_loss(logits, actions, adv, 0.02)[2])
-    for param, grad in zip(mlp.params, grads):
+    for param, grad in zip(mlp.params, grads, strict=True):
         assert_close(grad, numeric_grad(loss, param))
 
 

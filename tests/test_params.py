@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from rlplay.__main__ import full_schema
 from rlplay.demos.bridge import DEMOS, demo_classes
 from rlplay.demos.params import from_params, validate

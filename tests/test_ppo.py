@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from rlplay.algos.nn import log_softmax
 from rlplay.algos.ppo import PPO, PPOConfig, clipped_surrogate, ppo_policy_loss
 from rlplay.demos.cartpole import CartpoleConfig, train_until_solved

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from rlplay.algos.exploration import epsilon_greedy, softmax, ucb
 from rlplay.algos.q_learning import QLearning
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout, slipped_action
-
 from test_gridworld_env import bfs_length
 
 
@@ -71,8 +69,12 @@ def textbook_q_learning(layout, slip, n_steps, seed, alpha, gamma, explore, epsi
 
 @pytest.mark.parametrize(
     "name, slip, explore",
-    [("default", 0.0, "epsilon-greedy"), ("cliff", 0.2, "epsilon-greedy"), ("seed5", 0.1, "softmax"),
-     ("maze", 0.0, "ucb")],
+    [
+        ("default", 0.0, "epsilon-greedy"),
+        ("cliff", 0.2, "epsilon-greedy"),
+        ("seed5", 0.1, "softmax"),
+        ("maze", 0.0, "ucb"),
+    ],
 )
 def test_fast_loop_equals_the_textbook_loop_bit_for_bit(name, slip, explore):
     settings = dict(alpha=0.3, gamma=0.95, explore=explore, epsilon=0.2, tau=0.05, c=0.5, max_episode_steps=60)

@@ -4,7 +4,6 @@ import math
 
 import numpy as np
 import pytest
-
 from rlplay.algos.reinforce import Reinforce, ReinforceConfig, reinforce_loss
 from rlplay.demos.cartpole import CartpoleConfig, train_until_solved
 

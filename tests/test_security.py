@@ -10,12 +10,16 @@ SOURCES = sorted((ROOT / "web").rglob("*.js")) + [ROOT / "index.html"]
 
 
 def test_no_markup_or_code_from_strings():
-    forbidden = re.compile(r"\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|\beval\s*\(|new\s+Function\b"
-                           r"|setTimeout\s*\(\s*['\"`]|setInterval\s*\(\s*['\"`]")
-    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-                 for path in SOURCES
-                 for number, line in enumerate(path.read_text().splitlines(), 1)
-                 if forbidden.search(line)]
+    forbidden = re.compile(
+        r"\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|\beval\s*\(|new\s+Function\b"
+        r"|setTimeout\s*\(\s*['\"`]|setInterval\s*\(\s*['\"`]"
+    )
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in SOURCES
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if forbidden.search(line)
+    ]
     assert offenders == []
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from rlplay.algos.value_iteration import value_iteration
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
-
 from test_gridworld_env import bfs_length
 
 
@@ -16,9 +14,7 @@ def bellman_residual(P, R, V, gamma):
     n_states, n_actions, _ = P.shape
     worst = 0.0
     for s in range(n_states):
-        best = max(
-            R[s, a] + gamma * sum(P[s, a, t] * V[t] for t in np.nonzero(P[s, a])[0]) for a in range(n_actions)
-        )
+        best = max(R[s, a] + gamma * sum(P[s, a, t] * V[t] for t in np.nonzero(P[s, a])[0]) for a in range(n_actions))
         worst = max(worst, abs(V[s] - best))
     return worst
 
@@ -85,7 +81,7 @@ def test_deltas_shrink_to_below_theta():
     result = value_iteration(*Gridworld("default", slip=0.2).model(), gamma=0.95, theta=1e-7)
     assert result.deltas[-1] < 1e-7 <= min(result.deltas[:-1])
     # the backup is a γ-contraction: from the second sweep on, Δ never grows
-    assert all(b <= a + 1e-15 for a, b in zip(result.deltas[1:], result.deltas[2:]))
+    assert all(b <= a + 1e-15 for a, b in zip(result.deltas[1:], result.deltas[2:], strict=False))
 
 
 def test_bad_shapes_and_gamma_are_refused():

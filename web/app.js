@@ -57,8 +57,13 @@ runtime.addEventListener("state", (event) => {
   if (state === "ready") {
     banner.dataset.state = "ready";
     const v = runtime.versions;
-    banner.replaceChildren(el("p", { class: "banner-title" },
-      `Python ${v.python} · NumPy ${v.numpy} · rlplay ${v.rlplay} — running in a Web Worker`));
+    banner.replaceChildren(
+      el(
+        "p",
+        { class: "banner-title" },
+        `Python ${v.python} · NumPy ${v.numpy} · rlplay ${v.rlplay} — running in a Web Worker`,
+      ),
+    );
     // In an embed every pixel counts: the banner overlays the demo while loading and goes once Python is ready.
     // On the page it stays, in the flow (nothing jumps under the reader's pointer), as a one-line credit.
     if (document.documentElement.classList.contains("embed")) banner.hidden = true;
@@ -74,9 +79,13 @@ function showRuntimeError(error) {
   banner.hidden = false;
   banner.replaceChildren(
     el("p", { class: "banner-title", role: "alert" }, title),
-    el("p", {}, isLoad
-      ? "Check your connection (or that the site was fully deployed), then retry."
-      : "Training stopped. Restarting keeps your settings (they live in the URL)."),
+    el(
+      "p",
+      {},
+      isLoad
+        ? "Check your connection (or that the site was fully deployed), then retry."
+        : "Training stopped. Restarting keeps your settings (they live in the URL).",
+    ),
     el("button", { type: "button", class: "primary", onclick: () => restartRuntime() }, label),
   );
   for (const controller of controllers.values()) {
@@ -118,7 +127,13 @@ async function copyText(text, status, note = "") {
 function shareTools(controller, registry) {
   const demo = controller.demo;
   const status = el("span", { class: "share-status", role: "status", "aria-live": "polite" });
-  const output = el("textarea", { class: "share-output", readonly: true, rows: 3, "aria-label": "Shareable text", hidden: true });
+  const output = el("textarea", {
+    class: "share-output",
+    readonly: true,
+    rows: 3,
+    "aria-label": "Shareable text",
+    hidden: true,
+  });
   const show = (text, note = "") => {
     output.value = text;
     output.hidden = false;
@@ -126,26 +141,65 @@ function shareTools(controller, registry) {
     copyText(text, status, note);
   };
   const buttons = [
-    el("button", { type: "button", dataset: { control: "copy-link" }, onclick: () => {
-      const steps = controller.replayableSteps();
-      const note = !steps && controller.unitsDone() > 0
-        ? "Settings changed during this run: the link replays the current settings from the start."
-        : "";
-      show(`${pageURL(registry.demoQuery(demo, { steps }))}#${demo}`, note);
-    } }, "Copy link"),
-    el("button", { type: "button", dataset: { control: "embed" }, onclick: () => {
-      const src = pageURL(registry.demoQuery(demo, { embed: true }));
-      show(`<iframe src="${src}" width="720" height="480" style="border:0" loading="lazy" title="RL Playground: ${demo}"></iframe>`);
-    } }, "Embed"),
-    el("button", { type: "button", dataset: { control: "reproduce" }, onclick: () => show(controller.reproduceCommand()) }, "Reproduce in Python"),
-    el("button", { type: "button", dataset: { control: "download-json" }, onclick: () =>
-      download(`rlplay-${demo}-run.json`, JSON.stringify(controller.exportRun(), null, 1), "application/json") }, "Download JSON"),
-    el("button", { type: "button", dataset: { control: "download-csv" }, onclick: () =>
-      download(`rlplay-${demo}-run.csv`, controller.exportCSV(), "text/csv") }, "Download CSV"),
+    el(
+      "button",
+      {
+        type: "button",
+        dataset: { control: "copy-link" },
+        onclick: () => {
+          const steps = controller.replayableSteps();
+          const note =
+            !steps && controller.unitsDone() > 0
+              ? "Settings changed during this run: the link replays the current settings from the start."
+              : "";
+          show(`${pageURL(registry.demoQuery(demo, { steps }))}#${demo}`, note);
+        },
+      },
+      "Copy link",
+    ),
+    el(
+      "button",
+      {
+        type: "button",
+        dataset: { control: "embed" },
+        onclick: () => {
+          const src = pageURL(registry.demoQuery(demo, { embed: true }));
+          show(
+            `<iframe src="${src}" width="720" height="480" style="border:0" loading="lazy" title="RL Playground: ${demo}"></iframe>`,
+          );
+        },
+      },
+      "Embed",
+    ),
+    el(
+      "button",
+      { type: "button", dataset: { control: "reproduce" }, onclick: () => show(controller.reproduceCommand()) },
+      "Reproduce in Python",
+    ),
+    el(
+      "button",
+      {
+        type: "button",
+        dataset: { control: "download-json" },
+        onclick: () =>
+          download(`rlplay-${demo}-run.json`, JSON.stringify(controller.exportRun(), null, 1), "application/json"),
+      },
+      "Download JSON",
+    ),
+    el(
+      "button",
+      {
+        type: "button",
+        dataset: { control: "download-csv" },
+        onclick: () => download(`rlplay-${demo}-run.csv`, controller.exportCSV(), "text/csv"),
+      },
+      "Download CSV",
+    ),
   ];
   const parts = [el("div", { class: "share-buttons" }, buttons), status, output];
   // In an embed every pixel counts: the tools fold into a small "Share" disclosure.
-  if (registry.page.embed) return el("details", { class: "share", dataset: { control: "share" } }, el("summary", {}, "Share"), ...parts);
+  if (registry.page.embed)
+    return el("details", { class: "share", dataset: { control: "share" } }, el("summary", {}, "Share"), ...parts);
   return el("div", { class: "share", dataset: { control: "share" } }, ...parts);
 }
 
@@ -155,8 +209,13 @@ async function main() {
   if (isIPadSafari()) {
     banner.hidden = false;
     banner.dataset.state = "error";
-    banner.replaceChildren(el("p", { class: "banner-title", role: "alert" },
-      "This browser is not supported yet: Pyodide 0.27.7 crashes on iPad Safari. Please use a desktop browser, or Chrome/Firefox on the iPad."));
+    banner.replaceChildren(
+      el(
+        "p",
+        { class: "banner-title", role: "alert" },
+        "This browser is not supported yet: Pyodide 0.27.7 crashes on iPad Safari. Please use a desktop browser, or Chrome/Firefox on the iPad.",
+      ),
+    );
     for (const root of document.querySelectorAll("[data-demo]")) root.dataset.status = "error";
     return;
   }
@@ -164,10 +223,12 @@ async function main() {
   const schema = await (await fetch(new URL("params.json", import.meta.url))).json();
   const modules = {};
   const uiSchema = {};
-  await Promise.all(Object.entries(CONTROLLERS).map(async ([demo, load]) => {
-    modules[demo] = await load();
-    uiSchema[demo] = modules[demo].default.uiFields ?? [];
-  }));
+  await Promise.all(
+    Object.entries(CONTROLLERS).map(async ([demo, load]) => {
+      modules[demo] = await load();
+      uiSchema[demo] = modules[demo].default.uiFields ?? [];
+    }),
+  );
   const registry = new StateRegistry(schema, uiSchema);
   const notices = registry.load(location.search);
   const focus = registry.page.demo;
@@ -194,8 +255,20 @@ async function main() {
     box.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, text)));
     // In an embed the notices float over the demo (the frame has no room to spare): they can be dismissed.
     if (registry.page.embed) {
-      box.append(el("button", { type: "button", class: "notice-dismiss", "aria-label": "Dismiss these notices",
-        onclick: () => { box.hidden = true; } }, "×"));
+      box.append(
+        el(
+          "button",
+          {
+            type: "button",
+            class: "notice-dismiss",
+            "aria-label": "Dismiss these notices",
+            onclick: () => {
+              box.hidden = true;
+            },
+          },
+          "×",
+        ),
+      );
     }
     box.hidden = false;
   }
@@ -221,7 +294,9 @@ async function main() {
 main().catch((error) => {
   banner.hidden = false;
   banner.dataset.state = "error";
-  banner.replaceChildren(el("p", { class: "banner-title", role: "alert" }, `The page failed to start: ${error.message}`),
-    el("button", { type: "button", class: "primary", onclick: () => location.reload() }, "Retry"));
+  banner.replaceChildren(
+    el("p", { class: "banner-title", role: "alert" }, `The page failed to start: ${error.message}`),
+    el("button", { type: "button", class: "primary", onclick: () => location.reload() }, "Retry"),
+  );
   for (const root of document.querySelectorAll("[data-demo]")) root.dataset.status = "error";
 });

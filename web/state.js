@@ -28,12 +28,15 @@ export function parseValue(field, text) {
     return { ok: false, message: `${field.name} must be 1 or 0` };
   }
   if (field.type === "int" || field.type === "float") {
-    if (field.allow && field.allow.includes(raw)) return { ok: true, value: raw };
+    if (field.allow?.includes(raw)) return { ok: true, value: raw };
     const number = raw.trim() === "" ? NaN : Number(raw);
     if (!Number.isFinite(number)) return { ok: false, message: `${field.name} must be a number` };
-    if (field.type === "int" && !Number.isInteger(number)) return { ok: false, message: `${field.name} must be a whole number` };
-    if (field.low !== undefined && number < field.low) return { ok: false, message: `${field.name} must be at least ${field.low}` };
-    if (field.high !== undefined && number > field.high) return { ok: false, message: `${field.name} must be at most ${field.high}` };
+    if (field.type === "int" && !Number.isInteger(number))
+      return { ok: false, message: `${field.name} must be a whole number` };
+    if (field.low !== undefined && number < field.low)
+      return { ok: false, message: `${field.name} must be at least ${field.low}` };
+    if (field.high !== undefined && number > field.high)
+      return { ok: false, message: `${field.name} must be at most ${field.high}` };
     return { ok: true, value: number };
   }
   if (field.choices && !field.choices.includes(raw)) {

@@ -21,7 +21,7 @@ export function el(tag, attributes = {}, ...children) {
 /** A value as one shell word for the "Reproduce in Python" command: bare when safe, else single-quoted. */
 export function shellQuote(value) {
   const text = String(value);
-  return /^[A-Za-z0-9_.,:+\/=-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
+  return /^[A-Za-z0-9_.,:+/=-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 /** Format a figure for a data-stat element: the plain number, rounded for reading. */
@@ -38,7 +38,7 @@ function sliderPosition(field, value) {
 
 function sliderValue(field, position) {
   let value = field.log
-    ? field.low * Math.pow(field.high / field.low, position)
+    ? field.low * (field.high / field.low) ** position
     : field.low + position * (field.high - field.low);
   if (field.type === "int") return Math.round(value);
   const step = field.step ?? 0;
@@ -65,14 +65,21 @@ export function fieldControl(registry, demo, name, { label, format = (v) => Stri
     input.addEventListener("change", () => registry.set(demo, name, input.checked));
     wrapper.append(el("label", { for: id, class: "check" }, input, " ", title));
   } else if (field.choices) {
-    input = el("select", { id, "aria-describedby": help ? `${id}-doc` : null },
-      field.choices.map((choice) => el("option", { value: choice }, choiceLabels[choice] ?? choice)));
+    input = el(
+      "select",
+      { id, "aria-describedby": help ? `${id}-doc` : null },
+      field.choices.map((choice) => el("option", { value: choice }, choiceLabels[choice] ?? choice)),
+    );
     input.value = registry.get(demo, name);
     input.addEventListener("change", () => registry.set(demo, name, input.value));
     wrapper.append(el("label", { for: id }, title), input);
   } else if ((field.type === "int" || field.type === "float") && field.low !== undefined && field.high !== undefined) {
     input = el("input", {
-      type: "range", id, min: 0, max: 1000, step: 1,
+      type: "range",
+      id,
+      min: 0,
+      max: 1000,
+      step: 1,
       "aria-describedby": help ? `${id}-doc` : null,
     });
     output = el("output", { for: id, class: "value" });
@@ -89,7 +96,8 @@ export function fieldControl(registry, demo, name, { label, format = (v) => Stri
       registry.set(demo, name, value);
     });
     registry.addEventListener("change", (event) => {
-      if (event.detail.demo === demo && event.detail.name === name && event.detail.source !== "ui") show(event.detail.value);
+      if (event.detail.demo === demo && event.detail.name === name && event.detail.source !== "ui")
+        show(event.detail.value);
     });
     wrapper.append(el("label", { for: id }, title), input, output);
     if (help) wrapper.append(help);

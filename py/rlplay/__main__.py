@@ -79,8 +79,12 @@ def train(demo: str, params: dict[str, str], episodes: int | None, steps: int | 
     if not quiet:
         sys.stderr.write("\n")
     snapshot = driver.snapshot(10**12)
-    return {"figures": snapshot["figures"], "config": snapshot.get("config", {}), "notices": snapshot.get("notices", []),
-            "seconds": time.perf_counter() - started}
+    return {
+        "figures": snapshot["figures"],
+        "config": snapshot.get("config", {}),
+        "notices": snapshot.get("notices", []),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:>28}: {value}")
     solved = result["figures"].get("solved-at-episode")
     if solved is not None:
-        print("solved: the 100-episode mean length reached 475 at episode "
-              f"{solved}" if solved >= 0 else "not solved yet: the 100-episode mean length is below 475")
+        print(
+            f"solved: the 100-episode mean length reached 475 at episode {solved}"
+            if solved >= 0
+            else "not solved yet: the 100-episode mean length is below 475"
+        )
     print(f"{'seconds':>28}: {result['seconds']:.2f}")
     return 0
 

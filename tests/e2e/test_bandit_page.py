@@ -13,7 +13,6 @@ import time
 
 from conftest import ROOT
 from helpers import demo_root, stat, wait_status, wait_until
-
 from rlplay.demos.bandit import BanditConfig, BanditDemo
 
 LANES = ("epsilon-greedy", "softmax", "ucb")
@@ -57,15 +56,18 @@ def open_bandit(page, url: str) -> None:
         wait_status(page, "bandit", "ready", timeout=90_000)
     except Exception as error:
         root = demo_root(page, "bandit")
-        raise AssertionError(f"bandit not ready: status {root.get_attribute('data-status')!r}, "
-                             f"error {root.locator('.error-box').text_content()!r}, "
-                             f"banner {page.locator('#runtime-banner').text_content()!r}") from error
+        raise AssertionError(
+            f"bandit not ready: status {root.get_attribute('data-status')!r}, "
+            f"error {root.locator('.error-box').text_content()!r}, "
+            f"banner {page.locator('#runtime-banner').text_content()!r}"
+        ) from error
 
 
 def screenshot(page, path) -> None:
     """The demo alone, once the loading banner (sticky over the page's top while loading) is out of the way."""
-    page.locator('#runtime-banner[data-state="ready"], #runtime-banner[hidden]').first.wait_for(state="attached",
-                                                                                             timeout=10_000)
+    page.locator('#runtime-banner[data-state="ready"], #runtime-banner[hidden]').first.wait_for(
+        state="attached", timeout=10_000
+    )
     page.wait_for_timeout(200)  # the next animation frame has drawn the latest snapshot
     demo_root(page, "bandit").screenshot(path=str(path))
 
@@ -109,8 +111,14 @@ def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, 
     command = root.locator(".share-output").input_value()
     assert command.startswith("python -m rlplay bandit --steps 1000 "), command
     argv = command.split()[3:] + ["--json"]
-    completed = subprocess.run([sys.executable, "-m", "rlplay", *argv], capture_output=True, text=True, check=True,
-                               cwd=ROOT, env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"})
+    completed = subprocess.run(
+        [sys.executable, "-m", "rlplay", *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"},
+    )
     assert json.loads(completed.stdout)["figures"] == page.evaluate(SNAPSHOT_FIGURES)
 
     # Reveal the hidden means for the picture: the best arm gets its star, and every lane its gold reference lines.
@@ -170,19 +178,32 @@ def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page, server
     for _ in range(focusable.count() + 2):
         page.keyboard.press("Tab")
         names.add(page.evaluate("document.activeElement.id || document.activeElement.textContent"))
-    for control in ("Reset", "New arms", "bandit-epsilon", "bandit-tau", "bandit-c", "bandit-runs", "bandit-horizon",
-                    "bandit-reveal", "bandit-seed"):
+    for control in (
+        "Reset",
+        "New arms",
+        "bandit-epsilon",
+        "bandit-tau",
+        "bandit-c",
+        "bandit-runs",
+        "bandit-horizon",
+        "bandit-reveal",
+        "bandit-seed",
+    ):
         assert control in names, (control, names)
 
     root.get_by_role("button", name="Reset").press("Enter")
     wait_until(lambda: stat(page, "bandit", "pulls") == 0, 10, message="reset to 0 pulls")
 
     root.get_by_role("button", name="New arms").press("Space")
-    wait_until(lambda: page.evaluate("window.rlplay.registry.get('bandit', 'arm_seed')") == 1, 10,
-               message="New arms to draw arm_seed 1")
+    wait_until(
+        lambda: page.evaluate("window.rlplay.registry.get('bandit', 'arm_seed')") == 1,
+        10,
+        message="New arms to draw arm_seed 1",
+    )
     root.get_by_label("Reveal the hidden means").check()
-    wait_until(lambda: {"arm_seed=1", "reveal=1"} <= set(query_of(page).lstrip("?").split("&")), 5,
-               message="the URL to follow")
+    wait_until(
+        lambda: {"arm_seed=1", "reveal=1"} <= set(query_of(page).lstrip("?").split("&")), 5, message="the URL to follow"
+    )
     query = query_of(page)
 
     # The link reproduces the state: same arms (arm_seed), same seed, revealed.

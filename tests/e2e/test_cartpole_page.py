@@ -33,20 +33,29 @@ def pause(page):
 def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, artifacts):
     started = time.monotonic()
     open_demo(page, server_url, "demo=cartpole&algo=actor-critic&speed=max&autoplay=1")
-    wait_until(lambda: stat(page, "cartpole", "mean-length-100") >= SOLVED, BUDGET_S - (time.monotonic() - started),
-               interval_s=0.25, message="actor-critic's mean-length-100 to reach 475")
+    wait_until(
+        lambda: stat(page, "cartpole", "mean-length-100") >= SOLVED,
+        BUDGET_S - (time.monotonic() - started),
+        interval_s=0.25,
+        message="actor-critic's mean-length-100 to reach 475",
+    )
     elapsed = time.monotonic() - started
     pause(page)
-    print(f"\nactor-critic: mean-length-100 >= 475 after {elapsed:.1f} s "
-          f"(episode {stat(page, 'cartpole', 'episode'):.0f}, solved at {stat(page, 'cartpole', 'solved-at-episode'):.0f})")
+    print(
+        f"\nactor-critic: mean-length-100 >= 475 after {elapsed:.1f} s "
+        f"(episode {stat(page, 'cartpole', 'episode'):.0f}, solved at {stat(page, 'cartpole', 'solved-at-episode'):.0f})"
+    )
     # The figure agrees with the curve the page holds (the oracle: the mean of its last 100 episode lengths).
-    data = wait_until(lambda: (lambda d: d if len(d["lengths"]) == d["episode"] else None)(curve(page)), 5,
-                      message="the curve to catch up with the figures")
+    data = wait_until(
+        lambda: (lambda d: d if len(d["lengths"]) == d["episode"] else None)(curve(page)),
+        5,
+        message="the curve to catch up with the figures",
+    )
     lengths = data["lengths"]
     assert len(lengths) >= 100
     solved_at = stat(page, "cartpole", "solved-at-episode")
     assert 100 <= solved_at <= len(lengths)
-    window = lengths[int(solved_at) - 100:int(solved_at)]
+    window = lengths[int(solved_at) - 100 : int(solved_at)]
     assert sum(window) / 100 >= SOLVED
     assert data["algo"] == "actor-critic"
     # The replay switches episodes only at the end of one (at most 10 s of physical time): wait for a solved-era one.
@@ -72,12 +81,18 @@ def test_reinforce_mean_length_at_least_triples(page, server_url):
         last100 = sum(lengths[-100:]) / 100
         return (first20, last100, len(lengths)) if last100 >= 3 * first20 else None
 
-    first20, last100, episodes = wait_until(tripled, BUDGET_S - (time.monotonic() - started), interval_s=0.25,
-                                            message="REINFORCE's mean length to triple from its first 20 episodes")
+    first20, last100, episodes = wait_until(
+        tripled,
+        BUDGET_S - (time.monotonic() - started),
+        interval_s=0.25,
+        message="REINFORCE's mean length to triple from its first 20 episodes",
+    )
     elapsed = time.monotonic() - started
     pause(page)
-    print(f"\nREINFORCE: first-20 mean {first20:.1f} -> last-100 mean {last100:.1f} at episode {episodes}, "
-          f"after {elapsed:.1f} s")
+    print(
+        f"\nREINFORCE: first-20 mean {first20:.1f} -> last-100 mean {last100:.1f} at episode {episodes}, "
+        f"after {elapsed:.1f} s"
+    )
     assert curve(page)["algo"] == "reinforce"
     page.watch.assert_clean()
 
@@ -89,8 +104,11 @@ def test_toggle_keeps_previous_curve_then_watch_and_play(page, server_url):
 
     # The toggle: a fresh PPO run with the same seed; the actor-critic curve stays, faded and labelled.
     root.get_by_role("radio", name="PPO").check()
-    data = wait_until(lambda: (lambda d: d if d["previous"] and d["algo"] == "ppo" else None)(curve(page)), 10,
-                      message="the PPO run to start with the previous curve kept")
+    data = wait_until(
+        lambda: (lambda d: d if d["previous"] and d["algo"] == "ppo" else None)(curve(page)),
+        10,
+        message="the PPO run to start with the previous curve kept",
+    )
     assert data["previous"][0]["algo"] == "actor-critic"
     assert data["previous"][0]["label"].startswith("Actor-critic")
     assert data["previous"][0]["n"] >= 30
@@ -108,8 +126,9 @@ def test_toggle_keeps_previous_curve_then_watch_and_play(page, server_url):
     # The watch episode starts once the last training call is back: from then on, no episode is trained.
     wait_until(lambda: page.evaluate(live), 10, message="the watched episode to start")
     episodes_before = stat(page, "cartpole", "episode")
-    watched = wait_until(lambda: (lambda l: l if l and l["n"] >= 15 else None)(page.evaluate(live)), 10,
-                         message="15 watched steps")
+    watched = wait_until(
+        lambda: (lambda l: l if l and l["n"] >= 15 else None)(page.evaluate(live)), 10, message="15 watched steps"
+    )
     assert watched["last"] != watched["first"]
     assert stat(page, "cartpole", "episode") == episodes_before  # watching does not train
     wait_until(lambda: "mode=watch" in page.evaluate("() => location.search"), 5, message="the URL to carry mode=watch")
@@ -122,8 +141,11 @@ def test_toggle_keeps_previous_curve_then_watch_and_play(page, server_url):
     game = """() => { const g = window.rlplay.controllers.get("cartpole").game;
                       return g ? { n: g.states.length, first: g.states[0], last: g.states[g.states.length - 1],
                                    actions: g.actions.slice() } : null; }"""
-    played = wait_until(lambda: (lambda g: g if g and g["n"] >= 4 else None)(page.evaluate(game)), 10,
-                        message="4 steps of the hand-played episode")
+    played = wait_until(
+        lambda: (lambda g: g if g and g["n"] >= 4 else None)(page.evaluate(game)),
+        10,
+        message="4 steps of the hand-played episode",
+    )
     assert played["actions"][0] == 1  # → pushes right
     assert played["last"][1] > played["first"][1]  # pushing right speeds the cart up to the right (x_dot grows)
     page.keyboard.press("ArrowLeft")

@@ -11,7 +11,6 @@ import math
 import numpy as np
 import pytest
 from helpers import wait_status
-
 from rlplay.demos.bridge import demo_classes
 from rlplay.demos.params import from_params
 
@@ -63,13 +62,15 @@ def assert_close(native, browser, tolerance, where):
         if tolerance == 0.0:
             assert np.array_equal(got, want, equal_nan=True), f"{where}: not bit-identical"
         else:
-            assert np.allclose(got, want, rtol=0, atol=tolerance, equal_nan=True), f"{where}: max diff {np.nanmax(abs(got - want))}"
+            assert np.allclose(got, want, rtol=0, atol=tolerance, equal_nan=True), (
+                f"{where}: max diff {np.nanmax(abs(got - want))}"
+            )
     elif isinstance(native, dict):
         for key, value in native.items():
             assert_close(value, browser[key], tolerance, f"{where}.{key}")
     elif isinstance(native, (list, tuple)):
         assert len(native) == len(browser), where
-        for index, (a, b) in enumerate(zip(native, browser)):
+        for index, (a, b) in enumerate(zip(native, browser, strict=True)):
             assert_close(a, b, tolerance, f"{where}[{index}]")
     elif isinstance(native, float):
         if math.isnan(native) or math.isinf(native):

@@ -41,9 +41,7 @@ def cell_center(page, row: int, col: int) -> tuple[float, float]:
     canvas = demo_root(page, DEMO).locator("canvas.gw-grid")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
-    x, y = page.evaluate(
-        "([r, c]) => window.rlplay.controllers.get('gridworld').gridView.cellCenter(r, c)", [row, col]
-    )
+    x, y = page.evaluate("([r, c]) => window.rlplay.controllers.get('gridworld').gridView.cellCenter(r, c)", [row, col])
     return box["x"] + x, box["y"] + y
 
 
@@ -71,8 +69,10 @@ def test_max_speed_learns_the_optimal_path_and_screenshot(page, server_url, arti
 
     wait_until(learned, LEARN_BUDGET_S, message="greedy-path-length == optimal-path-length")
     done = time.monotonic()
-    print(f"\ngreedy path optimal {done - navigated:.2f} s after navigation ({done - ready:.2f} s after ready), "
-          f"by step {stat(page, DEMO, 'steps'):.0f}")
+    print(
+        f"\ngreedy path optimal {done - navigated:.2f} s after navigation ({done - ready:.2f} s after ready), "
+        f"by step {stat(page, DEMO, 'steps'):.0f}"
+    )
     assert done - ready < LEARN_BUDGET_S
     assert stat(page, DEMO, "episode") > 0 and stat(page, DEMO, "steps") > 0
     # The learning curve and the summary say the same thing as the figures.
@@ -163,7 +163,9 @@ def test_keyboard_play_pause_and_edit(page, server_url):
     play = root.locator('[data-control="play"]')
 
     def focused_control() -> str:
-        return page.evaluate("() => document.activeElement?.dataset?.control ?? document.activeElement?.className ?? ''")
+        return page.evaluate(
+            "() => document.activeElement?.dataset?.control ?? document.activeElement?.className ?? ''"
+        )
 
     page.locator("body").focus()
     for _ in range(80):

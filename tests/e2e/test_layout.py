@@ -17,7 +17,9 @@ EMBED_SIZES = [(720, 480), (560, 420)]
 # What must stay on screen in an embed, besides fitting: the main canvas, Play and the folded Settings or Share.
 MAIN_CANVAS = {"gridworld": "canvas.gw-grid", "bandit": ".bandit-view", "cartpole": ".cartpole-stage"}
 MIN_CANVAS = {"gridworld": (180, 180), "bandit": (200, 220), "cartpole": (240, 120)}  # CSS px; the stage is 2:1
-OVERFLOW = "() => [document.documentElement.scrollWidth - innerWidth, document.documentElement.scrollHeight - innerHeight]"
+OVERFLOW = (
+    "() => [document.documentElement.scrollWidth - innerWidth, document.documentElement.scrollHeight - innerHeight]"
+)
 BOX = "(node) => { const r = node.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
 CRISP = """(canvas) => [canvas.width, canvas.height,
   Math.round(canvas.clientWidth * devicePixelRatio), Math.round(canvas.clientHeight * devicePixelRatio)]"""
@@ -35,8 +37,11 @@ def open_page(browser, url, demo, width, height, **options):
 def assert_on_screen(page, locator, width, height, min_size=(0, 0)):
     left, top, right, bottom = locator.evaluate(BOX)
     assert left >= 0 and top >= 0 and right <= width + 0.5 and bottom <= height + 0.5, (
-        f"{locator} is not inside the {width}x{height} frame: {left, top, right, bottom}")
-    assert right - left >= min_size[0] and bottom - top >= min_size[1], f"{locator} is too small: {right - left} x {bottom - top}"
+        f"{locator} is not inside the {width}x{height} frame: {left, top, right, bottom}"
+    )
+    assert right - left >= min_size[0] and bottom - top >= min_size[1], (
+        f"{locator} is too small: {right - left} x {bottom - top}"
+    )
 
 
 @pytest.mark.parametrize("width,height", EMBED_SIZES, ids=[f"{w}x{h}" for w, h in EMBED_SIZES])
@@ -72,7 +77,9 @@ def test_embed_settings_open_as_a_sheet_and_hide_still_works(browser, server_url
         assert seed.is_visible()
         overflow = page.evaluate(OVERFLOW)
         assert overflow[0] <= 0 and overflow[1] <= 0, f"the opened Settings made the frame scroll by {overflow}"
-        assert_on_screen(page, root.locator("canvas.gw-grid"), 720, 480, min_size=MIN_CANVAS["gridworld"])  # still in view
+        assert_on_screen(
+            page, root.locator("canvas.gw-grid"), 720, 480, min_size=MIN_CANVAS["gridworld"]
+        )  # still in view
     finally:
         context.close()
 
@@ -85,8 +92,11 @@ def test_embed_canvases_redraw_crisp_after_a_resize(browser, server_url, demo, c
         before = node.evaluate(CRISP)
         page.set_viewport_size({"width": 1000, "height": 600})
         # The backing store follows the new CSS size × devicePixelRatio (the views resize on their ResizeObserver).
-        after = wait_until(lambda: (lambda c: c if c[:2] == c[2:] and c != before else None)(node.evaluate(CRISP)), 5,
-                           message=f"{demo}'s canvas to take its new size at 2x")
+        after = wait_until(
+            lambda: (lambda c: c if c[:2] == c[2:] and c != before else None)(node.evaluate(CRISP)),
+            5,
+            message=f"{demo}'s canvas to take its new size at 2x",
+        )
         assert after[2] > before[2] and after[3] > before[3], (before, after)
     finally:
         context.close()
@@ -106,7 +116,8 @@ def test_page_has_no_horizontal_scroll_at_360px(browser, server_url, artifacts, 
         width = page.evaluate("() => document.documentElement.scrollWidth")
         wide = page.evaluate(
             "() => [...document.querySelectorAll('body *')].filter((node) => node.getBoundingClientRect().right > innerWidth + 0.5)"
-            ".slice(0, 5).map((node) => node.tagName + '.' + node.className)")
+            ".slice(0, 5).map((node) => node.tagName + '.' + node.className)"
+        )
         assert width <= 360, f"the page scrolls sideways at 360 px ({width} px wide): {wide}"
     finally:
         context.close()
@@ -130,8 +141,9 @@ def replay_frames(page, count=8, interval_s=0.2):
 def test_cartpole_replay_stands_still_with_reduced_motion(browser, server_url, motion):
     """With reduced motion the replay shows the latest episode's last frame, still; without it, the replay loops (the
     control case, so that the check can fail)."""
-    context, page = open_page(browser, f"{server_url}?demo=cartpole&embed=1&speed=max&autoplay=1", "cartpole",
-                              720, 480, reduced_motion=motion)
+    context, page = open_page(
+        browser, f"{server_url}?demo=cartpole&embed=1&speed=max&autoplay=1", "cartpole", 720, 480, reduced_motion=motion
+    )
     try:
         wait_until(lambda: stat(page, "cartpole", "episode") >= 5, 60, message="a few training episodes")
         demo_root(page, "cartpole").get_by_role("button", name="Pause").click()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 from helpers import wait_until
-
 from rlplay.algos.ppo import clipped_surrogate
 
 DATA = """() => { const w = window.rlplay?.widgets?.get("ppo-clip"); return w?.data ? { ...w.data, shown: w.epsilon } : null; }"""
@@ -13,7 +12,8 @@ DATA = """() => { const w = window.rlplay?.widgets?.get("ppo-clip"); return w?.d
 
 def widget_data(page, epsilon: float) -> dict:
     return wait_until(
-        lambda: (lambda d: d if d and abs(d["epsilon"] - epsilon) < 1e-9 else None)(page.evaluate(DATA)), 20,
+        lambda: (lambda d: d if d and abs(d["epsilon"] - epsilon) < 1e-9 else None)(page.evaluate(DATA)),
+        20,
         message=f"the widget's curves at ε = {epsilon}",
     )
 
@@ -24,7 +24,9 @@ def assert_native(data: dict) -> None:
     assert len(ratio) >= 100 and ratio[0] == 0.0 and ratio[-1] == 2.0
     eps = data["epsilon"]
     np.testing.assert_allclose(data["positive"], clipped_surrogate(ratio, np.ones_like(ratio), eps), rtol=0, atol=1e-12)
-    np.testing.assert_allclose(data["negative"], clipped_surrogate(ratio, -np.ones_like(ratio), eps), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        data["negative"], clipped_surrogate(ratio, -np.ones_like(ratio), eps), rtol=0, atol=1e-12
+    )
     # and they are the clipped curves, not r·A: flat beyond 1 + ε for A > 0, below 1 − ε for A < 0
     assert np.allclose(np.array(data["positive"])[ratio > 1 + eps + 1e-9], 1 + eps)
     assert np.allclose(np.array(data["negative"])[ratio < 1 - eps - 1e-9], -(1 - eps))

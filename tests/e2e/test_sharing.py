@@ -84,8 +84,13 @@ def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, serve
     root.get_by_role("button", name="Reproduce in Python").click()
     command = root.locator("textarea.share-output").input_value().splitlines()[0]
     assert command.startswith("python -m rlplay gridworld")
-    out = subprocess.run([sys.executable, *command.split()[1:], "--json"], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"})
+    out = subprocess.run(
+        [sys.executable, *command.split()[1:], "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"},
+    )
     native = json.loads(out.stdout)["figures"]
     assert {name: float(native[name]) for name in FIGURES} == shown
     context.close()

@@ -5,14 +5,21 @@
 //
 // This controller owns the loop and the learning curves it has been sent; BanditView and LineChart only draw.
 
-import { DemoController } from "./controller.js";
 import { el, fieldControl, formatStat, shellQuote, themeColor } from "../ui.js";
 import { BanditView } from "../views/bandit_view.js";
 import { LineChart } from "../views/line_chart.js";
+import { DemoController } from "./controller.js";
 
 // Fixed order, the driver's LANES: row i of Q, N, last_arm and of every curve is lane i.
 const LANES = [
-  { key: "epsilon-greedy", label: "ε-greedy", color: "--lane-epsilon-greedy", param: "epsilon", symbol: "ε", show: "show_epsilon_greedy" },
+  {
+    key: "epsilon-greedy",
+    label: "ε-greedy",
+    color: "--lane-epsilon-greedy",
+    param: "epsilon",
+    symbol: "ε",
+    show: "show_epsilon_greedy",
+  },
   { key: "softmax", label: "softmax", color: "--lane-softmax", param: "tau", symbol: "τ", show: "show_softmax" },
   { key: "ucb", label: "UCB", color: "--lane-ucb", param: "c", symbol: "c", show: "show_ucb" },
 ];
@@ -23,7 +30,7 @@ const SUMMARY_EVERY_MS = 4000; // screen-reader summary while running: often eno
 
 /** Rows of a (rows, cols) array from the worker ({data, shape}) as typed-array views. */
 function rows(array) {
-  if (!array || !array.shape) return [];
+  if (!array?.shape) return [];
   const [count, length] = array.shape.length === 2 ? array.shape : [1, array.shape[0]];
   return Array.from({ length: count }, (_, i) => array.data.subarray(i * length, (i + 1) * length));
 }
@@ -59,7 +66,12 @@ export default class BanditController extends DemoController {
     { name: "speed", type: "str", default: "100", choices: BanditController.speeds, doc: "Pulls per second, or max." },
     { name: "reveal", type: "bool", default: false, doc: "Show the machines' hidden means μ(a)." },
     { name: "logx", type: "bool", default: false, doc: "Logarithmic pull axis on the charts." },
-    ...LANES.map((lane) => ({ name: lane.show, type: "bool", default: true, doc: `Plot ${lane.label} on the charts.` })),
+    ...LANES.map((lane) => ({
+      name: lane.show,
+      type: "bool",
+      default: true,
+      doc: `Plot ${lane.label} on the charts.`,
+    })),
   ];
 
   constructor(options) {
@@ -87,33 +99,64 @@ export default class BanditController extends DemoController {
     const demo = this.demo;
     const registry = this.registry;
 
-    this.stepButton = el("button", { type: "button", dataset: { control: "step" }, onclick: () => this.stepOnce(),
-      title: "One pull by each strategy" }, "Step");
-    this.newArmsButton = el("button", { type: "button", dataset: { control: "new-arms" }, onclick: () => this.newArms(),
-      title: "Draw new hidden means and start again" }, "New arms");
+    this.stepButton = el(
+      "button",
+      {
+        type: "button",
+        dataset: { control: "step" },
+        onclick: () => this.stepOnce(),
+        title: "One pull by each strategy",
+      },
+      "Step",
+    );
+    this.newArmsButton = el(
+      "button",
+      {
+        type: "button",
+        dataset: { control: "new-arms" },
+        onclick: () => this.newArms(),
+        title: "Draw new hidden means and start again",
+      },
+      "New arms",
+    );
     this.transport.append(this.stepButton, this.newArmsButton);
 
-    const crn = el("p", { class: "bandit-crn" },
-      "Same machines, same pre-drawn reward for every (pull, arm): the strategies differ only in how they choose.");
+    const crn = el(
+      "p",
+      { class: "bandit-crn" },
+      "Same machines, same pre-drawn reward for every (pull, arm): the strategies differ only in how they choose.",
+    );
 
     // The machines and lanes.
     this.machines = el("div", { class: "bandit-view" });
     this.machines.style.height = `${BanditView.heightFor(LANES.length)}px`;
     this.view = new BanditView(this.machines);
     this.runNote = el("p", { class: "bandit-run-note", hidden: true });
-    const legend = el("div", { class: "legend bandit-legend", "aria-hidden": "true" },
+    const legend = el(
+      "div",
+      { class: "legend bandit-legend", "aria-hidden": "true" },
       el("span", {}, el("span", { class: "bandit-key bandit-key-q" }), "estimate Q(a)"),
       el("span", {}, el("span", { class: "bandit-key bandit-key-n" }), "share of pulls N(a)/t"),
       el("span", {}, el("span", { class: "bandit-key bandit-key-mu" }), "true mean μ(a)"),
       el("span", {}, el("span", { class: "bandit-key bandit-key-ucb" }), "UCB bonus"),
-      el("span", {}, el("span", { class: "bandit-key bandit-key-lamp" }), "just pulled"));
-    const toggles = el("div", { class: "toggles" },
+      el("span", {}, el("span", { class: "bandit-key bandit-key-lamp" }), "just pulled"),
+    );
+    const toggles = el(
+      "div",
+      { class: "toggles" },
       fieldControl(registry, demo, "reveal", { label: "Reveal the hidden means" }),
-      fieldControl(registry, demo, "logx", { label: "Log pull axis" }));
+      fieldControl(registry, demo, "logx", { label: "Log pull axis" }),
+    );
 
     // The scoreboard: the figures, one row per strategy.
-    const head = el("tr", {}, el("th", { scope: "col" }, "strategy"), el("th", { scope: "col" }, "regret"),
-      el("th", { scope: "col" }, "reward"), el("th", { scope: "col", title: "share of pulls on the best arm" }, "best arm"));
+    const head = el(
+      "tr",
+      {},
+      el("th", { scope: "col" }, "strategy"),
+      el("th", { scope: "col" }, "regret"),
+      el("th", { scope: "col" }, "reward"),
+      el("th", { scope: "col", title: "share of pulls on the best arm" }, "best arm"),
+    );
     this.laneRows = [];
     const body = LANES.map((lane) => {
       const cells = ["regret", "reward", "best-arm-rate"].map((figure) => {
@@ -129,18 +172,37 @@ export default class BanditController extends DemoController {
       });
       const param = el("span", { class: "bandit-param" });
       const badge = el("span", { class: "bandit-leader", hidden: true }, "lowest regret");
-      const row = el("tr", { dataset: { lane: lane.key } },
-        el("th", { scope: "row" }, el("span", { class: `swatch bandit-swatch-${lane.key}` }), lane.label,
-          " ", param, badge),
-        ...cells);
+      const row = el(
+        "tr",
+        { dataset: { lane: lane.key } },
+        el(
+          "th",
+          { scope: "row" },
+          el("span", { class: `swatch bandit-swatch-${lane.key}` }),
+          lane.label,
+          " ",
+          param,
+          badge,
+        ),
+        ...cells,
+      );
       this.laneRows.push({ row, param, badge });
       return row;
     });
     this.scoreCaption = el("caption", {}, "The race so far");
-    const scores = el("table", { class: "bandit-scores" }, this.scoreCaption, el("thead", {}, head), el("tbody", {}, body));
-    const totals = el("dl", { class: "stats bandit-totals" },
+    const scores = el(
+      "table",
+      { class: "bandit-scores" },
+      this.scoreCaption,
+      el("thead", {}, head),
+      el("tbody", {}, body),
+    );
+    const totals = el(
+      "dl",
+      { class: "stats bandit-totals" },
       this.statElement("pulls", "pulls", "pulls by each strategy so far"),
-      this.statElement("steps-per-second", "pulls / s", "pulls per second, measured in the page"));
+      this.statElement("steps-per-second", "pulls / s", "pulls per second, measured in the page"),
+    );
 
     // The charts.
     const chart = (name, title, options, note) => {
@@ -150,15 +212,28 @@ export default class BanditController extends DemoController {
       return { figure, chart: new LineChart(canvas, options) };
     };
     this.averageNote = el("p", { class: "bandit-note", hidden: true });
-    this.regretChart = chart("regret", "Pseudo-regret Σ(μ* − μₐ)",
-      { height: 230, legend: false, ariaLabel: "Cumulative pseudo-regret of each strategy against pulls" }, this.averageNote);
-    this.rewardChart = chart("reward", "Cumulative reward",
-      { height: 140, legend: false, ariaLabel: "Cumulative reward of each strategy against pulls" });
-    this.bestChart = chart("best-arm", "Share of pulls on the best arm",
-      { height: 140, legend: false, ariaLabel: "Share of pulls on the best arm for each strategy against pulls" });
+    this.regretChart = chart(
+      "regret",
+      "Pseudo-regret Σ(μ* − μₐ)",
+      { height: 230, legend: false, ariaLabel: "Cumulative pseudo-regret of each strategy against pulls" },
+      this.averageNote,
+    );
+    this.rewardChart = chart("reward", "Cumulative reward", {
+      height: 140,
+      legend: false,
+      ariaLabel: "Cumulative reward of each strategy against pulls",
+    });
+    this.bestChart = chart("best-arm", "Share of pulls on the best arm", {
+      height: 140,
+      legend: false,
+      ariaLabel: "Share of pulls on the best arm for each strategy against pulls",
+    });
 
     // Which lanes the charts plot (a lane far above the others flattens them: hide it to compare the rest).
-    const plotted = el("fieldset", { class: "bandit-plotted" }, el("legend", {}, "Plot"),
+    const plotted = el(
+      "fieldset",
+      { class: "bandit-plotted" },
+      el("legend", {}, "Plot"),
       ...LANES.map((lane) => {
         const id = `${this.demo}-${lane.show}`;
         const box = el("input", { type: "checkbox", id });
@@ -167,32 +242,62 @@ export default class BanditController extends DemoController {
         registry.addEventListener("change", (event) => {
           if (event.detail.demo === demo && event.detail.name === lane.show) box.checked = event.detail.value;
         });
-        return el("label", { for: id, class: "check", dataset: { control: lane.show } }, box,
-          el("span", { class: `swatch bandit-swatch-${lane.key}` }), lane.label);
-      }));
+        return el(
+          "label",
+          { for: id, class: "check", dataset: { control: lane.show } },
+          box,
+          el("span", { class: `swatch bandit-swatch-${lane.key}` }),
+          lane.label,
+        );
+      }),
+    );
 
     // Settings.
-    const controls = el("div", { class: "controls bandit-controls" },
+    const controls = el(
+      "div",
+      { class: "controls bandit-controls" },
       this.seedControl("seed", "Seed (pulls)"),
       this.seedControl("arm_seed", "Seed (arms)"),
       fieldControl(registry, demo, "arms", { label: "Arms k" }),
       fieldControl(registry, demo, "epsilon", { label: "ε (ε-greedy)" }),
       fieldControl(registry, demo, "tau", { label: "τ (softmax)" }),
       fieldControl(registry, demo, "c", { label: "c (UCB)" }),
-      this.presetControl("runs", "Average over runs", RUN_PRESETS, (n) => (n === 1 ? "1 — one live race" : `${n} races`)),
-      this.presetControl("horizon", "Horizon (pulls)", HORIZON_PRESETS, (n) => n.toLocaleString("en-US")));
+      this.presetControl("runs", "Average over runs", RUN_PRESETS, (n) =>
+        n === 1 ? "1 — one live race" : `${n} races`,
+      ),
+      this.presetControl("horizon", "Horizon (pulls)", HORIZON_PRESETS, (n) => n.toLocaleString("en-US")),
+    );
 
     // What a screen reader hears, now and then.
-    this.summary = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite", dataset: { summary: "bandit" } });
+    this.summary = el("p", {
+      class: "visually-hidden",
+      role: "status",
+      "aria-live": "polite",
+      dataset: { summary: "bandit" },
+    });
 
     panel.append(
       crn,
       el("div", { class: "bandit-transport" }, this.transport, this.speedControl),
-      el("div", { class: "demo-row bandit-row" },
+      el(
+        "div",
+        { class: "demo-row bandit-row" },
         el("div", { class: "bandit-left" }, this.machines, this.runNote, legend, toggles, totals, scores),
-        el("div", { class: "bandit-charts" }, plotted, this.regretChart.figure, this.bestChart.figure, this.rewardChart.figure)),
-      el("details", { class: "bandit-settings", open: !registry.page.embed }, // folded in an embed, where room is short
-        el("summary", {}, "Settings"), controls),
+        el(
+          "div",
+          { class: "bandit-charts" },
+          plotted,
+          this.regretChart.figure,
+          this.bestChart.figure,
+          this.rewardChart.figure,
+        ),
+      ),
+      el(
+        "details",
+        { class: "bandit-settings", open: !registry.page.embed }, // folded in an embed, where room is short
+        el("summary", {}, "Settings"),
+        controls,
+      ),
       this.summary,
     );
   }
@@ -201,8 +306,14 @@ export default class BanditController extends DemoController {
   seedControl(name, label) {
     const id = `${this.demo}-${name}`;
     const field = this.registry.field(this.demo, name);
-    const input = el("input", { type: "number", id, min: field?.low ?? 0, max: field?.high ?? 2147483647, step: 1,
-      inputmode: "numeric" });
+    const input = el("input", {
+      type: "number",
+      id,
+      min: field?.low ?? 0,
+      max: field?.high ?? 2147483647,
+      step: 1,
+      inputmode: "numeric",
+    });
     input.value = String(this.registry.get(this.demo, name));
     input.addEventListener("change", () => {
       const result = this.registry.set(this.demo, name, input.value);
@@ -237,8 +348,13 @@ export default class BanditController extends DemoController {
   mount() {
     super.mount();
     // Redraw the machines when their box changes size or the colour scheme flips (the charts watch themselves).
-    if ("ResizeObserver" in window) new ResizeObserver(() => { this.dirty = true; }).observe(this.machines);
-    window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener?.("change", () => { this.dirty = true; });
+    if ("ResizeObserver" in window)
+      new ResizeObserver(() => {
+        this.dirty = true;
+      }).observe(this.machines);
+    window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener?.("change", () => {
+      this.dirty = true;
+    });
     // Messages ("Finished: …") belong where the eyes are: under the buttons, not at the foot of the panel.
     // The driver's remarks on the settings ("ε = 0: …") stay while they hold, apart from passing messages.
     this.remarks = el("div", { class: "bandit-remarks", role: "status", "aria-live": "polite" });
@@ -268,7 +384,7 @@ export default class BanditController extends DemoController {
     const offset = snapshot.curve_offset ?? 0;
     if (offset === 0) this.series = this.emptySeries();
     for (const name of CURVES) {
-      rows(snapshot[name]).forEach((tail, i) => this.series[name][i]?.put(offset, tail));
+      for (const [i, tail] of rows(snapshot[name]).entries()) this.series[name][i]?.put(offset, tail);
     }
     this.wantFull = false;
     const pulls = snapshot.figures?.pulls ?? 0;
@@ -289,7 +405,7 @@ export default class BanditController extends DemoController {
     }
     const average = snapshot.mode === "average";
     const stderr = this.curves.regret_stderr;
-    LANES.forEach((lane, i) => {
+    LANES.forEach((_lane, i) => {
       const cell = this.stderrCells[i];
       const last = stderr[i];
       cell.hidden = !average || !last.length;
@@ -309,7 +425,9 @@ export default class BanditController extends DemoController {
     const ranking = this.ranking();
     const best = ranking[0];
     const average = this.snapshot.mode === "average";
-    const what = average ? `the lowest expected regret over ${this.registry.get(this.demo, "runs")} races` : "the lowest regret";
+    const what = average
+      ? `the lowest expected regret over ${this.registry.get(this.demo, "runs")} races`
+      : "the lowest regret";
     this.showNotices([
       `Finished: ${this.pulls().toLocaleString("en-US")} pulls, the horizon. ${best.label} has ${what} ` +
         `(${formatStat(best.regret, 1)}). Press Play to race again, or raise the horizon to carry on.`,
@@ -320,14 +438,15 @@ export default class BanditController extends DemoController {
   /** Lanes sorted by regret, lowest first. */
   ranking() {
     const figures = this.snapshot?.figures ?? {};
-    return LANES.map((lane) => ({ ...lane, regret: figures[`regret-${lane.key}`] ?? 0 }))
-      .sort((a, b) => a.regret - b.regret);
+    return LANES.map((lane) => ({ ...lane, regret: figures[`regret-${lane.key}`] ?? 0 })).sort(
+      (a, b) => a.regret - b.regret,
+    );
   }
 
   /** The aria-live summary: "After 1000 pulls: UCB regret 12.3, ε-greedy 25.1, softmax 18.0." (throttled). */
   summarize(force) {
     const now = performance.now();
-    if (!force && (this.playing && now - this.lastSummary < SUMMARY_EVERY_MS)) return;
+    if (!force && this.playing && now - this.lastSummary < SUMMARY_EVERY_MS) return;
     if (!force && this.playing === false && this.lastSummaryPulls === this.pulls()) return;
     this.lastSummary = now;
     this.lastSummaryPulls = this.pulls();
@@ -417,22 +536,30 @@ export default class BanditController extends DemoController {
     // A value scale that holds the means and the estimates, and does not jump while the estimates settle.
     let lo = Math.min(...means) - 0.35;
     let hi = Math.max(...means) + 0.35;
-    Q.forEach((row, i) => row.forEach((q, arm) => {
-      if (N[i][arm] > 0) {
-        lo = Math.min(lo, q);
-        hi = Math.max(hi, q);
+    for (const [i, row] of Q.entries()) {
+      for (const [arm, q] of row.entries()) {
+        if (N[i][arm] > 0) {
+          lo = Math.min(lo, q);
+          hi = Math.max(hi, q);
+        }
       }
-    }));
+    }
     const lanes = this.laneViews();
     this.view.draw({
-      lanes, Q, N, lastArm, means, reveal,
+      lanes,
+      Q,
+      N,
+      lastArm,
+      means,
+      reveal,
       optimalArm: snapshot.optimal_arm,
       ucb: { lane: 2, c: Number(this.registry.get(this.demo, "c")), t: pulls },
       valueRange: [lo, hi],
     });
     this.runNote.hidden = !average;
     if (average) {
-      this.runNote.textContent = `The machines show race 1 of ${this.registry.get(this.demo, "runs")}; ` +
+      this.runNote.textContent =
+        `The machines show race 1 of ${this.registry.get(this.demo, "runs")}; ` +
         "the charts and figures are means over all of them.";
     }
     this.scoreCaption.textContent = average
@@ -448,23 +575,45 @@ export default class BanditController extends DemoController {
     const horizon = this.horizon();
     const curves = this.curves;
     const xSpan = { xMin: logX ? 1 : 0, xMax: Math.max(horizon, pulls, 10) };
-    const series = (name, { band = null } = {}) => LANES.flatMap((lane, i) => (this.registry.get(this.demo, lane.show) ? [{
-      label: lane.label, color: lane.color, y: curves[name][i], width: 2,
-      band: band ? curves[band][i] : undefined,
-    }] : []));
+    const series = (name, { band = null } = {}) =>
+      LANES.flatMap((lane, i) =>
+        this.registry.get(this.demo, lane.show)
+          ? [
+              {
+                label: lane.label,
+                color: lane.color,
+                y: curves[name][i],
+                width: 2,
+                band: band ? curves[band][i] : undefined,
+              },
+            ]
+          : [],
+      );
     this.regretChart.chart.draw({
       series: series("cum_regret", { band: average ? "regret_stderr" : null }),
-      xLabel: logX ? "pulls t (log scale)" : "pulls t", yLabel: average ? "expected regret" : "regret",
-      yMin: 0, logX, ...xSpan,
+      xLabel: logX ? "pulls t (log scale)" : "pulls t",
+      yLabel: average ? "expected regret" : "regret",
+      yMin: 0,
+      logX,
+      ...xSpan,
     });
     this.rewardChart.chart.draw({
-      series: series("cum_reward"), xLabel: "pulls t", yLabel: average ? "expected reward" : "reward",
-      logX, ...xSpan,
+      series: series("cum_reward"),
+      xLabel: "pulls t",
+      yLabel: average ? "expected reward" : "reward",
+      logX,
+      ...xSpan,
     });
     const k = means.length || 1;
     this.bestChart.chart.draw({
-      series: series("best_arm_rate"), xLabel: "pulls t", yLabel: "best-arm share",
-      refLines: [{ y: 1 / k, label: `random: 1/${k}` }], yMin: 0, yMax: 1, logX, ...xSpan,
+      series: series("best_arm_rate"),
+      xLabel: "pulls t",
+      yLabel: "best-arm share",
+      refLines: [{ y: 1 / k, label: `random: 1/${k}` }],
+      yMin: 0,
+      yMax: 1,
+      logX,
+      ...xSpan,
     });
     this.averageNote.hidden = !average && !logX;
     this.averageNote.textContent = this.regretNote(average, logX);
@@ -475,9 +624,11 @@ export default class BanditController extends DemoController {
     const parts = [];
     if (average) {
       parts.push("Shaded: ± 1 standard error of the mean.");
-      parts.push(logX
-        ? "On a log axis, regret that grows like log t is a straight line (UCB); linear growth (ε-greedy keeps exploring at rate ε) curves upward."
-        : "UCB's regret bends over (it grows like log t); ε-greedy's keeps climbing in a straight line, as it explores at rate ε for ever. Turn on the log axis to see it.");
+      parts.push(
+        logX
+          ? "On a log axis, regret that grows like log t is a straight line (UCB); linear growth (ε-greedy keeps exploring at rate ε) curves upward."
+          : "UCB's regret bends over (it grows like log t); ε-greedy's keeps climbing in a straight line, as it explores at rate ε for ever. Turn on the log axis to see it.",
+      );
       const eps = this.curves.cum_regret[0];
       const ucb = this.curves.cum_regret[2];
       const n = Math.min(eps.length, ucb.length);
@@ -485,7 +636,8 @@ export default class BanditController extends DemoController {
         if (ucb[n - 1] < eps[n - 1]) {
           let cross = n - 1;
           while (cross > 0 && ucb[cross - 1] < eps[cross - 1]) cross--;
-          if (cross > 0) parts.push(`UCB has been ahead of ε-greedy since pull ${(cross + 1).toLocaleString("en-US")}.`);
+          if (cross > 0)
+            parts.push(`UCB has been ahead of ε-greedy since pull ${(cross + 1).toLocaleString("en-US")}.`);
         } else {
           parts.push("ε-greedy is ahead so far: UCB pays for exploring early; try a longer horizon or a smaller c.");
         }
@@ -503,8 +655,10 @@ export default class BanditController extends DemoController {
     const args = Object.entries(params).map(([name, value]) => `--${name} ${shellQuote(value)}`);
     const command = `python -m rlplay bandit --steps ${this.pulls()} ${args.join(" ")}`;
     if (this.modifiedAt >= 0) {
-      return `${command}\n# Note: ε, τ or c changed during this run (at pull ${this.modifiedAt}); the command replays a run ` +
-        "with the current settings from the start. Press Reset to make the page match it.";
+      return (
+        `${command}\n# Note: ε, τ or c changed during this run (at pull ${this.modifiedAt}); the command replays a run ` +
+        "with the current settings from the start. Press Reset to make the page match it."
+      );
     }
     return command;
   }
@@ -524,8 +678,12 @@ export default class BanditController extends DemoController {
       Q: rows(snapshot.Q).map(list),
       N: rows(snapshot.N).map(list),
       lanes: LANES.map((lane) => lane.key),
-      series: Object.fromEntries(CURVES.filter((name) => curves[name][0].length)
-        .map((name) => [name, Object.fromEntries(LANES.map((lane, i) => [lane.key, list(curves[name][i])]))])),
+      series: Object.fromEntries(
+        CURVES.filter((name) => curves[name][0].length).map((name) => [
+          name,
+          Object.fromEntries(LANES.map((lane, i) => [lane.key, list(curves[name][i])])),
+        ]),
+      ),
       reproduce: this.reproduceCommand(),
     };
   }
@@ -544,4 +702,3 @@ export default class BanditController extends DemoController {
     return `${lines.join("\n")}\n`;
   }
 }
-

@@ -18,10 +18,10 @@
 // Switching the algorithm (or hidden units, or the seed) makes the driver start a fresh run with the same seed; the
 // previous run's 100-episode mean stays on the chart, faded and labelled, so the curves share their axes.
 
-import { DemoController } from "./controller.js";
 import { el, fieldControl, formatStat, shellQuote } from "../ui.js";
-import { LineChart, movingAverage } from "../views/line_chart.js";
 import { CartPoleView } from "../views/cartpole_view.js";
+import { LineChart, movingAverage } from "../views/line_chart.js";
+import { DemoController } from "./controller.js";
 
 const STEP_MS = 20; // τ = 0.02 s of physical time per environment step
 const REPLAY_HOLD_STEPS = 30; // hold the last frame of a replay 0.6 s, with how the episode ended
@@ -38,7 +38,14 @@ const KEPT_RUNS = 2; // previous runs kept on the chart
 const ALGO_LABELS = { reinforce: "REINFORCE", "actor-critic": "Actor-critic", ppo: "PPO" };
 const ALGO_COLORS = { reinforce: "--cp-reinforce", "actor-critic": "--cp-actor-critic", ppo: "--cp-ppo" };
 const MODE_LABELS = { train: "Train", watch: "Watch", play: "Play it yourself" };
-const FIELD_LABELS = { lr: "Learning rate", gamma: "Discount γ", hidden: "Hidden units", seed: "Seed", entropy: "Entropy bonus", clip: "PPO clip ε" };
+const FIELD_LABELS = {
+  lr: "Learning rate",
+  gamma: "Discount γ",
+  hidden: "Hidden units",
+  seed: "Seed",
+  entropy: "Entropy bonus",
+  clip: "PPO clip ε",
+};
 const MAIN_FIELDS = ["lr", "gamma", "hidden", "seed"];
 
 const algoLabel = (algo) => ALGO_LABELS[algo] ?? algo;
@@ -86,9 +93,27 @@ export default class CartpoleController extends DemoController {
   static demo = "cartpole";
   static speeds = ["50", "500", "5000", "max"];
   static uiFields = [
-    { name: "speed", type: "str", default: "max", choices: CartpoleController.speeds, doc: "Training speed, environment steps per second (50 = real time)." },
-    { name: "mode", type: "str", default: "train", choices: ["train", "watch", "play"], doc: "Train, watch the current policy, or play it yourself." },
-    { name: "pace", type: "str", default: "0.5", choices: ["0.25", "0.5", "1"], doc: "Play it yourself: the game clock as a share of real time (the physics is unchanged)." },
+    {
+      name: "speed",
+      type: "str",
+      default: "max",
+      choices: CartpoleController.speeds,
+      doc: "Training speed, environment steps per second (50 = real time).",
+    },
+    {
+      name: "mode",
+      type: "str",
+      default: "train",
+      choices: ["train", "watch", "play"],
+      doc: "Train, watch the current policy, or play it yourself.",
+    },
+    {
+      name: "pace",
+      type: "str",
+      default: "0.5",
+      choices: ["0.25", "0.5", "1"],
+      doc: "Play it yourself: the game clock as a share of real time (the physics is unchanged).",
+    },
   ];
 
   constructor(options) {
@@ -128,7 +153,12 @@ export default class CartpoleController extends DemoController {
   buildControls(panel) {
     const demo = this.demo;
     this.modeGroup = this.segmented("mode", "Mode", ["train", "watch", "play"], MODE_LABELS);
-    this.algoGroup = this.segmented("algo", "Algorithm", this.registry.field(demo, "algo")?.choices ?? Object.keys(ALGO_LABELS), ALGO_LABELS);
+    this.algoGroup = this.segmented(
+      "algo",
+      "Algorithm",
+      this.registry.field(demo, "algo")?.choices ?? Object.keys(ALGO_LABELS),
+      ALGO_LABELS,
+    );
 
     // the stage: the animated cart-pole, with the play-mode instructions and touch buttons under it
     const stageBox = el("div", { class: "cartpole-view" });
@@ -136,21 +166,51 @@ export default class CartpoleController extends DemoController {
     this.view.canvas.addEventListener("keydown", (event) => this.onKey(event));
     this.view.canvas.addEventListener("pointerdown", () => this.mode() === "play" && this.view.canvas.focus());
     this.hint = el("p", { class: "cartpole-hint" });
-    const push = (action, label, text) => el("button", {
-      type: "button", class: "cartpole-push", "aria-label": label,
-      onpointerdown: (event) => { event.preventDefault(); this.humanPush(action); },
-      onclick: (event) => { if (event.detail === 0) this.humanPush(action); }, // keyboard activation (Enter/Space)
-      onkeydown: (event) => this.onKey(event),
-    }, text);
+    const push = (action, label, text) =>
+      el(
+        "button",
+        {
+          type: "button",
+          class: "cartpole-push",
+          "aria-label": label,
+          onpointerdown: (event) => {
+            event.preventDefault();
+            this.humanPush(action);
+          },
+          onclick: (event) => {
+            if (event.detail === 0) this.humanPush(action);
+          }, // keyboard activation (Enter/Space)
+          onkeydown: (event) => this.onKey(event),
+        },
+        text,
+      );
     const paceId = `${this.demo}-pace`;
-    const pace = el("select", { id: paceId },
-      [["0.25", "¼ speed"], ["0.5", "½ speed"], ["1", "real time"]].map(([value, text]) => el("option", { value }, text)));
+    const pace = el(
+      "select",
+      { id: paceId },
+      [
+        ["0.25", "¼ speed"],
+        ["0.5", "½ speed"],
+        ["1", "real time"],
+      ].map(([value, text]) => el("option", { value }, text)),
+    );
     pace.value = this.registry.get(this.demo, "pace");
     pace.addEventListener("change", () => this.registry.set(this.demo, "pace", pace.value));
-    this.registry.addEventListener("change", (e) => e.detail.demo === this.demo && e.detail.name === "pace" && (pace.value = e.detail.value));
-    this.playPad = el("div", { class: "cartpole-pad", hidden: true },
-      push(0, "Push left", "◀ left"), push(1, "Push right", "right ▶"),
-      el("div", { class: "cartpole-pace", dataset: { control: "pace" } }, el("label", { for: paceId }, "Game clock"), pace));
+    this.registry.addEventListener("change", (e) => {
+      if (e.detail.demo === this.demo && e.detail.name === "pace") pace.value = e.detail.value;
+    });
+    this.playPad = el(
+      "div",
+      { class: "cartpole-pad", hidden: true },
+      push(0, "Push left", "◀ left"),
+      push(1, "Push right", "right ▶"),
+      el(
+        "div",
+        { class: "cartpole-pace", dataset: { control: "pace" } },
+        el("label", { for: paceId }, "Game clock"),
+        pace,
+      ),
+    );
     stageBox.append(this.hint, this.playPad);
 
     // the learning curve, with its legend note and the "forget" button
@@ -160,49 +220,105 @@ export default class CartpoleController extends DemoController {
       emptyText: "episode lengths appear here as training runs",
       ariaLabel: "Learning curve: episode length against episode",
     });
-    this.forgetButton = el("button", { type: "button", class: "small", hidden: true, dataset: { control: "forget" },
-      onclick: () => { this.previousRuns = []; this.forgetButton.hidden = true; this.chartsDirty = true; this.dirty = true; } },
-    "Forget previous runs");
-    const curveBox = el("div", { class: "cartpole-curve-box" },
+    this.forgetButton = el(
+      "button",
+      {
+        type: "button",
+        class: "small",
+        hidden: true,
+        dataset: { control: "forget" },
+        onclick: () => {
+          this.previousRuns = [];
+          this.forgetButton.hidden = true;
+          this.chartsDirty = true;
+          this.dirty = true;
+        },
+      },
+      "Forget previous runs",
+    );
+    const curveBox = el(
+      "div",
+      { class: "cartpole-curve-box" },
       el("h4", { class: "cartpole-chart-title" }, "Learning curve: steps balanced per episode"),
       curveCanvas,
-      el("div", { class: "cartpole-curve-foot" },
-        el("p", { class: "cartpole-note" }, "Faint: each episode. Bold: mean of the last 100. Solved = that mean reaches 475 of the 500-step cap."),
-        this.forgetButton));
+      el(
+        "div",
+        { class: "cartpole-curve-foot" },
+        el(
+          "p",
+          { class: "cartpole-note" },
+          "Faint: each episode. Bold: mean of the last 100. Solved = that mean reaches 475 of the 500-step cap.",
+        ),
+        this.forgetButton,
+      ),
+    );
 
     // figures
-    const stats = el("dl", { class: "stats" },
+    const stats = el(
+      "dl",
+      { class: "stats" },
       this.statElement("episode", "episode", "Episodes finished in this run"),
       this.statElement("episode-length", "last length", "Length of the last finished episode, in steps"),
       this.statElement("mean-length-100", "mean of last 100", "Mean length of the last 100 episodes"),
       this.statElement("best-length", "best length", "Longest episode so far"),
-      this.statElement("solved-at-episode", "solved at episode", "Episode at which the 100-episode mean first reached 475; −1 = not yet"),
-      this.statElement("steps-per-second", "steps / s", "Environment steps per second, as you see them"));
+      this.statElement(
+        "solved-at-episode",
+        "solved at episode",
+        "Episode at which the 100-episode mean first reached 475; −1 = not yet",
+      ),
+      this.statElement("steps-per-second", "steps / s", "Environment steps per second, as you see them"),
+    );
 
     // the critic's V(s) along the replayed episode, and the advantage scale per update
     const valueCanvas = el("canvas", { class: "cartpole-small" });
-    this.valueChart = new LineChart(valueCanvas, { height: 170, emptyText: "no finished episode yet",
-      ariaLabel: "The critic's value V(s) along the replayed episode, against the return that followed" });
+    this.valueChart = new LineChart(valueCanvas, {
+      height: 170,
+      emptyText: "no finished episode yet",
+      ariaLabel: "The critic's value V(s) along the replayed episode, against the return that followed",
+    });
     this.valueNote = el("p", { class: "cartpole-note" });
     const advCanvas = el("canvas", { class: "cartpole-small" });
-    this.advChart = new LineChart(advCanvas, { height: 170, emptyText: "no update yet",
-      ariaLabel: "Advantage scale (standard deviation of the advantages) against update" });
-    this.valueBox = el("div", { class: "cartpole-small-box" },
-      el("h4", { class: "cartpole-chart-title" }, "Critic: V(s) along the replayed episode"), valueCanvas, this.valueNote);
-    const advBox = el("div", { class: "cartpole-small-box" },
-      el("h4", { class: "cartpole-chart-title" }, "Advantage scale per update"), advCanvas,
-      el("p", { class: "cartpole-note" }, "The spread of the advantages each update pushes with: the noise the gradient carries. A critic shrinks it; it fades as episodes reach the cap."));
+    this.advChart = new LineChart(advCanvas, {
+      height: 170,
+      emptyText: "no update yet",
+      ariaLabel: "Advantage scale (standard deviation of the advantages) against update",
+    });
+    this.valueBox = el(
+      "div",
+      { class: "cartpole-small-box" },
+      el("h4", { class: "cartpole-chart-title" }, "Critic: V(s) along the replayed episode"),
+      valueCanvas,
+      this.valueNote,
+    );
+    const advBox = el(
+      "div",
+      { class: "cartpole-small-box" },
+      el("h4", { class: "cartpole-chart-title" }, "Advantage scale per update"),
+      advCanvas,
+      el(
+        "p",
+        { class: "cartpole-note" },
+        "The spread of the advantages each update pushes with: the noise the gradient carries. A critic shrinks it; it fades as episodes reach the cap.",
+      ),
+    );
 
     // settings: the main ones, the rest folded away
     const python = Object.keys(this.registry.pythonParams(demo)).filter((name) => name !== "algo");
     const format = (name) => (v) => (name === "lr" ? Number(v).toPrecision(2) : String(v));
-    const control = (name) => name === "seed" ? this.seedControl() : fieldControl(this.registry, demo, name, { label: FIELD_LABELS[name] ?? name, format: format(name) });
+    const control = (name) =>
+      name === "seed"
+        ? this.seedControl()
+        : fieldControl(this.registry, demo, name, { label: FIELD_LABELS[name] ?? name, format: format(name) });
     const main = MAIN_FIELDS.filter((name) => python.includes(name));
     const rest = python.filter((name) => !main.includes(name));
     const controls = el("div", { class: "controls" }, this.speedControl, ...main.map(control));
     const more = rest.length
-      ? el("details", { class: "cartpole-more", dataset: { control: "more" } }, el("summary", {}, "More settings"),
-        el("div", { class: "controls" }, ...rest.map(control)))
+      ? el(
+          "details",
+          { class: "cartpole-more", dataset: { control: "more" } },
+          el("summary", {}, "More settings"),
+          el("div", { class: "controls" }, ...rest.map(control)),
+        )
       : null;
 
     this.summary = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
@@ -223,7 +339,14 @@ export default class CartpoleController extends DemoController {
   seedControl() {
     const id = `${this.demo}-seed`;
     const field = this.registry.field(this.demo, "seed");
-    const input = el("input", { type: "number", id, min: field.low ?? 0, max: field.high ?? 2147483647, step: 1, inputmode: "numeric" });
+    const input = el("input", {
+      type: "number",
+      id,
+      min: field.low ?? 0,
+      max: field.high ?? 2147483647,
+      step: 1,
+      inputmode: "numeric",
+    });
     input.value = this.registry.get(this.demo, "seed");
     input.addEventListener("change", () => {
       const result = this.registry.set(this.demo, "seed", input.value);
@@ -233,11 +356,16 @@ export default class CartpoleController extends DemoController {
       }
     });
     this.registry.addEventListener("change", (event) => {
-      if (event.detail.demo === this.demo && event.detail.name === "seed" && event.detail.source !== "ui") input.value = event.detail.value;
+      if (event.detail.demo === this.demo && event.detail.name === "seed" && event.detail.source !== "ui")
+        input.value = event.detail.value;
     });
-    return el("div", { class: "control cartpole-seed", dataset: { control: "seed" } },
-      el("label", { for: id }, "Seed"), input,
-      el("span", { class: "visually-hidden" }, field.doc ?? ""));
+    return el(
+      "div",
+      { class: "control cartpole-seed", dataset: { control: "seed" } },
+      el("label", { for: id }, "Seed"),
+      input,
+      el("span", { class: "visually-hidden" }, field.doc ?? ""),
+    );
   }
 
   /** A radio group styled as segmented buttons, bound to a registry field (arrow keys move the choice). */
@@ -282,15 +410,20 @@ export default class CartpoleController extends DemoController {
 
   runRecord() {
     return {
-      algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"), config: { ...(this.snapshot?.config ?? {}) },
-      lengths: this.lengths.slice(), steps: this.snapshot?.figures?.steps ?? 0,
+      algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"),
+      config: { ...(this.snapshot?.config ?? {}) },
+      lengths: this.lengths.slice(),
+      steps: this.snapshot?.figures?.steps ?? 0,
     };
   }
 
   /** Keep a finished-with run on the chart, faded, labelled by its algorithm and what differed. */
   archive(run, newConfig) {
     const differs = Object.entries(run.config)
-      .filter(([name, value]) => name !== "algo" && newConfig[name] !== undefined && String(newConfig[name]) !== String(value))
+      .filter(
+        ([name, value]) =>
+          name !== "algo" && newConfig[name] !== undefined && String(newConfig[name]) !== String(value),
+      )
       .map(([name, value]) => `${name} ${value}`);
     const label = `${algoLabel(run.algo)}${differs.length ? ` (${differs.join(", ")})` : ""}, before`;
     this.previousRuns.push({ algo: run.algo, label, lengths: run.lengths, mean100: movingAverage(run.lengths, 100) });
@@ -332,9 +465,12 @@ export default class CartpoleController extends DemoController {
     const play = mode === "play";
     this.playPad.hidden = !play;
     this.view.canvas.tabIndex = play ? 0 : -1;
-    this.view.canvas.setAttribute("aria-label", play
-      ? "Play it yourself: press the left or right arrow key to push the cart; the last key pressed keeps pushing."
-      : "Cart-pole animation");
+    this.view.canvas.setAttribute(
+      "aria-label",
+      play
+        ? "Play it yourself: press the left or right arrow key to push the cart; the last key pressed keeps pushing."
+        : "Cart-pole animation",
+    );
     this.speedControl.classList.toggle("cartpole-inactive", mode !== "train");
     this.hint.textContent = {
       train: "Replaying the latest finished training episode in real time, while training goes on in the background.",
@@ -408,7 +544,8 @@ export default class CartpoleController extends DemoController {
       const last = live.states.length - 1;
       live.k += steps;
       if (live.k > last) {
-        if (!live.done) live.k = last; // waiting for the worker: hold, never extrapolate
+        if (!live.done)
+          live.k = last; // waiting for the worker: hold, never extrapolate
         else live.endedAt ??= performance.now();
       }
     } else if (mode === "play" && this.game?.started && !this.game.done && running) {
@@ -443,7 +580,15 @@ export default class CartpoleController extends DemoController {
     const game = this.game;
     if (!game || (game.done && this.startOnReset)) {
       await this.liveCall("play_reset", {}, (result) => {
-        this.game = { states: [result.state], k: 0, done: result.done, length: result.length, started: this.startOnReset, best: this.bestGame ?? 0, actions: [] };
+        this.game = {
+          states: [result.state],
+          k: 0,
+          done: result.done,
+          length: result.length,
+          started: this.startOnReset,
+          best: this.bestGame ?? 0,
+          actions: [],
+        };
         this.startOnReset = false;
       });
       return;
@@ -542,7 +687,12 @@ export default class CartpoleController extends DemoController {
     const known = this.nextReplay?.episode ?? this.replay?.episode;
     if (T > 0 && episode !== known) {
       const replay = {
-        states: states.data, T, episode, k: 0, lastCursor: -1, algo: snapshot.algo,
+        states: states.data,
+        T,
+        episode,
+        k: 0,
+        lastCursor: -1,
+        algo: snapshot.algo,
         pRight: snapshot.replay_p_right?.data ?? null,
         values: snapshot.replay_values?.data ?? null,
         gamma: Number(snapshot.config?.gamma ?? 0.99),
@@ -569,7 +719,10 @@ export default class CartpoleController extends DemoController {
     if (snapshot.diverged && !this.divergedShown) {
       this.divergedShown = true;
       if (this.playing && this.mode() === "train") this.pause();
-      this.showNotices([`Training diverged: the network's numbers became NaN, so training stopped. Lower the learning rate (any change starts a fresh run), or press Reset.`, ...notices.filter((n) => !n.startsWith("training diverged"))]);
+      this.showNotices([
+        `Training diverged: the network's numbers became NaN, so training stopped. Lower the learning rate (any change starts a fresh run), or press Reset.`,
+        ...notices.filter((n) => !n.startsWith("training diverged")),
+      ]);
     } else if (!snapshot.diverged) {
       this.divergedShown = false;
     }
@@ -613,7 +766,13 @@ export default class CartpoleController extends DemoController {
     const algo = algoLabel(this.snapshot?.algo ?? this.registry.get(this.demo, "algo"));
     if (mode === "watch") {
       const live = this.live;
-      if (!live) return { state: [0, 0, 0, 0], pRight: null, caption: `Watch: ${algo}'s current policy`, banner: this.playing ? null : "press Play to watch" };
+      if (!live)
+        return {
+          state: [0, 0, 0, 0],
+          pRight: null,
+          caption: `Watch: ${algo}'s current policy`,
+          banner: this.playing ? null : "press Play to watch",
+        };
       const last = live.states.length - 1;
       const k = Math.min(live.k, last);
       const i = Math.floor(k);
@@ -621,13 +780,18 @@ export default class CartpoleController extends DemoController {
       const ended = live.done && k >= last;
       const end = ended ? outcome(live.states[last], live.length) : null;
       return {
-        state, pRight: live.pRight[i], step: i, caption: `Watch: ${algo}'s policy, not learning`,
-        banner: end?.text ?? (this.playing ? null : "paused"), tone: end?.tone,
+        state,
+        pRight: live.pRight[i],
+        step: i,
+        caption: `Watch: ${algo}'s policy, not learning`,
+        banner: end?.text ?? (this.playing ? null : "paused"),
+        tone: end?.tone,
       };
     }
     if (mode === "play") {
       const game = this.game;
-      if (!game) return { state: [0, 0, 0, 0], pRight: null, caption: "Play it yourself", banner: "press ← or → to start" };
+      if (!game)
+        return { state: [0, 0, 0, 0], pRight: null, caption: "Play it yourself", banner: "press ← or → to start" };
       const last = game.states.length - 1;
       const k = Math.min(game.k, last);
       const i = Math.floor(k);
@@ -641,13 +805,23 @@ export default class CartpoleController extends DemoController {
         tone = end.tone;
       } else if (!this.playing) banner = "paused";
       return {
-        state: interpolate(game.states, k), pRight: null, action: game.started && !game.done ? this.action : null,
-        step: i, caption: `Your turn: pushing ${this.action ? "right →" : "← left"}`, banner, tone,
+        state: interpolate(game.states, k),
+        pRight: null,
+        action: game.started && !game.done ? this.action : null,
+        step: i,
+        caption: `Your turn: pushing ${this.action ? "right →" : "← left"}`,
+        banner,
+        tone,
       };
     }
     const replay = this.replay;
     if (!replay) {
-      return { state: [0, 0, 0, 0], pRight: null, caption: `${algo}: no finished episode yet`, banner: this.playing ? null : "press Play to train" };
+      return {
+        state: [0, 0, 0, 0],
+        pRight: null,
+        caption: `${algo}: no finished episode yet`,
+        banner: this.playing ? null : "press Play to train",
+      };
     }
     const k = Math.min(replay.k, replay.T - 1);
     const i = Math.floor(k);
@@ -656,9 +830,11 @@ export default class CartpoleController extends DemoController {
       state: stateAt(replay.states, replay.T, k),
       pRight: replay.pRight?.[i] ?? null,
       value: replay.algo === "reinforce" ? null : replay.values?.[i],
-      step: i + 1, total: replay.T,
+      step: i + 1,
+      total: replay.T,
       caption: `Replay of episode ${replay.episode} (${algoLabel(replay.algo)})`,
-      banner: ended ? replay.end.text : null, tone: ended ? replay.end.tone : null,
+      banner: ended ? replay.end.text : null,
+      tone: ended ? replay.end.tone : null,
     };
   }
 
@@ -667,7 +843,13 @@ export default class CartpoleController extends DemoController {
     const color = algoColor(algo);
     this.curveChart.draw({
       series: [
-        ...this.previousRuns.map((run) => ({ label: run.label, color: algoColor(run.algo), y: run.mean100, faded: true, width: 2.5 })),
+        ...this.previousRuns.map((run) => ({
+          label: run.label,
+          color: algoColor(run.algo),
+          y: run.mean100,
+          faded: true,
+          width: 2.5,
+        })),
         { label: "each episode", color, y: this.lengths, faded: true },
         { label: `${algoLabel(algo)}: mean of last 100`, color, y: movingAverage(this.lengths, 100), width: 2.5 },
       ],
@@ -676,7 +858,11 @@ export default class CartpoleController extends DemoController {
         // trailing em spaces move this label left of the cap's, which sits just above it
         { y: SOLVED, label: `solved 475${"\u2003".repeat(5)}`, color: "--good" },
       ],
-      xLabel: "episode", yLabel: "steps balanced", yMin: 0, yMax: 560, xMin: 0,
+      xLabel: "episode",
+      yLabel: "steps balanced",
+      yMin: 0,
+      yMax: 560,
+      xMin: 0,
     });
   }
 
@@ -685,9 +871,16 @@ export default class CartpoleController extends DemoController {
     this.advChart.draw({
       series: [
         { color: algoColor(algo), y: this.advScale, faded: true },
-        { label: `${algoLabel(algo)}: std of advantages (mean of 20)`, color: algoColor(algo), y: movingAverage(this.advScale, 20), width: 2 },
+        {
+          label: `${algoLabel(algo)}: std of advantages (mean of 20)`,
+          color: algoColor(algo),
+          y: movingAverage(this.advScale, 20),
+          width: 2,
+        },
       ],
-      xLabel: "update", yLabel: "advantage std", yMin: 0,
+      xLabel: "update",
+      yLabel: "advantage std",
+      yMin: 0,
     });
   }
 
@@ -696,7 +889,8 @@ export default class CartpoleController extends DemoController {
     const replay = this.replay;
     const algo = replay?.algo ?? this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
     if (algo === "reinforce") {
-      this.valueNote.textContent = "REINFORCE has no critic: its baseline b(t) is the average return from step t of recent episodes, the same for every state. Switch to actor-critic or PPO to see V(s).";
+      this.valueNote.textContent =
+        "REINFORCE has no critic: its baseline b(t) is the average return from step t of recent episodes, the same for every state. Switch to actor-critic or PPO to see V(s).";
       this.valueChart.canvas.hidden = true;
       return;
     }
@@ -723,7 +917,9 @@ export default class CartpoleController extends DemoController {
         { color: "--text", x: [i + 1], y: [replay.values[i]] },
       ],
       refLines: [{ y: ceiling, label: `1/(1−γ) = ${formatStat(ceiling, 1)}`, color: "--muted", dash: [2, 3] }],
-      xLabel: "step of the replayed episode", yLabel: "value", yMin: 0,
+      xLabel: "step of the replayed episode",
+      yLabel: "value",
+      yMin: 0,
     });
     this.valueNote.textContent = this.valueStory(replay, T);
   }
@@ -751,8 +947,9 @@ export default class CartpoleController extends DemoController {
     const algo = algoLabel(this.snapshot.algo);
     const mean = figures["mean-length-100"];
     const solved = figures["solved-at-episode"];
-    const text = `${algo}, episode ${figures.episode}: last episode ${figures["episode-length"]} steps, mean of the last 100 ${formatStat(mean, 1)}, best ${figures["best-length"]}. `
-      + (solved >= 0 ? `Solved at episode ${solved}.` : "Not solved yet.");
+    const text =
+      `${algo}, episode ${figures.episode}: last episode ${figures["episode-length"]} steps, mean of the last 100 ${formatStat(mean, 1)}, best ${figures["best-length"]}. ` +
+      (solved >= 0 ? `Solved at episode ${solved}.` : "Not solved yet.");
     if (text === this.summaryText) return;
     this.summaryText = text;
     this.lastSummary = now;
@@ -768,12 +965,16 @@ export default class CartpoleController extends DemoController {
 
   reproduceCommand() {
     const steps = this.snapshot?.figures?.steps ?? 0;
-    const fields = Object.entries(this.registry.pythonParams(this.demo)).map(([name, value]) => `--${name} ${shellQuote(value)}`);
+    const fields = Object.entries(this.registry.pythonParams(this.demo)).map(
+      ([name, value]) => `--${name} ${shellQuote(value)}`,
+    );
     const command = `python -m rlplay cartpole --steps ${steps} ${fields.join(" ")}`;
     if (!this.midRunChanges.length) return command;
-    return `# Changed during this run: ${this.midRunChanges.join("; ")}.\n`
-      + "# This command runs the current settings from step 0, so its numbers will differ; press Reset for a run it replays exactly.\n"
-      + command;
+    return (
+      `# Changed during this run: ${this.midRunChanges.join("; ")}.\n` +
+      "# This command runs the current settings from step 0, so its numbers will differ; press Reset for a run it replays exactly.\n" +
+      command
+    );
   }
 
   exportRun() {
@@ -790,14 +991,19 @@ export default class CartpoleController extends DemoController {
         mean_length_100: Array.from(mean, (v) => (Number.isFinite(v) ? Number(v.toFixed(3)) : null)),
         adv_scale: this.advScale.map((v) => (Number.isFinite(v) ? v : null)),
       },
-      previous_runs: this.previousRuns.map((run) => ({ label: run.label, algo: run.algo, episode_lengths: run.lengths.slice() })),
+      previous_runs: this.previousRuns.map((run) => ({
+        label: run.label,
+        algo: run.algo,
+        episode_lengths: run.lengths.slice(),
+      })),
     };
   }
 
   exportCSV() {
     const mean = movingAverage(this.lengths, 100);
     const rows = ["episode,length,mean_length_100"];
-    for (let i = 0; i < this.lengths.length; i++) rows.push(`${i + 1},${this.lengths[i]},${Number(mean[i].toFixed(3))}`);
+    for (let i = 0; i < this.lengths.length; i++)
+      rows.push(`${i + 1},${this.lengths[i]},${Number(mean[i].toFixed(3))}`);
     return `${rows.join("\n")}\n`;
   }
 }

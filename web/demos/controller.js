@@ -12,8 +12,8 @@
 // Play/pause cannot race: at most one work request is in flight per demo, and every answer is checked against
 // the run it was asked for (a reset or a restart makes older answers stale).
 
-import { el, formatStat } from "../ui.js";
 import { RuntimeCallError } from "../runtime/client.js";
+import { el, formatStat } from "../ui.js";
 
 const FRAME_BUDGET_MS = 8; // the worker's share of a frame at "max"
 // Driver commands that run or watch the same training run without changing its settings: a link still replays it.
@@ -95,7 +95,8 @@ export class DemoController {
         if (token !== this.runToken) return;
       }
       this.setStatus("ready");
-      const autoplay = this.registry.page.autoplay && (!this.registry.page.demo || this.registry.page.demo === this.demo);
+      const autoplay =
+        this.registry.page.autoplay && (!this.registry.page.demo || this.registry.page.demo === this.demo);
       if (autoplay && !this.autoplayed) {
         this.autoplayed = true;
         this.play();
@@ -110,13 +111,17 @@ export class DemoController {
     this.showNotices([`Replaying the shared run to step ${units}…`]);
     while (token === this.runToken && this.unitsDone() < units) {
       const payload = await this.runtime.call(this.demo, "run", {
-        budget_ms: 50, max_units: units - this.unitsDone(), since: this.since(),
+        budget_ms: 50,
+        max_units: units - this.unitsDone(),
+        since: this.since(),
       });
       if (token !== this.runToken) return;
       this.receive(payload.snapshot, "run");
       if (payload.ran === 0) break;
     }
-    this.showNotices([`Replayed the shared run to step ${this.unitsDone()}: the same seed and settings give the same run.`]);
+    this.showNotices([
+      `Replayed the shared run to step ${this.unitsDone()}: the same seed and settings give the same run.`,
+    ]);
   }
 
   /** Units of work run so far (environment steps, or pulls for the bandit), from the latest snapshot. */
@@ -133,10 +138,18 @@ export class DemoController {
 
   // ---- shared controls -----------------------------------------------------------------------------------
 
-  buildShared(panel) {
+  buildShared(_panel) {
     const speeds = this.constructor.speeds;
-    this.playButton = el("button", { type: "button", class: "primary", dataset: { control: "play" }, onclick: () => this.toggle() }, "Play");
-    this.resetButton = el("button", { type: "button", dataset: { control: "reset" }, onclick: () => this.reset() }, "Reset");
+    this.playButton = el(
+      "button",
+      { type: "button", class: "primary", dataset: { control: "play" }, onclick: () => this.toggle() },
+      "Play",
+    );
+    this.resetButton = el(
+      "button",
+      { type: "button", dataset: { control: "reset" }, onclick: () => this.reset() },
+      "Reset",
+    );
     const speedId = `${this.demo}-speed`;
     this.speedInput = el("input", { type: "range", id: speedId, min: 0, max: speeds.length - 1, step: 1 });
     this.speedOutput = el("output", { for: speedId, class: "value" });
@@ -151,11 +164,19 @@ export class DemoController {
       this.registry.set(this.demo, "speed", speeds[Number(this.speedInput.value)]);
       showSpeed();
     });
-    this.registry.addEventListener("change", (e) => e.detail.demo === this.demo && e.detail.name === "speed" && showSpeed());
+    this.registry.addEventListener(
+      "change",
+      (e) => e.detail.demo === this.demo && e.detail.name === "speed" && showSpeed(),
+    );
     showSpeed();
     this.transport = el("div", { class: "transport" }, this.playButton, this.resetButton);
-    this.speedControl = el("div", { class: "control", dataset: { control: "speed" } },
-      el("label", { for: speedId }, "Speed"), this.speedInput, this.speedOutput);
+    this.speedControl = el(
+      "div",
+      { class: "control", dataset: { control: "speed" } },
+      el("label", { for: speedId }, "Speed"),
+      this.speedInput,
+      this.speedOutput,
+    );
     this.errorRetry = null;
   }
 
@@ -176,7 +197,12 @@ export class DemoController {
   }
 
   applyHide() {
-    const hidden = new Set(String(this.registry.page.hide || "").split(",").map((s) => s.trim()).filter(Boolean));
+    const hidden = new Set(
+      String(this.registry.page.hide || "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     for (const node of this.root.querySelectorAll("[data-control]")) {
       if (hidden.has(node.dataset.control)) node.hidden = true;
     }
@@ -381,7 +407,8 @@ export class DemoController {
   }
 
   handleError(error) {
-    if (!(error instanceof RuntimeCallError)) error = new RuntimeCallError({ message: String(error?.message ?? error) });
+    if (!(error instanceof RuntimeCallError))
+      error = new RuntimeCallError({ message: String(error?.message ?? error) });
     if (error.kind === "input") {
       // Bad input: say so next to the demo; nothing else changes.
       this.showNotices([error.message]);

@@ -6,10 +6,10 @@
 // Snapshot keys read here: figures, Q (rows, cols, 4), V_star, policy_star, greedy_path, optimal_path, layout, agent,
 // trail, episode_lengths + episode_lengths_offset, epsilon_now, config, notices.
 
-import { DemoController } from "./controller.js";
 import { el, fieldControl, formatStat, shellQuote } from "../ui.js";
 import { GridView, greedyAction } from "../views/grid_view.js";
-import { LineChart, formatCompact } from "../views/line_chart.js";
+import { formatCompact, LineChart } from "../views/line_chart.js";
+import { DemoController } from "./controller.js";
 
 const SPEEDS = ["2", "5", "10", "30", "100", "300", "1000", "max"];
 const SUMMARY_INTERVAL_MS = 2000; // the screen-reader summary speaks at most this often
@@ -21,7 +21,6 @@ const EDIT_COMMANDS = { wall: "toggle_wall", start: "move_start", goal: "move_go
 const EDIT_LABELS = { wall: "toggle walls", start: "move the start", goal: "move the goal" };
 const EXPLORE_LABELS = { "epsilon-greedy": "ε-greedy", softmax: "softmax (Boltzmann)", ucb: "UCB" };
 const EXPLORE_FIELDS = { "epsilon-greedy": ["epsilon", "epsilon_decay", "epsilon_min"], softmax: ["tau"], ucb: ["c"] };
-
 
 /**
  * Steps per episode, in bounded memory: the first HEAD_EPISODES exactly (where the learning happens, and what a
@@ -127,9 +126,20 @@ export default class GridworldController extends DemoController {
     { name: "show_path", type: "bool", default: true, doc: "Draw the greedy path from the start." },
     { name: "show_values", type: "bool", default: false, doc: "Colour each cell by V(s) = max over a of Q(s,a)." },
     { name: "show_optimal", type: "bool", default: false, doc: "Show value iteration's V* and its optimal arrows." },
-    { name: "show_differs", type: "bool", default: false, doc: "Outline cells where the greedy action is not optimal." },
+    {
+      name: "show_differs",
+      type: "bool",
+      default: false,
+      doc: "Outline cells where the greedy action is not optimal.",
+    },
     { name: "show_trail", type: "bool", default: true, doc: "Draw the current episode's trail." },
-    { name: "edit", type: "str", default: "wall", choices: ["wall", "start", "goal"], doc: "What a click on a cell does." },
+    {
+      name: "edit",
+      type: "str",
+      default: "wall",
+      choices: ["wall", "start", "goal"],
+      doc: "What a click on a cell does.",
+    },
   ];
 
   constructor(options) {
@@ -158,15 +168,29 @@ export default class GridworldController extends DemoController {
 
     // The grid, its legend, overlays and edit mode.
     this.gridCanvas = el("canvas", {
-      class: "gw-grid", tabindex: 0, role: "application",
+      class: "gw-grid",
+      tabindex: 0,
+      role: "application",
       "aria-label": "Gridworld. Arrow keys move the cursor; Enter or Space applies the edit at the cursor.",
       "aria-describedby": `${demo}-summary`,
     });
-    this.gridView = new GridView(this.gridCanvas, { onResize: () => { this.dirty = true; } });
+    this.gridView = new GridView(this.gridCanvas, {
+      onResize: () => {
+        this.dirty = true;
+      },
+    });
     this.cursorStatus = el("p", { class: "visually-hidden gw-cursor", "aria-live": "polite" });
     this.bindGridInput();
-    const legend = el("div", { class: "legend gw-legend", "aria-hidden": "true" },
-      el("span", {}, el("span", { class: "gw-scale-label" }, "Q −1"), el("span", { class: "gw-scale" }), el("span", { class: "gw-scale-label" }, "+1")),
+    const legend = el(
+      "div",
+      { class: "legend gw-legend", "aria-hidden": "true" },
+      el(
+        "span",
+        {},
+        el("span", { class: "gw-scale-label" }, "Q −1"),
+        el("span", { class: "gw-scale" }),
+        el("span", { class: "gw-scale-label" }, "+1"),
+      ),
       el("span", {}, el("span", { class: "swatch gw-swatch-agent gw-round" }), "agent"),
       el("span", {}, el("span", { class: "swatch gw-swatch-goal" }), "goal"),
       el("span", {}, el("span", { class: "swatch gw-swatch-wall" }), "wall"),
@@ -178,7 +202,9 @@ export default class GridworldController extends DemoController {
     this.legendDiffers = legend.querySelector(".gw-legend-differs");
     this.scaleLabel = legend.querySelector(".gw-scale-label");
     const toggle = (name, label) => fieldControl(registry, demo, name, { label });
-    const overlays = el("fieldset", { class: "toggles gw-overlays", dataset: { control: "overlays" } },
+    const overlays = el(
+      "fieldset",
+      { class: "toggles gw-overlays", dataset: { control: "overlays" } },
       el("legend", { class: "visually-hidden" }, "Overlays"),
       toggle("show_path", "greedy path"),
       toggle("show_values", "V(s) heatmap"),
@@ -188,18 +214,35 @@ export default class GridworldController extends DemoController {
     );
     const editControl = fieldControl(registry, demo, "edit", { label: "Click cells to", choiceLabels: EDIT_LABELS });
     editControl.classList.add("gw-edit");
-    this.gridColumn = el("div", { class: "gw-grid-column" }, this.gridCanvas, legend, overlays, editControl, this.cursorStatus);
+    this.gridColumn = el(
+      "div",
+      { class: "gw-grid-column" },
+      this.gridCanvas,
+      legend,
+      overlays,
+      editControl,
+      this.cursorStatus,
+    );
 
     // Figures, the learning curve, the summary.
-    const stats = el("dl", { class: "stats gw-stats" },
+    const stats = el(
+      "dl",
+      { class: "stats gw-stats" },
       this.statElement("episode", "episode"),
       this.statElement("steps", "steps"),
       this.statElement("episode-length", "last episode length", "Moves in the last finished episode"),
-      this.statElement("greedy-path-length", "greedy path length", "Moves along argmax Q from the start; −1 while it does not reach the goal"),
+      this.statElement(
+        "greedy-path-length",
+        "greedy path length",
+        "Moves along argmax Q from the start; −1 while it does not reach the goal",
+      ),
       this.statElement("optimal-path-length", "optimal path length", "Value iteration's answer on this layout"),
       this.statElement("steps-per-second", "steps / second"),
     );
-    this.curveCanvas = el("canvas", { class: "gw-curve", "aria-label": "Learning curve: steps per episode against episode" });
+    this.curveCanvas = el("canvas", {
+      class: "gw-curve",
+      "aria-label": "Learning curve: steps per episode against episode",
+    });
     this.chart = new LineChart(this.curveCanvas, {
       height: 210,
       emptyText: "no finished episode yet",
@@ -209,27 +252,51 @@ export default class GridworldController extends DemoController {
     const side = el("div", { class: "gw-side" }, stats, this.curveCanvas, this.summary);
 
     // Transport: Play, Step, Episode, Reset; speed.
-    this.stepButton = el("button", { type: "button", dataset: { control: "step" }, title: "One move", onclick: () => this.stepOnce() }, "Step");
-    this.episodeButton = el("button", { type: "button", dataset: { control: "episode" }, title: "Run to the end of this episode", onclick: () => this.runEpisode() }, "Episode");
+    this.stepButton = el(
+      "button",
+      { type: "button", dataset: { control: "step" }, title: "One move", onclick: () => this.stepOnce() },
+      "Step",
+    );
+    this.episodeButton = el(
+      "button",
+      {
+        type: "button",
+        dataset: { control: "episode" },
+        title: "Run to the end of this episode",
+        onclick: () => this.runEpisode(),
+      },
+      "Episode",
+    );
     this.transport.replaceChildren(this.playButton, this.stepButton, this.episodeButton, this.resetButton);
     this.resetButton.title = "Forget Q (same seed, same layout)";
 
     // Settings: the agent, then the world.
     const greek = (v, digits = 2) => Number(v).toFixed(digits);
     const control = (name, label, format) => fieldControl(registry, demo, name, { label, format });
-    this.exploreControls = {};
-    const agentControls = el("div", { class: "controls" },
+    this.exploreControls = {
+      epsilon: control("epsilon", "ε (random-action probability)", greek),
+      epsilon_decay: control("epsilon_decay", "ε decay per episode", (v) => greek(v, 3)),
+      epsilon_min: control("epsilon_min", "ε floor", greek),
+      tau: control("tau", "τ (softmax temperature)", (v) => String(Number(v.toPrecision(2)))),
+      c: control("c", "c (UCB bonus weight)", greek),
+    };
+    const agentControls = el(
+      "div",
+      { class: "controls" },
       fieldControl(registry, demo, "explore", { label: "Exploration", choiceLabels: EXPLORE_LABELS }),
-      this.exploreControls.epsilon = control("epsilon", "ε (random-action probability)", greek),
-      this.exploreControls.epsilon_decay = control("epsilon_decay", "ε decay per episode", (v) => greek(v, 3)),
-      this.exploreControls.epsilon_min = control("epsilon_min", "ε floor", greek),
-      this.exploreControls.tau = control("tau", "τ (softmax temperature)", (v) => String(Number(v.toPrecision(2)))),
-      this.exploreControls.c = control("c", "c (UCB bonus weight)", greek),
+      ...Object.values(this.exploreControls),
       control("alpha", "α (learning rate)", greek),
       control("gamma", "γ (discount)", (v) => greek(v, 3)),
     );
     const seedId = `${demo}-seed`;
-    this.seedInput = el("input", { type: "number", id: seedId, min: 0, max: 2147483647, step: 1, inputmode: "numeric" });
+    this.seedInput = el("input", {
+      type: "number",
+      id: seedId,
+      min: 0,
+      max: 2147483647,
+      step: 1,
+      inputmode: "numeric",
+    });
     this.seedInput.value = String(registry.get(demo, "seed"));
     this.seedInput.addEventListener("change", () => {
       const result = registry.set(demo, "seed", this.seedInput.value);
@@ -242,22 +309,37 @@ export default class GridworldController extends DemoController {
       if (event.detail.demo === demo && event.detail.name === "seed") this.seedInput.value = String(event.detail.value);
       if (event.detail.demo === demo && event.detail.name === "explore") this.showExploreControls();
     });
-    const worldControls = el("div", { class: "controls" },
-      fieldControl(registry, demo, "preset", { label: "Layout", choiceLabels: { default: "default 7×7", seed5: "the post's 5×5", maze: "maze 9×9", cliff: "cliff walk 4×12" } }),
+    const worldControls = el(
+      "div",
+      { class: "controls" },
+      fieldControl(registry, demo, "preset", {
+        label: "Layout",
+        choiceLabels: { default: "default 7×7", seed5: "the post's 5×5", maze: "maze 9×9", cliff: "cliff walk 4×12" },
+      }),
       control("size", "open grid size (0 = layout's)", (v) => (Number(v) === 0 ? "layout" : `${v}×${v}`)),
       control("slip", "slip (random move probability)", greek),
       control("max_episode_steps", "max steps per episode", (v) => String(v)),
-      el("div", { class: "control gw-seed", dataset: { control: "seed" } }, el("label", { for: seedId }, "Seed"), this.seedInput),
+      el(
+        "div",
+        { class: "control gw-seed", dataset: { control: "seed" } },
+        el("label", { for: seedId }, "Seed"),
+        this.seedInput,
+      ),
     );
     this.showExploreControls();
 
     panel.append(
       el("div", { class: "demo-row" }, this.gridColumn, side),
       el("div", { class: "gw-transport" }, this.transport, this.speedControl),
-      el("details", { class: "gw-settings", open: !registry.page.embed }, // folded in an embed, where room is short
+      el(
+        "details",
+        { class: "gw-settings", open: !registry.page.embed }, // folded in an embed, where room is short
         el("summary", {}, "Settings"),
-        el("h4", { class: "gw-group" }, "Agent"), agentControls,
-        el("h4", { class: "gw-group" }, "World"), worldControls),
+        el("h4", { class: "gw-group" }, "Agent"),
+        agentControls,
+        el("h4", { class: "gw-group" }, "World"),
+        worldControls,
+      ),
     );
     this.updateOverlayLegend();
   }
@@ -270,15 +352,24 @@ export default class GridworldController extends DemoController {
 
   showExploreControls() {
     const explore = this.registry.get(this.demo, "explore");
-    const hiddenByPage = new Set(String(this.registry.page.hide || "").split(",").map((s) => s.trim()));
+    const hiddenByPage = new Set(
+      String(this.registry.page.hide || "")
+        .split(",")
+        .map((s) => s.trim()),
+    );
     const wanted = new Set(EXPLORE_FIELDS[explore] ?? []);
-    for (const [name, node] of Object.entries(this.exploreControls)) node.hidden = !wanted.has(name) || hiddenByPage.has(name);
+    for (const [name, node] of Object.entries(this.exploreControls))
+      node.hidden = !wanted.has(name) || hiddenByPage.has(name);
   }
 
   updateOverlayLegend() {
     this.legendOptimal.hidden = !this.registry.get(this.demo, "show_optimal");
     this.legendDiffers.hidden = !this.registry.get(this.demo, "show_differs");
-    const base = this.registry.get(this.demo, "show_optimal") ? "V*" : this.registry.get(this.demo, "show_values") ? "V" : "Q";
+    const base = this.registry.get(this.demo, "show_optimal")
+      ? "V*"
+      : this.registry.get(this.demo, "show_values")
+        ? "V"
+        : "Q";
     this.scaleLabel.textContent = `${base} −1`;
   }
 
@@ -331,7 +422,9 @@ export default class GridworldController extends DemoController {
     const [sr, sc] = layout.start;
     const [gr, gc] = layout.goal;
     if (kind === "wall" && ((row === sr && col === sc) || (row === gr && col === gc))) {
-      this.showNotices([`The ${row === sr && col === sc ? "start" : "goal"} cannot be a wall: drag it to move it, or choose “move the ${row === sr && col === sc ? "start" : "goal"}”.`]);
+      this.showNotices([
+        `The ${row === sr && col === sc ? "start" : "goal"} cannot be a wall: drag it to move it, or choose “move the ${row === sr && col === sc ? "start" : "goal"}”.`,
+      ]);
       return;
     }
     const steps = this.snapshot.figures.steps;
@@ -428,7 +521,10 @@ export default class GridworldController extends DemoController {
       const Q = snapshot.Q.data;
       const s = (row * layout.cols + col) * 4;
       const best = greedyAction(Q, s);
-      value = best < 0 ? ", nothing learned yet" : `, greedy move ${["up", "down", "left", "right"][best]}, V ${formatStat(Math.max(Q[s], Q[s + 1], Q[s + 2], Q[s + 3]), 2)}`;
+      value =
+        best < 0
+          ? ", nothing learned yet"
+          : `, greedy move ${["up", "down", "left", "right"][best]}, V ${formatStat(Math.max(Q[s], Q[s + 1], Q[s + 2], Q[s + 3]), 2)}`;
     }
     return `Cell (${row}, ${col}): ${what}${value}.`;
   }
@@ -531,12 +627,15 @@ export default class GridworldController extends DemoController {
     const f = snapshot.figures;
     const greedy = f["greedy-path-length"];
     const optimal = f["optimal-path-length"];
-    const route = greedy >= 0
-      ? `The greedy path reaches the goal in ${greedy} moves`
-      : "The greedy path does not reach the goal yet";
+    const route =
+      greedy >= 0
+        ? `The greedy path reaches the goal in ${greedy} moves`
+        : "The greedy path does not reach the goal yet";
     const verdict = greedy >= 0 && greedy === optimal ? " (optimal)" : optimal >= 0 ? `; optimal is ${optimal}` : "";
-    const explored = this.registry.get(this.demo, "explore") === "epsilon-greedy" && Number.isFinite(snapshot.epsilon_now)
-      ? ` ε is now ${formatStat(snapshot.epsilon_now, 3)}.` : "";
+    const explored =
+      this.registry.get(this.demo, "explore") === "epsilon-greedy" && Number.isFinite(snapshot.epsilon_now)
+        ? ` ε is now ${formatStat(snapshot.epsilon_now, 3)}.`
+        : "";
     return `Episode ${f.episode}, ${f.steps} steps. ${route}${verdict}.${explored}`;
   }
 
@@ -567,14 +666,17 @@ export default class GridworldController extends DemoController {
       differs: registry.get(this.demo, "show_differs"),
       trail: registry.get(this.demo, "show_trail"),
     };
-    const animating = this.gridView.draw({
-      ...snapshot,
-      show,
-      differs: this.differs,
-      cursor: this.focused ? this.cursor : null,
-      drag: this.drag,
-      moveMs: this.moveMs,
-    }, now);
+    const animating = this.gridView.draw(
+      {
+        ...snapshot,
+        show,
+        differs: this.differs,
+        cursor: this.focused ? this.cursor : null,
+        drag: this.drag,
+        moveMs: this.moveMs,
+      },
+      now,
+    );
     if (animating) this.dirty = true;
     if (this.curveDirty) {
       this.curveDirty = false;
@@ -589,7 +691,13 @@ export default class GridworldController extends DemoController {
     const bucketed = this.curve.width > 1;
     this.chart.draw({
       series: [
-        { label: bucketed ? `steps per episode (later: means of ${this.curve.width})` : "steps per episode", color: "--muted", x, y, faded: true },
+        {
+          label: bucketed ? `steps per episode (later: means of ${this.curve.width})` : "steps per episode",
+          color: "--muted",
+          x,
+          y,
+          faded: true,
+        },
         { label: `moving average (${MOVING_AVERAGE} episodes)`, color: "--agent", x, y: average, width: 2 },
       ],
       refLines: optimal > 0 ? [{ y: optimal, label: `optimal ${optimal}`, color: "--gold" }] : [],
@@ -609,7 +717,8 @@ export default class GridworldController extends DemoController {
     for (const [name, value] of Object.entries(params)) parts.push(`--${name} ${shellQuote(value)}`);
     let command = parts.join(" ");
     if (this.editedMidRun) {
-      command += "  # settings or walls changed during this run: this replays the final settings from step 0, so the numbers differ; press Reset, then run, for an exact replay";
+      command +=
+        "  # settings or walls changed during this run: this replays the final settings from step 0, so the numbers differ; press Reset, then run, for an exact replay";
     }
     return command;
   }

@@ -28,7 +28,12 @@ export class PpoClipExplorer {
   mount() {
     const id = "ppo-clip-epsilon";
     this.input = el("input", {
-      type: "range", id, min: EPSILON.min, max: EPSILON.max, step: EPSILON.step, value: this.epsilon,
+      type: "range",
+      id,
+      min: EPSILON.min,
+      max: EPSILON.max,
+      step: EPSILON.step,
+      value: this.epsilon,
       "aria-describedby": "ppo-clip-readout",
     });
     this.output = el("output", { for: id, class: "value" });
@@ -39,17 +44,35 @@ export class PpoClipExplorer {
       const chart = new LineChart(canvas, { height: 210, emptyText: "", ariaLabel: label });
       return { box: el("div", {}, el("h4", {}, title), canvas), chart };
     };
-    this.good = panel("A > 0: the action was better than expected",
-      "Clipped objective against the ratio r for a positive advantage: it rises with r, then stays flat beyond 1 + ε");
-    this.bad = panel("A < 0: the action was worse than expected",
-      "Clipped objective against the ratio r for a negative advantage: it falls with r, and stays flat below 1 − ε");
+    this.good = panel(
+      "A > 0: the action was better than expected",
+      "Clipped objective against the ratio r for a positive advantage: it rises with r, then stays flat beyond 1 + ε",
+    );
+    this.bad = panel(
+      "A < 0: the action was worse than expected",
+      "Clipped objective against the ratio r for a negative advantage: it falls with r, and stays flat below 1 − ε",
+    );
     this.input.addEventListener("input", () => this.setEpsilon(Number(this.input.value)));
-    this.root.replaceChildren(el("div", { class: "ppo-clip" },
-      el("div", { class: "ppo-clip-head" },
-        el("div", { class: "control", dataset: { control: "epsilon" } }, el("label", { for: id }, "Clip range ε"), this.input, this.output),
-        this.status),
-      el("div", { class: "ppo-clip-panels" }, this.good.box, this.bad.box),
-      this.readout));
+    this.root.replaceChildren(
+      el(
+        "div",
+        { class: "ppo-clip" },
+        el(
+          "div",
+          { class: "ppo-clip-head" },
+          el(
+            "div",
+            { class: "control", dataset: { control: "epsilon" } },
+            el("label", { for: id }, "Clip range ε"),
+            this.input,
+            this.output,
+          ),
+          this.status,
+        ),
+        el("div", { class: "ppo-clip-panels" }, this.good.box, this.bad.box),
+        this.readout,
+      ),
+    );
     this.runtime.addEventListener("state", (event) => this.onRuntime(event.detail.state));
     this.onRuntime(this.runtime.state);
     this.show();
@@ -107,11 +130,12 @@ export class PpoClipExplorer {
     const lo = 1 - eps;
     const hi = 1 + eps;
     const pct = Math.round(eps * 100);
-    this.readout.textContent = `With ε = ${text}, the update may move an action's probability by up to ${pct}% `
-      + `(ratio r between ${lo.toFixed(2)} and ${hi.toFixed(2)}) and still be rewarded for it. A good action (A > 0) `
-      + `earns nothing more once r passes ${hi.toFixed(2)}; a bad one (A < 0) earns nothing more once r drops below `
-      + `${lo.toFixed(2)}. Moving the wrong way is never clipped: the min keeps the pessimistic value, so one batch `
-      + `of data cannot pull the policy far. Smaller ε: smaller, safer steps; larger ε: bigger, riskier ones.`;
+    this.readout.textContent =
+      `With ε = ${text}, the update may move an action's probability by up to ${pct}% ` +
+      `(ratio r between ${lo.toFixed(2)} and ${hi.toFixed(2)}) and still be rewarded for it. A good action (A > 0) ` +
+      `earns nothing more once r passes ${hi.toFixed(2)}; a bad one (A < 0) earns nothing more once r drops below ` +
+      `${lo.toFixed(2)}. Moving the wrong way is never clipped: the min keeps the pessimistic value, so one batch ` +
+      `of data cannot pull the policy far. Smaller ε: smaller, safer steps; larger ε: bigger, riskier ones.`;
     const fresh = this.data && this.data.epsilon === eps ? this.data : null;
     this.drawPanel(this.good.chart, +1, fresh?.ratio, fresh?.positive, eps);
     this.drawPanel(this.bad.chart, -1, fresh?.ratio, fresh?.negative, eps);
@@ -121,16 +145,34 @@ export class PpoClipExplorer {
     const yMin = A > 0 ? 0 : -Y_SPAN;
     const yMax = A > 0 ? Y_SPAN : 0;
     // the clip range [1−ε, 1+ε] as a shaded column: a band reaching from the top edge down past the bottom
-    const column = { label: "clip range 1 ± ε", color: "--gold", x: [1 - eps, 1 + eps], y: [yMax, yMax], band: [yMax - yMin, yMax - yMin], width: 1 };
+    const column = {
+      label: "clip range 1 ± ε",
+      color: "--gold",
+      x: [1 - eps, 1 + eps],
+      y: [yMax, yMax],
+      band: [yMax - yMin, yMax - yMin],
+      width: 1,
+    };
     const r = [0, RATIO_MAX];
-    const series = [column, { label: "r·A, unclipped", color: "--muted", x: r, y: r.map((v) => v * A), faded: true, width: 2 }];
-    if (ratio && values) series.push({ label: "min(r·A, clip(r)·A)", color: A > 0 ? "--good" : "--bad", x: ratio, y: values, width: 2.5 });
-    const flat = A > 0 ? { y: 1 + eps, label: `flat at (1+ε)·A = ${(1 + eps).toFixed(2)}` } : { y: -(1 - eps), label: `flat at (1−ε)·A = −${(1 - eps).toFixed(2)}` };
+    const series = [
+      column,
+      { label: "r·A, unclipped", color: "--muted", x: r, y: r.map((v) => v * A), faded: true, width: 2 },
+    ];
+    if (ratio && values)
+      series.push({ label: "min(r·A, clip(r)·A)", color: A > 0 ? "--good" : "--bad", x: ratio, y: values, width: 2.5 });
+    const flat =
+      A > 0
+        ? { y: 1 + eps, label: `flat at (1+ε)·A = ${(1 + eps).toFixed(2)}` }
+        : { y: -(1 - eps), label: `flat at (1−ε)·A = −${(1 - eps).toFixed(2)}` };
     chart.draw({
       series,
       refLines: ratio ? [{ ...flat, color: A > 0 ? "--good" : "--bad", dash: [2, 3] }] : [],
-      xLabel: "ratio r = π_θ(a|s) / π_old(a|s)", yLabel: `objective (A = ${A > 0 ? "+1" : "−1"})`,
-      xMin: 0, xMax: RATIO_MAX, yMin, yMax,
+      xLabel: "ratio r = π_θ(a|s) / π_old(a|s)",
+      yLabel: `objective (A = ${A > 0 ? "+1" : "−1"})`,
+      xMin: 0,
+      xMax: RATIO_MAX,
+      yMin,
+      yMax,
     });
   }
 }

@@ -45,10 +45,17 @@ export class PythonRuntime extends EventTarget {
     this.worker.onmessage = (event) => this.onMessage(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault?.();
-      this.fail(new RuntimeCallError({ kind: "crash", message: `The Python worker crashed: ${event.message || "unknown error"}` }));
+      this.fail(
+        new RuntimeCallError({
+          kind: "crash",
+          message: `The Python worker crashed: ${event.message || "unknown error"}`,
+        }),
+      );
     };
     this.worker.onmessageerror = () =>
-      this.fail(new RuntimeCallError({ kind: "crash", message: "The Python worker sent a message that could not be read." }));
+      this.fail(
+        new RuntimeCallError({ kind: "crash", message: "The Python worker sent a message that could not be read." }),
+      );
     this.startPromise = this.send({ type: "init", baseURL: this.baseURL }, LOAD_TIMEOUT_MS).then(
       (versions) => {
         this.versions = versions;

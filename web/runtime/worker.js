@@ -76,7 +76,10 @@ async function load(baseURL) {
   const manifest = await manifestResponse.json();
   const indexURL = new URL(manifest.pyodide, baseURL).href;
   const runtimeFiles = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
-  await prefetchStage("runtime", runtimeFiles.map((name) => new URL(name, indexURL).href));
+  await prefetchStage(
+    "runtime",
+    runtimeFiles.map((name) => new URL(name, indexURL).href),
+  );
   let module;
   try {
     module = await import(new URL("pyodide.mjs", indexURL).href);

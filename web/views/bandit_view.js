@@ -94,9 +94,17 @@ export class BanditView {
     if (!k) return;
     const palette = colors();
     const { width } = fitCanvas(this.staticCanvas);
-    const key = [width, this.staticCanvas.clientHeight, window.devicePixelRatio, k, data.reveal,
-      data.reveal ? data.means.join() : "", data.optimalArm, Object.values(palette).join(),
-      data.lanes.map((lane) => lane.label + lane.color).join()].join("|");
+    const key = [
+      width,
+      this.staticCanvas.clientHeight,
+      window.devicePixelRatio,
+      k,
+      data.reveal,
+      data.reveal ? data.means.join() : "",
+      data.optimalArm,
+      Object.values(palette).join(),
+      data.lanes.map((lane) => lane.label + lane.color).join(),
+    ].join("|");
     if (key !== this.staticKey) {
       this.staticKey = key;
       this.drawStatic(data, palette);
@@ -125,7 +133,11 @@ export class BanditView {
       context.stroke();
       context.fillStyle = palette.muted;
       context.font = "600 11px system-ui, sans-serif";
-      context.fillText(best ? `★ ${arm + 1}` : `arm ${arm + 1}`.slice(columnWidth < 44 ? 4 : 0), left + bodyWidth / 2, 14);
+      context.fillText(
+        best ? `★ ${arm + 1}` : `arm ${arm + 1}`.slice(columnWidth < 44 ? 4 : 0),
+        left + bodyWidth / 2,
+        14,
+      );
       const windowWidth = Math.max(10, bodyWidth - 10);
       roundRect(context, left + (bodyWidth - windowWidth) / 2, 22, windowWidth, 18, 4);
       context.fillStyle = palette.surface;

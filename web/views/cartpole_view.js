@@ -45,7 +45,13 @@ export class CartPoleView {
 
   /** Metres to CSS pixels, and where the track is, for the current canvas size. */
   layout(width, height) {
-    const scale = Math.max(10, Math.min(width / (2 * VIEW_HALF_WIDTH), (height - MARGIN_TOP - MARGIN_BOTTOM) / (POLE_LENGTH + CART_HEIGHT + 0.12)));
+    const scale = Math.max(
+      10,
+      Math.min(
+        width / (2 * VIEW_HALF_WIDTH),
+        (height - MARGIN_TOP - MARGIN_BOTTOM) / (POLE_LENGTH + CART_HEIGHT + 0.12),
+      ),
+    );
     const trackY = height - MARGIN_BOTTOM;
     return { scale, trackY, centre: width / 2, px: (x) => width / 2 + x * scale };
   }
@@ -162,7 +168,10 @@ export class CartPoleView {
     // push arrows: one per action, each as strong as its probability under the policy
     const arrowY = cartTop + cartH / 2;
     const pRight = Number.isFinite(frame.pRight) ? frame.pRight : null;
-    for (const [side, p] of [[-1, pRight === null ? null : 1 - pRight], [1, pRight]]) {
+    for (const [side, p] of [
+      [-1, pRight === null ? null : 1 - pRight],
+      [1, pRight],
+    ]) {
       const taken = frame.action === (side > 0 ? 1 : 0);
       const strength = p === null ? (taken ? 1 : 0) : p;
       if (strength <= 0.02) continue;
@@ -170,8 +179,13 @@ export class CartPoleView {
       const length = (0.12 + 0.38 * strength) * scale;
       // an arrow pushing the cart in direction `side` sits on the opposite side of the cart, pointing at it
       const width = Math.max(2, 0.06 * scale * (0.5 + strength));
-      drawArrow(g, start - side * length, arrowY, start, arrowY,
-        { color: c.accent, alpha: 0.25 + 0.75 * strength, width, head: width * 2.6, spread: 0.7 });
+      drawArrow(g, start - side * length, arrowY, start, arrowY, {
+        color: c.accent,
+        alpha: 0.25 + 0.75 * strength,
+        width,
+        head: width * 2.6,
+        spread: 0.7,
+      });
     }
 
     // the cart
@@ -268,7 +282,8 @@ export class CartPoleView {
     let size = width < 420 ? 13 : 15;
     const widest = () => Math.max(...lines.map((line) => g.measureText(line).width));
     g.font = `600 ${size}px ${font}`;
-    if (lines.length > 1 && g.measureText(lines.join(" — ")).width + 24 <= width - 16) lines.splice(0, lines.length, lines.join(" — "));
+    if (lines.length > 1 && g.measureText(lines.join(" — ")).width + 24 <= width - 16)
+      lines.splice(0, lines.length, lines.join(" — "));
     while (size > 10 && widest() + 24 > width - 16) {
       size -= 1;
       g.font = `600 ${size}px ${font}`;
@@ -289,7 +304,7 @@ export class CartPoleView {
     g.textAlign = "center";
     g.textBaseline = "middle";
     lines.forEach((line, i) => {
-      g.fillStyle = i === 0 ? tone ?? c.text : c.muted;
+      g.fillStyle = i === 0 ? (tone ?? c.text) : c.muted;
       g.fillText(line, width / 2, top + 5 + lineHeight * (i + 0.5) + 1);
     });
   }

@@ -17,7 +17,12 @@
 
 import { drawArrow, fitCanvas, themeColor } from "../ui.js";
 
-const DELTAS = [[-1, 0], [1, 0], [0, -1], [0, 1]]; // (Δrow, Δcol) of up, down, left, right
+const DELTAS = [
+  [-1, 0],
+  [1, 0],
+  [0, -1],
+  [0, 1],
+]; // (Δrow, Δcol) of up, down, left, right
 const LUT_SIZE = 257;
 const VALUE_DOMAIN = 1;
 const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)"); // then the agent jumps cell to cell
@@ -45,10 +50,18 @@ export function valueColor(palette, value) {
 
 function readPalette() {
   const names = {
-    good: ["--good", "#1e9e5a"], bad: ["--bad", "#8a4bd1"], neutral: ["--surface", "#ffffff"],
-    cell: ["--surface-2", "#f2f0ea"], line: ["--border", "#dcd8ce"], text: ["--text", "#1d1f24"],
-    muted: ["--muted", "#5d6270"], wall: ["--wall", "#3a3d46"], gold: ["--gold", "#e0a100"],
-    agent: ["--agent", "#2f6fdf"], danger: ["--danger", "#c62f2f"], focus: ["--focus", "#ffb000"],
+    good: ["--good", "#1e9e5a"],
+    bad: ["--bad", "#8a4bd1"],
+    neutral: ["--surface", "#ffffff"],
+    cell: ["--surface-2", "#f2f0ea"],
+    line: ["--border", "#dcd8ce"],
+    text: ["--text", "#1d1f24"],
+    muted: ["--muted", "#5d6270"],
+    wall: ["--wall", "#3a3d46"],
+    gold: ["--gold", "#e0a100"],
+    agent: ["--agent", "#2f6fdf"],
+    danger: ["--danger", "#c62f2f"],
+    focus: ["--focus", "#ffb000"],
   };
   const palette = {};
   for (const [key, [name, fallback]] of Object.entries(names)) palette[key] = themeColor(name, fallback);
@@ -137,8 +150,11 @@ export class GridView {
     const size = Math.floor(Math.min(width / layout.cols, height / layout.rows) * 4) / 4;
     if (!(size > 2)) return false;
     const g = {
-      rows: layout.rows, cols: layout.cols, size,
-      x0: (width - size * layout.cols) / 2, y0: (height - size * layout.rows) / 2,
+      rows: layout.rows,
+      cols: layout.cols,
+      size,
+      x0: (width - size * layout.cols) / 2,
+      y0: (height - size * layout.rows) / 2,
     };
     this.geometry = g;
     const show = data.show ?? {};
@@ -155,7 +171,7 @@ export class GridView {
     if (show.optimal && data.optimal_path) this.drawPath(ctx, g, data.optimal_path, { optimal: true, layout });
     if (show.path && data.greedy_path) this.drawPath(ctx, g, data.greedy_path, { optimal: false, layout });
     if (show.trail && data.trail?.length > 1) this.drawTrail(ctx, g, data.trail);
-    const animating = this.drawAgent(ctx, g, data.agent, reducedMotion?.matches ? 0 : data.moveMs ?? 0, now, layout);
+    const animating = this.drawAgent(ctx, g, data.agent, reducedMotion?.matches ? 0 : (data.moveMs ?? 0), now, layout);
     if (data.drag) this.drawDrag(ctx, g, data.drag);
     if (data.cursor) this.drawCursor(ctx, g, data.cursor);
     return animating;
@@ -179,8 +195,22 @@ export class GridView {
           const cy = y + size / 2;
           // up, down, left, right: the triangle between the cell's centre and that edge
           const corners = [
-            [[x, y], [x + size, y]], [[x + size, y + size], [x, y + size]],
-            [[x, y + size], [x, y]], [[x + size, y], [x + size, y + size]],
+            [
+              [x, y],
+              [x + size, y],
+            ],
+            [
+              [x + size, y + size],
+              [x, y + size],
+            ],
+            [
+              [x, y + size],
+              [x, y],
+            ],
+            [
+              [x + size, y],
+              [x + size, y + size],
+            ],
           ];
           for (let a = 0; a < 4; a++) {
             ctx.fillStyle = valueColor(palette, Q[s * 4 + a]);
@@ -336,8 +366,13 @@ export class GridView {
   /** The arrow of an action at a cell centre: from behind the centre to `length` ahead of it. */
   arrow(ctx, cx, cy, action, length, width, color) {
     const [dr, dc] = DELTAS[action];
-    drawArrow(ctx, cx - dc * length * 0.55, cy - dr * length * 0.55, cx + dc * length, cy + dr * length,
-      { color, width, head: length * 0.55, spread: 0.6, inset: 0.6 });
+    drawArrow(ctx, cx - dc * length * 0.55, cy - dr * length * 0.55, cx + dc * length, cy + dr * length, {
+      color,
+      width,
+      head: length * 0.55,
+      spread: 0.6,
+      inset: 0.6,
+    });
   }
 
   drawArrows(ctx, g, data, kind, blocked, goalIndex) {
@@ -354,7 +389,15 @@ export class GridView {
         if (blocked.has(s) || s === goalIndex) continue;
         const action = kind === "optimal" ? policy[s] : greedyAction(Q, s * 4);
         if (action < 0) continue;
-        this.arrow(ctx, x0 + (c + 0.5) * size, y0 + (r + 0.5) * size, action, size * 0.2, Math.max(1.25, size * 0.045), color);
+        this.arrow(
+          ctx,
+          x0 + (c + 0.5) * size,
+          y0 + (r + 0.5) * size,
+          action,
+          size * 0.2,
+          Math.max(1.25, size * 0.045),
+          color,
+        );
       }
     }
     ctx.globalAlpha = 1;
@@ -380,7 +423,15 @@ export class GridView {
         const action = greedyAction(Q, s * 4);
         if (action >= 0) {
           ctx.globalAlpha = 0.9;
-          this.arrow(ctx, x0 + (c + 0.5) * size, y0 + (r + 0.5) * size, action, size * 0.26, Math.max(1.25, size * 0.04), this.palette.danger);
+          this.arrow(
+            ctx,
+            x0 + (c + 0.5) * size,
+            y0 + (r + 0.5) * size,
+            action,
+            size * 0.26,
+            Math.max(1.25, size * 0.04),
+            this.palette.danger,
+          );
           ctx.globalAlpha = 1;
         }
       }
@@ -450,20 +501,21 @@ export class GridView {
   }
 
   /** The agent; a move to a neighbouring cell is animated over moveMs. Returns true while the move is drawn. */
-  drawAgent(ctx, g, agent, moveMs, now, layout) {
+  drawAgent(ctx, g, agent, moveMs, now, _layout) {
     if (!agent) return false;
     const target = [agent[0], agent[1]];
     const from = this.shownAgent;
     const sameTarget = this.animation && this.animation.to[0] === target[0] && this.animation.to[1] === target[1];
     if (!sameTarget) {
       const near = from && Math.abs(from[0] - target[0]) + Math.abs(from[1] - target[1]) <= 1.01;
-      this.animation = moveMs > 0 && near && (from[0] !== target[0] || from[1] !== target[1])
-        ? { from: [...from], to: target, start: now, duration: moveMs }
-        : { from: target, to: target, start: now, duration: 0 };
+      this.animation =
+        moveMs > 0 && near && (from[0] !== target[0] || from[1] !== target[1])
+          ? { from: [...from], to: target, start: now, duration: moveMs }
+          : { from: target, to: target, start: now, duration: 0 };
     }
     const a = this.animation;
     let t = a.duration > 0 ? Math.min(1, (now - a.start) / a.duration) : 1;
-    t = t < 0.5 ? 2 * t * t : 1 - Math.pow(-2 * t + 2, 2) / 2; // ease in-out
+    t = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2; // ease in-out
     const row = a.from[0] + (a.to[0] - a.from[0]) * t;
     const col = a.from[1] + (a.to[1] - a.from[1]) * t;
     this.shownAgent = [row, col];

@@ -78,7 +78,7 @@ export function movingAverage(values, window) {
 export function niceTicks(min, max, count = 5) {
   if (!(max > min)) return [min];
   const raw = (max - min) / Math.max(1, count);
-  const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
   const residual = raw / magnitude;
   const step = (residual > 5 ? 10 : residual > 2 ? 5 : residual > 1 ? 2 : 1) * magnitude;
   const ticks = [];
@@ -97,10 +97,10 @@ export function formatCompact(value) {
   const a = Math.abs(value);
   if (a === 0) return "0";
   const trim = (s) => s.replace(/\.0+$|(\.\d*?)0+$/, "$1");
-  if (a >= 1e9) return trim((value / 1e9).toFixed(1)) + "G";
-  if (a >= 1e6) return trim((value / 1e6).toFixed(1)) + "M";
-  if (a >= 1e4) return trim((value / 1e3).toFixed(a >= 1e5 ? 0 : 1)) + "k";
-  if (a >= 1000) return trim((value / 1e3).toFixed(2)) + "k";
+  if (a >= 1e9) return `${trim((value / 1e9).toFixed(1))}G`;
+  if (a >= 1e6) return `${trim((value / 1e6).toFixed(1))}M`;
+  if (a >= 1e4) return `${trim((value / 1e3).toFixed(a >= 1e5 ? 0 : 1))}k`;
+  if (a >= 1000) return `${trim((value / 1e3).toFixed(2))}k`;
   if (a >= 1) return trim(value.toFixed(a >= 100 ? 0 : 2));
   if (a >= 1e-3) return trim(value.toPrecision(2));
   return value.toExponential(0).replace("e-", "e-");
@@ -118,8 +118,16 @@ function finite(v) {
 export class LineChart {
   constructor(canvas, options = {}) {
     this.canvas = canvas;
-    this.options = { height: 220, legend: true, emptyText: "no data yet", formatX: formatCompact, formatY: formatCompact, ...options };
-    if (this.options.height !== null && this.options.height !== undefined) canvas.style.height = `${this.options.height}px`;
+    this.options = {
+      height: 220,
+      legend: true,
+      emptyText: "no data yet",
+      formatX: formatCompact,
+      formatY: formatCompact,
+      ...options,
+    };
+    if (this.options.height !== null && this.options.height !== undefined)
+      canvas.style.height = `${this.options.height}px`;
     if (!canvas.hasAttribute("role")) canvas.setAttribute("role", "img");
     this.spec = null;
     this.pending = false;
@@ -159,7 +167,7 @@ export class LineChart {
     const { context: g, width, height } = fitCanvas(this.canvas);
     if (width < 10 || height < 10) return;
     const o = this.options;
-    const series = (spec.series ?? []).filter((s) => s && s.y);
+    const series = (spec.series ?? []).filter((s) => s?.y);
     const refLines = (spec.refLines ?? []).filter((r) => r && finite(r.y));
     const logX = Boolean(spec.logX);
     if (!this.options.ariaLabel && !this.canvas.hasAttribute("aria-label")) {
@@ -319,7 +327,7 @@ export class LineChart {
       const mantissas = decades <= 1.5 ? [1, 2, 5] : decades <= 3 ? [1, 3] : [1];
       for (let e = Math.floor(lx0); e <= Math.ceil(lx1); e++) {
         for (const m of mantissas) {
-          const v = m * Math.pow(10, e);
+          const v = m * 10 ** e;
           if (v >= xLo * (1 - 1e-9) && v <= xHi * (1 + 1e-9)) xTicks.push(v);
         }
       }

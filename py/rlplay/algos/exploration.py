@@ -131,7 +131,7 @@ def ucb(q: list[float], n: list[int], t: int, c: float, u_tie: float) -> int:
         return untried[int(u_tie * len(untried))]
     log_t = math.log(t)
     # score(a) = Q(a) + c · √(ln t / N(a))
-    scores = [value + c * math.sqrt(log_t / count) for value, count in zip(q, n)]
+    scores = [value + c * math.sqrt(log_t / count) for value, count in zip(q, n, strict=True)]
     return greedy(scores, u_tie)
 
 

@@ -1,4 +1,4 @@
-"""A tiny neural-network kit: a one-hidden-layer ReLU MLP, softmax-policy helpers and Adam, each backward beside its forward.
+"""A tiny neural-network kit: a one-hidden-layer ReLU MLP, softmax-policy helpers and Adam, backward beside forward.
 
     forward:  h = relu(X W1 + b1),  y = h W2 + b2
     backward: dW2 = hᵀ dy,  db2 = Σ dy,  dh = dy W2ᵀ,  dz = dh ⊙ [z > 0],  dW1 = Xᵀ dz,  db1 = Σ dz
@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
 
 LN2_HI = 6.93147180369123816490e-01  # ln 2 rounded to 32 bits (fdlibm's ln2_hi): k · LN2_HI is exact for |k| < 2^20
 LN2_LO = 1.90821492927058770002e-10  # ln 2 − LN2_HI
@@ -209,7 +208,9 @@ class Adam:
     ``lr`` may be changed between steps (learning-rate schedules, or the user's slider).
     """
 
-    def __init__(self, params: list[np.ndarray], lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+    def __init__(
+        self, params: list[np.ndarray], lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+    ):
         self.params = params
         self.lr = lr
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
@@ -226,7 +227,7 @@ class Adam:
         # bias corrections 1 − β^t
         correction1 = 1.0 - self.beta1_power
         correction2 = 1.0 - self.beta2_power
-        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+        for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):
             # m ← β1 m + (1 − β1) g
             m *= self.beta1
             m += (1.0 - self.beta1) * g

@@ -23,8 +23,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from rlplay.algos.actor_critic import gae, value_loss
-from rlplay.algos.nn import MLP, Adam, clip_grad_norm, entropy, entropy_backward, exp, log_softmax, log_softmax_backward
-from rlplay.algos.nn import sample_two_actions
+from rlplay.algos.nn import (
+    MLP,
+    Adam,
+    clip_grad_norm,
+    entropy,
+    entropy_backward,
+    exp,
+    log_softmax,
+    log_softmax_backward,
+    sample_two_actions,
+)
 
 
 @dataclass
@@ -106,7 +115,8 @@ class PPO:
             raise ValueError(f"this learner samples from two actions (CartPole); got n_actions={n_actions}")
         if not 1 <= config.minibatch_size <= config.rollout_steps:
             raise ValueError(
-                f"minibatch_size must be between 1 and rollout_steps={config.rollout_steps}, got {config.minibatch_size}"
+                f"minibatch_size must be between 1 and rollout_steps={config.rollout_steps}, "
+                f"got {config.minibatch_size}"
             )
         self.config = config
         self.rng = rng  # minibatch shuffling
@@ -168,7 +178,9 @@ class PPO:
         stats = {"pg_loss": 0.0, "v_loss": 0.0, "entropy_loss": 0.0, "approx_kl": 0.0, "clipfrac": 0.0}
         steps = 0
         norm = 0.0
-        for epoch in range(config.epochs):
+        epochs_run = 0
+        for _ in range(config.epochs):
+            epochs_run += 1
             order = self.rng.permutation(T)
             epoch_kl = 0.0
             batches = 0
@@ -178,7 +190,9 @@ class PPO:
                 # per-minibatch standardisation of the advantages
                 adv_mb = (adv_mb - adv_mb.mean()) / (adv_mb.std() + 1e-8)
                 logits, actor_cache = self.actor.forward(X[mb])
-                _, terms, dlogits = ppo_policy_loss(logits, actions[mb], logp_old[mb], adv_mb, config.clip, config.entropy)
+                _, terms, dlogits = ppo_policy_loss(
+                    logits, actions[mb], logp_old[mb], adv_mb, config.clip, config.entropy
+                )
                 actor_grads = self.actor.backward(actor_cache, dlogits)
                 norm = max(norm, clip_grad_norm(actor_grads, config.max_grad_norm))
                 self.actor_optimizer.step(actor_grads)
@@ -205,7 +219,7 @@ class PPO:
             "loss": stats["pg_loss"] + stats["v_loss"] - config.entropy * stats["entropy_loss"],
             "adv_scale": float(adv.std()),
             "grad_norm": norm,
-            "epochs": epoch + 1,
+            "epochs": epochs_run,
         }
 
     def values(self, X: np.ndarray) -> np.ndarray:

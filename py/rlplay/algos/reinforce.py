@@ -25,8 +25,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rlplay.algos.nn import MLP, Adam, clip_grad_norm, entropy, entropy_backward, log_softmax, log_softmax_backward
-from rlplay.algos.nn import sample_two_actions
+from rlplay.algos.nn import (
+    MLP,
+    Adam,
+    clip_grad_norm,
+    entropy,
+    entropy_backward,
+    log_softmax,
+    log_softmax_backward,
+    sample_two_actions,
+)
 
 
 @dataclass
@@ -110,7 +118,7 @@ class Reinforce:
         if len(self.baseline) < T:
             # steps never reached before: start their baseline at this episode's return (adv = 0 there, no signal
             # from a single sample); the first episode that lasts longer than ever is thus not over-rewarded.
-            self.baseline = np.concatenate([self.baseline, ret[len(self.baseline):]])
+            self.baseline = np.concatenate([self.baseline, ret[len(self.baseline) :]])
         b = self.baseline[:T]
         # adv_t = G_t − b(t)
         adv = ret - b

@@ -162,7 +162,11 @@ class BanditDemo(DemoDriver):
         noise_seed, choice_seed = np.random.SeedSequence(config.seed).spawn(2)
         self.testbed = BanditTestbed(config.runs, config.arms, arm_seed=config.arm_seed, seed=noise_seed)
         self.race = BanditRace(
-            self.testbed, epsilon=config.epsilon, tau=config.tau, c=config.c, seed=choice_seed,
+            self.testbed,
+            epsilon=config.epsilon,
+            tau=config.tau,
+            c=config.c,
+            seed=choice_seed,
             capacity=config.horizon,
         )
 

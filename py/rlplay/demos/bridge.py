@@ -186,7 +186,12 @@ def handle(demo: str, command: str, args_json: str = "{}"):
     except (ValueError, TypeError) as error:
         payload, arrays = {"error": {"kind": "input", "message": str(error)}}, []
     except Exception as error:  # noqa: BLE001 - errors travel to the page as data
-        payload = {"error": {"kind": "internal", "message": f"{type(error).__name__}: {error}",
-                             "traceback": traceback.format_exc()}}
+        payload = {
+            "error": {
+                "kind": "internal",
+                "message": f"{type(error).__name__}: {error}",
+                "traceback": traceback.format_exc(),
+            }
+        }
         arrays = []
     return json.dumps(_jsonable(payload), allow_nan=False), arrays

@@ -287,8 +287,10 @@ class CartpoleDemo(DemoDriver):
         # The replay's states change only with a new episode: send them only to a page that lacks that episode.
         replay = {}
         if since == 0 or since < len(lengths):
-            replay = {"replay_states": self.replay_states.copy(),
-                      "replay_p_right": np.nan_to_num(self.replay_p_right, nan=0.5)}
+            replay = {
+                "replay_states": self.replay_states.copy(),
+                "replay_p_right": np.nan_to_num(self.replay_p_right, nan=0.5),
+            }
         return {
             **replay,
             "figures": {
@@ -318,9 +320,7 @@ class CartpoleDemo(DemoDriver):
         """Plain-English remarks on settings that are valid but degenerate, and on a diverged run."""
         config, notes = self.config, []
         if self.diverged_at >= 0:
-            notes.append(
-                f"training diverged (NaN) at update {self.diverged_at} — lower the learning rate or reset"
-            )
+            notes.append(f"training diverged (NaN) at update {self.diverged_at} — lower the learning rate or reset")
         if config.lr >= 0.05:
             notes.append(f"lr = {config.lr:g} is large for Adam: learning is erratic and may collapse after it peaks")
         elif config.lr <= 0.0003:
@@ -346,8 +346,9 @@ def _p_right_from_logits(logits) -> float:
     return sample_two_actions(logits, 0.0)[1]
 
 
-def train_until_solved(config: CartpoleConfig, max_episodes: int | None = None, max_steps: int | None = None,
-                       chunk: int = 1000) -> CartpoleDemo:
+def train_until_solved(
+    config: CartpoleConfig, max_episodes: int | None = None, max_steps: int | None = None, chunk: int = 1000
+) -> CartpoleDemo:
     """Train a fresh run until it is solved or a budget (episodes and/or steps) is spent; for tests and the benchmark.
 
     Budgets are checked between chunks of ``chunk`` steps; ``solved-at-episode`` itself is exact.

@@ -318,7 +318,7 @@ class GridworldDemo(DemoDriver):
             },
             "agent": list(env.cell_of(agent.state)),
             "trail": [list(env.cell_of(s)) for s in agent.trail],
-            "episode_lengths": agent.episode_lengths[since - dropped:],
+            "episode_lengths": agent.episode_lengths[since - dropped :],
             "episode_lengths_offset": since,
             "vi": {"sweeps": vi.sweeps, "deltas": list(vi.deltas), "converged": vi.converged},
             "epsilon_now": agent.epsilon_now,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import itertools
 import math
 import typing
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def field_docs(config_class) -> dict[str, str]:
     tree = ast.parse(inspect.cleandoc("\n" + source) if source.startswith((" ", "\t")) else source)
     body = tree.body[0].body
     docs = {}
-    for node, following in zip(body, body[1:]):
+    for node, following in itertools.pairwise(body):
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)
@@ -124,12 +125,14 @@ def _parse(base: type, text: str):
 def from_params(config_class, params: dict[str, str]):
     """Build a config from URL-style strings. Returns ``(config, notices)``.
 
-    Unknown names are ignored; an invalid value keeps that field's default. Each is reported in ``notices``.
+    An invalid value keeps that field's default and is reported in ``notices``. Names that are not fields of
+    ``config_class`` are skipped without a notice: the page's own parameters and other demos' pass through here, and
+    the page's state registry already reports names that no demo knows.
 
     >>> from rlplay.demos.bandit import BanditConfig
     >>> config, notices = from_params(BanditConfig, {"epsilon": "2", "colour": "red"})
-    >>> config.epsilon == BanditConfig().epsilon, len(notices)
-    (True, 2)
+    >>> config.epsilon == BanditConfig().epsilon, notices
+    (True, ["ignored epsilon='2': epsilon must be between 0 and 1, got 2.0"])
     """
     fields = _field_params(config_class)
     accepted: dict[str, object] = {}

@@ -52,8 +52,17 @@ def portable_sin(theta: float) -> float:
     if not -PORTABLE_TRIG_LIMIT <= theta <= PORTABLE_TRIG_LIMIT:
         return math.sin(theta)
     t2 = theta * theta
-    return theta * (1.0 - t2 / 6.0 * (1.0 - t2 / 20.0 * (1.0 - t2 / 42.0 * (1.0 - t2 / 72.0 * (
-        1.0 - t2 / 110.0 * (1.0 - t2 / 156.0 * (1.0 - t2 / 210.0)))))))
+    return theta * (
+        1.0
+        - t2
+        / 6.0
+        * (
+            1.0
+            - t2
+            / 20.0
+            * (1.0 - t2 / 42.0 * (1.0 - t2 / 72.0 * (1.0 - t2 / 110.0 * (1.0 - t2 / 156.0 * (1.0 - t2 / 210.0)))))
+        )
+    )
 
 
 def portable_cos(theta: float) -> float:
@@ -61,8 +70,17 @@ def portable_cos(theta: float) -> float:
     if not -PORTABLE_TRIG_LIMIT <= theta <= PORTABLE_TRIG_LIMIT:
         return math.cos(theta)
     t2 = theta * theta
-    return 1.0 - t2 / 2.0 * (1.0 - t2 / 12.0 * (1.0 - t2 / 30.0 * (1.0 - t2 / 56.0 * (1.0 - t2 / 90.0 * (
-        1.0 - t2 / 132.0 * (1.0 - t2 / 182.0 * (1.0 - t2 / 240.0)))))))
+    return 1.0 - t2 / 2.0 * (
+        1.0
+        - t2
+        / 12.0
+        * (
+            1.0
+            - t2
+            / 30.0
+            * (1.0 - t2 / 56.0 * (1.0 - t2 / 90.0 * (1.0 - t2 / 132.0 * (1.0 - t2 / 182.0 * (1.0 - t2 / 240.0)))))
+        )
+    )
 
 
 def cartpole_dynamics(x, x_dot, theta, theta_dot, force, sin=portable_sin, cos=portable_cos):

@@ -97,9 +97,7 @@ class Layout:
         if self.start == self.goal:
             raise ValueError(f"the start and the goal are the same cell {self.start}")
         if self.goal not in self.distances():
-            raise ValueError(
-                f"the goal {self.goal} cannot be reached from the start {self.start}: walls cut it off"
-            )
+            raise ValueError(f"the goal {self.goal} cannot be reached from the start {self.start}: walls cut it off")
 
     def _check_inside(self, cell: Cell, what: str) -> None:
         r, c = cell
@@ -363,9 +361,7 @@ class Gridworld:
             direction = slipped_action(direction, float(self._rng.random()), self.slip)
         self._cell, reward, terminated = self._move(self._cell, direction)
         self._elapsed += 1
-        truncated = (
-            not terminated and self.max_episode_steps is not None and self._elapsed >= self.max_episode_steps
-        )
+        truncated = not terminated and self.max_episode_steps is not None and self._elapsed >= self.max_episode_steps
         return self._cell, reward, terminated, truncated, {"state": self.state_index(self._cell)}
 
     # -- helpers ------------------------------------------------------------------------------------------------
