@@ -25,7 +25,16 @@ from typing import Annotated
 
 import numpy as np
 
-from rlplay.algos.exploration import epsilon_greedy_batch, softmax_batch, ucb_batch
+from rlplay.algos.exploration import (
+    epsilon_greedy,
+    epsilon_greedy_batch,
+    softmax,
+    softmax_batch,
+    ucb,
+    ucb_batch,
+)
+from rlplay.algos.sample_average import sample_average_update
+from rlplay.demos.code import CodeSlots, Editable, check_action, finite_list
 from rlplay.demos.driver import DemoDriver
 from rlplay.demos.params import Param, validate
 from rlplay.envs.bandit import TABLE_FLOATS, BanditTestbed
@@ -79,18 +88,19 @@ class BanditRace:
         self.curve_reward, self.curve_regret, self.curve_best_rate, self.curve_regret_stderr = grown
         self.capacity = capacity
 
-    def run(self, n: int) -> int:
-        """Up to ``n`` pulls of every lane (fewer at ``capacity``); returns how many."""
+    def run(self, n: int, code: CodeSlots | None = None, plain: bool = False) -> int:
+        """Up to ``n`` pulls of every lane (fewer at ``capacity``); returns how many.
+
+        With edited code in ``code`` (or ``plain``), each choice and update is a call of the plain one-run function
+        (``_run_plain``); otherwise the NumPy twins choose for all runs at once. Both give the same numbers.
+        """
         n = max(0, min(int(n), self.capacity - self.pulls))
+        if plain or (code is not None and code.edited):
+            return self._run_plain(n, code)
         testbed, Q, N = self.testbed, self.Q, self.N
         Q_flat, N_flat = Q.reshape(-1), N.reshape(-1)
-        runs = testbed.runs
         for _ in range(n):
-            if self._index == len(self._uniforms):
-                shape = (self._block_pulls, len(LANES), runs, UNIFORMS_PER_PULL)
-                self._uniforms = self._rng.random(shape)
-                self._index = 0
-            u = self._uniforms[self._index]
+            u = self._next_uniforms()
             self._index += 1
             rewards = testbed.next_rewards()  # (runs, k), the same table for every lane
             t = self.pulls + 1  # this pull, counted from 1
@@ -104,22 +114,103 @@ class BanditRace:
             r = rewards[self._runs, arms]  # (lanes, runs)
             at = self._row_start + arms
             N_flat[at] += 1.0
-            # Q(a) ← Q(a) + (r − Q(a)) / N(a)
+            # Q(a) ← Q(a) + (r − Q(a)) / N(a)   (sample_average_update, for every lane and run at once)
             Q_flat[at] += (r - Q_flat[at]) / N_flat[at]
-            self.cum_reward += r
-            # regret += μ* − μ_a
-            self.cum_regret += testbed.gaps[self._runs, arms]
-            self.best_count += arms == testbed.optimal_arm
-            self.last_arm = arms
-            column = self.pulls
-            self.curve_reward[:, column] = self.cum_reward.mean(axis=1)
-            self.curve_regret[:, column] = self.cum_regret.mean(axis=1)
-            self.curve_best_rate[:, column] = self.best_count.mean(axis=1) / t
-            if runs > 1:
-                # standard error of the mean regret across runs: s / √runs
-                self.curve_regret_stderr[:, column] = self.cum_regret.std(axis=1, ddof=1) / math.sqrt(runs)
-            self.pulls = t
+            self._record(arms, r, t)
         return n
+
+    def _next_uniforms(self) -> np.ndarray:
+        """This pull's uniforms (lanes, runs, 3); the caller moves ``_index`` on once the pull is made."""
+        if self._index == len(self._uniforms):
+            # The block the next pull would draw anyway, so a pull undone after a refill loses nothing.
+            shape = (self._block_pulls, len(LANES), self.testbed.runs, UNIFORMS_PER_PULL)
+            self._uniforms = self._rng.random(shape)
+            self._index = 0
+        return self._uniforms[self._index]
+
+    def _run_plain(self, n: int, code: CodeSlots | None) -> int:
+        """The reference loop: one call per lane and run of the functions in ``code`` (the reference ones if none).
+
+        A pull is made whole or not at all: if a function fails, its pull is undone (uniforms and rewards are read
+        again by the next pull) and the error propagates.
+        """
+
+        def version(name: str):
+            return code.function(name) if code is not None else EDITABLE[name].reference
+
+        select_epsilon_greedy = version("epsilon_greedy")
+        select_softmax = version("softmax")
+        select_ucb = version("ucb")
+        update = version("sample_average_update")
+        testbed, Q, N = self.testbed, self.Q, self.N
+        lanes, runs = len(LANES), testbed.runs
+        for _ in range(n):
+            u = self._next_uniforms().tolist()
+            t = self.pulls + 1
+            arms = np.empty((lanes, runs), dtype=np.int64)
+            for run in range(runs):
+                u_explore, u_action, u_tie = u[0][run]
+                arms[0, run] = select_epsilon_greedy(Q[0, run].tolist(), self.epsilon, u_explore, u_action, u_tie)
+                arms[1, run] = select_softmax(Q[1, run].tolist(), self.tau, u[1][run][0])
+                arms[2, run] = select_ucb(Q[2, run].tolist(), N[2, run].tolist(), t, self.c, u[2][run][0])
+            rewards = testbed.next_rewards()
+            r = rewards[self._runs, arms]
+            rows = []
+            try:
+                for lane in range(lanes):
+                    for run in range(runs):
+                        q, counts = Q[lane, run].tolist(), N[lane, run].tolist()
+                        update(q, counts, int(arms[lane, run]), float(r[lane, run]))
+                        rows.append((lane, run, q, counts))
+            except Exception:
+                testbed._index -= 1  # read this pull's rewards again next time
+                testbed.pulls -= 1
+                raise
+            for lane, run, q, counts in rows:
+                Q[lane, run], N[lane, run] = q, counts
+            self._index += 1
+            self._record(arms, r, t)
+        return n
+
+    def _record(self, arms: np.ndarray, r: np.ndarray, t: int) -> None:
+        """Book pull ``t`` (arms and rewards, lanes x runs) into the totals and the curves."""
+        testbed, runs = self.testbed, self.testbed.runs
+        self.cum_reward += r
+        # regret += μ* − μ_a
+        self.cum_regret += testbed.gaps[self._runs, arms]
+        self.best_count += arms == testbed.optimal_arm
+        self.last_arm = arms
+        column = self.pulls
+        self.curve_reward[:, column] = self.cum_reward.mean(axis=1)
+        self.curve_regret[:, column] = self.cum_regret.mean(axis=1)
+        self.curve_best_rate[:, column] = self.best_count.mean(axis=1) / t
+        if runs > 1:
+            # standard error of the mean regret across runs: s / √runs
+            self.curve_regret_stderr[:, column] = self.cum_regret.std(axis=1, ddof=1) / math.sqrt(runs)
+        self.pulls = t
+
+
+def _check_update(result, args) -> str | None:
+    Q, N = args[0], args[1]
+    if result is not None:
+        return "sample_average_update changes Q and N in place and returns nothing (None)"
+    return finite_list(Q, "Q", len(N)) or finite_list(N, "N", len(Q))
+
+
+_check_arm = check_action(lambda args: len(args[0]))  # every selector's first argument is q, one value per arm
+_TWIN = "The race runs {}, its NumPy twin over many runs at once; tests/test_code.py proves both give the same numbers."
+# The functions the Code panel shows and lets a learner edit (rlplay.demos.code).
+EDITABLE = {
+    "epsilon_greedy": Editable(epsilon_greedy, _check_arm, _TWIN.format("epsilon_greedy_batch"), "ε-greedy lane"),
+    "softmax": Editable(softmax, _check_arm, _TWIN.format("softmax_batch"), "softmax lane"),
+    "ucb": Editable(ucb, _check_arm, _TWIN.format("ucb_batch"), "UCB lane"),
+    "sample_average_update": Editable(
+        sample_average_update,
+        _check_update,
+        "The race applies it to every lane and run at once, with the same float operations (tests/test_code.py).",
+        "every lane's update",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -152,9 +243,11 @@ class BanditDemo(DemoDriver):
     """Three exploration strategies on the same bandit(s). See ``rlplay.demos`` for the contract."""
 
     COMMANDS = frozenset({"new_arms"})
+    EDITABLE = EDITABLE
 
     def __init__(self, config: BanditConfig | None = None):
         self.config = config if config is not None else BanditConfig()
+        self.code = CodeSlots(EDITABLE)
         self._fresh_run()
 
     def _fresh_run(self) -> None:
@@ -169,13 +262,14 @@ class BanditDemo(DemoDriver):
             seed=choice_seed,
             capacity=config.horizon,
         )
+        self.code.bind_rng(self.race._rng)
 
     # -- the contract --------------------------------------------------------------------------------------------
     def advance(self, n: int) -> int:
         """``n`` pulls of every lane, stopping at the horizon; returns the pulls made."""
         if n < 0:
             raise ValueError(f"the number of pulls must be 0 or more, got {n}")
-        return self.race.run(n)
+        return self.race.run(n, self.code)
 
     def reset(self) -> None:
         """Start the race again: same arms, same seed, same pulls."""

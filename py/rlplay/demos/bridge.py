@@ -16,6 +16,10 @@ Commands for every demo:
   ``max_units``; the answer says how many ran and how long it took.
 - ``step {n, since}``, ``snapshot {since}``, ``reset {since}``, ``configure {params, since}``.
 - any name in the driver's ``COMMANDS``, with keyword ``args``.
+- ``get_source {}``, ``set_code {name, source, since}``, ``reset_code {names?, since}``: the Code panel
+  (``rlplay.demos.code``): the real source of the driver's ``EDITABLE`` functions, and loading or removing an edited
+  version. A failure of edited code comes back as ``{"error": {"kind": "code", "function", "code_error", "line",
+  "message"}}``; a run that failed has made whole units of work only, and the previous version runs again.
 Stateless: ``handle("ppo", "clip_curve", '{"epsilon": 0.2}')``.
 """
 
@@ -30,6 +34,7 @@ import traceback
 
 import numpy as np
 
+from rlplay.demos import code as user_code
 from rlplay.demos.params import from_params
 
 # demo name -> (module, driver class, config class)
@@ -149,6 +154,11 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
     if command == "run":
         return _run(demo, args.get("budget_ms", 8.0), args.get("max_units", 10**9), since)
     driver = _driver(demo)
+    slots = getattr(driver, "code", None)
+    if command in ("get_source", "set_code", "reset_code"):
+        return _code_command(driver, slots, command, args, since)
+    if slots is not None and slots.edited:
+        user_code.start_budget()
     if command == "step":
         ran = driver.advance(max(int(args.get("n", 1)), 0))
         return {"ran": ran, "snapshot": driver.snapshot(since)}
@@ -176,6 +186,24 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
     raise ValueError(f"the {demo} demo has no command {command!r}")
 
 
+def _code_command(driver, slots, command: str, args: dict, since: int) -> dict:
+    if slots is None:
+        raise ValueError("this demo has no code to show")
+    if command == "get_source":
+        return {"functions": slots.describe()}
+    if command == "set_code":
+        name, source = args.get("name"), args.get("source")
+        if not isinstance(name, str) or not isinstance(source, str):
+            raise ValueError("set_code needs a function name and its source, as text")
+        slots.load(name, source)
+        return {"functions": slots.describe(), "snapshot": driver.snapshot(since)}
+    names = args.get("names")
+    if names is not None and not (isinstance(names, list) and all(isinstance(name, str) for name in names)):
+        raise ValueError("reset_code's names must be a list of function names")
+    restored = slots.restore(names)
+    return {"restored": restored, "functions": slots.describe(), "snapshot": driver.snapshot(since)}
+
+
 def handle(demo: str, command: str, args_json: str = "{}"):
     """Run one command; returns ``(json_text, [(name, ndarray), ...])``. Never raises."""
     try:
@@ -183,6 +211,12 @@ def handle(demo: str, command: str, args_json: str = "{}"):
         if not isinstance(args, dict):
             raise ValueError("arguments must be a JSON object")
         payload, arrays = _split_arrays(_dispatch(demo, command, args))
+    except user_code.UserCodeError as error:
+        # Edited code failed: the previous version runs again (a failed load changed nothing).
+        slots = getattr(_drivers.get(demo), "code", None)
+        if slots is not None and error.kind != "syntax" and command != "set_code":
+            slots.revert(error.function)
+        payload, arrays = {"error": error.as_dict()}, []
     except (ValueError, TypeError) as error:
         payload, arrays = {"error": {"kind": "input", "message": str(error)}}, []
     except Exception as error:  # noqa: BLE001 - errors travel to the page as data
