@@ -12,7 +12,6 @@ import time
 
 import numpy as np
 import pytest
-
 from rlplay.algos import exploration
 from rlplay.algos.sample_average import sample_average_update
 from rlplay.demos import bridge

@@ -151,14 +151,14 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
         }
     if command == "create":
         return _create(demo, args.get("params", {}))
-    if command == "run":
-        return _run(demo, args.get("budget_ms", 8.0), args.get("max_units", 10**9), since)
     driver = _driver(demo)
     slots = getattr(driver, "code", None)
     if command in ("get_source", "set_code", "reset_code"):
         return _code_command(driver, slots, command, args, since)
     if slots is not None and slots.edited:
-        user_code.start_budget()
+        user_code.start_budget()  # edited code may spend BUDGET_S of this command, then it is stopped
+    if command == "run":
+        return _run(demo, args.get("budget_ms", 8.0), args.get("max_units", 10**9), since)
     if command == "step":
         ran = driver.advance(max(int(args.get("n", 1)), 0))
         return {"ran": ran, "snapshot": driver.snapshot(since)}
