@@ -31,6 +31,9 @@ DEMOS = ("gridworld", "bandit", "cartpole")
 UNITS = {"gridworld": "Q-learning steps/s", "bandit": "pulls/s (3 lanes)", "cartpole": "env+policy training steps/s"}
 THROUGHPUT_UNITS = {"gridworld": 400_000, "bandit": 1000, "cartpole": 40_000}
 THROUGHPUT_PARAMS = {"gridworld": {}, "bandit": {"horizon": "100000"}, "cartpole": {}}
+# Gridworld's learning rules, each on the default grid with its default settings (Dyna-Q: 10 planning updates a step).
+GRID_RULES = ("q-learning", "sarsa", "expected-sarsa", "n-step-sarsa", "monte-carlo", "dyna-q")
+GRID_RULE_STEPS = {"dyna-q": 40_000}  # environment steps timed per rule (default 200_000)
 
 
 def machine() -> str:
@@ -82,6 +85,46 @@ def native_policy_steps_per_second() -> float:
         if result["done"]:
             call("watch_reset", args={})
     return steps / (time.perf_counter() - started)
+
+
+def native_rule_throughput() -> dict:
+    """Environment steps/s of each gridworld rule through the driver (Dyna-Q: planning updates/s too)."""
+    from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
+
+    out = {}
+    for algo in GRID_RULES:
+        driver = GridworldDemo(GridworldConfig(algo=algo))
+        steps = GRID_RULE_STEPS.get(algo, 200_000)
+        driver.advance(steps // 10)
+        planned = driver.snapshot(10**12)["figures"]["planning-updates"]
+        started = time.perf_counter()
+        ran = driver.advance(steps)
+        seconds = time.perf_counter() - started
+        planned = driver.snapshot(10**12)["figures"]["planning-updates"] - planned
+        out[algo] = {"steps_per_second": ran / seconds, "planning_updates_per_second": planned / seconds}
+    return out
+
+
+def gridworld_rules_learning(seeds=range(10), max_episodes=1000) -> dict:
+    """Per rule, default settings, default grid: the first episode after which the greedy path is optimal, and
+    whether it is still optimal after ``max_episodes`` (on-policy rules with α = 0.5 keep changing it)."""
+    from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
+
+    out = {}
+    for algo in GRID_RULES:
+        first, at_end = [], []
+        for seed in seeds:
+            driver = GridworldDemo(GridworldConfig(algo=algo, seed=seed))
+            found = -1
+            while driver.agent.episodes < max_episodes:
+                driver.episode()
+                figures = driver.snapshot(10**12)["figures"]
+                if found < 0 and figures["greedy-path-length"] == figures["optimal-path-length"]:
+                    found = figures["episode"]
+            first.append(found)
+            at_end.append(figures["greedy-path-length"] == figures["optimal-path-length"])
+        out[algo] = {"first_optimal_episode": first, "optimal_at_end": sum(at_end), "seeds": len(at_end)}
+    return out
 
 
 def learning_efficiency(seeds=(0, 1, 2, 3, 4)) -> dict:
@@ -168,6 +211,51 @@ def browser_throughput(page, demo: str) -> float:
         }""",
         [demo, {**THROUGHPUT_PARAMS[demo]}, units],
     )
+
+
+def browser_rule_throughput(page) -> dict:
+    out = {}
+    for algo in GRID_RULES:
+        out[algo] = page.evaluate(
+            """async ([algo, units]) => {
+                const rt = window.rlplay.runtime;
+                await rt.call('gridworld', 'create', {params: {algo}});
+                await rt.call('gridworld', 'step', {n: Math.floor(units / 10), since: 1e12});
+                const before = (await rt.call('gridworld', 'snapshot', {since: 1e12})).snapshot.figures;
+                const t0 = performance.now();
+                const out = await rt.call('gridworld', 'step', {n: units, since: 1e12});
+                const seconds = (performance.now() - t0) / 1000;
+                const planned = out.snapshot.figures['planning-updates'] - before['planning-updates'];
+                return {steps_per_second: out.ran / seconds, planning_updates_per_second: planned / seconds};
+            }""",
+            [algo, GRID_RULE_STEPS.get(algo, 200_000)],
+        )
+    return out
+
+
+def rules_markdown(native: dict, browser: dict | None, learning: dict | None) -> list[str]:
+    lines = [
+        "",
+        "| Gridworld rule (default grid and settings) | browser steps/s | native steps/s | planning updates/s "
+        "(browser / native) | episodes until the greedy path is first optimal, seeds 0–9 | still optimal at 1000 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for algo in GRID_RULES:
+        b = (browser or {}).get(algo, {})
+        n = native[algo]
+        planning = (
+            f"{fmt(b.get('planning_updates_per_second'))} / {fmt(n['planning_updates_per_second'])}"
+            if algo == "dyna-q"
+            else ""
+        )
+        learned = (learning or {}).get(algo)
+        first = learned["first_optimal_episode"] if learned else "n/a"
+        kept = f"{learned['optimal_at_end']}/{learned['seeds']}" if learned else "n/a"
+        lines.append(
+            f"| {algo} | {fmt(b.get('steps_per_second'))} | {fmt(n['steps_per_second'])} | {planning} | {first} | "
+            f"{kept} |"
+        )
+    return lines
 
 
 def browser_policy_steps_per_second(page) -> float:
@@ -332,6 +420,9 @@ def markdown(results: dict) -> str:
         )
     for lane, values in learning["bandit_regret_at_1000"].items():
         lines.append(f"| bandit {lane}: regret at 1000 pulls | {values} | {statistics.median(values)} |")
+    if "grid_rules" in results:
+        rules = results["grid_rules"]
+        lines += rules_markdown(rules["native"], rules.get("browser"), rules.get("learning"))
     return "\n".join(lines)
 
 
@@ -340,7 +431,10 @@ def main(argv=None) -> int:
     parser.add_argument("--soak-seconds", type=float, default=300.0, help="memory soak length (default 300 s)")
     parser.add_argument("--quick", action="store_true", help="short soak (30 s), for a smoke run of the benchmark")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--grid-rules", action="store_true", help="only the gridworld rules' throughput and learning")
     args = parser.parse_args(argv)
+    if args.grid_rules:
+        return grid_rules_only()
     soak = 30.0 if args.quick else args.soak_seconds
 
     from playwright.sync_api import sync_playwright
@@ -350,6 +444,7 @@ def main(argv=None) -> int:
     results["throughput"] = {demo: {"native": native_throughput(demo)} for demo in DEMOS}
     results["throughput"]["cartpole_policy"] = {"native": native_policy_steps_per_second()}
     results["learning"] = learning_efficiency()
+    results["grid_rules"] = {"native": native_rule_throughput(), "learning": gridworld_rules_learning()}
     server, url = build.start_server(build.DIST, 0)
     executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
     try:
@@ -368,6 +463,7 @@ def main(argv=None) -> int:
             for demo in DEMOS:
                 results["throughput"][demo]["browser"] = browser_throughput(page, demo)
             results["throughput"]["cartpole_policy"]["browser"] = browser_policy_steps_per_second(page)
+            results["grid_rules"]["browser"] = browser_rule_throughput(page)
             context.close()
             print("[bench] smoothness…", flush=True)
             results["smoothness"] = {demo: measure_smoothness(browser, url, demo) for demo in DEMOS}
@@ -382,6 +478,30 @@ def main(argv=None) -> int:
     out.write_text(json.dumps(results, indent=1))
     print(results["markdown"])
     print(f"\n[bench] wrote {out}")
+    return 0
+
+
+def grid_rules_only() -> int:
+    """``bench.py --grid-rules``: the gridworld rules' rows alone (native, browser, learning), printed."""
+    from playwright.sync_api import sync_playwright
+
+    native = native_rule_throughput()
+    server, url = build.start_server(build.DIST, 0)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("CHROMIUM_PATH") or build.find_chromium(),
+                headless=True,
+                args=build.CHROMIUM_FLAGS,
+            )
+            page = browser.new_page()
+            page.goto(url)
+            wait_ready(page, demos=("gridworld",))
+            in_browser = browser_rule_throughput(page)
+            browser.close()
+    finally:
+        server.shutdown()
+    print("\n".join(rules_markdown(native, in_browser, gridworld_rules_learning())))
     return 0
 
 

@@ -14,8 +14,11 @@ from rlplay.envs.gridworld import PRESETS, Gridworld
 from snapshots import assert_same_snapshot
 from test_gridworld_env import bfs_length
 
-FIGURES = {"episode", "steps", "episode-length", "greedy-path-length", "optimal-path-length"}
-ARRAYS = {"Q", "V_star", "policy_star", "optimal_actions", "greedy_path", "optimal_path"}
+FIGURES = {
+    "episode", "steps", "episode-length", "greedy-path-length", "optimal-path-length", "episode-return",
+    "planning-updates",
+}  # fmt: skip
+ARRAYS = {"Q", "V_star", "policy_star", "optimal_actions", "greedy_path", "optimal_path", "model_seen"}
 
 
 def trained(config=None, steps=3000) -> GridworldDemo:
@@ -72,7 +75,8 @@ def test_snapshot_shapes_types_and_json():
     demo = trained()
     snap = demo.snapshot()
     assert set(snap["figures"]) == FIGURES
-    assert all(type(v) is int for v in snap["figures"].values())
+    assert all(type(v) is int for name, v in snap["figures"].items() if name != "episode-return")
+    assert type(snap["figures"]["episode-return"]) is float and snap["model_seen"].shape == (7, 7, 4)
     assert snap["Q"].dtype == np.float64 and snap["Q"].shape == (7, 7, 4)
     assert snap["V_star"].dtype == np.float64 and snap["V_star"].shape == (7, 7)
     assert snap["policy_star"].dtype == np.int8 and snap["policy_star"].shape == (7, 7)
@@ -294,3 +298,33 @@ def test_long_runs_keep_a_bounded_history_with_absolute_episode_indices(monkeypa
     tail = bounded.snapshot(episodes - 3)
     assert tail["episode_lengths_offset"] == episodes - 3 and tail["episode_lengths"] == unbounded_lengths[-3:]
     assert np.array_equal(bounded.snapshot(0)["Q"], reference.snapshot(0)["Q"])  # learning is untouched
+
+
+@pytest.mark.parametrize("algo", ["q-learning", "sarsa", "expected-sarsa", "n-step-sarsa", "monte-carlo", "dyna-q"])
+def test_every_algo_runs_in_chunks_as_in_one_go_and_switching_starts_fresh(algo):
+    config = GridworldConfig(algo=algo, slip=0.1, max_episode_steps=50, planning_steps=3, n=3)
+    whole = GridworldDemo(config)
+    whole.advance(2500)
+    pieces = GridworldDemo(GridworldConfig())
+    assert pieces.configure(algo=algo, slip=0.1, max_episode_steps=50, planning_steps=3, n=3) == (
+        ["algo"] if algo != "q-learning" else []
+    )
+    for n in (1, 1023, 1476):
+        pieces.advance(n)
+    assert_same_snapshot(whole.snapshot(), pieces.snapshot())
+    snap = whole.snapshot()
+    assert type(whole.agent).name == algo and snap["config"]["algo"] == algo
+    assert len(snap["episode_returns"]) == len(snap["episode_lengths"]) == snap["figures"]["episode"] > 10
+    if algo == "dyna-q":
+        assert snap["figures"]["planning-updates"] == 3 * 2500 and snap["model_seen"].sum() == len(whole.agent.seen)
+    else:
+        assert snap["figures"]["planning-updates"] == 0 and not snap["model_seen"].any()
+
+
+def test_on_policy_rules_with_a_large_alpha_get_a_notice():
+    notices = GridworldDemo(GridworldConfig(algo="sarsa")).notices()
+    assert any("greedy path keeps changing" in note for note in notices)
+    assert not any(
+        "keeps changing" in note for note in GridworldDemo(GridworldConfig(algo="sarsa", alpha=0.1)).notices()
+    )
+    assert not any("keeps changing" in note for note in GridworldDemo(GridworldConfig()).notices())

@@ -81,13 +81,13 @@ def test_truncation_after_max_episode_steps():
     assert env.step(UP)[3] is False  # reset restarts the count
 
 
-def test_cliff_sends_back_to_start_with_minus_one():
+def test_cliff_sends_back_to_start_with_minus_100():
     env = Gridworld("cliff")
     assert env.reset()[0] == (3, 0)
-    assert env.step(RIGHT)[:3] == ((3, 0), -1.0, False)
+    assert env.step(RIGHT)[:3] == ((3, 0), -100.0, False)
     env.step(UP)
     env.step(RIGHT)
-    assert env.step(DOWN)[:3] == ((3, 0), -1.0, False)  # from (2, 1) down into the cliff
+    assert env.step(DOWN)[:3] == ((3, 0), -100.0, False)  # from (2, 1) down into the cliff
     assert PRESETS["cliff"].cliff == {(3, c) for c in range(1, 11)}
 
 
@@ -135,12 +135,13 @@ def test_model_rows_are_distributions_and_match_the_physics(name, slip):
             for d, (dr, dc) in enumerate(((-1, 0), (1, 0), (0, -1), (0, 1))):
                 p = 1 - slip if d == a else slip / 3
                 target = (cell[0] + dr, cell[1] + dc)
+                step, goal, fall = (-1.0, -1.0, -100.0) if name == "cliff" else (-0.01, 1.0, -1.0)  # S&B Ex. 6.6
                 if target in layout.cliff:
-                    nxt, r = layout.start, -1.0
+                    nxt, r = layout.start, fall
                 elif 0 <= target[0] < layout.rows and 0 <= target[1] < layout.cols and target not in layout.walls:
-                    nxt, r = target, (1.0 if target == layout.goal else -0.01)
+                    nxt, r = target, (goal if target == layout.goal else step)
                 else:
-                    nxt, r = cell, -0.01
+                    nxt, r = cell, step
                 expected_P[nxt[0] * layout.cols + nxt[1]] += p
                 expected_R += p * r
             np.testing.assert_allclose(P[s, a], expected_P, atol=1e-12)
@@ -192,7 +193,8 @@ def test_invalid_layouts_are_refused(kwargs, message):
 
 def test_text_layouts_round_trip_and_validate():
     for layout in PRESETS.values():
-        assert Layout.from_text(layout.to_text()) == layout
+        rewards = {name: getattr(layout, name) for name in ("step_reward", "goal_reward", "cliff_reward")}
+        assert Layout.from_text(layout.to_text()).with_changes(**rewards) == layout
     with pytest.raises(ValueError, match="exactly one S"):
         Layout.from_text(". . G\n. . .")
 
@@ -215,3 +217,37 @@ def test_follow_stops_at_loops_and_the_goal():
     assert reached and len(cells) - 1 == 8 and cells[-1] == (4, 4)
     cells, reached = env.follow([UP] * env.n_states)
     assert cells == [(0, 0)] and not reached
+
+
+def test_painted_cells_pay_their_reward_and_may_end_the_episode():
+    layout = PRESETS["seed5"].with_changes(painted={(0, 2): (-1.0, False), (0, 4): (0.5, True)})
+    assert layout.painted == (((0, 2), -1.0, False), ((0, 4), 0.5, True))
+    env = Gridworld(layout)
+    env.reset()
+    assert env.step(RIGHT)[:3] == ((0, 1), -0.01, False)
+    assert env.step(RIGHT)[:3] == ((0, 2), -1.0, False)  # lava: pays −1, the episode goes on
+    assert env.step(UP)[:3] == ((0, 2), -1.0, False)  # a bump inside it pays again
+    env.step(RIGHT)
+    assert env.step(RIGHT)[:3] == ((0, 4), 0.5, True)  # a terminal bonus
+    # the model agrees: entering (0, 2) from (0, 1) costs −1; the terminal painted cell is absorbing
+    P, R = env.model()
+    assert R[1, RIGHT] == -1.0 and P[4, :, 4].tolist() == [1.0] * 4 and R[4].tolist() == [0.0] * 4
+    # nothing lies beyond a terminal cell: (1, 4) is now reached only through the middle column, not past (0, 4)
+    assert layout.distances()[(1, 4)] == 9 and env.follow([RIGHT] * 25) == ([(0, c) for c in range(5)], False)
+
+
+@pytest.mark.parametrize(
+    "painted, message",
+    [
+        ({(1, 1): (-1.0, False)}, r"\(1, 1\) is a wall"),
+        ({(0, 0): (-1.0, False)}, r"is the start"),
+        ({(4, 4): (-1.0, False)}, r"is the goal"),
+        ({(0, 2): (float("nan"), False)}, r"must lie in"),
+        ({(0, 2): (1e6, False)}, r"must lie in"),
+        ({(9, 9): (1.0, False)}, r"outside the 5x5 grid"),
+        ({(0, 1): (1.0, True), (1, 0): (1.0, True)}, r"cannot be reached"),  # terminal cells can cut the goal off
+    ],
+)
+def test_bad_paint_is_refused(painted, message):
+    with pytest.raises(ValueError, match=message):
+        PRESETS["seed5"].with_changes(painted=painted)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-from rlplay.algos.exploration import epsilon_greedy, softmax, ucb
-from rlplay.algos.q_learning import QLearning
-from rlplay.envs.gridworld import PRESETS, Gridworld, Layout, slipped_action
+from rlplay.algos.q_learning import QLearning, q_learning_reference
+from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
 from test_gridworld_env import bfs_length
 
 
@@ -32,41 +30,6 @@ def test_other_explorers_learn_the_default_grid_too(explore, knob):
     assert reached and len(cells) - 1 == optimal_length("default")
 
 
-def textbook_q_learning(layout, slip, n_steps, seed, alpha, gamma, explore, epsilon, tau, c, max_episode_steps):
-    """The seed post's loop, written plainly against the env's ``step`` and the exploration functions.
-
-    It draws its uniforms the documented way (four per step: explore?, action, tie, slip) and realises the slip by
-    asking a slip-free env to move in the slipped direction.
-    """
-    env = Gridworld(layout)  # slip-free physics; the slip is applied below
-    rows, cols = layout.rows, layout.cols
-    Q = [[0.0] * 4 for _ in range(rows * cols)]
-    N = [[0] * 4 for _ in range(rows * cols)]
-    uniforms = np.random.default_rng(seed).random(4 * n_steps).tolist()
-    cell, _ = env.reset()
-    lengths, t = [], 0
-    for step in range(n_steps):
-        u_explore, u_action, u_tie, u_slip = uniforms[4 * step : 4 * step + 4]
-        s = cell[0] * cols + cell[1]
-        if explore == "epsilon-greedy":
-            a = epsilon_greedy(Q[s], epsilon, u_explore, u_action, u_tie)
-        elif explore == "softmax":
-            a = softmax(Q[s], tau, u_action)
-        else:
-            a = ucb(Q[s], N[s], sum(N[s]) + 1, c, u_tie)
-        N[s][a] += 1
-        cell, r, terminated, _, _ = env.step(slipped_action(a, u_slip, slip))
-        s_next = cell[0] * cols + cell[1]
-        target = r if terminated else r + gamma * max(Q[s_next])
-        Q[s][a] += alpha * (target - Q[s][a])
-        t += 1
-        if terminated or t >= max_episode_steps:
-            lengths.append(t)
-            cell, _ = env.reset()
-            t = 0
-    return Q, lengths
-
-
 @pytest.mark.parametrize(
     "name, slip, explore",
     [
@@ -80,7 +43,7 @@ def test_fast_loop_equals_the_textbook_loop_bit_for_bit(name, slip, explore):
     settings = dict(alpha=0.3, gamma=0.95, explore=explore, epsilon=0.2, tau=0.05, c=0.5, max_episode_steps=60)
     agent = QLearning(Gridworld(PRESETS[name], slip=slip), seed=4, **settings)
     agent.run(3000)
-    Q, lengths = textbook_q_learning(PRESETS[name], slip, 3000, seed=4, **settings)
+    Q, lengths = q_learning_reference(PRESETS[name], slip, 3000, seed=4, **settings)
     assert agent.Q == Q  # exact float equality, state by state
     assert agent.episode_lengths == lengths and agent.episodes == len(lengths)
 

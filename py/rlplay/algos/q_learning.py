@@ -19,22 +19,77 @@ uniform random numbers drawn from a ``np.random.Generator`` in blocks (``Uniform
 bound to a local variable. Each step consumes exactly four uniforms (explore?, random action, tie-break, slip),
 whether it needs them or not, so step t always sees the same numbers however the steps are cut into calls. No
 ``exp``/``log`` is needed for ε-greedy: its results are bit-identical natively and in the browser.
+
+The rule is written twice, on purpose: ``q_learning_update`` (and ``q_learning_reference``, the seed post's loop
+around it, against the env's ``step``) is the readable reference; ``QLearning.run`` is the fast twin with the
+same arithmetic in the same order. A test checks that the two give the same Q, float for float.
 """
 
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 
-from rlplay.algos.exploration import EXPLORERS, Uniforms, softmax, ucb
-from rlplay.envs.gridworld import Gridworld, slipped_action
+from rlplay.algos.exploration import EXPLORERS, epsilon_greedy, softmax, ucb
+from rlplay.algos.tabular import TRAIL_LENGTH, UNIFORMS_PER_STEP, TabularAgent
+from rlplay.envs.gridworld import Gridworld, Layout, slipped_action
 
-UNIFORMS_PER_STEP = 4  # u_explore, u_action, u_tie, u_slip
-TRAIL_LENGTH = 100  # cells of the current episode kept for drawing
+__all__ = ["TRAIL_LENGTH", "UNIFORMS_PER_STEP", "QLearning", "q_learning_reference", "q_learning_update"]
 
 
-class QLearning:
+def q_learning_update(Q, s, a, r, s_next, terminated, alpha, gamma) -> float:
+    """One Q-learning update of ``Q[s][a]`` (a list of lists) after the transition s, a → r, s_next; returns δ.
+
+    >>> Q = [[0.0, 0.0], [0.5, 1.0]]
+    >>> q_learning_update(Q, 0, 1, -0.1, 1, False, alpha=0.5, gamma=0.9), Q[0]
+    (0.8, [0.0, 0.4])
+    """
+    # target = r                          if s′ is terminal
+    #        = r + γ max_a′ Q(s′,a′)      otherwise
+    td_target = r if terminated else r + gamma * max(Q[s_next])
+    # δ = target − Q(s,a)
+    td_error = td_target - Q[s][a]
+    # Q(s,a) ← Q(s,a) + α δ
+    Q[s][a] += alpha * td_error
+    return td_error
+
+
+def q_learning_reference(
+    layout: Layout, slip, n_steps, seed, alpha, gamma, explore, epsilon, tau, c, max_episode_steps
+) -> tuple[list[list[float]], list[int]]:
+    """The seed post's loop, written plainly against the env's ``step``: the twin ``QLearning.run`` must equal.
+
+    It draws its uniforms the documented way (four per step: explore?, action, tie, slip) and realises the slip by
+    asking a slip-free env to move in the slipped direction. Returns (Q, episode lengths).
+    """
+    env = Gridworld(layout)  # slip-free physics; the slip is applied below
+    rows, cols = layout.rows, layout.cols
+    Q = [[0.0] * 4 for _ in range(rows * cols)]
+    N = [[0] * 4 for _ in range(rows * cols)]
+    uniforms = np.random.default_rng(seed).random(UNIFORMS_PER_STEP * n_steps).tolist()
+    cell, _ = env.reset()
+    lengths, t = [], 0
+    for step in range(n_steps):
+        u_explore, u_action, u_tie, u_slip = uniforms[4 * step : 4 * step + 4]
+        s = cell[0] * cols + cell[1]
+        if explore == "epsilon-greedy":
+            a = epsilon_greedy(Q[s], epsilon, u_explore, u_action, u_tie)
+        elif explore == "softmax":
+            a = softmax(Q[s], tau, u_action)
+        else:
+            a = ucb(Q[s], N[s], sum(N[s]) + 1, c, u_tie)
+        N[s][a] += 1
+        cell, r, terminated, _, _ = env.step(slipped_action(a, u_slip, slip))
+        s_next = cell[0] * cols + cell[1]
+        q_learning_update(Q, s, a, r, s_next, terminated, alpha, gamma)
+        t += 1
+        if terminated or t >= max_episode_steps:
+            lengths.append(t)
+            cell, _ = env.reset()
+            t = 0
+    return Q, lengths
+
+
+class QLearning(TabularAgent):
     """Q-learning on a ``Gridworld`` (any env with its ``tables``, ``start_state``, ``slip``, ``n_states``).
 
     Hyperparameters are plain attributes (``alpha``, ``gamma``, ``explore``, ``epsilon``, ``epsilon_decay``,
@@ -45,68 +100,11 @@ class QLearning:
     (True, True, 8)
     """
 
-    def __init__(
-        self,
-        env: Gridworld,
-        *,
-        alpha: float = 0.1,
-        gamma: float = 0.99,
-        explore: str = "epsilon-greedy",
-        epsilon: float = 0.1,
-        epsilon_decay: float = 1.0,
-        epsilon_min: float = 0.0,
-        tau: float = 0.05,
-        c: float = 0.5,
-        max_episode_steps: int = 1000,
-        seed: int = 0,
-    ):
-        self.alpha, self.gamma = alpha, gamma
-        self.explore = explore
-        self.epsilon, self.epsilon_decay, self.epsilon_min = epsilon, epsilon_decay, epsilon_min
-        self.tau, self.c = tau, c
-        self.max_episode_steps = max_episode_steps
-        self.seed = seed
-        self.env = env
-        self.reset()
+    name = "q-learning"
 
-    def reset(self) -> None:
-        """Forget everything learned: Q = 0, counts 0, the random stream from the seed's start."""
-        n_states, n_actions = self.env.n_states, self.env.n_actions
-        self.Q: list[list[float]] = [[0.0] * n_actions for _ in range(n_states)]
-        self.N: list[list[int]] = [[0] * n_actions for _ in range(n_states)]  # visits of (s, a), for UCB
-        # a whole number of steps per block, so a refill only ever happens between steps
-        self.uniforms = Uniforms(np.random.default_rng(self.seed), block=1024 * UNIFORMS_PER_STEP)
-        self.epsilon_now = self.epsilon
-        self.steps = 0
-        self.episodes = 0
-        self.episode_lengths: list[int] = []
-        self._start_episode()
-
-    def _start_episode(self) -> None:
-        self.state = self.env.start_state
-        self.episode_steps = 0
-        self.trail: deque[int] = deque([self.state], maxlen=TRAIL_LENGTH)
-
-    def set_env(self, env: Gridworld) -> None:
-        """Carry on in a changed world (moved walls, start, goal, or slip), keeping Q.
-
-        States that are no longer states (walls, cliff, the goal, cells cut off from the start) lose their Q and
-        counts. If the agent stands on one of them, its episode is abandoned (not counted) and a new one begins.
-        """
-        self.env = env
-        for s in range(env.n_states):
-            if s == env.goal_state or s not in env.reachable:
-                self.Q[s] = [0.0] * env.n_actions
-                self.N[s] = [0] * env.n_actions
-        if self.state == env.goal_state or self.state not in env.reachable:
-            self._start_episode()
-
-    def run_episodes(self, n_episodes: int) -> int:
-        """Run until ``n_episodes`` more episodes have finished; return the steps taken."""
-        steps = 0
-        for _ in range(n_episodes):
-            steps += self.run(self.max_episode_steps, stop_at_episode_end=True)
-        return steps
+    def after_step(self, s, a, r, s_next, terminated, truncated) -> None:
+        """The generic loop's hook (``run`` below is the fast twin and does not use it)."""
+        q_learning_update(self.Q, s, a, r, s_next, terminated, self.alpha, self.gamma)
 
     def run(self, n_steps: int, stop_at_episode_end: bool = False) -> int:
         """Take ``n_steps`` environment steps (new episodes start by themselves); return the number taken.
@@ -128,6 +126,8 @@ class QLearning:
         uniforms = self.uniforms
         buffer, i, block = uniforms.buffer, uniforms.position, uniforms.block
         episode_lengths_append = self.episode_lengths.append
+        episode_returns_append = self.episode_returns.append
+        episode_return = self.episode_return
         trail = self.trail
         trail_append = trail.append
         s, episode_steps, episodes = self.state, self.episode_steps, self.episodes
@@ -169,8 +169,11 @@ class QLearning:
             # Q(s,a) ← Q(s,a) + α [r + γ max_a′ Q(s′,a′) − Q(s,a)]
             q[a] += alpha * (td_target - q[a])
             episode_steps += 1
+            episode_return += r
             if terminal[s_next] or episode_steps >= max_episode_steps:
                 episode_lengths_append(episode_steps)
+                episode_returns_append(episode_return)
+                episode_return = 0.0
                 episodes += 1
                 # ε ← max(ε_min, ε · decay), once per episode
                 epsilon = max(epsilon_floor, epsilon * epsilon_decay)
@@ -185,19 +188,7 @@ class QLearning:
 
         uniforms.buffer, uniforms.position = buffer, i
         self.state, self.episode_steps, self.episodes = s, episode_steps, episodes
+        self.episode_return = episode_return
         self.epsilon_now = epsilon
         self.steps += taken
         return taken
-
-    # -- read-outs ------------------------------------------------------------------------------------------------
-    def greedy_policy(self) -> list[int]:
-        """argmax_a Q(s,a) in every state, the first maximum on ties (read-outs use no randomness)."""
-        return [q.index(max(q)) for q in self.Q]
-
-    def greedy_path(self) -> tuple[list[tuple[int, int]], bool]:
-        """The cells the greedy policy walks from the start, and whether it reaches the goal (``Gridworld.follow``)."""
-        return self.env.follow(self.greedy_policy())
-
-    def q_array(self) -> np.ndarray:
-        """Q as a float64 array (rows, cols, n_actions)."""
-        return np.array(self.Q, dtype=np.float64).reshape(self.env.rows, self.env.cols, self.env.n_actions)

@@ -1,7 +1,10 @@
-"""Gridworld demo driver: a Q-learning agent learns its way to the goal; value iteration shows the optimum.
+"""Gridworld demo driver: a tabular learner finds its way to the goal; value iteration shows the optimum.
 
-    Q(s,a) ← Q(s,a) + α [ r + γ max_a′ Q(s′,a′) − Q(s,a) ]        (learning, ``rlplay.algos.q_learning``)
+    Q(s,a) ← Q(s,a) + α [ r + γ max_a′ Q(s′,a′) − Q(s,a) ]        (e.g. Q-learning, ``rlplay.algos.q_learning``)
     V*(s) = max_a [ R(s,a) + γ Σ_s′ P(s′|s,a) V*(s′) ]              (planning, ``rlplay.algos.value_iteration``)
+
+The learning rule is ``algo``: q-learning, sarsa, expected-sarsa, n-step-sarsa, monte-carlo or dyna-q (one file
+each in ``rlplay.algos``, run by the loop of ``rlplay.algos.tabular``).
 
 The driver contract is in ``rlplay.demos``. One unit of ``advance`` is one environment step; episodes restart by
 themselves, as in the seed post's loop. The layout can be edited while the agent learns (``toggle_wall``,
@@ -28,8 +31,14 @@ from typing import Annotated
 
 import numpy as np
 
+from rlplay.algos.dyna_q import DynaQ
+from rlplay.algos.expected_sarsa import ExpectedSarsa
 from rlplay.algos.exploration import EXPLORERS
+from rlplay.algos.monte_carlo import MonteCarlo
+from rlplay.algos.n_step_sarsa import NStepSarsa
 from rlplay.algos.q_learning import QLearning
+from rlplay.algos.sarsa import Sarsa
+from rlplay.algos.tabular import TabularAgent
 from rlplay.algos.value_iteration import ValueIterationResult, value_iteration
 from rlplay.demos.driver import DemoDriver
 from rlplay.demos.params import Param, validate
@@ -41,12 +50,22 @@ HISTORY_KEPT = 1 << 16  # episode lengths the driver keeps for the page's learni
 VI_MAX_SWEEPS = 5000  # and in any case after this many sweeps (γ = 1 may never settle)
 OPTIMAL_TOLERANCE = 1e-9  # actions whose Q* is this close to the best count as optimal too (ties)
 _CELL = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
+RULES: dict[str, type[TabularAgent]] = {
+    rule.name: rule for rule in (QLearning, Sarsa, ExpectedSarsa, NStepSarsa, MonteCarlo, DynaQ)
+}
+ON_POLICY = ("sarsa", "n-step-sarsa", "monte-carlo")  # rules whose targets follow the exploring policy
 
 
 @dataclass(frozen=True)
 class GridworldConfig:
     seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
     """Random seed of the run (exploration and slips), 0..2147483647."""
+    algo: Annotated[str, Param(choices=tuple(RULES))] = "q-learning"
+    """Learning rule: q-learning, sarsa, expected-sarsa, n-step-sarsa, monte-carlo or dyna-q."""
+    n: Annotated[int, Param(1, 32, 1)] = 4
+    """n-step SARSA: rewards summed before bootstrapping, 1..32 (1 = SARSA)."""
+    planning_steps: Annotated[int, Param(0, 200, 1)] = 10
+    """Dyna-Q: planning updates from the learned model after each real step, 0..200 (0 = Q-learning)."""
     preset: Annotated[str, Param(choices=("default", "seed5", "maze", "cliff"))] = "default"
     """Layout: default (7x7, two barriers), seed5 (the post's 5x5), maze (9x9) or cliff (4x12)."""
     size: Annotated[int, Param(0, MAX_SIZE, 1)] = 0
@@ -135,7 +154,7 @@ def _cell_argument(row, col) -> tuple[int, int]:
 
 
 class GridworldDemo(DemoDriver):
-    """Q-learning on a gridworld, next to value iteration's optimum. See ``rlplay.demos`` for the contract."""
+    """A tabular learner on a gridworld, next to value iteration's optimum. See ``rlplay.demos`` for the contract."""
 
     COMMANDS = frozenset({"toggle_wall", "move_start", "move_goal", "episode"})
 
@@ -147,8 +166,12 @@ class GridworldDemo(DemoDriver):
     def _fresh_run(self) -> None:
         config = self.config
         self.env = Gridworld(config.layout(), slip=config.slip)
-        self.agent = QLearning(
+        extra = {"n": config.n} if config.algo == "n-step-sarsa" else {}
+        if config.algo == "dyna-q":
+            extra = {"planning_steps": config.planning_steps}
+        self.agent = RULES[config.algo](
             self.env,
+            **extra,
             alpha=config.alpha,
             gamma=config.gamma,
             explore=config.explore,
@@ -200,16 +223,17 @@ class GridworldDemo(DemoDriver):
     def _bound_history(self) -> None:
         """Keep memory bounded on long runs: drop all but the last HISTORY_KEPT episode lengths once there are twice
         as many (a trained agent finishes tens of thousands of episodes a second)."""
-        lengths = self.agent.episode_lengths
+        lengths, returns = self.agent.episode_lengths, self.agent.episode_returns
         if len(lengths) > 2 * HISTORY_KEPT:
             del lengths[: len(lengths) - HISTORY_KEPT]
+            del returns[: len(returns) - HISTORY_KEPT]
 
     def reset(self) -> None:
         """Forget Q (zeros) and restart the random stream: the same seed replays the same run, on this layout."""
         self.agent.reset()
 
     def configure(self, **changes) -> list[str]:
-        """Apply changed settings. Returns the names that needed a fresh run (seed, preset, size).
+        """Apply changed settings. Returns the names that needed a fresh run (seed, algo, preset, size).
 
         Hyperparameters apply at once; walls/start/goal edit the layout and slip changes the model, both keeping Q.
         A new preset or size without new walls/start/goal also drops the old layout's walls/start/goal settings.
@@ -226,7 +250,7 @@ class GridworldDemo(DemoDriver):
                 changes.setdefault(name, "")
         new = dataclasses.replace(old, **changes)  # validates, layout included
         changed = {name for name in fields if getattr(old, name) != getattr(new, name)}
-        fresh = [name for name in ("seed", "preset", "size") if name in changed]
+        fresh = [name for name in ("seed", "algo", "preset", "size") if name in changed]
         if fresh:
             self.config = new
             self._fresh_run()
@@ -243,6 +267,11 @@ class GridworldDemo(DemoDriver):
         agent.epsilon_decay, agent.epsilon_min = new.epsilon_decay, new.epsilon_min
         if "epsilon" in changed:
             agent.epsilon = agent.epsilon_now = new.epsilon
+        if isinstance(agent, NStepSarsa) and agent.n != new.n:
+            agent.forget_episode()  # the waiting window was cut for the old n
+            agent.n = new.n
+        if isinstance(agent, DynaQ):
+            agent.planning_steps = new.planning_steps
         return []
 
     # -- commands ------------------------------------------------------------------------------------------------
@@ -301,6 +330,8 @@ class GridworldDemo(DemoDriver):
                 "episode-length": agent.episode_lengths[-1] if agent.episode_lengths else -1,
                 "greedy-path-length": len(greedy_path) - 1 if greedy_reached else -1,
                 "optimal-path-length": optimal_length,
+                "episode-return": agent.episode_returns[-1] if agent.episode_returns else 0.0,
+                "planning-updates": getattr(agent, "planning_updates", 0),
             },
             "Q": agent.q_array(),
             "V_star": vi.V.reshape(rows, cols).copy(),
@@ -319,9 +350,15 @@ class GridworldDemo(DemoDriver):
             "agent": list(env.cell_of(agent.state)),
             "trail": [list(env.cell_of(s)) for s in agent.trail],
             "episode_lengths": agent.episode_lengths[since - dropped :],
+            "episode_returns": agent.episode_returns[since - dropped :],
             "episode_lengths_offset": since,
             "vi": {"sweeps": vi.sweeps, "deltas": list(vi.deltas), "converged": vi.converged},
             "epsilon_now": agent.epsilon_now,
+            "model_seen": (
+                agent.model_mask().astype(np.uint8)
+                if isinstance(agent, DynaQ)
+                else np.zeros((rows, cols, env.n_actions), dtype=np.uint8)
+            ),
             "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
             "notices": self.notices(),
         }
@@ -331,6 +368,11 @@ class GridworldDemo(DemoDriver):
         config, vi, notes = self.config, self.vi, []
         if config.alpha == 0.0:
             notes.append("α = 0: Q never changes, nothing is learned")
+        elif config.algo in ON_POLICY and config.alpha > 0.1 and config.explore == "epsilon-greedy" and config.epsilon:
+            notes.append(
+                f"{config.algo} learns the values of the exploring policy itself, so with α = {config.alpha:g} its "
+                "greedy path keeps changing; a smaller α (0.1, or 0.05 for monte-carlo) lets it settle"
+            )
         if config.gamma == 0.0:
             notes.append("γ = 0: only the next reward counts, so only the cells next to the goal learn where to go")
         elif config.gamma >= 0.999:
@@ -341,6 +383,8 @@ class GridworldDemo(DemoDriver):
             if config.epsilon == 1.0 and config.epsilon_decay == 1.0:
                 notes.append(
                     "ε = 1: every action is random; Q-learning still learns the greedy path, as it is off-policy"
+                    if config.algo in ("q-learning", "dyna-q")
+                    else f"ε = 1: every action is random, and {config.algo} learns the values of that random walk"
                 )
             elif config.epsilon == 0.0:
                 notes.append("ε = 0: no random actions; only ties between equal Q-values make the agent explore")

@@ -5,7 +5,11 @@ One step, action a ∈ {0 up, 1 down, 2 left, 3 right}:
     direction  d = a with probability 1 − slip, else each of the three other directions with probability slip/3
     s′ = s + Δ(d)   unless that cell is a wall or off the grid, then s′ = s     (bump: stay in place)
     s′ = start      if s + Δ(d) is a cliff cell                                 (fall: back to the start)
-    r  = +1 on entering the goal (terminal), −1 on falling off the cliff, −0.01 on any other step
+    r  = goal_reward on entering the goal (terminal), cliff_reward on falling off the cliff, a painted cell's own
+         reward on landing in it (terminal if it is painted so), step_reward on any other step
+
+The rewards belong to the layout: by default +1, −1 and −0.01; Sutton & Barto's cliff walk has −1 a step (the goal
+included) and −100 for a fall.
 
 The model the planner reads, built from the same one-step function ``Gridworld._move`` the env steps with:
 
@@ -33,6 +37,9 @@ ACTION_ARROWS = ("↑", "↓", "←", "→")
 STEP_REWARD = -0.01  # every move that does not reach the goal (bumps included)
 GOAL_REWARD = 1.0  # entering the goal, which ends the episode
 CLIFF_REWARD = -1.0  # stepping into a cliff cell, which sends the agent back to the start
+PAINT_LIMIT = 100.0  # a painted reward lies in [−PAINT_LIMIT, PAINT_LIMIT]
+
+Paint = tuple[Cell, float, bool]  # (cell, reward on landing there, whether landing there ends the episode)
 
 
 def slipped_action(action: int, u: float, slip: float) -> int:
@@ -68,6 +75,12 @@ class Layout:
     start: Cell = (0, 0)
     goal: Cell = (-1, -1)  # (-1, -1) = the bottom-right corner
     cliff: frozenset[Cell] = field(default_factory=frozenset)
+    painted: tuple[Paint, ...] = ()
+    """Cells with their own reward, as (cell, reward, terminal) triples (a dict cell -> (reward, terminal) works too);
+    stored sorted by cell."""
+    step_reward: float = STEP_REWARD
+    goal_reward: float = GOAL_REWARD
+    cliff_reward: float = CLIFF_REWARD
 
     def __post_init__(self):
         for name in ("rows", "cols"):
@@ -96,8 +109,49 @@ class Layout:
                 raise ValueError(f"the {what} {cell} is in the cliff")
         if self.start == self.goal:
             raise ValueError(f"the start and the goal are the same cell {self.start}")
+        object.__setattr__(self, "painted", self._checked_paint(self.painted))
         if self.goal not in self.distances():
             raise ValueError(f"the goal {self.goal} cannot be reached from the start {self.start}: walls cut it off")
+
+    def _checked_paint(self, painted) -> tuple[Paint, ...]:
+        items = painted.items() if isinstance(painted, dict) else painted
+        seen: dict[Cell, Paint] = {}
+        for item in items:
+            try:
+                cell, value = item
+                reward, terminal = value
+            except (TypeError, ValueError):
+                try:
+                    cell, reward, terminal = item
+                except (TypeError, ValueError):
+                    raise ValueError(f"a painted cell must be (cell, reward, terminal), got {item!r}") from None
+            cell = _as_cell(cell, "painted cell")
+            self._check_inside(cell, "the painted cell")
+            if isinstance(reward, bool) or not isinstance(reward, (int, float, np.integer, np.floating)):
+                raise ValueError(f"the reward painted on {cell} must be a number, got {reward!r}")
+            reward = float(reward)
+            if not -PAINT_LIMIT <= reward <= PAINT_LIMIT:  # also refuses NaN
+                raise ValueError(f"the reward painted on {cell} must lie in [-{PAINT_LIMIT:g}, {PAINT_LIMIT:g}]")
+            for what, cells in (("a wall", self.walls), ("the cliff", self.cliff)):
+                if cell in cells:
+                    raise ValueError(f"{cell} is {what}; rewards are painted on open cells")
+            if cell in (self.start, self.goal):
+                raise ValueError(f"{cell} is the {'start' if cell == self.start else 'goal'}; paint another cell")
+            if cell in seen:
+                raise ValueError(f"{cell} is painted twice")
+            seen[cell] = (cell, reward + 0.0, bool(terminal))  # + 0.0: −0.0 becomes 0.0
+        return tuple(seen[cell] for cell in sorted(seen))
+
+    def paint_at(self, cell: Cell) -> Paint | None:
+        """The (cell, reward, terminal) painted on ``cell``, or None."""
+        for entry in self.painted:
+            if entry[0] == cell:
+                return entry
+        return None
+
+    def is_terminal(self, cell: Cell) -> bool:
+        """Whether landing on ``cell`` ends the episode: the goal, or a cell painted terminal."""
+        return cell == self.goal or any(c == cell and terminal for c, _, terminal in self.painted)
 
     def _check_inside(self, cell: Cell, what: str) -> None:
         r, c = cell
@@ -142,14 +196,16 @@ class Layout:
     def distances(self) -> dict[Cell, int]:
         """Fewest moves from the start to every open cell the agent can reach (breadth-first search).
 
-        Cliff cells are never entered (a fall leads back to the start), so they are not on any path.
+        Cliff cells are never entered (a fall leads back to the start), so they are not on any path; terminal cells
+        (the goal, cells painted terminal) end the walk.
         """
+        terminal = {self.goal} | {cell for cell, _, end in self.painted if end}
         dist = {self.start: 0}
         queue = deque([self.start])
         while queue:
             cell = queue.popleft()
-            if cell == self.goal:
-                continue  # the goal is terminal: nothing lies beyond it
+            if cell in terminal:
+                continue  # nothing lies beyond a terminal cell
             for dr, dc in ACTIONS:
                 nxt = (cell[0] + dr, cell[1] + dc)
                 if nxt not in dist and self.is_open(nxt):
@@ -163,8 +219,13 @@ class Layout:
 
     def with_changes(self, **changes) -> Layout:
         """A copy with some fields changed (validated like a new layout)."""
-        fields = {name: getattr(self, name) for name in ("rows", "cols", "walls", "start", "goal", "cliff")}
+        fields = {name: getattr(self, name) for name in LAYOUT_FIELDS}
         return Layout(**{**fields, **changes})
+
+
+LAYOUT_FIELDS = (
+    "rows", "cols", "walls", "start", "goal", "cliff", "painted", "step_reward", "goal_reward", "cliff_reward",
+)  # fmt: skip
 
 
 def _as_cell(value, what: str) -> Cell:
@@ -217,7 +278,8 @@ PRESETS: dict[str, Layout] = {
         . . . . . # . . G
         """
     ),
-    # Sutton & Barto's cliff walk (Example 6.6), 4x12: falling off costs −1 and sends the agent back to the start.
+    # Sutton & Barto's cliff walk (Example 6.6), 4x12, with the book's rewards: −1 a step (entering the goal too),
+    # −100 for falling off, which sends the agent back to the start. The shortest route (13 moves) runs along the edge.
     "cliff": Layout.from_text(
         """
         . . . . . . . . . . . .
@@ -225,7 +287,7 @@ PRESETS: dict[str, Layout] = {
         . . . . . . . . . . . .
         S C C C C C C C C C C G
         """
-    ),
+    ).with_changes(step_reward=-1.0, goal_reward=-1.0, cliff_reward=-100.0),
 }
 
 
@@ -247,14 +309,17 @@ class Gridworld:
     ``row * cols + col``, as used by ``model`` and ``tables``.
 
     ## Rewards
-    +1 on entering the goal; −1 on stepping into a cliff cell; −0.01 for any other step, including a bump into a
-    wall or the edge (the agent stays where it is).
+    Set by the layout. By default +1 on entering the goal; −1 on stepping into a cliff cell; −0.01 for any other
+    step, including a bump into a wall or the edge (the agent stays where it is). The ``cliff`` preset has Sutton &
+    Barto's −1 a step (the goal included) and −100 a fall. A painted cell pays its own reward to whoever lands in it
+    (a bump inside it included), and ends the episode if painted terminal.
 
     ## Starting State
     The layout's start cell. Falling off the cliff also returns the agent there (the episode goes on).
 
     ## Episode End
-    Terminated on reaching the goal. Truncated after ``max_episode_steps`` steps if that is set.
+    Terminated on reaching the goal or a cell painted terminal. Truncated after ``max_episode_steps`` steps if that
+    is set.
     """
 
     n_actions = len(ACTIONS)
@@ -291,15 +356,19 @@ class Gridworld:
     # -- the physics, once --------------------------------------------------------------------------------------
     def _move(self, cell: Cell, direction: int) -> tuple[Cell, float, bool]:
         """One deterministic move: ``(next_cell, reward, terminated)``."""
+        layout = self.layout
         dr, dc = ACTIONS[direction]
         target = (cell[0] + dr, cell[1] + dc)
-        if target in self.layout.cliff:
-            return self.layout.start, CLIFF_REWARD, False
-        if not self.layout.is_open(target):
+        if target in layout.cliff:
+            return layout.start, layout.cliff_reward, False
+        if not layout.is_open(target):
             target = cell  # a wall or the edge: stay in place
-        if target == self.layout.goal:
-            return target, GOAL_REWARD, True
-        return target, STEP_REWARD, False
+        if target == layout.goal:
+            return target, layout.goal_reward, True
+        paint = layout.paint_at(target)
+        if paint is not None:
+            return target, paint[1], paint[2]  # a painted cell pays its reward, a bump within it too
+        return target, layout.step_reward, False
 
     def _build_tables(self):
         next_state, reward = [], []
@@ -308,7 +377,7 @@ class Gridworld:
             moves = [self._move(cell, d) for d in range(self.n_actions)]
             next_state.append([self.state_index(nxt) for nxt, _, _ in moves])
             reward.append([r for _, r, _ in moves])
-        terminal = [s == self.goal_state for s in range(self.n_states)]
+        terminal = [self.layout.is_terminal(self.cell_of(s)) for s in range(self.n_states)]
         return next_state, reward, terminal
 
     def tables(self) -> tuple[list[list[int]], list[list[float]], list[bool]]:
@@ -323,16 +392,16 @@ class Gridworld:
     def model(self) -> tuple[np.ndarray, np.ndarray]:
         """The MDP: ``P`` (n_states, n_actions, n_states) = P(s′|s,a) and ``R`` (n_states, n_actions) = E[r|s,a].
 
-        The goal, walls, cliff cells and cells unreachable from the start are absorbing with reward 0 (their value
-        is 0). Expected rewards are used because R(s,a,s′) is ambiguous here: from the start, a bump and a fall
-        off the cliff both lead back to the start, with different rewards.
+        Terminal cells (the goal, cells painted terminal), walls, cliff cells and cells unreachable from the start are
+        absorbing with reward 0 (their value is 0). Expected rewards are used because R(s,a,s′) is ambiguous here:
+        from the start, a bump and a fall off the cliff both lead back to the start, with different rewards.
         """
-        next_state, reward, _ = self._tables
+        next_state, reward, terminal = self._tables
         n_actions = self.n_actions
         P = np.zeros((self.n_states, n_actions, self.n_states))
         R = np.zeros((self.n_states, n_actions))
         for s in range(self.n_states):
-            if s == self.goal_state or s not in self.reachable:
+            if terminal[s] or s not in self.reachable:
                 P[s, :, s] = 1.0
                 continue
             for a in range(n_actions):
@@ -374,24 +443,25 @@ class Gridworld:
     def follow(self, policy) -> tuple[list[Cell], bool]:
         """Cells visited from the start when taking ``policy[s]`` in each state, moving as intended (no slip).
 
-        Returns ``(cells, reached_goal)``; ``cells`` starts at the start and stops at the goal, or just before a
-        cell would repeat (the policy loops; a fall off the cliff counts, as it repeats the start).
+        Returns ``(cells, reached_goal)``; ``cells`` starts at the start and stops at the goal or another terminal
+        cell, or just before a cell would repeat (the policy loops; a fall off the cliff counts, as it repeats the
+        start).
 
         >>> env = Gridworld("seed5")
         >>> cells, reached = env.follow([3] * env.n_states)  # always right
         >>> cells, reached
         ([(0, 0), (0, 1), (0, 2), (0, 3), (0, 4)], False)
         """
-        next_state, _, _ = self._tables
+        next_state, _, terminal = self._tables
         s = self.start_state
         path, seen = [s], {s}
-        while s != self.goal_state:
+        while not terminal[s]:
             s = next_state[s][int(policy[s])]
             if s in seen:
                 return [self.cell_of(x) for x in path], False
             seen.add(s)
             path.append(s)
-        return [self.cell_of(x) for x in path], True
+        return [self.cell_of(x) for x in path], s == self.goal_state
 
     def render(self) -> str:
         """The grid as text, the agent marked ``A``."""
