@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
@@ -47,3 +48,31 @@ def test_the_worker_only_calls_the_bridge():
     worker = (ROOT / "web" / "runtime" / "worker.js").read_text()
     assert worker.count("runPython") == 1
     assert "runPythonAsync" not in worker and "pyodide.globals" not in worker
+
+
+def test_what_edited_code_can_reach():
+    """Edited code (the Code panel, rlplay.demos.code) runs in the Python worker, where rlplay runs. It sees exactly
+    the globals of the module its reference function comes from (a copy: rebinding a name never changes rlplay),
+    plus ``rng``, the demo's generator. It is full Python: it may import modules, and in the browser the ``js``
+    module reaches the worker's global scope (no DOM; see web/runtime/worker.js). It runs only when the user presses
+    "Run my code" (never from a URL by itself), within a time budget per bridge command."""
+    from rlplay.algos import exploration, sample_average
+    from rlplay.demos import code as user_code
+    from rlplay.demos.bandit import EDITABLE, BanditDemo
+
+    demo = BanditDemo()
+    for name, module in [
+        ("epsilon_greedy", exploration),
+        ("softmax", exploration),
+        ("ucb", exploration),
+        ("sample_average_update", sample_average),
+    ]:
+        arguments = ", ".join(inspect.signature(EDITABLE[name].reference).parameters)
+        demo.code.load(name, f"def {name}({arguments}):\n    pass\n")
+        namespace = demo.code._current[name][2]
+        assert set(namespace) == set(vars(module)) | {"rng"}
+        assert namespace["rng"] is demo.race._rng and namespace["__name__"] == "rlplay_user_code"
+    assert user_code.BUDGET_S <= 2.0 and user_code.MAX_SOURCE_CHARS == 20_000
+    # The bridge is still the one door: the only commands that take source text are set_code (load) and nothing else.
+    bridge = (ROOT / "py" / "rlplay" / "demos" / "bridge.py").read_text()
+    assert bridge.count("slots.load(") == 1 and "exec(" not in bridge and "eval(" not in bridge

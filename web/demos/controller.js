@@ -12,6 +12,7 @@
 // Play/pause cannot race: at most one work request is in flight per demo, and every answer is checked against
 // the run it was asked for (a reset or a restart makes older answers stale).
 
+import { CodePanel } from "../code/panel.js";
 import { RuntimeCallError } from "../runtime/client.js";
 import { el, formatStat } from "../ui.js";
 
@@ -50,6 +51,11 @@ export class DemoController {
     this.buildShared(panel);
     this.buildControls(panel);
     panel.append(this.messages, this.errorBox);
+    // The Code panel (web/code/panel.js): the Python this demo runs, editable. A demo opts out with codePanel = false.
+    if (this.constructor.codePanel !== false) {
+      this.codePanel = new CodePanel(this);
+      this.codePanel.mount(panel);
+    }
     this.applyHide();
     this.registry.addEventListener("change", (event) => {
       if (event.detail.demo !== this.demo || event.detail.source === "snapshot") return;
@@ -253,6 +259,16 @@ export class DemoController {
     }
   }
 
+  /** Fetch a fresh snapshot of the run (e.g. after edited code failed mid-request). */
+  async refresh() {
+    try {
+      const payload = await this.runtime.call(this.demo, "snapshot", { since: this.since() });
+      this.receive(payload.snapshot, "snapshot");
+    } catch (error) {
+      this.handleError(error);
+    }
+  }
+
   /** Run one command of the driver's COMMANDS (or configure) and take its snapshot. Returns the payload. */
   async command(command, args = {}) {
     const token = ++this.runToken;
@@ -409,6 +425,11 @@ export class DemoController {
   handleError(error) {
     if (!(error instanceof RuntimeCallError))
       error = new RuntimeCallError({ message: String(error?.message ?? error) });
+    if (error.kind === "code" && this.codePanel) {
+      // The learner's edited code failed: the Code panel marks the line (Python already restored what runs).
+      this.codePanel.showCodeError(error);
+      return;
+    }
     if (error.kind === "input") {
       // Bad input: say so next to the demo; nothing else changes.
       this.showNotices([error.message]);

@@ -7,15 +7,28 @@
 //   const payload = await runtime.call("gridworld", "run", {budget_ms: 8, since: 0});
 //
 // Calls never throw plain strings: a failure rejects with a RuntimeCallError carrying {kind, message, traceback,
-// file}. kind is "input" (bad value: show the message), "internal" (a bug: show the traceback), "load" (a file
+// file}. kind is "input" (bad value: show the message), "code" (the learner's edited code failed: the Code panel marks
+// its line), "internal" (a bug: show the traceback), "load" (a file
 // failed to load: name it, offer Retry) or "crash" (the worker died or stopped answering: offer Restart).
 
 export class RuntimeCallError extends Error {
-  constructor({ kind = "internal", message = "unknown error", traceback = "", file = "" } = {}) {
+  constructor({
+    kind = "internal",
+    message = "unknown error",
+    traceback = "",
+    file = "",
+    function: functionName = "",
+    line = 0,
+    code_error: codeError = "",
+  } = {}) {
     super(message);
     this.kind = kind;
     this.traceback = traceback;
     this.file = file;
+    // kind "code": the learner's edited function failed (rlplay.demos.code): which function, line and failure
+    this.function = functionName;
+    this.line = line;
+    this.codeError = codeError;
   }
 }
 

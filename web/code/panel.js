@@ -1,0 +1,219 @@
+// The Code panel under a demo: the real Python source of the functions the demo runs (the bridge's get_source reads
+// it from the installed rlplay with inspect.getsource, so nothing here can drift from what runs), an editor to change
+// one, "Run my code" (the demo trains with it from where it is) and "Reset to reference" (the original code, and the
+// reference run replayed to the same step, so its figures come back exactly).
+//
+// Errors are the learner's, not the page's: the bridge answers {kind: "code", function, line, code_error, message};
+// the line is marked in the editor with Python's message. A syntax error changes nothing (the previous code runs
+// on); a failure while running pauses the demo, and Python has already put the previous version back.
+//
+// The controller gives the panel a mount point (DemoController.mount) and routes kind "code" errors here.
+
+import { el } from "../ui.js";
+import { PythonEditor } from "./editor.js";
+
+let stylesheetAdded = false;
+
+function addStylesheet() {
+  if (stylesheetAdded) return;
+  stylesheetAdded = true;
+  document.head.append(el("link", { rel: "stylesheet", href: new URL("./code.css", import.meta.url).href }));
+}
+
+export class CodePanel {
+  constructor(controller) {
+    this.controller = controller;
+    this.demo = controller.demo;
+    this.functions = []; // [{name, role, source, module, twin, edited}], as Python describes them
+    this.drafts = new Map(); // name -> text in the editor not yet run
+    this.current = null;
+    this.editor = null;
+    this.loading = null;
+  }
+
+  mount(parent) {
+    addStylesheet();
+    const id = `${this.demo}-code`;
+    this.tabs = el("div", { class: "code-tabs", role: "tablist", "aria-label": "Functions" });
+    this.heading = el("p", { class: "code-heading" });
+    this.editorHost = el("div", { class: "code-editor", id: `${id}-editor` });
+    this.twin = el("p", { class: "code-twin" });
+    this.runButton = el(
+      "button",
+      { type: "button", class: "primary", onclick: () => this.runMyCode(), disabled: true },
+      "Run my code",
+    );
+    this.resetButton = el(
+      "button",
+      { type: "button", onclick: () => this.resetToReference(), disabled: true },
+      "Reset to reference",
+    );
+    this.running = el("span", { class: "code-running" });
+    this.message = el("div", { class: "code-message", role: "status", "aria-live": "polite" });
+    this.lastUpdate = el("div", { class: "code-last-update", hidden: true, "aria-live": "off" });
+    this.details = el(
+      "details",
+      { class: "code-panel", dataset: { control: "code" } },
+      el("summary", {}, "Code: the Python that learns"),
+      el(
+        "p",
+        { class: "code-intro" },
+        "The real source of the functions this demo runs, read from the installed rlplay package. Change one and " +
+          "press Run my code: the demo trains with your version from where it is.",
+      ),
+      this.tabs,
+      this.heading,
+      this.editorHost,
+      this.lastUpdate,
+      this.twin,
+      el("div", { class: "code-actions" }, this.runButton, this.resetButton, this.running),
+      el(
+        "p",
+        { class: "code-hint" },
+        "Tab indents and Shift-Tab dedents; press Esc, then Tab, to leave the editor. Ctrl-Enter (⌘-Enter) runs.",
+      ),
+      this.message,
+    );
+    this.details.addEventListener("toggle", () => {
+      if (this.details.open) this.load();
+    });
+    parent.append(this.details);
+  }
+
+  /** Fetch the sources (once per driver) and build the editor on first open. */
+  load() {
+    this.loading ??= this.fetchSources().catch((error) => {
+      this.loading = null;
+      this.say(`Could not load the code: ${error.message}`);
+    });
+    return this.loading;
+  }
+
+  async fetchSources() {
+    const payload = await this.controller.runtime.call(this.demo, "get_source", {});
+    this.setFunctions(payload.functions);
+    if (!this.editor) {
+      this.editor = await PythonEditor.create(this.editorHost, {
+        label: "Python source",
+        onChange: (text) => this.onEdit(text),
+        onRun: () => this.runMyCode(),
+      });
+    }
+    this.select(this.current ?? this.functions[0]?.name);
+    this.runButton.disabled = false;
+    this.resetButton.disabled = false;
+  }
+
+  setFunctions(functions) {
+    this.functions = functions ?? [];
+    this.tabs.replaceChildren(
+      ...this.functions.map((entry) =>
+        el(
+          "button",
+          {
+            type: "button",
+            role: "tab",
+            dataset: { function: entry.name },
+            "aria-selected": entry.name === this.current ? "true" : "false",
+            onclick: () => this.select(entry.name),
+          },
+          entry.name,
+          entry.edited !== null && entry.edited !== undefined ? el("span", { class: "code-edited-mark" }, " ●") : null,
+        ),
+      ),
+    );
+    const edited = this.functions.filter((entry) => entry.edited !== null && entry.edited !== undefined);
+    this.running.textContent = edited.length
+      ? `Running your ${edited.map((entry) => entry.name).join(", ")}`
+      : "Running the reference code";
+  }
+
+  entry(name) {
+    return this.functions.find((entry) => entry.name === name);
+  }
+
+  select(name) {
+    const entry = this.entry(name);
+    if (!entry || !this.editor) return;
+    if (this.current && this.current !== name) this.drafts.set(this.current, this.editor.text);
+    this.current = name;
+    for (const tab of this.tabs.children) {
+      tab.setAttribute("aria-selected", tab.dataset.function === name ? "true" : "false");
+    }
+    this.heading.replaceChildren(el("code", {}, `${entry.module}.${entry.name}`), entry.role ? ` — ${entry.role}` : "");
+    this.twin.textContent = entry.twin;
+    this.twin.hidden = !entry.twin;
+    this.selecting = true;
+    this.editor.text = this.drafts.get(name) ?? entry.edited ?? entry.source;
+    this.selecting = false;
+    this.editor.markError(null);
+  }
+
+  onEdit(text) {
+    if (this.selecting || !this.current) return;
+    this.drafts.set(this.current, text);
+  }
+
+  say(text) {
+    this.message.replaceChildren(el("p", {}, text));
+  }
+
+  /** Load the editor's text as the current function; the demo carries on (playing or not) with it. */
+  async runMyCode() {
+    if (!this.editor || !this.current) return;
+    const name = this.current;
+    const source = this.editor.text;
+    this.editor.markError(null);
+    this.pendingLoad = true;
+    const payload = await this.controller.command("set_code", { name, source });
+    this.pendingLoad = false;
+    if (!payload) return; // the error went to showCodeError
+    this.drafts.delete(name);
+    this.setFunctions(payload.functions);
+    this.say(`Your ${name} runs now, from step ${this.controller.unitsDone()} on.`);
+  }
+
+  /** Put the reference code back and replay the reference run to the step the demo had reached. */
+  async resetToReference() {
+    const controller = this.controller;
+    const units = controller.unitsDone();
+    const wasPlaying = controller.playing;
+    controller.pause();
+    const payload = await controller.command("reset_code", {});
+    if (!payload) return;
+    this.drafts.clear();
+    this.setFunctions(payload.functions);
+    if (this.current) this.select(this.current);
+    await controller.reset();
+    if (units > 0) await controller.fastForward(units, controller.runToken);
+    this.say(
+      units > 0
+        ? `Reference code restored, and the reference run replayed to step ${controller.unitsDone()}: these are its figures.`
+        : "Reference code restored.",
+    );
+    if (wasPlaying) controller.play();
+  }
+
+  /** A failure of edited code (from the bridge): mark its line. A failure while running pauses the demo; a
+   *  failure to load (syntax error, no such function) changes nothing, and training carries on. */
+  async showCodeError(error) {
+    const loading = this.pendingLoad;
+    if (!loading) this.controller.pause();
+    if (!this.details.open) this.details.open = true;
+    await this.load();
+    if (error.function && error.function !== this.current) this.select(error.function);
+    this.editor?.markError(error.line || 1, error.message);
+    const where = error.line ? `Line ${error.line}: ` : "";
+    if (loading) {
+      this.say(`${where}${error.message}. Nothing changed: the previous code keeps running.`);
+      return;
+    }
+    const payload = await this.controller.runtime.call(this.demo, "get_source", {}).catch(() => null);
+    if (payload) this.setFunctions(payload.functions);
+    await this.controller.refresh?.();
+    this.say(
+      `${where}${error.message}. The demo paused at step ${this.controller.unitsDone()}, its state intact; the ` +
+        "previous version of the function runs again. Fix the line and press Run my code.",
+    );
+  }
+}
