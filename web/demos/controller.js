@@ -51,8 +51,9 @@ export class DemoController {
     this.buildShared(panel);
     this.buildControls(panel);
     panel.append(this.messages, this.errorBox);
-    // The Code panel (web/code/panel.js): the Python this demo runs, editable. A demo opts out with codePanel = false.
-    if (this.constructor.codePanel !== false) {
+    // The Code panel (web/code/panel.js): the Python this demo runs, editable. A demo opts out with codePanel = false;
+    // an embed keeps its fixed frame and has none.
+    if (this.constructor.codePanel !== false && !this.registry.page.embed) {
       this.codePanel = new CodePanel(this);
       this.codePanel.mount(panel);
     }
