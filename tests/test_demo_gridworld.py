@@ -16,9 +16,12 @@ from test_gridworld_env import bfs_length
 
 FIGURES = {
     "episode", "steps", "episode-length", "greedy-path-length", "optimal-path-length", "episode-return",
-    "planning-updates",
+    "planning-updates", "plan-sweeps",
 }  # fmt: skip
-ARRAYS = {"Q", "V_star", "policy_star", "optimal_actions", "greedy_path", "optimal_path", "model_seen"}
+ARRAYS = {
+    "Q", "V_star", "policy_star", "optimal_actions", "greedy_path", "optimal_path", "model_seen", "Q_b",
+    "greedy_path_b", "compare_returns", "average_mean", "average_se",
+}  # fmt: skip
 
 
 def trained(config=None, steps=3000) -> GridworldDemo:

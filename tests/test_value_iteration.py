@@ -90,3 +90,31 @@ def test_bad_shapes_and_gamma_are_refused():
         value_iteration(P, R, gamma=1.5)
     with pytest.raises(ValueError, match="P must be"):
         value_iteration(P, R[:, :2], gamma=0.9)
+
+
+@pytest.mark.parametrize("name, slip", [("default", 0.0), ("cliff", 0.1), ("maze", 0.3)])
+def test_policy_iteration_reaches_value_iterations_optimum(name, slip):
+    from rlplay.algos.policy_iteration import policy_iteration
+
+    P, R = Gridworld(name, slip=slip).model()
+    pi = policy_iteration(P, R, gamma=0.95, theta=1e-12)
+    vi = value_iteration(P, R, gamma=0.95, theta=1e-12)
+    assert pi.stable and pi.changed[-1] == 0 and len(pi.changed) >= 2
+    np.testing.assert_allclose(pi.V, vi.V, atol=1e-9)
+    assert bellman_residual(P, R, pi.V, 0.95) < 1e-9
+    # the stable policy is greedy with respect to V*
+    Q = R + 0.95 * (P * vi.V).sum(axis=2)
+    chosen = Q[np.arange(len(pi.policy)), pi.policy]
+    np.testing.assert_allclose(chosen, Q.max(axis=1), atol=1e-9)
+
+
+def test_value_iteration_sweeps_one_at_a_time_as_in_one_go():
+    from rlplay.algos.value_iteration import bellman_optimality_sweep
+
+    P, R = Gridworld("default").model()
+    whole = value_iteration(P, R, gamma=0.9, theta=1e-10)
+    V, deltas = np.zeros(len(R)), []
+    while not deltas or deltas[-1] >= 1e-10:
+        V, delta = bellman_optimality_sweep(P, R, V, 0.9)
+        deltas.append(delta)
+    assert deltas == whole.deltas and V.tolist() == whole.V.tolist()

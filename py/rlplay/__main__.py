@@ -1,6 +1,7 @@
 """Train a demo natively and print the figures the browser shows.
 
     python -m rlplay gridworld [--seed N] [--episodes N | --steps N] [--<field> VALUE ...]
+        e.g. --algo sarsa --preset cliff --compare q-learning --seeds 50   (mean returns over 50 seeds, both rules)
     python -m rlplay bandit    [--seed N] [--steps N] [--epsilon 0.1 ...]
     python -m rlplay cartpole  [--algo actor-critic] [--seed N] [--episodes N]
     python -m rlplay schema    [--check]      write (or check) web/params.json, the page's view of the configs

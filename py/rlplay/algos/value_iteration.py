@@ -39,6 +39,25 @@ class ValueIterationResult:
         return len(self.deltas)
 
 
+def q_from_v(P: np.ndarray, R: np.ndarray, V: np.ndarray, gamma: float) -> np.ndarray:
+    """Q(s,a) = R(s,a) + γ Σ_s′ P(s′|s,a) V(s′), as an elementwise product summed (never BLAS: see the module)."""
+    # Q(s,a) = R(s,a) + γ Σ_s′ P(s′|s,a) V(s′)
+    return R + gamma * (P * V).sum(axis=2)
+
+
+def bellman_optimality_sweep(P: np.ndarray, R: np.ndarray, V: np.ndarray, gamma: float) -> tuple[np.ndarray, float]:
+    """One synchronous sweep: ``(V_{k+1}, Δ)`` with V_{k+1}(s) = max_a Q_k(s,a) and Δ = max_s |V_{k+1}(s) − V_k(s)|.
+
+    >>> P = np.array([[[0.0, 1.0]], [[0.0, 1.0]]]); R = np.array([[1.0], [0.0]])
+    >>> V, delta = bellman_optimality_sweep(P, R, np.zeros(2), 0.9); V.tolist(), delta
+    ([1.0, 0.0], 1.0)
+    """
+    # V_{k+1}(s) = max_a [R(s,a) + γ Σ_s′ P(s′|s,a) V_k(s′)]
+    V_new = q_from_v(P, R, V, gamma).max(axis=1)
+    # Δ = max_s |V_{k+1}(s) − V_k(s)|
+    return V_new, float(np.abs(V_new - V).max())
+
+
 def value_iteration(
     P: np.ndarray, R: np.ndarray, gamma: float, theta: float = 1e-6, max_sweeps: int = 5000
 ) -> ValueIterationResult:
@@ -65,16 +84,11 @@ def value_iteration(
     deltas: list[float] = []
     converged = False
     while len(deltas) < max_sweeps:
-        # Q(s,a) = R(s,a) + γ Σ_s′ P(s′|s,a) V(s′)
-        Q = R + gamma * (P * V).sum(axis=2)
-        # V_{k+1}(s) = max_a Q(s,a)
-        V_new = Q.max(axis=1)
-        delta = float(np.abs(V_new - V).max())
-        V = V_new
+        V, delta = bellman_optimality_sweep(P, R, V, gamma)
         deltas.append(delta)
         if delta < theta:
             converged = True
             break
     # π*(s) = argmax_a [R(s,a) + γ Σ P V*]
-    Q = R + gamma * (P * V).sum(axis=2)
+    Q = q_from_v(P, R, V, gamma)
     return ValueIterationResult(V=V, policy=Q.argmax(axis=1), Q=Q, deltas=deltas, converged=converged)

@@ -41,6 +41,8 @@ from rlplay.algos.sarsa import Sarsa
 from rlplay.algos.tabular import TabularAgent
 from rlplay.algos.value_iteration import ValueIterationResult, value_iteration
 from rlplay.demos.driver import DemoDriver
+from rlplay.demos.gridworld_average import SeedAverage
+from rlplay.demos.gridworld_planner import METHODS, Planner
 from rlplay.demos.params import Param, validate
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
 
@@ -54,6 +56,8 @@ RULES: dict[str, type[TabularAgent]] = {
     rule.name: rule for rule in (QLearning, Sarsa, ExpectedSarsa, NStepSarsa, MonteCarlo, DynaQ)
 }
 ON_POLICY = ("sarsa", "n-step-sarsa", "monte-carlo")  # rules whose targets follow the exploring policy
+CURVE_POINTS = 500  # the live comparison's return curves are binned to at most this many points
+_PAINT = re.compile(r"^\s*(\d+)\.(\d+):([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(:end)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,24 @@ class GridworldConfig:
     """Discount factor γ, 0..1: the weight of a reward one step later."""
     max_episode_steps: Annotated[int, Param(10, 10_000, 10)] = 1000
     """Steps after which an unfinished episode is cut off (truncated), 10..10000."""
+    paint: Annotated[str, Param()] = ""
+    """Painted rewards: row.col:reward cells joined by _, :end for a terminal one, e.g. 2.3:-1_0.4:0.5:end."""
+    compare: Annotated[str, Param(choices=("off", *RULES))] = "off"
+    """Compare: off, or a second learner (any rule) on the same world, seed and random numbers."""
+    compare_alpha: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.5
+    """Compare: the second learner's learning rate α, 0..1."""
+    compare_epsilon: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.1
+    """Compare: the second learner's ε (ε-greedy), 0..1."""
+    compare_n: Annotated[int, Param(1, 32, 1)] = 4
+    """Compare: the second learner's n (n-step SARSA), 1..32."""
+    compare_planning_steps: Annotated[int, Param(0, 200, 1)] = 10
+    """Compare: the second learner's planning steps (Dyna-Q), 0..200."""
+    seeds: Annotated[int, Param(1, 200, 1)] = 1
+    """Runs averaged: 1 = one live run; 2..200 = mean return curves over seeds seed..seed+N−1."""
+    episodes: Annotated[int, Param(50, 2000, 50)] = 500
+    """Averaged runs: episodes each run learns for, 50..2000."""
+    plan: Annotated[str, Param(choices=METHODS)] = "value-iteration"
+    """Planning panel: value-iteration (one sweep a step) or policy-iteration (evaluation sweeps, then improvement)."""
 
     def __post_init__(self):
         validate(self)
@@ -107,7 +129,7 @@ class GridworldConfig:
         walls = base.walls if self.walls == "" else parse_cells(self.walls, "walls")
         start = base.start if self.start == "" else parse_cell(self.start, "start")
         goal = base.goal if self.goal == "" else parse_cell(self.goal, "goal")
-        return base.with_changes(walls=walls, start=start, goal=goal)
+        return base.with_changes(walls=walls, start=start, goal=goal, painted=parse_paint(self.paint))
 
     def base_layout(self) -> Layout:
         """The preset's layout, or with ``size`` ≥ 2 an open size x size grid."""
@@ -143,6 +165,28 @@ def format_cells(cells) -> str:
     return "_".join(f"{r}.{c}" for r, c in sorted(cells)) or "-"
 
 
+def parse_paint(text: str) -> tuple:
+    """``"2.3:-1_0.4:0.5:end"`` → ``(((2, 3), -1.0, False), ((0, 4), 0.5, True))``; ``""`` → no paint."""
+    if text.strip() in ("", "-"):
+        return ()
+    cells = []
+    for part in text.split("_"):
+        match = _PAINT.match(part)
+        if not match:
+            raise ValueError(
+                "paint must be cells row.col:reward joined by _, with :end for a terminal one, "
+                f"e.g. 2.3:-1_0.4:0.5:end; got {part!r}"
+            )
+        row, col, reward, end = match.groups()
+        cells.append(((int(row), int(col)), float(reward), end is not None))
+    return tuple(cells)
+
+
+def format_paint(painted) -> str:
+    """The inverse of ``parse_paint`` (``repr`` of the float, so the round trip is exact)."""
+    return "_".join(f"{r}.{c}:{reward!r}{':end' if end else ''}" for (r, c), reward, end in painted)
+
+
 def _cell_argument(row, col) -> tuple[int, int]:
     """A cell from the page's numbers (JavaScript sends 3 or 3.0 alike)."""
     cell = []
@@ -156,7 +200,9 @@ def _cell_argument(row, col) -> tuple[int, int]:
 class GridworldDemo(DemoDriver):
     """A tabular learner on a gridworld, next to value iteration's optimum. See ``rlplay.demos`` for the contract."""
 
-    COMMANDS = frozenset({"toggle_wall", "move_start", "move_goal", "episode"})
+    COMMANDS = frozenset(
+        {"toggle_wall", "move_start", "move_goal", "episode", "paint_cell", "erase_paint", "plan_step", "plan_phase"}
+    )
 
     def __init__(self, config: GridworldConfig | None = None):
         self.config = config if config is not None else GridworldConfig()
@@ -166,24 +212,47 @@ class GridworldDemo(DemoDriver):
     def _fresh_run(self) -> None:
         config = self.config
         self.env = Gridworld(config.layout(), slip=config.slip)
-        extra = {"n": config.n} if config.algo == "n-step-sarsa" else {}
-        if config.algo == "dyna-q":
-            extra = {"planning_steps": config.planning_steps}
-        self.agent = RULES[config.algo](
-            self.env,
+        self.agent = self._learner(self.env, config.seed)
+        self.agent_b = self._learner(self.env, config.seed, second=True) if config.compare != "off" else None
+        self._plan()
+        self.planner = Planner(self.env, config.gamma, VI_THETA, config.plan)
+        self._new_average()
+
+    def _learner(self, env: Gridworld, seed: int, second: bool = False) -> TabularAgent:
+        """The first learner of the settings, or with ``second`` the comparison's (its own rule, α, ε, n, planning)."""
+        config = self.config
+        algo = config.compare if second else config.algo
+        n, planning_steps = (
+            (config.compare_n, config.compare_planning_steps) if second else (config.n, config.planning_steps)
+        )
+        extra = {"n": n} if algo == "n-step-sarsa" else {"planning_steps": planning_steps} if algo == "dyna-q" else {}
+        return RULES[algo](
+            env,
             **extra,
-            alpha=config.alpha,
+            alpha=config.compare_alpha if second else config.alpha,
             gamma=config.gamma,
             explore=config.explore,
-            epsilon=config.epsilon,
+            epsilon=config.compare_epsilon if second else config.epsilon,
             epsilon_decay=config.epsilon_decay,
             epsilon_min=config.epsilon_min,
             tau=config.tau,
             c=config.c,
             max_episode_steps=config.max_episode_steps,
-            seed=config.seed,
+            seed=seed,
         )
-        self._plan()
+
+    def _new_average(self) -> None:
+        """With ``seeds`` > 1, a fresh averaging job on the current world and settings (else none)."""
+        config, env = self.config, self.env
+
+        def make(seed: int) -> list[TabularAgent]:
+            first = [self._learner(env, seed)]
+            return first + [self._learner(env, seed, second=True)] if config.compare != "off" else first
+
+        self.average = SeedAverage(make, config.seed, config.seeds, config.episodes) if config.seeds > 1 else None
+
+    def learners(self) -> list[TabularAgent]:
+        return [self.agent] if self.agent_b is None else [self.agent, self.agent_b]
 
     def _plan(self) -> None:
         """Value iteration on the current model; the optimal policy and path."""
@@ -198,8 +267,11 @@ class GridworldDemo(DemoDriver):
         env = Gridworld(config.layout(), slip=config.slip)  # raises before anything is touched
         self.config = config
         self.env = env
-        self.agent.set_env(env)
+        for agent in self.learners():
+            agent.set_env(env)
         self._plan()
+        self.planner.set_world(env, config.gamma)
+        self._new_average()
 
     def _config_with_layout(self, layout: Layout) -> GridworldConfig:
         """The config whose walls/start/goal strings describe ``layout`` ("" where it matches the preset)."""
@@ -209,28 +281,40 @@ class GridworldDemo(DemoDriver):
             walls="" if layout.walls == base.walls else format_cells(layout.walls),
             start="" if layout.start == base.start else f"{layout.start[0]}.{layout.start[1]}",
             goal="" if layout.goal == base.goal else f"{layout.goal[0]}.{layout.goal[1]}",
+            paint=format_paint(layout.painted),
         )
 
     # -- the contract --------------------------------------------------------------------------------------------
     def advance(self, n: int) -> int:
-        """Run ``n`` environment steps (episodes restart by themselves); return ``n``."""
+        """Run ``n`` environment steps (episodes restart by themselves) of each learner; return ``n``.
+
+        With ``seeds`` > 1 the steps go to the averaging job instead (0 once it is finished)."""
         if n < 0:
             raise ValueError(f"the number of steps must be 0 or more, got {n}")
+        if self.average is not None:
+            return self.average.advance(int(n))
         ran = self.agent.run(int(n))
+        if self.agent_b is not None:
+            self.agent_b.run(int(n))
         self._bound_history()
         return ran
 
     def _bound_history(self) -> None:
         """Keep memory bounded on long runs: drop all but the last HISTORY_KEPT episode lengths once there are twice
         as many (a trained agent finishes tens of thousands of episodes a second)."""
-        lengths, returns = self.agent.episode_lengths, self.agent.episode_returns
-        if len(lengths) > 2 * HISTORY_KEPT:
-            del lengths[: len(lengths) - HISTORY_KEPT]
-            del returns[: len(returns) - HISTORY_KEPT]
+        for agent in self.learners():
+            lengths, returns = agent.episode_lengths, agent.episode_returns
+            if len(lengths) > 2 * HISTORY_KEPT:
+                del lengths[: len(lengths) - HISTORY_KEPT]
+                del returns[: len(returns) - HISTORY_KEPT]
 
     def reset(self) -> None:
-        """Forget Q (zeros) and restart the random stream: the same seed replays the same run, on this layout."""
-        self.agent.reset()
+        """Forget Q (zeros) and restart the random stream: the same seed replays the same run, on this layout.
+        The averaging job and the planner start again too."""
+        for agent in self.learners():
+            agent.reset()
+        self.planner.set_world(self.env, self.config.gamma)
+        self._new_average()
 
     def configure(self, **changes) -> list[str]:
         """Apply changed settings. Returns the names that needed a fresh run (seed, algo, preset, size).
@@ -250,28 +334,35 @@ class GridworldDemo(DemoDriver):
                 changes.setdefault(name, "")
         new = dataclasses.replace(old, **changes)  # validates, layout included
         changed = {name for name in fields if getattr(old, name) != getattr(new, name)}
-        fresh = [name for name in ("seed", "algo", "preset", "size") if name in changed]
+        fresh = [name for name in ("seed", "algo", "compare", "preset", "size") if name in changed]
         if fresh:
             self.config = new
             self._fresh_run()
             return fresh
-        if changed & {"walls", "start", "goal", "slip"}:
+        if changed & {"walls", "start", "goal", "slip", "paint"}:
             self._change_world(new)  # re-plans, for the new γ too
         elif "gamma" in changed:
             self.config = new
             self._plan()
+            self.planner.set_world(self.env, new.gamma)
+        elif "plan" in changed:
+            self.planner.set_world(self.env, new.gamma, new.plan)
         self.config = new
-        agent = self.agent
-        agent.alpha, agent.gamma, agent.explore = new.alpha, new.gamma, new.explore
-        agent.tau, agent.c, agent.max_episode_steps = new.tau, new.c, new.max_episode_steps
-        agent.epsilon_decay, agent.epsilon_min = new.epsilon_decay, new.epsilon_min
-        if "epsilon" in changed:
-            agent.epsilon = agent.epsilon_now = new.epsilon
-        if isinstance(agent, NStepSarsa) and agent.n != new.n:
-            agent.forget_episode()  # the waiting window was cut for the old n
-            agent.n = new.n
-        if isinstance(agent, DynaQ):
-            agent.planning_steps = new.planning_steps
+        for agent, second in zip(self.learners(), (False, True), strict=False):
+            alpha, epsilon = (new.compare_alpha, new.compare_epsilon) if second else (new.alpha, new.epsilon)
+            n, planning_steps = (new.compare_n, new.compare_planning_steps) if second else (new.n, new.planning_steps)
+            agent.alpha, agent.gamma, agent.explore = alpha, new.gamma, new.explore
+            agent.tau, agent.c, agent.max_episode_steps = new.tau, new.c, new.max_episode_steps
+            agent.epsilon_decay, agent.epsilon_min = new.epsilon_decay, new.epsilon_min
+            if agent.epsilon != epsilon:
+                agent.epsilon = agent.epsilon_now = epsilon
+            if isinstance(agent, NStepSarsa) and agent.n != n:
+                agent.forget_episode()  # the waiting window was cut for the old n
+                agent.n = n
+            if isinstance(agent, DynaQ):
+                agent.planning_steps = planning_steps
+        if changed - {"plan"}:
+            self._new_average()
         return []
 
     # -- commands ------------------------------------------------------------------------------------------------
@@ -282,22 +373,59 @@ class GridworldDemo(DemoDriver):
         if cell in layout.cliff:
             raise ValueError(f"{cell} is part of the cliff; walls go on ordinary cells")
         walls = layout.walls - {cell} if cell in layout.walls else layout.walls | {cell}
-        self._change_world(self._config_with_layout(layout.with_changes(walls=walls)))
+        painted = tuple(entry for entry in layout.painted if entry[0] != cell)  # a wall replaces a painted reward
+        self._change_world(self._config_with_layout(layout.with_changes(walls=walls, painted=painted)))
 
     def move_start(self, row, col) -> None:
         """Move the start to (row, col); the next episode begins there. Keeps Q."""
-        layout = self.env.layout.with_changes(start=_cell_argument(row, col))
+        cell = _cell_argument(row, col)
+        painted = tuple(entry for entry in self.env.layout.painted if entry[0] != cell)
+        layout = self.env.layout.with_changes(start=cell, painted=painted)
         self._change_world(self._config_with_layout(layout))
 
     def move_goal(self, row, col) -> None:
         """Move the goal to (row, col). Keeps Q (the new goal's Q is zeroed: it is terminal)."""
-        layout = self.env.layout.with_changes(goal=_cell_argument(row, col))
+        cell = _cell_argument(row, col)
+        painted = tuple(entry for entry in self.env.layout.painted if entry[0] != cell)
+        layout = self.env.layout.with_changes(goal=cell, painted=painted)
         self._change_world(self._config_with_layout(layout))
+
+    def paint_cell(self, row, col, reward, terminal=False) -> None:
+        """Give (row, col) its own reward (terminal or not), replacing any paint there. Keeps Q."""
+        cell = _cell_argument(row, col)
+        if isinstance(reward, bool) or not isinstance(reward, (int, float)):
+            raise ValueError(f"the reward must be a number, got {reward!r}")
+        if not isinstance(terminal, bool):
+            raise ValueError(f"terminal must be true or false, got {terminal!r}")
+        layout = self.env.layout
+        painted = tuple(entry for entry in layout.painted if entry[0] != cell) + ((cell, float(reward), terminal),)
+        self._change_world(self._config_with_layout(layout.with_changes(painted=painted)))
+
+    def erase_paint(self, row, col) -> None:
+        """Remove the reward painted on (row, col), if any. Keeps Q."""
+        cell = _cell_argument(row, col)
+        layout = self.env.layout
+        painted = tuple(entry for entry in layout.painted if entry[0] != cell)
+        self._change_world(self._config_with_layout(layout.with_changes(painted=painted)))
+
+    def plan_step(self, n=1) -> int:
+        """The planning panel: ``n`` sweeps (policy iteration: evaluation sweeps or an improvement); returns the
+        number taken (0 once planning is done)."""
+        if isinstance(n, bool) or not isinstance(n, (int, float)) or n != int(n) or not 1 <= n <= 10_000:
+            raise ValueError(f"n must be a whole number of sweeps from 1 to 10000, got {n!r}")
+        return self.planner.step(int(n))
+
+    def plan_phase(self) -> int:
+        """Run the planner's current phase to its end (value iteration: to Δ < θ; policy iteration: the whole
+        evaluation, or one improvement)."""
+        return self.planner.finish_phase()
 
     def episode(self) -> int:
         """Run to the end of the current episode (at most ``max_episode_steps`` in all); return the steps run."""
         remaining = max(1, self.agent.max_episode_steps - self.agent.episode_steps)
         ran = self.agent.run(remaining, stop_at_episode_end=True)
+        if self.agent_b is not None:
+            self.agent_b.run(ran)  # the comparison stays in step
         self._bound_history()
         return ran
 
@@ -310,7 +438,7 @@ class GridworldDemo(DemoDriver):
         dropped = agent.episodes - len(agent.episode_lengths)
         since = max(dropped, min(int(since), agent.episodes))
 
-        if env.slip == 0.0:
+        if env.slip == 0.0 and not layout.painted:
             optimal_length = layout.shortest_path_length()
         else:
             optimal_length = len(self.optimal_path) - 1 if self.optimal_path_reached else -1
@@ -332,6 +460,9 @@ class GridworldDemo(DemoDriver):
                 "optimal-path-length": optimal_length,
                 "episode-return": agent.episode_returns[-1] if agent.episode_returns else 0.0,
                 "planning-updates": getattr(agent, "planning_updates", 0),
+                **self._compare_figures(),
+                **self._average_figures(),
+                "plan-sweeps": self.planner.sweeps,
             },
             "Q": agent.q_array(),
             "V_star": vi.V.reshape(rows, cols).copy(),
@@ -346,6 +477,8 @@ class GridworldDemo(DemoDriver):
                 "cliff": [list(cell) for cell in sorted(layout.cliff)],
                 "start": list(layout.start),
                 "goal": list(layout.goal),
+                "painted": [[r, c, reward, end] for (r, c), reward, end in layout.painted],
+                "rewards": {"step": layout.step_reward, "goal": layout.goal_reward, "cliff": layout.cliff_reward},
             },
             "agent": list(env.cell_of(agent.state)),
             "trail": [list(env.cell_of(s)) for s in agent.trail],
@@ -361,7 +494,62 @@ class GridworldDemo(DemoDriver):
             ),
             "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
             "notices": self.notices(),
+            **self._compare_arrays(),
+            **self._average_arrays(),
+            "planner": self.planner.snapshot(),
         }
+
+    def _compare_figures(self) -> dict:
+        b = self.agent_b
+        if b is None:
+            return {}
+        cells, reached = b.greedy_path()
+        return {
+            "b-episode": b.episodes,
+            "b-episode-return": b.episode_returns[-1] if b.episode_returns else 0.0,
+            "b-greedy-path-length": len(cells) - 1 if reached else -1,
+            "return-last100": _mean_tail(self.agent.episode_returns),
+            "b-return-last100": _mean_tail(b.episode_returns),
+        }
+
+    def _compare_arrays(self) -> dict:
+        """The comparison's second learner (Q, greedy path) and both learners' return curves, binned by Python."""
+        b = self.agent_b
+        if b is None:
+            empty = np.zeros((0,))
+            return {"Q_b": empty, "greedy_path_b": np.zeros((0, 2), dtype=np.int32), "compare_returns": empty,
+                    "compare_bin": 1}  # fmt: skip
+        cells, _ = b.greedy_path()
+        k = min(len(self.agent.episode_returns), len(b.episode_returns))
+        curves = np.array([agent.episode_returns[len(agent.episode_returns) - k :] for agent in self.learners()])
+        width = max(1, -(-k // CURVE_POINTS))  # ceil(k / CURVE_POINTS) episodes a point
+        k_binned = k - k % width
+        binned = curves[:, k - k_binned :].reshape(2, -1, width).mean(axis=2) if k_binned else np.zeros((2, 0))
+        return {
+            "Q_b": b.q_array(),
+            "greedy_path_b": np.array(cells, dtype=np.int32).reshape(-1, 2),
+            "compare_returns": binned,
+            "compare_bin": width,
+        }
+
+    def _average_figures(self) -> dict:
+        job = self.average
+        if job is None:
+            return {}
+        means = job.last_window_means()
+        figures = {"average-runs": job.done, "average-return-a": means[0]}
+        if len(means) > 1:
+            figures["average-return-b"] = means[1]
+        return figures
+
+    def _average_arrays(self) -> dict:
+        job = self.average
+        if job is None:
+            empty = np.zeros((0,))
+            return {"average_mean": empty, "average_se": empty, "average": None}
+        mean, se = job.mean_and_se()
+        info = {"runs": job.runs, "done": job.done, "episodes": job.episodes, "steps": job.steps}
+        return {"average_mean": mean, "average_se": se, "average": info}
 
     def notices(self) -> list[str]:
         """Plain-English remarks on settings that are valid but degenerate."""
@@ -412,3 +600,9 @@ class GridworldDemo(DemoDriver):
                 "close to tell apart"
             )
         return notes
+
+
+def _mean_tail(values: list[float], window: int = 100) -> float:
+    """The mean of the last ``window`` values (0 if there are none)."""
+    tail = values[-window:]
+    return sum(tail) / len(tail) if tail else 0.0
