@@ -1,128 +1,61 @@
-// The gridworld demo: a Q-learning agent finds its way to the goal, beside value iteration's optimum on the same
-// layout. The Python driver (rlplay.demos.gridworld) does all the learning and planning; this controller asks it
+// The gridworld demo: a tabular learner (Q-learning, SARSA, Expected SARSA, n-step SARSA, Monte Carlo, Dyna-Q)
+// finds its way to the goal, beside value iteration's optimum on the same layout; optionally a second learner on the
+// same world and random numbers (compare), mean return curves over many seeds, and planning sweep by sweep. The Python driver (rlplay.demos.gridworld) does all the learning and planning; this controller asks it
 // for work, folds its snapshots into what the views need, and turns clicks and keys into layout edits.
 //
-// Views: GridView (the grid, web/views/grid_view.js) and LineChart (steps per episode, web/views/line_chart.js).
-// Snapshot keys read here: figures, Q (rows, cols, 4), V_star, policy_star, greedy_path, optimal_path, layout, agent,
-// trail, episode_lengths + episode_lengths_offset, epsilon_now, config, notices.
+// Views: GridView (the grid, web/views/grid_view.js) and LineChart (steps or returns per episode,
+// web/views/line_chart.js). Modules: gridworld_curve.js (the bounded learning curve), gridworld_input.js (editing the
+// grid), gridworld_planning.js (the planning panel).
+// Snapshot keys read here: figures, Q (rows, cols, 4), V_star, policy_star, greedy_path, optimal_path, layout (with
+// painted and rewards), agent, trail, episode_lengths + episode_lengths_offset, epsilon_now, config, notices, Q_b,
+// greedy_path_b, compare_returns + compare_bin, average + average_mean + average_se, planner.
 
 import { el, fieldControl, formatStat, shellQuote } from "../ui.js";
-import { GridView, greedyAction } from "../views/grid_view.js";
+import { GridView } from "../views/grid_view.js";
 import { formatCompact, LineChart } from "../views/line_chart.js";
 import { DemoController } from "./controller.js";
+import { EpisodeCurve, MOVING_AVERAGE } from "./gridworld_curve.js";
+import { bindGridInput, EDIT_LABELS, editCell } from "./gridworld_input.js";
+import { PlanningPanel } from "./gridworld_planning.js";
+
+export { EpisodeCurve };
 
 const SPEEDS = ["2", "5", "10", "30", "100", "300", "1000", "max"];
 const SUMMARY_INTERVAL_MS = 2000; // the screen-reader summary speaks at most this often
-const HEAD_EPISODES = 1024; // the learning curve keeps the first episodes exactly...
-const TAIL_BUCKETS = 1024; // ...and at most this many averaged points after them: memory stays flat on long runs
-const MOVING_AVERAGE = 20; // episodes
 const LOG_X_FROM = 300; // episodes: from here the curve's x axis is logarithmic, so the early learning stays visible
-const EDIT_COMMANDS = { wall: "toggle_wall", start: "move_start", goal: "move_goal" };
-const EDIT_LABELS = { wall: "toggle walls", start: "move the start", goal: "move the goal" };
 const EXPLORE_LABELS = { "epsilon-greedy": "ε-greedy", softmax: "softmax (Boltzmann)", ucb: "UCB" };
 const EXPLORE_FIELDS = { "epsilon-greedy": ["epsilon", "epsilon_decay", "epsilon_min"], softmax: ["tau"], ucb: ["c"] };
+const ALGO_LABELS = {
+  "q-learning": "Q-learning",
+  sarsa: "SARSA",
+  "expected-sarsa": "Expected SARSA",
+  "n-step-sarsa": "n-step SARSA",
+  "monte-carlo": "Monte Carlo (every visit)",
+  "dyna-q": "Dyna-Q (planning)",
+};
+const PAINT_REWARDS = ["-1", "-0.5", "-0.1", "+0.5", "+1"];
+const AVERAGE_BUDGET_MS = 30; // the averaging job runs in the worker in slices this long, so the page stays responsive
 
 /**
- * Steps per episode, in bounded memory: the first HEAD_EPISODES exactly (where the learning happens, and what a
- * log-scaled x axis spreads out), then at most TAIL_BUCKETS buckets of equal width; when they are full, neighbours
- * merge and each bucket then holds twice as many episodes.
+ * The bottom of a returns chart: the lowest value after the first tenth of the episodes (at least 10), so that the
+ * first, very long episodes do not squash the curves the lesson is about (they run off the bottom of the plot).
  */
-export class EpisodeCurve {
-  constructor() {
-    this.clear();
+function lowerAxis(curves) {
+  let low = Infinity;
+  for (const y of curves) {
+    const skip = Math.max(10, Math.floor(y.length / 10));
+    for (let i = Math.min(skip, y.length - 1); i < y.length; i++) if (Number.isFinite(y[i])) low = Math.min(low, y[i]);
   }
-
-  clear() {
-    this.total = 0; // episodes seen
-    this.headClosed = false;
-    this.head = [];
-    this.width = 1; // episodes per tail bucket
-    this.sums = [];
-    this.counts = [];
-  }
-
-  /** Count `n` episodes whose lengths are unknown: a gap in the curve (a bucket of NaN). */
-  skip(n) {
-    this.total += n;
-    this.headClosed = true; // later episodes go after the gap
-    this.sums.push(NaN);
-    this.counts.push(n);
-  }
-
-  push(length) {
-    this.total += 1;
-    if (!this.headClosed && this.head.length < HEAD_EPISODES) {
-      this.head.push(length);
-      return;
-    }
-    const last = this.sums.length - 1;
-    if (last >= 0 && this.counts[last] < this.width && !Number.isNaN(this.sums[last])) {
-      this.sums[last] += length;
-      this.counts[last] += 1;
-      return;
-    }
-    if (this.sums.length >= TAIL_BUCKETS) {
-      const sums = [];
-      const counts = [];
-      for (let i = 0; i < this.sums.length; i += 2) {
-        sums.push(this.sums[i] + (this.sums[i + 1] ?? 0));
-        counts.push(this.counts[i] + (this.counts[i + 1] ?? 0));
-      }
-      this.sums = sums;
-      this.counts = counts;
-      this.width *= 2;
-    }
-    this.sums.push(length);
-    this.counts.push(1);
-  }
-
-  /**
-   * Points {first, x (last episode, 1-based), y (mean steps per episode), average}: average is the mean over the
-   * fewest trailing points that cover at least MOVING_AVERAGE episodes (fewer at the very start).
-   */
-  series() {
-    const n = this.head.length + this.sums.length;
-    const x = new Float64Array(n);
-    const y = new Float64Array(n);
-    const average = new Float64Array(n);
-    const sumAt = (i) => (i < this.head.length ? this.head[i] : this.sums[i - this.head.length]);
-    const countAt = (i) => (i < this.head.length ? 1 : this.counts[i - this.head.length]);
-    let episode = 0;
-    let windowSum = 0;
-    let windowCount = 0;
-    let j = 0;
-    for (let i = 0; i < n; i++) {
-      const sum = sumAt(i);
-      const count = countAt(i);
-      episode += count;
-      x[i] = episode;
-      y[i] = sum / count;
-      if (Number.isNaN(sum)) {
-        // a gap (see skip): the moving average starts again after it
-        average[i] = NaN;
-        windowSum = 0;
-        windowCount = 0;
-        j = i + 1;
-        continue;
-      }
-      windowSum += sum;
-      windowCount += count;
-      while (j < i && windowCount - countAt(j) >= MOVING_AVERAGE) {
-        windowSum -= sumAt(j);
-        windowCount -= countAt(j);
-        j += 1;
-      }
-      average[i] = windowSum / windowCount;
-    }
-    return { x, y, average };
-  }
+  return Number.isFinite(low) ? Math.floor(low - 0.1 * Math.abs(low)) : undefined;
 }
 
 export default class GridworldController extends DemoController {
   static demo = "gridworld";
   static speeds = SPEEDS;
   static uiFields = [
-    { name: "speed", type: "str", default: "30", choices: SPEEDS, doc: "Moves per second, or max." },
+    // 100 moves/s: natively measured over seeds 0–19, the first episode ends after 148–411 moves (1.5–4 s) and the
+    // greedy path first reaches the goal after 1230–1560 moves (12–16 s) on the default grid.
+    { name: "speed", type: "str", default: "100", choices: SPEEDS, doc: "Moves per second, or max." },
     { name: "show_path", type: "bool", default: true, doc: "Draw the greedy path from the start." },
     { name: "show_values", type: "bool", default: false, doc: "Colour each cell by V(s) = max over a of Q(s,a)." },
     { name: "show_optimal", type: "bool", default: false, doc: "Show value iteration's V* and its optimal arrows." },
@@ -137,9 +70,17 @@ export default class GridworldController extends DemoController {
       name: "edit",
       type: "str",
       default: "wall",
-      choices: ["wall", "start", "goal"],
+      choices: ["wall", "start", "goal", "paint"],
       doc: "What a click on a cell does.",
     },
+    {
+      name: "paint_reward",
+      type: "str",
+      default: "-1",
+      choices: PAINT_REWARDS,
+      doc: "The reward a click paints (painting a painted cell erases it).",
+    },
+    { name: "paint_end", type: "bool", default: false, doc: "Painted cells end the episode." },
   ];
 
   constructor(options) {
@@ -180,16 +121,16 @@ export default class GridworldController extends DemoController {
       },
     });
     this.cursorStatus = el("p", { class: "visually-hidden gw-cursor", "aria-live": "polite" });
-    this.bindGridInput();
+    bindGridInput(this);
     const legend = el(
       "div",
       { class: "legend gw-legend", "aria-hidden": "true" },
       el(
         "span",
         {},
-        el("span", { class: "gw-scale-label" }, "Q −1"),
+        el("span", { class: "gw-scale-label gw-scale-low" }, "Q −1"),
         el("span", { class: "gw-scale" }),
-        el("span", { class: "gw-scale-label" }, "+1"),
+        el("span", { class: "gw-scale-label gw-scale-high" }, "+1"),
       ),
       el("span", {}, el("span", { class: "swatch gw-swatch-agent gw-round" }), "agent"),
       el("span", {}, el("span", { class: "swatch gw-swatch-goal" }), "goal"),
@@ -197,7 +138,12 @@ export default class GridworldController extends DemoController {
       el("span", {}, el("span", { class: "gw-line gw-line-path" }), "greedy path"),
       el("span", { class: "gw-legend-optimal" }, el("span", { class: "gw-line gw-line-optimal" }), "optimal path"),
       el("span", { class: "gw-legend-differs" }, el("span", { class: "swatch gw-swatch-differs" }), "greedy ≠ optimal"),
+      el("span", { class: "gw-legend-compare" }, el("span", { class: "gw-line gw-line-compare" }), "greedy path B"),
+      el("span", { class: "gw-legend-paint" }, el("span", { class: "swatch gw-swatch-paint" }), "painted reward"),
     );
+    this.legendCompare = legend.querySelector(".gw-legend-compare");
+    this.legendPaint = legend.querySelector(".gw-legend-paint");
+    this.scaleHigh = legend.querySelector(".gw-scale-high");
     this.legendOptimal = legend.querySelector(".gw-legend-optimal");
     this.legendDiffers = legend.querySelector(".gw-legend-differs");
     this.scaleLabel = legend.querySelector(".gw-scale-label");
@@ -214,13 +160,23 @@ export default class GridworldController extends DemoController {
     );
     const editControl = fieldControl(registry, demo, "edit", { label: "Click cells to", choiceLabels: EDIT_LABELS });
     editControl.classList.add("gw-edit");
+    this.paintControls = el(
+      "div",
+      { class: "gw-paint-controls" },
+      fieldControl(registry, demo, "paint_reward", { label: "Reward to paint" }),
+      fieldControl(registry, demo, "paint_end", { label: "ends the episode" }),
+    );
+    // The world's rewards, always stated beside the grid (from the snapshot's layout: Python owns them).
+    this.rewardsText = el("p", { class: "gw-rewards", dataset: { rewards: "" }, "aria-live": "polite" });
     this.gridColumn = el(
       "div",
       { class: "gw-grid-column" },
       this.gridCanvas,
       legend,
+      this.rewardsText,
       overlays,
       editControl,
+      this.paintControls,
       this.cursorStatus,
     );
 
@@ -238,7 +194,24 @@ export default class GridworldController extends DemoController {
       ),
       this.statElement("optimal-path-length", "optimal path length", "Value iteration's answer on this layout"),
       this.statElement("steps-per-second", "steps / second"),
+      this.statElement("episode-return", "last episode's return", "Sum of rewards in the last finished episode"),
+      this.statElement("planning-updates", "planning updates", "Dyna-Q's updates from its model"),
+      this.statElement("return-last100", "A: return, last 100", "Mean online return over the last 100 episodes"),
+      this.statElement("b-return-last100", "B: return, last 100", "The same for the second learner"),
+      this.statElement("b-greedy-path-length", "B: greedy path length"),
+      this.statElement("average-runs", "runs averaged", "Seeds finished in the average"),
+      this.statElement("average-return-a", "A: mean return, last 100 episodes", "Averaged over the finished runs"),
+      this.statElement("average-return-b", "B: mean return, last 100 episodes", "Averaged over the finished runs"),
     );
+    this.modeStats = {
+      "planning-updates": () => this.registry.get(this.demo, "algo") === "dyna-q",
+      "return-last100": () => this.comparing(),
+      "b-return-last100": () => this.comparing(),
+      "b-greedy-path-length": () => this.comparing(),
+      "average-runs": () => this.averaging(),
+      "average-return-a": () => this.averaging(),
+      "average-return-b": () => this.averaging() && this.comparing(),
+    };
     this.curveCanvas = el("canvas", {
       class: "gw-curve",
       "aria-label": "Learning curve: steps per episode against episode",
@@ -280,9 +253,15 @@ export default class GridworldController extends DemoController {
       tau: control("tau", "τ (softmax temperature)", (v) => String(Number(v.toPrecision(2)))),
       c: control("c", "c (UCB bonus weight)", greek),
     };
+    this.ruleControls = {
+      n: control("n", "n (rewards before bootstrapping)", String),
+      planning_steps: control("planning_steps", "planning steps per real step", String),
+    };
     const agentControls = el(
       "div",
       { class: "controls" },
+      fieldControl(registry, demo, "algo", { label: "Learning rule", choiceLabels: ALGO_LABELS }),
+      ...Object.values(this.ruleControls),
       fieldControl(registry, demo, "explore", { label: "Exploration", choiceLabels: EXPLORE_LABELS }),
       ...Object.values(this.exploreControls),
       control("alpha", "α (learning rate)", greek),
@@ -326,6 +305,29 @@ export default class GridworldController extends DemoController {
         this.seedInput,
       ),
     );
+    this.compareControls = {
+      compare_alpha: control("compare_alpha", "B: α", greek),
+      compare_epsilon: control("compare_epsilon", "B: ε", greek),
+      compare_n: control("compare_n", "B: n", String),
+      compare_planning_steps: control("compare_planning_steps", "B: planning steps", String),
+      episodes: control("episodes", "episodes per averaged run", String),
+    };
+    const compareControls = el(
+      "div",
+      { class: "controls" },
+      fieldControl(registry, demo, "compare", {
+        label: "Compare with (B)",
+        choiceLabels: { off: "off", ...ALGO_LABELS },
+      }),
+      ...Object.values(this.compareControls),
+      control("seeds", "average over seeds (1 = one live run)", String),
+    );
+    this.planControl = fieldControl(registry, demo, "plan", {
+      label: "Method",
+      choiceLabels: { "value-iteration": "value iteration", "policy-iteration": "policy iteration" },
+    });
+    this.planning = new PlanningPanel(this);
+    this.planning.root.addEventListener("toggle", () => this.planning.draw());
     this.showExploreControls();
 
     panel.append(
@@ -339,7 +341,10 @@ export default class GridworldController extends DemoController {
         agentControls,
         el("h4", { class: "gw-group" }, "World"),
         worldControls,
+        el("h4", { class: "gw-group" }, "Compare"),
+        compareControls,
       ),
+      this.planning.root,
     );
     this.updateOverlayLegend();
   }
@@ -360,17 +365,77 @@ export default class GridworldController extends DemoController {
     const wanted = new Set(EXPLORE_FIELDS[explore] ?? []);
     for (const [name, node] of Object.entries(this.exploreControls))
       node.hidden = !wanted.has(name) || hiddenByPage.has(name);
+    const get = (name) => this.registry.get(this.demo, name);
+    const rule = { n: "n-step-sarsa", planning_steps: "dyna-q" };
+    for (const [name, node] of Object.entries(this.ruleControls))
+      node.hidden = get("algo") !== rule[name] || hiddenByPage.has(name);
+    const compareOn = get("compare") !== "off";
+    const compareWanted = {
+      compare_alpha: compareOn,
+      compare_epsilon: compareOn,
+      compare_n: get("compare") === "n-step-sarsa",
+      compare_planning_steps: get("compare") === "dyna-q",
+      episodes: get("seeds") > 1,
+    };
+    for (const [name, node] of Object.entries(this.compareControls))
+      node.hidden = !compareWanted[name] || hiddenByPage.has(name);
+    this.paintControls.hidden = get("edit") !== "paint";
+    for (const [name, shown] of Object.entries(this.modeStats ?? {})) {
+      const node = this.stats.get(name)?.parentElement;
+      if (node) node.hidden = !shown() || hiddenByPage.has(name);
+    }
+  }
+
+  comparing() {
+    return this.registry.get(this.demo, "compare") !== "off";
+  }
+
+  averaging() {
+    return this.registry.get(this.demo, "seeds") > 1;
+  }
+
+  /** The averaging job runs at full speed in budgeted slices, whatever the speed setting (it has no animation). */
+  pump(now) {
+    if (!this.averaging()) return super.pump(now);
+    if (!this.playing || this.inFlight || this.status === "error" || this.status === "loading" || !this.canRun()) {
+      this.lastPump = now;
+      if (this.playing && !this.canRun() && this.status === "running") this.setStatus("paused");
+      return;
+    }
+    if (this.status !== "running") this.setStatus("running");
+    this.request("run", { budget_ms: AVERAGE_BUDGET_MS, max_units: 1e9 });
+  }
+
+  onExhausted(payload) {
+    if (this.averaging() && payload.snapshot?.average?.done === payload.snapshot?.average?.runs) {
+      this.pause();
+      return;
+    }
+    if (this.averaging()) return; // a slice that ran out of time, not of work
+    super.onExhausted(payload);
+  }
+
+  rewardsSentence(layout) {
+    const signed = (v) => (v > 0 ? `+${v}` : v < 0 ? `−${Math.abs(v)}` : "0");
+    const r = layout.rewards ?? {};
+    const parts = [`goal ${signed(r.goal)} (ends the episode)`, `each other step ${signed(r.step)}`];
+    if ((layout.cliff ?? []).length) parts.push(`falling off the cliff ${signed(r.cliff)} and back to the start`);
+    for (const [row, col, reward, end] of layout.painted ?? [])
+      parts.push(`painted (${row}, ${col}) ${signed(reward)}${end ? " (ends the episode)" : ""}`);
+    return `Rewards: ${parts.join("; ")}.`;
   }
 
   updateOverlayLegend() {
     this.legendOptimal.hidden = !this.registry.get(this.demo, "show_optimal");
     this.legendDiffers.hidden = !this.registry.get(this.demo, "show_differs");
+    this.legendCompare.hidden = !this.comparing();
+    this.legendPaint.hidden = !(this.snapshot?.layout?.painted ?? []).length;
     const base = this.registry.get(this.demo, "show_optimal")
       ? "V*"
       : this.registry.get(this.demo, "show_values")
         ? "V"
         : "Q";
-    this.scaleLabel.textContent = `${base} −1`;
+    this.scaleBase = base;
   }
 
   // ---- transport ----------------------------------------------------------------------------------------------
@@ -406,7 +471,11 @@ export default class GridworldController extends DemoController {
       this.dirty = true;
       return;
     }
-    if (name === "edit") return;
+    if (name === "edit" || name === "paint_reward" || name === "paint_end") {
+      this.showExploreControls();
+      return;
+    }
+    if (["algo", "compare", "seeds"].includes(name)) this.showExploreControls();
     const field = this.registry.field(this.demo, name);
     if (!field || field.ui) return;
     if (this.snapshot?.figures?.steps > 0) this.editedMidRun = true;
@@ -414,119 +483,10 @@ export default class GridworldController extends DemoController {
     if (payload?.restarted?.length) this.editedMidRun = false;
   }
 
-  // ---- editing the layout -------------------------------------------------------------------------------------
+  // ---- editing the layout (web/demos/gridworld_input.js) ------------------------------------------------------
 
-  async edit(kind, row, col) {
-    const layout = this.snapshot?.layout;
-    if (!layout) return;
-    const [sr, sc] = layout.start;
-    const [gr, gc] = layout.goal;
-    if (kind === "wall" && ((row === sr && col === sc) || (row === gr && col === gc))) {
-      this.showNotices([
-        `The ${row === sr && col === sc ? "start" : "goal"} cannot be a wall: drag it to move it, or choose “move the ${row === sr && col === sc ? "start" : "goal"}”.`,
-      ]);
-      return;
-    }
-    const steps = this.snapshot.figures.steps;
-    this.editing = true;
-    const payload = await this.command(EDIT_COMMANDS[kind], { args: { row, col } });
-    this.editing = false;
-    if (payload) {
-      if (steps > 0) this.editedMidRun = true;
-      this.transient = [];
-      this.renderMessages();
-    }
-  }
-
-  bindGridInput() {
-    const canvas = this.gridCanvas;
-    const kindAt = (cell) => {
-      const layout = this.snapshot?.layout;
-      if (!layout || !cell) return null;
-      if (cell[0] === layout.start[0] && cell[1] === layout.start[1]) return "start";
-      if (cell[0] === layout.goal[0] && cell[1] === layout.goal[1]) return "goal";
-      return null;
-    };
-    canvas.addEventListener("pointerdown", (event) => {
-      const cell = this.gridView.cellAt(event.clientX, event.clientY);
-      if (!cell || this.status === "loading") return;
-      this.cursor = cell;
-      this.drag = { kind: kindAt(cell), origin: cell, over: null, pointer: event.pointerId };
-      canvas.setPointerCapture?.(event.pointerId);
-      this.dirty = true;
-    });
-    canvas.addEventListener("pointermove", (event) => {
-      if (!this.drag) return;
-      const cell = this.gridView.cellAt(event.clientX, event.clientY);
-      const moved = cell && (cell[0] !== this.drag.origin[0] || cell[1] !== this.drag.origin[1]);
-      const over = this.drag.kind && moved ? cell : null;
-      if (String(over) !== String(this.drag.over)) {
-        this.drag.over = over;
-        this.dirty = true;
-      }
-    });
-    const finish = (event, cancelled) => {
-      const drag = this.drag;
-      if (!drag) return;
-      this.drag = null;
-      this.dirty = true;
-      if (cancelled) return;
-      const cell = this.gridView.cellAt(event.clientX, event.clientY);
-      if (!cell) return;
-      const same = cell[0] === drag.origin[0] && cell[1] === drag.origin[1];
-      if (drag.kind && !same) this.edit(drag.kind, cell[0], cell[1]);
-      else if (same) this.edit(this.registry.get(this.demo, "edit"), cell[0], cell[1]);
-    };
-    canvas.addEventListener("pointerup", (event) => finish(event, false));
-    canvas.addEventListener("pointercancel", (event) => finish(event, true));
-    canvas.addEventListener("focus", () => {
-      this.focused = true;
-      this.dirty = true;
-    });
-    canvas.addEventListener("blur", () => {
-      this.focused = false;
-      this.dirty = true;
-    });
-    canvas.addEventListener("keydown", (event) => {
-      const layout = this.snapshot?.layout;
-      if (!layout) return;
-      const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-      if (moves[event.key]) {
-        event.preventDefault();
-        const [dr, dc] = moves[event.key];
-        this.cursor = [
-          Math.max(0, Math.min(layout.rows - 1, this.cursor[0] + dr)),
-          Math.max(0, Math.min(layout.cols - 1, this.cursor[1] + dc)),
-        ];
-        this.cursorStatus.textContent = this.describeCell(this.cursor);
-        this.dirty = true;
-      } else if (event.key === "Enter" || event.key === " ") {
-        event.preventDefault();
-        this.edit(this.registry.get(this.demo, "edit"), this.cursor[0], this.cursor[1]);
-      }
-    });
-  }
-
-  describeCell([row, col]) {
-    const snapshot = this.snapshot;
-    const layout = snapshot.layout;
-    const is = (cell) => cell[0] === row && cell[1] === col;
-    let what = "open";
-    if (layout.walls.some(is)) what = "wall";
-    else if ((layout.cliff ?? []).some(is)) what = "cliff";
-    else if (is(layout.goal)) what = "goal";
-    else if (is(layout.start)) what = "start";
-    let value = "";
-    if (what === "open" || what === "start") {
-      const Q = snapshot.Q.data;
-      const s = (row * layout.cols + col) * 4;
-      const best = greedyAction(Q, s);
-      value =
-        best < 0
-          ? ", nothing learned yet"
-          : `, greedy move ${["up", "down", "left", "right"][best]}, V ${formatStat(Math.max(Q[s], Q[s + 1], Q[s + 2], Q[s + 3]), 2)}`;
-    }
-    return `Cell (${row}, ${col}): ${what}${value}.`;
+  edit(kind, row, col) {
+    return editCell(this, kind, row, col);
   }
 
   // ---- snapshots ----------------------------------------------------------------------------------------------
@@ -536,6 +496,13 @@ export default class GridworldController extends DemoController {
     for (const name of ["episode", "steps", "episode-length", "greedy-path-length", "optimal-path-length"]) {
       this.setStat(name, figures[name] ?? -1);
     }
+    for (const name of Object.keys(this.modeStats)) this.setStat(name, figures[name] ?? -1, 4);
+    this.setStat("episode-return", figures["episode-return"] ?? -1, 4);
+    const sentence = this.rewardsSentence(snapshot.layout);
+    if (this.rewardsText.textContent !== sentence) this.rewardsText.textContent = sentence;
+    this.showExploreControls();
+    this.updateOverlayLegend();
+    if (snapshot.compare_returns?.data?.length || snapshot.average) this.curveDirty = true;
     this.foldEpisodes(snapshot);
     const layout = snapshot.layout;
     this.cursor = [Math.min(this.cursor[0], layout.rows - 1), Math.min(this.cursor[1], layout.cols - 1)];
@@ -625,6 +592,14 @@ export default class GridworldController extends DemoController {
 
   summaryFor(snapshot) {
     const f = snapshot.figures;
+    if (snapshot.average) {
+      const { done, runs, episodes } = snapshot.average;
+      const b = this.comparing() ? `, B ${formatStat(f["average-return-b"], 1)}` : "";
+      return (
+        `Averaging ${runs} seeds of ${episodes} episodes each: ${done} done. Mean return over the last 100 ` +
+        `episodes: A ${formatStat(f["average-return-a"], 1)}${b}. The grid shows no run while averaging.`
+      );
+    }
     const greedy = f["greedy-path-length"];
     const optimal = f["optimal-path-length"];
     const route =
@@ -669,6 +644,7 @@ export default class GridworldController extends DemoController {
     const animating = this.gridView.draw(
       {
         ...snapshot,
+        greedy_path_b: this.comparing() ? snapshot.greedy_path_b : null,
         show,
         differs: this.differs,
         cursor: this.focused ? this.cursor : null,
@@ -678,6 +654,14 @@ export default class GridworldController extends DemoController {
       now,
     );
     if (animating) this.dirty = true;
+    const domain = this.gridView.domain;
+    if (domain) {
+      const low = `${this.scaleBase ?? "Q"} ${formatStat(domain.lo, 3).replace("-", "−")}`;
+      const high = formatStat(domain.hi, 3).replace("-", "−");
+      if (this.scaleLabel.textContent !== low) this.scaleLabel.textContent = low;
+      if (this.scaleHigh.textContent !== high) this.scaleHigh.textContent = high;
+    }
+    this.planning.draw();
     if (this.curveDirty) {
       this.curveDirty = false;
       this.drawCurve();
@@ -685,6 +669,49 @@ export default class GridworldController extends DemoController {
   }
 
   drawCurve() {
+    const snapshot = this.snapshot;
+    const name = (algo) => ALGO_LABELS[algo] ?? algo;
+    const get = (key) => this.registry.get(this.demo, key);
+    if (this.averaging() && snapshot?.average) {
+      const { mean, se } = { mean: snapshot.average_mean, se: snapshot.average_se };
+      const [learners, episodes] = mean.shape;
+      const series = [];
+      const colors = ["--text", "--agent"];
+      const labels = [name(get("algo")), name(get("compare"))];
+      for (let i = 0; i < learners; i++) {
+        const row = mean.data.subarray(i * episodes, (i + 1) * episodes);
+        const band = se.data.subarray(i * episodes, (i + 1) * episodes);
+        series.push({ label: `${labels[i]}: mean ± 1 SE`, color: colors[i], y: row, band, width: 2 });
+      }
+      const { done, runs } = snapshot.average;
+      this.chart.draw({
+        series: done > 0 ? series : [],
+        yMin: lowerAxis(series.map((s) => s.y)),
+        xLabel: `episode (mean over ${done} of ${runs} seeds)`,
+        yLabel: "sum of rewards per episode",
+      });
+      return;
+    }
+    if (this.comparing() && snapshot?.compare_returns?.shape?.length === 2) {
+      const curves = snapshot.compare_returns;
+      const width = snapshot.compare_bin ?? 1;
+      const k = curves.shape[1];
+      const x = Float64Array.from({ length: k }, (_, i) => (i + 1) * width);
+      const series = [0, 1].map((i) => ({
+        label: `${i === 0 ? "A" : "B"}: ${name(i === 0 ? get("algo") : get("compare"))}`,
+        color: i === 0 ? "--text" : "--agent",
+        x,
+        y: curves.data.subarray(i * k, (i + 1) * k),
+        width: 2,
+      }));
+      this.chart.draw({
+        series: k > 0 ? series : [],
+        yMin: lowerAxis(series.map((s) => s.y)),
+        xLabel: width > 1 ? `episode (means of ${width})` : "episode",
+        yLabel: "sum of rewards (online)",
+      });
+      return;
+    }
     const { x, y, average } = this.curve.series();
     const optimal = this.snapshot?.figures?.["optimal-path-length"] ?? -1;
     const logX = this.curve.total >= LOG_X_FROM;

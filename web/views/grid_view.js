@@ -11,9 +11,13 @@
 // redrawn only when the layout, the size, the base mode (triangles or heatmap) or the colour scheme changes. Each
 // frame fills the cells (Q triangles, or the V / V* heatmap), lays the static layer on top, then the moving parts.
 //
-// Colour: one diverging scale for every value, fixed at [−1, +1] (the environment's reward range: +1 at the goal,
-// −1 off the cliff, −0.01 a step), so colours mean the same thing from the first step to the last. Intensity is
-// |v|^0.5, so small early values are visible. Actions: 0 up, 1 down, 2 left, 3 right.
+// Colour: one diverging scale (--bad below 0, --good above), adapted at every frame to the values shown: symmetric
+// around 0 (±max|v|) when they have both signs, else from the table's min to its max (the cliff's values are all
+// negative: a scale fixed at ±100 would paint them one colour). Intensity is |t|^0.5, so small values stay visible.
+// view.domain {lo, hi} is the range the colours span, for the legend. Actions: 0 up, 1 down, 2 left, 3 right.
+//
+// Overlays combine: greedy path (solid, text colour), the comparison's greedy path (solid, --agent), the optimal
+// path (dashed, gold); painted cells carry their reward as a label and a frame (solid = terminal, dashed = not).
 
 import { drawArrow, fitCanvas, themeColor } from "../ui.js";
 
@@ -24,7 +28,7 @@ const DELTAS = [
   [0, 1],
 ]; // (Δrow, Δcol) of up, down, left, right
 const LUT_SIZE = 257;
-const VALUE_DOMAIN = 1;
+const MIN_DOMAIN = 1e-3; // below this spread the colours stay neutral (nothing learned yet)
 const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)"); // then the agent jumps cell to cell
 
 function parseColor(text) {
@@ -42,9 +46,38 @@ function mix(a, b, t) {
   return a.map((x, i) => Math.round(x + (b[i] - x) * t));
 }
 
-/** The diverging colour of a value: ±VALUE_DOMAIN → full --good / --bad, 0 → the neutral cell colour. */
-export function valueColor(palette, value) {
-  const t = Math.max(-1, Math.min(1, value / VALUE_DOMAIN));
+/**
+ * The colour range for `values` (only the entries whose index `use(i)` accepts): symmetric ±max|v| if they have
+ * both signs, else [min, max] (with 0 at the neutral end when all lie on one side of it).
+ * valueDomain([-2, 1]) → {lo: -2, hi: 2}; valueDomain([-100, -13]) → {lo: -100, hi: -13}
+ */
+export function valueDomain(values, use = () => true) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (!use(i) || !Number.isFinite(values[i])) continue;
+    lo = Math.min(lo, values[i]);
+    hi = Math.max(hi, values[i]);
+  }
+  if (!(hi >= lo)) return { lo: -1, hi: 1 };
+  if (lo < 0 && hi > 0) {
+    const d = Math.max(-lo, hi, MIN_DOMAIN);
+    return { lo: -d, hi: d };
+  }
+  if (hi - lo < MIN_DOMAIN)
+    return lo >= 0 ? { lo: 0, hi: Math.max(hi, MIN_DOMAIN) } : { lo: Math.min(lo, -MIN_DOMAIN), hi: 0 };
+  return { lo, hi };
+}
+
+/** The colour of a value in a domain: symmetric domains diverge from neutral at 0; one-sided ones run from neutral
+ * at the end nearest 0 to full --good / --bad at the far end. */
+export function valueColor(palette, value, domain = { lo: -1, hi: 1 }) {
+  const { lo, hi } = domain;
+  let t;
+  if (lo < 0 && hi > 0) t = value / hi;
+  else if (hi <= 0) t = -(hi - value) / (hi - lo || 1);
+  else t = (value - lo) / (hi - lo || 1);
+  t = Math.max(-1, Math.min(1, t));
   return palette.lut[Math.round((t + 1) * 0.5 * (LUT_SIZE - 1))];
 }
 
@@ -169,6 +202,8 @@ export class GridView {
     else this.drawArrows(ctx, g, data, "greedy", blocked, goalIndex);
     if (show.differs) this.drawDiffers(ctx, g, data, blocked, goalIndex);
     if (show.optimal && data.optimal_path) this.drawPath(ctx, g, data.optimal_path, { optimal: true, layout });
+    if (show.path && data.greedy_path_b?.data?.length)
+      this.drawPath(ctx, g, data.greedy_path_b, { optimal: false, layout, color: this.palette.agent, offset: 0.12 });
     if (show.path && data.greedy_path) this.drawPath(ctx, g, data.greedy_path, { optimal: false, layout });
     if (show.trail && data.trail?.length > 1) this.drawTrail(ctx, g, data.trail);
     const animating = this.drawAgent(ctx, g, data.agent, reducedMotion?.matches ? 0 : (data.moveMs ?? 0), now, layout);
@@ -184,6 +219,16 @@ export class GridView {
     const palette = this.palette;
     const Q = data.Q?.data;
     const V = data.V_star?.data;
+    const open = (s) => !blocked.has(s) && s !== goalIndex;
+    let domain;
+    if (mode === "vstar" && V) domain = valueDomain(V, open);
+    else if (mode === "triangles" && Q) domain = valueDomain(Q, (i) => open(Math.floor(i / 4)));
+    else if (Q) {
+      const best = new Float64Array(rows * cols);
+      for (let s = 0; s < rows * cols; s++) best[s] = Math.max(Q[s * 4], Q[s * 4 + 1], Q[s * 4 + 2], Q[s * 4 + 3]);
+      domain = valueDomain(best, open);
+    } else domain = { lo: -1, hi: 1 };
+    this.domain = domain;
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const s = r * cols + c;
@@ -213,7 +258,7 @@ export class GridView {
             ],
           ];
           for (let a = 0; a < 4; a++) {
-            ctx.fillStyle = valueColor(palette, Q[s * 4 + a]);
+            ctx.fillStyle = valueColor(palette, Q[s * 4 + a], domain);
             ctx.beginPath();
             ctx.moveTo(cx, cy);
             ctx.lineTo(corners[a][0][0], corners[a][0][1]);
@@ -225,14 +270,16 @@ export class GridView {
           let v = 0;
           if (mode === "vstar" && V) v = V[s];
           else if (Q) v = Math.max(Q[s * 4], Q[s * 4 + 1], Q[s * 4 + 2], Q[s * 4 + 3]);
-          ctx.fillStyle = valueColor(palette, v);
+          ctx.fillStyle = valueColor(palette, v, domain);
           ctx.fillRect(x, y, size, size);
           if (size >= 44) {
-            ctx.fillStyle = Math.abs(v) > 0.45 ? palette.neutral : palette.muted;
+            const strong = Math.abs(v) > 0.6 * Math.max(Math.abs(domain.lo), Math.abs(domain.hi));
+            ctx.fillStyle = strong && domain.lo < 0 && domain.hi > 0 ? palette.neutral : palette.text;
             ctx.font = `${Math.round(size * 0.17)}px system-ui, sans-serif`;
             ctx.textAlign = "center";
             ctx.textBaseline = "alphabetic";
-            ctx.fillText(v.toFixed(2).replace(/^(-?)0\./, "$1."), x + size / 2, y + size - size * 0.16);
+            const text = Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/^(-?)0\./, "$1.");
+            ctx.fillText(text, x + size / 2, y + size - size * 0.16);
           }
         }
       }
@@ -324,6 +371,27 @@ export class GridView {
         s.lineTo(x + k + w, y);
       }
       s.stroke();
+      s.restore();
+    }
+    // Painted rewards: a frame in the reward's colour (solid: the episode ends there) and the reward as a label.
+    for (const [r, c, reward, end] of layout.painted ?? []) {
+      const x = x0 + c * size + inset;
+      const y = y0 + r * size + inset;
+      const w = size - 2 * inset;
+      s.save();
+      s.strokeStyle = reward < 0 ? p.danger : p.good;
+      s.lineWidth = Math.max(2, size * 0.08);
+      if (!end) s.setLineDash([size * 0.12, size * 0.08]);
+      s.beginPath();
+      s.roundRect(x + s.lineWidth / 2, y + s.lineWidth / 2, w - s.lineWidth, w - s.lineWidth, radius);
+      s.stroke();
+      s.setLineDash([]);
+      s.fillStyle = reward < 0 ? p.danger : p.good;
+      s.font = `700 ${Math.round(size * 0.2)}px system-ui, sans-serif`;
+      s.textAlign = "left";
+      s.textBaseline = "top";
+      const label = `${reward > 0 ? "+" : reward < 0 ? "−" : ""}${Math.abs(reward)}${end ? " end" : ""}`;
+      s.fillText(label, x + size * 0.1, y + size * 0.08);
       s.restore();
     }
     // The goal: gold, with a star.
@@ -438,8 +506,10 @@ export class GridView {
     }
   }
 
-  drawPath(ctx, g, path, { optimal, layout }) {
-    const { size, x0, y0 } = g;
+  drawPath(ctx, g, path, { optimal, layout, color = null, offset = 0 }) {
+    const { size } = g;
+    const x0 = g.x0 + offset * size; // a second greedy path is drawn a little aside, so both stay visible
+    const y0 = g.y0 + offset * size;
     const points = path.data;
     const k = points.length / 2;
     if (k < 2) return;
@@ -456,7 +526,7 @@ export class GridView {
       ctx.setLineDash([size * 0.12, size * 0.12]);
       ctx.globalAlpha = 0.95;
     } else {
-      ctx.strokeStyle = reached ? p.text : p.danger;
+      ctx.strokeStyle = reached ? (color ?? p.text) : p.danger;
       ctx.lineWidth = Math.max(2.5, size * 0.075);
       ctx.globalAlpha = 0.55;
       if (!reached) ctx.setLineDash([size * 0.18, size * 0.12]);

@@ -201,7 +201,17 @@ class GridworldDemo(DemoDriver):
     """A tabular learner on a gridworld, next to value iteration's optimum. See ``rlplay.demos`` for the contract."""
 
     COMMANDS = frozenset(
-        {"toggle_wall", "move_start", "move_goal", "episode", "paint_cell", "erase_paint", "plan_step", "plan_phase"}
+        {
+            "toggle_wall",
+            "move_start",
+            "move_goal",
+            "episode",
+            "paint_cell",
+            "erase_paint",
+            "plan_step",
+            "plan_phase",
+            "plan_reset",
+        }  # fmt: skip
     )
 
     def __init__(self, config: GridworldConfig | None = None):
@@ -414,6 +424,10 @@ class GridworldDemo(DemoDriver):
         if isinstance(n, bool) or not isinstance(n, (int, float)) or n != int(n) or not 1 <= n <= 10_000:
             raise ValueError(f"n must be a whole number of sweeps from 1 to 10000, got {n!r}")
         return self.planner.step(int(n))
+
+    def plan_reset(self) -> None:
+        """Start the planner again from V = 0 (policy iteration: from "up everywhere")."""
+        self.planner.set_world(self.env, self.config.gamma)
 
     def plan_phase(self) -> int:
         """Run the planner's current phase to its end (value iteration: to Δ < θ; policy iteration: the whole

@@ -77,7 +77,9 @@ class Planner:
         _, _, terminal = env.tables()
         acting = np.array([s in env.reachable and not terminal[s] for s in range(env.n_states)])
         if self.method == "value-iteration":
-            policy = q_from_v(self.P, self.R, self.V, self.gamma).argmax(axis=1)  # greedy arrows of V_k
+            Q = q_from_v(self.P, self.R, self.V, self.gamma)
+            policy = Q.argmax(axis=1)  # greedy arrows of V_k; none where every action is as good (nothing known yet)
+            acting &= Q.max(axis=1) - Q.min(axis=1) > 1e-12
         else:
             policy = self.policy
         policy = np.where(acting, policy, -1).astype(np.int8)
