@@ -66,6 +66,7 @@ export default class GridworldController extends DemoController {
       doc: "Outline cells where the greedy action is not optimal.",
     },
     { name: "show_trail", type: "bool", default: true, doc: "Draw the current episode's trail." },
+    { name: "show_model", type: "bool", default: true, doc: "Dyna-Q: mark the (s, a) pairs its model has seen." },
     {
       name: "edit",
       type: "str",
@@ -157,7 +158,9 @@ export default class GridworldController extends DemoController {
       toggle("show_optimal", "V* (value iteration)"),
       toggle("show_differs", "greedy ≠ optimal"),
       toggle("show_trail", "trail"),
+      toggle("show_model", "Dyna-Q's model"),
     );
+    this.modelToggle = overlays.lastElementChild;
     const editControl = fieldControl(registry, demo, "edit", { label: "Click cells to", choiceLabels: EDIT_LABELS });
     editControl.classList.add("gw-edit");
     this.paintControls = el(
@@ -380,6 +383,7 @@ export default class GridworldController extends DemoController {
     for (const [name, node] of Object.entries(this.compareControls))
       node.hidden = !compareWanted[name] || hiddenByPage.has(name);
     this.paintControls.hidden = get("edit") !== "paint";
+    if (this.modelToggle) this.modelToggle.hidden = get("algo") !== "dyna-q";
     for (const [name, shown] of Object.entries(this.modeStats ?? {})) {
       const node = this.stats.get(name)?.parentElement;
       if (node) node.hidden = !shown() || hiddenByPage.has(name);
@@ -640,6 +644,7 @@ export default class GridworldController extends DemoController {
       optimal: registry.get(this.demo, "show_optimal"),
       differs: registry.get(this.demo, "show_differs"),
       trail: registry.get(this.demo, "show_trail"),
+      model: registry.get(this.demo, "show_model") && registry.get(this.demo, "algo") === "dyna-q" && !this.averaging(),
     };
     const animating = this.gridView.draw(
       {
@@ -695,8 +700,9 @@ export default class GridworldController extends DemoController {
     if (this.comparing() && snapshot?.compare_returns?.shape?.length === 2) {
       const curves = snapshot.compare_returns;
       const width = snapshot.compare_bin ?? 1;
+      const first = snapshot.compare_first ?? 0; // episodes before the curves' first point
       const k = curves.shape[1];
-      const x = Float64Array.from({ length: k }, (_, i) => (i + 1) * width);
+      const x = Float64Array.from({ length: k }, (_, i) => first + (i + 1) * width);
       const series = [0, 1].map((i) => ({
         label: `${i === 0 ? "A" : "B"}: ${name(i === 0 ? get("algo") : get("compare"))}`,
         color: i === 0 ? "--text" : "--agent",

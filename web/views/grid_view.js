@@ -201,6 +201,7 @@ export class GridView {
     if (mode === "vstar") this.drawArrows(ctx, g, data, "optimal", blocked, goalIndex);
     else this.drawArrows(ctx, g, data, "greedy", blocked, goalIndex);
     if (show.differs) this.drawDiffers(ctx, g, data, blocked, goalIndex);
+    if (show.model && data.model_seen?.data) this.drawModel(ctx, g, data.model_seen.data);
     if (show.optimal && data.optimal_path) this.drawPath(ctx, g, data.optimal_path, { optimal: true, layout });
     if (show.path && data.greedy_path_b?.data?.length)
       this.drawPath(ctx, g, data.greedy_path_b, { optimal: false, layout, color: this.palette.agent, offset: 0.12 });
@@ -469,6 +470,27 @@ export class GridView {
       }
     }
     ctx.globalAlpha = 1;
+  }
+
+  /** Dyna-Q's model: a small dot near the edge of each (s, a) it has seen (the side the action points to). */
+  drawModel(ctx, g, seen) {
+    const { rows, cols, size, x0, y0 } = g;
+    ctx.save();
+    ctx.fillStyle = this.palette.agent;
+    ctx.globalAlpha = 0.9;
+    const radius = Math.max(1.5, size * 0.045);
+    for (let s = 0; s < rows * cols; s++) {
+      const cx = x0 + ((s % cols) + 0.5) * size;
+      const cy = y0 + (Math.floor(s / cols) + 0.5) * size;
+      for (let a = 0; a < 4; a++) {
+        if (!seen[s * 4 + a]) continue;
+        const [dr, dc] = DELTAS[a];
+        ctx.beginPath();
+        ctx.arc(cx + dc * size * 0.38, cy + dr * size * 0.38, radius, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+    ctx.restore();
   }
 
   drawDiffers(ctx, g, data, blocked, goalIndex) {

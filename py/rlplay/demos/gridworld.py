@@ -57,6 +57,7 @@ RULES: dict[str, type[TabularAgent]] = {
 }
 ON_POLICY = ("sarsa", "n-step-sarsa", "monte-carlo")  # rules whose targets follow the exploring policy
 CURVE_POINTS = 500  # the live comparison's return curves are binned to at most this many points
+CURVE_EPISODES = 20_000  # ...from at most this many latest episodes (a snapshot every frame must stay cheap)
 _PAINT = re.compile(r"^\s*(\d+)\.(\d+):([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(:end)?\s*$")
 
 
@@ -532,18 +533,28 @@ class GridworldDemo(DemoDriver):
         if b is None:
             empty = np.zeros((0,))
             return {"Q_b": empty, "greedy_path_b": np.zeros((0, 2), dtype=np.int32), "compare_returns": empty,
-                    "compare_bin": 1}  # fmt: skip
+                    "compare_bin": 1, "compare_first": 0}  # fmt: skip
         cells, _ = b.greedy_path()
-        k = min(len(self.agent.episode_returns), len(b.episode_returns))
-        curves = np.array([agent.episode_returns[len(agent.episode_returns) - k :] for agent in self.learners()])
+        # the episodes both have finished, as absolute indices [first, last); their returns are the lists' tails
+        last = min(self.agent.episodes, b.episodes)
+        first = max(
+            0, last - CURVE_EPISODES, *(agent.episodes - len(agent.episode_returns) for agent in self.learners())
+        )
+        k = last - first
         width = max(1, -(-k // CURVE_POINTS))  # ceil(k / CURVE_POINTS) episodes a point
-        k_binned = k - k % width
-        binned = curves[:, k - k_binned :].reshape(2, -1, width).mean(axis=2) if k_binned else np.zeros((2, 0))
+        first += k % width  # whole bins only: drop the oldest few
+        k -= k % width
+        curves = []
+        for agent in self.learners():
+            dropped = agent.episodes - len(agent.episode_returns)
+            curves.append(agent.episode_returns[first - dropped : last - dropped])
+        binned = np.array(curves).reshape(2, -1, width).mean(axis=2) if k else np.zeros((2, 0))
         return {
             "Q_b": b.q_array(),
             "greedy_path_b": np.array(cells, dtype=np.int32).reshape(-1, 2),
             "compare_returns": binned,
             "compare_bin": width,
+            "compare_first": first,
         }
 
     def _average_figures(self) -> dict:
