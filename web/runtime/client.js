@@ -8,8 +8,9 @@
 //
 // Calls never throw plain strings: a failure rejects with a RuntimeCallError carrying {kind, message, traceback,
 // file}. kind is "input" (bad value: show the message), "code" (the learner's edited code failed: the Code panel marks
-// its line), "internal" (a bug: show the traceback), "load" (a file
-// failed to load: name it, offer Retry) or "crash" (the worker died or stopped answering: offer Restart).
+// its line), "internal" (a bug: show the traceback), "load" (a file failed to load: name it, offer Retry), "update"
+// (the server has another build than this page: offer Reload) or "crash" (the worker died or stopped answering:
+// offer Restart).
 
 export class RuntimeCallError extends Error {
   constructor({
@@ -32,10 +33,17 @@ export class RuntimeCallError extends Error {
   }
 }
 
-// A call that has not answered by then means the worker is dead or wedged. The longest legitimate call (building a
-// demo, or a budgeted run of at most 100 ms) is far shorter; loading gets its own, longer limit.
-const CALL_TIMEOUT_MS = 8000;
-const LOAD_TIMEOUT_MS = 120000;
+// The watchdog tells busy from dead by signs of life, never by how long a call or a load takes. The worker posts a
+// heartbeat every HEARTBEAT_MS whenever its event loop is free (between calls, and during a load's downloads,
+// which are asynchronous), byte progress while it downloads, and an answer for every call. A worker that owes
+// answers and has shown no sign of life for STALL_MS is declared dead: one call holds the worker for a budget of
+// at most ~100 ms, so 10 s of silence is no longer "busy". A load also has synchronous steps (compiling, starting
+// the interpreter, unpacking and importing NumPy) that take a second or two here and far longer on a slow phone
+// or a machine under load, so while loading the silence allowed is LOAD_STALL_MS. A slow link is judged by the
+// worker itself, which names a file that has sent no byte for a while (worker.js): loading has no time limit.
+export const HEARTBEAT_MS = 1000;
+export const STALL_MS = 10000;
+export const LOAD_STALL_MS = 60000;
 
 export class PythonRuntime extends EventTarget {
   constructor(baseURL) {
@@ -48,6 +56,8 @@ export class PythonRuntime extends EventTarget {
     this.pending = new Map();
     this.startPromise = null;
     this.generation = 0; // bumps on each restart, so controllers can tell that their driver is gone
+    this.lastSignOfLife = 0;
+    this.watchdog = null;
   }
 
   start() {
@@ -56,6 +66,8 @@ export class PythonRuntime extends EventTarget {
     this.setState("loading");
     this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.worker.onmessage = (event) => this.onMessage(event.data);
+    this.lastSignOfLife = performance.now();
+    this.startWatchdog();
     this.worker.onerror = (event) => {
       event.preventDefault?.();
       this.fail(
@@ -69,7 +81,9 @@ export class PythonRuntime extends EventTarget {
       this.fail(
         new RuntimeCallError({ kind: "crash", message: "The Python worker sent a message that could not be read." }),
       );
-    this.startPromise = this.send({ type: "init", baseURL: this.baseURL }, LOAD_TIMEOUT_MS).then(
+    // The page's build (build.py stamps it into index.html): the worker refuses a runtime of another build.
+    const build = document.querySelector('meta[name="rlplay-build"]')?.content ?? null;
+    this.startPromise = this.send({ type: "init", baseURL: this.baseURL, build }).then(
       (versions) => {
         this.versions = versions;
         performance.mark("rlplay:python-ready");
@@ -91,42 +105,67 @@ export class PythonRuntime extends EventTarget {
   }
 
   stop() {
+    this.stopWatchdog();
     if (this.worker) this.worker.terminate();
     this.worker = null;
     this.startPromise = null;
     const error = new RuntimeCallError({ kind: "crash", message: "The Python worker was stopped." });
-    for (const { reject, timer } of this.pending.values()) {
-      clearTimeout(timer);
-      reject(error);
-    }
+    for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
+  }
+
+  // One timer for the worker's lifetime. A stall seen once only makes the watchdog suspicious: after a suspended
+  // laptop or a frozen tab wakes, this timer may run before the messages the worker queued meanwhile are delivered,
+  // so the worker is declared dead only if it still shows no sign of life one tick later.
+  startWatchdog() {
+    this.stopWatchdog();
+    let suspicious = false;
+    this.watchdog = setInterval(() => {
+      const silentFor = performance.now() - this.lastSignOfLife;
+      const allowed = this.state === "loading" ? LOAD_STALL_MS : STALL_MS;
+      if (this.pending.size === 0 || silentFor < allowed) {
+        suspicious = false;
+        return;
+      }
+      if (!suspicious) {
+        suspicious = true;
+        return;
+      }
+      this.fail(new RuntimeCallError({ kind: "crash", message: "The Python worker stopped answering." }));
+    }, HEARTBEAT_MS);
+  }
+
+  stopWatchdog() {
+    clearInterval(this.watchdog);
+    this.watchdog = null;
   }
 
   async call(demo, command, args = {}) {
     // After a crash, calls fail until the user restarts: a silent restart would hide what happened.
     if (this.state === "error") throw this.lastError;
     await this.start();
-    return this.send({ type: "call", demo, command, args }, CALL_TIMEOUT_MS);
+    return this.send({ type: "call", demo, command, args });
   }
 
   /** The worker's wasm heap size, for the benchmark's memory soak. */
   async memory() {
     await this.start();
-    return this.send({ type: "memory" }, CALL_TIMEOUT_MS);
+    return this.send({ type: "memory" });
   }
 
-  send(message, timeoutMs) {
+  send(message) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(new RuntimeCallError({ kind: "crash", message: "The Python worker stopped answering." }));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      // A worker that had nothing to do was not silent: the stall clock starts when work is owed.
+      if (this.pending.size === 0) this.lastSignOfLife = performance.now();
+      this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ ...message, id });
     });
   }
 
   onMessage(data) {
+    this.lastSignOfLife = performance.now();
+    if (data.type === "heartbeat") return;
     if (data.type === "progress") {
       this.dispatchEvent(new CustomEvent("progress", { detail: data }));
       return;
@@ -134,7 +173,6 @@ export class PythonRuntime extends EventTarget {
     const entry = this.pending.get(data.id);
     if (!entry) return;
     this.pending.delete(data.id);
-    clearTimeout(entry.timer);
     if (data.error) entry.reject(new RuntimeCallError(data.error));
     else entry.resolve(data.result);
   }
@@ -142,13 +180,11 @@ export class PythonRuntime extends EventTarget {
   fail(error) {
     if (this.state === "error") return;
     this.lastError = error;
+    this.stopWatchdog();
     if (this.worker) this.worker.terminate();
     this.worker = null;
     this.startPromise = null;
-    for (const { reject, timer } of this.pending.values()) {
-      clearTimeout(timer);
-      reject(error);
-    }
+    for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
     this.setState("error", error);
   }

@@ -11,31 +11,36 @@ let bridgeModule = null;
 let bridgeHandle = null;
 let loading = null;
 
+// When each step of the load began and ended (epoch ms, so the page can place them on its own timeline): the
+// benchmark's startup profile reads them from the versions that start() resolves to.
+const timings = {};
+function mark(name) {
+  timings[name] = performance.timeOrigin + performance.now();
+}
+mark("worker_start");
+const instantiateStreaming = WebAssembly.instantiateStreaming;
+WebAssembly.instantiateStreaming = async (...args) => {
+  mark("wasm_compile_start");
+  try {
+    return await instantiateStreaming(...args);
+  } finally {
+    mark("wasm_compile_end");
+  }
+};
+
+function resourceTimings() {
+  return performance.getEntriesByType("resource").map((entry) => ({
+    file: new URL(entry.name).pathname.split("/").pop(),
+    start: performance.timeOrigin + entry.startTime,
+    end: performance.timeOrigin + entry.responseEnd,
+    transfer_bytes: entry.transferSize,
+    body_bytes: entry.encodedBodySize,
+  }));
+}
+
 function progress(stage, pct, detail = "") {
   const clamped = Math.max(0, Math.min(100, Math.round(pct)));
   postMessage({ type: "progress", stage, pct: clamped, detail, at_ms: performance.now() });
-}
-
-// Fetch a file with byte progress; the response lands in the HTTP cache (the server marks these paths immutable),
-// so Pyodide's own fetch of the same URL a moment later is served locally. Names the file when it fails.
-async function prefetch(url, onBytes) {
-  let response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new LoadError(url, `network error (${error.message})`);
-  }
-  if (!response.ok) throw new LoadError(url, `HTTP ${response.status}`);
-  const total = Number(response.headers.get("Content-Length")) || 0;
-  const reader = response.body.getReader();
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.length;
-    onBytes(received, total);
-  }
-  return received;
 }
 
 class LoadError extends Error {
@@ -46,70 +51,173 @@ class LoadError extends Error {
   }
 }
 
-async function prefetchStage(stage, urls) {
-  const seen = new Map();
-  progress(stage, 0);
-  await Promise.all(
-    urls.map((url) =>
-      prefetch(url, (received, total) => {
-        seen.set(url, [received, total]);
-        let got = 0;
-        let want = 0;
-        for (const [r, t] of seen.values()) {
-          got += r;
-          want += Math.max(t, r);
+// The page and the runtime come from different deploys (an old page after a new deploy, without the offline copy
+// that would have kept them together): loading on could mix them, so the page is asked to reload.
+class UpdateError extends Error {}
+
+// A download is judged by its bytes, never by its total time: a 120 KB/s link takes minutes and is fine, while a
+// file that has sent nothing at all for this long is stalled and is named (the page offers Retry).
+const FETCH_STALL_MS = 30000;
+
+// Every file is fetched once, and all of them at once, as soon as the manifest names them. Pyodide asks for the
+// same URLs later through fetch(); it is handed the response already under way (the original, with its URL, so
+// the wasm keeps Chromium's streaming-compile and code-cache path), while a clone() of it is read here for the
+// byte progress and the stall check. Nothing is downloaded twice, even with no HTTP cache (a private window).
+const early = new Map(); // absolute URL -> Promise<Response>, until Pyodide takes it
+const networkFetch = self.fetch.bind(self);
+self.fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input), self.location.href).href;
+  const response = early.get(url);
+  if (!response) return networkFetch(input, init);
+  early.delete(url);
+  return response;
+};
+
+class Download {
+  constructor(url, bytes, onBytes) {
+    this.url = url;
+    this.bytes = bytes; // from the manifest: the body's size once decoded (the server may gzip)
+    this.received = 0;
+    const abort = new AbortController();
+    let stalled = false;
+    let timer = 0;
+    const armStallTimer = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        stalled = true;
+        abort.abort();
+      }, FETCH_STALL_MS);
+    };
+    armStallTimer();
+    const response = networkFetch(url, { signal: abort.signal });
+    early.set(url, response);
+    // Settles when every byte has arrived; rejects with the file's name and what went wrong.
+    this.done = (async () => {
+      try {
+        const copy = (await response).clone();
+        if (!copy.ok) throw new LoadError(url, `HTTP ${copy.status}`);
+        const reader = copy.body.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          armStallTimer();
+          this.received += value.length;
+          onBytes();
         }
-        // Downloads are the first 80% of a stage; unpacking and importing the rest.
-        if (seen.size === urls.length && want > 0) progress(stage, (80 * got) / want);
-      }),
-    ),
-  );
-  progress(stage, 80);
+      } catch (error) {
+        if (stalled) throw new LoadError(url, `no data for ${FETCH_STALL_MS / 1000} s (the connection stalled)`);
+        throw error instanceof LoadError ? error : new LoadError(url, `network error (${error.message})`);
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    this.done.catch(() => {}); // reported by whichever step needs the file
+  }
 }
 
-async function load(baseURL) {
+function megabytes(bytes) {
+  return (bytes / 1e6).toFixed(1);
+}
+
+// One stage's downloads, as one progress bar: the downloads are its first 80%, unpacking and importing the rest.
+function stageProgress(stage, downloads) {
+  const report = () => {
+    const got = downloads.reduce((sum, d) => sum + Math.min(d.received, d.bytes || d.received), 0);
+    const want = downloads.reduce((sum, d) => sum + (d.bytes || d.received), 0);
+    if (want > 0) progress(stage, (80 * got) / want, `${megabytes(got)} of ${megabytes(want)} MB`);
+  };
+  return report;
+}
+
+// A step that consumes downloads fails with the download's own error (naming the file) rather than whatever
+// Pyodide makes of a broken response.
+async function step(downloads, work) {
+  const failed = Promise.all(downloads.map((d) => d.done)).then(() => new Promise(() => {}));
+  return Promise.race([work(), failed]);
+}
+
+async function load(baseURL, build) {
   const manifestURL = new URL("manifest.json", baseURL).href;
-  const manifestResponse = await fetch(manifestURL, { cache: "no-cache" }).catch((error) => {
+  const manifestResponse = await networkFetch(manifestURL, { cache: "no-cache" }).catch((error) => {
     throw new LoadError(manifestURL, `network error (${error.message})`);
   });
   if (!manifestResponse.ok) throw new LoadError(manifestURL, `HTTP ${manifestResponse.status}`);
   const manifest = await manifestResponse.json();
-  const indexURL = new URL(manifest.pyodide, baseURL).href;
-  const runtimeFiles = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
-  await prefetchStage(
-    "runtime",
-    runtimeFiles.map((name) => new URL(name, indexURL).href),
-  );
-  let module;
-  try {
-    module = await import(new URL("pyodide.mjs", indexURL).href);
-  } catch (error) {
-    throw new LoadError(new URL("pyodide.mjs", indexURL).href, error.message);
+  if (build && manifest.version !== build) {
+    throw new UpdateError("A new version of RL Playground was published while this page was open: reload the page.");
   }
-  pyodide = await module.loadPyodide({ indexURL, packages: [] });
+  mark("manifest_end");
+  const indexURL = new URL(manifest.pyodide, baseURL).href;
+  const sizes = manifest.files ?? {};
+  const bars = {};
+  const start = (stage, path) => {
+    const download = new Download(new URL(path, baseURL).href, sizes[path] ?? 0, () => bars[stage]());
+    return download;
+  };
+  const runtime = [
+    start("runtime", `${manifest.pyodide}pyodide.asm.wasm`),
+    start("runtime", manifest.stdlib ?? `${manifest.pyodide}python_stdlib.zip`),
+    start("runtime", `${manifest.pyodide}pyodide-lock.json`),
+  ];
+  const numpyDownload = start("numpy", manifest.numpy_wheel);
+  const rlplayDownload = start("rlplay", manifest.rlplay_wheel);
+  bars.runtime = stageProgress("runtime", runtime);
+  bars.numpy = stageProgress("numpy", [numpyDownload]);
+  bars.rlplay = stageProgress("rlplay", [rlplayDownload]);
+  // Pyodide's two scripts load meanwhile, as modules (the code cache keeps them compiled for the next visit).
+  const scriptURL = (name) => new URL(name, indexURL).href;
+  const importScript = (name) =>
+    import(scriptURL(name)).catch((error) => {
+      throw new LoadError(scriptURL(name), error.message);
+    });
+  const [module] = await Promise.all([importScript("pyodide.mjs"), importScript("pyodide.asm.js")]);
+
+  mark("interpreter_start");
+  pyodide = await step(runtime, () =>
+    module.loadPyodide({
+      indexURL,
+      packages: [],
+      ...(manifest.stdlib ? { stdLibURL: new URL(manifest.stdlib, baseURL).href } : {}),
+    }),
+  );
+  mark("interpreter_end");
   progress("runtime", 100);
 
-  const lock = await (await fetch(new URL("pyodide-lock.json", indexURL))).json();
-  const numpyURL = new URL(lock.packages.numpy.file_name, indexURL).href;
-  await prefetchStage("numpy", [numpyURL]);
+  mark("numpy_start");
   const packageErrors = [];
-  await pyodide.loadPackage("numpy", { messageCallback: () => {}, errorCallback: (m) => packageErrors.push(m) });
-  if (packageErrors.length) throw new LoadError(numpyURL, packageErrors.join("; "));
+  const quiet = { messageCallback: () => {}, errorCallback: (m) => packageErrors.push(m) };
+  await step([numpyDownload], async () => {
+    await numpyDownload.done;
+    await pyodide.loadPackage("numpy", quiet);
+  });
+  if (packageErrors.length) throw new LoadError(numpyDownload.url, packageErrors.join("; "));
+  pyodide.runPython("import numpy");
+  mark("numpy_end");
   progress("numpy", 100);
 
-  const wheelURL = new URL(manifest.rlplay_wheel, baseURL).href;
-  await prefetchStage("rlplay", [wheelURL]);
-  await pyodide.loadPackage(wheelURL, { messageCallback: () => {}, errorCallback: (m) => packageErrors.push(m) });
-  if (packageErrors.length) throw new LoadError(wheelURL, packageErrors.join("; "));
+  await step([rlplayDownload], async () => {
+    await rlplayDownload.done;
+    await pyodide.loadPackage(rlplayDownload.url, quiet);
+  });
+  if (packageErrors.length) throw new LoadError(rlplayDownload.url, packageErrors.join("; "));
   // The module and its handle() stay alive for the worker's lifetime (the handle is borrowed from the module).
   bridgeModule = pyodide.pyimport("rlplay.demos.bridge");
   bridgeHandle = bridgeModule.handle;
   const versions = pyodide.runPython(
     "import sys, numpy, rlplay; f'{sys.version.split()[0]}|{numpy.__version__}|{rlplay.__version__}'",
   );
+  mark("rlplay_end");
   progress("rlplay", 100);
   const [python, numpy, rlplay] = versions.split("|");
-  return { pyodide: pyodide.version, python, numpy, rlplay, built: manifest.built };
+  return {
+    pyodide: pyodide.version,
+    python,
+    numpy,
+    rlplay,
+    build: manifest.version,
+    timings,
+    resources: resourceTimings(),
+  };
 }
 
 const TYPED_ARRAYS = {
@@ -160,21 +268,83 @@ function callBridge(demo, command, args) {
   return { payload, transfer };
 }
 
+function errorData(error) {
+  return {
+    kind: error instanceof LoadError ? "load" : error instanceof UpdateError ? "update" : "internal",
+    message: error.message ?? String(error),
+    file: error.file,
+    traceback: error.stack,
+  };
+}
+
+// Calls wait in an inbox and run one at a time, in order. Between two calls the worker yields to its event loop, so
+// every message already sent reaches the inbox, and a run of `configure` calls to one demo (a slider dragged faster
+// than Python answers) becomes one call with the merged params: the worker never works through a backlog of
+// settings the user has already left behind. The earlier calls of a merged run are answered {superseded: true}.
+const inbox = [];
+let draining = false;
+const yielder = new MessageChannel();
+
+function yieldToEventLoop() {
+  // Not setTimeout: nested timers are clamped to 4 ms, which would tax every 8 ms chunk of work at max speed.
+  return new Promise((resolve) => {
+    yielder.port1.onmessage = () => resolve();
+    yielder.port2.postMessage(null);
+  });
+}
+
+function takeNextCall() {
+  const message = inbox.shift();
+  if (message.command !== "configure") return { message, superseded: [] };
+  const superseded = [];
+  let merged = message;
+  while (inbox.length && inbox[0].command === "configure" && inbox[0].demo === message.demo) {
+    const next = inbox.shift();
+    superseded.push(merged.id);
+    merged = {
+      ...next,
+      args: { ...merged.args, ...next.args, params: { ...merged.args?.params, ...next.args?.params } },
+    };
+  }
+  return { message: merged, superseded };
+}
+
+async function drainInbox() {
+  draining = true;
+  try {
+    if (!bridgeHandle) await loading;
+    while (inbox.length) {
+      const { message, superseded } = takeNextCall();
+      try {
+        const { payload, transfer } = callBridge(message.demo, message.command, message.args);
+        for (const id of superseded) postMessage({ id, result: { superseded: true, snapshot: null } });
+        if (payload.error) postMessage({ id: message.id, error: payload.error });
+        else postMessage({ id: message.id, result: payload }, transfer);
+      } catch (error) {
+        for (const id of [...superseded, message.id]) postMessage({ id, error: errorData(error) });
+      }
+      await yieldToEventLoop();
+    }
+  } catch (error) {
+    // The load failed: every waiting call fails with it.
+    for (const { id } of inbox.splice(0)) postMessage({ id, error: errorData(error) });
+  } finally {
+    draining = false;
+  }
+}
+
 self.onmessage = async (event) => {
   const { id, type } = event.data;
+  if (type === "call") {
+    inbox.push(event.data);
+    if (!draining) drainInbox();
+    return;
+  }
   try {
     if (type === "init") {
-      loading ??= load(event.data.baseURL);
+      loading ??= load(event.data.baseURL, event.data.build);
       const versions = await loading;
       postMessage({ id, result: versions });
-      return;
-    }
-    if (type === "call") {
-      if (!bridgeHandle) await loading;
-      const { demo, command, args } = event.data;
-      const { payload, transfer } = callBridge(demo, command, args);
-      if (payload.error) postMessage({ id, error: payload.error });
-      else postMessage({ id, result: payload }, transfer);
       return;
     }
     if (type === "memory") {
@@ -185,16 +355,11 @@ self.onmessage = async (event) => {
     }
     postMessage({ id, error: { kind: "internal", message: `unknown message type ${type}` } });
   } catch (error) {
-    postMessage({
-      id,
-      error: {
-        kind: error instanceof LoadError ? "load" : "internal",
-        message: error.message ?? String(error),
-        file: error.file,
-        traceback: error.stack,
-      },
-    });
+    postMessage({ id, error: errorData(error) });
   }
 };
 
-postMessage({ type: "progress", stage: STAGES[0], pct: 0, detail: "worker started" });
+postMessage({ type: "progress", stage: STAGES[0], pct: 0, detail: "starting…" });
+// Liveness for the page's watchdog (client.js): this fires whenever the event loop is free, so it keeps coming
+// during a load (its fetches are asynchronous) and between calls, however many are queued.
+setInterval(() => postMessage({ type: "heartbeat" }), 1000);
