@@ -232,6 +232,38 @@ def _trimmed_lock() -> bytes:
     return json.dumps(lock, indent=1).encode()
 
 
+# ---- offline: the build's version, and the service worker's precache list --------------------------------------
+
+BUILD_META = '<meta name="rlplay-build" content="{version}">'
+
+
+def seal_for_offline(staging: Path, manifest: dict) -> None:
+    """Give the build one version (a hash of every file's content) and write what the offline service worker needs.
+
+    - manifest.json gets ``version`` and ``files`` ({path: bytes}: the worker shows byte progress against them);
+    - index.html gets ``<meta name="rlplay-build">``: the worker refuses a runtime of another version than its page;
+    - dist/sw.js is web/sw.js with ``BUILD`` filled in: the version and every file's path and sha256. Any change
+      to any file changes sw.js, which is how browsers notice a new deploy.
+    """
+    (staging / "web" / "sw.js").unlink(missing_ok=True)
+    files = sorted(path for path in staging.rglob("*") if path.is_file())
+    digests = {path.relative_to(staging).as_posix(): sha256_of(path) for path in files}
+    version = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()[:16]
+    index = staging / "index.html"
+    index.write_text(index.read_text().replace("<head>\n", f"<head>\n{BUILD_META.format(version=version)}\n", 1))
+    manifest["version"] = version
+    manifest["files"] = {path.relative_to(staging).as_posix(): path.stat().st_size for path in files}
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    # web/img holds the README's screenshot, which the page never shows.
+    precache = {
+        path: sha256_of(staging / path) for path in [*digests, "manifest.json"] if not path.startswith("web/img/")
+    }
+    build_line = f"const BUILD = {json.dumps({'version': version, 'files': sorted(precache.items())})};"
+    source = (ROOT / "web" / "sw.js").read_text()
+    placeholder = next(line for line in source.splitlines() if line.startswith("const BUILD = "))
+    (staging / "sw.js").write_text(source.replace(placeholder, build_line))
+
+
 def build() -> Path:
     started = time.perf_counter()
     ensure_vendored()
@@ -256,9 +288,9 @@ def build() -> Path:
     manifest = {
         "pyodide": f"pyodide/{PYODIDE_VERSION}/",
         "rlplay_wheel": wheel.relative_to(staging).as_posix(),
-        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "numpy_wheel": f"pyodide/{PYODIDE_VERSION}/{NUMPY_WHEEL}",
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    seal_for_offline(staging, manifest)
     shutil.rmtree(DIST, ignore_errors=True)
     staging.rename(DIST)
     log(f"built {DIST} in {time.perf_counter() - started:.2f} s")
@@ -283,11 +315,42 @@ MIME_TYPES = {
 }
 
 
+# Compressed on the fly as GitHub Pages does (it gzips by content type; zip archives and wheels are compressed
+# already), so what the benchmark counts as transferred is what a visitor downloads.
+GZIP_SUFFIXES = {".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg"}
+
+
+class Throttle:
+    """One link's bandwidth, shared by every connection of a server: a slow link for tests and the benchmark."""
+
+    def __init__(self, bytes_per_second: float):
+        self.bytes_per_second = bytes_per_second
+        self.lock = threading.Lock()
+        self.free_at = time.monotonic()
+
+    def take(self, count: int) -> None:
+        with self.lock:
+            now = time.monotonic()
+            self.free_at = max(now, self.free_at) + count / self.bytes_per_second
+            wait = self.free_at - now
+        time.sleep(wait)
+
+
+@functools.lru_cache(maxsize=64)
+def _gzipped(path: str, mtime_ns: int, size: int) -> bytes:
+    import gzip
+
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
 class DistHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves dist/ (optionally under a sub-path, as GitHub Pages does) with the right MIME types and caching."""
+    """Serves dist/ (optionally under a sub-path, as GitHub Pages does) with the right MIME types and caching,
+    gzip where Pages uses it, and optionally through a throttled link."""
 
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     base_path = "/"
+    throttle: Throttle | None = None
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real host
 
     def log_message(self, format, *args):  # quiet: tests and bench read their own output
         if os.environ.get("RLPLAY_SERVE_LOG"):
@@ -298,6 +361,31 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
         if not clean.startswith(self.base_path):
             return str(Path(self.directory) / "__outside_base__")
         return super().translate_path("/" + clean[len(self.base_path) :])
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if (
+            path.suffix not in GZIP_SUFFIXES
+            or not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+        ):
+            return super().send_head()
+        stat = path.stat()
+        body = _gzipped(str(path), stat.st_mtime_ns, stat.st_size)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def copyfile(self, source, outputfile):
+        while block := source.read(16384):
+            if self.throttle is not None:
+                self.throttle.take(len(block))
+            outputfile.write(block)
+            self.server.sent_bytes += len(block)  # the benchmark's "bytes transferred" (bodies, as sent)
 
     def end_headers(self):
         path = self.path.split("?", 1)[0]
@@ -311,6 +399,7 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
 
 class QuietServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    sent_bytes = 0
 
     def handle_error(self, request, client_address):
         # A browser that closes a connection mid-download (tests do, on exit) is not an error worth a traceback.
@@ -318,9 +407,17 @@ class QuietServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def start_server(directory: Path, port: int = 0, base_path: str = "/", host: str = "127.0.0.1"):
-    """Start a threaded static server in the background; returns (server, url)."""
-    handler = functools.partial(type("Handler", (DistHandler,), {"base_path": base_path}), directory=str(directory))
+def start_server(
+    directory: Path,
+    port: int = 0,
+    base_path: str = "/",
+    host: str = "127.0.0.1",
+    bytes_per_second: float | None = None,
+):
+    """Start a threaded static server in the background; returns (server, url). ``bytes_per_second`` makes every
+    response share one link of that bandwidth."""
+    attributes = {"base_path": base_path, "throttle": Throttle(bytes_per_second) if bytes_per_second else None}
+    handler = functools.partial(type("Handler", (DistHandler,), attributes), directory=str(directory))
     server = QuietServer((host, port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

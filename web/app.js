@@ -3,6 +3,7 @@
 // the sharing tools (Copy link, Embed, Download run, Reproduce in Python).
 
 import { PythonRuntime } from "./runtime/client.js";
+import { registerOffline, servedOffline } from "./runtime/offline.js";
 import { StateRegistry } from "./state.js";
 import { el } from "./ui.js";
 
@@ -39,15 +40,17 @@ function buildBanner() {
   }
   banner.replaceChildren(el("p", { class: "banner-title" }, "Loading Python in your browser…"), list);
   banner.dataset.state = "loading";
-  banner.hidden = false;
+  // A visit served by the offline copy loads in a second with nothing to download: it shows only the demos.
+  banner.hidden = servedOffline();
 }
 
 runtime.addEventListener("progress", (event) => {
-  const { stage, pct } = event.detail;
+  const { stage, pct, detail } = event.detail;
   const entry = stageBars[stage];
   if (!entry) return;
   entry.bar.value = pct;
-  entry.pct.textContent = `${pct}%`;
+  // While downloading, the bytes ("3.1 of 10.1 MB"); then the percentage of unpacking and importing.
+  entry.pct.textContent = detail && pct < 80 ? detail : `${pct}%`;
 });
 
 runtime.addEventListener("state", (event) => {
@@ -72,6 +75,15 @@ runtime.addEventListener("state", (event) => {
 });
 
 function showRuntimeError(error) {
+  if (error?.kind === "update") {
+    banner.dataset.state = "error";
+    banner.hidden = false;
+    banner.replaceChildren(
+      el("p", { class: "banner-title", role: "alert" }, error.message),
+      el("button", { type: "button", class: "primary", onclick: () => location.reload() }, "Reload"),
+    );
+    return;
+  }
   const isLoad = error?.kind === "load";
   const label = isLoad ? "Retry" : "Restart";
   const title = isLoad ? error.message : `${error?.message ?? "The Python worker failed."}`;
@@ -288,6 +300,7 @@ async function main() {
   } catch {
     return; // the banner shows the error and offers Retry
   }
+  registerOffline(banner); // now, not earlier: precaching must not compete with the first load
   for (const controller of controllers.values()) controller.create();
 }
 

@@ -1,0 +1,170 @@
+"""Offline after the first visit: the service worker (web/sw.js, sealed by build.py) serves the page, the runtime,
+NumPy and rlplay from one versioned cache; a new deploy is offered with a "new version: reload" notice."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import build
+from helpers import demo_root, stat, wait_status, wait_until
+
+DEMOS = ("gridworld", "bandit", "cartpole")
+PROGRESS_STAT = {"gridworld": "steps", "bandit": "pulls", "cartpole": "episode"}
+
+SW_ACTIVATED = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  const worker = registration.active;
+  if (worker.state !== 'activated') {
+    await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
+  }
+  return worker.state;
+}"""
+
+
+def wait_offline_copy(page):
+    """Wait until the first visit's service worker has precached the site and is active."""
+    assert page.evaluate(SW_ACTIVATED) == "activated"
+
+
+def assert_every_demo_trains(page):
+    for demo in DEMOS:
+        wait_status(page, demo, "ready", timeout=90_000)
+    for demo in DEMOS:
+        root = demo_root(page, demo)
+        root.scroll_into_view_if_needed()
+        root.get_by_role("button", name="Play").click()
+        name = PROGRESS_STAT[demo]
+        wait_until(lambda d=demo, n=name: stat(page, d, n) > 0, 20, message=f"{demo} to train")
+        root.get_by_role("button", name="Pause").click()
+
+
+@pytest.mark.parametrize("base_path", ["/", "/rl-playground/"])
+def test_a_second_visit_works_with_no_network(browser, dist, base_path):
+    server, url = build.start_server(dist, 0, base_path=base_path)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        for demo in DEMOS:
+            wait_status(page, demo, "ready", timeout=90_000)
+        wait_offline_copy(page)
+        context.set_offline(True)
+        served = []
+        page.on("response", lambda response: served.append((response.url, response.from_service_worker)))
+        failed = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.reload()
+        assert page.evaluate("Boolean(navigator.serviceWorker.controller)")
+        assert_every_demo_trains(page)
+        assert failed == []
+        # Everything the page itself loaded came from the offline copy (the worker's fetches go the same way: with
+        # the network off, any that did not would have failed the load).
+        assert served and all(from_sw for _, from_sw in served), [u for u, from_sw in served if not from_sw]
+        # A second visit shows the demos, not a loading banner.
+        assert page.locator("#runtime-banner progress").count() == 0
+    finally:
+        context.close()
+        server.shutdown()
+
+
+BLOG = """<!doctype html><html><head><meta charset="utf-8"><title>A blog post</title><link rel="icon" href="data:,"></head>
+<body><h1>My post about RL</h1>
+<iframe id="embed" src="{base}?demo=gridworld&embed=1" width="720" height="480"></iframe></body></html>"""
+
+
+def test_an_embed_works_offline_after_one_visit(browser, server_url):
+    """A blog on another site embeds the demo; read again offline, the embed still loads and trains."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    blog = "http://blog.example/post.html"
+    context.route(blog, lambda route: route.fulfill(body=BLOG.format(base=server_url), content_type="text/html"))
+    page = context.new_page()
+    try:
+        page.goto(blog)
+        frame = page.frame_locator("#embed")
+        frame.locator('[data-demo="gridworld"][data-status="ready"]').wait_for(timeout=90_000)
+        embed = next(f for f in page.frames if f.url.startswith(server_url))
+        assert embed.evaluate(SW_ACTIVATED) == "activated"
+        context.set_offline(True)
+        page.reload()
+        frame.locator('[data-demo="gridworld"][data-status="ready"]').wait_for(timeout=90_000)
+        frame.get_by_role("button", name="Play").click()
+        wait_until(
+            lambda: float(frame.locator('[data-demo="gridworld"] [data-stat="steps"]').text_content()) > 0,
+            20,
+            message="the offline embed to train",
+        )
+    finally:
+        context.close()
+
+
+def reseal(site):
+    """Rebuild a copied dist/ after a change, as build.py would: a new version, manifest and sw.js."""
+    index = site / "index.html"
+    index.write_text("".join(line for line in index.read_text().splitlines(True) if "rlplay-build" not in line))
+    manifest = json.loads((site / "manifest.json").read_text())
+    manifest = {key: value for key, value in manifest.items() if key not in ("version", "files")}
+    (site / "sw.js").unlink()
+    (site / "web" / "sw.js").write_text("")  # seal_for_offline removes the copied source
+    build.seal_for_offline(site, manifest)
+    return manifest["version"]
+
+
+def test_a_new_deploy_is_offered_after_one_reload_and_never_mixed(browser, dist, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(dist, site)
+    server, url = build.start_server(site, 0)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        wait_status(page, "gridworld", "ready", timeout=90_000)
+        wait_offline_copy(page)
+        old_version = page.locator('meta[name="rlplay-build"]').get_attribute("content")
+        # Deploy a change: one file differs.
+        style = site / "web" / "style.css"
+        style.write_text(style.read_text() + "\n/* deploy 2 */\n")
+        new_version = reseal(site)
+        assert new_version != old_version
+        page.reload()
+        notice = page.locator(".update-notice")
+        notice.wait_for(timeout=90_000)
+        # Until the reader accepts, the page and everything it loads stay the old version.
+        assert page.locator('meta[name="rlplay-build"]').get_attribute("content") == old_version
+        wait_status(page, "gridworld", "ready", timeout=90_000)
+        assert page.evaluate("window.rlplay.runtime.versions.build") == old_version
+        assert "deploy 2" not in page.evaluate("fetch('web/style.css').then((r) => r.text())")
+        with page.expect_navigation():
+            notice.get_by_role("button", name="Reload").click()
+        wait_status(page, "gridworld", "ready", timeout=90_000)
+        assert page.locator('meta[name="rlplay-build"]').get_attribute("content") == new_version
+        assert page.evaluate("window.rlplay.runtime.versions.build") == new_version
+        assert "deploy 2" in page.evaluate("fetch('web/style.css').then((r) => r.text())")
+        assert page.locator(".update-notice").count() == 0
+    finally:
+        context.close()
+        server.shutdown()
+
+
+def test_a_page_and_a_runtime_of_different_builds_never_mix(page, dist, tmp_path):
+    """Without the offline copy (a page cached by the browser, a new deploy on the server), the worker refuses to
+    load a runtime of another build and asks for a reload."""
+    site = tmp_path / "site"
+    shutil.copytree(dist, site)
+    server, url = build.start_server(site, 0)
+    try:
+        page.route(
+            "**/manifest.json",
+            lambda route: route.fulfill(
+                body=json.dumps({**json.loads((site / "manifest.json").read_text()), "version": "0000000000000000"}),
+                content_type="application/json",
+            ),
+        )
+        page.goto(url)
+        banner = page.locator("#runtime-banner[data-state=error]")
+        banner.wait_for(timeout=60_000)
+        assert "new version" in banner.text_content()
+        assert banner.get_by_role("button", name="Reload").is_visible()
+    finally:
+        server.shutdown()
