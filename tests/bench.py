@@ -1,7 +1,8 @@
 """RL Playground's benchmark: ``python3 build.py bench [--quick] [--soak-seconds N]``.
 
 One run measures, on this machine, side by side:
-1. load, in headless Chromium, cold (a fresh profile) and warm (a second visit): first paint, Python ready;
+1. startup, in headless Chromium, stage by stage: cold (an empty profile) and warm (the same profile, browser
+   restarted), the bytes sent on a first visit, and the ready time on an emulated 10 Mbit/s, 40 ms RTT link;
 2. throughput of each demo's training loop in the browser worker and natively in CPython, on the same code;
 3. smoothness during 10 s of max-speed training of each demo: long tasks and requestAnimationFrame gaps;
 4. memory: the wasm heap and the JS heap before and after a max-speed soak of all three demos;
@@ -174,27 +175,144 @@ def wait_ready(page, demos=DEMOS, timeout=120_000):
         page.locator(f'[data-demo="{demo}"][data-status="ready"]').wait_for(state="attached", timeout=timeout)
 
 
-LOAD_TIMINGS = """() => {
-  const paint = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint')
-    || performance.getEntriesByType('paint').find(e => e.name === 'first-paint');
-  const ready = performance.getEntriesByName('rlplay:python-ready')[0];
-  return {first_paint_ms: paint ? paint.startTime : null, python_ready_ms: ready ? ready.startTime : null};
+# ---- startup profile ----------------------------------------------------------------------------------------
+# Each stage of a cold visit (an empty browser profile) and a warm one (the same profile, the browser restarted:
+# HTTP cache, code cache and the offline copy kept), median of --startup-runs runs; the bytes the server sent on
+# the first visit; the ready time through Chromium's network emulation of a slow link.
+
+READY_OBSERVER = """(() => {
+  window.__readyAt = {};
+  new MutationObserver(() => {
+    for (const root of document.querySelectorAll('[data-demo][data-status=ready]')) {
+      window.__readyAt[root.dataset.demo] ??= performance.now();
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-status']});
+})()"""
+
+PROFILE = """async () => {
+  const versions = await window.rlplay.runtime.start();
+  const origin = performance.timeOrigin;
+  const at = (name) => (versions.timings?.[name] ?? NaN) - origin;
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  const nav = performance.getEntriesByType('navigation')[0];
+  const ready = performance.getEntriesByName('rlplay:python-ready')[0].startTime;
+  const files = {};
+  for (const entry of performance.getEntriesByType('resource')) {
+    files[new URL(entry.name).pathname.split('/').pop()] = entry.responseEnd - entry.startTime;
+  }
+  for (const entry of versions.resources ?? []) files[entry.file] = entry.end - entry.start;
+  return {
+    stages: {
+      'page shell (DOMContentLoaded)': nav.domContentLoadedEventEnd,
+      'first contentful paint': paint ? paint.startTime : NaN,
+      'worker start': at('worker_start'),
+      'wasm compile + instantiate': at('wasm_compile_end') - at('wasm_compile_start'),
+      'interpreter start (after the wasm)': at('interpreter_end') - at('wasm_compile_end'),
+      'NumPy load + import': at('numpy_end') - at('numpy_start'),
+      'rlplay install + import': at('rlplay_end') - at('numpy_end'),
+      'Python ready': ready,
+      ...Object.fromEntries(Object.entries(window.__readyAt).map(([demo, t]) => [`first create: ${demo} ready`, t - ready])),
+    },
+    files,
+  };
 }"""
 
+SW_ACTIVATED = """async () => {
+  if (!navigator.serviceWorker) return 'unavailable';
+  const registration = await navigator.serviceWorker.ready;
+  const worker = registration.active;
+  if (worker.state !== 'activated') {
+    await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
+  }
+  return worker.state;
+}"""
 
-def measure_load(browser, url) -> dict:
-    context = browser.new_context()
+SLOW_LINK = {"offline": False, "latency": 40, "downloadThroughput": 10e6 / 8, "uploadThroughput": 10e6 / 8}
+
+
+def _visit(playwright, executable, profile_dir, server, url, slow_link=False) -> dict:
+    context = playwright.chromium.launch_persistent_context(
+        str(profile_dir), executable_path=executable, headless=True, args=build.CHROMIUM_FLAGS
+    )
     try:
-        results = {}
-        for visit in ("cold", "warm"):
-            page = context.new_page()
-            page.goto(url)
-            page.locator("html[data-runtime=ready]").wait_for(state="attached", timeout=120_000)
-            results[visit] = page.evaluate(LOAD_TIMINGS)
-            page.close()
-        return results
+        page = context.pages[0] if context.pages else context.new_page()
+        page.add_init_script(READY_OBSERVER)
+        if slow_link:
+            session = context.new_cdp_session(page)
+            session.send("Network.enable")
+            session.send("Network.emulateNetworkConditions", SLOW_LINK)
+        page.goto(url)
+        wait_ready(page)
+        bytes_at_ready = server.sent_bytes
+        profile = page.evaluate(PROFILE)
+        profile["bytes_at_ready"] = bytes_at_ready
+        profile["offline_copy"] = page.evaluate(SW_ACTIVATED)
+        return profile
     finally:
         context.close()
+
+
+def measure_startup(playwright, executable, server, url, runs: int) -> dict:
+    import tempfile
+
+    visits = {"cold": [], "warm": []}
+    first_visit_bytes = []
+    ready_bytes = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as profile_dir:
+            server.sent_bytes = 0
+            cold = _visit(playwright, executable, profile_dir, server, url)
+            first_visit_bytes.append(server.sent_bytes)  # up to the offline copy's install, which _visit awaits
+            ready_bytes.append(cold.pop("bytes_at_ready", None))
+            server.sent_bytes = 0
+            warm = _visit(playwright, executable, profile_dir, server, url)
+            warm["bytes"] = server.sent_bytes
+            visits["cold"].append(cold)
+            visits["warm"].append(warm)
+    slow = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as profile_dir:
+            slow.append(
+                _visit(playwright, executable, profile_dir, server, url, slow_link=True)["stages"]["Python ready"]
+            )
+
+    def medians(profiles, key):
+        names = list(dict.fromkeys(name for profile in profiles for name in profile[key]))
+        return {
+            name: statistics.median([p[key][name] for p in profiles if p[key].get(name) == p[key].get(name)] or [-1])
+            for name in names
+        }
+
+    return {
+        "runs": runs,
+        "cold": {"stages": medians(visits["cold"], "stages"), "files": medians(visits["cold"], "files")},
+        "warm": {"stages": medians(visits["warm"], "stages"), "files": medians(visits["warm"], "files")},
+        "first_visit_bytes": statistics.median(first_visit_bytes),
+        "first_visit_bytes_at_ready": statistics.median(ready_bytes),
+        "warm_visit_bytes": statistics.median([w["bytes"] for w in visits["warm"]]),
+        "slow_link_ready_ms": statistics.median(slow),
+        "slow_link": "10 Mbit/s, 40 ms RTT (Chromium network emulation)",
+    }
+
+
+def startup_markdown(startup: dict) -> list[str]:
+    lines = [
+        f"| Startup, median of {startup['runs']} runs (ms from navigation; stages as durations) | cold | warm |",
+        "|---|---|---|",
+    ]
+    for name, cold in startup["cold"]["stages"].items():
+        lines.append(f"| {name} | {fmt(cold)} | {fmt(startup['warm']['stages'].get(name))} |")
+    for name, cold in startup["cold"]["files"].items():
+        lines.append(f"| fetch {name} | {fmt(cold)} | {fmt(startup['warm']['files'].get(name))} |")
+    lines += [
+        f"| bytes sent by the server, gzip as GitHub Pages: until Python ready | "
+        f"{startup['first_visit_bytes_at_ready'] / 1e6:.2f} MB | {startup['warm_visit_bytes'] / 1e6:.2f} MB |",
+        f"| bytes sent by the server, first visit including the offline copy's install | "
+        f"{startup['first_visit_bytes'] / 1e6:.2f} MB | |",
+        f"| Python ready on a cold visit through {startup['slow_link']} | {fmt(startup['slow_link_ready_ms'])} | |",
+        "",
+    ]
+    return lines
 
 
 def browser_throughput(page, demo: str) -> float:
@@ -358,14 +476,8 @@ def fmt(value, digits=0, unit=""):
 
 def markdown(results: dict) -> str:
     lines = [f"Measured {results['date']} on {results['machine']}, Chromium {results.get('chromium', '?')}.", ""]
-    load = results["load"]
-    lines += [
-        "| Load | cold | warm | target |",
-        "|---|---|---|---|",
-        f"| first paint | {fmt(load['cold']['first_paint_ms'], unit=' ms')} | {fmt(load['warm']['first_paint_ms'], unit=' ms')} | ≤ 300 ms |",
-        f"| Python ready (runtime + NumPy + rlplay) | {fmt(load['cold']['python_ready_ms'], unit=' ms')} | {fmt(load['warm']['python_ready_ms'], unit=' ms')} | ≤ 3000 / 1500 ms |",
-        "",
-    ]
+    if "startup" in results:
+        lines += startup_markdown(results["startup"])
     lines += [
         "| Throughput | browser (Pyodide) | native (CPython) | native/browser | target |",
         "|---|---|---|---|---|",
@@ -426,12 +538,19 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+class _StartupOnly(Exception):
+    """--startup-only: the rest of the benchmark is skipped."""
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--soak-seconds", type=float, default=300.0, help="memory soak length (default 300 s)")
     parser.add_argument("--quick", action="store_true", help="short soak (30 s), for a smoke run of the benchmark")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--grid-rules", action="store_true", help="only the gridworld rules' throughput and learning")
+    parser.add_argument("--startup-runs", type=int, default=5, help="runs of each startup measurement (default 5)")
+    parser.add_argument("--startup-only", action="store_true", help="measure only the startup profile")
+    parser.add_argument("--dist", default=str(build.DIST), help="the built site to measure (default dist/)")
     args = parser.parse_args(argv)
     if args.grid_rules:
         return grid_rules_only()
@@ -441,11 +560,12 @@ def main(argv=None) -> int:
 
     results = {"date": time.strftime("%Y-%m-%d"), "machine": machine()}
     print("[bench] native throughput and learning efficiency…", flush=True)
-    results["throughput"] = {demo: {"native": native_throughput(demo)} for demo in DEMOS}
-    results["throughput"]["cartpole_policy"] = {"native": native_policy_steps_per_second()}
-    results["learning"] = learning_efficiency()
-    results["grid_rules"] = {"native": native_rule_throughput(), "learning": gridworld_rules_learning()}
-    server, url = build.start_server(build.DIST, 0)
+    if not args.startup_only:
+        results["throughput"] = {demo: {"native": native_throughput(demo)} for demo in DEMOS}
+        results["throughput"]["cartpole_policy"] = {"native": native_policy_steps_per_second()}
+        results["learning"] = learning_efficiency()
+        results["grid_rules"] = {"native": native_rule_throughput(), "learning": gridworld_rules_learning()}
+    server, url = build.start_server(Path(args.dist), 0)
     executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
     try:
         with sync_playwright() as playwright:
@@ -453,8 +573,11 @@ def main(argv=None) -> int:
                 executable_path=executable, headless=True, args=[*build.CHROMIUM_FLAGS, "--js-flags=--expose-gc"]
             )
             results["chromium"] = browser.version
-            print("[bench] load…", flush=True)
-            results["load"] = measure_load(browser, url)
+            print("[bench] startup…", flush=True)
+            results["startup"] = measure_startup(playwright, executable, server, url, args.startup_runs)
+            if args.startup_only:
+                browser.close()
+                raise _StartupOnly
             print("[bench] browser throughput…", flush=True)
             context = browser.new_context()
             page = context.new_page()
@@ -470,6 +593,11 @@ def main(argv=None) -> int:
             print(f"[bench] memory soak ({soak:.0f} s)…", flush=True)
             results["memory"] = measure_memory(browser, url, soak)
             browser.close()
+    except _StartupOnly:
+        print("\n".join(startup_markdown(results["startup"])))
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).with_name("startup.json").write_text(json.dumps(results, indent=1))
+        return 0
     finally:
         server.shutdown()
     out = Path(args.out)
