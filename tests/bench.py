@@ -219,8 +219,13 @@ PROFILE = """async () => {
 
 SW_ACTIVATED = """async () => {
   if (!navigator.serviceWorker) return 'unavailable';
-  const registration = await navigator.serviceWorker.ready;
-  const worker = registration.active;
+  let registration;
+  for (let tries = 0; !registration && tries < 50; tries++) {
+    registration = await navigator.serviceWorker.getRegistration();
+    if (!registration) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!registration) return 'none';
+  const worker = registration.active ?? registration.installing ?? registration.waiting;
   if (worker.state !== 'activated') {
     await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
   }

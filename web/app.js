@@ -49,8 +49,8 @@ runtime.addEventListener("progress", (event) => {
   const entry = stageBars[stage];
   if (!entry) return;
   entry.bar.value = pct;
-  // While downloading, the bytes ("3.1 of 10.1 MB"); then the percentage of unpacking and importing.
-  entry.pct.textContent = detail && pct < 80 ? detail : `${pct}%`;
+  // While downloading, the bytes ("3.1 of 10.1 MB"); then the step under way ("starting Python").
+  entry.pct.textContent = detail && pct < 100 ? detail : `${pct}%`;
 });
 
 runtime.addEventListener("state", (event) => {

@@ -74,29 +74,33 @@ BLOG = """<!doctype html><html><head><meta charset="utf-8"><title>A blog post</t
 <iframe id="embed" src="{base}?demo=gridworld&embed=1" width="720" height="480"></iframe></body></html>"""
 
 
-def test_an_embed_works_offline_after_one_visit(browser, server_url):
-    """A blog on another site embeds the demo; read again offline, the embed still loads and trains."""
+def test_an_embed_works_with_its_host_unreachable_after_one_visit(browser, dist, tmp_path):
+    """A blog on another origin embeds the demo. Read again once the playground's host is unreachable, the embed
+    still loads and trains, from its own offline copy."""
+    site, site_url = build.start_server(dist, 0)
+    (tmp_path / "index.html").write_text(BLOG.format(base=site_url))
+    blog, blog_url = build.start_server(tmp_path, 0)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    blog = "http://blog.example/post.html"
-    context.route(blog, lambda route: route.fulfill(body=BLOG.format(base=server_url), content_type="text/html"))
     page = context.new_page()
     try:
-        page.goto(blog)
+        page.goto(blog_url)
         frame = page.frame_locator("#embed")
-        frame.locator('[data-demo="gridworld"][data-status="ready"]').wait_for(timeout=90_000)
-        embed = next(f for f in page.frames if f.url.startswith(server_url))
+        frame.locator('[data-demo="gridworld"][data-status="ready"]').wait_for(state="attached", timeout=90_000)
+        embed = next(f for f in page.frames if f.url.startswith(site_url))
         assert embed.evaluate(SW_ACTIVATED) == "activated"
-        context.set_offline(True)
+        site.shutdown()
+        site.server_close()  # connections to the playground's host are now refused
         page.reload()
-        frame.locator('[data-demo="gridworld"][data-status="ready"]').wait_for(timeout=90_000)
+        frame.locator('[data-demo="gridworld"][data-status="ready"]').wait_for(state="attached", timeout=90_000)
         frame.get_by_role("button", name="Play").click()
         wait_until(
             lambda: float(frame.locator('[data-demo="gridworld"] [data-stat="steps"]').text_content()) > 0,
             20,
-            message="the offline embed to train",
+            message="the embed to train with its host unreachable",
         )
     finally:
         context.close()
+        blog.shutdown()
 
 
 def reseal(site):

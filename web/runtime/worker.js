@@ -38,8 +38,11 @@ function resourceTimings() {
   }));
 }
 
+const shownPct = {};
 function progress(stage, pct, detail = "") {
   const clamped = Math.max(0, Math.min(100, Math.round(pct)));
+  if (clamped < (shownPct[stage] ?? 0)) return; // a bar never goes back
+  shownPct[stage] = clamped;
   postMessage({ type: "progress", stage, pct: clamped, detail, at_ms: performance.now() });
 }
 
@@ -164,6 +167,15 @@ async function load(baseURL, build) {
   bars.runtime = stageProgress("runtime", runtime);
   bars.numpy = stageProgress("numpy", [numpyDownload]);
   bars.rlplay = stageProgress("rlplay", [rlplayDownload]);
+  // Once a stage's bytes are in, its bar names the work on the CPU that follows.
+  const then = (downloads, stage, what) =>
+    Promise.all(downloads.map((d) => d.done)).then(
+      () => progress(stage, 85, what),
+      () => {},
+    );
+  then(runtime, "runtime", "starting Python");
+  then([numpyDownload], "numpy", "unpacking");
+  then([rlplayDownload], "rlplay", "installing");
   // Pyodide's two scripts load meanwhile, as modules (the code cache keeps them compiled for the next visit).
   const scriptURL = (name) => new URL(name, indexURL).href;
   const importScript = (name) =>
@@ -191,7 +203,7 @@ async function load(baseURL, build) {
     await pyodide.loadPackage("numpy", quiet);
   });
   if (packageErrors.length) throw new LoadError(numpyDownload.url, packageErrors.join("; "));
-  pyodide.runPython("import numpy");
+  pyodide.pyimport("numpy").destroy();
   mark("numpy_end");
   progress("numpy", 100);
 
