@@ -221,3 +221,103 @@ def test_an_edit_never_changes_rlplay_itself():
     demo.advance(5)
     assert exploration.greedy is not None and exploration.epsilon_greedy.__code__.co_filename != "<your code>"
     assert BanditDemo().code.edited is False
+
+
+# -- the gridworld ---------------------------------------------------------------------------------------------------
+from rlplay.algos.tabular import TabularAgent  # noqa: E402
+from rlplay.demos import gridworld_code  # noqa: E402
+from rlplay.demos.gridworld import RULES, GridworldConfig, GridworldDemo  # noqa: E402
+from rlplay.envs.gridworld import ACTION_ARROWS  # noqa: E402
+
+TARGET_R_ONLY = inspect.getsource(gridworld_code.EDITABLE["q_learning_update"].reference).replace(
+    "td_target = r if terminated else r + gamma * max(Q[s_next])", "td_target = r"
+)
+
+
+def grid(**config) -> GridworldDemo:
+    return GridworldDemo(GridworldConfig(**config))
+
+
+def test_gridworld_fast_twin_and_the_shared_loop_give_the_same_q():
+    for seed in range(3):
+        fast, shared = grid(seed=seed).agent, grid(seed=seed).agent
+        fast.run(5000)
+        TabularAgent.run(shared, 5000)
+        assert fast.Q == shared.Q and fast.episode_lengths == shared.episode_lengths
+
+
+@pytest.mark.parametrize("algo", sorted(RULES))
+def test_gridworld_reference_source_loaded_as_user_code_reproduces_the_run(algo):
+    reference, edited = grid(algo=algo, seed=1), grid(algo=algo, seed=1)
+    for name in gridworld_code.RULE_FUNCTIONS[algo]:
+        edited.code.load(name, inspect.getsource(gridworld_code.EDITABLE[name].reference))
+    for chunk in (1, 37, 400):
+        reference.advance(chunk)
+        edited.advance(chunk)
+    assert edited.agent.Q == reference.agent.Q
+    assert edited.snapshot()["figures"] == reference.snapshot()["figures"]
+    assert edited.last_update == reference.last_update
+
+
+def test_gridworld_last_update_line_carries_the_real_numbers():
+    demo = grid(seed=0)
+    for _ in range(60):
+        before = [row[:] for row in demo.agent.Q]
+        demo.advance(1)
+        note = demo.last_update
+        assert note["function"] == "q_learning_update"
+        source = inspect.getsource(gridworld_code.EDITABLE["q_learning_update"].reference).splitlines()
+        assert "Q[s][a] += alpha * td_error" in source[note["line"] - 1]
+        changed = [(s, a) for s, row in enumerate(demo.agent.Q) for a, value in enumerate(row) if value != before[s][a]]
+        if not changed:
+            continue  # an update that left Q as it was (e.g. 0 → 0)
+        (s, a) = changed[0]
+        row, col = demo.env.cell_of(s)
+        text = note["text"]
+        assert text.startswith(f"Q({row},{col},{ACTION_ARROWS[a]}) ← {before[s][a]:.3f}".replace("-", "−")), text
+        assert text.endswith(f"= {demo.agent.Q[s][a]:.3f}".replace("-", "−")), text
+        assert " + 0.5 × (" in text or f" + {demo.config.alpha:g} × (" in text
+
+
+def test_gridworld_target_r_only_changes_what_is_learned_and_reset_gives_the_reference_back():
+    demo = grid(seed=0)
+    demo.code.load("q_learning_update", TARGET_R_ONLY)
+    demo.advance(20_200)
+    # Q(s,a) ← Q(s,a) + α (r − Q(s,a)) from Q = 0 keeps every value between 0 and the rewards
+    rewards = {value for row in demo.env.tables()[1] for value in row} | {0.0}
+    values = [value for row in demo.agent.Q for value in row]
+    assert min(rewards) - 1e-12 <= min(values) and max(values) <= max(rewards) + 1e-12
+    reference = grid(seed=0)
+    reference.advance(20_200)
+    assert max(reference.agent.Q[reference.env.start_state]) > 0.5  # the goal's value reached the start...
+    assert max(demo.agent.Q[demo.env.start_state]) < 0  # ...but not with r alone as the target
+    demo.code.restore()
+    demo.reset()
+    demo.advance(20_200)
+    assert demo.agent.Q == reference.agent.Q
+
+
+def test_gridworld_failing_update_leaves_the_state_the_page_last_saw():
+    demo = grid(seed=0)
+    demo.advance(100)
+    before = (copy_q := [row[:] for row in demo.agent.Q], demo.agent.steps, demo.snapshot()["figures"])
+    source = TARGET_R_ONLY.replace("    td_target = r\n", "    td_target = r\n    if s_next == 7:\n        1 / 0\n")
+    demo.code.load("q_learning_update", source)
+    with pytest.raises(user_code.UserCodeError) as failure:
+        demo.advance(100_000)
+    assert failure.value.kind == "exception" and "ZeroDivisionError" in failure.value.message
+    assert source.splitlines()[failure.value.line - 1].strip() == "1 / 0"
+    assert (demo.agent.Q, demo.agent.steps, demo.snapshot()["figures"]) == (copy_q, before[1], before[2])
+
+
+def test_gridworld_selectors_are_shown_not_edited():
+    call("gridworld", "create", params={"explore": "softmax"})
+    functions = call("gridworld", "get_source")["functions"]
+    assert [f["name"] for f in functions] == ["q_learning_update", "softmax"]
+    assert [f["editable"] for f in functions] == [True, False]
+    assert functions[1]["source"] == inspect.getsource(exploration.softmax)
+    error = call("gridworld", "set_code", name="softmax", source="def softmax(q, tau, u):\n    return 0\n")["error"]
+    assert error["kind"] == "input" and "bandit" in error["message"]
+    call("gridworld", "configure", params={"algo": "dyna-q"})
+    names = [f["name"] for f in call("gridworld", "get_source")["functions"]]
+    assert names == ["q_learning_update", "dyna_q_planning", "softmax"]

@@ -11,8 +11,11 @@ import time
 
 import pytest
 from helpers import demo_root, stat, wait_status, wait_until
+from rlplay.algos import exploration
 from rlplay.demos import code as user_code
+from rlplay.demos import gridworld_code
 from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo
+from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 
 FIGURES = "(demo) => window.rlplay.controllers.get(demo).snapshot.figures"
 EDITOR_TEXT = "(demo) => window.rlplay.controllers.get(demo).codePanel.editor.text"
@@ -27,10 +30,10 @@ ALWAYS_ARM_0 = reference("epsilon_greedy").replace(
 )
 
 
-def open_code(page, server_url: str, query: str):
+def open_code(page, server_url: str, query: str, demo: str = "bandit"):
     page.goto(f"{server_url}?{query}")
-    wait_status(page, "bandit", ("ready",), timeout=90_000)
-    root = demo_root(page, "bandit")
+    wait_status(page, demo, ("ready",), timeout=90_000)
+    root = demo_root(page, demo)
     root.locator(".code-panel > summary").click()
     root.locator(".cm-content").wait_for(timeout=30_000)
     return root
@@ -44,11 +47,12 @@ def replace_code(page, root, text: str) -> None:
     page.keyboard.insert_text(text)
 
 
-def step(page, root, times: int) -> None:
-    start = stat(page, "bandit", "pulls")
+def step(page, root, times: int, demo: str = "bandit", unit: str = "pulls") -> None:
+    start = stat(page, demo, unit)
     for _ in range(times):
         root.get_by_role("button", name="Step", exact=True).click()
-    wait_until(lambda: stat(page, "bandit", "pulls") == start + times, 20, 0.02, f"{times} steps")
+        wait_until(lambda start=start: stat(page, demo, unit) > start, 20, 0.02, "a step")
+        start += 1
 
 
 def native(pulls_before: int, edits: dict, pulls_after: int) -> dict:
@@ -140,4 +144,88 @@ def test_bandit_failing_code_pauses_with_its_line_marked(page, server_url, body,
     assert root.locator(".cm-lintRange-error").text_content().strip() == body.strip()
     pulls = stat(page, "bandit", "pulls")
     assert page.evaluate(FIGURES, "bandit") == native(pulls, {}, 0)  # nothing half-made: the reference run so far
+    page.watch.assert_clean()
+
+
+# -- the gridworld ---------------------------------------------------------------------------------------------------
+def grid_reference(name: str) -> str:
+    return inspect.getsource(gridworld_code.EDITABLE[name].reference)
+
+
+TARGET_R_ONLY = grid_reference("q_learning_update").replace(
+    "td_target = r if terminated else r + gamma * max(Q[s_next])", "td_target = r"
+)
+
+
+def grid_native(steps_before: int, edits: dict, steps_after: int, **config) -> GridworldDemo:
+    demo = GridworldDemo(GridworldConfig(**config))
+    demo.advance(steps_before)
+    for name, source in edits.items():
+        demo.code.load(name, source)
+    demo.advance(steps_after)
+    return demo
+
+
+def test_gridworld_code_panel_last_update_edit_break_reset(page, server_url):
+    root = open_code(page, server_url, "demo=gridworld&steps=300", demo="gridworld")
+    assert stat(page, "gridworld", "steps") == 300
+    assert page.evaluate(EDITOR_TEXT, "gridworld") == grid_reference("q_learning_update")
+    root.get_by_role("tab", name="epsilon_greedy").click()
+    assert page.evaluate(EDITOR_TEXT, "gridworld") == inspect.getsource(exploration.epsilon_greedy)
+    assert root.get_by_role("button", name="Run my code").is_hidden()  # shown only, edited in the bandit demo
+    root.get_by_role("tab", name="q_learning_update").click()
+
+    # Step: the last update, with its real numbers, and its line highlighted in the source.
+    step(page, root, 1, "gridworld", "steps")
+    native = grid_native(301, {}, 0)
+    last = root.locator(".code-last-update")
+    wait_until(lambda: native.last_update["text"] in last.text_content(), 10, 0.05, "the last update line")
+    assert root.locator(".cm-last-update-line").text_content().strip() == "Q[s][a] += alpha * td_error"
+
+    # Target r only: what is learned changes, as natively with the same code.
+    replace_code(page, root, TARGET_R_ONLY)
+    root.get_by_role("button", name="Run my code").click()
+    message = root.locator(".code-message")
+    wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the code to load")
+    for _ in range(3):
+        step(page, root, 1, "gridworld", "steps")
+    edited = grid_native(301, {"q_learning_update": TARGET_R_ONLY}, 3)
+    assert page.evaluate(FIGURES, "gridworld") == edited.snapshot()["figures"]
+    wait_until(lambda: edited.last_update["text"] in last.text_content(), 10, 0.05, "the edited update's line")
+
+    # A syntax error: its line marked, training carries on with the edited code.
+    broken = TARGET_R_ONLY.replace("    td_target = r\n", "    td_target = r +\n")
+    replace_code(page, root, broken)
+    root.get_by_role("button", name="Run my code").click()
+    wait_until(lambda: "SyntaxError" in message.text_content(), 10, 0.05, "the syntax error")
+    assert root.locator(".cm-lintRange-error").count() == 1
+    step(page, root, 2, "gridworld", "steps")
+    edited.advance(2)
+    assert page.evaluate(FIGURES, "gridworld") == edited.snapshot()["figures"]
+
+    # An infinite loop: stopped within 5 s; the demo pauses at the state it showed, then runs on.
+    replace_code(
+        page,
+        root,
+        TARGET_R_ONLY.replace("    td_target = r\n", "    td_target = r\n    while s >= 0:\n        s += 1\n"),
+    )
+    root.get_by_role("button", name="Run my code").click()
+    wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the loop to load")
+    steps = stat(page, "gridworld", "steps")
+    started = time.monotonic()
+    root.get_by_role("button", name="Play", exact=True).click()
+    wait_until(lambda: "was stopped" in message.text_content(), 10, 0.05, "the loop to be stopped")
+    stopped_after = time.monotonic() - started
+    print(f"\ngridworld: infinite loop stopped after {stopped_after:.2f} s")
+    assert stopped_after < 5.0
+    assert wait_status(page, "gridworld", "paused", timeout=5_000) == "paused"
+    assert stat(page, "gridworld", "steps") == steps
+    step(page, root, 1, "gridworld", "steps")  # the previous version (target r only) runs again
+    edited.advance(1)
+    assert page.evaluate(FIGURES, "gridworld") == edited.snapshot()["figures"]
+
+    # Reset to reference: the reference run's figures at the same step, exactly.
+    root.get_by_role("button", name="Reset to reference").click()
+    wait_until(lambda: "Reference code restored" in message.text_content(), 30, 0.05, "the reset")
+    assert page.evaluate(FIGURES, "gridworld") == grid_native(307, {}, 0).snapshot()["figures"]
     page.watch.assert_clean()

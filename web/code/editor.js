@@ -66,6 +66,7 @@ export class PythonEditor {
       },
       provide: (field) => cm.EditorView.decorations.from(field),
     });
+    this.readOnly = new cm.Compartment();
     this.view = new cm.EditorView({
       parent,
       root,
@@ -81,6 +82,7 @@ export class PythonEditor {
           cm.indentUnit.of("    "),
           cm.EditorState.tabSize.of(4),
           cm.EditorView.lineWrapping,
+          this.readOnly.of([]),
           cm.python(),
           cm.syntaxHighlighting(highlightStyle(cm)),
           cm.lintGutter(),
@@ -129,6 +131,14 @@ export class PythonEditor {
         { from: target.from, to: target.to, severity: "error", message, source: "Python" },
       ]),
     );
+  }
+
+  /** A function shown only: the text cannot be changed (it can still be read, selected and copied). */
+  setReadOnly(readOnly) {
+    const { cm } = this;
+    this.view.dispatch({
+      effects: this.readOnly.reconfigure(readOnly ? [cm.EditorState.readOnly.of(true)] : []),
+    });
   }
 
   /** Highlight 1-based ``line`` (0 or null: none). */

@@ -75,9 +75,43 @@ export class CodePanel {
       this.message,
     );
     this.details.addEventListener("toggle", () => {
-      if (this.details.open) this.load();
+      if (this.details.open) this.load().then(() => this.onSnapshot(this.controller.snapshot));
+    });
+    // Settings can change which functions run (the gridworld's rule and selector): ask Python again, once settled.
+    this.controller.registry.addEventListener("change", (event) => {
+      if (event.detail.demo !== this.demo || !this.editor) return;
+      clearTimeout(this.refetchTimer);
+      this.refetchTimer = setTimeout(() => this.refetch(), 300);
     });
     parent.append(this.details);
+  }
+
+  async refetch() {
+    const payload = await this.controller.runtime.call(this.demo, "get_source", {}).catch(() => null);
+    if (!payload) return;
+    const before = this.functions.map((entry) => entry.name).join();
+    this.setFunctions(payload.functions);
+    if (payload.functions.map((entry) => entry.name).join() !== before || !this.entry(this.current)) {
+      this.select(this.entry(this.current) ? this.current : this.functions[0]?.name);
+    }
+  }
+
+  /** The latest snapshot: its ``last_update`` (tabular demos) goes under the code, its line highlighted. */
+  onSnapshot(snapshot) {
+    if (!this.editor || !this.details.open) return;
+    const note = snapshot?.last_update;
+    this.lastUpdate.hidden = !note;
+    if (!note) {
+      this.editor.highlight(0);
+      return;
+    }
+    const text = `Last update (${note.function}): ${note.text}`;
+    if (this.lastUpdate.textContent !== text) this.lastUpdate.textContent = text;
+    const line = note.function === this.current && !this.drafts.has(this.current) ? note.line : 0;
+    if (line !== this.highlighted) {
+      this.highlighted = line;
+      this.editor.highlight(line);
+    }
   }
 
   /** Fetch the sources (once per driver) and build the editor on first open. */
@@ -135,23 +169,34 @@ export class CodePanel {
   select(name) {
     const entry = this.entry(name);
     if (!entry || !this.editor) return;
-    if (this.current && this.current !== name) this.drafts.set(this.current, this.editor.text);
+    const leaving = this.entry(this.current);
+    if (leaving && this.current !== name && this.editor.text !== (leaving.edited ?? leaving.source)) {
+      this.drafts.set(this.current, this.editor.text); // kept until run or reset
+    }
     this.current = name;
     for (const tab of this.tabs.children) {
       tab.setAttribute("aria-selected", tab.dataset.function === name ? "true" : "false");
     }
     this.heading.replaceChildren(el("code", {}, `${entry.module}.${entry.name}`), entry.role ? ` — ${entry.role}` : "");
+    const editable = entry.editable !== false;
+    this.runButton.hidden = !editable;
     this.twin.textContent = entry.twin;
     this.twin.hidden = !entry.twin;
     this.selecting = true;
     this.editor.text = this.drafts.get(name) ?? entry.edited ?? entry.source;
     this.selecting = false;
+    this.editor.setReadOnly(!editable);
     this.editor.markError(null);
+    this.highlighted = -1;
+    this.onSnapshot(this.controller.snapshot);
   }
 
   onEdit(text) {
     if (this.selecting || !this.current) return;
-    this.drafts.set(this.current, text);
+    const entry = this.entry(this.current);
+    if (entry && text === (entry.edited ?? entry.source)) this.drafts.delete(this.current);
+    else this.drafts.set(this.current, text);
+    this.onSnapshot(this.controller.snapshot); // an edited text no longer matches the highlighted line
   }
 
   say(text) {

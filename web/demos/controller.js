@@ -358,6 +358,7 @@ export class DemoController {
     if (!snapshot) return;
     this.snapshot = snapshot;
     this.accept(snapshot, reason);
+    this.codePanel?.onSnapshot(snapshot);
     if (snapshot.config) {
       for (const [name, value] of Object.entries(snapshot.config)) {
         if (this.registry.field(this.demo, name)) this.registry.set(this.demo, name, value, { source: "snapshot" });

@@ -190,18 +190,20 @@ def _code_command(driver, slots, command: str, args: dict, since: int) -> dict:
     if slots is None:
         raise ValueError("this demo has no code to show")
     if command == "get_source":
-        return {"functions": slots.describe()}
+        return {"functions": slots.describe(driver.code_names() if hasattr(driver, "code_names") else None)}
     if command == "set_code":
         name, source = args.get("name"), args.get("source")
         if not isinstance(name, str) or not isinstance(source, str):
             raise ValueError("set_code needs a function name and its source, as text")
         slots.load(name, source)
-        return {"functions": slots.describe(), "snapshot": driver.snapshot(since)}
+        names = driver.code_names() if hasattr(driver, "code_names") else None
+        return {"functions": slots.describe(names), "snapshot": driver.snapshot(since)}
     names = args.get("names")
     if names is not None and not (isinstance(names, list) and all(isinstance(name, str) for name in names)):
         raise ValueError("reset_code's names must be a list of function names")
     restored = slots.restore(names)
-    return {"restored": restored, "functions": slots.describe(), "snapshot": driver.snapshot(since)}
+    shown = driver.code_names() if hasattr(driver, "code_names") else None
+    return {"restored": restored, "functions": slots.describe(shown), "snapshot": driver.snapshot(since)}
 
 
 def handle(demo: str, command: str, args_json: str = "{}"):
@@ -228,4 +230,6 @@ def handle(demo: str, command: str, args_json: str = "{}"):
             }
         }
         arrays = []
+    finally:
+        user_code.end_budget()
     return json.dumps(_jsonable(payload), allow_nan=False), arrays

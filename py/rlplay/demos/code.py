@@ -22,13 +22,16 @@ Failures never crash the demo; each is a ``UserCodeError`` naming the function, 
 
 The budget: a line-counting trace function (``sys.settrace``) runs only while user code runs and only in frames
 compiled from user code; every ``CHECK_EVERY`` lines it compares the clock with the deadline of the current bridge
-command (``start_budget``), ``BUDGET_S`` after it began. A loop inside one C call (``sum(range(10**12))``) is not
+command (``start_budget``), ``BUDGET_S`` after it began; outside a bridge command (natively) there is none, except
+while a module's top level runs. A loop inside one C call (``sum(range(10**12))``) is not
 seen by it; the page then restarts the worker (``web/code/panel.js``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import importlib
 import inspect
 import math
 import sys
@@ -74,9 +77,12 @@ class Editable:
     """
 
     reference: Callable
-    check: Callable[[object, tuple], str | None]
+    check: Callable[[object, tuple], str | None] | None = None
     twin: str = ""
     role: str = ""
+    editable: bool = True  # False: shown only (the page says why, in ``role``)
+    # where the driver's loop looks the function up, as (module, name) pairs: ``CodeSlots.patched`` swaps them
+    patch: tuple[tuple[str, str], ...] = ()
 
 
 # -- the budget ----------------------------------------------------------------------------------------------------
@@ -95,6 +101,11 @@ def start_budget(seconds: float = BUDGET_S) -> None:
     _budget.deadline = time.perf_counter() + seconds
     _budget.lines = 0
     _budget.next_check = CHECK_EVERY
+
+
+def end_budget() -> None:
+    """The command is over: no deadline until the next ``start_budget`` (native callers run without one)."""
+    _budget.deadline = math.inf
 
 
 def _local_trace(frame, event, arg):
@@ -150,7 +161,7 @@ def guarded(name: str, function: Callable, check: Callable) -> Callable:
 
     def call(*args):
         result = _traced(name, function, args)
-        problem = check(result, args)
+        problem = check(result, args) if check is not None else None
         if problem:
             kind = "nan" if "NaN" in problem or "finite" in problem else "type"
             raise UserCodeError(name, kind, problem, _budget.last_line)
@@ -217,8 +228,12 @@ def compile_function(name: str, source: str, reference: Callable, extra_globals:
     namespace.update(extra_globals)
     namespace["__name__"] = "rlplay_user_code"
     namespace.pop(name, None)
-    start_budget()
-    _traced(name, exec, (code, namespace))
+    deadline = _budget.deadline
+    start_budget()  # the module's top level gets a budget of its own, wherever it is loaded from
+    try:
+        _traced(name, exec, (code, namespace))
+    finally:
+        _budget.deadline = deadline
     function = namespace.get(name)
     if not isinstance(function, types.FunctionType) or function.__code__.co_filename != USER_FILENAME:
         raise UserCodeError(name, "type", f"the code must define a function named {name}")
@@ -273,6 +288,8 @@ class CodeSlots:
         if name not in self.editable:
             raise ValueError(f"{name!r} cannot be edited here; choose one of {', '.join(self.editable)}")
         entry = self.editable[name]
+        if not entry.editable:
+            raise ValueError(f"{name} is shown here, not edited: {entry.role}")
         function = compile_function(name, source, entry.reference, {"rng": self.rng})
         self._previous[name] = self._current.get(name)
         self._current[name] = (guarded(name, function, entry.check), source, function.__globals__)
@@ -293,9 +310,27 @@ class CodeSlots:
             self._previous.pop(name, None)
         return names
 
-    def describe(self) -> list[dict]:
-        """What the page's Code panel shows: each function's reference source, its role, and any edited source."""
+    @contextlib.contextmanager
+    def patched(self):
+        """While inside, the module globals named by each edited function's ``Editable.patch`` are its edited
+        version (the loop that looks them up runs the learner's code); restored on the way out, whatever happens."""
+        saved = []
+        try:
+            for name, record in self._current.items():
+                for module_name, attribute in self.editable[name].patch:
+                    module = importlib.import_module(module_name)
+                    saved.append((module, attribute, getattr(module, attribute)))
+                    setattr(module, attribute, record[0])
+            yield
+        finally:
+            for module, attribute, original in reversed(saved):
+                setattr(module, attribute, original)
+
+    def describe(self, names=None) -> list[dict]:
+        """What the page's Code panel shows: each function's reference source, its role, and any edited source
+        (``names``: only these, in this order)."""
         sources = self.sources
+        names = list(self.editable) if names is None else [name for name in names if name in self.editable]
         return [
             {
                 "name": name,
@@ -304,6 +339,7 @@ class CodeSlots:
                 "module": entry.reference.__module__,
                 "twin": entry.twin,
                 "edited": sources.get(name),
+                "editable": entry.editable,
             }
-            for name, entry in self.editable.items()
+            for name, entry in ((name, self.editable[name]) for name in names)
         ]

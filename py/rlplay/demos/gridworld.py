@@ -40,6 +40,7 @@ from rlplay.algos.q_learning import QLearning
 from rlplay.algos.sarsa import Sarsa
 from rlplay.algos.tabular import TabularAgent
 from rlplay.algos.value_iteration import ValueIterationResult, value_iteration
+from rlplay.demos import gridworld_code
 from rlplay.demos.driver import DemoDriver
 from rlplay.demos.gridworld_average import SeedAverage
 from rlplay.demos.gridworld_planner import METHODS, Planner
@@ -217,6 +218,8 @@ class GridworldDemo(DemoDriver):
 
     def __init__(self, config: GridworldConfig | None = None):
         self.config = config if config is not None else GridworldConfig()
+        self.code = gridworld_code.new_slots()  # the Code panel's functions (rlplay.demos.gridworld_code)
+        self.last_update = None
         self._fresh_run()
 
     # -- set-up --------------------------------------------------------------------------------------------------
@@ -304,7 +307,7 @@ class GridworldDemo(DemoDriver):
             raise ValueError(f"the number of steps must be 0 or more, got {n}")
         if self.average is not None:
             return self.average.advance(int(n))
-        ran = self.agent.run(int(n))
+        ran = gridworld_code.advance(self, int(n))  # the agent's run, with the learner's code if edited
         if self.agent_b is not None:
             self.agent_b.run(int(n))
         self._bound_history()
@@ -319,6 +322,10 @@ class GridworldDemo(DemoDriver):
                 del lengths[: len(lengths) - HISTORY_KEPT]
                 del returns[: len(returns) - HISTORY_KEPT]
 
+    def code_names(self) -> list[str]:
+        """The functions the Code panel shows for the current rule and selector."""
+        return gridworld_code.code_names(self.config.algo, self.config.explore)
+
     def reset(self) -> None:
         """Forget Q (zeros) and restart the random stream: the same seed replays the same run, on this layout.
         The averaging job and the planner start again too."""
@@ -326,6 +333,7 @@ class GridworldDemo(DemoDriver):
             agent.reset()
         self.planner.set_world(self.env, self.config.gamma)
         self._new_average()
+        self.last_update = None
 
     def configure(self, **changes) -> list[str]:
         """Apply changed settings. Returns the names that needed a fresh run (seed, algo, preset, size).
@@ -512,6 +520,7 @@ class GridworldDemo(DemoDriver):
             **self._compare_arrays(),
             **self._average_arrays(),
             "planner": self.planner.snapshot(),
+            "last_update": self.last_update,
         }
 
     def _compare_figures(self) -> dict:
