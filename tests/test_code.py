@@ -321,3 +321,56 @@ def test_gridworld_selectors_are_shown_not_edited():
     call("gridworld", "configure", params={"algo": "dyna-q"})
     names = [f["name"] for f in call("gridworld", "get_source")["functions"]]
     assert names == ["q_learning_update", "dyna_q_planning", "softmax"]
+
+
+# -- the cart-pole ---------------------------------------------------------------------------------------------------
+from rlplay.demos import cartpole_code  # noqa: E402
+from rlplay.demos.cartpole import CartpoleConfig  # noqa: E402
+
+UNCLIPPED = inspect.getsource(cartpole_code.EDITABLE["ppo_policy_loss"].reference).replace(
+    "unclipped_active = ratio * adv <= np.clip(ratio, 1.0 - epsilon, 1.0 + epsilon) * adv",
+    "unclipped_active = ratio == ratio  # no clip: every sample pushes",
+)
+
+
+def cart_figures(algo: str, steps: int, edits: dict | None = None) -> dict:
+    call("cartpole", "create", params={"algo": algo, "seed": "2"})
+    for name, source in (edits or {}).items():
+        assert "error" not in call("cartpole", "set_code", name=name, source=source)
+    return call("cartpole", "step", n=steps)["snapshot"]["figures"]
+
+
+def test_cartpole_panel_shows_each_algorithms_functions_from_the_installed_source():
+    call("cartpole", "create", params={"algo": "reinforce"})
+    functions = call("cartpole", "get_source")["functions"]
+    assert [f["name"] for f in functions] == ["Reinforce.update", "reinforce_loss", "log_softmax_backward"]
+    for entry in functions:
+        assert entry["source"] == inspect.getsource(cartpole_code.EDITABLE[entry["name"]].reference)
+    assert [f["editable"] for f in functions] == [False, True, False]
+    assert "grad_logits[action] += 1.0" in functions[2]["role"]
+    call("cartpole", "configure", params={"algo": "ppo"})
+    names = [f["name"] for f in call("cartpole", "get_source")["functions"]]
+    assert names == ["PPO.update", "gae", "ppo_policy_loss", "clipped_surrogate", "log_softmax_backward"]
+    assert CartpoleConfig().algo in cartpole_code.ALGO_FUNCTIONS
+
+
+def test_cartpole_edits_run_in_the_learners_update_and_the_reference_source_changes_nothing():
+    reference = cart_figures("ppo", 3000)
+    same = {name: inspect.getsource(cartpole_code.EDITABLE[name].reference) for name in ("gae", "ppo_policy_loss")}
+    assert cart_figures("ppo", 3000, same) == reference
+    assert "no clip" in UNCLIPPED
+    unclipped = cart_figures("ppo", 3000, {"ppo_policy_loss": UNCLIPPED})
+    assert unclipped != reference
+    assert cart_figures("ppo", 3000, {"ppo_policy_loss": UNCLIPPED}) == unclipped  # same code, same seed
+
+
+def test_cartpole_failing_edit_puts_the_driver_back_as_the_page_saw_it():
+    call("cartpole", "create", params={"algo": "reinforce", "seed": "0"})
+    seen = call("cartpole", "step", n=10)["snapshot"]["figures"]
+    broken = "def reinforce_loss(logits, actions, adv, ent_coef):\n    return 0.0, {}, logits * float('nan')\n"
+    call("cartpole", "set_code", name="reinforce_loss", source=broken)
+    error = call("cartpole", "step", n=5000)["error"]
+    assert error["code_error"] == "nan" and error["function"] == "reinforce_loss"
+    assert call("cartpole", "snapshot")["snapshot"]["figures"] == seen
+    after = call("cartpole", "step", n=3000)["snapshot"]["figures"]
+    assert after == cart_figures("reinforce", 3010) or after["steps"] == 3010

@@ -155,8 +155,17 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
     slots = getattr(driver, "code", None)
     if command in ("get_source", "set_code", "reset_code"):
         return _code_command(driver, slots, command, args, since)
+    if slots is not None:
+        slots.bind_driver(driver)
     if slots is not None and slots.edited:
         user_code.start_budget()  # edited code may spend BUDGET_S of this command, then it is stopped
+        # the learner's functions under the names the driver's loop calls, and all or nothing if they fail
+        with slots.patched(), slots.atomic(driver):
+            return _driver_command(driver, demo, command, args, since)
+    return _driver_command(driver, demo, command, args, since)
+
+
+def _driver_command(driver, demo: str, command: str, args: dict, since: int) -> dict:
     if command == "run":
         return _run(demo, args.get("budget_ms", 8.0), args.get("max_units", 10**9), since)
     if command == "step":
@@ -195,6 +204,7 @@ def _code_command(driver, slots, command: str, args: dict, since: int) -> dict:
         name, source = args.get("name"), args.get("source")
         if not isinstance(name, str) or not isinstance(source, str):
             raise ValueError("set_code needs a function name and its source, as text")
+        slots.bind_driver(driver)
         slots.load(name, source)
         names = driver.code_names() if hasattr(driver, "code_names") else None
         return {"functions": slots.describe(names), "snapshot": driver.snapshot(since)}

@@ -42,6 +42,7 @@ from rlplay.algos.actor_critic import ActorCritic, ActorCriticConfig
 from rlplay.algos.nn import sample_two_actions
 from rlplay.algos.ppo import PPO, PPOConfig
 from rlplay.algos.reinforce import Reinforce, ReinforceConfig
+from rlplay.demos import cartpole_code
 from rlplay.demos.driver import DemoDriver
 from rlplay.demos.params import Param, validate
 from rlplay.envs.cartpole import MAX_EPISODE_STEPS, X_THRESHOLD, CartPole
@@ -88,7 +89,12 @@ class CartpoleDemo(DemoDriver):
 
     def __init__(self, config: CartpoleConfig | None = None):
         self.config = config if config is not None else CartpoleConfig()
+        self.code = cartpole_code.new_slots()  # the Code panel's functions (rlplay.demos.cartpole_code)
         self._fresh_run()
+
+    def code_names(self) -> list[str]:
+        """The functions the Code panel shows for the current algorithm."""
+        return cartpole_code.code_names(self.config.algo)
 
     def _fresh_run(self) -> None:
         config = self.config

@@ -30,6 +30,7 @@ seen by it; the page then restarts the worker (``web/code/panel.js``).
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import importlib
 import inspect
@@ -256,12 +257,16 @@ class CodeSlots:
     time can be taken back (``revert``) and the previous, working one runs on.
     """
 
-    def __init__(self, editable: dict[str, Editable]):
+    def __init__(self, editable: dict[str, Editable], checkpoint: bool = False):
         self.editable = editable
+        # True: a command that runs edited code copies the driver's state first and puts it back if the code fails
+        # (for drivers whose units of work cannot be undone one by one)
+        self.checkpoint = checkpoint
         # name -> (guarded function, source, namespace) of the edited version that runs; absent = reference
         self._current: dict[str, tuple] = {}
         self._previous: dict[str, tuple | None] = {}
         self.rng = None
+        self.rng_of = None  # optional: driver -> its generator, bound before every command (``bind_driver``)
 
     @property
     def edited(self) -> bool:
@@ -282,6 +287,11 @@ class CodeSlots:
         self.rng = rng
         for record in [*self._current.values(), *filter(None, self._previous.values())]:
             record[2]["rng"] = rng
+
+    def bind_driver(self, driver) -> None:
+        """Bind ``rng`` from the driver, for drivers that say how (``rng_of``); the others bind it themselves."""
+        if self.rng_of is not None:
+            self.bind_rng(self.rng_of(driver))
 
     def load(self, name: str, source: str) -> None:
         """Run ``source`` for function ``name`` from now on; on a ``UserCodeError`` nothing changes."""
@@ -325,6 +335,19 @@ class CodeSlots:
         finally:
             for module, attribute, original in reversed(saved):
                 setattr(module, attribute, original)
+
+    @contextlib.contextmanager
+    def atomic(self, driver):
+        """With ``checkpoint``: if edited code fails inside, the driver is put back as it was on the way in."""
+        if not self.checkpoint:
+            yield
+            return
+        saved = copy.deepcopy({name: value for name, value in vars(driver).items() if value is not self})
+        try:
+            yield
+        except UserCodeError:
+            vars(driver).update(saved)
+            raise
 
     def describe(self, names=None) -> list[dict]:
         """What the page's Code panel shows: each function's reference source, its role, and any edited source

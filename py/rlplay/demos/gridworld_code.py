@@ -167,6 +167,15 @@ def advance(driver, n: int) -> int:
     return ran + _recorded_step(driver)
 
 
+def run_episode(driver, max_steps: int) -> int:
+    """The rest of the current episode (at most ``max_steps``), in the shared loop if the code is edited (the
+    bridge has put the edited functions in place)."""
+    agent = driver.agent
+    if driver.code.edited:
+        return TabularAgent.run(agent, max_steps, stop_at_episode_end=True)
+    return agent.run(max_steps, stop_at_episode_end=True)
+
+
 def _recorded_step(driver) -> int:
     """One step in the shared loop, its update function wrapped to note what it did."""
     agent = driver.agent
