@@ -21,6 +21,22 @@ function addStylesheet() {
 }
 
 export class CodePanel {
+  /** A panel that only shows source, for a widget without a driver (the PPO clip explorer). */
+  static showOnly(parent, { demo, runtime }) {
+    const host = {
+      demo,
+      runtime,
+      registry: new EventTarget(),
+      snapshot: null,
+      playing: false,
+      pause() {},
+      unitsDone: () => 0,
+    };
+    const panel = new CodePanel(host);
+    panel.mount(parent);
+    return panel;
+  }
+
   constructor(controller) {
     this.controller = controller;
     this.demo = controller.demo;
@@ -51,27 +67,29 @@ export class CodePanel {
     this.running = el("span", { class: "code-running" });
     this.message = el("div", { class: "code-message", role: "status", "aria-live": "polite" });
     this.lastUpdate = el("div", { class: "code-last-update", hidden: true, "aria-live": "off" });
+    this.intro = el(
+      "p",
+      { class: "code-intro" },
+      "The real source of the functions this demo runs, read from the installed rlplay package. Change one and " +
+        "press Run my code: the demo trains with your version from where it is.",
+    );
+    this.hint = el(
+      "p",
+      { class: "code-hint" },
+      "Tab indents and Shift-Tab dedents; press Esc, then Tab, to leave the editor. Ctrl-Enter (⌘-Enter) runs.",
+    );
     this.details = el(
       "details",
       { class: "code-panel", dataset: { control: "code" } },
       el("summary", {}, "Code: the Python that learns"),
-      el(
-        "p",
-        { class: "code-intro" },
-        "The real source of the functions this demo runs, read from the installed rlplay package. Change one and " +
-          "press Run my code: the demo trains with your version from where it is.",
-      ),
+      this.intro,
       this.tabs,
       this.heading,
       this.editorHost,
       this.lastUpdate,
       this.twin,
       el("div", { class: "code-actions" }, this.runButton, this.resetButton, this.running),
-      el(
-        "p",
-        { class: "code-hint" },
-        "Tab indents and Shift-Tab dedents; press Esc, then Tab, to leave the editor. Ctrl-Enter (⌘-Enter) runs.",
-      ),
+      this.hint,
       this.message,
     );
     this.details.addEventListener("toggle", () => {
@@ -136,6 +154,16 @@ export class CodePanel {
     this.select(this.current ?? this.functions[0]?.name);
     this.runButton.disabled = false;
     this.resetButton.disabled = false;
+    // Nothing to edit here: no Run / Reset, no editing hints.
+    const anyEditable = this.functions.some((entry) => entry.editable !== false);
+    this.resetButton.hidden = !anyEditable;
+    this.hint.hidden = !anyEditable;
+    this.running.hidden = !anyEditable;
+    this.intro.textContent = anyEditable
+      ? "The real source of the functions this demo runs, read from the installed rlplay package. Change one and " +
+        "press Run my code: the demo trains with your version from where it is."
+      : "The real source of the function drawn here, read from the installed rlplay package (shown, not edited: " +
+        "the explorer draws one fixed function).";
   }
 
   setFunctions(functions) {

@@ -8,6 +8,7 @@
 //
 // It follows the runtime's "state" events, so it refetches after a restart or a retried load.
 
+import { CodePanel } from "../code/panel.js";
 import { el } from "../ui.js";
 import { LineChart } from "../views/line_chart.js";
 
@@ -73,6 +74,8 @@ export class PpoClipExplorer {
         this.readout,
       ),
     );
+    // The Code panel, shown only: the function this explorer draws, as installed (web/code/panel.js).
+    this.codePanel = CodePanel.showOnly(this.root.querySelector(".ppo-clip"), { demo: "ppo", runtime: this.runtime });
     this.runtime.addEventListener("state", (event) => this.onRuntime(event.detail.state));
     this.onRuntime(this.runtime.state);
     this.show();

@@ -149,6 +149,11 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
             "positive": clipped_surrogate(ratio, np.ones_like(ratio), epsilon).tolist(),
             "negative": clipped_surrogate(ratio, -np.ones_like(ratio), epsilon).tolist(),
         }
+    if demo == "ppo" and command == "get_source":
+        from rlplay.demos import cartpole_code
+
+        # the PPO clip explorer's Code panel: the function it draws, shown only
+        return {"functions": cartpole_code.new_slots().describe(["clipped_surrogate"])}
     if command == "create":
         return _create(demo, args.get("params", {}))
     driver = _driver(demo)
