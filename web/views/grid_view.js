@@ -11,9 +11,9 @@
 // redrawn only when the layout, the size, the base mode (triangles or heatmap) or the colour scheme changes. Each
 // frame fills the cells (Q triangles, or the V / V* heatmap), lays the static layer on top, then the moving parts.
 //
-// Colour: one diverging scale (--bad below 0, --good above), adapted at every frame to the values shown: symmetric
-// around 0 (±max|v|) when they have both signs, else from the table's min to its max (the cliff's values are all
-// negative: a scale fixed at ±100 would paint them one colour). Intensity is |t|^0.5, so small values stay visible.
+// Colour: one diverging scale (--bad below 0, --good above), adapted at every frame to the states' values V(s) =
+// max_a Q(s,a) (or V*): symmetric around 0 (±max|v|) when they have both signs, else from their min to their max (the
+// cliff's values are all negative: a scale fixed at ±100 would paint them one colour). Intensity is |t|^0.5, so small values stay visible.
 // view.domain {lo, hi} is the range the colours span, for the legend. Actions: 0 up, 1 down, 2 left, 3 right.
 //
 // Overlays combine: greedy path (solid, text colour), the comparison's greedy path (solid, --agent), the optimal
@@ -221,9 +221,10 @@ export class GridView {
     const Q = data.Q?.data;
     const V = data.V_star?.data;
     const open = (s) => !blocked.has(s) && s !== goalIndex;
+    // The range of the states' values (max over a, or V*): the gradient spreading back from the goal spans the
+    // colours; in triangles, worse actions below it (e.g. into the cliff) show at full strength.
     let domain;
     if (mode === "vstar" && V) domain = valueDomain(V, open);
-    else if (mode === "triangles" && Q) domain = valueDomain(Q, (i) => open(Math.floor(i / 4)));
     else if (Q) {
       const best = new Float64Array(rows * cols);
       for (let s = 0; s < rows * cols; s++) best[s] = Math.max(Q[s * 4], Q[s * 4 + 1], Q[s * 4 + 2], Q[s * 4 + 3]);
