@@ -20,7 +20,7 @@ FIGURES = {
 }  # fmt: skip
 ARRAYS = {
     "Q", "V_star", "policy_star", "optimal_actions", "greedy_path", "optimal_path", "model_seen", "Q_b",
-    "greedy_path_b", "compare_returns", "average_mean", "average_se",
+    "greedy_path_b", "compare_returns", "average_mean", "average_se", "greedy_action", "differs",
 }  # fmt: skip
 
 

@@ -4,7 +4,8 @@
         e.g. --algo sarsa --preset cliff --compare q-learning --seeds 50   (mean returns over 50 seeds, both rules)
     python -m rlplay bandit    [--seed N] [--steps N] [--epsilon 0.1 ...]
     python -m rlplay cartpole  [--algo actor-critic] [--seed N] [--episodes N]
-    python -m rlplay schema    [--check]      write (or check) web/params.json, the page's view of the configs
+    python -m rlplay schema    [--check]      write (or check) web/params.json and web/contract.json, the page's
+                                              view of the configs and of the snapshots (rlplay.demos.contract)
 
 Every ``--<field>`` is a field of the demo's config, with the name the URL uses, so the page's "Reproduce in Python"
 command is an exact replay: the same seed and the same number of steps give the same figures.
@@ -22,6 +23,7 @@ from rlplay.demos.bridge import DEMOS, demo_classes
 from rlplay.demos.params import from_params, schema
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "web" / "params.json"
+CONTRACT_PATH = SCHEMA_PATH.with_name("contract.json")
 
 
 def full_schema() -> dict:
@@ -29,16 +31,22 @@ def full_schema() -> dict:
 
 
 def schema_command(check: bool) -> int:
-    text = json.dumps(full_schema(), indent=1, ensure_ascii=False) + "\n"
-    if check:
-        current = SCHEMA_PATH.read_text() if SCHEMA_PATH.exists() else ""
-        if current != text:
-            print(f"{SCHEMA_PATH} is stale: run `python -m rlplay schema`", file=sys.stderr)
-            return 1
-        return 0
-    SCHEMA_PATH.write_text(text)
-    print(f"wrote {SCHEMA_PATH}")
-    return 0
+    from rlplay.demos.contract import describe
+
+    files = {
+        SCHEMA_PATH: json.dumps(full_schema(), indent=1, ensure_ascii=False) + "\n",
+        CONTRACT_PATH: json.dumps(describe(), indent=1, ensure_ascii=False) + "\n",
+    }
+    stale = False
+    for path, text in files.items():
+        if check:
+            if (path.read_text() if path.exists() else "") != text:
+                print(f"{path} is stale: run `python -m rlplay schema`", file=sys.stderr)
+                stale = True
+            continue
+        path.write_text(text)
+        print(f"wrote {path}")
+    return 1 if stale else 0
 
 
 def _progress(done: int, total: int, label: str, started: float) -> None:

@@ -15,6 +15,8 @@ The contract every driver keeps (``rlplay.demos.bridge`` is the only caller from
     lists, dicts) or NumPy arrays. ``figures`` maps each ``data-stat`` name to a plain number (``-1`` = not yet).
     Growing series (learning curves) are sent from index ``since`` on, with ``<name>_offset`` telling where the
     tail starts, so a snapshot never copies a whole history.
+    Every key of every demo's snapshot is declared once, in ``rlplay.demos.contract`` (``web/contract.json`` for
+    the page); ``tests/test_contract.py`` checks the drivers against it.
   - ``step(n) -> dict``: ``advance(n)`` then ``snapshot()``.
   - ``reset()``: forget what was learned; same seed, same run again.
   - ``configure(**changes)``: apply changed hyperparameters, without a reset where that makes sense. Returns the

@@ -35,7 +35,7 @@ from rlplay.algos.exploration import (
 )
 from rlplay.algos.sample_average import sample_average_update
 from rlplay.demos.code import CodeSlots, Editable, check_action, finite_list
-from rlplay.demos.driver import DemoDriver
+from rlplay.demos.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.params import Param, validate
 from rlplay.envs.bandit import TABLE_FLOATS, BanditTestbed
 
@@ -332,7 +332,7 @@ class BanditDemo(DemoDriver):
             "optimal_arm": int(testbed.optimal_arm[0]),
             "mode": "average" if averaged else "race",
             "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
-            "notices": self.notices(),
+            **notice_fields(self.notices()),
         }
         if averaged:
             snapshot["regret_stderr"] = race.curve_regret_stderr[:, since:t].copy()
@@ -342,13 +342,30 @@ class BanditDemo(DemoDriver):
         """Plain-English remarks on settings that are valid but degenerate."""
         config, notes = self.config, []
         if config.epsilon == 0.0:
-            notes.append("ε = 0: ε-greedy never explores; it can lock onto the first arm that paid well")
+            notes.append(
+                Notice("epsilon-zero", "ε = 0: ε-greedy never explores; it can lock onto the first arm that paid well")
+            )
         elif config.epsilon == 1.0:
-            notes.append("ε = 1: ε-greedy pulls arms at random")
+            notes.append(Notice("epsilon-one", "ε = 1: ε-greedy pulls arms at random"))
         if config.tau <= 0.05:
-            notes.append(f"τ = {config.tau:g} is tiny next to the gaps between arms (about 0.5): softmax ≈ greedy")
+            notes.append(
+                Notice(
+                    "tau-tiny",
+                    f"τ = {config.tau:g} is tiny next to the gaps between arms (about 0.5): softmax ≈ greedy",
+                )
+            )
         elif config.tau >= 2.0:
-            notes.append(f"τ = {config.tau:g} is large next to the gaps between arms (about 0.5): softmax ≈ random")
+            notes.append(
+                Notice(
+                    "tau-large",
+                    f"τ = {config.tau:g} is large next to the gaps between arms (about 0.5): softmax ≈ random",
+                )
+            )
         if config.c == 0.0:
-            notes.append("UCB with c = 0 is greedy: after one pull of each arm it always pulls the best estimate")
+            notes.append(
+                Notice(
+                    "ucb-greedy",
+                    "UCB with c = 0 is greedy: after one pull of each arm it always pulls the best estimate",
+                )
+            )
         return notes

@@ -20,6 +20,8 @@ Commands for every demo:
   (``rlplay.demos.code``): the real source of the driver's ``EDITABLE`` functions, and loading or removing an edited
   version. A failure of edited code comes back as ``{"error": {"kind": "code", "function", "code_error", "line",
   "message"}}``; a run that failed has made whole units of work only, and the previous version runs again.
+Every command may pass ``static``: the ``static_version`` of the snapshot the page holds. A snapshot whose static
+keys (``rlplay.demos.contract``) still have that version leaves them out.
 Stateless: ``handle("ppo", "clip_curve", '{"epsilon": 0.2}')``.
 """
 
@@ -35,6 +37,7 @@ import traceback
 import numpy as np
 
 from rlplay.demos import code as user_code
+from rlplay.demos import contract
 from rlplay.demos.params import from_params
 
 # demo name -> (module, driver class, config class)
@@ -227,7 +230,11 @@ def handle(demo: str, command: str, args_json: str = "{}"):
         args = json.loads(args_json or "{}")
         if not isinstance(args, dict):
             raise ValueError("arguments must be a JSON object")
-        payload, arrays = _split_arrays(_dispatch(demo, command, args))
+        payload = _dispatch(demo, command, args)
+        if isinstance(payload.get("snapshot"), dict):
+            have = None if command == "create" else args.get("static")
+            contract.elide_static(demo, payload["snapshot"], have if isinstance(have, str) else None)
+        payload, arrays = _split_arrays(payload)
     except user_code.UserCodeError as error:
         # Edited code failed: the previous version runs again (a failed load changed nothing).
         slots = getattr(_drivers.get(demo), "code", None)

@@ -43,7 +43,7 @@ from rlplay.algos.nn import sample_two_actions
 from rlplay.algos.ppo import PPO, PPOConfig
 from rlplay.algos.reinforce import Reinforce, ReinforceConfig
 from rlplay.demos import cartpole_code
-from rlplay.demos.driver import DemoDriver
+from rlplay.demos.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.params import Param, validate
 from rlplay.envs.cartpole import MAX_EPISODE_STEPS, X_THRESHOLD, CartPole
 
@@ -314,11 +314,9 @@ class CartpoleDemo(DemoDriver):
             "replay_values": values.astype(np.float64),  # always: the critic moves on, even on the same states
             "adv_scale": np.array(self.adv_scales[adv_since:], dtype=np.float64),
             "adv_scale_offset": adv_since,
-            "losses": {k: v for k, v in self.last_update.items() if math.isfinite(v)},
             "algo": self.config.algo,
-            "max_episode_length": MAX_EPISODE_STEPS,
             "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
-            "notices": self.notices(),
+            **notice_fields(self.notices()),
             "diverged": self.diverged_at >= 0,
         }
 
@@ -326,24 +324,43 @@ class CartpoleDemo(DemoDriver):
         """Plain-English remarks on settings that are valid but degenerate, and on a diverged run."""
         config, notes = self.config, []
         if self.diverged_at >= 0:
-            notes.append(f"training diverged (NaN) at update {self.diverged_at} — lower the learning rate or reset")
+            notes.append(
+                Notice(
+                    "diverged",
+                    f"training diverged (NaN) at update {self.diverged_at} — lower the learning rate or reset",
+                )
+            )
         if config.lr >= 0.05:
-            notes.append(f"lr = {config.lr:g} is large for Adam: learning is erratic and may collapse after it peaks")
+            notes.append(
+                Notice(
+                    "lr-large",
+                    f"lr = {config.lr:g} is large for Adam: learning is erratic and may collapse after it peaks",
+                )
+            )
         elif config.lr <= 0.0003:
-            notes.append(f"lr = {config.lr:g} is small: learning will take thousands of episodes")
+            notes.append(Notice("lr-small", f"lr = {config.lr:g} is small: learning will take thousands of episodes"))
         if config.gamma <= 0.9:
             notes.append(
-                f"γ = {config.gamma:g} looks only about {1 / (1 - config.gamma):.0f} steps ahead: the agent notices "
-                "a fall late, so learning is slower and less stable"
+                Notice(
+                    "gamma-short",
+                    f"γ = {config.gamma:g} looks only about {1 / (1 - config.gamma):.0f} steps ahead: the agent "
+                    "notices a fall late, so learning is slower and less stable",
+                )
             )
         if config.hidden <= 8:
-            notes.append(f"hidden = {config.hidden}: a very small network; it may never balance reliably")
+            notes.append(
+                Notice("hidden-small", f"hidden = {config.hidden}: a very small network; it may never balance reliably")
+            )
         if config.entropy >= 0.05:
             notes.append(
-                f"entropy = {config.entropy:g} is a strong pull towards random actions: episodes may stop short of 500"
+                Notice(
+                    "entropy-large",
+                    f"entropy = {config.entropy:g} is a strong pull towards random actions: episodes may stop short "
+                    f"of {MAX_EPISODE_STEPS}",
+                )
             )
         if config.algo != "ppo" and config.clip != CartpoleConfig.clip:
-            notes.append(f"clip only affects PPO; {config.algo} ignores it")
+            notes.append(Notice("clip-unused", f"clip only affects PPO; {config.algo} ignores it"))
         return notes
 
 

@@ -18,3 +18,24 @@ class DemoDriver:
         """Run ``n`` units of work, then return the snapshot."""
         self.advance(n)
         return self.snapshot()
+
+
+class Notice(str):
+    """A remark's text (a ``str``, so it reads and compares as one) with its code from ``rlplay.demos.contract``.
+
+    >>> notice = Notice("alpha-zero", "α = 0: Q never changes")
+    >>> notice, notice.code
+    ('α = 0: Q never changes', 'alpha-zero')
+    """
+
+    code: str
+
+    def __new__(cls, code: str, text: str):
+        self = super().__new__(cls, text)
+        self.code = code
+        return self
+
+
+def notice_fields(notices: list[Notice]) -> dict:
+    """The ``notices`` (texts) and ``notice_codes`` (codes, same order) keys of a snapshot."""
+    return {"notices": [str(n) for n in notices], "notice_codes": [n.code for n in notices]}

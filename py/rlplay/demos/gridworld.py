@@ -20,6 +20,10 @@ Read-outs:
 - ``policy_star``: one optimal action per cell (the first on ties), −1 where the agent never acts (walls, cliff,
   the goal, cells cut off from the start); ``optimal_actions``: all of them, as bits (bit a set = action a is
   optimal), so a learned greedy action that differs from ``policy_star`` but ties with it is not called wrong.
+- ``greedy_action``: argmax Q per cell (the first maximum, the greedy path's rule), −1 where Q is still flat;
+  ``differs``: 1 where that action is not among ``optimal_actions``. The page draws both and computes neither.
+
+Every key, with its type, shape and unit, is declared in ``rlplay.demos.contract``.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from rlplay.algos.sarsa import Sarsa
 from rlplay.algos.tabular import TabularAgent
 from rlplay.algos.value_iteration import ValueIterationResult, value_iteration
 from rlplay.demos import gridworld_code
-from rlplay.demos.driver import DemoDriver
+from rlplay.demos.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.gridworld_average import SeedAverage
 from rlplay.demos.gridworld_planner import METHODS, Planner
 from rlplay.demos.params import Param, validate
@@ -473,6 +477,15 @@ class GridworldDemo(DemoDriver):
         is_optimal = vi.Q >= vi.Q.max(axis=1, keepdims=True) - OPTIMAL_TOLERANCE
         optimal_actions = (is_optimal * (1 << np.arange(env.n_actions))).sum(axis=1).astype(np.uint8)
         optimal_actions[not_states] = 0
+        # The greedy action, by the rule the greedy path uses (the first maximum); -1 where Q(s, ·) is still flat
+        # (nothing learned there: no arrow) or where the agent never acts.
+        Q = agent.q_array().reshape(env.n_states, env.n_actions)
+        first_max = Q.argmax(axis=1)
+        greedy_action = np.where(Q.max(axis=1) > Q.min(axis=1), first_max, -1).astype(np.int8)
+        greedy_action[not_states] = -1
+        # differs: the greedy path's action (flat Q counts as action 0, as the walk takes it) is not optimal
+        differs = (optimal_actions & (1 << first_max).astype(np.uint8)) == 0
+        differs[not_states] = False
 
         return {
             "figures": {
@@ -487,7 +500,9 @@ class GridworldDemo(DemoDriver):
                 **self._average_figures(),
                 "plan-sweeps": self.planner.sweeps,
             },
-            "Q": agent.q_array(),
+            "Q": Q.reshape(rows, cols, env.n_actions),
+            "greedy_action": greedy_action.reshape(rows, cols),
+            "differs": differs.astype(np.uint8).reshape(rows, cols),
             "V_star": vi.V.reshape(rows, cols).copy(),
             "policy_star": policy_star.reshape(rows, cols),
             "optimal_actions": optimal_actions.reshape(rows, cols),
@@ -516,7 +531,7 @@ class GridworldDemo(DemoDriver):
                 else np.zeros((rows, cols, env.n_actions), dtype=np.uint8)
             ),
             "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
-            "notices": self.notices(),
+            **notice_fields(self.notices()),
             **self._compare_arrays(),
             **self._average_arrays(),
             "planner": self.planner.snapshot(),
@@ -589,51 +604,88 @@ class GridworldDemo(DemoDriver):
         """Plain-English remarks on settings that are valid but degenerate."""
         config, vi, notes = self.config, self.vi, []
         if config.alpha == 0.0:
-            notes.append("α = 0: Q never changes, nothing is learned")
+            notes.append(Notice("alpha-zero", "α = 0: Q never changes, nothing is learned"))
         elif config.algo in ON_POLICY and config.alpha > 0.1 and config.explore == "epsilon-greedy" and config.epsilon:
             # measured by tests/bench.py's gridworld_rules_learning and the issue-13 study (seeds 0–9, 1000 episodes)
             notes.append(
-                f"{config.algo} learns the values of the exploring policy itself, so with a large α its greedy path "
-                "may keep changing (at α = 0.5, ε = 0.1 on the default grid it was still changing after 900 episodes "
-                "on each of 10 seeds); α = 0.1 (0.05 for monte-carlo) lets it settle"
+                Notice(
+                    "on-policy-alpha-large",
+                    f"{config.algo} learns the values of the exploring policy itself, so with a large α its greedy "
+                    "path may keep changing (at α = 0.5, ε = 0.1 on the default grid it was still changing after 900 "
+                    "episodes on each of 10 seeds); α = 0.1 (0.05 for monte-carlo) lets it settle",
+                )
             )
         if config.gamma == 0.0:
-            notes.append("γ = 0: only the next reward counts, so only the cells next to the goal learn where to go")
+            notes.append(
+                Notice(
+                    "gamma-zero",
+                    "γ = 0: only the next reward counts, so only the cells next to the goal learn where to go",
+                )
+            )
         elif config.gamma >= 0.999:
             notes.append(
-                f"γ = {config.gamma:g}: rewards far ahead count almost fully; values take much longer to settle"
+                Notice(
+                    "gamma-near-one",
+                    f"γ = {config.gamma:g}: rewards far ahead count almost fully; values take much longer to settle",
+                )
             )
         if config.explore == "epsilon-greedy":
             if config.epsilon == 1.0 and config.epsilon_decay == 1.0:
                 notes.append(
-                    "ε = 1: every action is random; Q-learning still learns the greedy path, as it is off-policy"
-                    if config.algo in ("q-learning", "dyna-q")
-                    else f"ε = 1: every action is random, and {config.algo} learns the values of that random walk"
+                    Notice(
+                        "epsilon-one",
+                        "ε = 1: every action is random; Q-learning still learns the greedy path, as it is off-policy"
+                        if config.algo in ("q-learning", "dyna-q")
+                        else f"ε = 1: every action is random, and {config.algo} learns the values of that random walk",
+                    )
                 )
             elif config.epsilon == 0.0:
-                notes.append("ε = 0: no random actions; only ties between equal Q-values make the agent explore")
+                notes.append(
+                    Notice(
+                        "epsilon-zero",
+                        "ε = 0: no random actions; only ties between equal Q-values make the agent explore",
+                    )
+                )
         elif config.explore == "softmax":
             if config.tau <= 0.002:
-                notes.append(f"τ = {config.tau:g} is tiny next to the Q-value gaps (about 0.01): softmax ≈ greedy")
+                notes.append(
+                    Notice(
+                        "tau-tiny",
+                        f"τ = {config.tau:g} is tiny next to the Q-value gaps (about 0.01): softmax ≈ greedy",
+                    )
+                )
             elif config.tau >= 1.0:
-                notes.append(f"τ = {config.tau:g} is large next to the Q-values (at most 1): softmax ≈ random")
+                notes.append(
+                    Notice(
+                        "tau-large", f"τ = {config.tau:g} is large next to the Q-values (at most 1): softmax ≈ random"
+                    )
+                )
         elif config.explore == "ucb" and config.c == 0.0:
-            notes.append("UCB with c = 0 is greedy (after trying each action once in each state)")
+            notes.append(Notice("ucb-greedy", "UCB with c = 0 is greedy (after trying each action once in each state)"))
         shortest = self.env.layout.shortest_path_length()
         if config.max_episode_steps < shortest:
             notes.append(
-                f"max_episode_steps = {config.max_episode_steps} is shorter than the shortest path ({shortest} "
-                "moves): no episode can reach the goal"
+                Notice(
+                    "episode-too-short",
+                    f"max_episode_steps = {config.max_episode_steps} is shorter than the shortest path ({shortest} "
+                    "moves): no episode can reach the goal",
+                )
             )
         if not vi.converged:
             notes.append(
-                f"value iteration stopped after {vi.sweeps} sweeps with Δ = {vi.deltas[-1]:.2g}, "
-                f"not yet below {VI_THETA:g}"
+                Notice(
+                    "vi-not-converged",
+                    f"value iteration stopped after {vi.sweeps} sweeps with Δ = {vi.deltas[-1]:.2g}, "
+                    f"not yet below {VI_THETA:g}",
+                )
             )
         elif not self.optimal_path_reached:
             notes.append(
-                "V*'s greedy policy does not lead to the goal: with this γ the values of near and far cells are too "
-                "close to tell apart"
+                Notice(
+                    "vi-no-path",
+                    "V*'s greedy policy does not lead to the goal: with this γ the values of near and far cells are "
+                    "too close to tell apart",
+                )
             )
         return notes
 

@@ -1,0 +1,172 @@
+"""Every snapshot keeps the contract declared in ``rlplay.demos.contract``: through the bridge (as the page receives
+it) after every command, in every algorithm and mode; static keys travel only when they change; the page's copy
+(``web/contract.json``) is current; the limits it carries are the Python modules' own."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from rlplay.demos import bridge, contract
+from rlplay.demos.bandit import BanditConfig, BanditDemo
+from rlplay.demos.cartpole import ALGOS, CartpoleConfig, CartpoleDemo
+from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
+from rlplay.envs import cartpole as cartpole_env
+
+
+def call(demo, command, **args):
+    """One bridge call, as the worker makes it; the snapshot with its arrays put back in place."""
+    text, arrays = bridge.handle(demo, command, json.dumps(args))
+    payload = json.loads(text)
+    assert "error" not in payload, payload
+    snapshot = payload.get("snapshot")
+    if snapshot is not None:
+        snapshot.update(dict(arrays))
+    return payload, snapshot
+
+
+def assert_keeps(demo, snapshot, statics=True):
+    problems = contract.check_snapshot(demo, snapshot, statics=statics)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(autouse=True)
+def fresh_bridge():
+    bridge._drivers.clear()
+    yield
+    bridge._drivers.clear()
+
+
+# (params, commands to run after create): every algorithm and mode of each demo
+SCENARIOS = [
+    ("gridworld", {}, [("toggle_wall", {"row": 3, "col": 3}), ("move_goal", {"row": 0, "col": 6}), ("episode", {})]),
+    ("gridworld", {"preset": "cliff", "slip": "0.1", "explore": "softmax"}, [("episode", {})]),
+    ("gridworld", {"preset": "maze", "explore": "ucb", "gamma": "1", "alpha": "0"}, []),
+    ("gridworld", {"algo": "dyna-q", "compare": "sarsa", "plan": "policy-iteration"}, [("plan_step", {"n": 3})]),
+    ("gridworld", {"algo": "expected-sarsa", "seeds": "3", "episodes": "50", "compare": "q-learning"}, []),
+    ("gridworld", {"paint": ""}, [("paint_cell", {"row": 2, "col": 2, "reward": 0.5}), ("plan_phase", {})]),
+    ("bandit", {}, [("new_arms", {})]),
+    ("bandit", {"runs": "20", "horizon": "200", "epsilon": "0", "c": "0"}, []),
+    *[
+        (
+            "cartpole",
+            {"algo": algo, "lr": "0.05"},
+            [("watch_reset", {}), ("watch_step", {"n": 30}), ("play_reset", {}), ("play_step", {"action": 1})],
+        )
+        for algo in ALGOS
+    ],
+]
+
+
+@pytest.mark.parametrize(("demo", "params", "commands"), SCENARIOS, ids=lambda v: str(v)[:40])
+def test_every_snapshot_through_the_bridge_keeps_the_contract(demo, params, commands):
+    _, snapshot = call(demo, "create", params={"seed": "3", **params})
+    assert_keeps(demo, snapshot)
+    have, since = snapshot["static_version"], 5  # since: the page holds 5 episodes (or pulls)
+
+    steps = [("run", {"budget_ms": 20, "max_units": 3000}), ("step", {"n": 1}), ("step", {"n": 700})]
+    steps += [(name, {"args": args}) for name, args in commands]
+    steps += [("configure", {"params": {"seed": "4"}}), ("step", {"n": 50}), ("reset", {}), ("snapshot", {})]
+    for command, args in steps:
+        payload, snapshot = call(demo, command, since=since, static=have, **args)
+        statics_sent = "config" in snapshot
+        assert_keeps(demo, snapshot, statics=statics_sent)
+        if statics_sent:
+            have = snapshot["static_version"]
+        else:
+            assert snapshot["static_version"] == have, "static keys left out, but they changed"
+
+
+def test_static_keys_are_sent_only_when_they_change():
+    _, first = call("gridworld", "create", params={"seed": "1"})
+    version = first["static_version"]
+    _, same = call("gridworld", "step", n=100, static=version)
+    for name in contract.static_keys("gridworld"):
+        assert name not in same, f"{name} was sent though unchanged"
+    assert "Q" in same and same["static_version"] == version
+    # a layout edit changes the static data: all of it comes again, with a new version
+    _, edited = call("gridworld", "toggle_wall", args={"row": 3, "col": 3}, static=version)
+    assert set(contract.static_keys("gridworld")) <= set(edited)
+    assert edited["static_version"] != version
+    # a page that holds nothing (or an old version) gets everything
+    _, fresh = call("gridworld", "step", n=1)
+    assert set(contract.static_keys("gridworld")) <= set(fresh)
+    _, stale = call("gridworld", "step", n=1, static=version)
+    assert set(contract.static_keys("gridworld")) <= set(stale)
+
+
+@pytest.mark.parametrize(
+    ("demo", "driver"),
+    [
+        ("gridworld", lambda: GridworldDemo(GridworldConfig(seed=2, slip=0.2))),
+        ("bandit", lambda: BanditDemo(BanditConfig(runs=3))),
+        ("cartpole", lambda: CartpoleDemo(CartpoleConfig(algo="ppo"))),
+    ],
+)
+def test_driver_snapshots_keep_the_contract_before_the_bridge(demo, driver):
+    demo_driver = driver()
+    for n in (0, 1, 2000):
+        demo_driver.advance(n)
+        for since in (0, 5, 10**9):
+            assert_keeps(demo, demo_driver.snapshot(since))
+
+
+def test_growing_series_tails_start_at_their_offset():
+    driver = CartpoleDemo(CartpoleConfig())
+    driver.advance(3000)
+    whole = driver.snapshot(0)
+    tail = driver.snapshot(7)
+    assert tail["episode_lengths_offset"] == 7
+    assert np.array_equal(tail["episode_lengths"], whole["episode_lengths"][7:])
+    assert np.array_equal(tail["adv_scale"], whole["adv_scale"][tail["adv_scale_offset"] :])
+
+
+def test_notice_codes_name_each_notice():
+    driver = GridworldDemo(GridworldConfig(alpha=0.0, explore="ucb", c=0.0))
+    snapshot = driver.snapshot()
+    assert snapshot["notice_codes"] == ["alpha-zero", "ucb-greedy"]
+    assert len(snapshot["notices"]) == 2 and snapshot["notices"][0].startswith("α = 0")
+    cart = CartpoleDemo(CartpoleConfig(lr=0.1)).snapshot()
+    assert cart["notice_codes"] == ["lr-large"]
+
+
+def test_the_differs_mask_is_the_greedy_path_rule_against_the_optimal_actions():
+    """Oracle: recompute from Q and Q* by hand, the first maximum as the greedy walk takes it."""
+    driver = GridworldDemo(GridworldConfig(seed=1))
+    driver.advance(4000)
+    snap = driver.snapshot()
+    Q = snap["Q"].reshape(-1, 4)
+    optimal = snap["optimal_actions"].reshape(-1)
+    policy = snap["policy_star"].reshape(-1)
+    greedy = driver.agent.greedy_policy()
+    for s in range(len(Q)):
+        expected = policy[s] >= 0 and not (optimal[s] >> greedy[s]) & 1
+        assert snap["differs"].reshape(-1)[s] == expected, s
+        flat = Q[s].max() == Q[s].min()
+        assert snap["greedy_action"].reshape(-1)[s] == (-1 if flat or policy[s] < 0 else greedy[s]), s
+    assert snap["differs"].sum() > 0 or snap["figures"]["greedy-path-length"] >= 0
+
+
+def test_the_page_contract_is_current_and_carries_pythons_constants():
+    described = contract.describe()
+    with open(bridge.__file__.replace("py/rlplay/demos/bridge.py", "web/contract.json"), encoding="utf-8") as file:
+        assert json.load(file) == json.loads(json.dumps(described))
+    constants = described["cartpole"]["constants"]
+    assert constants["x_threshold"]["value"] == cartpole_env.X_THRESHOLD == 2.4
+    assert constants["theta_threshold"]["value"] == pytest.approx(np.radians(12))
+    assert constants["max_episode_steps"]["value"] == 500
+    assert constants["solved_mean_length"]["value"] == 475
+
+
+def test_the_checker_catches_a_broken_snapshot():
+    """The oracle itself can fail: a missing key, a wrong shape, an unknown figure or notice code."""
+    snapshot = GridworldDemo(GridworldConfig()).snapshot()
+    assert not contract.check_snapshot("gridworld", snapshot)
+    broken = {**snapshot, "V_star": snapshot["V_star"][:, :3], "extra": 1}
+    del broken["Q"]
+    broken["figures"] = {**snapshot["figures"], "bogus": 1}
+    broken["notice_codes"] = ["no-such-code"]
+    problems = "\n".join(contract.check_snapshot("gridworld", broken))
+    for expected in ("Q: missing", "V_star", "extra", "bogus", "no-such-code"):
+        assert expected in problems
