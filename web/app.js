@@ -232,7 +232,10 @@ async function main() {
     return;
   }
   runtime.start().catch(() => {}); // as early as possible; errors are shown through the "state" event
-  const schema = await (await fetch(new URL("params.json", import.meta.url))).json();
+  // The two generated descriptions of the seam with Python (python -m rlplay schema): configs and snapshots.
+  const [schema, contract] = await Promise.all(
+    ["params.json", "contract.json"].map(async (name) => (await fetch(new URL(name, import.meta.url))).json()),
+  );
   const modules = {};
   const uiSchema = {};
   await Promise.all(
@@ -256,7 +259,7 @@ async function main() {
       continue;
     }
     const Controller = modules[demo].default;
-    const controller = new Controller({ root, runtime, registry });
+    const controller = new Controller({ root, runtime, registry, contract: contract[demo] });
     controller.mount();
     root.querySelector(".demo-panel")?.append(shareTools(controller, registry));
     controller.applyHide();
@@ -286,7 +289,15 @@ async function main() {
   }
   if (focus && !registry.page.embed) document.getElementById(focus)?.scrollIntoView();
   // Exposed for the end-to-end tests and for curious readers in the console.
-  window.rlplay = { runtime, registry, controllers, widgets: new Map() };
+  // The documented test hook is inspect(demo): a plain object (see DemoController.inspect); the rest may change.
+  window.rlplay = {
+    runtime,
+    registry,
+    controllers,
+    contract,
+    widgets: new Map(),
+    inspect: (demo) => controllers.get(demo)?.inspect() ?? null,
+  };
   // Lesson widgets (the PPO clip explorer): drawn now with a loading note; each follows the runtime's "state"
   // events, so it computes its curves once Python is ready, and again after a Restart or a Retry.
   if (!registry.page.embed) {

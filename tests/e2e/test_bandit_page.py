@@ -16,7 +16,7 @@ from helpers import demo_root, stat, wait_status, wait_until
 from rlplay.demos.bandit import BanditConfig, BanditDemo
 
 LANES = ("epsilon-greedy", "softmax", "ucb")
-SNAPSHOT_FIGURES = "window.rlplay.controllers.get('bandit').snapshot.figures"
+SNAPSHOT_FIGURES = "window.rlplay.inspect('bandit').figures"
 
 
 def displayed_digits(name: str) -> int:
@@ -141,14 +141,14 @@ def test_averaged_mode_ucb_ends_with_lower_regret_than_epsilon_greedy(page, serv
     print(f"\nbandit average of 200 races: 1000 pulls in {seconds:.2f} s")
     wait_status(page, "bandit", "paused", timeout=5_000)
 
-    assert page.evaluate("window.rlplay.controllers.get('bandit').snapshot.mode") == "average"
+    assert page.evaluate("window.rlplay.inspect('bandit').snapshot.mode") == "average"
     native = native_figures(1000, runs=200)
     assert_figures_match(page, native)
     assert stat(page, "bandit", "regret-ucb") < stat(page, "bandit", "regret-epsilon-greedy")
     # Each expected regret comes with its standard error, shown and shaded.
     stderr_text = root.locator(".bandit-se").all_text_contents()
     assert len(stderr_text) == 3 and all(text.strip().startswith("±") for text in stderr_text), stderr_text
-    bands = page.evaluate("window.rlplay.controllers.get('bandit').curves.regret_stderr.map((b) => b.length)")
+    bands = page.evaluate("window.rlplay.inspect('bandit').curves.regret_stderr.map((b) => b.length)")
     assert bands == [1000, 1000, 1000]
     assert "averaged over 200 races" in root.locator("[data-summary]").text_content()
 
@@ -211,7 +211,7 @@ def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page, server
     wait_status(page, "bandit", "ready", timeout=90_000)
     assert page.evaluate("window.rlplay.registry.get('bandit', 'arm_seed')") == 1
     assert root.get_by_label("Reveal the hidden means").is_checked()
-    means = page.evaluate("Array.from(window.rlplay.controllers.get('bandit').snapshot.means.data)")
+    means = page.evaluate("window.rlplay.inspect('bandit').snapshot.means.data")
     native = BanditDemo(BanditConfig(arms=7, seed=3, arm_seed=1)).snapshot()["means"].tolist()
     assert means == native
     page.watch.assert_clean()

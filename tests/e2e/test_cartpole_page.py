@@ -15,10 +15,10 @@ BUDGET_S = 120  # the issue's budget, from navigation to the criterion
 SOLVED = 475
 
 CURVE = """() => {
-  const c = window.rlplay.controllers.get("cartpole");
-  return { lengths: c.lengths.slice(), episode: c.snapshot?.figures?.episode ?? -1,
-           previous: c.previousRuns.map((run) => ({ label: run.label, algo: run.algo, n: run.lengths.length })),
-           algo: c.snapshot?.algo ?? null, status: c.status };
+  const c = window.rlplay.inspect("cartpole");
+  return { lengths: c.lengths, episode: c.figures.episode ?? -1,
+           previous: c.previousRuns.map((run) => ({ label: run.label, algo: run.algo, n: run.episodes })),
+           algo: c.algo, status: c.status };
 }"""
 
 
@@ -59,7 +59,7 @@ def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, ar
     assert sum(window) / 100 >= SOLVED
     assert data["algo"] == "actor-critic"
     # The replay switches episodes only at the end of one (at most 10 s of physical time): wait for a solved-era one.
-    replayed = """() => window.rlplay.controllers.get("cartpole").replay?.episode ?? -1"""
+    replayed = """() => window.rlplay.inspect("cartpole").replay?.episode ?? -1"""
     try:
         wait_until(lambda: page.evaluate(replayed) >= solved_at, 12, message="a replay from after the solve")
     except AssertionError:
@@ -121,7 +121,7 @@ def test_toggle_keeps_previous_curve_then_watch_and_play(page, server_url):
     root.get_by_role("radio", name="Train").focus()
     page.keyboard.press("ArrowRight")
     assert root.get_by_role("radio", name="Watch").is_checked()
-    live = """() => { const l = window.rlplay.controllers.get("cartpole").live;
+    live = """() => { const l = window.rlplay.inspect("cartpole").live;
                       return l ? { n: l.states.length, first: l.states[0], last: l.states[l.states.length - 1] } : null; }"""
     # The watch episode starts once the last training call is back: from then on, no episode is trained.
     wait_until(lambda: page.evaluate(live), 10, message="the watched episode to start")
@@ -138,9 +138,9 @@ def test_toggle_keeps_previous_curve_then_watch_and_play(page, server_url):
     stage = root.get_by_role("img", name="Play it yourself", exact=False)
     stage.focus()
     page.keyboard.press("ArrowRight")
-    game = """() => { const g = window.rlplay.controllers.get("cartpole").game;
+    game = """() => { const g = window.rlplay.inspect("cartpole").game;
                       return g ? { n: g.states.length, first: g.states[0], last: g.states[g.states.length - 1],
-                                   actions: g.actions.slice() } : null; }"""
+                                   actions: g.actions } : null; }"""
     played = wait_until(
         lambda: (lambda g: g if g and g["n"] >= 4 else None)(page.evaluate(game)),
         10,

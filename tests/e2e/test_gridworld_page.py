@@ -21,7 +21,7 @@ def snapshot_value(page, expression: str):
     eval: the page's CSP forbids eval, so the expression is passed as an argument to a fixed function)."""
     return page.evaluate(
         """(path) => {
-            const s = window.rlplay.controllers.get("gridworld").snapshot;
+            const s = window.rlplay.inspect("gridworld").snapshot;
             return path.split(".").reduce((value, key) => (value == null ? value : value[key]), s);
         }""",
         expression,
@@ -29,11 +29,11 @@ def snapshot_value(page, expression: str):
 
 
 def q_values(page) -> list[float]:
-    return page.evaluate('() => Array.from(window.rlplay.controllers.get("gridworld").snapshot.Q.data)')
+    return page.evaluate('() => window.rlplay.inspect("gridworld").snapshot.Q.data')
 
 
 def v_star(page) -> list[float]:
-    return page.evaluate('() => Array.from(window.rlplay.controllers.get("gridworld").snapshot.V_star.data)')
+    return page.evaluate('() => window.rlplay.inspect("gridworld").snapshot.V_star.data')
 
 
 def cell_center(page, row: int, col: int) -> tuple[float, float]:
@@ -41,8 +41,8 @@ def cell_center(page, row: int, col: int) -> tuple[float, float]:
     canvas = demo_root(page, DEMO).locator("canvas.gw-grid")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
-    x, y = page.evaluate("([r, c]) => window.rlplay.controllers.get('gridworld').gridView.cellCenter(r, c)", [row, col])
-    return box["x"] + x, box["y"] + y
+    grid = page.evaluate("() => window.rlplay.inspect('gridworld').grid")
+    return box["x"] + grid["x0"] + (col + 0.5) * grid["size"], box["y"] + grid["y0"] + (row + 0.5) * grid["size"]
 
 
 def grid_pixel(page, x: float, y: float) -> list[int]:
@@ -130,7 +130,7 @@ def test_reset_clears_q(page, server_url):
     page.wait_for_timeout(100)
     x, y = cell_center(page, 0, 2)
     box = root.locator("canvas.gw-grid").bounding_box()
-    size = page.evaluate("() => window.rlplay.controllers.get('gridworld').gridView.geometry.size")
+    size = page.evaluate("() => window.rlplay.inspect('gridworld').grid.size")
     neutral = grid_pixel(page, x - box["x"], y - box["y"] - size * 0.3)
     for probe in (-0.2, 0.2):  # where the up/down arrows of the trained grid were drawn
         assert grid_pixel(page, x - box["x"], y - box["y"] + probe * size) == neutral

@@ -123,8 +123,7 @@ def test_page_has_no_horizontal_scroll_at_360px(browser, server_url, artifacts, 
         context.close()
 
 
-REPLAY = """() => { const r = window.rlplay.controllers.get("cartpole").replay;
-  return r && { episode: r.episode, k: r.k, T: r.T }; }"""
+REPLAY = """() => window.rlplay.inspect("cartpole").replay"""
 
 
 def replay_frames(page, count=8, interval_s=0.2):

@@ -108,7 +108,7 @@ def test_alpha_zero_learns_nothing(page, server_url):
     page.goto(f"{server_url}?demo=gridworld&alpha=0&speed=max&autoplay=1")
     wait_status(page, "gridworld", "running", timeout=90_000)
     wait_until(lambda: stat(page, "gridworld", "steps") > 5000, 20, message="5000 steps")
-    q_max = page.evaluate("() => Math.max(...window.rlplay.controllers.get('gridworld').snapshot.Q.data.map(Math.abs))")
+    q_max = page.evaluate("() => Math.max(...window.rlplay.inspect('gridworld').snapshot.Q.data.map(Math.abs))")
     assert q_max == 0.0
 
 

@@ -21,8 +21,8 @@ def figures(page) -> dict:
 def learned(page) -> dict:
     return page.evaluate(
         """() => {
-            const s = window.rlplay.controllers.get('gridworld').snapshot;
-            return {Q: Array.from(s.Q.data), path: Array.from(s.greedy_path.data)};
+            const s = window.rlplay.inspect('gridworld').snapshot;
+            return {Q: s.Q.data, path: s.greedy_path.data};
         }"""
     )
 
@@ -31,8 +31,10 @@ def click_cell(page, row, col):
     canvas = demo_root(page, "gridworld").locator("canvas.gw-grid")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
-    x, y = page.evaluate("([r, c]) => window.rlplay.controllers.get('gridworld').gridView.cellCenter(r, c)", [row, col])
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    grid = page.evaluate("() => window.rlplay.inspect('gridworld').grid")
+    page.mouse.click(
+        box["x"] + grid["x0"] + (col + 0.5) * grid["size"], box["y"] + grid["y0"] + (row + 0.5) * grid["size"]
+    )
 
 
 def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, server_url):

@@ -513,6 +513,12 @@ export default class BanditController extends DemoController {
     super.onSetting(name, value);
   }
 
+  /** inspect()'s bandit part: the curves held, name -> one list per lane (the driver's LANES order). */
+  inspectDemo() {
+    const curves = this.curves;
+    return { curves: Object.fromEntries(CURVES.map((name) => [name, curves[name].map((lane) => Array.from(lane))])) };
+  }
+
   // ---- drawing --------------------------------------------------------------------------------------------
 
   laneViews() {

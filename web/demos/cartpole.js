@@ -4,12 +4,12 @@
 //
 // Three modes (the registry's "mode" field, so a link keeps it):
 //   train  the base loop trains in the worker (budgeted "run" calls at max speed); the animation replays the latest
-//          finished episode in physical time (τ = 20 ms per step), looping, and switches to a newer episode only
+//          finished episode in physical time (step_seconds per step), looping, and switches to a newer episode only
 //          when the current replay has ended, so no replay is cut short. With prefers-reduced-motion, it shows the
 //          latest finished episode's last frame instead, still, and moves to each newer episode's end as it arrives.
 //   watch  no learning: the current policy runs in real time (watch_reset, then one watch_step(n) per frame with
 //          n = the steps due, kept a few steps ahead of the clock so the animation never starves).
-//   play   a human pushes with ← / → (or the on-screen buttons): one play_step(action) per 20 ms of game time. The
+//   play   a human pushes with ← / → (or the on-screen buttons): one play_step(action) per step_seconds of game time. The
 //          cart-pole has no "do nothing" action, so the last pressed direction keeps pushing until the other one is
 //          pressed. The game clock runs at the "pace" field's share of real time (default ½: 50 Hz is hard for human
 //          reflexes); the physics per step is unchanged.
@@ -23,14 +23,9 @@ import { CartPoleView } from "../views/cartpole_view.js";
 import { LineChart, movingAverage } from "../views/line_chart.js";
 import { DemoController } from "./controller.js";
 
-const STEP_MS = 20; // τ = 0.02 s of physical time per environment step
 const REPLAY_HOLD_STEPS = 30; // hold the last frame of a replay 0.6 s, with how the episode ended
 const WATCH_LOOKAHEAD = 4; // watch mode: steps fetched ahead of the clock
 const WATCH_HOLD_MS = 1200; // watch mode: pause on the final state before the next episode
-const SOLVED = 475; // CartPole-v1's threshold for the mean length of 100 consecutive episodes
-const CAP = 500; // CartPole-v1's time limit, in steps
-const X_THRESHOLD = 2.4; // m
-const THETA_THRESHOLD = (12 * Math.PI) / 180; // rad
 const SUMMARY_EVERY_MS = 3000; // the screen-reader summary speaks at most this often
 const CHART_EVERY_MS = 100; // charts redraw at most 10 times a second
 const KEPT_RUNS = 2; // previous runs kept on the chart
@@ -72,21 +67,38 @@ function stateAt(flat, T, k) {
 }
 
 /**
+ * rlplay's limits, from web/contract.json (never copied here): cap (the time limit, steps), solved (the threshold of
+ * the 100-episode mean), x (m) and theta (rad) (the bounds that end an episode), stepMs (physical time of a step).
+ */
+function limitsOf(constants) {
+  return {
+    cap: constants.max_episode_steps.value,
+    solved: constants.solved_mean_length.value,
+    window: constants.solved_window.value,
+    x: constants.x_threshold.value,
+    theta: constants.theta_threshold.value,
+    degrees: Math.round((constants.theta_threshold.value * 180) / Math.PI),
+    stepMs: constants.step_seconds.value * 1000,
+  };
+}
+
+/**
  * How an episode ended: `end` is the driver's replay_end ("pole" | "track" | "time-limit") when known; otherwise
  * (a watched or played episode) it is judged from the last state, as whichever limit is nearer.
  */
-function outcome(lastState, length, end = "") {
-  if (end === "time-limit" || length >= CAP) return { text: `${CAP} steps: balanced to the time limit`, tone: "good" };
+function outcome(limits, lastState, length, end = "") {
+  if (end === "time-limit" || length >= limits.cap)
+    return { text: `${limits.cap} steps: balanced to the time limit`, tone: "good" };
   if (!end && !lastState) return { text: `ended after ${length} steps`, tone: "bad" };
-  const seconds = (length * STEP_MS) / 1000;
+  const seconds = (length * limits.stepMs) / 1000;
   let track = end === "track";
   if (!end) {
     const [x, , theta] = lastState;
-    track = Math.abs(x) / X_THRESHOLD > Math.abs(theta) / THETA_THRESHOLD;
+    track = Math.abs(x) / limits.x > Math.abs(theta) / limits.theta;
   }
   return track
     ? { text: `The cart left the track after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" }
-    : { text: `The pole fell past 12° after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" };
+    : { text: `The pole fell past ${limits.degrees}° after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" };
 }
 
 export default class CartpoleController extends DemoController {
@@ -118,6 +130,7 @@ export default class CartpoleController extends DemoController {
 
   constructor(options) {
     super(options);
+    this.limits = limitsOf(this.contract.constants);
     this.lengths = []; // episode lengths of the current run
     this.advScale = []; // one per update of the current run
     this.previousRuns = []; // [{algo, label, lengths, mean100}], oldest first, faded on the chart
@@ -145,7 +158,7 @@ export default class CartpoleController extends DemoController {
 
   speedLabel(value) {
     if (value === "max") return "max";
-    return value === "50" ? "50 steps/s · real time" : `${value} steps/s`;
+    return Number(value) === 1000 / this.limits.stepMs ? `${value} steps/s · real time` : `${value} steps/s`;
   }
 
   // ---- building the panel -------------------------------------------------------------------------------------
@@ -162,7 +175,7 @@ export default class CartpoleController extends DemoController {
 
     // the stage: the animated cart-pole, with the play-mode instructions and touch buttons under it
     const stageBox = el("div", { class: "cartpole-view" });
-    this.view = new CartPoleView(stageBox, { label: "Cart-pole animation" });
+    this.view = new CartPoleView(stageBox, { label: "Cart-pole animation", limits: this.contract.constants });
     this.view.canvas.addEventListener("keydown", (event) => this.onKey(event));
     this.view.canvas.addEventListener("pointerdown", () => this.mode() === "play" && this.view.canvas.focus());
     this.hint = el("p", { class: "cartpole-hint" });
@@ -247,7 +260,7 @@ export default class CartpoleController extends DemoController {
         el(
           "p",
           { class: "cartpole-note" },
-          "Faint: each episode. Bold: mean of the last 100. Solved = that mean reaches 475 of the 500-step cap.",
+          `Faint: each episode. Bold: mean of the last ${this.limits.window}. Solved = that mean reaches ${this.limits.solved} of the ${this.limits.cap}-step cap.`,
         ),
         this.forgetButton,
       ),
@@ -264,7 +277,7 @@ export default class CartpoleController extends DemoController {
       this.statElement(
         "solved-at-episode",
         "solved at episode",
-        "Episode at which the 100-episode mean first reached 475; −1 = not yet",
+        `Episode at which the ${this.limits.window}-episode mean first reached ${this.limits.solved}; −1 = not yet`,
       ),
       this.statElement("steps-per-second", "steps / s", "Environment steps per second, as you see them"),
     );
@@ -426,7 +439,12 @@ export default class CartpoleController extends DemoController {
       )
       .map(([name, value]) => `${name} ${value}`);
     const label = `${algoLabel(run.algo)}${differs.length ? ` (${differs.join(", ")})` : ""}, before`;
-    this.previousRuns.push({ algo: run.algo, label, lengths: run.lengths, mean100: movingAverage(run.lengths, 100) });
+    this.previousRuns.push({
+      algo: run.algo,
+      label,
+      lengths: run.lengths,
+      mean100: movingAverage(run.lengths, this.limits.window),
+    });
     while (this.previousRuns.length > KEPT_RUNS) this.previousRuns.shift();
     this.forgetButton.hidden = false;
     this.chartsDirty = true;
@@ -475,7 +493,7 @@ export default class CartpoleController extends DemoController {
     this.hint.textContent = {
       train: "Replaying the latest finished training episode in real time, while training goes on in the background.",
       watch: "The current policy, running in real time with no learning: each push is sampled from π(a | s).",
-      play: "Click the cart-pole (or Tab to it), then press ← or → to push. There is no “do nothing” action: the last key pressed keeps pushing, every 20 ms of game time. The game clock can run slower than real time; the physics is the same.",
+      play: `Click the cart-pole (or Tab to it), then press ← or → to push. There is no “do nothing” action: the last key pressed keeps pushing, every ${this.limits.stepMs} ms of game time. The game clock can run slower than real time; the physics is the same.`,
     }[mode];
   }
 
@@ -506,7 +524,7 @@ export default class CartpoleController extends DemoController {
 
   /** Move the animation clocks by dt of wall time (replay and watch in physical time; play by its own clock). */
   advanceClock(mode, running, dt) {
-    const steps = dt / STEP_MS;
+    const steps = dt / this.limits.stepMs;
     if (mode === "train") {
       const replay = this.replay;
       if (!replay) return;
@@ -594,7 +612,7 @@ export default class CartpoleController extends DemoController {
       return;
     }
     if (!game.started || game.done) return;
-    // one play_step per 20 ms of the game clock, with the push being held right now
+    // one play_step per step of the game clock (step_seconds), with the push being held right now
     const due = Math.floor(game.k) - (game.states.length - 1);
     if (due <= 0) return;
     const action = this.action;
@@ -608,7 +626,10 @@ export default class CartpoleController extends DemoController {
         game.k = game.states.length - 1;
         this.bestGame = Math.max(this.bestGame ?? 0, game.length);
         game.best = this.bestGame;
-        this.announce(outcome(game.states[game.states.length - 2] ?? result.state, game.length).text, true);
+        this.announce(
+          outcome(this.limits, game.states[game.states.length - 2] ?? result.state, game.length).text,
+          true,
+        );
       }
       return 1;
     });
@@ -620,7 +641,7 @@ export default class CartpoleController extends DemoController {
     this.inFlight = true;
     const started = performance.now();
     try {
-      const payload = await this.runtime.call(this.demo, command, { args, since: this.since() });
+      const payload = await this.call(command, { args });
       if (token !== this.runToken) return;
       const ran = take(payload.result) ?? 0;
       this.countRate(ran, performance.now() - started);
@@ -697,7 +718,7 @@ export default class CartpoleController extends DemoController {
         values: snapshot.replay_values?.data ?? null,
         gamma: Number(snapshot.config?.gamma ?? 0.99),
       };
-      replay.end = outcome(Array.from(states.data.slice(4 * (T - 1), 4 * T)), T, snapshot.replay_end);
+      replay.end = outcome(this.limits, Array.from(states.data.slice(4 * (T - 1), 4 * T)), T, snapshot.replay_end);
       if (!this.replay || fresh || reason === "configure") this.replay = replay;
       else this.nextReplay = replay;
     } else if (this.replay && this.replay.episode === episode && snapshot.replay_values) {
@@ -721,11 +742,34 @@ export default class CartpoleController extends DemoController {
       if (this.playing && this.mode() === "train") this.pause();
       this.showNotices([
         `Training diverged: the network's numbers became NaN, so training stopped. Lower the learning rate (any change starts a fresh run), or press Reset.`,
-        ...notices.filter((n) => !n.startsWith("training diverged")),
+        ...notices.filter((_, i) => snapshot.notice_codes?.[i] !== "diverged"),
       ]);
     } else if (!snapshot.diverged) {
       this.divergedShown = false;
     }
+  }
+
+  /** inspect()'s cart-pole part: the curves held, the archived runs, and the replayed, watched or played episode. */
+  inspectDemo() {
+    const rows = (states) => states.map((state) => Array.from(state));
+    const live = this.live;
+    const game = this.game;
+    return {
+      mode: this.mode(),
+      algo: this.snapshot?.algo ?? null,
+      lengths: this.lengths.slice(),
+      advScale: this.advScale.slice(),
+      previousRuns: this.previousRuns.map((run) => ({
+        label: run.label,
+        algo: run.algo,
+        episodes: run.lengths.length,
+      })),
+      replay: this.replay ? { episode: this.replay.episode, T: this.replay.T, k: this.replay.k } : null,
+      live: live ? { states: rows(live.states), done: live.done, length: live.length } : null,
+      game: game
+        ? { states: rows(game.states), actions: game.actions.slice(), done: game.done, length: game.length }
+        : null,
+    };
   }
 
   onExhausted(payload) {
@@ -778,7 +822,7 @@ export default class CartpoleController extends DemoController {
       const i = Math.floor(k);
       const state = interpolate(live.states, k);
       const ended = live.done && k >= last;
-      const end = ended ? outcome(live.states[last], live.length) : null;
+      const end = ended ? outcome(this.limits, live.states[last], live.length) : null;
       return {
         state,
         pRight: live.pRight[i],
@@ -800,7 +844,7 @@ export default class CartpoleController extends DemoController {
       let tone;
       if (!game.started) banner = "press ← or → to start";
       else if (game.done) {
-        const end = outcome(game.states[last - 1] ?? game.states[last], game.length);
+        const end = outcome(this.limits, game.states[last - 1] ?? game.states[last], game.length);
         banner = `${end.text} — ${best ? `${best.slice(3)} · ` : ""}press ← or → to try again`;
         tone = end.tone;
       } else if (!this.playing) banner = "paused";
@@ -840,6 +884,7 @@ export default class CartpoleController extends DemoController {
 
   drawCurve() {
     const algo = this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
+    const { cap, solved, window } = this.limits;
     const color = algoColor(algo);
     this.curveChart.draw({
       series: [
@@ -851,17 +896,22 @@ export default class CartpoleController extends DemoController {
           width: 2.5,
         })),
         { label: "each episode", color, y: this.lengths, faded: true },
-        { label: `${algoLabel(algo)}: mean of last 100`, color, y: movingAverage(this.lengths, 100), width: 2.5 },
+        {
+          label: `${algoLabel(algo)}: mean of last ${window}`,
+          color,
+          y: movingAverage(this.lengths, this.limits.window),
+          width: 2.5,
+        },
       ],
       refLines: [
-        { y: CAP, label: "cap 500", color: "--muted", dash: [2, 3] },
+        { y: cap, label: `cap ${cap}`, color: "--muted", dash: [2, 3] },
         // trailing em spaces move this label left of the cap's, which sits just above it
-        { y: SOLVED, label: `solved 475${"\u2003".repeat(5)}`, color: "--good" },
+        { y: solved, label: `solved ${solved}${"\u2003".repeat(5)}`, color: "--good" },
       ],
       xLabel: "episode",
       yLabel: "steps balanced",
       yMin: 0,
-      yMax: 560,
+      yMax: Math.ceil(cap * 1.12), // room above the cap for its label
       xMin: 0,
     });
   }
@@ -926,7 +976,7 @@ export default class CartpoleController extends DemoController {
 
   /** One honest sentence about the V(s) chart, from what it shows. */
   valueStory(replay, T) {
-    if (T >= CAP) {
+    if (T >= this.limits.cap) {
       return "At the cap the episode was cut, not failed: the critic keeps predicting a long future (it bootstraps), while the counted return drops to 0.";
     }
     const values = replay.values;
@@ -978,7 +1028,7 @@ export default class CartpoleController extends DemoController {
   }
 
   exportRun() {
-    const mean = movingAverage(this.lengths, 100);
+    const mean = movingAverage(this.lengths, this.limits.window);
     return {
       demo: this.demo,
       algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"),
@@ -1000,7 +1050,7 @@ export default class CartpoleController extends DemoController {
   }
 
   exportCSV() {
-    const mean = movingAverage(this.lengths, 100);
+    const mean = movingAverage(this.lengths, this.limits.window);
     const rows = ["episode,length,mean_length_100"];
     for (let i = 0; i < this.lengths.length; i++)
       rows.push(`${i + 1},${this.lengths[i]},${Number(mean[i].toFixed(3))}`);

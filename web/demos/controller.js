@@ -11,20 +11,41 @@
 //
 // Play/pause cannot race: at most one work request is in flight per demo, and every answer is checked against
 // the run it was asked for (a reset or a restart makes older answers stale).
+//
+// Snapshots follow the contract in web/contract.json (generated from rlplay.demos.contract): `this.contract` is this
+// demo's part (keys, static, growing, figures, notices, constants). Static keys arrive only when they change; the
+// base keeps the last ones and merges them into every snapshot, so accept() and draw() always see every key.
+//
+// Test hook: inspect() returns a plain, stable object (status, figures, the merged snapshot with arrays as plain
+// lists, and the demo's own inspectDemo() part); the e2e tests read only that (window.rlplay.inspect(demo)).
 
 import { CodePanel } from "../code/panel.js";
 import { RuntimeCallError } from "../runtime/client.js";
 import { el, formatStat } from "../ui.js";
 
+// The NumPy dtype each typed array came from (web/runtime/worker.js), as rlplay.demos.contract names them.
+const DTYPES = {
+  Float64Array: "float64",
+  Float32Array: "float32",
+  Int32Array: "int32",
+  Int8Array: "int8",
+  Uint8Array: "uint8",
+  Int16Array: "int16",
+  Uint16Array: "uint16",
+  Uint32Array: "uint32",
+};
 const FRAME_BUDGET_MS = 8; // the worker's share of a frame at "max"
 // Driver commands that run or watch the same training run without changing its settings: a link still replays it.
 const RUN_ONLY_COMMANDS = new Set(["episode", "watch_reset", "watch_step", "play_reset", "play_step"]);
 
 export class DemoController {
-  constructor({ root, runtime, registry }) {
+  constructor({ root, runtime, registry, contract }) {
     this.root = root;
     this.runtime = runtime;
     this.registry = registry;
+    this.contract = contract ?? { keys: {}, static: [], growing: {}, figures: {}, notices: {}, constants: {} };
+    this.statics = {}; // the static keys of the latest snapshot that carried them
+    this.staticVersion = undefined; // their digest, sent back so unchanged ones are not sent again
     this.demo = this.constructor.demo;
     this.playing = false;
     this.inFlight = false;
@@ -87,6 +108,8 @@ export class DemoController {
   async create({ notices = [] } = {}) {
     const token = ++this.runToken;
     this.setStatus("loading");
+    this.statics = {};
+    this.staticVersion = undefined;
     try {
       const payload = await this.runtime.call(this.demo, "create", { params: this.registry.pythonParams(this.demo) });
       if (token !== this.runToken) return;
@@ -117,11 +140,7 @@ export class DemoController {
   async fastForward(units, token) {
     this.showNotices([`Replaying the shared run to step ${units}…`]);
     while (token === this.runToken && this.unitsDone() < units) {
-      const payload = await this.runtime.call(this.demo, "run", {
-        budget_ms: 50,
-        max_units: units - this.unitsDone(),
-        since: this.since(),
-      });
+      const payload = await this.call("run", { budget_ms: 50, max_units: units - this.unitsDone() });
       if (token !== this.runToken) return;
       this.receive(payload.snapshot, "run");
       if (payload.ran === 0) break;
@@ -250,7 +269,7 @@ export class DemoController {
   async reset() {
     const token = ++this.runToken;
     try {
-      const payload = await this.runtime.call(this.demo, "reset", {});
+      const payload = await this.call("reset");
       if (token !== this.runToken) return;
       this.editedMidRun = false;
       this.resetRate();
@@ -275,7 +294,7 @@ export class DemoController {
     const token = ++this.runToken;
     if (this.unitsDone() > 0 && !RUN_ONLY_COMMANDS.has(command)) this.editedMidRun = true;
     try {
-      const payload = await this.runtime.call(this.demo, command, { ...args, since: this.since() });
+      const payload = await this.call(command, args);
       if (token !== this.runToken) return payload;
       this.receive(payload.snapshot, command);
       if (payload.notices?.length) this.showNotices(payload.notices);
@@ -331,7 +350,7 @@ export class DemoController {
     this.inFlight = true;
     const started = performance.now();
     try {
-      const payload = await this.runtime.call(this.demo, command, { ...args, since: this.since() });
+      const payload = await this.call(command, args);
       if (token !== this.runToken) return;
       this.countRate(payload.ran ?? 0, performance.now() - started);
       this.receive(payload.snapshot, command);
@@ -348,23 +367,68 @@ export class DemoController {
   }
 
   /** The driver ran fewer units than asked: the run reached its end (or stopped). Subclasses may say more. */
-  onExhausted(payload) {
-    const notices = payload.snapshot?.notices ?? [];
+  onExhausted() {
+    const notices = this.snapshot?.notices ?? [];
     this.pause();
     if (notices.length) this.showNotices(notices);
   }
 
-  receive(snapshot, reason) {
-    if (!snapshot) return;
+  /** One driver command with what every call carries: the growing series' `since` and the static keys held. */
+  call(command, args = {}) {
+    return this.runtime.call(this.demo, command, { ...args, since: this.since(), static: this.staticVersion });
+  }
+
+  receive(raw, reason) {
+    if (!raw) return;
+    // Static keys come only when they changed (all of them then): keep them, and merge them into every snapshot.
+    const staticNames = this.contract.static;
+    const changed = staticNames.some((name) => name in raw);
+    if (changed) {
+      this.statics = Object.fromEntries(staticNames.filter((name) => name in raw).map((name) => [name, raw[name]]));
+      this.staticVersion = raw.static_version;
+    }
+    const snapshot = { ...this.statics, ...raw };
     this.snapshot = snapshot;
     this.accept(snapshot, reason);
     this.codePanel?.onSnapshot(snapshot);
-    if (snapshot.config) {
+    // The driver's config goes into the registry (and the URL) only when it changed, not with every snapshot.
+    if (changed && snapshot.config) {
       for (const [name, value] of Object.entries(snapshot.config)) {
         if (this.registry.field(this.demo, name)) this.registry.set(this.demo, name, value, { source: "snapshot" });
       }
     }
     this.dirty = true;
+  }
+
+  // ---- the test hook ------------------------------------------------------------------------------------------
+
+  /**
+   * A plain picture of the demo for tests and curious readers: {demo, status, playing, unitsDone, replayableSteps,
+   * figures, snapshot (every key, arrays as {data: number[], shape}), ...inspectDemo()}. Stable: tests read only this.
+   */
+  inspect() {
+    const snapshot = {};
+    for (const [name, value] of Object.entries(this.snapshot ?? {})) {
+      snapshot[name] =
+        value?.data && value.shape
+          ? { data: Array.from(value.data), shape: [...value.shape], dtype: DTYPES[value.data.constructor.name] }
+          : value;
+    }
+    return {
+      demo: this.demo,
+      status: this.status,
+      playing: this.playing,
+      unitsDone: this.unitsDone(),
+      replayableSteps: this.replayableSteps(),
+      figures: { ...(this.snapshot?.figures ?? {}) },
+      snapshot,
+      ...this.inspectDemo(),
+    };
+  }
+
+  /** The demo's own part of inspect(): plain data only (subclasses). */
+  inspectDemo() {
+    return {};
   }
 
   // steps-per-second over the last ~2 s of work, as the user experiences it (wall time, including messaging).

@@ -1,14 +1,16 @@
 // The gridworld demo: a tabular learner (Q-learning, SARSA, Expected SARSA, n-step SARSA, Monte Carlo, Dyna-Q)
 // finds its way to the goal, beside value iteration's optimum on the same layout; optionally a second learner on the
-// same world and random numbers (compare), mean return curves over many seeds, and planning sweep by sweep. The Python driver (rlplay.demos.gridworld) does all the learning and planning; this controller asks it
-// for work, folds its snapshots into what the views need, and turns clicks and keys into layout edits.
+// same world and random numbers (compare), mean return curves over many seeds, and planning sweep by sweep. The
+// Python driver (rlplay.demos.gridworld) does all the learning and planning; this controller asks it for work, folds
+// its snapshots into what the views need, and turns clicks and keys into layout edits.
 //
 // Views: GridView (the grid, web/views/grid_view.js) and LineChart (steps or returns per episode,
 // web/views/line_chart.js). Modules: gridworld_curve.js (the bounded learning curve), gridworld_input.js (editing the
 // grid), gridworld_planning.js (the planning panel).
-// Snapshot keys read here: figures, Q (rows, cols, 4), V_star, policy_star, greedy_path, optimal_path, layout (with
-// painted and rewards), agent, trail, episode_lengths + episode_lengths_offset, epsilon_now, config, notices, Q_b,
-// greedy_path_b, compare_returns + compare_bin, average + average_mean + average_se, planner.
+// Snapshot keys read here (declared in rlplay.demos.contract): figures, Q (rows, cols, 4), greedy_action, differs,
+// V_star, policy_star, greedy_path, optimal_path, layout (with painted and rewards), agent, trail, episode_lengths +
+// episode_lengths_offset, epsilon_now, config, notices, Q_b, greedy_path_b, compare_returns + compare_bin, average +
+// average_mean + average_se, planner.
 
 import { el, fieldControl, formatStat, shellQuote } from "../ui.js";
 import { GridView } from "../views/grid_view.js";
@@ -549,27 +551,27 @@ export default class GridworldController extends DemoController {
     if (tail.length || offset === 0) this.curveDirty = true;
   }
 
-  /** Cells (state indices) whose greedy action is not among the optimal ones. */
+  /** Cells (state indices) whose greedy action is not among the optimal ones: rlplay's `differs` mask. */
   computeDiffers() {
     const snapshot = this.snapshot;
     if (!snapshot || !this.registry.get(this.demo, "show_differs")) {
       this.differs = [];
       return;
     }
-    const layout = snapshot.layout;
-    // Bit a of optimal_actions[s] is set when action a is optimal in s (several may tie), from rlplay's Q*.
-    const masks = snapshot.optimal_actions.data;
-    const Q = snapshot.Q.data;
-    const policy = snapshot.policy_star.data;
+    const mask = snapshot.differs.data;
     const differs = [];
-    for (let s = 0; s < layout.rows * layout.cols; s++) {
-      if (policy[s] < 0) continue; // walls, the goal, cells the agent can never reach
-      // First maximum, as the greedy path takes it (all-equal Q counts as "up", which may be wrong).
-      let best = 0;
-      for (let a = 1; a < 4; a++) if (Q[s * 4 + a] > Q[s * 4 + best]) best = a;
-      if (!(masks[s] & (1 << best))) differs.push(s);
-    }
+    for (let s = 0; s < mask.length; s++) if (mask[s]) differs.push(s);
     this.differs = differs;
+  }
+
+  /** inspect()'s gridworld part: the grid's geometry (CSS px in the canvas) and the learning curve held. */
+  inspectDemo() {
+    const g = this.gridView.geometry;
+    const { x, y } = this.curve.series();
+    return {
+      grid: g ? { size: g.size, x0: g.x0, y0: g.y0 } : null,
+      curve: { episodes: this.curve.total, x: Array.from(x), y: Array.from(y) },
+    };
   }
 
   handleError(error) {

@@ -4,7 +4,6 @@
 // refused edit comes back as a message, with nothing changed.
 
 import { formatStat } from "../ui.js";
-import { greedyAction } from "../views/grid_view.js";
 
 const EDIT_COMMANDS = { wall: "toggle_wall", start: "move_start", goal: "move_goal" };
 export const EDIT_LABELS = {
@@ -71,7 +70,7 @@ export function describeCell(c, [row, col]) {
   if (what !== "wall" && what !== "cliff" && what !== "goal") {
     const Q = snapshot.Q.data;
     const s = (row * layout.cols + col) * 4;
-    const best = greedyAction(Q, s);
+    const best = snapshot.greedy_action.data[row * layout.cols + col]; // rlplay's argmax Q, -1: nothing learned
     value =
       best < 0
         ? ", nothing learned yet"

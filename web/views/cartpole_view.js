@@ -5,23 +5,26 @@
 //   view.draw({ state: [x, x_dot, theta, theta_dot], pRight: 0.73, action: 1, value: 41.2,
 //               caption: "replay of episode 120", step: 57, total: 212, banner: "the pole fell past 12°" });
 //
-// Geometry follows Gymnasium's CartPole rendering: the world is in metres; the track spans ±2.4 m (the episode ends
-// beyond it), the pole is 2 × HALF_LENGTH = 1.0 m long and leans by theta (0 = upright, + = leaning right), and an
-// episode also ends when |theta| > 12°, shown as a faint wedge around the pivot.
+// Geometry follows Gymnasium's CartPole rendering: the world is in metres; the track spans ±x_threshold (2.4 m; the
+// episode ends beyond it), the pole is pole_length (1.0 m) long and leans by theta (0 = upright, + = leaning right),
+// and an episode also ends when |theta| > theta_threshold (12°), shown as a faint wedge around the pivot. The limits
+// are rlplay's own, from web/contract.json: `new CartPoleView(container, { limits: contract.constants })`.
 
 import { drawArrow, fitCanvas, themeColor } from "../ui.js";
 
-const X_THRESHOLD = 2.4; // m, |x| beyond this ends the episode
-const THETA_THRESHOLD = (12 * Math.PI) / 180; // rad, |theta| beyond this ends the episode
-const POLE_LENGTH = 1.0; // m, 2 × the half-length l = 0.5 m of the dynamics
 const CART_WIDTH = 0.4; // m (Gymnasium draws 50 px at 125 px/m)
 const CART_HEIGHT = 0.24; // m
-const VIEW_HALF_WIDTH = 2.7; // m of track visible either side of the centre (the bounds are at ±2.4)
+const VIEW_MARGIN = 0.3; // m of track visible beyond each bound
 const MARGIN_TOP = 40; // CSS px kept for the caption line
 const MARGIN_BOTTOM = 58; // CSS px kept for the bound labels and the policy gauge
 
 export class CartPoleView {
-  constructor(container, { label = "Cart-pole animation" } = {}) {
+  constructor(container, { label = "Cart-pole animation", limits } = {}) {
+    // rlplay's limits (web/contract.json's cartpole constants): metres and radians
+    this.xThreshold = limits.x_threshold.value;
+    this.thetaThreshold = limits.theta_threshold.value;
+    this.poleLength = limits.pole_length.value;
+    this.viewHalfWidth = this.xThreshold + VIEW_MARGIN; // m of track visible either side of the centre
     this.wrapper = document.createElement("div");
     this.wrapper.className = "cartpole-stage";
     this.staticCanvas = document.createElement("canvas");
@@ -48,8 +51,8 @@ export class CartPoleView {
     const scale = Math.max(
       10,
       Math.min(
-        width / (2 * VIEW_HALF_WIDTH),
-        (height - MARGIN_TOP - MARGIN_BOTTOM) / (POLE_LENGTH + CART_HEIGHT + 0.12),
+        width / (2 * this.viewHalfWidth),
+        (height - MARGIN_TOP - MARGIN_BOTTOM) / (this.poleLength + CART_HEIGHT + 0.12),
       ),
     );
     const trackY = height - MARGIN_BOTTOM;
@@ -86,8 +89,8 @@ export class CartPoleView {
     // out of bounds: beyond ±2.4 m the episode ends
     g.fillStyle = c.danger;
     g.globalAlpha = 0.07;
-    g.fillRect(0, 0, px(-X_THRESHOLD), trackY + 14);
-    g.fillRect(px(X_THRESHOLD), 0, width - px(X_THRESHOLD), trackY + 14);
+    g.fillRect(0, 0, px(-this.xThreshold), trackY + 14);
+    g.fillRect(px(this.xThreshold), 0, width - px(this.xThreshold), trackY + 14);
     g.globalAlpha = 1;
     // metre ticks
     g.strokeStyle = c.grid;
@@ -109,17 +112,17 @@ export class CartPoleView {
     g.lineWidth = 3;
     g.lineCap = "round";
     g.beginPath();
-    g.moveTo(px(-VIEW_HALF_WIDTH) + 4, trackY + 1.5);
-    g.lineTo(px(VIEW_HALF_WIDTH) - 4, trackY + 1.5);
+    g.moveTo(px(-this.viewHalfWidth) + 4, trackY + 1.5);
+    g.lineTo(px(this.viewHalfWidth) - 4, trackY + 1.5);
     g.stroke();
     // the bounds
     g.strokeStyle = c.danger;
     g.lineWidth = 1.5;
     g.setLineDash([4, 4]);
     for (const side of [-1, 1]) {
-      const x = Math.round(px(side * X_THRESHOLD)) + 0.5;
+      const x = Math.round(px(side * this.xThreshold)) + 0.5;
       g.beginPath();
-      g.moveTo(x, trackY - (POLE_LENGTH + CART_HEIGHT) * scale);
+      g.moveTo(x, trackY - (this.poleLength + CART_HEIGHT) * scale);
       g.lineTo(x, trackY + 14);
       g.stroke();
     }
@@ -127,8 +130,8 @@ export class CartPoleView {
     g.fillStyle = c.danger;
     g.textBaseline = "top";
     g.textAlign = "center";
-    g.fillText("−2.4", px(-X_THRESHOLD), trackY + 22);
-    g.fillText("+2.4", px(X_THRESHOLD), trackY + 22);
+    g.fillText(`−${this.xThreshold}`, px(-this.xThreshold), trackY + 22);
+    g.fillText(`+${this.xThreshold}`, px(this.xThreshold), trackY + 22);
   }
 
   /**
@@ -145,9 +148,9 @@ export class CartPoleView {
     g.clearRect(0, 0, width, height);
     const font = getComputedStyle(this.canvas).fontFamily || "system-ui";
     const [x, , theta] = frame.state ?? [0, 0, 0, 0];
-    const danger = Math.min(1, Math.abs(theta) / THETA_THRESHOLD);
+    const danger = Math.min(1, Math.abs(theta) / this.thetaThreshold);
 
-    const cartX = px(Math.max(-VIEW_HALF_WIDTH, Math.min(VIEW_HALF_WIDTH, x)));
+    const cartX = px(Math.max(-this.viewHalfWidth, Math.min(this.viewHalfWidth, x)));
     const cartW = CART_WIDTH * scale;
     const cartH = CART_HEIGHT * scale;
     const wheel = Math.max(2, 0.05 * scale);
@@ -155,12 +158,12 @@ export class CartPoleView {
     const pivotY = cartTop + cartH * 0.25;
 
     // the 12° wedge: inside it the episode goes on
-    const poleLength = POLE_LENGTH * scale;
+    const poleLength = this.poleLength * scale;
     g.fillStyle = c.good;
     g.globalAlpha = 0.1;
     g.beginPath();
     g.moveTo(cartX, pivotY);
-    g.arc(cartX, pivotY, poleLength * 1.08, -Math.PI / 2 - THETA_THRESHOLD, -Math.PI / 2 + THETA_THRESHOLD);
+    g.arc(cartX, pivotY, poleLength * 1.08, -Math.PI / 2 - this.thetaThreshold, -Math.PI / 2 + this.thetaThreshold);
     g.closePath();
     g.fill();
     g.globalAlpha = 1;

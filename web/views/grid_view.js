@@ -111,18 +111,6 @@ function readPalette() {
   return palette;
 }
 
-/** Index of the first maximum of Q(s, ·), or -1 if all four are equal (nothing learned there yet). */
-export function greedyAction(Q, offset) {
-  let best = 0;
-  let low = Q[offset];
-  for (let a = 1; a < 4; a++) {
-    const q = Q[offset + a];
-    if (q > Q[offset + best]) best = a;
-    if (q < low) low = q;
-  }
-  return Q[offset + best] > low ? best : -1;
-}
-
 export class GridView {
   constructor(canvas, { onResize = () => {} } = {}) {
     this.canvas = canvas;
@@ -447,9 +435,9 @@ export class GridView {
 
   drawArrows(ctx, g, data, kind, blocked, goalIndex) {
     const { rows, cols, size, x0, y0 } = g;
-    const Q = data.Q?.data;
+    const greedy = data.greedy_action?.data; // rlplay's argmax Q (first maximum), -1 where nothing is learned
     const policy = data.policy_star?.data;
-    if (kind === "greedy" && !Q) return;
+    if (kind === "greedy" && !greedy) return;
     if (kind === "optimal" && !policy) return;
     const color = this.palette.text;
     ctx.globalAlpha = kind === "optimal" ? 0.85 : 0.7;
@@ -457,7 +445,7 @@ export class GridView {
       for (let c = 0; c < cols; c++) {
         const s = r * cols + c;
         if (blocked.has(s) || s === goalIndex) continue;
-        const action = kind === "optimal" ? policy[s] : greedyAction(Q, s * 4);
+        const action = kind === "optimal" ? policy[s] : greedy[s];
         if (action < 0) continue;
         this.arrow(
           ctx,
@@ -497,7 +485,7 @@ export class GridView {
   drawDiffers(ctx, g, data, blocked, goalIndex) {
     const { size, x0, y0, cols } = g;
     const cells = data.differs ?? [];
-    const Q = data.Q?.data;
+    const greedy = data.greedy_action?.data;
     const width = Math.max(2, size * 0.06);
     const inset = Math.max(1, size * 0.04) + width / 2;
     for (const s of cells) {
@@ -510,8 +498,8 @@ export class GridView {
       ctx.roundRect(x0 + c * size + inset, y0 + r * size + inset, size - 2 * inset, size - 2 * inset, size * 0.12);
       ctx.stroke();
       // Under V*, also show what was learned there, in the same red, beside the optimal arrow.
-      if (data.show?.optimal && Q) {
-        const action = greedyAction(Q, s * 4);
+      if (data.show?.optimal && greedy) {
+        const action = greedy[s];
         if (action >= 0) {
           ctx.globalAlpha = 0.9;
           this.arrow(

@@ -405,6 +405,7 @@ CONTRACT: dict[str, dict] = {
             "x_threshold": _constant(cartpole_env.X_THRESHOLD, "m", "|x| beyond this ends an episode"),
             "theta_threshold": _constant(cartpole_env.THETA_THRESHOLD, "rad", "|θ| beyond this ends an episode"),
             "max_episode_steps": _constant(cartpole_env.MAX_EPISODE_STEPS, "steps", "the time limit (truncation)"),
+            "pole_length": _constant(2 * cartpole_env.HALF_LENGTH, "m", "the pole's full length (2 l)"),
             "step_seconds": _constant(cartpole_env.TAU, "s", "physical time of one environment step"),
             "solved_mean_length": _constant(cartpole_demo.SOLVED_MEAN_LENGTH, "steps", "the solved threshold"),
             "solved_window": _constant(cartpole_demo.SOLVED_WINDOW, "episodes", "episodes the solved mean is over"),

@@ -1,0 +1,50 @@
+"""The browser's snapshots keep the contract (``rlplay.demos.contract``), as the page holds them after the worker and
+the bridge: every demo, after training, a step, a mid-run change and a reset; the page's contract.json is Python's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import demo_root, open_demo, stat, wait_until
+from rlplay.demos import contract
+
+INSPECT = "(demo) => window.rlplay.inspect(demo)"
+
+# demo -> (query, a setting changed mid-run (name, value), a unit figure that grows)
+CASES = {
+    "gridworld": ("demo=gridworld&speed=max", ("alpha", "0.3"), "steps"),
+    "bandit": ("demo=bandit&speed=max&runs=20&horizon=100000", ("epsilon", "0.2"), "pulls"),
+    "cartpole": ("demo=cartpole&speed=max&algo=ppo", ("lr", "0.005"), "steps"),
+}
+
+
+def assert_keeps(page, demo):
+    seen = page.evaluate(INSPECT, demo)
+    problems = contract.check_snapshot(demo, seen["snapshot"])
+    assert not problems, "\n".join(problems)
+    return seen
+
+
+@pytest.mark.parametrize("demo", sorted(CASES))
+def test_the_pages_snapshots_keep_the_contract(page, server_url, demo):
+    query, (name, value), units = CASES[demo]
+    open_demo(page, server_url, query)
+    assert page.evaluate("() => window.rlplay.contract") == json.loads(json.dumps(contract.describe()))
+    assert_keeps(page, demo)  # as created
+    root = demo_root(page, demo)
+    root.get_by_role("button", name="Play").click()
+    wait_until(lambda: stat(page, demo, units) >= 2000, 60, message=f"2000 {units}")
+    root.get_by_role("button", name="Pause").click()
+    seen = assert_keeps(page, demo)  # after budgeted runs, static keys held from earlier snapshots
+    assert seen["snapshot"]["static_version"]
+    # a mid-run change: the static keys (config among them) come again, with the new value
+    page.evaluate("([demo, name, value]) => window.rlplay.registry.set(demo, name, value)", [demo, name, value])
+    wait_until(
+        lambda: page.evaluate(INSPECT, demo)["snapshot"]["config"][name] == value, 10, message="the changed config"
+    )
+    assert_keeps(page, demo)
+    root.get_by_role("button", name="Reset").click()
+    wait_until(lambda: stat(page, demo, units) == 0, 10, message="the reset")
+    assert_keeps(page, demo)
+    page.watch.assert_clean()
