@@ -11,11 +11,11 @@ from rlplay.demos import contract
 
 INSPECT = "(demo) => window.rlplay.inspect(demo)"
 
-# demo -> (query, a setting changed mid-run (name, value), a unit figure that grows)
+# demo -> (query, a setting changed mid-run (name, value), a figure that grows, how far to train)
 CASES = {
-    "gridworld": ("demo=gridworld&speed=max", ("alpha", "0.3"), "steps"),
-    "bandit": ("demo=bandit&speed=max&runs=20&horizon=100000", ("epsilon", "0.2"), "pulls"),
-    "cartpole": ("demo=cartpole&speed=max&algo=ppo", ("lr", "0.005"), "steps"),
+    "gridworld": ("demo=gridworld&speed=max", ("alpha", "0.3"), "steps", 2000),
+    "bandit": ("demo=bandit&speed=max&runs=20&horizon=100000", ("epsilon", "0.2"), "pulls", 2000),
+    "cartpole": ("demo=cartpole&speed=max&algo=ppo", ("lr", "0.005"), "episode", 30),
 }
 
 
@@ -28,13 +28,13 @@ def assert_keeps(page, demo):
 
 @pytest.mark.parametrize("demo", sorted(CASES))
 def test_the_pages_snapshots_keep_the_contract(page, server_url, demo):
-    query, (name, value), units = CASES[demo]
+    query, (name, value), units, budget = CASES[demo]
     open_demo(page, server_url, query)
     assert page.evaluate("() => window.rlplay.contract") == json.loads(json.dumps(contract.describe()))
     assert_keeps(page, demo)  # as created
     root = demo_root(page, demo)
     root.get_by_role("button", name="Play").click()
-    wait_until(lambda: stat(page, demo, units) >= 2000, 60, message=f"2000 {units}")
+    wait_until(lambda: stat(page, demo, units) >= budget, 60, message=f"{budget} {units}")
     root.get_by_role("button", name="Pause").click()
     seen = assert_keeps(page, demo)  # after budgeted runs, static keys held from earlier snapshots
     assert seen["snapshot"]["static_version"]
