@@ -162,3 +162,86 @@ export function drawArrow(ctx, x0, y0, x1, y1, { color, width, head, spread = 0.
   ctx.fill();
   ctx.globalAlpha = 1;
 }
+
+/** How often a demo's screen-reader summary may speak while it runs: often enough to follow, rare enough to bear. */
+export const ANNOUNCE_EVERY_MS = 3000;
+
+/**
+ * A demo's one screen-reader voice: an aria-live element that speaks at most once every `everyMs`. A newer text
+ * waits for its turn (the latest wins, the same text is never repeated); `say(text, { now: true })` speaks at once
+ * (a finish, a pause). The clock and timers can be injected (tests/js/ui.test.js).
+ */
+export class Announcer {
+  constructor(element, { everyMs = ANNOUNCE_EVERY_MS, clock = () => performance.now(), timers = globalThis } = {}) {
+    this.element = element;
+    this.everyMs = everyMs;
+    this.clock = clock;
+    this.timers = timers;
+    this.spoken = "";
+    this.spokenAt = -Infinity;
+    this.pending = null;
+    this.timer = 0;
+  }
+
+  say(text, { now = false } = {}) {
+    if (this.timer) {
+      this.timers.clearTimeout(this.timer);
+      this.timer = 0;
+    }
+    this.pending = null;
+    if (text === this.spoken) return;
+    const wait = now ? 0 : this.spokenAt + this.everyMs - this.clock();
+    if (wait <= 0) {
+      this.speak(text);
+      return;
+    }
+    this.pending = text;
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = 0;
+      if (this.pending !== null) this.speak(this.pending);
+    }, wait);
+  }
+
+  speak(text) {
+    this.pending = null;
+    this.spoken = text;
+    this.spokenAt = this.clock();
+    this.element.textContent = text;
+  }
+}
+
+/**
+ * A seed as a number box (a slider over 0..2³¹−1 could not pick one), bound to the registry; a value the registry
+ * refuses is reported through `onInvalid(message)` and the box shows the current seed again.
+ */
+export function seedControl(registry, demo, name, { label = "Seed", className = "", onInvalid = () => {} } = {}) {
+  const id = `${demo}-${name}`;
+  const field = registry.field(demo, name);
+  const input = el("input", {
+    type: "number",
+    id,
+    min: field?.low ?? 0,
+    max: field?.high ?? 2147483647,
+    step: 1,
+    inputmode: "numeric",
+    "aria-describedby": field?.doc ? `${id}-doc` : null,
+  });
+  input.value = String(registry.get(demo, name));
+  input.addEventListener("change", () => {
+    const result = registry.set(demo, name, input.value);
+    if (!result.ok) {
+      input.value = String(registry.get(demo, name));
+      onInvalid(`${label} not changed: ${result.message}.`);
+    }
+  });
+  registry.addEventListener("change", (event) => {
+    if (event.detail.demo === demo && event.detail.name === name) input.value = String(event.detail.value);
+  });
+  return el(
+    "div",
+    { class: ["control", "seed", className].filter(Boolean).join(" "), dataset: { control: name } },
+    el("label", { for: id }, label),
+    input,
+    field?.doc ? el("span", { class: "visually-hidden", id: `${id}-doc` }, field.doc) : null,
+  );
+}

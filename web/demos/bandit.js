@@ -5,10 +5,11 @@
 //
 // This controller owns the loop and the learning curves it has been sent; BanditView and LineChart only draw.
 
-import { el, fieldControl, formatStat, shellQuote, themeColor } from "../ui.js";
+import { Announcer, el, fieldControl, formatStat, seedControl, themeColor } from "../ui.js";
 import { BanditView } from "../views/bandit_view.js";
 import { LineChart } from "../views/line_chart.js";
 import { DemoController } from "./controller.js";
+import { GrowingSeries, rowsOf } from "./series.js";
 
 // Fixed order, the driver's LANES: row i of Q, N, last_arm and of every curve is lane i.
 const LANES = [
@@ -26,38 +27,7 @@ const LANES = [
 const CURVES = ["cum_reward", "cum_regret", "best_arm_rate", "regret_stderr"];
 const RUN_PRESETS = [1, 20, 100, 200, 500, 1000, 2000];
 const HORIZON_PRESETS = [100, 300, 1000, 2000, 5000, 10000, 30000, 100000];
-const SUMMARY_EVERY_MS = 4000; // screen-reader summary while running: often enough to follow, rare enough to bear
-
-/** Rows of a (rows, cols) array from the worker ({data, shape}) as typed-array views. */
-function rows(array) {
-  if (!array?.shape) return [];
-  const [count, length] = array.shape.length === 2 ? array.shape : [1, array.shape[0]];
-  return Array.from({ length: count }, (_, i) => array.data.subarray(i * length, (i + 1) * length));
-}
-
-/** A learning curve that grows by tails (values from index offset on) without copying its history each time. */
-class Series {
-  constructor() {
-    this.buffer = new Float64Array(1024);
-    this.length = 0;
-  }
-
-  put(offset, tail) {
-    const start = Math.min(this.length, offset);
-    const length = start + tail.length;
-    if (length > this.buffer.length) {
-      const grown = new Float64Array(Math.max(length, 2 * this.buffer.length));
-      grown.set(this.buffer.subarray(0, start));
-      this.buffer = grown;
-    }
-    this.buffer.set(tail, start);
-    this.length = length;
-  }
-
-  get values() {
-    return this.buffer.subarray(0, this.length);
-  }
-}
+const rows = rowsOf;
 
 export default class BanditController extends DemoController {
   static demo = "bandit";
@@ -76,16 +46,11 @@ export default class BanditController extends DemoController {
 
   constructor(options) {
     super(options);
-    this.series = this.emptySeries();
+    // The curves received so far (growing series, see web/contract.json): name -> one GrowingSeries per lane.
+    this.series = Object.fromEntries(CURVES.map((name) => [name, LANES.map(() => new GrowingSeries())]));
     this.wantFull = false;
     this.finished = false;
-    this.lastSummary = 0;
-    this.modifiedAt = -1; // the pull at which ε, τ or c last changed mid-race (-1: never)
     this.stderrCells = [];
-  }
-
-  emptySeries() {
-    return Object.fromEntries(CURVES.map((name) => [name, LANES.map(() => new Series())]));
   }
 
   /** The curves received so far: name -> one Float64Array per lane (views, valid until the next snapshot). */
@@ -256,8 +221,8 @@ export default class BanditController extends DemoController {
     const controls = el(
       "div",
       { class: "controls bandit-controls" },
-      this.seedControl("seed", "Seed (pulls)"),
-      this.seedControl("arm_seed", "Seed (arms)"),
+      this.seed("seed", "Seed (pulls)"),
+      this.seed("arm_seed", "Seed (arms)"),
       fieldControl(registry, demo, "arms", { label: "Arms k" }),
       fieldControl(registry, demo, "epsilon", { label: "ε (ε-greedy)" }),
       fieldControl(registry, demo, "tau", { label: "τ (softmax)" }),
@@ -275,6 +240,7 @@ export default class BanditController extends DemoController {
       "aria-live": "polite",
       dataset: { summary: "bandit" },
     });
+    this.announcer = new Announcer(this.summary);
 
     panel.append(
       crn,
@@ -302,30 +268,8 @@ export default class BanditController extends DemoController {
     );
   }
 
-  /** A number box for a seed (a slider over 2³¹ values would be useless). */
-  seedControl(name, label) {
-    const id = `${this.demo}-${name}`;
-    const field = this.registry.field(this.demo, name);
-    const input = el("input", {
-      type: "number",
-      id,
-      min: field?.low ?? 0,
-      max: field?.high ?? 2147483647,
-      step: 1,
-      inputmode: "numeric",
-    });
-    input.value = String(this.registry.get(this.demo, name));
-    input.addEventListener("change", () => {
-      const result = this.registry.set(this.demo, name, input.value);
-      if (!result.ok) {
-        this.showNotices([`${label}: ${result.message}.`]);
-        input.value = String(this.registry.get(this.demo, name));
-      }
-    });
-    this.registry.addEventListener("change", (event) => {
-      if (event.detail.demo === this.demo && event.detail.name === name) input.value = String(event.detail.value);
-    });
-    return el("div", { class: "control", dataset: { control: name } }, el("label", { for: id }, label), input);
+  seed(name, label) {
+    return seedControl(this.registry, this.demo, name, { label, onInvalid: (message) => this.showNotices([message]) });
   }
 
   /** A select of sensible values for a wide integer range; a value from the URL that is not a preset is kept. */
@@ -382,13 +326,13 @@ export default class BanditController extends DemoController {
   accept(snapshot, reason) {
     // Curves arrive from index curve_offset on; offset 0 (create, reset, configure, new arms) replaces them.
     const offset = snapshot.curve_offset ?? 0;
-    if (offset === 0) this.series = this.emptySeries();
+    if (offset === 0) for (const name of CURVES) for (const series of this.series[name]) series.clear();
+    let whole = true;
     for (const name of CURVES) {
-      for (const [i, tail] of rows(snapshot[name]).entries()) this.series[name][i]?.put(offset, tail);
+      for (const [i, tail] of rows(snapshot[name]).entries()) whole = this.series[name][i].put(offset, tail) && whole;
     }
-    this.wantFull = false;
+    this.wantFull = !whole; // a gap: ask for the whole curves next time
     const pulls = snapshot.figures?.pulls ?? 0;
-    if (pulls === 0) this.modifiedAt = -1;
     if (pulls < this.horizon()) this.finished = false;
 
     const remarks = snapshot.notices ?? [];
@@ -445,14 +389,9 @@ export default class BanditController extends DemoController {
 
   /** The aria-live summary: "After 1000 pulls: UCB regret 12.3, ε-greedy 25.1, softmax 18.0." (throttled). */
   summarize(force) {
-    const now = performance.now();
-    if (!force && this.playing && now - this.lastSummary < SUMMARY_EVERY_MS) return;
-    if (!force && this.playing === false && this.lastSummaryPulls === this.pulls()) return;
-    this.lastSummary = now;
-    this.lastSummaryPulls = this.pulls();
     const pulls = this.pulls();
     if (!pulls) {
-      this.summary.textContent = "Ready: no pulls yet.";
+      this.announcer.say("Ready: no pulls yet.", { now: force });
       return;
     }
     const [first, ...rest] = this.ranking();
@@ -460,7 +399,7 @@ export default class BanditController extends DemoController {
     const lead = `${first.label} ${average ? "expected regret" : "regret"} ${formatStat(first.regret, 1)}`;
     const others = rest.map((lane) => `${lane.label} ${formatStat(lane.regret, 1)}`).join(", ");
     const over = average ? `, averaged over ${this.registry.get(this.demo, "runs")} races` : "";
-    this.summary.textContent = `After ${pulls.toLocaleString("en-US")} pulls${over}: ${lead}, ${others}.`;
+    this.announcer.say(`After ${pulls.toLocaleString("en-US")} pulls${over}: ${lead}, ${others}.`, { now: force });
   }
 
   play() {
@@ -501,16 +440,11 @@ export default class BanditController extends DemoController {
   }
 
   onSetting(name, value) {
-    const field = this.registry.field(this.demo, name);
-    if (field?.ui) {
+    if (this.registry.field(this.demo, name)?.ui) {
       this.dirty = true;
       return;
     }
-    if (["epsilon", "tau", "c"].includes(name) && this.pulls() > 0) {
-      // The driver applies ε, τ and c from the next pull: the run so far used the old value.
-      this.modifiedAt = this.pulls();
-    }
-    super.onSetting(name, value);
+    super.onSetting(name, value); // ε, τ and c apply from the next pull; the base notes the mid-run change
   }
 
   /** inspect()'s bandit part: the curves held, name -> one list per lane (the driver's LANES order). */
@@ -656,29 +590,13 @@ export default class BanditController extends DemoController {
 
   // ---- sharing --------------------------------------------------------------------------------------------
 
-  reproduceCommand() {
-    const params = this.registry.pythonParams(this.demo);
-    const args = Object.entries(params).map(([name, value]) => `--${name} ${shellQuote(value)}`);
-    const command = `python -m rlplay bandit --steps ${this.pulls()} ${args.join(" ")}`;
-    if (this.modifiedAt >= 0) {
-      return (
-        `${command}\n# Note: ε, τ or c changed during this run (at pull ${this.modifiedAt}); the command replays a run ` +
-        "with the current settings from the start. Press Reset to make the page match it."
-      );
-    }
-    return command;
-  }
-
-  exportRun() {
+  exportData() {
     const snapshot = this.snapshot ?? {};
     const list = (array) => Array.from(array ?? []);
     const curves = this.curves;
     return {
-      demo: this.demo,
-      config: this.registry.pythonParams(this.demo),
       mode: snapshot.mode,
       pulls: this.pulls(),
-      figures: snapshot.figures ?? {},
       means: list(snapshot.means?.data),
       optimal_arm: snapshot.optimal_arm,
       Q: rows(snapshot.Q).map(list),
@@ -690,21 +608,20 @@ export default class BanditController extends DemoController {
           Object.fromEntries(LANES.map((lane, i) => [lane.key, list(curves[name][i])])),
         ]),
       ),
-      reproduce: this.reproduceCommand(),
     };
   }
 
-  exportCSV() {
+  csvRows() {
     const curves = this.curves;
     const names = CURVES.filter((name) => curves[name][0].length);
     const header = ["pull", ...names.flatMap((name) => LANES.map((lane) => `${name}_${lane.key.replace(/-/g, "_")}`))];
-    const lines = [header.join(",")];
+    const out = [header];
     const n = curves.cum_regret[0].length;
     for (let t = 0; t < n; t++) {
       const cells = [t + 1];
       for (const name of names) for (let i = 0; i < LANES.length; i++) cells.push(curves[name][i][t]);
-      lines.push(cells.join(","));
+      out.push(cells);
     }
-    return `${lines.join("\n")}\n`;
+    return out;
   }
 }

@@ -18,15 +18,15 @@
 // Switching the algorithm (or hidden units, or the seed) makes the driver start a fresh run with the same seed; the
 // previous run's 100-episode mean stays on the chart, faded and labelled, so the curves share their axes.
 
-import { el, fieldControl, formatStat, shellQuote } from "../ui.js";
+import { Announcer, el, fieldControl, formatStat, seedControl } from "../ui.js";
 import { CartPoleView } from "../views/cartpole_view.js";
 import { LineChart, movingAverage } from "../views/line_chart.js";
 import { DemoController } from "./controller.js";
+import { GrowingSeries } from "./series.js";
 
 const REPLAY_HOLD_STEPS = 30; // hold the last frame of a replay 0.6 s, with how the episode ended
 const WATCH_LOOKAHEAD = 4; // watch mode: steps fetched ahead of the clock
 const WATCH_HOLD_MS = 1200; // watch mode: pause on the final state before the next episode
-const SUMMARY_EVERY_MS = 3000; // the screen-reader summary speaks at most this often
 const CHART_EVERY_MS = 100; // charts redraw at most 10 times a second
 const KEPT_RUNS = 2; // previous runs kept on the chart
 
@@ -46,14 +46,6 @@ const MAIN_FIELDS = ["lr", "gamma", "hidden", "seed"];
 const algoLabel = (algo) => ALGO_LABELS[algo] ?? algo;
 const algoColor = (algo) => ALGO_COLORS[algo] ?? "--accent";
 const reducedMotion = () => window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
-
-/** Put a series' tail (from a snapshot) in place: list[offset:] = tail. False when the tail leaves a gap. */
-function mergeTail(list, offset, tail) {
-  if (!tail || !Number.isInteger(offset) || offset > list.length) return false;
-  list.length = offset;
-  for (let i = 0; i < tail.length; i++) list.push(tail[i]);
-  return true;
-}
 
 /** Linear interpolation between rows k and k+1 of a (T, 4) state array stored flat. */
 function stateAt(flat, T, k) {
@@ -131,8 +123,8 @@ export default class CartpoleController extends DemoController {
   constructor(options) {
     super(options);
     this.limits = limitsOf(this.contract.constants);
-    this.lengths = []; // episode lengths of the current run
-    this.advScale = []; // one per update of the current run
+    this.lengths = new GrowingSeries(); // episode lengths of the current run (a growing series)
+    this.advScale = new GrowingSeries(); // one per update of the current run
     this.previousRuns = []; // [{algo, label, lengths, mean100}], oldest first, faded on the chart
     this.replay = null; // the episode being replayed: {states, T, pRight, values, episode, k}
     this.nextReplay = null; // a newer finished episode, shown once the current replay ends
@@ -144,12 +136,9 @@ export default class CartpoleController extends DemoController {
     this.chartsDirty = true;
     this.lastChartDraw = 0;
     this.lastFrameTime = 0;
-    this.lastSummary = 0;
-    this.summaryText = "";
     this.noticeText = "";
     this.divergedShown = false;
     this.watchLengths = [];
-    this.midRunChanges = []; // settings changed live during the current run (the reproduce command says so)
   }
 
   mode() {
@@ -320,7 +309,10 @@ export default class CartpoleController extends DemoController {
     const format = (name) => (v) => (name === "lr" ? Number(v).toPrecision(2) : String(v));
     const control = (name) =>
       name === "seed"
-        ? this.seedControl()
+        ? seedControl(this.registry, demo, "seed", {
+            className: "cartpole-seed",
+            onInvalid: (message) => this.showNotices([message]),
+          })
         : fieldControl(this.registry, demo, name, { label: FIELD_LABELS[name] ?? name, format: format(name) });
     const main = MAIN_FIELDS.filter((name) => python.includes(name));
     const rest = python.filter((name) => !main.includes(name));
@@ -335,6 +327,7 @@ export default class CartpoleController extends DemoController {
       : null;
 
     this.summary = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+    this.announcer = new Announcer(this.summary);
 
     panel.append(
       el("div", { class: "cartpole-bar" }, this.modeGroup, this.algoGroup, this.transport),
@@ -346,39 +339,6 @@ export default class CartpoleController extends DemoController {
       this.summary,
     );
     this.showMode();
-  }
-
-  /** The seed as a number box (a slider over 0..2³¹−1 could not pick one), bound to the registry. */
-  seedControl() {
-    const id = `${this.demo}-seed`;
-    const field = this.registry.field(this.demo, "seed");
-    const input = el("input", {
-      type: "number",
-      id,
-      min: field.low ?? 0,
-      max: field.high ?? 2147483647,
-      step: 1,
-      inputmode: "numeric",
-    });
-    input.value = this.registry.get(this.demo, "seed");
-    input.addEventListener("change", () => {
-      const result = this.registry.set(this.demo, "seed", input.value);
-      if (!result.ok) {
-        this.showNotices([`Seed not changed: ${result.message}.`]);
-        input.value = this.registry.get(this.demo, "seed");
-      }
-    });
-    this.registry.addEventListener("change", (event) => {
-      if (event.detail.demo === this.demo && event.detail.name === "seed" && event.detail.source !== "ui")
-        input.value = event.detail.value;
-    });
-    return el(
-      "div",
-      { class: "control cartpole-seed", dataset: { control: "seed" } },
-      el("label", { for: id }, "Seed"),
-      input,
-      el("span", { class: "visually-hidden" }, field.doc ?? ""),
-    );
   }
 
   /** A radio group styled as segmented buttons, bound to a registry field (arrow keys move the choice). */
@@ -408,24 +368,24 @@ export default class CartpoleController extends DemoController {
       return;
     }
     if (name === "pace") return;
-    const field = this.registry.field(this.demo, name);
-    if (!field || field.ui) return;
-    const before = this.runRecord();
-    const payload = await this.command("configure", { params: { [name]: this.registry.get(this.demo, name) } });
-    if (payload?.restarted?.length) {
-      if (before.lengths.length) this.archive(before, payload.snapshot?.config ?? {});
-      this.afterRestart();
-    } else if (payload && before.steps > 0) {
-      // applied live, from the next update on: a replay from the start with today's settings would differ
-      this.midRunChanges.push(`${name} → ${this.registry.get(this.demo, name)} at step ${before.steps}`);
-    }
+    super.onSetting(name, value); // configured live (coalesced); lr, γ, entropy, clip apply from the next update
+  }
+
+  beforeConfigure() {
+    return this.runRecord();
+  }
+
+  afterConfigure(payload, _params, before) {
+    if (!payload.restarted?.length) return;
+    if (before.lengths.length) this.archive(before, this.snapshot?.config ?? {});
+    this.afterRestart();
   }
 
   runRecord() {
     return {
       algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"),
       config: { ...(this.snapshot?.config ?? {}) },
-      lengths: this.lengths.slice(),
+      lengths: this.lengths.toArray(),
       steps: this.snapshot?.figures?.steps ?? 0,
     };
   }
@@ -451,8 +411,6 @@ export default class CartpoleController extends DemoController {
   }
 
   afterRestart() {
-    this.midRunChanges = [];
-    this.editedMidRun = false; // a fresh run from step 0 with the new settings: a link replays it exactly
     this.replay = null;
     this.nextReplay = null;
     this.live = null;
@@ -690,14 +648,13 @@ export default class CartpoleController extends DemoController {
     }
     const fresh = reason === "create" || reason === "reset";
     if (fresh) {
-      this.midRunChanges = [];
       this.live = null; // a new driver: its watch and play episodes start over too
       this.game = null;
-      this.lengths = [];
-      this.advScale = [];
+      this.lengths.clear();
+      this.advScale.clear();
     }
-    const lengthsOk = mergeTail(this.lengths, snapshot.episode_lengths_offset ?? 0, snapshot.episode_lengths?.data);
-    const advOk = mergeTail(this.advScale, snapshot.adv_scale_offset ?? 0, snapshot.adv_scale?.data);
+    const lengthsOk = this.lengths.put(snapshot.episode_lengths_offset ?? 0, snapshot.episode_lengths?.data);
+    const advOk = this.advScale.put(snapshot.adv_scale_offset ?? 0, snapshot.adv_scale?.data);
     this.resync = !(lengthsOk && advOk);
     this.chartsDirty = true;
 
@@ -757,8 +714,8 @@ export default class CartpoleController extends DemoController {
     return {
       mode: this.mode(),
       algo: this.snapshot?.algo ?? null,
-      lengths: this.lengths.slice(),
-      advScale: this.advScale.slice(),
+      lengths: this.lengths.toArray(),
+      advScale: this.advScale.toArray(),
       previousRuns: this.previousRuns.map((run) => ({
         label: run.label,
         algo: run.algo,
@@ -801,7 +758,7 @@ export default class CartpoleController extends DemoController {
       this.dirty = true; // come back for the throttled redraw
     }
     this.valueCursorDirty = false;
-    this.speak(now);
+    this.speak();
   }
 
   /** What the stage shows now: the replay, the watched policy, or the human's game. */
@@ -895,11 +852,11 @@ export default class CartpoleController extends DemoController {
           faded: true,
           width: 2.5,
         })),
-        { label: "each episode", color, y: this.lengths, faded: true },
+        { label: "each episode", color, y: this.lengths.values, faded: true },
         {
           label: `${algoLabel(algo)}: mean of last ${window}`,
           color,
-          y: movingAverage(this.lengths, this.limits.window),
+          y: movingAverage(this.lengths.values, this.limits.window),
           width: 2.5,
         },
       ],
@@ -920,11 +877,11 @@ export default class CartpoleController extends DemoController {
     const algo = this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
     this.advChart.draw({
       series: [
-        { color: algoColor(algo), y: this.advScale, faded: true },
+        { color: algoColor(algo), y: this.advScale.values, faded: true },
         {
           label: `${algoLabel(algo)}: std of advantages (mean of 20)`,
           color: algoColor(algo),
-          y: movingAverage(this.advScale, 20),
+          y: movingAverage(this.advScale.values, 20),
           width: 2,
         },
       ],
@@ -989,9 +946,8 @@ export default class CartpoleController extends DemoController {
     return "V(s) is the critic's estimate now, on this episode's states: it has not learned that these states lead to a fall (the improved policy rarely visits them).";
   }
 
-  /** A short spoken summary for screen readers: what changed, at most every few seconds. */
-  speak(now, force = false) {
-    if (!force && now - this.lastSummary < SUMMARY_EVERY_MS) return;
+  /** A short spoken summary for screen readers: what changed (the announcer speaks at most every few seconds). */
+  speak() {
     const figures = this.snapshot?.figures;
     if (!figures) return;
     const algo = algoLabel(this.snapshot.algo);
@@ -1000,46 +956,24 @@ export default class CartpoleController extends DemoController {
     const text =
       `${algo}, episode ${figures.episode}: last episode ${figures["episode-length"]} steps, mean of the last 100 ${formatStat(mean, 1)}, best ${figures["best-length"]}. ` +
       (solved >= 0 ? `Solved at episode ${solved}.` : "Not solved yet.");
-    if (text === this.summaryText) return;
-    this.summaryText = text;
-    this.lastSummary = now;
-    this.summary.textContent = text;
+    this.announcer.say(text);
   }
 
   announce(text) {
-    this.summary.textContent = text;
-    this.lastSummary = performance.now();
+    this.announcer.say(text, { now: true });
   }
 
   // ---- sharing -----------------------------------------------------------------------------------------------
 
-  reproduceCommand() {
-    const steps = this.snapshot?.figures?.steps ?? 0;
-    const fields = Object.entries(this.registry.pythonParams(this.demo)).map(
-      ([name, value]) => `--${name} ${shellQuote(value)}`,
-    );
-    const command = `python -m rlplay cartpole --steps ${steps} ${fields.join(" ")}`;
-    if (!this.midRunChanges.length) return command;
-    return (
-      `# Changed during this run: ${this.midRunChanges.join("; ")}.\n` +
-      "# This command runs the current settings from step 0, so its numbers will differ; press Reset for a run it replays exactly.\n" +
-      command
-    );
-  }
-
-  exportRun() {
-    const mean = movingAverage(this.lengths, this.limits.window);
+  exportData() {
+    const mean = movingAverage(this.lengths.values, this.limits.window);
     return {
-      demo: this.demo,
       algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"),
-      config: this.registry.pythonParams(this.demo),
       mode: this.mode(),
-      figures: this.snapshot?.figures ?? {},
-      reproduce: this.reproduceCommand(),
       series: {
-        episode_lengths: this.lengths.slice(),
+        episode_lengths: this.lengths.toArray(),
         mean_length_100: Array.from(mean, (v) => (Number.isFinite(v) ? Number(v.toFixed(3)) : null)),
-        adv_scale: this.advScale.map((v) => (Number.isFinite(v) ? v : null)),
+        adv_scale: Array.from(this.advScale.values, (v) => (Number.isFinite(v) ? v : null)),
       },
       previous_runs: this.previousRuns.map((run) => ({
         label: run.label,
@@ -1049,12 +983,12 @@ export default class CartpoleController extends DemoController {
     };
   }
 
-  exportCSV() {
-    const mean = movingAverage(this.lengths, this.limits.window);
-    const rows = ["episode,length,mean_length_100"];
-    for (let i = 0; i < this.lengths.length; i++)
-      rows.push(`${i + 1},${this.lengths[i]},${Number(mean[i].toFixed(3))}`);
-    return `${rows.join("\n")}\n`;
+  csvRows() {
+    const lengths = this.lengths.values;
+    const mean = movingAverage(lengths, this.limits.window);
+    const rows = [["episode", "length", "mean_length_100"]];
+    for (let i = 0; i < lengths.length; i++) rows.push([i + 1, lengths[i], Number(mean[i].toFixed(3))]);
+    return rows;
   }
 }
 

@@ -7,7 +7,12 @@
 //   since()                  the index from which growing series are wanted (see rlplay/demos/__init__.py)
 //   accept(snapshot, reason) fold a snapshot into the controller's state (reason: "create" | "run" | "step" | ...)
 //   draw(now)                draw the views from that state (called in requestAnimationFrame when something changed)
-//   onSetting(name, value)   react to a registry change of one of its fields (default: configure Python fields live)
+//   onSetting(name, value)   react to a registry change of one of its fields (default: configure Python fields live,
+//                            coalesced: at most one configure call per frame, never two in flight)
+//   exportData(), csvRows()  its own part of "Download JSON" and the rows of "Download CSV"
+// and may use what every demo shares: seedControl and Announcer (web/ui.js), GrowingSeries (web/demos/series.js),
+// this.midRunChanges (settings changed during the run: the link and the reproduce command say so),
+// reproduceCommand(), exportRun(), inspect().
 //
 // Play/pause cannot race: at most one work request is in flight per demo, and every answer is checked against
 // the run it was asked for (a reset or a restart makes older answers stale).
@@ -21,7 +26,7 @@
 
 import { CodePanel } from "../code/panel.js";
 import { RuntimeCallError } from "../runtime/client.js";
-import { el, formatStat } from "../ui.js";
+import { el, formatStat, shellQuote } from "../ui.js";
 
 // The NumPy dtype each typed array came from (web/runtime/worker.js), as rlplay.demos.contract names them.
 const DTYPES = {
@@ -36,7 +41,17 @@ const DTYPES = {
 };
 const FRAME_BUDGET_MS = 8; // the worker's share of a frame at "max"
 // Driver commands that run or watch the same training run without changing its settings: a link still replays it.
-const RUN_ONLY_COMMANDS = new Set(["episode", "watch_reset", "watch_step", "play_reset", "play_step"]);
+const RUN_ONLY_COMMANDS = new Set([
+  "run",
+  "step",
+  "snapshot",
+  "reset",
+  "episode",
+  "watch_reset",
+  "watch_step",
+  "play_reset",
+  "play_step",
+]);
 
 export class DemoController {
   constructor({ root, runtime, registry, contract }) {
@@ -45,6 +60,9 @@ export class DemoController {
     this.registry = registry;
     this.contract = contract ?? { keys: {}, static: [], growing: {}, figures: {}, notices: {}, constants: {} };
     this.statics = {}; // the static keys of the latest snapshot that carried them
+    this.pendingConfig = new Map(); // settings changed since the last configure call: name -> value
+    this.configuring = false;
+    this.midRunChanges = []; // what changed during this run, e.g. "alpha → 0.3 at step 1200" (cleared at step 0)
     this.staticVersion = undefined; // their digest, sent back so unchanged ones are not sent again
     this.demo = this.constructor.demo;
     this.playing = false;
@@ -97,6 +115,7 @@ export class DemoController {
           this.showError(`Drawing failed: ${error.message}`);
         }
       }
+      this.flushConfigure();
       this.pump(now);
       requestAnimationFrame(frame);
     };
@@ -117,7 +136,6 @@ export class DemoController {
       this.resetRate();
       this.showNotices([...notices, ...(payload.notices ?? [])]);
       this.receive(payload.snapshot, "create");
-      this.editedMidRun = false;
       const { steps, demo: focus } = this.registry.page;
       if (steps > 0 && (!focus || focus === this.demo) && !this.replayed) {
         this.replayed = true;
@@ -159,7 +177,46 @@ export class DemoController {
   /** The step count a link may ask to replay to: none once settings changed mid-run (the link replays the
    *  current settings from the start, which is a different run). */
   replayableSteps() {
-    return this.editedMidRun ? 0 : this.unitsDone();
+    return this.midRunChanges.length ? 0 : this.unitsDone();
+  }
+
+  // ---- sharing: one reproduce command, one export ---------------------------------------------------------
+
+  /** The "Reproduce in Python" command: the same fields and units of work replay this run exactly (rlplay CLI). */
+  reproduceCommand() {
+    const fields = Object.entries(this.registry.pythonParams(this.demo)).map(
+      ([name, value]) => `--${name} ${shellQuote(value)}`,
+    );
+    const command = `python -m rlplay ${this.demo} --steps ${this.unitsDone()} ${fields.join(" ")}`;
+    if (!this.midRunChanges.length) return command;
+    return (
+      `${command}\n# Changed during this run: ${this.midRunChanges.join("; ")}.\n` +
+      "# The command runs the current settings from step 0, so its numbers differ; press Reset for a run it replays exactly."
+    );
+  }
+
+  /** "Download JSON": what every demo shares, then the demo's own exportData(). */
+  exportRun() {
+    const view = (this.constructor.uiFields ?? []).map((field) => [
+      field.name,
+      this.registry.get(this.demo, field.name),
+    ]);
+    return {
+      demo: this.demo,
+      config: this.registry.pythonParams(this.demo),
+      view: Object.fromEntries(view),
+      figures: { ...(this.snapshot?.figures ?? {}), "steps-per-second": Math.round(this.stepsPerSecond ?? 0) },
+      changed_mid_run: [...this.midRunChanges],
+      reproduce: this.reproduceCommand(),
+      ...this.exportData(),
+    };
+  }
+
+  /** "Download CSV": the demo's csvRows() (a header row, then data rows), comma-separated. */
+  exportCSV() {
+    return `${this.csvRows()
+      .map((row) => row.join(","))
+      .join("\n")}\n`;
   }
 
   // ---- shared controls -----------------------------------------------------------------------------------
@@ -271,7 +328,6 @@ export class DemoController {
     try {
       const payload = await this.call("reset");
       if (token !== this.runToken) return;
-      this.editedMidRun = false;
       this.resetRate();
       this.receive(payload.snapshot, "reset");
     } catch (error) {
@@ -292,12 +348,24 @@ export class DemoController {
   /** Run one command of the driver's COMMANDS (or configure) and take its snapshot. Returns the payload. */
   async command(command, args = {}) {
     const token = ++this.runToken;
-    if (this.unitsDone() > 0 && !RUN_ONLY_COMMANDS.has(command)) this.editedMidRun = true;
+    const units = this.unitsDone();
+    const config = { ...(this.snapshot?.config ?? {}) };
     try {
       const payload = await this.call(command, args);
       if (token !== this.runToken) return payload;
       this.receive(payload.snapshot, command);
       if (payload.notices?.length) this.showNotices(payload.notices);
+      // A change that kept the run going (not a fresh run from step 0) makes it one the link cannot replay.
+      if (units > 0 && this.unitsDone() > 0 && !RUN_ONLY_COMMANDS.has(command)) {
+        if (command === "configure") {
+          for (const [name, value] of Object.entries(this.snapshot.config ?? {}))
+            if (config[name] !== undefined && config[name] !== value)
+              this.midRunChanges.push(`${name} → ${value} at step ${units}`);
+        } else {
+          const where = args.args && Object.values(args.args).length ? `(${Object.values(args.args).join(", ")})` : "";
+          this.midRunChanges.push(`${command}${where} at step ${units}`);
+        }
+      }
       return payload;
     } catch (error) {
       this.handleError(error);
@@ -305,12 +373,39 @@ export class DemoController {
     }
   }
 
-  /** Default reaction to a registry change: configure the Python field live. */
+  /** Default reaction to a registry change: configure the Python field live (coalesced by flushConfigure). */
   onSetting(name) {
     const field = this.registry.field(this.demo, name);
     if (!field || field.ui) return;
-    this.command("configure", { params: { [name]: this.registry.get(this.demo, name) } });
+    this.pendingConfig.set(name, this.registry.get(this.demo, name));
   }
+
+  /**
+   * Send the settings changed since the last configure, in one call: called every frame, so a slider dragged
+   * through sixty values makes at most one call a frame, and never two in flight (changes made meanwhile wait
+   * for the next frame after the answer).
+   */
+  async flushConfigure() {
+    if (!this.pendingConfig.size || this.configuring || this.status === "loading" || this.status === "error") return;
+    const params = Object.fromEntries(this.pendingConfig);
+    this.pendingConfig.clear();
+    this.configuring = true;
+    const before = this.beforeConfigure();
+    try {
+      const payload = await this.command("configure", { params });
+      if (payload) this.afterConfigure(payload, params, before);
+    } finally {
+      this.configuring = false;
+    }
+  }
+
+  /** What a subclass wants to remember just before a configure call (handed to afterConfigure). */
+  beforeConfigure() {
+    return null;
+  }
+
+  /** After a configure call: `payload.restarted` names the settings that made a fresh run. */
+  afterConfigure() {}
 
   // ---- the work loop --------------------------------------------------------------------------------------
 
@@ -389,12 +484,15 @@ export class DemoController {
     }
     const snapshot = { ...this.statics, ...raw };
     this.snapshot = snapshot;
+    if (this.unitsDone() === 0) this.midRunChanges = []; // a run at step 0 has no history to differ from
     this.accept(snapshot, reason);
     this.codePanel?.onSnapshot(snapshot);
-    // The driver's config goes into the registry (and the URL) only when it changed, not with every snapshot.
+    // The driver's config goes into the registry (and the URL) only when it changed, not with every snapshot; a
+    // setting changed since (still to be sent) keeps the user's newer value.
     if (changed && snapshot.config) {
       for (const [name, value] of Object.entries(snapshot.config)) {
-        if (this.registry.field(this.demo, name)) this.registry.set(this.demo, name, value, { source: "snapshot" });
+        if (this.registry.field(this.demo, name) && !this.pendingConfig.has(name))
+          this.registry.set(this.demo, name, value, { source: "snapshot" });
       }
     }
     this.dirty = true;
@@ -521,4 +619,10 @@ export class DemoController {
   }
   accept() {}
   draw() {}
+  exportData() {
+    return {};
+  }
+  csvRows() {
+    return [["figure", "value"], ...Object.entries(this.snapshot?.figures ?? {})];
+  }
 }

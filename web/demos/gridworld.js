@@ -12,18 +12,18 @@
 // episode_lengths_offset, epsilon_now, config, notices, Q_b, greedy_path_b, compare_returns + compare_bin, average +
 // average_mean + average_se, planner.
 
-import { el, fieldControl, formatStat, shellQuote } from "../ui.js";
+import { Announcer, el, fieldControl, formatStat, seedControl } from "../ui.js";
 import { GridView } from "../views/grid_view.js";
 import { formatCompact, LineChart } from "../views/line_chart.js";
 import { DemoController } from "./controller.js";
 import { EpisodeCurve, MOVING_AVERAGE } from "./gridworld_curve.js";
 import { bindGridInput, EDIT_LABELS, editCell } from "./gridworld_input.js";
 import { PlanningPanel } from "./gridworld_planning.js";
+import { tailPlacement } from "./series.js";
 
 export { EpisodeCurve };
 
 const SPEEDS = ["2", "5", "10", "30", "100", "300", "1000", "max"];
-const SUMMARY_INTERVAL_MS = 2000; // the screen-reader summary speaks at most this often
 const LOG_X_FROM = 300; // episodes: from here the curve's x axis is logarithmic, so the early learning stays visible
 const EXPLORE_LABELS = { "epsilon-greedy": "ε-greedy", softmax: "softmax (Boltzmann)", ucb: "UCB" };
 const EXPLORE_FIELDS = { "epsilon-greedy": ["epsilon", "epsilon_decay", "epsilon_min"], softmax: ["tau"], ucb: ["c"] };
@@ -97,10 +97,6 @@ export default class GridworldController extends DemoController {
     this.differs = [];
     this.transient = []; // messages from the last command (a refused edit, ignored settings)
     this.driverNotices = [];
-    this.summaryText = "";
-    this.summaryShownAt = -Infinity;
-    this.summaryTimer = 0;
-    this.editedMidRun = false; // settings or layout changed after steps were taken: a replay needs the history
     this.moveMs = 0;
   }
 
@@ -227,6 +223,7 @@ export default class GridworldController extends DemoController {
       formatX: (v) => (Number.isInteger(v) ? formatCompact(v) : ""), // episodes are whole
     });
     this.summary = el("p", { class: "gw-summary", id: `${demo}-summary`, "aria-live": "polite" }, "");
+    this.announcer = new Announcer(this.summary);
     const side = el("div", { class: "gw-side" }, stats, this.curveCanvas, this.summary);
 
     // Transport: Play, Step, Episode, Reset; speed.
@@ -272,25 +269,7 @@ export default class GridworldController extends DemoController {
       control("alpha", "α (learning rate)", greek),
       control("gamma", "γ (discount)", (v) => greek(v, 3)),
     );
-    const seedId = `${demo}-seed`;
-    this.seedInput = el("input", {
-      type: "number",
-      id: seedId,
-      min: 0,
-      max: 2147483647,
-      step: 1,
-      inputmode: "numeric",
-    });
-    this.seedInput.value = String(registry.get(demo, "seed"));
-    this.seedInput.addEventListener("change", () => {
-      const result = registry.set(demo, "seed", this.seedInput.value);
-      if (!result.ok) {
-        this.seedInput.value = String(registry.get(demo, "seed"));
-        this.showNotices([`Seed not changed: ${result.message}.`]);
-      }
-    });
     registry.addEventListener("change", (event) => {
-      if (event.detail.demo === demo && event.detail.name === "seed") this.seedInput.value = String(event.detail.value);
       if (event.detail.demo === demo && event.detail.name === "explore") this.showExploreControls();
     });
     const worldControls = el(
@@ -303,12 +282,10 @@ export default class GridworldController extends DemoController {
       control("size", "open grid size (0 = layout's)", (v) => (Number(v) === 0 ? "layout" : `${v}×${v}`)),
       control("slip", "slip (random move probability)", greek),
       control("max_episode_steps", "max steps per episode", (v) => String(v)),
-      el(
-        "div",
-        { class: "control gw-seed", dataset: { control: "seed" } },
-        el("label", { for: seedId }, "Seed"),
-        this.seedInput,
-      ),
+      seedControl(registry, demo, "seed", {
+        className: "gw-seed",
+        onInvalid: (message) => this.showNotices([message]),
+      }),
     );
     this.compareControls = {
       compare_alpha: control("compare_alpha", "B: α", greek),
@@ -460,7 +437,6 @@ export default class GridworldController extends DemoController {
 
   async reset() {
     this.transient = [];
-    this.editedMidRun = false;
     await super.reset();
   }
 
@@ -482,11 +458,7 @@ export default class GridworldController extends DemoController {
       return;
     }
     if (["algo", "compare", "seeds"].includes(name)) this.showExploreControls();
-    const field = this.registry.field(this.demo, name);
-    if (!field || field.ui) return;
-    if (this.snapshot?.figures?.steps > 0) this.editedMidRun = true;
-    const payload = await this.command("configure", { params: { [name]: value } });
-    if (payload?.restarted?.length) this.editedMidRun = false;
+    super.onSetting(name, value); // configured live, coalesced; the base notes mid-run changes
   }
 
   // ---- editing the layout (web/demos/gridworld_input.js) ------------------------------------------------------
@@ -518,21 +490,21 @@ export default class GridworldController extends DemoController {
     } else if (reason !== "step") {
       this.moveMs = 0;
     }
-    if (reason === "create" || reason === "reset") this.editedMidRun = false;
     this.computeDiffers();
     const notices = snapshot.notices ?? [];
     if (notices.join("\n") !== this.driverNotices.join("\n")) {
       this.driverNotices = notices;
       this.renderMessages();
     }
-    this.scheduleSummary();
+    this.announcer.say(this.summaryFor(snapshot));
   }
 
   foldEpisodes(snapshot) {
     const tail = snapshot.episode_lengths ?? [];
     const offset = snapshot.episode_lengths_offset ?? 0;
-    if (offset !== this.curve.total) {
-      if (offset > this.curve.total && this.curve.total > 0 && this.curveSince === this.curve.total) {
+    const placement = tailPlacement(this.curve.total, offset);
+    if (placement !== "append") {
+      if (placement === "gap" && this.curve.total > 0 && this.curveSince === this.curve.total) {
         // Episodes the driver no longer keeps (it bounds its history on long runs): leave a gap in the curve.
         this.curve.skip(offset - this.curve.total);
       } else if (offset !== 0 && this.curveSince !== 0) {
@@ -618,21 +590,6 @@ export default class GridworldController extends DemoController {
         ? ` ε is now ${formatStat(snapshot.epsilon_now, 3)}.`
         : "";
     return `Episode ${f.episode}, ${f.steps} steps. ${route}${verdict}.${explored}`;
-  }
-
-  scheduleSummary() {
-    if (this.summaryTimer) return;
-    const wait = Math.max(0, this.summaryShownAt + SUMMARY_INTERVAL_MS - performance.now());
-    this.summaryTimer = setTimeout(() => {
-      this.summaryTimer = 0;
-      if (!this.snapshot) return;
-      const text = this.summaryFor(this.snapshot);
-      if (text !== this.summaryText) {
-        this.summaryText = text;
-        this.summary.textContent = text;
-        this.summaryShownAt = performance.now();
-      }
-    }, wait);
   }
 
   // ---- drawing ------------------------------------------------------------------------------------------------
@@ -745,27 +702,10 @@ export default class GridworldController extends DemoController {
 
   // ---- sharing ------------------------------------------------------------------------------------------------
 
-  reproduceCommand() {
-    const params = this.registry.pythonParams(this.demo);
-    const steps = this.snapshot?.figures?.steps ?? 0;
-    const parts = ["python -m rlplay gridworld", `--steps ${steps}`];
-    for (const [name, value] of Object.entries(params)) parts.push(`--${name} ${shellQuote(value)}`);
-    let command = parts.join(" ");
-    if (this.editedMidRun) {
-      command +=
-        "  # settings or walls changed during this run: this replays the final settings from step 0, so the numbers differ; press Reset, then run, for an exact replay";
-    }
-    return command;
-  }
-
-  exportRun() {
+  exportData() {
     const snapshot = this.snapshot ?? {};
     const { x, y, average } = this.curve.series();
     return {
-      demo: this.demo,
-      config: this.registry.pythonParams(this.demo),
-      view: Object.fromEntries(this.constructor.uiFields.map((f) => [f.name, this.registry.get(this.demo, f.name)])),
-      figures: { ...(snapshot.figures ?? {}), "steps-per-second": Math.round(this.stepsPerSecond ?? 0) },
       layout: snapshot.layout,
       greedy_path: snapshot.greedy_path ? Array.from(snapshot.greedy_path.data) : [],
       optimal_path: snapshot.optimal_path ? Array.from(snapshot.optimal_path.data) : [],
@@ -777,18 +717,17 @@ export default class GridworldController extends DemoController {
         mean_steps: Array.from(y),
         moving_average: Array.from(average),
       },
-      reproduce: this.reproduceCommand(),
     };
   }
 
-  exportCSV() {
+  csvRows() {
     const { x, y, average } = this.curve.series();
-    const lines = ["episode_first,episode_last,mean_steps_per_episode,moving_average_steps"];
+    const out = [["episode_first", "episode_last", "mean_steps_per_episode", "moving_average_steps"]];
     let first = 1;
     for (let i = 0; i < x.length; i++) {
-      lines.push(`${first},${x[i]},${formatStat(y[i], 4)},${formatStat(average[i], 4)}`);
+      out.push([first, x[i], formatStat(y[i], 4), formatStat(average[i], 4)]);
       first = x[i] + 1;
     }
-    return `${lines.join("\n")}\n`;
+    return out;
   }
 }

@@ -43,12 +43,10 @@ export async function editCell(c, kind, row, col) {
       args = { row, col, reward, terminal: Boolean(c.registry.get(c.demo, "paint_end")) };
     }
   }
-  const steps = c.snapshot.figures.steps;
   c.editing = true;
-  const payload = await c.command(command, { args });
+  const payload = await c.command(command, { args }); // the base records an edit that keeps the run going
   c.editing = false;
   if (payload) {
-    if (steps > 0) c.editedMidRun = true;
     c.transient = [];
     c.renderMessages();
   }

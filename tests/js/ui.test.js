@@ -1,0 +1,72 @@
+// Unit tests of the DOM-free parts of web/ui.js (formatting, shell quoting, the screen-reader announcer).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { Announcer, formatStat, shellQuote } from "../../web/ui.js";
+
+test("formatStat shows plain numbers, rounded for reading, and -1 for nothing", () => {
+  assert.equal(formatStat(12), "12");
+  assert.equal(formatStat(0.123456), "0.123");
+  assert.equal(formatStat(2.5, 1), "2.5");
+  assert.equal(formatStat(1.0000001), "1");
+  assert.equal(formatStat(Number.NaN), "-1");
+  assert.equal(formatStat(null), "-1");
+  assert.equal(formatStat(undefined), "-1");
+});
+
+test("shellQuote leaves safe words bare and single-quotes the rest", () => {
+  assert.equal(shellQuote("1.1_2.2"), "1.1_2.2");
+  assert.equal(shellQuote("epsilon-greedy"), "epsilon-greedy");
+  assert.equal(shellQuote(""), "''");
+  assert.equal(shellQuote("a b"), "'a b'");
+  assert.equal(shellQuote("$(rm -rf ~)"), "'$(rm -rf ~)'");
+  assert.equal(shellQuote("it's"), "'it'\\''s'");
+});
+
+/** A fake clock and timers: time moves only when the test says so. */
+function fakeTime() {
+  const time = { now: 0, timers: [] };
+  time.clock = () => time.now;
+  time.api = {
+    setTimeout: (run, wait) => {
+      const timer = { at: time.now + wait, run };
+      time.timers.push(timer);
+      return timer;
+    },
+    clearTimeout: (timer) => {
+      time.timers = time.timers.filter((t) => t !== timer);
+    },
+  };
+  time.advance = (ms) => {
+    time.now += ms;
+    for (const timer of time.timers.filter((t) => t.at <= time.now)) {
+      time.timers = time.timers.filter((t) => t !== timer);
+      timer.run();
+    }
+  };
+  return time;
+}
+
+test("the announcer speaks at most once per interval, the latest text, never the same twice", () => {
+  const time = fakeTime();
+  const element = { textContent: "" };
+  const voice = new Announcer(element, { everyMs: 3000, clock: time.clock, timers: time.api });
+  voice.say("episode 1");
+  assert.equal(element.textContent, "episode 1"); // the first speaks at once
+  time.advance(1000);
+  voice.say("episode 2");
+  voice.say("episode 3"); // replaces episode 2 in the queue
+  assert.equal(element.textContent, "episode 1");
+  time.advance(1999);
+  assert.equal(element.textContent, "episode 1");
+  time.advance(1);
+  assert.equal(element.textContent, "episode 3"); // 3 s after the first
+  time.advance(5000);
+  voice.say("episode 3"); // the same text: silence
+  assert.equal(time.timers.length, 0);
+  voice.say("finished", { now: true }); // at once, whatever the interval
+  assert.equal(element.textContent, "finished");
+  time.advance(100);
+  voice.say("paused", { now: true });
+  assert.equal(element.textContent, "paused");
+});
