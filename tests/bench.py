@@ -6,7 +6,9 @@ One run measures, on this machine, side by side:
 2. throughput of each demo's training loop in the browser worker and natively in CPython, on the same code;
 3. smoothness during 10 s of max-speed training of each demo: long tasks and requestAnimationFrame gaps;
 4. memory: the wasm heap and the JS heap before and after a max-speed soak of all three demos;
-5. learning efficiency with default settings over 5 seeds (natively: the same code gives the same numbers).
+5. learning efficiency with default settings over 5 seeds (natively: the same code gives the same numbers);
+6. time to each page-level criterion at max speed, against its target: the wall-clock budgets the end-to-end tests
+   used to assert (the tests now use budgets of steps or episodes).
 
 Writes bench/results.json and prints a Markdown table (README.md carries the latest one).
 """
@@ -488,6 +490,51 @@ def measure_memory(browser, url, seconds: float) -> dict:
 # ---- report -----------------------------------------------------------------------------------------------
 
 
+# criterion -> (query, JS predicate on window.rlplay.inspect(demo) that is true once met, target seconds)
+TIME_TO_CRITERIA = {
+    "gridworld: greedy path optimal, from ready": (
+        "demo=gridworld&speed=max",
+        "(s) => s.figures['greedy-path-length'] === s.figures['optimal-path-length'] && s.figures.steps > 0",
+        20.0,
+    ),
+    "bandit: 1000 pulls of the race": ("demo=bandit&speed=max", "(s) => s.figures.pulls >= 1000", 3.0),
+    "cart-pole actor-critic: mean-length-100 ≥ 475, from ready": (
+        "demo=cartpole&algo=actor-critic&speed=max",
+        "(s) => s.figures['solved-at-episode'] >= 0",
+        120.0,
+    ),
+    "cart-pole REINFORCE: mean length triples, from ready": (
+        "demo=cartpole&algo=reinforce&speed=max",
+        """(s) => { const l = s.lengths; if (l.length < 120) return false;
+                    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+                    return mean(l.slice(-100)) >= 3 * mean(l.slice(0, 20)); }""",
+        120.0,
+    ),
+}
+
+
+def measure_time_to_criteria(browser, url) -> dict:
+    """Seconds from pressing Play (the demo ready) to each criterion, polled every 50 ms (at most 300 s)."""
+    results = {}
+    for name, (query, predicate, target) in TIME_TO_CRITERIA.items():
+        demo = query.split("&")[0].split("=")[1]
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{url}?{query}")
+        wait_ready(page, [demo])
+        page.locator(f'[data-demo="{demo}"]').get_by_role("button", name="Play", exact=True).click()
+        started = time.monotonic()
+        seconds = None
+        while time.monotonic() - started < 300:
+            if page.evaluate(f"([demo]) => ({predicate})(window.rlplay.inspect(demo))", [demo]):
+                seconds = time.monotonic() - started
+                break
+            time.sleep(0.05)
+        results[name] = {"seconds": seconds, "target_s": target}
+        context.close()
+    return results
+
+
 def fmt(value, digits=0, unit=""):
     if value is None:
         return "n/a"
@@ -516,6 +563,10 @@ def markdown(results: dict) -> str:
             f"| cartpole: env + policy forward only (Watch, 500 steps a call through the bridge) | {fmt(policy['browser'])} | {fmt(policy['native'])} | "
             f"{policy['native'] / policy['browser']:.2f}× | ≥ 30k browser, ≥ 50k native |"
         )
+    if "time_to_criteria" in results:
+        lines += ["", "| Time to criterion at max speed | seconds | target |", "|---|---|---|"]
+        for name, entry in results["time_to_criteria"].items():
+            lines.append(f"| {name} | {fmt(entry['seconds'], 1, ' s')} | ≤ {entry['target_s']:g} s |")
     lines += [
         "",
         "| Smoothness, 10 s at max speed | long tasks | longest | frame gap p50 | p95 | max | target |",
@@ -610,6 +661,8 @@ def main(argv=None) -> int:
             results["throughput"]["cartpole_policy"]["browser"] = browser_policy_steps_per_second(page)
             results["grid_rules"]["browser"] = browser_rule_throughput(page)
             context.close()
+            print("[bench] time to criteria…", flush=True)
+            results["time_to_criteria"] = measure_time_to_criteria(browser, url)
             print("[bench] smoothness…", flush=True)
             results["smoothness"] = {demo: measure_smoothness(browser, url, demo) for demo in DEMOS}
             print(f"[bench] memory soak ({soak:.0f} s)…", flush=True)

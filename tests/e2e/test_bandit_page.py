@@ -87,8 +87,7 @@ def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, 
     assert stat(page, "bandit", "pulls") == 0
 
     seconds = play_to(page, 1000, timeout_s=30)
-    print(f"\nbandit race: 1000 pulls at max speed in {seconds:.2f} s")
-    assert seconds <= 3.0, f"1000 pulls took {seconds:.2f} s"
+    print(f"\nbandit race: 1000 pulls at max speed in {seconds:.2f} s")  # the target is in tests/bench.py
 
     # The horizon stops the race, and says so.
     wait_status(page, "bandit", "paused", timeout=5_000)

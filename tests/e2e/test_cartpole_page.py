@@ -1,8 +1,8 @@
 """Cart-pole balancer, end to end: the issue's learning criteria, the algorithm toggle, Watch and Play it yourself.
 
-The two training tests are the expensive ones: each stops (pauses the demo) the moment its criterion is met, and
-reports the time it measured. Time limits here are the issue's acceptance budgets (120 s of wall time on the 2-core
-test machine), not benchmarks: the benchmark (``build.py bench``) measures episodes to solve.
+The two training tests are the expensive ones: each stops (pauses the demo) the moment its criterion is met. Their
+budgets are in episodes (natively, seed 0: actor-critic solves at episode 303, REINFORCE's mean length triples by
+episode 122); the wall-clock targets (120 s on the 2-core test machine) are measured in tests/bench.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import time
 
 from helpers import demo_root, open_demo, stat, wait_until
 
-BUDGET_S = 120  # the issue's budget, from navigation to the criterion
+SOLVE_BUDGET_EPISODES = 600  # twice the native seed-0 run's 303
+TRIPLE_BUDGET_EPISODES = 400  # over three times the native seed-0 run's 122
+HANG_GUARD_S = 600  # only a wedged page takes this long; not a speed target
 SOLVED = 475
 
 CURVE = """() => {
@@ -31,20 +33,20 @@ def pause(page):
 
 
 def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, artifacts):
-    started = time.monotonic()
     open_demo(page, server_url, "demo=cartpole&algo=actor-critic&speed=max&autoplay=1")
     wait_until(
-        lambda: stat(page, "cartpole", "mean-length-100") >= SOLVED,
-        BUDGET_S - (time.monotonic() - started),
+        lambda: (
+            stat(page, "cartpole", "solved-at-episode") >= 0
+            or stat(page, "cartpole", "episode") >= SOLVE_BUDGET_EPISODES
+        ),
+        HANG_GUARD_S,
         interval_s=0.25,
-        message="actor-critic's mean-length-100 to reach 475",
+        message=f"actor-critic to solve, or {SOLVE_BUDGET_EPISODES} episodes",
     )
-    elapsed = time.monotonic() - started
     pause(page)
-    print(
-        f"\nactor-critic: mean-length-100 >= 475 after {elapsed:.1f} s "
-        f"(episode {stat(page, 'cartpole', 'episode'):.0f}, solved at {stat(page, 'cartpole', 'solved-at-episode'):.0f})"
-    )
+    solved_at = stat(page, "cartpole", "solved-at-episode")
+    print(f"\nactor-critic: solved at episode {solved_at:.0f} (episode {stat(page, 'cartpole', 'episode'):.0f})")
+    assert 100 <= solved_at <= SOLVE_BUDGET_EPISODES, "actor-critic did not solve within its episode budget"
     # The figure agrees with the curve the page holds (the oracle: the mean of its last 100 episode lengths).
     data = wait_until(
         lambda: (lambda d: d if len(d["lengths"]) == d["episode"] else None)(curve(page)),
@@ -70,7 +72,6 @@ def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, ar
 
 
 def test_reinforce_mean_length_at_least_triples(page, server_url):
-    started = time.monotonic()
     open_demo(page, server_url, "demo=cartpole&algo=reinforce&speed=max&autoplay=1")
 
     def tripled():
@@ -79,20 +80,16 @@ def test_reinforce_mean_length_at_least_triples(page, server_url):
             return None
         first20 = sum(lengths[:20]) / 20
         last100 = sum(lengths[-100:]) / 100
-        return (first20, last100, len(lengths)) if last100 >= 3 * first20 else None
+        if last100 >= 3 * first20 or len(lengths) >= TRIPLE_BUDGET_EPISODES:
+            return first20, last100, len(lengths)
+        return None
 
     first20, last100, episodes = wait_until(
-        tripled,
-        BUDGET_S - (time.monotonic() - started),
-        interval_s=0.25,
-        message="REINFORCE's mean length to triple from its first 20 episodes",
+        tripled, HANG_GUARD_S, interval_s=0.25, message="REINFORCE's mean length to triple, or its episode budget"
     )
-    elapsed = time.monotonic() - started
     pause(page)
-    print(
-        f"\nREINFORCE: first-20 mean {first20:.1f} -> last-100 mean {last100:.1f} at episode {episodes}, "
-        f"after {elapsed:.1f} s"
-    )
+    print(f"\nREINFORCE: first-20 mean {first20:.1f} -> last-100 mean {last100:.1f} at episode {episodes}")
+    assert last100 >= 3 * first20, f"REINFORCE's mean length did not triple within {TRIPLE_BUDGET_EPISODES} episodes"
     assert curve(page)["algo"] == "reinforce"
     page.watch.assert_clean()
 

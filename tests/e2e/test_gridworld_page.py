@@ -8,12 +8,13 @@ shortest paths (14 moves; 16 with a wall at (2, 0), which closes the left-edge r
 
 from __future__ import annotations
 
-import time
-
 from helpers import demo_root, open_demo, stat, wait_until
 
 DEMO = "gridworld"
-LEARN_BUDGET_S = 20.0  # the budget for greedy = optimal at max speed
+# Budgets in steps, not seconds (speed targets live in tests/bench.py): natively, the default run's greedy path is
+# optimal from step 1,500 on, and stays so at every 100 steps up to 100,000.
+LEARN_BUDGET_STEPS = 5_000
+HANG_GUARD_S = 120  # only a wedged page takes this long; not a speed target
 
 
 def snapshot_value(page, expression: str):
@@ -58,22 +59,15 @@ def grid_pixel(page, x: float, y: float) -> list[int]:
 
 
 def test_max_speed_learns_the_optimal_path_and_screenshot(page, server_url, artifacts):
-    navigated = time.monotonic()
     open_demo(page, server_url, "demo=gridworld&speed=max&autoplay=1")
-    ready = time.monotonic()
     optimal = wait_until(lambda: stat(page, DEMO, "optimal-path-length"), 10, message="optimal-path-length")
     assert optimal == 14  # the default layout's only shortest route
-
-    def learned():
-        return stat(page, DEMO, "greedy-path-length") == stat(page, DEMO, "optimal-path-length")
-
-    wait_until(learned, LEARN_BUDGET_S, message="greedy-path-length == optimal-path-length")
-    done = time.monotonic()
-    print(
-        f"\ngreedy path optimal {done - navigated:.2f} s after navigation ({done - ready:.2f} s after ready), "
-        f"by step {stat(page, DEMO, 'steps'):.0f}"
+    wait_until(
+        lambda: stat(page, DEMO, "steps") >= LEARN_BUDGET_STEPS, HANG_GUARD_S, message=f"{LEARN_BUDGET_STEPS} steps"
     )
-    assert done - ready < LEARN_BUDGET_S
+    steps = stat(page, DEMO, "steps")
+    print(f"\nat step {steps:.0f}: greedy path {stat(page, DEMO, 'greedy-path-length'):.0f}, optimal {optimal:.0f}")
+    assert stat(page, DEMO, "greedy-path-length") == optimal
     assert stat(page, DEMO, "episode") > 0 and stat(page, DEMO, "steps") > 0
     # The learning curve and the summary say the same thing as the figures.
     wait_until(lambda: "optimal" in demo_root(page, DEMO).locator(".gw-summary").text_content(), 5, message="summary")
