@@ -168,10 +168,9 @@ export class DemoController {
     ]);
   }
 
-  /** Units of work run so far (environment steps, or pulls for the bandit), from the latest snapshot. */
+  /** Units of work run so far (the contract's `units` figure: environment steps, or pulls for the bandit). */
   unitsDone() {
-    const figures = this.snapshot?.figures ?? {};
-    return figures.steps ?? figures.pulls ?? 0;
+    return this.snapshot?.figures?.[this.contract.units ?? "steps"] ?? 0;
   }
 
   /** The step count a link may ask to replay to: none once settings changed mid-run (the link replays the

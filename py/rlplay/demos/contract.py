@@ -1,6 +1,7 @@
 """The snapshot contract: what each demo's ``snapshot()`` sends to the page, declared once.
 
-For every demo, ``CONTRACT[demo]`` declares each snapshot key (its type, shape, units and how it is updated), each
+For every demo, ``CONTRACT[demo]`` names the figure that counts its units of work (``units``: what ``advance(n)``
+counts, and what a link's ``steps=`` and the CLI's ``--steps`` mean), and declares each snapshot key (its type, shape, units and how it is updated), each
 figure (``figures[name]``, shown in ``data-stat`` elements), each notice code, and the constants the page needs
 (limits, thresholds) straight from the Python modules that own them. ``python -m rlplay schema`` writes it to
 ``web/contract.json``; the page reads it, so no JavaScript file copies a Python constant, and the tests check every
@@ -93,6 +94,7 @@ def _constant(value, unit: str, doc: str) -> dict:
 
 CONTRACT: dict[str, dict] = {
     "gridworld": {
+        "units": "steps",
         "keys": {
             "figures": Key("dict", "the numbers shown in data-stat elements (see figures)"),
             "Q": Key(
@@ -255,6 +257,7 @@ CONTRACT: dict[str, dict] = {
         },
     },
     "bandit": {
+        "units": "pulls",
         "keys": {
             "figures": Key("dict", "the numbers shown in data-stat elements (see figures)"),
             "Q": Key(
@@ -329,6 +332,7 @@ CONTRACT: dict[str, dict] = {
         },
     },
     "cartpole": {
+        "units": "steps",
         "keys": {
             "figures": Key("dict", "the numbers shown in data-stat elements (see figures)"),
             "episode_lengths": Key(
@@ -429,6 +433,7 @@ def describe() -> dict:
                 described["shape"] = list(key.shape)
             keys[name] = described
         out[demo] = {
+            "units": entry["units"],
             "keys": keys,
             "static": static_keys(demo),
             "growing": {name: key.offset for name, key in entry["keys"].items() if key.update == "growing"},
