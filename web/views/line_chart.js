@@ -38,7 +38,12 @@
 // canvas is resized (ResizeObserver) or the colour scheme changes. Long series are decimated to min/max per pixel
 // column, so 100 000 points cost about as much as the plot's width. Call chart.destroy() to stop observing.
 //
-// Also exported: movingAverage(values, window), niceTicks(min, max, count), formatCompact(value).
+// draw() runs named steps: label, drawLegend, layout (chartRanges, yAxis, logTicks: the pure scale functions),
+// drawAxes, drawData (drawBand, drawLine with decimatedRuns), drawRefLines. The pure ones are unit-tested in
+// tests/js/line_chart.test.js.
+//
+// Also exported: movingAverage(values, window), niceTicks(min, max, count), formatCompact(value), chartRanges,
+// yAxis, logTicks, decimatedRuns, xOf.
 
 import { fitCanvas, themeColor } from "../ui.js";
 
@@ -115,6 +120,162 @@ function finite(v) {
   return v !== null && v !== undefined && Number.isFinite(v);
 }
 
+/** The x of point i of a series: its x array, or xStart + i (1-based by default). */
+export function xOf(s, i) {
+  return s.x ? s.x[i] : (s.xStart ?? 1) + i;
+}
+
+/**
+ * The axes' ranges: from the data (bands and reference lines included), then pinned ends (spec.xMin, ...), and
+ * never empty. Returns {xLo, xHi, yLo, yHi, any} (any: some point can be drawn).
+ * chartRanges([{ y: [1, 3] }], [], { yMin: 0 }) → { xLo: 1, xHi: 2, yLo: 0, yHi: 3, any: true }
+ */
+export function chartRanges(series, refLines, spec = {}) {
+  const logX = Boolean(spec.logX);
+  let xLo = Infinity;
+  let xHi = -Infinity;
+  let yLo = Infinity;
+  let yHi = -Infinity;
+  let any = false;
+  for (const s of series) {
+    const n = s.y.length;
+    for (let i = 0; i < n; i++) {
+      const y = s.y[i];
+      const x = xOf(s, i);
+      if (!finite(y) || !finite(x) || (logX && x <= 0)) continue;
+      any = true;
+      if (x < xLo) xLo = x;
+      if (x > xHi) xHi = x;
+      const b = s.band && finite(s.band[i]) ? Math.abs(s.band[i]) : 0;
+      if (y - b < yLo) yLo = y - b;
+      if (y + b > yHi) yHi = y + b;
+    }
+  }
+  for (const r of refLines) {
+    if (r.y < yLo) yLo = r.y;
+    if (r.y > yHi) yHi = r.y;
+  }
+  if (!Number.isFinite(xLo)) {
+    xLo = logX ? 1 : 0;
+    xHi = logX ? 10 : 1;
+  }
+  if (!Number.isFinite(yLo)) {
+    yLo = 0;
+    yHi = 1;
+  }
+  if (finite(spec.xMin)) xLo = spec.xMin;
+  if (finite(spec.xMax)) xHi = spec.xMax;
+  if (finite(spec.yMin)) yLo = spec.yMin;
+  if (finite(spec.yMax)) yHi = spec.yMax;
+  if (logX) {
+    xLo = Math.max(xLo, 1e-12);
+    if (!(xHi > xLo)) xHi = xLo * 10;
+  } else if (!(xHi > xLo)) {
+    xHi = xLo + 1;
+  }
+  if (!(yHi > yLo)) {
+    const pad = Math.abs(yLo) > 0 ? Math.abs(yLo) * 0.1 : 1;
+    yLo -= pad;
+    yHi += pad;
+  }
+  return { xLo, xHi, yLo, yHi, any };
+}
+
+/**
+ * The y axis's ticks, with its automatic ends rounded out to a tick unless that wastes more than a sixth of the
+ * plot (then they are padded by 4%); pinned ends (spec.yMin, spec.yMax) stay. Returns {yLo, yHi, ticks}.
+ */
+export function yAxis(yLo, yHi, count, spec = {}) {
+  let ticks = niceTicks(yLo, yHi, count);
+  if (ticks.length < 2) return { yLo, yHi, ticks };
+  const step = ticks[1] - ticks[0];
+  const span = yHi - yLo;
+  let lo = yLo;
+  let hi = yHi;
+  if (!finite(spec.yMin)) {
+    const rounded = Math.floor(lo / step + 1e-9) * step;
+    lo = lo - rounded <= span / 6 ? rounded : lo - 0.04 * span;
+  }
+  if (!finite(spec.yMax)) {
+    const rounded = Math.ceil(hi / step - 1e-9) * step;
+    hi = rounded - hi <= span / 6 ? rounded : hi + 0.04 * span;
+  }
+  ticks = niceTicks(lo, hi, count);
+  return { yLo: lo, yHi: hi, ticks };
+}
+
+/** Ticks of a logarithmic axis: 1-2-5, 1-3 or 1 per decade as room allows (at least 50 px apart, else decades). */
+export function logTicks(xLo, xHi, plotWidth) {
+  const lx0 = Math.log10(xLo);
+  const lx1 = Math.log10(xHi);
+  const decades = lx1 - lx0;
+  const mantissas = decades <= 1.5 ? [1, 2, 5] : decades <= 3 ? [1, 3] : [1];
+  let ticks = [];
+  for (let e = Math.floor(lx0); e <= Math.ceil(lx1); e++) {
+    for (const m of mantissas) {
+      const v = m * 10 ** e;
+      if (v >= xLo * (1 - 1e-9) && v <= xHi * (1 + 1e-9)) ticks.push(v);
+    }
+  }
+  const maxTicks = Math.max(2, Math.floor(plotWidth / 50));
+  if (ticks.length > maxTicks) ticks = ticks.filter((v) => Math.abs(Math.log10(v) % 1) < 1e-9);
+  return ticks;
+}
+
+/**
+ * The polyline of one series in pixels, decimated: where several points fall in one pixel column, only the first,
+ * the column's min and max and the last are kept, so 100 000 points cost about the plot's width. Gaps (null, NaN,
+ * x ≤ 0 on a log axis) start a new run. Returns a list of runs, each a flat [X0, Y0, X1, Y1, ...].
+ */
+export function decimatedRuns(s, px, py, logX = false) {
+  const runs = [];
+  let run = null;
+  let column = NaN;
+  let cMin = 0;
+  let cMax = 0;
+  let cLast = 0;
+  let cx = 0;
+  const flush = () => {
+    if (!run || Number.isNaN(column)) return;
+    if (cMin !== cMax) run.push(cx, cMin, cx, cMax);
+    run.push(cx, cLast);
+  };
+  const n = s.y.length;
+  for (let i = 0; i < n; i++) {
+    const y = s.y[i];
+    const x = xOf(s, i);
+    if (!finite(y) || !finite(x) || (logX && x <= 0)) {
+      flush();
+      run = null;
+      column = NaN;
+      continue;
+    }
+    const X = px(x);
+    const Y = py(y);
+    const col = Math.round(X);
+    if (!run) {
+      run = [X, Y];
+      runs.push(run);
+      column = col;
+      cx = X;
+      cMin = cMax = cLast = Y;
+    } else if (col === column) {
+      if (Y < cMin) cMin = Y;
+      if (Y > cMax) cMax = Y;
+      cLast = Y;
+      cx = X;
+    } else {
+      flush();
+      run.push(X, Y);
+      column = col;
+      cx = X;
+      cMin = cMax = cLast = Y;
+    }
+  }
+  flush();
+  return runs;
+}
+
 export class LineChart {
   constructor(canvas, options = {}) {
     this.canvas = canvas;
@@ -162,132 +323,85 @@ export class LineChart {
     });
   }
 
+  /** Draw `spec` (see the top of this file): legend, axes, data, reference lines, in that order. */
   draw(spec) {
     this.spec = spec;
     const { context: g, width, height } = fitCanvas(this.canvas);
     if (width < 10 || height < 10) return;
-    const o = this.options;
     const series = (spec.series ?? []).filter((s) => s?.y);
     const refLines = (spec.refLines ?? []).filter((r) => r && finite(r.y));
-    const logX = Boolean(spec.logX);
-    if (!this.options.ariaLabel && !this.canvas.hasAttribute("aria-label")) {
-      this.canvas.setAttribute("aria-label", `${spec.yLabel ?? "value"} against ${spec.xLabel ?? "x"}`);
-    } else if (this.options.ariaLabel) this.canvas.setAttribute("aria-label", this.options.ariaLabel);
-
+    this.label(spec);
     const colors = {
       text: resolveColor("--muted"),
       grid: resolveColor("--chart-grid"),
       axis: resolveColor("--border"),
     };
-    const font = `${FONT_SIZE}px ${getComputedStyle(this.canvas).fontFamily || "system-ui, sans-serif"}`;
     g.clearRect(0, 0, width, height);
-    g.font = font;
+    g.font = `${FONT_SIZE}px ${getComputedStyle(this.canvas).fontFamily || "system-ui, sans-serif"}`;
     g.textBaseline = "middle";
+    const top = this.drawLegend(g, series, width, colors);
+    const plot = this.layout(g, spec, series, refLines, { width, height, top });
+    if (!plot) return;
+    this.drawAxes(g, spec, plot, colors, height);
+    this.drawData(g, series, plot);
+    this.drawRefLines(g, refLines, plot);
+    if (!plot.any && this.options.emptyText) {
+      g.fillStyle = colors.text;
+      g.textAlign = "center";
+      g.textBaseline = "middle";
+      g.fillText(this.options.emptyText, plot.left + plot.width / 2, plot.top + plot.height / 2);
+    }
+  }
 
-    // ---- legend row(s) above the plot ----
-    let top = 6;
-    const legendItems = o.legend ? series.filter((s) => s.label) : [];
-    if (legendItems.length) {
-      let x = 8;
-      let y = top + LEGEND_ROW / 2;
-      for (const s of legendItems) {
-        const text = String(s.label);
-        const w = 18 + g.measureText(text).width + 14;
-        if (x + w > width - 4 && x > 8) {
-          x = 8;
-          y += LEGEND_ROW;
-        }
-        g.globalAlpha = s.faded ? 0.45 : 1;
-        g.strokeStyle = resolveColor(s.color, "--accent");
-        g.lineWidth = s.faded ? 1.5 : Math.max(2, s.width ?? 2);
-        g.beginPath();
-        g.moveTo(x, y);
-        g.lineTo(x + 14, y);
-        g.stroke();
-        if (s.band) {
-          g.globalAlpha = 0.2;
-          g.fillStyle = g.strokeStyle;
-          g.fillRect(x, y - 5, 14, 10);
-        }
-        g.globalAlpha = 1;
-        g.fillStyle = colors.text;
-        g.textAlign = "left";
-        g.fillText(text, x + 18, y);
-        x += w;
+  /** The canvas's accessible name: the option, or "<yLabel> against <xLabel>". */
+  label(spec) {
+    if (this.options.ariaLabel) this.canvas.setAttribute("aria-label", this.options.ariaLabel);
+    else if (!this.canvas.hasAttribute("aria-label"))
+      this.canvas.setAttribute("aria-label", `${spec.yLabel ?? "value"} against ${spec.xLabel ?? "x"}`);
+  }
+
+  /** The legend row(s) above the plot; returns the y where the plot may start. */
+  drawLegend(g, series, width, colors) {
+    const items = this.options.legend ? series.filter((s) => s.label) : [];
+    if (!items.length) return 10;
+    let x = 8;
+    let y = 6 + LEGEND_ROW / 2;
+    for (const s of items) {
+      const text = String(s.label);
+      const w = 18 + g.measureText(text).width + 14;
+      if (x + w > width - 4 && x > 8) {
+        x = 8;
+        y += LEGEND_ROW;
       }
-      top = y + LEGEND_ROW / 2 + 10;
-    } else {
-      top = 10;
-    }
-
-    // ---- data ranges ----
-    const xOf = (s, i) => (s.x ? s.x[i] : (s.xStart ?? 1) + i);
-    let xLo = Infinity;
-    let xHi = -Infinity;
-    let yLo = Infinity;
-    let yHi = -Infinity;
-    let any = false;
-    for (const s of series) {
-      const n = s.y.length;
-      for (let i = 0; i < n; i++) {
-        const y = s.y[i];
-        const x = xOf(s, i);
-        if (!finite(y) || !finite(x) || (logX && x <= 0)) continue;
-        any = true;
-        if (x < xLo) xLo = x;
-        if (x > xHi) xHi = x;
-        const b = s.band && finite(s.band[i]) ? Math.abs(s.band[i]) : 0;
-        if (y - b < yLo) yLo = y - b;
-        if (y + b > yHi) yHi = y + b;
+      g.globalAlpha = s.faded ? 0.45 : 1;
+      g.strokeStyle = resolveColor(s.color, "--accent");
+      g.lineWidth = s.faded ? 1.5 : Math.max(2, s.width ?? 2);
+      g.beginPath();
+      g.moveTo(x, y);
+      g.lineTo(x + 14, y);
+      g.stroke();
+      if (s.band) {
+        g.globalAlpha = 0.2;
+        g.fillStyle = g.strokeStyle;
+        g.fillRect(x, y - 5, 14, 10);
       }
+      g.globalAlpha = 1;
+      g.fillStyle = colors.text;
+      g.textAlign = "left";
+      g.fillText(text, x + 18, y);
+      x += w;
     }
-    for (const r of refLines) {
-      if (r.y < yLo) yLo = r.y;
-      if (r.y > yHi) yHi = r.y;
-    }
-    if (!Number.isFinite(xLo)) {
-      xLo = logX ? 1 : 0;
-      xHi = logX ? 10 : 1;
-    }
-    if (!Number.isFinite(yLo)) {
-      yLo = 0;
-      yHi = 1;
-    }
-    if (finite(spec.xMin)) xLo = spec.xMin;
-    if (finite(spec.xMax)) xHi = spec.xMax;
-    if (finite(spec.yMin)) yLo = spec.yMin;
-    if (finite(spec.yMax)) yHi = spec.yMax;
-    if (logX) {
-      xLo = Math.max(xLo, 1e-12);
-      if (!(xHi > xLo)) xHi = xLo * 10;
-    } else if (!(xHi > xLo)) {
-      xHi = xLo + 1;
-    }
-    if (!(yHi > yLo)) {
-      const pad = Math.abs(yLo) > 0 ? Math.abs(yLo) * 0.1 : 1;
-      yLo -= pad;
-      yHi += pad;
-    }
+    return y + LEGEND_ROW / 2 + 10;
+  }
 
-    // Round the automatic y ends out to tick values; pinned ends stay where they were pinned.
+  /** Ranges, ticks and the plot rectangle, with the data → pixel maps; null when there is no room to plot. */
+  layout(g, spec, series, refLines, { width, height, top }) {
+    const o = this.options;
+    const logX = Boolean(spec.logX);
+    const range = chartRanges(series, refLines, spec);
     const yTickCount = o.yTicks ?? Math.max(2, Math.min(6, Math.floor((height - top - 30) / 32)));
-    let yTicks = niceTicks(yLo, yHi, yTickCount);
-    if (yTicks.length >= 2) {
-      const step = yTicks[1] - yTicks[0];
-      // Round an automatic end out to a tick, unless that would waste more than a sixth of the plot: then pad 4%.
-      const span = yHi - yLo;
-      if (!finite(spec.yMin)) {
-        const rounded = Math.floor(yLo / step + 1e-9) * step;
-        yLo = yLo - rounded <= span / 6 ? rounded : yLo - 0.04 * span;
-      }
-      if (!finite(spec.yMax)) {
-        const rounded = Math.ceil(yHi / step - 1e-9) * step;
-        yHi = rounded - yHi <= span / 6 ? rounded : yHi + 0.04 * span;
-      }
-      yTicks = niceTicks(yLo, yHi, yTickCount);
-    }
-
-    // ---- plot area ----
+    const { yLo, yHi, ticks: yTicks } = yAxis(range.yLo, range.yHi, yTickCount, spec);
+    const { xLo, xHi } = range;
     let labelWidth = 0;
     for (const t of yTicks) labelWidth = Math.max(labelWidth, g.measureText(o.formatY(t)).width);
     const left = Math.ceil(6 + (spec.yLabel ? FONT_SIZE + 6 : 0) + labelWidth + 6);
@@ -295,22 +409,45 @@ export class LineChart {
     const bottom = height - (spec.xLabel ? 2 * FONT_SIZE + 12 : FONT_SIZE + 10);
     const plotW = right - left;
     const plotH = bottom - top;
-    if (plotW < 20 || plotH < 20) return;
-
+    if (plotW < 20 || plotH < 20) return null;
     const lx0 = logX ? Math.log10(xLo) : xLo;
     const lx1 = logX ? Math.log10(xHi) : xHi;
-    const px = (x) => left + (((logX ? Math.log10(x) : x) - lx0) / (lx1 - lx0)) * plotW;
-    const py = (y) => bottom - ((y - yLo) / (yHi - yLo)) * plotH;
+    const xTicks = logX
+      ? logTicks(xLo, xHi, plotW)
+      : niceTicks(xLo, xHi, o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70))));
     const ratio = window.devicePixelRatio || 1;
-    const crisp = (v) => (Math.round(v * ratio) + 0.5) / ratio;
+    return {
+      logX,
+      any: range.any,
+      xLo,
+      xHi,
+      yLo,
+      yHi,
+      xTicks,
+      yTicks,
+      left,
+      right,
+      top,
+      bottom,
+      width: plotW,
+      height: plotH,
+      ratio,
+      px: (x) => left + (((logX ? Math.log10(x) : x) - lx0) / (lx1 - lx0)) * plotW,
+      py: (y) => bottom - ((y - yLo) / (yHi - yLo)) * plotH,
+      crisp: (v) => (Math.round(v * ratio) + 0.5) / ratio,
+    };
+  }
 
-    // grid + y ticks
-    g.lineWidth = 1 / ratio;
+  /** Grid lines with their tick labels, the two axes, and the axis labels. */
+  drawAxes(g, spec, plot, colors, height) {
+    const o = this.options;
+    const { left, right, top, bottom, px, py, crisp } = plot;
+    g.lineWidth = 1 / plot.ratio;
     g.strokeStyle = colors.grid;
     g.fillStyle = colors.text;
     g.textAlign = "right";
-    for (const t of yTicks) {
-      if (t < yLo - 1e-12 || t > yHi + 1e-12) continue;
+    for (const t of plot.yTicks) {
+      if (t < plot.yLo - 1e-12 || t > plot.yHi + 1e-12) continue;
       const y = crisp(py(t));
       g.beginPath();
       g.moveTo(left, y);
@@ -318,28 +455,9 @@ export class LineChart {
       g.stroke();
       g.fillText(o.formatY(t), left - 6, y);
     }
-
-    // x ticks
-    let xTicks;
-    if (logX) {
-      xTicks = [];
-      const decades = lx1 - lx0;
-      const mantissas = decades <= 1.5 ? [1, 2, 5] : decades <= 3 ? [1, 3] : [1];
-      for (let e = Math.floor(lx0); e <= Math.ceil(lx1); e++) {
-        for (const m of mantissas) {
-          const v = m * 10 ** e;
-          if (v >= xLo * (1 - 1e-9) && v <= xHi * (1 + 1e-9)) xTicks.push(v);
-        }
-      }
-      const maxTicks = Math.max(2, Math.floor(plotW / 50));
-      if (xTicks.length > maxTicks) xTicks = xTicks.filter((v) => Math.abs(Math.log10(v) % 1) < 1e-9);
-    } else {
-      const count = o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70)));
-      xTicks = niceTicks(xLo, xHi, count);
-    }
     g.textAlign = "center";
     g.textBaseline = "top";
-    for (const t of xTicks) {
+    for (const t of plot.xTicks) {
       const x = crisp(px(t));
       if (x < left - 0.5 || x > right + 0.5) continue;
       g.strokeStyle = colors.grid;
@@ -349,8 +467,6 @@ export class LineChart {
       g.stroke();
       g.fillText(o.formatX(t), Math.min(Math.max(x, left + 8), right - 8), bottom + 4);
     }
-
-    // axes
     g.strokeStyle = colors.axis;
     g.lineWidth = 1;
     g.beginPath();
@@ -358,39 +474,42 @@ export class LineChart {
     g.lineTo(crisp(left), crisp(bottom));
     g.lineTo(right, crisp(bottom));
     g.stroke();
-
-    // axis labels
     g.fillStyle = colors.text;
     if (spec.xLabel) {
       g.textAlign = "center";
       g.textBaseline = "bottom";
-      g.fillText(String(spec.xLabel), left + plotW / 2, height - 2);
+      g.fillText(String(spec.xLabel), left + plot.width / 2, height - 2);
     }
     if (spec.yLabel) {
       g.save();
-      g.translate(4 + FONT_SIZE / 2, top + plotH / 2);
+      g.translate(4 + FONT_SIZE / 2, top + plot.height / 2);
       g.rotate(-Math.PI / 2);
       g.textAlign = "center";
       g.textBaseline = "middle";
       g.fillText(String(spec.yLabel), 0, 0);
       g.restore();
     }
+  }
 
-    // ---- data, clipped to the plot ----
+  /** Bands, then lines, clipped to the plot; faded series beneath the others. */
+  drawData(g, series, plot) {
     g.save();
     g.beginPath();
-    g.rect(left, top - 1, plotW + 1, plotH + 2);
+    g.rect(plot.left, plot.top - 1, plot.width + 1, plot.height + 2);
     g.clip();
     const ordered = [...series.filter((s) => s.faded), ...series.filter((s) => !s.faded)];
-    for (const s of ordered) if (s.band) this.drawBand(g, s, xOf, px, py, logX, plotW);
-    for (const s of ordered) this.drawLine(g, s, xOf, px, py, logX);
+    for (const s of ordered) if (s.band) this.drawBand(g, s, xOf, plot.px, plot.py, plot.logX, plot.width);
+    for (const s of ordered) this.drawLine(g, s, plot);
     g.restore();
+  }
 
-    // reference lines, labelled at the right end
+  /** Horizontal reference lines, each labelled at its right end over a halo. */
+  drawRefLines(g, refLines, plot) {
+    const { left, right, top, crisp, py } = plot;
     g.textBaseline = "bottom";
     g.textAlign = "right";
     for (const r of refLines) {
-      if (r.y < yLo || r.y > yHi) continue;
+      if (r.y < plot.yLo || r.y > plot.yHi) continue;
       const color = resolveColor(r.color, "--muted");
       const y = crisp(py(r.y));
       g.strokeStyle = color;
@@ -406,7 +525,6 @@ export class LineChart {
         const above = y - top > FONT_SIZE + 4;
         g.textBaseline = above ? "bottom" : "top";
         const ty = above ? y - 2 : y + 2;
-        // a halo keeps the label readable over the data
         g.lineWidth = 3;
         g.strokeStyle = resolveColor("--surface-2");
         g.strokeText(text, right - 4, ty);
@@ -414,81 +532,27 @@ export class LineChart {
         g.fillText(text, right - 4, ty);
       }
     }
-
-    if (!any && o.emptyText) {
-      g.fillStyle = colors.text;
-      g.textAlign = "center";
-      g.textBaseline = "middle";
-      g.fillText(o.emptyText, left + plotW / 2, top + plotH / 2);
-    }
   }
 
-  // One path per series; more points than pixel columns are reduced to first/min/max/last per column.
-  drawLine(g, s, xOf, px, py, logX) {
-    const n = s.y.length;
-    if (!n) return;
+  /** One path per series, decimated to first/min/max/last per pixel column (decimatedRuns); a lone point is a dot. */
+  drawLine(g, s, plot) {
+    if (!s.y.length) return;
     g.strokeStyle = resolveColor(s.color, "--accent");
     g.globalAlpha = s.faded ? 0.3 : 1;
     g.lineWidth = s.width ?? (s.faded ? 1 : 1.75);
     g.lineJoin = "round";
     g.lineCap = "round";
+    const runs = decimatedRuns(s, plot.px, plot.py, plot.logX);
     g.beginPath();
-    let penDown = false;
-    let column = NaN;
-    let cMin = 0;
-    let cMax = 0;
-    let cLast = 0;
-    let cx = 0;
-    let single = null;
-    const flush = () => {
-      if (Number.isNaN(column)) return;
-      if (cMin !== cMax) {
-        g.lineTo(cx, cMin);
-        g.lineTo(cx, cMax);
-      }
-      g.lineTo(cx, cLast);
-    };
-    for (let i = 0; i < n; i++) {
-      const y = s.y[i];
-      const x = xOf(s, i);
-      if (!finite(y) || !finite(x) || (logX && x <= 0)) {
-        flush();
-        column = NaN;
-        penDown = false;
-        continue;
-      }
-      const X = px(x);
-      const Y = py(y);
-      const col = Math.round(X);
-      if (!penDown) {
-        g.moveTo(X, Y);
-        penDown = true;
-        column = col;
-        cx = X;
-        cMin = cMax = cLast = Y;
-        single = [X, Y];
-        continue;
-      }
-      single = null;
-      if (col === column) {
-        if (Y < cMin) cMin = Y;
-        if (Y > cMax) cMax = Y;
-        cLast = Y;
-        cx = X;
-      } else {
-        flush();
-        g.lineTo(X, Y);
-        column = col;
-        cx = X;
-        cMin = cMax = cLast = Y;
-      }
+    for (const run of runs) {
+      g.moveTo(run[0], run[1]);
+      for (let k = 2; k < run.length; k += 2) g.lineTo(run[k], run[k + 1]);
     }
-    flush();
     g.stroke();
-    if (single && n === 1) {
+    if (s.y.length === 1 && runs.length === 1) {
       g.fillStyle = g.strokeStyle;
       g.beginPath();
-      g.arc(single[0], single[1], 2.5, 0, 2 * Math.PI);
+      g.arc(runs[0][0], runs[0][1], 2.5, 0, 2 * Math.PI);
       g.fill();
     }
     g.globalAlpha = 1;
