@@ -1,11 +1,12 @@
 """The snapshot contract: what each demo's ``snapshot()`` sends to the page, declared once.
 
 For every demo, ``CONTRACT[demo]`` names the figure that counts its units of work (``units``: what ``advance(n)``
-counts, and what a link's ``steps=`` and the CLI's ``--steps`` mean), and declares each snapshot key (its type, shape, units and how it is updated), each
-figure (``figures[name]``, shown in ``data-stat`` elements), each notice code, and the constants the page needs
-(limits, thresholds) straight from the Python modules that own them. ``python -m rlplay schema`` writes it to
-``web/contract.json``; the page reads it, so no JavaScript file copies a Python constant, and the tests check every
-snapshot against it, natively (``tests/test_contract.py``) and in the browser (``tests/e2e/test_contract_page.py``).
+counts, and what a link's ``steps=`` and the CLI's ``--steps`` mean), and declares each snapshot key (its type,
+shape, units and how it is updated), each figure (``figures[name]``, shown in ``data-stat`` elements), each notice
+code, and the constants the page needs (limits, thresholds) straight from the Python modules that own them.
+``python -m rlplay schema`` writes it to ``web/contract.json``; the page reads it, so no JavaScript file copies a
+Python constant, and the tests check every snapshot against it, natively (``tests/test_contract.py``) and in the
+browser (``tests/e2e/test_contract_page.py``).
 
 How a key is updated (``update``):
 
