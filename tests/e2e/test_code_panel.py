@@ -17,7 +17,7 @@ from rlplay.demos import gridworld_code
 from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 
-FIGURES = "(demo) => window.rlplay.controllers.get(demo).snapshot.figures"
+FIGURES = "(demo) => window.rlplay.inspect(demo).figures"
 EDITOR_TEXT = "(demo) => window.rlplay.controllers.get(demo).codePanel.editor.text"
 
 

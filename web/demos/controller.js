@@ -337,7 +337,7 @@ export class DemoController {
   /** Fetch a fresh snapshot of the run (e.g. after edited code failed mid-request). */
   async refresh() {
     try {
-      const payload = await this.runtime.call(this.demo, "snapshot", { since: this.since() });
+      const payload = await this.call("snapshot");
       this.receive(payload.snapshot, "snapshot");
     } catch (error) {
       this.handleError(error);
