@@ -8,6 +8,8 @@ shortest paths (14 moves; 16 with a wall at (2, 0), which closes the left-edge r
 
 from __future__ import annotations
 
+import time
+
 from helpers import demo_root, open_demo, stat, wait_until
 
 DEMO = "gridworld"
