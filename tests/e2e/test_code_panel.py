@@ -18,7 +18,7 @@ from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 
 FIGURES = "(demo) => window.rlplay.inspect(demo).figures"
-EDITOR_TEXT = "(demo) => window.rlplay.controllers.get(demo).codePanel.editor.text"
+EDITOR_TEXT = "(demo) => window.rlplay.inspect(demo).editorText"
 
 
 def reference(name: str) -> str:

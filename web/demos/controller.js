@@ -501,7 +501,8 @@ export class DemoController {
 
   /**
    * A plain picture of the demo for tests and curious readers: {demo, status, playing, unitsDone, replayableSteps,
-   * figures, snapshot (every key, arrays as {data: number[], shape}), ...inspectDemo()}. Stable: tests read only this.
+   * figures, snapshot (every key, arrays as {data: number[], shape}), editorText, ...inspectDemo()}. Stable: tests
+   * read only this.
    */
   inspect() {
     const snapshot = {};
@@ -519,6 +520,7 @@ export class DemoController {
       replayableSteps: this.replayableSteps(),
       figures: { ...(this.snapshot?.figures ?? {}) },
       snapshot,
+      editorText: this.codePanel?.editor?.text ?? null, // the Code panel's editor, as the learner sees it
       ...this.inspectDemo(),
     };
   }
