@@ -232,6 +232,66 @@ def _trimmed_lock() -> bytes:
     return json.dumps(lock, indent=1).encode()
 
 
+# ---- a trimmed python_stdlib.zip (opt-in: RLPLAY_TRIM_STDLIB=1) ---------------------------------------------------
+# The standard library modules (top-level names) that Pyodide 0.27.7, NumPy 2.0.2 and rlplay had imported once every
+# demo had been created and trained, measured in the browser (sys.modules); plus rlplay's own direct imports (read
+# from py/ at build time) and a margin of modules that error paths and common numerical code import lazily. The
+# rest (unittest, doctest, pdb, xml, http, multiprocessing, most of encodings...) is left out: 2.36 MB -> ~1.26 MB.
+# Opt-in until the whole browser suite has passed on a trimmed build.
+STDLIB_USED = set(
+    """__future__ abc ast asyncio base64 bisect bz2 calendar codecs collections concurrent contextlib contextvars copy
+    copyreg csv ctypes dataclasses datetime dis email encodings enum fnmatch functools genericpath hashlib heapq hmac
+    importlib inspect io ipaddress json keyword linecache locale logging numbers opcode operator os pathlib pickle
+    platform posixpath pyodide quopri random re reprlib secrets selectors shutil signal site socket stat string
+    struct subprocess tarfile tempfile textwrap threading token tokenize traceback types typing urllib warnings
+    weakref zipfile zipimport _pyodide _compat_pickle _compression _weakrefset _collections_abc _sitebuiltins
+    _sysconfigdata__emscripten_wasm32-emscripten site-packages""".split()
+)
+STDLIB_MARGIN = set(
+    """argparse gettext pprint difflib statistics fractions decimal _pydecimal glob gzip lzma queue shlex codeop code
+    sre_compile sre_parse sre_constants stringprep _strptime _threading_local colorsys uuid _py_abc sysconfig
+    _markupbase pkgutil runpy""".split()
+)
+ENCODINGS_KEPT = set(
+    """__init__ aliases ascii latin_1 utf_8 utf_8_sig utf_16 utf_16_le utf_16_be utf_32 utf_32_le utf_32_be cp437
+    cp1252 idna punycode raw_unicode_escape unicode_escape charmap mbcs undefined""".split()
+)
+
+
+def _rlplay_direct_imports() -> set[str]:
+    import ast
+
+    names = set()
+    for path in (ROOT / "py" / "rlplay").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def trimmed_stdlib(runtime: Path) -> str:
+    """Write pyodide/<v>/python_stdlib-<hash>.zip (a content-hashed name: the runtime folder is cached forever) with
+    only the modules above; returns its path relative to dist/."""
+    keep = STDLIB_USED | STDLIB_MARGIN | _rlplay_direct_imports()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(CACHE / "python_stdlib.zip") as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            parts = info.filename.split("/")
+            top = parts[0].removesuffix(".py").removesuffix(".pyc")
+            wanted = top in keep
+            if top == "encodings" and len(parts) > 1 and parts[1]:
+                wanted = parts[1].rsplit(".", 1)[0] in ENCODINGS_KEPT
+            if wanted:
+                target.writestr(info, source.read(info.filename))
+    content = buffer.getvalue()
+    name = f"python_stdlib-{hashlib.sha256(content).hexdigest()[:12]}.zip"
+    (runtime / name).write_bytes(content)
+    (runtime / "python_stdlib.zip").unlink()
+    return f"pyodide/{PYODIDE_VERSION}/{name}"
+
+
 # ---- offline: the build's version, and the service worker's precache list --------------------------------------
 
 BUILD_META = '<meta name="rlplay-build" content="{version}">'
@@ -290,6 +350,8 @@ def build() -> Path:
         "rlplay_wheel": wheel.relative_to(staging).as_posix(),
         "numpy_wheel": f"pyodide/{PYODIDE_VERSION}/{NUMPY_WHEEL}",
     }
+    if os.environ.get("RLPLAY_TRIM_STDLIB") == "1":
+        manifest["stdlib"] = trimmed_stdlib(runtime)
     seal_for_offline(staging, manifest)
     shutil.rmtree(DIST, ignore_errors=True)
     staging.rename(DIST)

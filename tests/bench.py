@@ -210,7 +210,8 @@ PROFILE = """async () => {
   const ready = performance.getEntriesByName('rlplay:python-ready')[0].startTime;
   const files = {};
   for (const entry of performance.getEntriesByType('resource')) {
-    files[new URL(entry.name).pathname.split('/').pop()] = entry.responseEnd - entry.startTime;
+    // A worker's script is timed by the worker itself (its entry here ends at 0).
+    if (entry.responseEnd > entry.startTime) files[new URL(entry.name).pathname.split('/').pop()] = entry.responseEnd - entry.startTime;
   }
   for (const entry of versions.resources ?? []) files[entry.file] = entry.end - entry.start;
   return {

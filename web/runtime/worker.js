@@ -174,8 +174,8 @@ async function load(baseURL, build) {
       () => {},
     );
   then(runtime, "runtime", "starting Python");
-  then([numpyDownload], "numpy", "unpacking");
-  then([rlplayDownload], "rlplay", "installing");
+  then([numpyDownload], "numpy", "downloaded");
+  then([rlplayDownload], "rlplay", "downloaded");
   // Pyodide's two scripts load meanwhile, as modules (the code cache keeps them compiled for the next visit).
   const scriptURL = (name) => new URL(name, indexURL).href;
   const importScript = (name) =>
@@ -200,6 +200,7 @@ async function load(baseURL, build) {
   const quiet = { messageCallback: () => {}, errorCallback: (m) => packageErrors.push(m) };
   await step([numpyDownload], async () => {
     await numpyDownload.done;
+    progress("numpy", 90, "unpacking and importing");
     await pyodide.loadPackage("numpy", quiet);
   });
   if (packageErrors.length) throw new LoadError(numpyDownload.url, packageErrors.join("; "));
@@ -209,6 +210,7 @@ async function load(baseURL, build) {
 
   await step([rlplayDownload], async () => {
     await rlplayDownload.done;
+    progress("rlplay", 90, "installing");
     await pyodide.loadPackage(rlplayDownload.url, quiet);
   });
   if (packageErrors.length) throw new LoadError(rlplayDownload.url, packageErrors.join("; "));
