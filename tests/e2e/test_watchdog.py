@@ -90,3 +90,21 @@ def test_a_120_kb_per_s_link_loads_with_progress_and_every_demo_becomes_ready(br
     finally:
         context.close()
         server.shutdown()
+
+
+def test_a_download_that_stalls_is_named_and_retry_recovers(page, server_url):
+    """Bytes, not time, judge a download: one that sends nothing for 30 s is named, and Retry loads the page."""
+    wheel = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+    held = []
+    page.route(f"**/{wheel}", lambda route: held.append(route))  # never answered: the connection hangs
+    started = time.monotonic()
+    page.goto(server_url)
+    banner = page.locator("#runtime-banner[data-state=error]")
+    banner.wait_for(timeout=120_000)
+    assert f"Could not load {wheel}: no data for 30 s" in banner.text_content()
+    assert time.monotonic() - started >= 30
+    assert "stopped answering" not in banner.text_content()  # the worker was alive all along
+    page.unroute(f"**/{wheel}")
+    banner.get_by_role("button", name="Retry").click()
+    for demo in DEMOS:
+        wait_status(page, demo, "ready", timeout=120_000)
