@@ -187,7 +187,7 @@ def test_configure_live_and_fresh():
 
 def test_from_params_keeps_defaults_and_reports_bad_values():
     config, notices = from_params(
-        CartpoleConfig, {"algo": "dqn", "lr": "-1", "gamma": "abc", "hidden": "3.5", "seed": "12", "x": "1"}
+        CartpoleConfig, {"algo": "sarsa", "lr": "-1", "gamma": "abc", "hidden": "3.5", "seed": "12", "x": "1"}
     )
     assert config == CartpoleConfig(seed=12)
     assert len(notices) == 4 and any("algo" in n for n in notices) and any("lr" in n for n in notices)

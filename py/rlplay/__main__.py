@@ -3,7 +3,8 @@
     python -m rlplay gridworld [--seed N] [--episodes N | --steps N] [--<field> VALUE ...]
         e.g. --algo sarsa --preset cliff --compare q-learning --seeds 50   (mean returns over 50 seeds, both rules)
     python -m rlplay bandit    [--seed N] [--steps N] [--epsilon 0.1 ...]
-    python -m rlplay cartpole  [--algo actor-critic] [--seed N] [--episodes N]
+    python -m rlplay cartpole  [--algo actor-critic] [--seed N] [--episodes N] [--save agent.json]
+    python -m rlplay cartpole  --load agent.json --watch [N]    Watch a saved agent: N episode lengths, as the page
     python -m rlplay schema    [--check]      write (or check) web/params.json and web/contract.json, the page's
                                               view of the configs and of the snapshots (rlplay.demos.contract)
 
@@ -57,12 +58,13 @@ def _progress(done: int, total: int, label: str, started: float) -> None:
     sys.stderr.flush()
 
 
-def train(demo: str, params: dict[str, str], episodes: int | None, steps: int | None, quiet: bool) -> dict:
-    driver_class, config_class = demo_classes(demo)
-    config, notices = from_params(config_class, params)
-    for notice in notices:
-        print(f"notice: {notice}", file=sys.stderr)
-    driver = driver_class(config)
+def train(demo: str, params: dict[str, str], episodes: int | None, steps: int | None, quiet: bool, driver=None) -> dict:
+    if driver is None:
+        driver_class, config_class = demo_classes(demo)
+        config, notices = from_params(config_class, params)
+        for notice in notices:
+            print(f"notice: {notice}", file=sys.stderr)
+        driver = driver_class(config)
     started = time.perf_counter()
     chunk = 2000
     if steps is not None:
@@ -93,7 +95,18 @@ def train(demo: str, params: dict[str, str], episodes: int | None, steps: int | 
         "config": snapshot.get("config", {}),
         "notices": snapshot.get("notices", []),
         "seconds": time.perf_counter() - started,
+        "driver": driver,
     }
+
+
+def watch_lengths(driver, episodes: int) -> list[int]:
+    """The lengths of ``episodes`` Watch episodes of the cart-pole driver's current policy (the page's Watch)."""
+    lengths = []
+    for _ in range(episodes):
+        driver.watch_reset()
+        result = driver.watch_step(10**6)
+        lengths.append(result["length"])
+    return lengths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,13 +119,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, help="train exactly this many steps (pulls for the bandit)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--save", metavar="PATH", help="cartpole: write the trained agent to this JSON file")
+    parser.add_argument("--load", metavar="PATH", help="cartpole: start from the agent in this JSON file")
+    parser.add_argument("--watch", type=int, nargs="?", const=1, metavar="N", help="cartpole: N Watch episodes")
     known, rest = parser.parse_known_args(argv)
+    if known.demo != "cartpole" and (known.save or known.load or known.watch is not None):
+        parser.error("--save, --load and --watch are for the cartpole demo")
     _, config_class = demo_classes(known.demo)
     field_parser = argparse.ArgumentParser(prog=f"python -m rlplay {known.demo}")
     for entry in schema(config_class):
         field_parser.add_argument(f"--{entry['name']}", dest=entry["name"], help=entry["doc"])
     fields = {k: v for k, v in vars(field_parser.parse_args(rest)).items() if v is not None}
-    result = train(known.demo, fields, known.episodes, known.steps, known.quiet or known.json)
+    driver = None
+    if known.load:
+        from rlplay.demos.cartpole_agent import loads
+
+        if fields:
+            dropped = ", ".join(f"--{k}" for k in fields)
+            parser.error(f"with --load the settings come from the agent file; drop {dropped}")
+        try:
+            driver = loads(Path(known.load).read_text())
+        except (OSError, ValueError) as error:
+            print(f"cannot load {known.load}: {error}", file=sys.stderr)
+            return 2
+        if known.episodes is None and known.steps is None:
+            known.steps = 0  # loading alone trains nothing
+    result = train(known.demo, fields, known.episodes, known.steps, known.quiet or known.json, driver)
+    driver = result.pop("driver")
+    if known.save:
+        from rlplay.demos.cartpole_agent import dumps
+
+        Path(known.save).write_text(dumps(driver) + "\n")
+        print(f"saved the agent to {known.save}", file=sys.stderr)
+    if known.watch is not None:
+        result["watch_lengths"] = watch_lengths(driver, known.watch)
     if known.json:
         print(json.dumps(result, indent=1))
         return 0
@@ -127,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             if solved >= 0
             else "not solved yet: the 100-episode mean length is below 475"
         )
+    if "watch_lengths" in result:
+        print(f"{'watch episode lengths':>28}: {' '.join(map(str, result['watch_lengths']))}")
     print(f"{'seconds':>28}: {result['seconds']:.2f}")
     return 0
 

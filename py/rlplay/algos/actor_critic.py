@@ -25,29 +25,34 @@ Learner protocol: see ``rlplay.algos.reinforce``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 
 from rlplay.algos.nn import MLP, Adam, clip_grad_norm, sample_two_actions
 from rlplay.algos.reinforce import reinforce_loss
+from rlplay.demos.params import Param, validate
 
 
 @dataclass
 class ActorCriticConfig:
-    lr: float = 0.01
+    lr: Annotated[float, Param(1e-4, 0.1)] = 0.01
     """Adam step size of the actor (policy), 1e-4..0.1."""
-    critic_lr_scale: float = 3.0
+    critic_lr_scale: Annotated[float, Param(0.1, 10.0)] = 3.0
     """Critic step size as a multiple of ``lr``, 0.1..10 (a critic that keeps up makes adv trustworthy)."""
-    gamma: float = 0.99
-    """Discount factor γ, 0.8..0.999."""
-    lam: float = 0.99
+    gamma: Annotated[float, Param(0.0, 1.0)] = 0.99
+    """Discount factor γ, 0..1."""
+    lam: Annotated[float, Param(0.0, 1.0)] = 0.99
     """GAE λ: 0 = one-step TD advantage, 1 = Monte-Carlo G_t − V(s_t); 0..1."""
-    hidden: int = 32
+    hidden: Annotated[int, Param(4, 256)] = 32
     """Hidden units of each MLP (actor and critic), 4..256."""
-    entropy: float = 0.0
+    entropy: Annotated[float, Param(0.0, 0.1)] = 0.0
     """Entropy bonus coefficient, 0..0.1."""
-    max_grad_norm: float = 1.0
+    max_grad_norm: Annotated[float, Param(0.0, 10.0)] = 1.0
     """Clip each network's global gradient norm to this (0 = no clipping), 0..10."""
+
+    def __post_init__(self):
+        validate(self)
 
 
 def gae(rewards, values, next_values, ends, gamma: float, lam: float) -> np.ndarray:
@@ -106,6 +111,10 @@ class ActorCritic:
     def act(self, obs, u: float) -> tuple[int, float]:
         return sample_two_actions(self.actor.forward_one(obs), u)
 
+    def p_right(self, obs) -> float:
+        """π(right|s) of the current policy (what Watch samples from)."""
+        return sample_two_actions(self.actor.forward_one(obs), 0.0)[1]
+
     def observe(self, obs, action: int, reward: float, terminated: bool, truncated: bool, next_obs):
         self.states.append(obs)
         self.actions.append(action)
@@ -159,6 +168,10 @@ class ActorCritic:
     def values(self, X: np.ndarray) -> np.ndarray:
         """V(s) for each row of ``X`` (the driver's ``replay_values``)."""
         return self.critic.forward(X)[0][:, 0]
+
+    def networks(self) -> dict:
+        """The trained networks by name (what an agent file holds)."""
+        return {"actor": self.actor, "critic": self.critic}
 
     def is_finite(self) -> bool:
         return self.actor.is_finite() and self.critic.is_finite()

@@ -19,6 +19,7 @@ Learner protocol: see ``rlplay.algos.reinforce``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 
@@ -34,34 +35,42 @@ from rlplay.algos.nn import (
     log_softmax_backward,
     sample_two_actions,
 )
+from rlplay.demos.params import Param, validate
 
 
 @dataclass
 class PPOConfig:
-    lr: float = 0.01
+    lr: Annotated[float, Param(1e-4, 0.1)] = 0.01
     """Adam step size of the actor, 1e-4..0.1 (high for PPO, made safe by ``target_kl``)."""
-    critic_lr_scale: float = 1.0
+    critic_lr_scale: Annotated[float, Param(0.1, 10.0)] = 1.0
     """Critic step size as a multiple of ``lr``, 0.1..10."""
-    gamma: float = 0.99
-    """Discount factor γ, 0.8..0.999."""
-    lam: float = 0.95
+    gamma: Annotated[float, Param(0.0, 1.0)] = 0.99
+    """Discount factor γ, 0..1."""
+    lam: Annotated[float, Param(0.0, 1.0)] = 0.95
     """GAE λ, 0..1."""
-    hidden: int = 32
+    hidden: Annotated[int, Param(4, 256)] = 32
     """Hidden units of each MLP (actor and critic), 4..256."""
-    clip: float = 0.2
+    clip: Annotated[float, Param(0.01, 0.5)] = 0.2
     """Clip range ε of the probability ratio, 0.01..0.5."""
-    entropy: float = 0.0
+    entropy: Annotated[float, Param(0.0, 0.1)] = 0.0
     """Entropy bonus coefficient c_H, 0..0.1."""
-    rollout_steps: int = 1024
-    """Environment steps collected per update (a rollout spans episodes), 64..8192."""
-    epochs: int = 8
+    rollout_steps: Annotated[int, Param(16, 8192)] = 1024
+    """Environment steps collected per update (a rollout spans episodes), 16..8192."""
+    epochs: Annotated[int, Param(1, 20)] = 8
     """Passes over each rollout, 1..20."""
-    minibatch_size: int = 128
-    """Samples per Adam step, 16..rollout_steps."""
-    target_kl: float = 0.02
+    minibatch_size: Annotated[int, Param(1, 8192)] = 128
+    """Samples per Adam step, 1..rollout_steps."""
+    target_kl: Annotated[float, Param(0.0, 0.2)] = 0.02
     """Stop the epochs early once approx_kl exceeds this (0 = never stop early), 0..0.2."""
-    max_grad_norm: float = 0.5
+    max_grad_norm: Annotated[float, Param(0.0, 10.0)] = 0.5
     """Clip each network's global gradient norm to this (0 = no clipping), 0..10."""
+
+    def __post_init__(self):
+        validate(self)
+        if self.minibatch_size > self.rollout_steps:
+            raise ValueError(
+                f"minibatch_size must be at most rollout_steps={self.rollout_steps}, got {self.minibatch_size}"
+            )
 
 
 def clipped_surrogate(ratio, adv, epsilon: float) -> np.ndarray:
@@ -113,11 +122,6 @@ class PPO:
     def __init__(self, config: PPOConfig, n_obs: int, n_actions: int, rng: np.random.Generator):
         if n_actions != 2:
             raise ValueError(f"this learner samples from two actions (CartPole); got n_actions={n_actions}")
-        if not 1 <= config.minibatch_size <= config.rollout_steps:
-            raise ValueError(
-                f"minibatch_size must be between 1 and rollout_steps={config.rollout_steps}, "
-                f"got {config.minibatch_size}"
-            )
         self.config = config
         self.rng = rng  # minibatch shuffling
         self.actor = MLP(n_obs, config.hidden, n_actions, rng, out_scale=0.01)
@@ -138,6 +142,10 @@ class PPO:
 
     def act(self, obs, u: float) -> tuple[int, float]:
         return sample_two_actions(self.actor.forward_one(obs), u)
+
+    def p_right(self, obs) -> float:
+        """π(right|s) of the current policy (what Watch samples from)."""
+        return sample_two_actions(self.actor.forward_one(obs), 0.0)[1]
 
     def observe(self, obs, action: int, reward: float, terminated: bool, truncated: bool, next_obs):
         t = len(self.states)
@@ -185,20 +193,20 @@ class PPO:
             epoch_kl = 0.0
             batches = 0
             for start in range(0, T, config.minibatch_size):
-                mb = order[start : start + config.minibatch_size]
-                adv_mb = adv[mb]
+                mb_inds = order[start : start + config.minibatch_size]
+                mb_advantages = adv[mb_inds]
                 # per-minibatch standardisation of the advantages
-                adv_mb = (adv_mb - adv_mb.mean()) / (adv_mb.std() + 1e-8)
-                logits, actor_cache = self.actor.forward(X[mb])
+                mb_advantages = (mb_advantages - mb_advantages.mean()) / (mb_advantages.std() + 1e-8)
+                logits, actor_cache = self.actor.forward(X[mb_inds])
                 _, terms, dlogits = ppo_policy_loss(
-                    logits, actions[mb], logp_old[mb], adv_mb, config.clip, config.entropy
+                    logits, actions[mb_inds], logp_old[mb_inds], mb_advantages, config.clip, config.entropy
                 )
                 actor_grads = self.actor.backward(actor_cache, dlogits)
                 norm = max(norm, clip_grad_norm(actor_grads, config.max_grad_norm))
                 self.actor_optimizer.step(actor_grads)
 
-                V, critic_cache = self.critic.forward(X[mb])
-                v_loss, dV = value_loss(V[:, 0], ret[mb])
+                V, critic_cache = self.critic.forward(X[mb_inds])
+                v_loss, dV = value_loss(V[:, 0], ret[mb_inds])
                 critic_grads = self.critic.backward(critic_cache, dV[:, None])
                 norm = max(norm, clip_grad_norm(critic_grads, config.max_grad_norm))
                 self.critic_optimizer.step(critic_grads)
@@ -224,6 +232,10 @@ class PPO:
 
     def values(self, X: np.ndarray) -> np.ndarray:
         return self.critic.forward(X)[0][:, 0]
+
+    def networks(self) -> dict:
+        """The trained networks by name (what an agent file holds)."""
+        return {"actor": self.actor, "critic": self.critic}
 
     def is_finite(self) -> bool:
         return self.actor.is_finite() and self.critic.is_finite()

@@ -1,20 +1,23 @@
-"""REINFORCE with a time-indexed baseline: a Monte-Carlo policy gradient, one batched update per episode.
+"""REINFORCE: the Monte-Carlo policy gradient, one batched update per finished episode; optionally with a baseline.
 
-    G_t = r_t + γ G_{t+1}
-    adv_t = G_t − b(t)                      b(t): running average of past returns from step t (a baseline)
-    θ ← θ + lr · (1/T) Σ_t adv_t ∇θ log πθ(a_t|s_t)     (via Adam, on the loss −mean(adv · log π))
+    G_t = r_t + γ G_{t+1}                                   (the return from step t)
+    adv_t = G_t                                             (baseline "none": the seed post's REINFORCE)
+    adv_t = G_t − b(t)                                      (baseline "time": b(t), running mean of returns from t)
+    θ ← θ + lr · (1/T) Σ_t adv_t ∇θ log πθ(a_t|s_t)         (via Adam, on the loss −mean(adv · log π))
+    ∂ log π(a|s) / ∂logits = onehot(a) − π(·|s)             (the seed's ``grad_logits[action] += 1.0``)
 
 Source: Williams (1992), "Simple statistical gradient-following algorithms for connectionist reinforcement learning"
 (the reinforcement baseline b is part of his REINFORCE); Sutton & Barto (2018) §13.3–13.4.
 
-Why a baseline indexed by the time step ``t`` (and not the seed post's raw returns, nor per-episode standardised
-returns): CartPole-v1 is cut at 500 steps, so even a perfect policy sees G_t shrink towards the cut. Standardising
-returns within each episode then punishes the last ~100 actions of every perfect episode, and a good policy keeps
-getting knocked over. b(t) is the average return *from step t* over recent episodes, so once episodes reliably reach
-500 every adv_t → 0 and the update fades out on its own: the policy stays put. It depends only on t, not on the
-action, so the gradient stays unbiased. The state-dependent baseline V(s) is the next file: ``actor_critic``.
+Baseline "none" is the seed post's update: every return of CartPole is positive, so every action taken is made more
+likely, the good ones a little more than the bad ones: an unbiased but noisy gradient. Baseline "time" subtracts
+b(t), the average return *from step t* over recent episodes (not a per-episode standardisation: CartPole-v1 is cut at
+500 steps, so even a perfect policy sees G_t shrink towards the cut, and standardising would punish the last ~100
+actions of every perfect episode). It depends only on t, not on the action, so the gradient stays unbiased; once
+episodes reliably reach 500 every adv_t → 0 and the update fades out by itself. The state-dependent baseline V(s) is
+the next file: ``actor_critic``.
 
-Learner protocol shared by the three algorithms (the driver, ``rlplay.demos.cartpole``, owns the loop):
+Learner protocol shared by the cart-pole algorithms (the driver, ``rlplay.demos.cartpole``, owns the loop):
 ``act(obs, u) -> (action, p_right)`` samples with a uniform draw ``u``; ``observe(obs, action, reward, terminated,
 truncated, next_obs)`` stores a step and returns the update's diagnostics (a dict) when it triggered one, else None.
 """
@@ -22,6 +25,7 @@ truncated, next_obs)`` stores a step and returns the update's diagnostics (a dic
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 
@@ -31,26 +35,50 @@ from rlplay.algos.nn import (
     clip_grad_norm,
     entropy,
     entropy_backward,
+    exp,
     log_softmax,
-    log_softmax_backward,
     sample_two_actions,
 )
+from rlplay.demos.params import Param, validate
+
+BASELINES = ("none", "time")
 
 
 @dataclass
 class ReinforceConfig:
-    lr: float = 0.01
+    lr: Annotated[float, Param(1e-4, 0.1)] = 0.01
     """Adam step size of the policy, 1e-4..0.1."""
-    gamma: float = 0.99
-    """Discount factor γ of the returns, 0.8..0.999."""
-    hidden: int = 32
+    gamma: Annotated[float, Param(0.0, 1.0)] = 0.99
+    """Discount factor γ of the returns, 0..1."""
+    hidden: Annotated[int, Param(4, 256)] = 32
     """Hidden units of the policy MLP, 4..256."""
-    entropy: float = 0.0
+    entropy: Annotated[float, Param(0.0, 0.1)] = 0.0
     """Entropy bonus coefficient (rewards keeping π spread out), 0..0.1."""
-    baseline_rate: float = 0.1
+    baseline: Annotated[str, Param(choices=BASELINES)] = "none"
+    """What is subtracted from G_t: none (the seed's REINFORCE) or time (b(t), the mean return from step t)."""
+    baseline_rate: Annotated[float, Param(0.01, 1.0)] = 0.1
     """Step size of the running baseline b(t) ← b(t) + rate · (G_t − b(t)), 0.01..1."""
-    max_grad_norm: float = 1.0
+    max_grad_norm: Annotated[float, Param(0.0, 10.0)] = 1.0
     """Clip the global gradient norm to this before each Adam step (0 = no clipping), 0..10."""
+
+    def __post_init__(self):
+        validate(self)
+
+
+def discounted_returns(rewards, gamma: float) -> np.ndarray:
+    """G_t = r_t + γ G_{t+1} for one episode, backwards (a plain loop over floats).
+
+    >>> discounted_returns([1.0, 1.0, 1.0], 0.5).tolist()
+    [1.75, 1.5, 1.0]
+    """
+    T = len(rewards)
+    ret = [0.0] * T
+    G = 0.0
+    for t in range(T - 1, -1, -1):
+        # G_t = r_t + γ G_{t+1}
+        G = rewards[t] + gamma * G
+        ret[t] = G
+    return np.array(ret)
 
 
 def reinforce_loss(logits: np.ndarray, actions: np.ndarray, adv: np.ndarray, ent_coef: float):
@@ -69,9 +97,13 @@ def reinforce_loss(logits: np.ndarray, actions: np.ndarray, adv: np.ndarray, ent
     pg_loss = -float((adv * logp).mean())
     entropy_loss = float(H.mean())
     loss = pg_loss - ent_coef * entropy_loss
-    dlogp_all = np.zeros_like(logp_all)
-    dlogp_all[rows, actions] = -adv / batch
-    dlogits = log_softmax_backward(logp_all, dlogp_all) + entropy_backward(logp_all, np.full(batch, -ent_coef / batch))
+    # ∇_logits log π(a|s) = onehot(a) − π: the seed's grad_logits = −probs; grad_logits[action] += 1.0
+    grad_logits = -exp(logp_all)
+    grad_logits[rows, actions] += 1.0
+    # scaled by the return (or advantage): good returns → increase this action's probability
+    grad_logits *= adv[:, None]
+    # the loss descends, so its gradient is minus the mean ascent direction
+    dlogits = -grad_logits / batch + entropy_backward(logp_all, np.full(batch, -ent_coef / batch))
     return loss, {"pg_loss": pg_loss, "entropy_loss": entropy_loss}, dlogits
 
 
@@ -97,6 +129,10 @@ class Reinforce:
     def act(self, obs, u: float) -> tuple[int, float]:
         return sample_two_actions(self.policy.forward_one(obs), u)
 
+    def p_right(self, obs) -> float:
+        """π(right|s) of the current policy (what Watch samples from)."""
+        return sample_two_actions(self.policy.forward_one(obs), 0.0)[1]
+
     def observe(self, obs, action: int, reward: float, terminated: bool, truncated: bool, next_obs):
         self.states.append(obs)
         self.actions.append(action)
@@ -107,24 +143,12 @@ class Reinforce:
 
     def update(self) -> dict:
         config = self.config
-        T = len(self.rewards)
-        # G_t = r_t + γ G_{t+1}, backwards over the episode (a plain loop over floats)
-        ret = [0.0] * T
-        G = 0.0
-        for t in range(T - 1, -1, -1):
-            G = self.rewards[t] + config.gamma * G
-            ret[t] = G
-        ret = np.array(ret)
-        if len(self.baseline) < T:
-            # steps never reached before: start their baseline at this episode's return (adv = 0 there, no signal
-            # from a single sample); the first episode that lasts longer than ever is thus not over-rewarded.
-            self.baseline = np.concatenate([self.baseline, ret[len(self.baseline) :]])
-        b = self.baseline[:T]
-        # adv_t = G_t − b(t)
-        adv = ret - b
-        # b(t) ← b(t) + rate · (G_t − b(t))
-        self.baseline[:T] += config.baseline_rate * adv
-
+        ret = discounted_returns(self.rewards, config.gamma)
+        if config.baseline == "none":
+            # adv_t = G_t   (the seed post's REINFORCE: raw returns)
+            adv = ret
+        else:
+            adv = self.time_baseline_advantages(ret)
         X = np.array(self.states)
         actions = np.array(self.actions)
         logits, cache = self.policy.forward(X)
@@ -136,9 +160,26 @@ class Reinforce:
         self.updates += 1
         return {**terms, "loss": loss, "adv_scale": float(adv.std()), "grad_norm": norm}
 
+    def time_baseline_advantages(self, ret: np.ndarray) -> np.ndarray:
+        """adv_t = G_t − b(t), then b(t) ← b(t) + rate · (G_t − b(t))."""
+        T = len(ret)
+        if len(self.baseline) < T:
+            # steps never reached before: start their baseline at this episode's return (adv = 0 there, no signal
+            # from a single sample); the first episode that lasts longer than ever is thus not over-rewarded.
+            self.baseline = np.concatenate([self.baseline, ret[len(self.baseline) :]])
+        # adv_t = G_t − b(t)
+        adv = ret - self.baseline[:T]
+        # b(t) ← b(t) + rate · (G_t − b(t))
+        self.baseline[:T] += self.config.baseline_rate * adv
+        return adv
+
     def values(self, X: np.ndarray) -> np.ndarray:
         """REINFORCE has no critic: zeros (the driver's ``replay_values``)."""
         return np.zeros(len(X))
+
+    def networks(self) -> dict:
+        """The trained networks by name (what an agent file holds)."""
+        return {"policy": self.policy}
 
     def is_finite(self) -> bool:
         return self.policy.is_finite()

@@ -1,13 +1,16 @@
-"""Cart-pole demo driver: a policy network learns to balance a pole with REINFORCE, actor-critic or PPO.
+"""Cart-pole demo driver: a network learns to balance a pole with REINFORCE (± baseline), actor-critic, PPO or DQN.
 
-    REINFORCE:     θ ← θ + lr · mean_t (G_t − b(t)) ∇ log π(a_t|s_t)                (``rlplay.algos.reinforce``)
+    REINFORCE:     θ ← θ + lr · mean_t G_t ∇ log π(a_t|s_t)                          (``rlplay.algos.reinforce``)
+    + baseline:    θ ← θ + lr · mean_t (G_t − b(t)) ∇ log π(a_t|s_t)                 (the same file, baseline "time")
     actor-critic:  θ ← θ + lr · mean_t A_t ∇ log π(a_t|s_t),  A_t = GAE(λ) from V(s)  (``rlplay.algos.actor_critic``)
     PPO:           maximise mean_t min(r_t A_t, clip(r_t, 1 − ε, 1 + ε) A_t)         (``rlplay.algos.ppo``)
+    DQN:           Q(s,a) ← r + γ max_a′ Q_target(s′,a′), by Adam on a Huber loss    (``rlplay.algos.dqn``)
 
 The driver contract is in ``rlplay.demos``. One unit of ``advance`` is one environment step of training; episodes
 restart by themselves. REINFORCE and actor-critic update when an episode ends, PPO when its rollout (1024 steps,
-across episodes) is full. One default learning rate, 0.01 (Adam), is tuned to serve all three algorithms (PPO stays
-safe at it because its epochs stop once approx_kl passes 0.02).
+across episodes) is full, DQN every few steps from its replay buffer. One default learning rate, 0.01 (Adam), is tuned
+to serve the four policy-gradient algorithms (PPO stays safe at it because its epochs stop once approx_kl passes
+0.02); DQN, whose regression target moves with the network, uses a tenth of it (``DQN_LR_SCALE``).
 
 Randomness: one ``SeedSequence(seed)`` is split into independent streams: the training env's starts, the uniform
 draws that sample training actions, the networks' initialisation and PPO's minibatch shuffling, the "watch" episodes,
@@ -39,7 +42,7 @@ from typing import Annotated
 import numpy as np
 
 from rlplay.algos.actor_critic import ActorCritic, ActorCriticConfig
-from rlplay.algos.nn import sample_two_actions
+from rlplay.algos.dqn import DQN, DQNConfig
 from rlplay.algos.ppo import PPO, PPOConfig
 from rlplay.algos.reinforce import Reinforce, ReinforceConfig
 from rlplay.demos import cartpole_code
@@ -47,7 +50,8 @@ from rlplay.demos.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.params import Param, validate
 from rlplay.envs.cartpole import MAX_EPISODE_STEPS, X_THRESHOLD, CartPole
 
-ALGOS = ("reinforce", "actor-critic", "ppo")
+ALGOS = ("reinforce", "reinforce-baseline", "actor-critic", "ppo", "dqn")
+DQN_LR_SCALE = 0.1  # DQN's Adam step is lr × this (0.001 at the default lr)
 SOLVED_MEAN_LENGTH = 475.0  # CartPole-v1's reward threshold, over 100 consecutive episodes
 SOLVED_WINDOW = 100  # episodes
 UNIFORM_BLOCK = 4096  # uniform draws fetched from the generator at a time (one NumPy call instead of 4096)
@@ -58,13 +62,13 @@ class CartpoleConfig:
     seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
     """Random seed of the run (start states, action sampling, network initialisation), 0..2147483647."""
     algo: Annotated[str, Param(choices=ALGOS)] = "actor-critic"
-    """Learning algorithm: reinforce (Monte-Carlo policy gradient), actor-critic, or ppo (clipped surrogate)."""
+    """Algorithm: reinforce (the seed's, raw returns), reinforce-baseline (G_t − b(t)), actor-critic, ppo or dqn."""
     lr: Annotated[float, Param(0.0001, 0.1, 0.0001, log=True)] = 0.01
-    """Adam learning rate of every network, 0.0001..0.1 (0.01 is tuned for all three algorithms)."""
+    """Adam learning rate, 0.0001..0.1 (0.01 is tuned for the policy-gradient algorithms; DQN uses a tenth)."""
     gamma: Annotated[float, Param(0.8, 0.999, 0.001)] = 0.99
     """Discount factor γ, 0.8..0.999: the weight of a reward one step later."""
     hidden: Annotated[int, Param(4, 256, 1)] = 32
-    """Hidden units of the policy (and critic) network, 4..256."""
+    """Hidden units of the policy (and critic, or Q) network, 4..256."""
     entropy: Annotated[float, Param(0.0, 0.1, 0.001)] = 0.0
     """Entropy bonus coefficient, 0..0.1: rewards keeping the action probabilities spread out."""
     clip: Annotated[float, Param(0.05, 0.5, 0.01)] = 0.2
@@ -78,14 +82,18 @@ def make_learner(config: CartpoleConfig, rng: np.random.Generator):
     """The learner for ``config.algo``: the algorithm's own tuned config, with the user's settings on top."""
     shared = {"lr": config.lr, "gamma": config.gamma, "hidden": config.hidden, "entropy": config.entropy}
     if config.algo == "reinforce":
-        return Reinforce(ReinforceConfig(**shared), 4, 2, rng)
+        return Reinforce(ReinforceConfig(**shared, baseline="none"), 4, 2, rng)
+    if config.algo == "reinforce-baseline":
+        return Reinforce(ReinforceConfig(**shared, baseline="time"), 4, 2, rng)
+    if config.algo == "dqn":
+        return DQN(DQNConfig(lr=config.lr * DQN_LR_SCALE, gamma=config.gamma, hidden=config.hidden), 4, 2, rng)
     if config.algo == "actor-critic":
         return ActorCritic(ActorCriticConfig(**shared), 4, 2, rng)
     return PPO(PPOConfig(**shared, clip=config.clip), 4, 2, rng)
 
 
 class CartpoleDemo(DemoDriver):
-    COMMANDS = frozenset({"watch_reset", "watch_step", "play_reset", "play_step"})
+    COMMANDS = frozenset({"watch_reset", "watch_step", "play_reset", "play_step", "save_agent", "load_agent"})
 
     def __init__(self, config: CartpoleConfig | None = None):
         self.config = config if config is not None else CartpoleConfig()
@@ -124,6 +132,8 @@ class CartpoleDemo(DemoDriver):
         self.adv_scale_episodes = array("i")  # episodes finished when each update ran
         self.last_update: dict = {}
         self.diverged_at = -1  # the update (1-based) whose result was NaN/inf, else −1
+        self.episodes_before = 0  # episodes and steps a loaded agent was trained for before this run
+        self.steps_before = 0
 
     # -- training ------------------------------------------------------------------------------------------------
     def advance(self, n: int) -> int:
@@ -216,9 +226,10 @@ class CartpoleDemo(DemoDriver):
             return fresh
         learner = self.learner
         if "lr" in changed:
-            learner.set_lr(new.lr)
+            learner.set_lr(new.lr * DQN_LR_SCALE if isinstance(learner, DQN) else new.lr)
         learner.config.gamma = new.gamma
-        learner.config.entropy = new.entropy
+        if not isinstance(learner, DQN):
+            learner.config.entropy = new.entropy
         if isinstance(learner, PPO):
             learner.config.clip = new.clip
         return []
@@ -249,13 +260,12 @@ class CartpoleDemo(DemoDriver):
         states, p_rights = [], []
         p_right = self.watch_p_right
         uniform = self.watch_rng.random
-        forward_one = self._policy_network().forward_one
+        policy_p_right = self.learner.p_right
         for _ in range(n):
             if env.done:
                 break
             state, _, _, _, _ = env.step(1 if uniform() < p_right else 0)
-            logits = forward_one(state)
-            p_right = _p_right_from_logits(logits)
+            p_right = policy_p_right(state)
             states.append(list(state))
             p_rights.append(p_right)
         self.watch_p_right = p_right
@@ -277,11 +287,24 @@ class CartpoleDemo(DemoDriver):
             env.step(int(action))
         return {"state": list(env.state), "done": env.done, "length": env.length}
 
-    def _policy_network(self):
-        return self.learner.policy if isinstance(self.learner, Reinforce) else self.learner.actor
-
     def _p_right(self, state) -> float:
-        return _p_right_from_logits(self._policy_network().forward_one(state))
+        return self.learner.p_right(state)
+
+    # -- keep an agent: save it as JSON, load one ----------------------------------------------------------------
+    def save_agent(self) -> str:
+        """The agent as the text of an agent file (``rlplay.demos.cartpole_agent``)."""
+        from rlplay.demos.cartpole_agent import dumps
+
+        return dumps(self)
+
+    def load_agent(self, text: str) -> dict:
+        """Become the agent in ``text``: its config, seed and weights, as a fresh run. A bad file changes nothing."""
+        from rlplay.demos.cartpole_agent import loads
+
+        loaded = loads(text)  # raises ValueError before anything here changes
+        vars(self).clear()
+        vars(self).update(vars(loaded))
+        return {f.name: getattr(self.config, f.name) for f in dataclasses.fields(self.config)}
 
     # -- read-outs -----------------------------------------------------------------------------------------------
     def snapshot(self, since: int = 0) -> dict:
@@ -318,6 +341,7 @@ class CartpoleDemo(DemoDriver):
             "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
             **notice_fields(self.notices()),
             "diverged": self.diverged_at >= 0,
+            "trained_before": {"episodes": self.episodes_before, "steps": self.steps_before},
         }
 
     def notices(self) -> list[str]:
@@ -361,12 +385,14 @@ class CartpoleDemo(DemoDriver):
             )
         if config.algo != "ppo" and config.clip != CartpoleConfig.clip:
             notes.append(Notice("clip-unused", f"clip only affects PPO; {config.algo} ignores it"))
+        if config.algo == "dqn" and config.entropy != CartpoleConfig.entropy:
+            notes.append(
+                Notice(
+                    "entropy-unused",
+                    "entropy only affects the policy-gradient algorithms; dqn explores by ε-greedy instead",
+                )
+            )
         return notes
-
-
-def _p_right_from_logits(logits) -> float:
-    """π(right|s) = σ(l1 − l0), overflow-free (the learners' own sampling formula)."""
-    return sample_two_actions(logits, 0.0)[1]
 
 
 def train_until_solved(

@@ -1,0 +1,173 @@
+"""Cart-pole agent files: a trained agent (weights, algorithm, config, seed, episode count) as a small JSON document.
+
+    {"format": "rlplay-cartpole-agent", "version": 1, "algo": "actor-critic", "seed": 0, "episodes": 312,
+     "steps": 90412, "config": {"seed": 0, "algo": "actor-critic", "lr": 0.01, ...},
+     "networks": {"actor": {"W1": [[...] × 4], "b1": [...], "W2": [[...] × hidden], "b2": [...]}, "critic": {...}},
+     "baseline": [...]}                      ("baseline": b(t), only for reinforce-baseline)
+
+Floats are written with Python's shortest round-trip repr (as JSON.stringify does), so a save → load round trip gives
+the same bits, natively and in the page. ``load`` validates everything (format, version, config ranges, network
+names, shapes, finite numbers) before it builds anything, and raises ``ValueError`` with a message naming what is
+wrong: a bad file changes nothing. A loaded agent is a fresh run of its seed and config with the saved weights in
+place (fresh optimiser moments), so Watch shows the same episodes natively and in the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import numpy as np
+
+from rlplay.demos.cartpole import MAX_EPISODE_STEPS, CartpoleConfig, CartpoleDemo
+
+FORMAT = "rlplay-cartpole-agent"
+VERSION = 1
+MAX_FILE_CHARS = 5_000_000  # hidden = 256 with two networks is ~0.1 MB of text; anything far larger is not ours
+N_OBS = 4
+N_ACTIONS = 2
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+
+def network_outputs(algo: str) -> dict[str, int]:
+    """The networks an algorithm's agent holds, and each one's number of outputs."""
+    if algo in ("reinforce", "reinforce-baseline"):
+        return {"policy": N_ACTIONS}
+    if algo == "dqn":
+        return {"q_network": N_ACTIONS}
+    return {"actor": N_ACTIONS, "critic": 1}
+
+
+def to_dict(demo: CartpoleDemo) -> dict:
+    """The agent of a driver, as JSON-able data."""
+    config = demo.config
+    networks = demo.learner.networks()
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "algo": config.algo,
+        "seed": config.seed,
+        "episodes": len(demo.episode_lengths) + demo.episodes_before,
+        "steps": demo.steps + demo.steps_before,
+        "config": {field.name: getattr(config, field.name) for field in dataclasses.fields(config)},
+        "networks": {
+            name: {key: param.tolist() for key, param in zip(PARAM_NAMES, net.params, strict=True)}
+            for name, net in networks.items()
+        },
+    }
+    if config.algo == "reinforce-baseline":
+        data["baseline"] = demo.learner.baseline.tolist()
+    return data
+
+
+def dumps(demo: CartpoleDemo) -> str:
+    return json.dumps(to_dict(demo), separators=(",", ":"), allow_nan=False)
+
+
+def _number_array(value, shape: tuple[int, ...], where: str) -> np.ndarray:
+    """``value`` as a float64 array of exactly ``shape``, every entry a finite JSON number (not a bool or string)."""
+
+    want = "×".join(str(n) for n in shape)
+
+    def check(v, dims: tuple[int, ...]):
+        if not dims:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ValueError(f"agent file: {where} must hold only numbers, found {json.dumps(v)[:40]}")
+            if not math.isfinite(v):
+                raise ValueError(f"agent file: {where} holds a non-finite number")
+            return
+        if not isinstance(v, list) or len(v) != dims[0]:
+            got = f"{len(v)} entries" if isinstance(v, list) else type(v).__name__
+            raise ValueError(f"agent file: {where} must be {want} numbers, but a level has {got} (want {dims[0]})")
+        for item in v:
+            check(item, dims[1:])
+
+    check(value, shape)
+    return np.array(value, dtype=np.float64).reshape(shape)
+
+
+def _config_from(data: dict) -> CartpoleConfig:
+    raw = data.get("config")
+    if not isinstance(raw, dict):
+        raise ValueError("agent file: 'config' must be an object of cart-pole settings")
+    fields = {field.name: field for field in dataclasses.fields(CartpoleConfig)}
+    unknown = sorted(set(raw) - set(fields))
+    if unknown:
+        raise ValueError(f"agent file: unknown settings in 'config': {', '.join(unknown)}")
+    missing = sorted(set(fields) - set(raw))
+    if missing:
+        raise ValueError(f"agent file: 'config' lacks {', '.join(missing)}")
+    try:
+        config = CartpoleConfig(**raw)  # validates every range and choice
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"agent file: {error}") from None
+    if data.get("algo") != config.algo or data.get("seed") != config.seed:
+        raise ValueError("agent file: 'algo' and 'seed' disagree with 'config'")
+    return config
+
+
+def _count(data: dict, key: str) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"agent file: '{key}' must be a whole number ≥ 0, got {json.dumps(value)[:40]}")
+    return value
+
+
+def from_dict(data) -> CartpoleDemo:
+    """A driver holding the agent in ``data``; ``ValueError`` (and nothing built) if anything is malformed."""
+    if not isinstance(data, dict):
+        raise ValueError("agent file: expected a JSON object")
+    if data.get("format") != FORMAT:
+        raise ValueError(f"agent file: not a cart-pole agent (its 'format' is not {FORMAT!r})")
+    if data.get("version") != VERSION:
+        raise ValueError(f"agent file: version {json.dumps(data.get('version'))[:20]} is not supported (only 1)")
+    config = _config_from(data)
+    episodes, steps = _count(data, "episodes"), _count(data, "steps")
+    expected = network_outputs(config.algo)
+    networks = data.get("networks")
+    if not isinstance(networks, dict) or sorted(networks) != sorted(expected):
+        got = sorted(networks) if isinstance(networks, dict) else type(networks).__name__
+        raise ValueError(f"agent file: {config.algo} needs networks {sorted(expected)}, found {got}")
+    arrays = {}
+    for name, n_out in expected.items():
+        net = networks[name]
+        if not isinstance(net, dict) or sorted(net) != sorted(PARAM_NAMES):
+            raise ValueError(f"agent file: networks.{name} must hold exactly {', '.join(PARAM_NAMES)}")
+        hidden = config.hidden
+        shapes = {"W1": (N_OBS, hidden), "b1": (hidden,), "W2": (hidden, n_out), "b2": (n_out,)}
+        arrays[name] = [
+            _number_array(net[key], shapes[key], f"networks.{name}.{key} (hidden = {hidden})") for key in PARAM_NAMES
+        ]
+    baseline = None
+    if config.algo == "reinforce-baseline":
+        raw = data.get("baseline")
+        length = len(raw) if isinstance(raw, list) else -1
+        if not 0 <= length <= MAX_EPISODE_STEPS:
+            raise ValueError(f"agent file: 'baseline' must be a list of at most {MAX_EPISODE_STEPS} numbers")
+        baseline = _number_array(raw, (length,), "baseline")
+    elif "baseline" in data:
+        raise ValueError(f"agent file: 'baseline' belongs to reinforce-baseline, not {config.algo}")
+
+    demo = CartpoleDemo(config)
+    for name, net in demo.learner.networks().items():
+        for param, value in zip(net.params, arrays[name], strict=True):
+            param[...] = value
+    if config.algo == "dqn":
+        demo.learner.sync_target()
+    if baseline is not None:
+        demo.learner.baseline = baseline
+    demo.episodes_before, demo.steps_before = episodes, steps
+    return demo
+
+
+def loads(text: str) -> CartpoleDemo:
+    if not isinstance(text, str):
+        raise ValueError("agent file: expected text")
+    if len(text) > MAX_FILE_CHARS:
+        raise ValueError(f"agent file: {len(text):,} characters is far larger than an agent ({MAX_FILE_CHARS:,} max)")
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise ValueError(f"agent file: not valid JSON ({error})") from None
+    return from_dict(data)

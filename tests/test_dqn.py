@@ -1,0 +1,108 @@
+"""DQN: the Huber loss and its gradient (finite differences through the MLP), the replay buffer, the target network,
+ε-greedy with decay, the bootstrap at the time limit, and learning CartPole-v1 within a step budget."""
+
+import numpy as np
+import pytest
+from rlplay.algos.dqn import DQN, DQNConfig, ReplayBuffer, dqn_loss, huber
+from rlplay.demos.cartpole import CartpoleConfig, train_until_solved
+from test_nn import assert_close, numeric_grad
+
+BUDGET_STEPS = 150_000  # environment steps (with ε-greedy exploration) to a 100-episode mean of 475
+
+
+def test_huber_is_quadratic_inside_and_linear_outside():
+    loss, grad = huber(np.array([0.0, 0.5, -1.0, 3.0, -4.0]), 1.0)
+    np.testing.assert_allclose(loss, [0.0, 0.125, 0.5, 2.5, 3.5])
+    np.testing.assert_allclose(grad, [0.0, 0.5, -1.0, 1.0, -1.0])
+
+
+def test_dqn_loss_gradient_through_the_network_matches_finite_differences():
+    rng = np.random.default_rng(0)
+    learner = DQN(DQNConfig(hidden=6), 4, 2, rng)
+    net = learner.q_network
+    X = rng.standard_normal((12, 4))
+    actions = rng.integers(0, 2, 12)
+    q0 = net.forward(X)[0]
+    # targets around Q so that some TD errors fall inside ±κ and some outside (both branches of the Huber loss)
+    target = q0[np.arange(12), actions] + rng.uniform(-2.5, 2.5, 12)
+
+    def loss():
+        return dqn_loss(net.forward(X)[0], actions, target, 1.0)[0]
+
+    q, cache = net.forward(X)
+    _, dq = dqn_loss(q, actions, target, 1.0)
+    td = np.abs(q[np.arange(12), actions] - target)
+    assert (td < 1.0).any() and (td > 1.0).any()
+    grads = net.backward(cache, dq)
+    for param, grad in zip(net.params, grads, strict=True):
+        assert_close(grad, numeric_grad(loss, param))
+
+
+def test_replay_buffer_overwrites_the_oldest_and_samples_what_it_holds():
+    buffer = ReplayBuffer(3, 4)
+    for i in range(5):
+        buffer.add((i, 0.0, 0.0, 0.0), i % 2, float(i), (i + 1, 0.0, 0.0, 0.0), i == 4)
+    assert buffer.size == 3
+    assert sorted(buffer.obs[:, 0].tolist()) == [2.0, 3.0, 4.0]
+    obs, actions, rewards, next_obs, dones = buffer.sample(np.random.default_rng(0), 50)
+    assert set(rewards.tolist()) <= {2.0, 3.0, 4.0}
+    np.testing.assert_array_equal(next_obs[:, 0], obs[:, 0] + 1)
+    np.testing.assert_array_equal(dones, rewards == 4.0)
+    np.testing.assert_array_equal(actions, rewards % 2)
+
+
+def test_target_bootstraps_after_the_time_limit_but_not_after_a_fall():
+    config = DQNConfig(batch_size=1, learning_starts=0, train_frequency=1, lr=1e-5)
+    obs, nxt = (0.01, 0.0, 0.02, 0.0), (0.02, 0.1, 0.01, -0.1)
+    for terminated, truncated in ((False, True), (True, False)):
+        learner = DQN(config, 4, 2, np.random.default_rng(0))
+        q_obs = learner.q_network.forward(np.array([obs]))[0][0, 1]
+        q_next = learner.target_network.forward(np.array([nxt]))[0][0].max()
+        stats = learner.observe(obs, 1, 1.0, terminated, truncated, nxt)
+        target = 1.0 + (0.0 if terminated else config.gamma * q_next)
+        assert stats["loss"] == pytest.approx(huber(np.array([q_obs - target]), 1.0)[0][0], rel=1e-12)
+
+
+def test_target_network_is_a_frozen_copy_refreshed_every_target_update_steps():
+    config = DQNConfig(learning_starts=0, train_frequency=1, target_update=10, batch_size=4)
+    learner = DQN(config, 4, 2, np.random.default_rng(0))
+    rng = np.random.default_rng(1)
+    frozen = [p.copy() for p in learner.target_network.params]
+    for step in range(1, 11):
+        obs = tuple(rng.uniform(-0.05, 0.05, 4))
+        learner.observe(obs, step % 2, 1.0, False, False, obs)
+        same = all(np.array_equal(a, b) for a, b in zip(frozen, learner.target_network.params, strict=True))
+        assert same == (step < 10)
+    for online, target in zip(learner.q_network.params, learner.target_network.params, strict=True):
+        np.testing.assert_array_equal(online, target)
+        assert online is not target
+
+
+def test_epsilon_decays_linearly_and_act_follows_it():
+    config = DQNConfig(epsilon_start=1.0, epsilon_end=0.1, epsilon_decay_steps=100, learning_starts=10**6)
+    learner = DQN(config, 4, 2, np.random.default_rng(0))
+    obs = (0.0, 0.0, 0.0, 0.0)
+    greedy = int(learner.p_right(obs))
+    assert learner.epsilon() == 1.0
+    assert learner.act(obs, 0.2) == (0, 0.5) and learner.act(obs, 0.7)[0] == 1  # ε = 1: u picks the side
+    for _ in range(50):
+        learner.observe(obs, 0, 1.0, False, False, obs)
+    assert learner.epsilon() == pytest.approx(0.55)
+    for _ in range(100):
+        learner.observe(obs, 0, 1.0, False, False, obs)
+    assert learner.epsilon() == pytest.approx(0.1)
+    action, p_right = learner.act(obs, 0.5)  # u ≥ ε: greedy
+    assert action == greedy and p_right == pytest.approx(0.05 + 0.9 * greedy)
+
+
+def test_config_refuses_out_of_range_values():
+    with pytest.raises(ValueError, match="buffer_size"):
+        DQNConfig(buffer_size=10)
+    with pytest.raises(ValueError, match="lr"):
+        DQNConfig(lr=-1.0)
+
+
+def test_learns_cartpole_on_at_least_4_of_5_seeds():
+    runs = [train_until_solved(CartpoleConfig(algo="dqn", seed=seed), max_steps=BUDGET_STEPS) for seed in range(5)]
+    solved = [(run.solved_at, run.steps) for run in runs]
+    assert sum(run.solved_at > 0 and run.steps <= BUDGET_STEPS for run in runs) >= 4, solved
