@@ -140,9 +140,43 @@ def gridworld_rules_learning(seeds=range(10), max_episodes=1000) -> dict:
     return out
 
 
+CARTPOLE_SEEDS = range(20)
+CARTPOLE_BUDGET = {"max_episodes": 1500, "max_steps": 800_000}  # per run; a run not solved by then counts as unsolved
+
+
+def cartpole_episodes_to_solve(seeds=CARTPOLE_SEEDS) -> dict:
+    """Per algorithm, over ``seeds``: episodes until the 100-episode mean reached 475 (−1 = not within the budget),
+    with the median, quartiles and solved k of N (``rlplay.demos.cartpole_compare.solve_stats``)."""
+    from rlplay.demos.cartpole import ALGOS, CartpoleConfig, train_until_solved
+    from rlplay.demos.cartpole_compare import solve_stats
+
+    out = {}
+    for algo in ALGOS:
+        values = [
+            train_until_solved(CartpoleConfig(seed=seed, algo=algo), **CARTPOLE_BUDGET).solved_at for seed in seeds
+        ]
+        out[algo] = {"per_seed": values, **solve_stats(values)}
+    return out
+
+
+def cartpole_gradient_spread(steps=(0, 20_000), episodes=12) -> dict:
+    """The spread of REINFORCE's gradient with and without baselines, on a REINFORCE agent (seed 0) after ``steps``."""
+    from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
+
+    out = {}
+    demo = CartpoleDemo(CartpoleConfig(algo="reinforce", seed=0))
+    for at in steps:
+        demo.advance(at - demo.steps)
+        result = demo.gradient_spread(episodes)
+        out[str(at)] = {
+            "mean_length": result["mean_length"],
+            **{name: result[name]["spread"] for name in ("reinforce", "baseline", "critic")},
+        }
+    return out
+
+
 def learning_efficiency(seeds=(0, 1, 2, 3, 4)) -> dict:
     from rlplay.demos.bandit import BanditConfig, BanditDemo
-    from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
     from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 
     out: dict = {"gridworld_episodes_to_optimal": [], "bandit_regret_at_1000": {}, "cartpole_episodes_to_solved": {}}
@@ -164,18 +198,8 @@ def learning_efficiency(seeds=(0, 1, 2, 3, 4)) -> dict:
         for lane in regrets:
             regrets[lane].append(round(figures[f"regret-{lane}"], 2))
     out["bandit_regret_at_1000"] = regrets
-    for algo in ("actor-critic", "reinforce", "ppo"):
-        results = []
-        for seed in seeds:
-            driver = CartpoleDemo(CartpoleConfig(seed=seed, algo=algo))
-            solved = -1
-            for _ in range(400):  # at most 800k steps
-                driver.advance(2000)
-                solved = driver.snapshot(10**9)["figures"]["solved-at-episode"]
-                if solved >= 0:
-                    break
-            results.append(solved)
-        out["cartpole_episodes_to_solved"][algo] = results
+    out["cartpole_episodes_to_solved"] = cartpole_episodes_to_solve()
+    out["cartpole_gradient_spread"] = cartpole_gradient_spread()
     return out
 
 
@@ -598,11 +622,26 @@ def markdown(results: dict) -> str:
     lines += ["", "| Learning, default settings, seeds 0–4 | per seed | median |", "|---|---|---|"]
     g = learning["gridworld_episodes_to_optimal"]
     lines.append(f"| gridworld: episodes until the greedy path is optimal | {g} | {statistics.median(g)} |")
-    for algo, values in learning["cartpole_episodes_to_solved"].items():
-        solved = [v for v in values if v >= 0]
+    lines += [
+        "",
+        f"| Cart-pole, default settings, seeds 0–{len(CARTPOLE_SEEDS) - 1}: episodes until the 100-episode mean ≥ 475 "
+        "(−1 = not within 1500 episodes / 800k steps) | per seed | median | IQR | solved |",
+        "|---|---|---|---|---|",
+    ]
+    for algo, entry in learning["cartpole_episodes_to_solved"].items():
         lines.append(
-            f"| cart-pole {algo}: episodes until mean-length-100 ≥ 475 (−1 = not within 800k steps) | {values} | "
-            f"{statistics.median(solved) if solved else 'n/a'} |"
+            f"| {algo} | {entry['per_seed']} | {entry['median']:g} | {entry['q1']:g}–{entry['q3']:g} | "
+            f"{entry['solved']} of {entry['runs']} |"
+        )
+    lines += [
+        "",
+        "| Gradient spread, REINFORCE agent seed 0, 12 episodes | mean length | G_t | G_t − b(t) | G_t − V(s) |",
+    ]
+    lines.append("|---|---|---|---|---|")
+    for at, entry in learning["cartpole_gradient_spread"].items():
+        lines.append(
+            f"| after {at} steps | {entry['mean_length']:.1f} | {entry['reinforce']:.3g} | {entry['baseline']:.3g} | "
+            f"{entry['critic']:.3g} |"
         )
     for lane, values in learning["bandit_regret_at_1000"].items():
         lines.append(f"| bandit {lane}: regret at 1000 pulls | {values} | {statistics.median(values)} |")

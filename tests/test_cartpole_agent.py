@@ -3,9 +3,11 @@ refusal of malformed files with a message and no change, the CLI, and the shippe
 
 import copy
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
+from rlplay.__main__ import main
 from rlplay.demos import cartpole_agent
 from rlplay.demos.cartpole import ALGOS, CartpoleConfig, CartpoleDemo
 from snapshots import assert_same_snapshot
@@ -111,3 +113,32 @@ def test_bridge_refuses_a_bad_file_as_input_error_and_loads_a_good_one(good):
     answer = json.loads(bridge.handle("cartpole", "load_agent", json.dumps({"args": {"text": json.dumps(good)}}))[0])
     assert answer["result"]["algo"] == "reinforce-baseline"
     assert answer["snapshot"]["algo"] == "reinforce-baseline"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+PRETRAINED = ROOT / "web" / "agents" / "cartpole-pretrained.json"
+# The command that made the shipped agent (README, "A trained agent"); the test re-runs it and compares the bytes.
+PRETRAINED_COMMAND = ["cartpole", "--algo", "actor-critic", "--seed", "0", "--steps", "150000", "--quiet"]
+
+
+def test_shipped_pretrained_agent_is_reproduced_bit_for_bit_by_its_command(tmp_path, capsys):
+    out = tmp_path / "agent.json"
+    assert main([*PRETRAINED_COMMAND, "--save", str(out)]) == 0
+    assert out.read_bytes() == PRETRAINED.read_bytes()
+    agent = cartpole_agent.loads(PRETRAINED.read_text())
+    assert agent.config.algo == "actor-critic" and cartpole_agent.to_dict(agent)["episodes"] > 300
+    assert watch_lengths(agent, 3) == [500, 500, 500]  # it balances to the time limit
+
+
+def test_cli_load_watch_gives_the_numbers_of_the_saving_run(tmp_path, capsys):
+    out = tmp_path / "agent.json"
+    assert main(["cartpole", "--algo", "ppo", "--seed", "4", "--steps", "3000", "--quiet", "--save", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["cartpole", "--load", str(out), "--watch", "3", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)["watch_lengths"]
+    demo = CartpoleDemo(CartpoleConfig(algo="ppo", seed=4))
+    demo.advance(3000)
+    assert shown == watch_lengths(demo)
+    out.write_text('{"format": "rlplay-cartpole-agent", "version": 1}')
+    assert main(["cartpole", "--load", str(out), "--watch"]) == 2
+    assert "cannot load" in capsys.readouterr().err

@@ -4,10 +4,7 @@
 import numpy as np
 import pytest
 from rlplay.algos.dqn import DQN, DQNConfig, ReplayBuffer, dqn_loss, huber
-from rlplay.demos.cartpole import CartpoleConfig, train_until_solved
 from test_nn import assert_close, numeric_grad
-
-BUDGET_STEPS = 150_000  # environment steps (with ε-greedy exploration) to a 100-episode mean of 475
 
 
 def test_huber_is_quadratic_inside_and_linear_outside():
@@ -100,9 +97,3 @@ def test_config_refuses_out_of_range_values():
         DQNConfig(buffer_size=10)
     with pytest.raises(ValueError, match="lr"):
         DQNConfig(lr=-1.0)
-
-
-def test_learns_cartpole_on_at_least_4_of_5_seeds():
-    runs = [train_until_solved(CartpoleConfig(algo="dqn", seed=seed), max_steps=BUDGET_STEPS) for seed in range(5)]
-    solved = [(run.solved_at, run.steps) for run in runs]
-    assert sum(run.solved_at > 0 and run.steps <= BUDGET_STEPS for run in runs) >= 4, solved

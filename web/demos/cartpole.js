@@ -1,5 +1,5 @@
-// The cart-pole balancer: a policy network learns to push a cart left or right to keep a pole upright, with
-// REINFORCE, actor-critic or PPO (Python: rlplay.demos.cartpole). This controller owns the loop and the data; the
+// The cart-pole balancer: a network learns to push a cart left or right to keep a pole upright, with REINFORCE
+// (± baseline), actor-critic, PPO or DQN (Python: rlplay.demos.cartpole). This controller owns the loop and the data; the
 // views (CartPoleView, LineChart) only draw what they are handed.
 //
 // Three modes (the registry's "mode" field, so a link keeps it):
@@ -21,6 +21,8 @@
 import { Announcer, el, fieldControl, formatStat, seedControl } from "../ui.js";
 import { CartPoleView } from "../views/cartpole_view.js";
 import { LineChart, movingAverage } from "../views/line_chart.js";
+import { AgentFiles } from "./cartpole_agent.js";
+import { GradientSpread, SeedCompare } from "./cartpole_research.js";
 import { DemoController } from "./controller.js";
 import { GrowingSeries } from "./series.js";
 
@@ -30,8 +32,29 @@ const WATCH_HOLD_MS = 1200; // watch mode: pause on the final state before the n
 const CHART_EVERY_MS = 100; // charts redraw at most 10 times a second
 const KEPT_RUNS = 2; // previous runs kept on the chart
 
-const ALGO_LABELS = { reinforce: "REINFORCE", "actor-critic": "Actor-critic", ppo: "PPO" };
-const ALGO_COLORS = { reinforce: "--cp-reinforce", "actor-critic": "--cp-actor-critic", ppo: "--cp-ppo" };
+const ALGO_LABELS = {
+  reinforce: "REINFORCE",
+  "reinforce-baseline": "REINFORCE + baseline",
+  "actor-critic": "Actor-critic",
+  ppo: "PPO",
+  dqn: "DQN",
+};
+const ALGO_COLORS = {
+  reinforce: "--cp-reinforce",
+  "reinforce-baseline": "--cp-reinforce-baseline",
+  "actor-critic": "--cp-actor-critic",
+  ppo: "--cp-ppo",
+  dqn: "--cp-dqn",
+};
+// One line under the algorithm choice: what it is, and (DQN) where it comes from.
+const ALGO_NOTES = {
+  reinforce: "The seed post's REINFORCE: every action is pushed up in proportion to the return that followed it.",
+  "reinforce-baseline":
+    "REINFORCE with a baseline b(t), the average return from step t: only better-than-usual actions are pushed up.",
+  "actor-critic": "A critic V(s) learns the baseline state by state; the actor follows the advantage G − V(s).",
+  ppo: "Actor-critic with small, safe steps: several passes over each batch, the probability ratio clipped to 1 ± ε.",
+  dqn: "DQN, the bridge from the gridworld's Q-table: a cart-pole's state is 4 real numbers, so the table explodes. A network Q(s, a) replaces it, steadied by a replay buffer and a frozen target copy; ε-greedy explores.",
+};
 const MODE_LABELS = { train: "Train", watch: "Watch", play: "Play it yourself" };
 const FIELD_LABELS = {
   lr: "Learning rate",
@@ -328,14 +351,29 @@ export default class CartpoleController extends DemoController {
 
     this.summary = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
     this.announcer = new Announcer(this.summary);
+    this.algoNote = el("p", { class: "cartpole-note cartpole-algo-note" });
+    this.ppoLine = el("p", { class: "cartpole-note cartpole-ppo-line", hidden: true, dataset: { stat: "ppo" } });
+    this.agentFiles = new AgentFiles(this);
+    this.agentFiles.acceptDrops(this.root);
+    const algos = this.registry.field(demo, "algo")?.choices ?? Object.keys(ALGO_LABELS);
+    this.compare = new SeedCompare(this, {
+      algos,
+      labels: ALGO_LABELS,
+      colors: ALGO_COLORS,
+    });
+    this.spread = new GradientSpread(this);
 
     panel.append(
       el("div", { class: "cartpole-bar" }, this.modeGroup, this.algoGroup, this.transport),
+      this.algoNote,
+      this.agentFiles.element,
       el("div", { class: "demo-row" }, stageBox, curveBox),
       stats,
+      this.ppoLine,
       el("div", { class: "demo-row cartpole-smalls" }, this.valueBox, advBox),
       controls,
       more,
+      el("div", { class: "demo-row cartpole-research-row" }, this.compare.element, this.spread.element),
       this.summary,
     );
     this.showMode();
@@ -646,7 +684,7 @@ export default class CartpoleController extends DemoController {
     for (const name of ["episode", "episode-length", "mean-length-100", "best-length", "solved-at-episode"]) {
       if (name in figures) this.setStat(name, figures[name], 1);
     }
-    const fresh = reason === "create" || reason === "reset";
+    const fresh = reason === "create" || reason === "reset" || reason === "load_agent";
     if (fresh) {
       this.live = null; // a new driver: its watch and play episodes start over too
       this.game = null;
@@ -684,6 +722,8 @@ export default class CartpoleController extends DemoController {
       this.replay = null;
       this.nextReplay = null;
     }
+
+    this.showAlgoNote(snapshot.algo, snapshot.losses ?? {});
 
     // notices: settings remarks and divergence (training stops by itself; say so and pause)
     const notices = snapshot.notices ?? [];
@@ -726,7 +766,31 @@ export default class CartpoleController extends DemoController {
       game: game
         ? { states: rows(game.states), actions: game.actions.slice(), done: game.done, length: game.length }
         : null,
+      compare: this.compare.inspect(),
     };
+  }
+
+  /** The driver became a loaded agent (``load_agent``): a fresh run of its seed with the saved weights. */
+  adoptAgent(payload) {
+    this.runToken++; // answers for the previous run are stale now
+    if (this.lengths.length) this.archive(this.runRecord(), payload.snapshot?.config ?? {});
+    this.afterRestart();
+    this.game = null;
+    this.receive(payload.snapshot, "load_agent");
+    this.editedMidRun = true; // the weights came from a file: the link alone cannot replay them
+  }
+
+  /** What the algorithm is, and while PPO trains, its two diagnostics with what they mean. */
+  showAlgoNote(algo, losses) {
+    this.algoNote.textContent = ALGO_NOTES[algo] ?? "";
+    const ppo = algo === "ppo" && Number.isFinite(losses.approx_kl);
+    this.ppoLine.hidden = !ppo;
+    if (ppo) {
+      this.ppoLine.textContent =
+        `PPO's last update: approx_kl ${formatStat(losses.approx_kl, 3)}, clipfrac ${formatStat(losses.clipfrac, 2)}` +
+        `${Number.isFinite(losses.epochs) ? `, ${losses.epochs} epochs` : ""}. ` +
+        "approx_kl estimates how far the update moved the policy, KL(π_old ‖ π); clipfrac is the share of samples whose ratio left 1 ± ε, where the clip stopped pushing.";
+    }
   }
 
   onExhausted(payload) {
@@ -738,6 +802,7 @@ export default class CartpoleController extends DemoController {
   // ---- drawing -------------------------------------------------------------------------------------------
 
   drawStatic() {
+    this.showAlgoNote(this.registry.get(this.demo, "algo"), {});
     this.view.draw({ state: [0, 0, 0, 0], pRight: null, caption: "Loading Python…" });
     this.drawCurve();
     this.drawAdvantage();
@@ -830,7 +895,7 @@ export default class CartpoleController extends DemoController {
     return {
       state: stateAt(replay.states, replay.T, k),
       pRight: replay.pRight?.[i] ?? null,
-      value: replay.algo === "reinforce" ? null : replay.values?.[i],
+      value: replay.algo === "reinforce" || replay.algo === "reinforce-baseline" ? null : replay.values?.[i],
       step: i + 1,
       total: replay.T,
       caption: `Replay of episode ${replay.episode} (${algoLabel(replay.algo)})`,
@@ -895,9 +960,11 @@ export default class CartpoleController extends DemoController {
   drawValues() {
     const replay = this.replay;
     const algo = replay?.algo ?? this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
-    if (algo === "reinforce") {
+    if (algo === "reinforce" || algo === "reinforce-baseline") {
       this.valueNote.textContent =
-        "REINFORCE has no critic: its baseline b(t) is the average return from step t of recent episodes, the same for every state. Switch to actor-critic or PPO to see V(s).";
+        algo === "reinforce"
+          ? "REINFORCE has no critic and no baseline: every return is used raw. Switch to actor-critic or PPO to see V(s)."
+          : "This REINFORCE has no critic: its baseline b(t) is the average return from step t of recent episodes, the same for every state. Switch to actor-critic or PPO to see V(s).";
       this.valueChart.canvas.hidden = true;
       return;
     }
@@ -920,7 +987,13 @@ export default class CartpoleController extends DemoController {
     this.valueChart.draw({
       series: [
         { label: "return that followed, G_t", color: "--muted", y: returns, xStart: 1 },
-        { label: "critic V(s_t), now", color: algoColor(algo), y: replay.values, xStart: 1, width: 2 },
+        {
+          label: algo === "dqn" ? "max_a Q(s_t, a), now" : "critic V(s_t), now",
+          color: algoColor(algo),
+          y: replay.values,
+          xStart: 1,
+          width: 2,
+        },
         { color: "--text", x: [i + 1], y: [replay.values[i]] },
       ],
       refLines: [{ y: ceiling, label: `1/(1−γ) = ${formatStat(ceiling, 1)}`, color: "--muted", dash: [2, 3] }],

@@ -54,9 +54,9 @@ class DQNConfig:
     """Steps between copies of the online network into the target network, 1..100000."""
     epsilon_start: Annotated[float, Param(0.0, 1.0)] = 1.0
     """ε at the first step, 0..1."""
-    epsilon_end: Annotated[float, Param(0.0, 1.0)] = 0.01
+    epsilon_end: Annotated[float, Param(0.0, 1.0)] = 0.05
     """ε after the decay, 0..1."""
-    epsilon_decay_steps: Annotated[int, Param(1, 1_000_000)] = 10_000
+    epsilon_decay_steps: Annotated[int, Param(1, 1_000_000)] = 20_000
     """Steps over which ε falls linearly from epsilon_start to epsilon_end, 1..1000000."""
     huber_delta: Annotated[float, Param(0.01, 100.0)] = 1.0
     """κ of the Huber loss: quadratic for |δ| ≤ κ, linear beyond, 0.01..100."""

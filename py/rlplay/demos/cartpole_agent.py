@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from rlplay.demos.cartpole import MAX_EPISODE_STEPS, CartpoleConfig, CartpoleDemo
+from rlplay.demos.cartpole import DQN_HIDDEN_SCALE, MAX_EPISODE_STEPS, CartpoleConfig, CartpoleDemo
 
 FORMAT = "rlplay-cartpole-agent"
 VERSION = 1
@@ -134,7 +134,7 @@ def from_dict(data) -> CartpoleDemo:
         net = networks[name]
         if not isinstance(net, dict) or sorted(net) != sorted(PARAM_NAMES):
             raise ValueError(f"agent file: networks.{name} must hold exactly {', '.join(PARAM_NAMES)}")
-        hidden = config.hidden
+        hidden = config.hidden * (DQN_HIDDEN_SCALE if config.algo == "dqn" else 1)
         shapes = {"W1": (N_OBS, hidden), "b1": (hidden,), "W2": (hidden, n_out), "b2": (n_out,)}
         arrays[name] = [
             _number_array(net[key], shapes[key], f"networks.{name}.{key} (hidden = {hidden})") for key in PARAM_NAMES

@@ -6,9 +6,9 @@ REINFORCE and actor-critic), ``gae`` (actor-critic's and PPO's advantages) and `
 no faster twin: the demo runs these very functions.
 
 Shown only: the update methods that compute returns and baselines (``Reinforce.update``, ``ActorCritic.update``,
-``PPO.update``) hold the learner's state (buffers, the running baseline, the optimisers), which an edit could leave
-half-changed in ways no check can catch; and ``log_softmax_backward``, the seed's ``grad_logits = −probs;
-grad_logits[action] += 1.0`` for a batch, shared by every algorithm and by the value of every gradient test; and
+``PPO.update``, ``DQN.update``) hold the learner's state (buffers, the running baseline, the optimisers), which an edit
+could leave half-changed in ways no check can catch; ``log_softmax_backward`` (PPO's ∂/∂logits; ``reinforce_loss``
+writes the seed's ``grad_logits = −probs; grad_logits[action] += 1.0`` out itself); and
 ``clipped_surrogate``, whose value training only reports (the gradient is written out in ``ppo_policy_loss``).
 
 A failed edit leaves the driver as the page last saw it: its state is copied before each command that runs edited
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rlplay.algos import actor_critic, nn, ppo, reinforce
+from rlplay.algos import actor_critic, dqn, nn, ppo, reinforce
 from rlplay.demos.code import CodeSlots, Editable
 
 
@@ -86,6 +86,17 @@ EDITABLE = {
         role="PPO's epochs of minibatch updates (shown only: it holds the learner's state)",
         editable=False,
     ),
+    "Reinforce.time_baseline_advantages": Editable(
+        reinforce.Reinforce.time_baseline_advantages,
+        role="REINFORCE + baseline's advantages G_t − b(t) and the running baseline (shown only: it holds b(t))",
+        editable=False,
+    ),
+    "DQN.update": Editable(
+        dqn.DQN.update,
+        role="DQN's update: the TD target from the frozen target network, the Huber loss, one Adam step (shown only)",
+        editable=False,
+    ),
+    "dqn_loss": Editable(dqn.dqn_loss, role="DQN's Huber loss on the TD errors and ∂loss/∂Q (shown only)", editable=False),
     "log_softmax_backward": Editable(
         nn.log_softmax_backward,
         role="the seed's grad_logits = −probs; grad_logits[action] += 1.0, for a batch (shown only: every gradient "
@@ -95,9 +106,12 @@ EDITABLE = {
 }
 
 ALGO_FUNCTIONS = {
-    "reinforce": ("Reinforce.update", "reinforce_loss", "log_softmax_backward"),
-    "actor-critic": ("ActorCritic.update", "gae", "reinforce_loss", "log_softmax_backward"),
+    # reinforce_loss writes the seed's grad_logits = −probs; grad_logits[action] += 1.0 out itself
+    "reinforce": ("Reinforce.update", "reinforce_loss"),
+    "reinforce-baseline": ("Reinforce.update", "Reinforce.time_baseline_advantages", "reinforce_loss"),
+    "actor-critic": ("ActorCritic.update", "gae", "reinforce_loss"),
     "ppo": ("PPO.update", "gae", "ppo_policy_loss", "clipped_surrogate", "log_softmax_backward"),
+    "dqn": ("DQN.update", "dqn_loss"),
 }
 
 

@@ -383,6 +383,16 @@ CONTRACT: dict[str, dict] = {
             "replay_end": Key("str", 'what ended the latest episode: "pole", "track", "time-limit" ("" before one)'),
             "diverged": Key("bool", "training stopped: a network's numbers became NaN or infinite"),
             "algo": Key("str", "the learning algorithm of this run", update="static"),
+            "losses": Key(
+                "dict",
+                "the last update's diagnostics: loss, pg_loss, v_loss, entropy_loss, adv_scale, grad_norm; PPO adds "
+                "approx_kl, clipfrac and epochs, DQN q_mean and epsilon ({} before the first update)",
+            ),
+            "trained_before": Key(
+                "dict",
+                "episodes and steps a loaded agent had been trained for before this run ({episodes: 0, steps: 0} "
+                "for a run that started from scratch)",
+            ),
             **_notices_keys(),
         },
         "figures": {
@@ -405,6 +415,7 @@ CONTRACT: dict[str, dict] = {
             "hidden-small": "a very small network",
             "entropy-large": "a strong entropy bonus",
             "clip-unused": "clip only affects PPO",
+            "entropy-unused": "entropy only affects the policy-gradient algorithms (DQN explores by ε-greedy)",
         },
         "constants": {
             "x_threshold": _constant(cartpole_env.X_THRESHOLD, "m", "|x| beyond this ends an episode"),

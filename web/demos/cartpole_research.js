@@ -1,0 +1,292 @@
+// Two research views of the cart-pole demo, both computed in Python in the worker (rlplay.demos.cartpole_compare and
+// rlplay.demos.cartpole_variance); this module asks, shows progress, and draws what comes back.
+//
+//   SeedCompare     "Compare over N seeds": the chosen algorithms on seeds 0..N−1, in budgeted chunks (the page never
+//                   freezes; Cancel stops between chunks). Per algorithm: the median curve of the 100-episode mean
+//                   with its interquartile band, and a table of episodes-to-solve (median, IQR, solved k of N).
+//   GradientSpread  the spread of three policy-gradient estimators (REINFORCE's G_t, G_t − b(t), G_t − V(s)) on the
+//                   same episodes of the current policy: the variance a baseline removes, measured.
+
+import { el, formatStat } from "../ui.js";
+import { LineChart } from "../views/line_chart.js";
+
+const CHUNK_MS = 120; // worker time per compare_step: long enough to be efficient, short enough to cancel promptly
+const SOLVED = 475; // shown as a reference line; the threshold itself is Python's (solved_at comes from there)
+
+/** "123" for a finite number of episodes, "> 500" for an unsolved quantile (null: +∞ in Python). */
+function episodesText(value, budget) {
+  return value === null || value === undefined || !Number.isFinite(value) ? `> ${budget}` : formatStat(value, 0);
+}
+
+export class SeedCompare {
+  constructor(controller, { algos, labels, colors }) {
+    this.controller = controller;
+    this.labels = labels;
+    this.colors = colors;
+    this.running = false;
+    this.cancelled = false;
+    this.result = null;
+    const demo = controller.demo;
+    this.checks = algos.map((algo) => {
+      const input = el("input", { type: "checkbox", value: algo, id: `${demo}-compare-${algo}` });
+      input.checked = algo === "reinforce" || algo === "actor-critic";
+      return { algo, input, label: el("label", { for: input.id }, input, ` ${labels[algo] ?? algo}`) };
+    });
+    this.seeds = el("input", { type: "number", min: 2, max: 50, step: 1, value: 8, id: `${demo}-compare-seeds` });
+    this.episodes = el("input", {
+      type: "number",
+      min: 100,
+      max: 3000,
+      step: 50,
+      value: 600,
+      id: `${demo}-compare-episodes`,
+    });
+    this.startButton = el("button", { type: "button", onclick: () => this.start() }, "Compare over seeds");
+    this.cancelButton = el("button", { type: "button", hidden: true, onclick: () => this.cancel() }, "Cancel");
+    this.progress = el("progress", { max: 1, value: 0, hidden: true, "aria-label": "Comparison progress" });
+    this.status = el("p", { class: "cartpole-note", role: "status", "aria-live": "polite" });
+    const canvas = el("canvas", { class: "cartpole-compare-chart" });
+    this.chart = new LineChart(canvas, {
+      height: 240,
+      emptyText: "median curves over seeds appear here",
+      ariaLabel: "Median over seeds of the 100-episode mean length, with the interquartile band, against episode",
+    });
+    this.table = el("table", { class: "cartpole-compare-table" });
+    this.summary = el("p", { class: "cartpole-compare-summary" });
+    this.element = el(
+      "section",
+      { class: "cartpole-research", dataset: { control: "compare" } },
+      el("h4", { class: "cartpole-chart-title" }, "Compare over seeds"),
+      el(
+        "p",
+        { class: "cartpole-note" },
+        "One run proves little: the same algorithm can solve in 200 episodes on one seed and 600 on the next. This trains each chosen algorithm on seeds 0…N−1 with the settings above and shows the median with the middle half of the runs.",
+      ),
+      el(
+        "fieldset",
+        { class: "cartpole-compare-algos" },
+        el("legend", {}, "Algorithms"),
+        ...this.checks.map((c) => c.label),
+      ),
+      el(
+        "div",
+        { class: "cartpole-compare-row" },
+        el("label", { for: this.seeds.id }, "Seeds N"),
+        this.seeds,
+        el("label", { for: this.episodes.id }, "Episodes per run"),
+        this.episodes,
+        this.startButton,
+        this.cancelButton,
+      ),
+      this.progress,
+      this.status,
+      canvas,
+      this.table,
+      this.summary,
+    );
+  }
+
+  async start() {
+    const c = this.controller;
+    const algos = this.checks.filter((check) => check.input.checked).map((check) => check.algo);
+    if (!algos.length) {
+      this.status.textContent = "Choose at least one algorithm.";
+      return;
+    }
+    const seeds = Number(this.seeds.value);
+    const episodes = Number(this.episodes.value);
+    if (c.playing) c.pause(); // the worker does one thing at a time: the comparison, not this run's training
+    this.running = true;
+    this.cancelled = false;
+    this.startButton.disabled = true;
+    this.cancelButton.hidden = false;
+    this.progress.hidden = false;
+    this.progress.value = 0;
+    this.status.textContent = `Training ${algos.length * seeds} runs of ${episodes} episodes…`;
+    try {
+      await c.runtime.call(c.demo, "compare_start", { args: { algos, seeds, episodes }, since: c.since() });
+      for (;;) {
+        if (this.cancelled) {
+          await c.runtime.call(c.demo, "compare_cancel", { args: {}, since: c.since() });
+          this.status.textContent = "Cancelled: nothing was kept.";
+          break;
+        }
+        const payload = await c.runtime.call(c.demo, "compare_step", {
+          args: { budget_ms: CHUNK_MS },
+          since: c.since(),
+        });
+        const step = payload.result;
+        this.progress.value = step.fraction;
+        this.status.textContent = `${step.finished} of ${step.total} runs done (${Math.round(100 * step.fraction)}%).`;
+        if (step.done) {
+          this.result = { ...step.result, episodes: step.episodes, algos };
+          this.status.textContent = `Done: ${step.total} runs of ${step.episodes} episodes.`;
+          this.draw();
+          break;
+        }
+      }
+    } catch (error) {
+      this.status.textContent = `The comparison stopped: ${error.message}`;
+    } finally {
+      this.running = false;
+      this.startButton.disabled = false;
+      this.cancelButton.hidden = true;
+      this.progress.hidden = true;
+    }
+  }
+
+  /** inspect()'s part: the last finished comparison's curves and table, as plain data (null before one). */
+  inspect() {
+    const result = this.result;
+    if (!result) return null;
+    const plain = { episodes: result.episodes, algos: [...result.algos] };
+    for (const algo of result.algos) {
+      const { curve_median, curve_q1, curve_q3, ...rest } = result[algo];
+      plain[algo] = { ...rest, curve_median: [...curve_median], curve_q1: [...curve_q1], curve_q3: [...curve_q3] };
+    }
+    return plain;
+  }
+
+  cancel() {
+    this.cancelled = true;
+    this.status.textContent = "Cancelling after this chunk…";
+  }
+
+  draw() {
+    const result = this.result;
+    if (!result) return;
+    const series = [];
+    for (const algo of result.algos) {
+      const entry = result[algo];
+      if (!entry?.curve_median) continue;
+      const q1 = entry.curve_q1;
+      const q3 = entry.curve_q3;
+      // the interquartile band as a symmetric band around its midpoint (the line itself is drawn separately)
+      const mid = q1.map((v, i) => (v + q3[i]) / 2);
+      const half = q1.map((v, i) => (q3[i] - v) / 2);
+      const color = this.colors[algo] ?? "--accent";
+      series.push({ color, y: mid, band: half, width: 0.01 });
+      series.push({
+        label: `${this.labels[algo] ?? algo}: median of ${entry.runs}`,
+        color,
+        y: entry.curve_median,
+        width: 2.5,
+      });
+    }
+    this.chart.draw({
+      series,
+      refLines: [{ y: SOLVED, label: "solved 475", color: "--good" }],
+      xLabel: "episode",
+      yLabel: "mean length of last 100",
+      yMin: 0,
+      yMax: 520,
+      xMin: 0,
+    });
+    const header = el(
+      "tr",
+      {},
+      ...["Algorithm", "Solved", "Median episodes to solve", "Interquartile range"].map((t) =>
+        el("th", { scope: "col" }, t),
+      ),
+    );
+    const rows = result.algos.map((algo) => {
+      const entry = result[algo];
+      const budget = result.episodes;
+      return el(
+        "tr",
+        { dataset: { algo } },
+        el("th", { scope: "row" }, this.labels[algo] ?? algo),
+        el("td", { dataset: { cell: "solved" } }, `${entry.solved} of ${entry.runs}`),
+        el("td", { dataset: { cell: "median" } }, episodesText(entry.median, budget)),
+        el("td", { dataset: { cell: "iqr" } }, `${episodesText(entry.q1, budget)} – ${episodesText(entry.q3, budget)}`),
+      );
+    });
+    this.table.replaceChildren(el("thead", {}, header), el("tbody", {}, ...rows));
+    this.summary.textContent = this.verdict();
+  }
+
+  /** One sentence: which algorithm solved in fewer episodes by median, from these runs only. */
+  verdict() {
+    const result = this.result;
+    const ranked = result.algos
+      .map((algo) => ({ algo, median: result[algo].median ?? Number.POSITIVE_INFINITY }))
+      .sort((a, b) => a.median - b.median);
+    if (ranked.length < 2) return "";
+    const [first, second] = ranked;
+    const name = (algo) => this.labels[algo] ?? algo;
+    if (!Number.isFinite(first.median))
+      return `Fewer than half the runs solved within ${result.episodes} episodes for every algorithm: try more episodes.`;
+    if (first.median === second.median) return `${name(first.algo)} and ${name(second.algo)} tie on the median.`;
+    return `By the median over these ${result[first.algo].runs} seeds, ${name(first.algo)} solved in fewer episodes (${formatStat(first.median, 0)}) than ${name(second.algo)} (${episodesText(second.median, result.episodes)}).`;
+  }
+}
+
+const ESTIMATOR_LABELS = {
+  reinforce: "REINFORCE: G_t",
+  baseline: "with baseline: G_t − b(t)",
+  critic: "with a critic: G_t − V(s_t)",
+};
+
+export class GradientSpread {
+  constructor(controller) {
+    this.controller = controller;
+    this.button = el("button", { type: "button", class: "small", onclick: () => this.measure() }, "Measure the spread");
+    this.status = el("p", { class: "cartpole-note", role: "status", "aria-live": "polite" });
+    this.table = el("table", { class: "cartpole-spread-table" });
+    this.element = el(
+      "section",
+      { class: "cartpole-research", dataset: { control: "spread" } },
+      el("h4", { class: "cartpole-chart-title" }, "How noisy is the gradient?"),
+      el(
+        "p",
+        { class: "cartpole-note" },
+        "The same episodes of the current policy, three ways to weight ∇log π: by the return (REINFORCE), by the return minus b(t) (the mean return from step t in the other episodes), and by the return minus a critic's V(s). All three point the same way on average; the spread is how far one episode's gradient strays from that average.",
+      ),
+      this.button,
+      this.status,
+      this.table,
+    );
+  }
+
+  async measure() {
+    const c = this.controller;
+    this.button.disabled = true;
+    this.status.textContent = "Sampling episodes of the current policy…";
+    try {
+      const payload = await c.runtime.call(c.demo, "gradient_spread", { args: { episodes: 12 }, since: c.since() });
+      this.show(payload.result);
+    } catch (error) {
+      this.status.textContent = `Not measured: ${error.message}`;
+    } finally {
+      this.button.disabled = false;
+    }
+  }
+
+  show(result) {
+    const names = ["reinforce", "baseline", "critic"];
+    const largest = Math.max(...names.map((n) => result[n].spread));
+    const header = el(
+      "tr",
+      {},
+      ...["Weight on ∇log π", "Spread (total variance)", "Relative", "Std of the weights"].map((t) =>
+        el("th", { scope: "col" }, t),
+      ),
+    );
+    const rows = names.map((name) => {
+      const entry = result[name];
+      const bar = el("span", { class: "cartpole-bar-fill" });
+      bar.style.width = `${Math.max(1, (100 * entry.spread) / largest)}%`;
+      return el(
+        "tr",
+        { dataset: { estimator: name } },
+        el("th", { scope: "row" }, ESTIMATOR_LABELS[name]),
+        el("td", { dataset: { cell: "spread" } }, formatStat(entry.spread, 3)),
+        el("td", {}, el("span", { class: "cartpole-bar-track" }, bar)),
+        el("td", {}, formatStat(entry.adv_std, 3)),
+      );
+    });
+    this.table.replaceChildren(el("thead", {}, header), el("tbody", {}, ...rows));
+    const ratio = result.reinforce.spread / Math.max(result.critic.spread, 1e-12);
+    this.status.textContent = `${result.episodes} episodes, mean length ${formatStat(result.mean_length, 1)}. Subtracting V(s) cut the spread ${formatStat(ratio, 2)}×${ratio < 1 ? " (it grew: the critic fitted to these few episodes is poor here)" : ""}.`;
+  }
+}
