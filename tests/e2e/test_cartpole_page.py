@@ -259,8 +259,8 @@ def test_save_reload_load_and_watch_gives_the_same_episode(page, server_url, tmp
     root.get_by_role("button", name="Play").click()
     before = finished_watch_episode(page, 30)
 
-    page.reload()
-    open_demo(page, server_url, "demo=cartpole&algo=ppo")  # a different run: the file must bring its own settings
+    # reload the page, on another run: the file must bring its own settings
+    open_demo(page, server_url, "demo=cartpole&algo=ppo")
     root = demo_root(page, "cartpole")
     root.locator('[data-control="agent"] input[type="file"]').set_input_files(str(saved))
     wait_until(lambda: "Loaded" in root.locator(".cartpole-agent-status").text_content(), 20, message="the load")

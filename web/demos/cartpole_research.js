@@ -51,6 +51,7 @@ export class SeedCompare {
       emptyText: "median curves over seeds appear here",
       ariaLabel: "Median over seeds of the 100-episode mean length, with the interquartile band, against episode",
     });
+    this.chart.draw({ series: [], xLabel: "episode", yLabel: "mean length of last 100", yMin: 0, yMax: 520 });
     this.table = el("table", { class: "cartpole-compare-table" });
     this.summary = el("p", { class: "cartpole-compare-summary" });
     this.element = el(
@@ -253,7 +254,7 @@ export class GradientSpread {
     this.button.disabled = true;
     this.status.textContent = "Sampling episodes of the current policy…";
     try {
-      const payload = await c.runtime.call(c.demo, "gradient_spread", { args: { episodes: 12 }, since: c.since() });
+      const payload = await c.runtime.call(c.demo, "gradient_spread", { args: { episodes: 8 }, since: c.since() });
       this.show(payload.result);
     } catch (error) {
       this.status.textContent = `Not measured: ${error.message}`;
