@@ -343,11 +343,16 @@ def cart_figures(algo: str, steps: int, edits: dict | None = None) -> dict:
 def test_cartpole_panel_shows_each_algorithms_functions_from_the_installed_source():
     call("cartpole", "create", params={"algo": "reinforce"})
     functions = call("cartpole", "get_source")["functions"]
-    assert [f["name"] for f in functions] == ["Reinforce.update", "reinforce_loss", "log_softmax_backward"]
+    assert [f["name"] for f in functions] == ["Reinforce.update", "reinforce_loss"]
     for entry in functions:
         assert entry["source"] == inspect.getsource(cartpole_code.EDITABLE[entry["name"]].reference)
-    assert [f["editable"] for f in functions] == [False, True, False]
-    assert "grad_logits[action] += 1.0" in functions[2]["role"]
+    assert [f["editable"] for f in functions] == [False, True]
+    # the seed's line, batched: grad_logits = −probs; grad_logits[action] += 1.0
+    assert "grad_logits[rows, actions] += 1.0" in functions[1]["source"]
+    for algo in ("reinforce-baseline", "dqn"):
+        call("cartpole", "configure", params={"algo": algo})
+        names = [f["name"] for f in call("cartpole", "get_source")["functions"]]
+        assert names == list(cartpole_code.ALGO_FUNCTIONS[algo])
     call("cartpole", "configure", params={"algo": "ppo"})
     names = [f["name"] for f in call("cartpole", "get_source")["functions"]]
     assert names == ["PPO.update", "gae", "ppo_policy_loss", "clipped_surrogate", "log_softmax_backward"]

@@ -322,10 +322,10 @@ class CartpoleDemo(DemoDriver):
         from rlplay.demos.cartpole_agent import loads
 
         loaded = loads(text)  # raises ValueError before anything here changes
-        comparison = self.comparison
+        kept = {"comparison": self.comparison, "code": self.code}  # the comparison and any edited code stay
         vars(self).clear()
         vars(self).update(vars(loaded))
-        self.comparison = comparison
+        vars(self).update(kept)
         return {f.name: getattr(self.config, f.name) for f in dataclasses.fields(self.config)}
 
     # -- research views: many seeds, and the spread of the gradient ----------------------------------------------

@@ -96,7 +96,9 @@ EDITABLE = {
         role="DQN's update: the TD target from the frozen target network, the Huber loss, one Adam step (shown only)",
         editable=False,
     ),
-    "dqn_loss": Editable(dqn.dqn_loss, role="DQN's Huber loss on the TD errors and ∂loss/∂Q (shown only)", editable=False),
+    "dqn_loss": Editable(
+        dqn.dqn_loss, role="DQN's Huber loss on the TD errors and ∂loss/∂Q (shown only)", editable=False
+    ),
     "log_softmax_backward": Editable(
         nn.log_softmax_backward,
         role="the seed's grad_logits = −probs; grad_logits[action] += 1.0, for a batch (shown only: every gradient "
