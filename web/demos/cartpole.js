@@ -53,7 +53,7 @@ const ALGO_NOTES = {
     "REINFORCE with a baseline b(t), the average return from step t: only better-than-usual actions are pushed up.",
   "actor-critic": "A critic V(s) learns the baseline state by state; the actor follows the advantage G − V(s).",
   ppo: "Actor-critic with small, safe steps: several passes over each batch, the probability ratio clipped to 1 ± ε.",
-  dqn: "DQN, the bridge from the gridworld's Q-table: a cart-pole's state is 4 real numbers, so the table explodes. A network Q(s, a) replaces it, steadied by a replay buffer and a frozen target copy; ε-greedy explores.",
+  dqn: "DQN, the bridge from the gridworld's Q-table: a cart-pole's state is 4 real numbers, so the table explodes. A network Q(s, a) replaces it, steadied by a replay buffer and a frozen target copy; ε-greedy explores. Measured: a 100-episode mean of about 110 steps after 140k steps (seeds 0–2), not solved within 150k.",
 };
 const MODE_LABELS = { train: "Train", watch: "Watch", play: "Play it yourself" };
 const FIELD_LABELS = {

@@ -36,13 +36,13 @@ from rlplay.demos.params import Param, validate
 
 @dataclass
 class DQNConfig:
-    lr: Annotated[float, Param(1e-5, 0.1)] = 0.001
+    lr: Annotated[float, Param(1e-5, 0.1)] = 0.0005
     """Adam step size of the Q-network, 1e-5..0.1."""
     gamma: Annotated[float, Param(0.0, 1.0)] = 0.99
     """Discount factor γ of the TD target, 0..1."""
     hidden: Annotated[int, Param(4, 256)] = 64
     """Hidden units of the Q-network (and its target copy), 4..256."""
-    buffer_size: Annotated[int, Param(100, 1_000_000)] = 20_000
+    buffer_size: Annotated[int, Param(100, 1_000_000)] = 50_000
     """Transitions kept in the replay buffer (the oldest are overwritten), 100..1000000."""
     batch_size: Annotated[int, Param(1, 1024)] = 64
     """Transitions sampled per update, 1..1024."""
@@ -50,7 +50,7 @@ class DQNConfig:
     """Steps of acting before the first update (the buffer fills with ε ≈ 1 steps), 0..1000000."""
     train_frequency: Annotated[int, Param(1, 100)] = 2
     """Environment steps per update, 1..100."""
-    target_update: Annotated[int, Param(1, 100_000)] = 500
+    target_update: Annotated[int, Param(1, 100_000)] = 1000
     """Steps between copies of the online network into the target network, 1..100000."""
     epsilon_start: Annotated[float, Param(0.0, 1.0)] = 1.0
     """ε at the first step, 0..1."""
