@@ -54,8 +54,10 @@ def test_what_edited_code_can_reach():
     """Edited code (the Code panel, rlplay.demos.code) runs in the Python worker, where rlplay runs. It sees exactly
     the globals of the module its reference function comes from (a copy: rebinding a name never changes rlplay),
     plus ``rng``, the demo's generator. It is full Python: it may import modules, and in the browser the ``js``
-    module reaches the worker's global scope (no DOM; see web/runtime/worker.js). It runs only when the user presses
-    "Run my code" (never from a URL by itself), within a time budget per bridge command."""
+    module reaches the worker's global scope (no DOM and no cookies, but same-origin storage and the network: a
+    worker served without a CSP header of its own does not inherit the page's). It runs only when the user presses
+    "Run my code" or a link's "Run the code from this link" (never from a URL by itself), within a time budget per
+    bridge command."""
     from rlplay.algos import exploration, sample_average
     from rlplay.demos import code as user_code
     from rlplay.demos.bandit import EDITABLE, BanditDemo
@@ -76,3 +78,14 @@ def test_what_edited_code_can_reach():
     # The bridge is still the one door: the only commands that take source text are set_code (load) and nothing else.
     bridge = (ROOT / "py" / "rlplay" / "demos" / "bridge.py").read_text()
     assert bridge.count("slots.load(") == 1 and "exec(" not in bridge and "eval(" not in bridge
+
+
+def test_code_from_a_link_runs_only_from_its_button():
+    """A link's code is decoded and shown (web/code/share.js checks its shape; nothing evaluates it in JS); the only
+    path to the worker is runLinkedCode, which only the "Run the code from this link" button calls."""
+    panel = (ROOT / "web" / "code" / "panel.js").read_text()
+    share = (ROOT / "web" / "code" / "share.js").read_text()
+    calls = re.findall(r"runLinkedCode\(\)", panel)
+    assert len(calls) == 2  # its definition, and the prompt button's onclick
+    assert 'onclick: () => this.runLinkedCode() },\n        "Run the code from this link",' in panel
+    assert "set_code" not in share and "runtime" not in share

@@ -7,9 +7,13 @@ edited code (``BanditDemo.code.load``), figure for figure; the reference run's o
 from __future__ import annotations
 
 import inspect
+import json
+import subprocess
+import sys
 import time
 
 import pytest
+from conftest import ROOT
 from helpers import demo_root, stat, wait_status, wait_until
 from rlplay.algos import exploration
 from rlplay.demos import code as user_code
@@ -228,4 +232,67 @@ def test_gridworld_code_panel_last_update_edit_break_reset(page, server_url):
     root.get_by_role("button", name="Reset to reference").click()
     wait_until(lambda: "Reference code restored" in message.text_content(), 30, 0.05, "the reset")
     assert page.evaluate(FIGURES, "gridworld") == grid_native(307, {}, 0).snapshot()["figures"]
+    page.watch.assert_clean()
+
+
+# -- sharing ---------------------------------------------------------------------------------------------------------
+def run_python_file(path) -> dict:
+    completed = subprocess.run(
+        [sys.executable, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"},
+    )
+    return json.loads(completed.stdout)
+
+
+def test_code_travels_in_a_link_runs_only_when_asked_and_replays_natively(page, context, server_url, tmp_path):
+    root = open_code(page, server_url, "demo=bandit&steps=20")
+    replace_code(page, root, ALWAYS_ARM_0)
+    root.get_by_role("button", name="Run my code").click()
+    message = root.locator(".code-message")
+    wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the code to load")
+    step(page, root, 10)
+
+    # Reproduce in Python: a .py that replays the run natively (the code loaded at pull 20) with the same numbers.
+    with page.expect_download() as download:
+        root.get_by_role("button", name="Reproduce in Python (.py)").click()
+    path = tmp_path / "run.py"
+    download.value.save_as(path)
+    assert run_python_file(path) == page.evaluate(FIGURES, "bandit") == native(20, {"epsilon_greedy": ALWAYS_ARM_0}, 10)
+
+    # The link: compressed code, shown on arrival, run by nothing until the prompt is clicked.
+    root.get_by_role("button", name="Copy link with my code").click()
+    link = root.locator(".code-panel .share-output").input_value()
+    assert "code=" in link and "steps=" not in link
+    other = context.new_page()
+    other.watch = page.watch
+    other.goto(link)
+    wait_status(other, "bandit", ("ready",), timeout=90_000)
+    other_root = demo_root(other, "bandit")
+    prompt = other_root.get_by_role("button", name="Run the code from this link")
+    prompt.wait_for(timeout=30_000)
+    assert "has not run" in other_root.locator(".code-prompt").text_content()
+    assert other.evaluate(EDITOR_TEXT, "bandit") == ALWAYS_ARM_0
+    assert "Running the reference code" in other_root.locator(".code-running").text_content()
+    step(other, other_root, 5)
+    assert other.evaluate(FIGURES, "bandit") == native(5, {}, 0)  # nothing from the link ran
+    prompt.click()
+    wait_until(lambda: "from the link runs now" in other_root.locator(".code-message").text_content(), 10, 0.05, "load")
+    step(other, other_root, 5)
+    assert other.evaluate(FIGURES, "bandit") == native(5, {"epsilon_greedy": ALWAYS_ARM_0}, 5)
+    other.close()
+    page.watch.assert_clean()
+
+
+def test_a_damaged_code_link_is_explained_and_runs_nothing(page, server_url):
+    page.goto(f"{server_url}?demo=bandit&code=AAAA-not-deflate")
+    wait_status(page, "bandit", ("ready",), timeout=90_000)
+    root = demo_root(page, "bandit")  # the panel opens by itself to say what is wrong
+    message = root.locator(".code-message")
+    wait_until(lambda: "could not be read" in message.text_content(), 10, 0.05, "the explanation")
+    assert "Nothing from it will run" in message.text_content()
+    assert root.get_by_role("button", name="Run the code from this link").count() == 0
     page.watch.assert_clean()

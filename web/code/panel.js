@@ -11,6 +11,7 @@
 
 import { el } from "../ui.js";
 import { PythonEditor } from "./editor.js";
+import { decodeCode, encodeCode, pythonFile } from "./share.js";
 
 let stylesheetAdded = false;
 
@@ -31,6 +32,7 @@ export class CodePanel {
       playing: false,
       pause() {},
       unitsDone: () => 0,
+      showOnly: true,
     };
     const panel = new CodePanel(host);
     panel.mount(parent);
@@ -45,6 +47,13 @@ export class CodePanel {
     this.current = null;
     this.editor = null;
     this.loading = null;
+    // Sources are asked for once the demo's driver exists (its first snapshot); a widget without one needs none.
+    this.created = new Promise((resolve) => {
+      this.onCreated = resolve;
+    });
+    if (controller.showOnly) this.onCreated();
+    this.loads = []; // [[step, name, source]]: when each edited function began to run in this run (for sharing)
+    this.lastUnits = 0;
   }
 
   mount(parent) {
@@ -65,6 +74,24 @@ export class CodePanel {
       "Reset to reference",
     );
     this.running = el("span", { class: "code-running" });
+    this.shareButton = el(
+      "button",
+      { type: "button", onclick: () => this.copyLink(), hidden: true },
+      "Copy link with my code",
+    );
+    this.pythonButton = el(
+      "button",
+      { type: "button", onclick: () => this.downloadPython(), hidden: true },
+      "Reproduce in Python (.py)",
+    );
+    this.shareOutput = el("textarea", {
+      class: "share-output",
+      readonly: true,
+      rows: 3,
+      "aria-label": "Link with your code",
+      hidden: true,
+    });
+    this.prompt = el("div", { class: "code-prompt", hidden: true });
     this.message = el("div", { class: "code-message", role: "status", "aria-live": "polite" });
     this.lastUpdate = el("div", { class: "code-last-update", hidden: true, "aria-live": "off" });
     this.intro = el(
@@ -88,7 +115,10 @@ export class CodePanel {
       this.editorHost,
       this.lastUpdate,
       this.twin,
+      this.prompt,
       el("div", { class: "code-actions" }, this.runButton, this.resetButton, this.running),
+      el("div", { class: "code-actions" }, this.shareButton, this.pythonButton),
+      this.shareOutput,
       this.hint,
       this.message,
     );
@@ -97,11 +127,138 @@ export class CodePanel {
     });
     // Settings can change which functions run (the gridworld's rule and selector): ask Python again, once settled.
     this.controller.registry.addEventListener("change", (event) => {
-      if (event.detail.demo !== this.demo || !this.editor) return;
+      if (event.detail.demo !== this.demo) return;
+      const field = this.controller.registry.field?.(this.demo, event.detail.name);
+      if (field && !field.ui && event.detail.source !== "snapshot" && this.controller.unitsDone() > 0) {
+        this.settingsChanged = true; // the .py can no longer replay this run step for step
+      }
+      if (!this.editor) return;
       clearTimeout(this.refetchTimer);
       this.refetchTimer = setTimeout(() => this.refetch(), 300);
     });
     parent.append(this.details);
+    this.readLink();
+  }
+
+  // ---- code in a link: shown, never run until asked ---------------------------------------------------------
+
+  async readLink() {
+    const text = new URLSearchParams(location.search).get("code");
+    if (!text) return;
+    let link;
+    try {
+      link = await decodeCode(text);
+    } catch (error) {
+      if (new URLSearchParams(location.search).get("demo") === this.demo) {
+        this.details.open = true;
+        this.say(`${error.message[0].toUpperCase()}${error.message.slice(1)}. Nothing from it will run.`);
+      }
+      return;
+    }
+    if (link.demo !== this.demo) return;
+    this.details.open = true;
+    await this.load();
+    this.linked = link;
+    for (const [, name, source] of link.loads) this.drafts.set(name, source);
+    this.select(link.loads[0][1]);
+    const names = [...new Set(link.loads.map((load) => load[1]))].join(", ");
+    this.prompt.replaceChildren(
+      el(
+        "p",
+        {},
+        `This link carries edited code for ${names}. It is shown above and has not run: until you ask, the demo ` +
+          "runs the reference code.",
+      ),
+      el(
+        "button",
+        { type: "button", class: "primary", onclick: () => this.runLinkedCode() },
+        "Run the code from this link",
+      ),
+    );
+    this.prompt.hidden = false;
+  }
+
+  /** Load the link's code as the link says: each function from the step it was loaded at (here, the run's start,
+   *  as a link replays the settings from the start). */
+  async runLinkedCode() {
+    const link = this.linked;
+    if (!link) return;
+    this.prompt.hidden = true;
+    for (const [, name, source] of link.loads) {
+      const payload = await this.setCode(name, source);
+      if (!payload) return;
+      this.drafts.delete(name);
+      this.setFunctions(payload.functions);
+      this.noteLoad(name, source);
+    }
+    this.linked = null;
+    this.select(this.current);
+    this.say(`The code from the link runs now, from step ${this.controller.unitsDone()} on.`);
+  }
+
+  // ---- sharing ----------------------------------------------------------------------------------------------
+
+  /** Remember that ``name`` began to run ``source`` at the current step (the .py replays the loads in order). */
+  noteLoad(name, source) {
+    this.loads.push([this.controller.unitsDone(), name, source]);
+  }
+
+  editedFunctions() {
+    return this.functions.filter((entry) => entry.edited !== null && entry.edited !== undefined);
+  }
+
+  async copyLink() {
+    const edited = this.editedFunctions();
+    if (!edited.length) return;
+    try {
+      // A link replays the settings from the start: the edited code runs from step 0 there.
+      const text = await encodeCode({ demo: this.demo, loads: edited.map((entry) => [0, entry.name, entry.edited]) });
+      const query = new URLSearchParams(this.controller.registry.demoQuery(this.demo, { steps: 0 }));
+      query.set("code", text);
+      this.shareOutput.value = `${location.origin}${location.pathname}?${query}#${this.demo}`;
+      this.shareOutput.hidden = false;
+      this.shareOutput.select();
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(this.shareOutput.value);
+        copied = true;
+      } catch {
+        // no clipboard permission: the link is selected in the box
+      }
+      this.say(
+        `${copied ? "Copied" : "Copy it from the box"}: a link to these settings, from the start, with your ` +
+          `${edited.map((entry) => entry.name).join(", ")}. Whoever opens it sees the code and decides to run it.`,
+      );
+    } catch (error) {
+      this.say(`No link: ${error.message}.`);
+    }
+  }
+
+  downloadPython() {
+    const controller = this.controller;
+    const steps = controller.unitsDone();
+    const replayable = !this.settingsChanged;
+    const loads = replayable ? this.loads : this.editedFunctions().map((entry) => [0, entry.name, entry.edited]);
+    const note = replayable
+      ? ""
+      : "Settings changed during the page's run, so this file replays the current settings from the start, with " +
+        "the edited code from step 0: the page's numbers are those of a fresh run like that.";
+    const text = pythonFile({
+      demo: this.demo,
+      params: controller.registry.pythonParams(this.demo),
+      loads,
+      steps,
+      note,
+    });
+    const link = el("a", {
+      href: URL.createObjectURL(new Blob([text], { type: "text/x-python" })),
+      download: `rlplay-${this.demo}-code.py`,
+    });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    this.say(`Downloaded rlplay-${this.demo}-code.py: it replays this run to step ${steps} with your code.`);
   }
 
   async refetch() {
@@ -116,6 +273,14 @@ export class CodePanel {
 
   /** The latest snapshot: its ``last_update`` (tabular demos) goes under the code, its line highlighted. */
   onSnapshot(snapshot) {
+    if (snapshot) this.onCreated();
+    const units = this.controller.unitsDone();
+    if (units < this.lastUnits) {
+      // The run started again (Reset, new settings): the code that runs now runs from its start.
+      this.loads = this.editedFunctions().map((entry) => [0, entry.name, entry.edited]);
+      this.settingsChanged = false;
+    }
+    this.lastUnits = units;
     if (!this.editor || !this.details.open) return;
     const note = snapshot?.last_update;
     this.lastUpdate.hidden = !note;
@@ -142,6 +307,7 @@ export class CodePanel {
   }
 
   async fetchSources() {
+    await this.created;
     const payload = await this.controller.runtime.call(this.demo, "get_source", {});
     this.setFunctions(payload.functions);
     if (!this.editor) {
@@ -185,6 +351,7 @@ export class CodePanel {
       ),
     );
     const edited = this.functions.filter((entry) => entry.edited !== null && entry.edited !== undefined);
+    this.shareButton.hidden = this.pythonButton.hidden = !edited.length;
     this.running.textContent = edited.length
       ? `Running your ${edited.map((entry) => entry.name).join(", ")}`
       : "Running the reference code";
@@ -231,18 +398,26 @@ export class CodePanel {
     this.message.replaceChildren(el("p", {}, text));
   }
 
+  /** set_code through the controller. The panel records each load (``loads``) for its own link and .py; the
+   *  controller counts it as a mid-run change, so the page's plain link and command (which carry no code) say so. */
+  async setCode(name, source) {
+    this.pendingLoad = true;
+    const payload = await this.controller.command("set_code", { name, source });
+    this.pendingLoad = false;
+    return payload;
+  }
+
   /** Load the editor's text as the current function; the demo carries on (playing or not) with it. */
   async runMyCode() {
     if (!this.editor || !this.current) return;
     const name = this.current;
     const source = this.editor.text;
     this.editor.markError(null);
-    this.pendingLoad = true;
-    const payload = await this.controller.command("set_code", { name, source });
-    this.pendingLoad = false;
+    const payload = await this.setCode(name, source);
     if (!payload) return; // the error went to showCodeError
     this.drafts.delete(name);
     this.setFunctions(payload.functions);
+    this.noteLoad(name, source);
     this.say(`Your ${name} runs now, from step ${this.controller.unitsDone()} on.`);
   }
 
@@ -255,6 +430,8 @@ export class CodePanel {
     const payload = await controller.command("reset_code", {});
     if (!payload) return;
     this.drafts.clear();
+    this.loads = [];
+    this.settingsChanged = false;
     this.setFunctions(payload.functions);
     if (this.current) this.select(this.current);
     await controller.reset();
@@ -284,6 +461,9 @@ export class CodePanel {
     const payload = await this.controller.runtime.call(this.demo, "get_source", {}).catch(() => null);
     if (payload) this.setFunctions(payload.functions);
     await this.controller.refresh?.();
+    // Python put the previous version back: from this step on, that is what runs (the .py replays it so).
+    const back = this.entry(error.function);
+    if (back) this.noteLoad(back.name, back.edited ?? back.source);
     this.say(
       `${where}${error.message}. The demo paused at step ${this.controller.unitsDone()}, its state intact; the ` +
         "previous version of the function runs again. Fix the line and press Run my code.",

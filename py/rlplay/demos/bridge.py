@@ -166,7 +166,6 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
     if slots is not None:
         slots.bind_driver(driver)
     if slots is not None and slots.edited:
-        user_code.start_budget()  # edited code may spend BUDGET_S of this command, then it is stopped
         # the learner's functions under the names the driver's loop calls, and all or nothing if they fail
         with slots.patched(), slots.atomic(driver):
             return _driver_command(driver, demo, command, args, since)
@@ -252,6 +251,4 @@ def handle(demo: str, command: str, args_json: str = "{}"):
             }
         }
         arrays = []
-    finally:
-        user_code.end_budget()
     return json.dumps(_jsonable(payload), allow_nan=False), arrays

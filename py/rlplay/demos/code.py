@@ -10,9 +10,10 @@ an edited version. ``CodeSlots`` holds, per driver, which version of each functi
 What edited code can reach (``tests/test_security.py`` states the same): the globals of the module the reference
 function lives in (a copy, so an edit never changes ``rlplay`` itself), plus ``rng``, the demo's own
 ``np.random.Generator`` (so the same code and seed give the same run natively and in the browser), and whatever
-Python can import. In the browser it runs in the Python worker, which has no DOM and whose network and storage APIs
-are removed once Python has loaded (``web/runtime/worker.js``); the only way out is the bridge's answer, which the page
-shows as text.
+Python can import. In the browser it runs in the Python worker with rlplay's own rights: through Pyodide's ``js``
+module it reaches the worker's global scope (no DOM, no cookies; same-origin storage; the network, as a worker
+served without its own CSP header does not inherit the page's). Its answers reach the page only as data, shown as
+text. That is why code from a link runs only when the user presses the link's Run button (``web/code/panel.js``).
 
 Failures never crash the demo; each is a ``UserCodeError`` naming the function, the line and Python's message:
 
@@ -21,10 +22,9 @@ Failures never crash the demo; each is a ``UserCodeError`` naming the function, 
   loop): the unit of work in progress is undone, the previous version is restored, and the bridge says why.
 
 The budget: a line-counting trace function (``sys.settrace``) runs only while user code runs and only in frames
-compiled from user code; every ``CHECK_EVERY`` lines it compares the clock with the deadline of the current bridge
-command (``start_budget``), ``BUDGET_S`` after it began; outside a bridge command (natively) there is none, except
-while a module's top level runs. A loop inside one C call (``sum(range(10**12))``) is not
-seen by it; the page then restarts the worker (``web/code/panel.js``).
+compiled from user code; every ``CHECK_EVERY`` lines it compares the clock with the deadline of the current call of
+an edited function (or of its module's top level), ``BUDGET_S`` after the call began. A loop inside one C call
+(``sum(range(10**12))``) is not seen by it; the page's call timeout then stops the worker.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ import types
 from collections.abc import Callable
 
 USER_FILENAME = "<your code>"
-BUDGET_S = 2.0  # wall time one bridge command may spend in user code
+BUDGET_S = 2.0  # wall time one call of an edited function may take
 CHECK_EVERY = 2048  # lines of user code between two looks at the clock
 MAX_SOURCE_CHARS = 20_000
 
@@ -88,25 +88,13 @@ class Editable:
 
 # -- the budget ----------------------------------------------------------------------------------------------------
 class _Budget:
-    deadline = math.inf
+    deadline = math.inf  # perf_counter() time at which the current call of user code is stopped
     lines = 0
     next_check = CHECK_EVERY
     last_line = 0
 
 
 _budget = _Budget()
-
-
-def start_budget(seconds: float = BUDGET_S) -> None:
-    """Begin a bridge command: user code may run for ``seconds`` of wall time from now."""
-    _budget.deadline = time.perf_counter() + seconds
-    _budget.lines = 0
-    _budget.next_check = CHECK_EVERY
-
-
-def end_budget() -> None:
-    """The command is over: no deadline until the next ``start_budget`` (native callers run without one)."""
-    _budget.deadline = math.inf
 
 
 def _local_trace(frame, event, arg):
@@ -139,6 +127,10 @@ def _user_line(error: BaseException) -> int:
 def _traced(name: str, function: Callable, args: tuple):
     previous = sys.gettrace()
     _budget.last_line = 0
+    # this call's budget (a call within a call of user code is traced by the outer one's)
+    _budget.deadline = time.perf_counter() + BUDGET_S
+    _budget.lines = 0
+    _budget.next_check = CHECK_EVERY
     sys.settrace(_global_trace)
     try:
         return function(*args)
@@ -229,12 +221,7 @@ def compile_function(name: str, source: str, reference: Callable, extra_globals:
     namespace.update(extra_globals)
     namespace["__name__"] = "rlplay_user_code"
     namespace.pop(name, None)
-    deadline = _budget.deadline
-    start_budget()  # the module's top level gets a budget of its own, wherever it is loaded from
-    try:
-        _traced(name, exec, (code, namespace))
-    finally:
-        _budget.deadline = deadline
+    _traced(name, exec, (code, namespace))  # the module's top level, on a budget of its own
     function = namespace.get(name)
     if not isinstance(function, types.FunctionType) or function.__code__.co_filename != USER_FILENAME:
         raise UserCodeError(name, "type", f"the code must define a function named {name}")
@@ -366,3 +353,45 @@ class CodeSlots:
             }
             for name, entry in ((name, self.editable[name]) for name in names)
         ]
+
+
+def reproduce(demo: str, params: dict, loads: list, steps: int) -> dict:
+    """Replay a page's run natively: the driver from ``params`` (URL-style strings), each ``[step, name, source]`` in
+    ``loads`` loaded when the run reaches ``step``, up to ``steps`` units; returns the snapshot's figures.
+
+    This is what the Code panel's downloaded ``.py`` calls; the page's figures at ``steps`` are the same numbers.
+
+    >>> source = "def epsilon_greedy(q, epsilon, u_explore, u_action, u_tie):\\n    return 0\\n"
+    >>> figures = reproduce("bandit", {"seed": "0"}, [[0, "epsilon_greedy", source]], 50)
+    >>> figures["pulls"], figures["best-arm-rate-epsilon-greedy"] in (0.0, 1.0)  # always arm 0: always or never best
+    (50, True)
+    """
+    from rlplay.demos.bridge import demo_classes
+    from rlplay.demos.params import from_params
+
+    driver_class, config_class = demo_classes(demo)
+    config, _ = from_params(config_class, {str(key): str(value) for key, value in params.items()})
+    driver = driver_class(config)
+    slots = driver.code
+    for at, name, source in sorted(loads, key=lambda load: load[0]):
+        _advance_with_code(driver, slots, at - _units(driver))
+        slots.bind_driver(driver)
+        slots.load(name, source)
+    _advance_with_code(driver, slots, steps - _units(driver))
+    return driver.snapshot()["figures"]
+
+
+def _units(driver) -> int:
+    figures = driver.snapshot()["figures"]
+    return int(figures.get("steps", figures.get("pulls", 0)))
+
+
+def _advance_with_code(driver, slots: CodeSlots, n: int) -> None:
+    if n <= 0:
+        return
+    slots.bind_driver(driver)
+    if slots.edited:
+        with slots.patched():
+            driver.advance(n)
+    else:
+        driver.advance(n)
