@@ -11,8 +11,9 @@ import { LineChart } from "../views/line_chart.js";
 import { DemoController } from "./controller.js";
 import { GrowingSeries, rowsOf } from "./series.js";
 
-// Fixed order, the driver's LANES: row i of Q, N, last_arm and of every curve is lane i.
-const LANES = [
+// How each lane looks and which setting it shows. Their order is the driver's (rlplay.demos.bandit.LANES, from
+// web/contract.json's constants.lanes): row i of Q, N, last_arm and of every curve is lane i.
+const LANE_STYLES = [
   {
     key: "epsilon-greedy",
     label: "ε-greedy",
@@ -24,7 +25,6 @@ const LANES = [
   { key: "softmax", label: "softmax", color: "--lane-softmax", param: "tau", symbol: "τ", show: "show_softmax" },
   { key: "ucb", label: "UCB", color: "--lane-ucb", param: "c", symbol: "c", show: "show_ucb" },
 ];
-const CURVES = ["cum_reward", "cum_regret", "best_arm_rate", "regret_stderr"];
 const RUN_PRESETS = [1, 20, 100, 200, 500, 1000, 2000];
 const HORIZON_PRESETS = [100, 300, 1000, 2000, 5000, 10000, 30000, 100000];
 const rows = rowsOf;
@@ -36,7 +36,7 @@ export default class BanditController extends DemoController {
     { name: "speed", type: "str", default: "100", choices: BanditController.speeds, doc: "Pulls per second, or max." },
     { name: "reveal", type: "bool", default: false, doc: "Show the machines' hidden means μ(a)." },
     { name: "logx", type: "bool", default: false, doc: "Logarithmic pull axis on the charts." },
-    ...LANES.map((lane) => ({
+    ...LANE_STYLES.map((lane) => ({
       name: lane.show,
       type: "bool",
       default: true,
@@ -46,8 +46,11 @@ export default class BanditController extends DemoController {
 
   constructor(options) {
     super(options);
-    // The curves received so far (growing series, see web/contract.json): name -> one GrowingSeries per lane.
-    this.series = Object.fromEntries(CURVES.map((name) => [name, LANES.map(() => new GrowingSeries())]));
+    // The lanes in the driver's order, and the curves it sends as growing series (both from web/contract.json).
+    this.lanes = this.contract.constants.lanes.value.map((key) => LANE_STYLES.find((lane) => lane.key === key));
+    this.curveNames = Object.keys(this.contract.growing);
+    // The curves received so far: name -> one GrowingSeries per lane.
+    this.series = Object.fromEntries(this.curveNames.map((name) => [name, this.lanes.map(() => new GrowingSeries())]));
     this.wantFull = false;
     this.finished = false;
     this.stderrCells = [];
@@ -55,7 +58,7 @@ export default class BanditController extends DemoController {
 
   /** The curves received so far: name -> one Float64Array per lane (views, valid until the next snapshot). */
   get curves() {
-    return Object.fromEntries(CURVES.map((name) => [name, this.series[name].map((series) => series.values)]));
+    return Object.fromEntries(this.curveNames.map((name) => [name, this.series[name].map((series) => series.values)]));
   }
 
   // ---- building the panel -------------------------------------------------------------------------------
@@ -94,7 +97,7 @@ export default class BanditController extends DemoController {
 
     // The machines and lanes.
     this.machines = el("div", { class: "bandit-view" });
-    this.machines.style.height = `${BanditView.heightFor(LANES.length)}px`;
+    this.machines.style.height = `${BanditView.heightFor(this.lanes.length)}px`;
     this.view = new BanditView(this.machines);
     this.runNote = el("p", { class: "bandit-run-note", hidden: true });
     const legend = el(
@@ -123,7 +126,7 @@ export default class BanditController extends DemoController {
       el("th", { scope: "col", title: "share of pulls on the best arm" }, "best arm"),
     );
     this.laneRows = [];
-    const body = LANES.map((lane) => {
+    const body = this.lanes.map((lane) => {
       const cells = ["regret", "reward", "best-arm-rate"].map((figure) => {
         const value = el("span", { dataset: { stat: `${figure}-${lane.key}` } }, "-1");
         this.stats.set(`${figure}-${lane.key}`, value);
@@ -199,7 +202,7 @@ export default class BanditController extends DemoController {
       "fieldset",
       { class: "bandit-plotted" },
       el("legend", {}, "Plot"),
-      ...LANES.map((lane) => {
+      ...this.lanes.map((lane) => {
         const id = `${this.demo}-${lane.show}`;
         const box = el("input", { type: "checkbox", id });
         box.checked = registry.get(demo, lane.show);
@@ -326,9 +329,9 @@ export default class BanditController extends DemoController {
   accept(snapshot, reason) {
     // Curves arrive from index curve_offset on; offset 0 (create, reset, configure, new arms) replaces them.
     const offset = snapshot.curve_offset ?? 0;
-    if (offset === 0) for (const name of CURVES) for (const series of this.series[name]) series.clear();
+    if (offset === 0) for (const name of this.curveNames) for (const series of this.series[name]) series.clear();
     let whole = true;
-    for (const name of CURVES) {
+    for (const name of this.curveNames) {
       for (const [i, tail] of rows(snapshot[name]).entries()) whole = this.series[name][i].put(offset, tail) && whole;
     }
     this.wantFull = !whole; // a gap: ask for the whole curves next time
@@ -349,7 +352,7 @@ export default class BanditController extends DemoController {
     }
     const average = snapshot.mode === "average";
     const stderr = this.curves.regret_stderr;
-    LANES.forEach((_lane, i) => {
+    this.lanes.forEach((_lane, i) => {
       const cell = this.stderrCells[i];
       const last = stderr[i];
       cell.hidden = !average || !last.length;
@@ -382,9 +385,9 @@ export default class BanditController extends DemoController {
   /** Lanes sorted by regret, lowest first. */
   ranking() {
     const figures = this.snapshot?.figures ?? {};
-    return LANES.map((lane) => ({ ...lane, regret: figures[`regret-${lane.key}`] ?? 0 })).sort(
-      (a, b) => a.regret - b.regret,
-    );
+    return this.lanes
+      .map((lane) => ({ ...lane, regret: figures[`regret-${lane.key}`] ?? 0 }))
+      .sort((a, b) => a.regret - b.regret);
   }
 
   /** The aria-live summary: "After 1000 pulls: UCB regret 12.3, ε-greedy 25.1, softmax 18.0." (throttled). */
@@ -447,16 +450,18 @@ export default class BanditController extends DemoController {
     super.onSetting(name, value); // ε, τ and c apply from the next pull; the base notes the mid-run change
   }
 
-  /** inspect()'s bandit part: the curves held, name -> one list per lane (the driver's LANES order). */
+  /** inspect()'s bandit part: the curves held, name -> one list per lane (the driver's lane order). */
   inspectDemo() {
     const curves = this.curves;
-    return { curves: Object.fromEntries(CURVES.map((name) => [name, curves[name].map((lane) => Array.from(lane))])) };
+    return {
+      curves: Object.fromEntries(this.curveNames.map((name) => [name, curves[name].map((lane) => Array.from(lane))])),
+    };
   }
 
   // ---- drawing --------------------------------------------------------------------------------------------
 
   laneViews() {
-    return LANES.map((lane) => {
+    return this.lanes.map((lane) => {
       const value = this.registry.get(this.demo, lane.param);
       return { label: lane.label, color: themeColor(lane.color), note: `${lane.symbol} = ${value}` };
     });
@@ -508,7 +513,7 @@ export default class BanditController extends DemoController {
     const ranking = this.ranking();
     this.laneRows.forEach(({ row, param, badge }, i) => {
       param.textContent = lanes[i].note;
-      badge.hidden = !(pulls > 0 && ranking[0].key === LANES[i].key);
+      badge.hidden = !(pulls > 0 && ranking[0].key === this.lanes[i].key);
       row.classList.toggle("is-leader", !badge.hidden);
     });
 
@@ -516,7 +521,7 @@ export default class BanditController extends DemoController {
     const curves = this.curves;
     const xSpan = { xMin: logX ? 1 : 0, xMax: Math.max(horizon, pulls, 10) };
     const series = (name, { band = null } = {}) =>
-      LANES.flatMap((lane, i) =>
+      this.lanes.flatMap((lane, i) =>
         this.registry.get(this.demo, lane.show)
           ? [
               {
@@ -601,25 +606,27 @@ export default class BanditController extends DemoController {
       optimal_arm: snapshot.optimal_arm,
       Q: rows(snapshot.Q).map(list),
       N: rows(snapshot.N).map(list),
-      lanes: LANES.map((lane) => lane.key),
+      lanes: this.lanes.map((lane) => lane.key),
       series: Object.fromEntries(
-        CURVES.filter((name) => curves[name][0].length).map((name) => [
-          name,
-          Object.fromEntries(LANES.map((lane, i) => [lane.key, list(curves[name][i])])),
-        ]),
+        this.curveNames
+          .filter((name) => curves[name][0].length)
+          .map((name) => [name, Object.fromEntries(this.lanes.map((lane, i) => [lane.key, list(curves[name][i])]))]),
       ),
     };
   }
 
   csvRows() {
     const curves = this.curves;
-    const names = CURVES.filter((name) => curves[name][0].length);
-    const header = ["pull", ...names.flatMap((name) => LANES.map((lane) => `${name}_${lane.key.replace(/-/g, "_")}`))];
+    const names = this.curveNames.filter((name) => curves[name][0].length);
+    const header = [
+      "pull",
+      ...names.flatMap((name) => this.lanes.map((lane) => `${name}_${lane.key.replace(/-/g, "_")}`)),
+    ];
     const out = [header];
     const n = curves.cum_regret[0].length;
     for (let t = 0; t < n; t++) {
       const cells = [t + 1];
-      for (const name of names) for (let i = 0; i < LANES.length; i++) cells.push(curves[name][i][t]);
+      for (const name of names) for (let i = 0; i < this.lanes.length; i++) cells.push(curves[name][i][t]);
       out.push(cells);
     }
     return out;
