@@ -578,6 +578,19 @@ def ensure_chromium(python: Path) -> str:
     )
 
 
+def ensure_shells() -> None:
+    """fish and zsh, for the test that pastes "Reproduce in Python" commands into every shell (tests/test_security.py)."""
+    missing = [name for name in ("fish", "zsh") if not shutil.which(name)]
+    if missing and Path("/etc/debian_version").exists() and os.geteuid() == 0 and shutil.which("apt-get"):
+        log(f"installing {' and '.join(missing)} with apt-get")
+        subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *missing],
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+
+
 def ensure_node_tools() -> None:
     """The pinned JS linter (package-lock.json), installed into node_modules/ when the lock file changes."""
     stamp = ROOT / "node_modules" / ".lock-sha256"
@@ -606,6 +619,7 @@ def test(args: list[str]) -> int:
     python = ensure_venv()
     ensure_node_tools()
     chromium = ensure_chromium(python)
+    ensure_shells()
     build()
     env = {**os.environ, "CHROMIUM_PATH": chromium, "PYTHONPATH": str(ROOT / "py")}
     for name, command in checks(python, env):

@@ -2,9 +2,10 @@
 // one controller per demo on the page, shows loading progress and load/crash errors with Retry/Restart, and wires
 // the sharing tools (Copy link, Embed, Download run, Reproduce in Python).
 
+import { reproduceFor } from "./reproduce.js";
 import { PythonRuntime } from "./runtime/client.js";
 import { registerOffline, servedOffline } from "./runtime/offline.js";
-import { StateRegistry } from "./state.js";
+import { displayText, StateRegistry } from "./state.js";
 import { el } from "./ui.js";
 
 const CONTROLLERS = {
@@ -185,7 +186,21 @@ function shareTools(controller, registry) {
     ),
     el(
       "button",
-      { type: "button", dataset: { control: "reproduce" }, onclick: () => show(controller.reproduceCommand()) },
+      {
+        type: "button",
+        dataset: { control: "reproduce" },
+        // Built only from values Python has validated: until they are there, it waits and says why (web/reproduce.js).
+        onclick: async () => {
+          const { command, note } = await reproduceFor(controller, {
+            note: controller.reproduceNote?.() ?? "",
+            onWait: (reason) => {
+              status.textContent = reason;
+            },
+          });
+          if (command) show(command, displayText(note));
+          else status.textContent = displayText(note);
+        },
+      },
       "Reproduce in Python",
     ),
     el(

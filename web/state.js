@@ -5,22 +5,77 @@
 // URL forms:
 //   ?demo=gridworld&seed=3&alpha=0.2&speed=max&autoplay=1   one demo's fields, unprefixed (links, embeds)
 //   ?gridworld.seed=3&bandit.epsilon=0.2                     several demos on the full page
-// Page fields: demo, embed, hide (comma list of control names to hide), autoplay.
+// Page fields: demo, embed, hide (comma list of control names to hide), autoplay, steps (replay a shared run).
+//
+// A URL is hostile input. Parsing it cannot be turned against the page:
+// - every parsed structure has no prototype (Object.create(null)) and every lookup is an own-property lookup, so a
+//   name such as `constructor.entries`, `__proto__.toString` or `gridworld.__proto__.x` reaches nothing built in;
+// - a name is looked up in an allow-list (the page fields, then the demo's fields); nothing is ever assigned through
+//   a path taken from the URL;
+// - a parameter given twice, or twice under two names (`seed` and `gridworld.seed`), keeps its first value and is
+//   reported;
+// - anything from the URL that the page shows goes through displayText(): control, bidi and invisible characters
+//   become a visible ⟨U+XXXX⟩, so a notice cannot be reordered or hide text;
+// - at most MAX_PARAMETERS parameters are read, and at most MAX_NOTICES notices are shown.
 // Unknown or invalid values are ignored and reported as notices; the page shows them.
 
-const PAGE_FIELDS = {
-  demo: { name: "demo", type: "str", default: "", choices: ["", "gridworld", "bandit", "cartpole"] },
-  embed: { name: "embed", type: "bool", default: false },
-  autoplay: { name: "autoplay", type: "bool", default: false },
-  hide: { name: "hide", type: "str", default: "" },
-  // Replay the run to this many units of work on load (a shared link's training progress), then pause.
-  steps: { name: "steps", type: "int", default: 0, low: 0, high: 100000000 },
-};
+// A shared link's steps= replays the run on load; more than this is capped (and the replay can be cancelled). One
+// million units replays in about 1 s for the gridworld (~0.96 M steps/s in the browser, README benchmark) and about
+// 16 s for the cart-pole (~62 k steps/s), which solves well within it; the bandit's horizon (at most 100,000 pulls)
+// ends its runs first. A run a person trained by hand and shared is far shorter.
+export const REPLAY_CAP = 1_000_000;
+export const MAX_PARAMETERS = 100;
+export const MAX_NOTICES = 12;
 const MAX_STRING = 2000;
+const NAME = /^[a-z][a-z0-9_]{0,39}$/;
+// A number as a person writes one (no hex, no binary, no surrounding spaces): what Python's float() reads too.
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Controls (Cc), format characters (Cf: soft hyphen, zero-width and bidi marks, bidi embeddings, overrides and
+// isolates, word joiner, invisible operators, BOM, tag characters), line/paragraph separators and Hangul fillers.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]/gu;
 
-/** Parse one URL string against a field; returns {ok, value, message}. */
+function nullObject(entries = []) {
+  const out = Object.create(null);
+  for (const [key, value] of entries) out[key] = value;
+  return out;
+}
+
+function own(object, key) {
+  return object != null && Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+const PAGE_FIELDS = new Map(
+  [
+    { name: "demo", type: "str", default: "", choices: ["", "gridworld", "bandit", "cartpole"] },
+    { name: "embed", type: "bool", default: false },
+    { name: "autoplay", type: "bool", default: false },
+    { name: "hide", type: "str", default: "" },
+    // Replay the run to this many units of work on load (a shared link's training progress), then pause.
+    { name: "steps", type: "int", default: 0, low: 0, cap: REPLAY_CAP },
+  ].map((field) => [field.name, Object.freeze(field)]),
+);
+
+/**
+ * Text from a URL or a user, made safe to show: controls, bidi and invisible characters become a visible
+ * ⟨U+XXXX⟩, and long text is cut to `limit` characters. displayText("a\u202Eb") === "a⟨U+202E⟩b".
+ */
+export function displayText(text, limit = Infinity) {
+  const visible = String(text).replace(
+    INVISIBLE,
+    (ch) => `⟨U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}⟩`,
+  );
+  const chars = Array.from(visible);
+  return chars.length > limit ? `${chars.slice(0, limit).join("")}…` : visible;
+}
+
+function shown(text) {
+  return displayText(text, 40);
+}
+
+/** Parse one URL string against a field; returns {ok, value, message}. A capped value is ok, with a message. */
 export function parseValue(field, text) {
   const raw = String(text);
+  if (raw.length > MAX_STRING) return { ok: false, message: `${field.name} is too long` };
   if (field.type === "bool") {
     const lowered = raw.trim().toLowerCase();
     if (["1", "true", "yes", "on"].includes(lowered)) return { ok: true, value: true };
@@ -29,7 +84,7 @@ export function parseValue(field, text) {
   }
   if (field.type === "int" || field.type === "float") {
     if (field.allow?.includes(raw)) return { ok: true, value: raw };
-    const number = raw.trim() === "" ? NaN : Number(raw);
+    const number = NUMBER.test(raw) ? Number(raw) : NaN;
     if (!Number.isFinite(number)) return { ok: false, message: `${field.name} must be a number` };
     if (field.type === "int" && !Number.isInteger(number))
       return { ok: false, message: `${field.name} must be a whole number` };
@@ -37,23 +92,24 @@ export function parseValue(field, text) {
       return { ok: false, message: `${field.name} must be at least ${field.low}` };
     if (field.high !== undefined && number > field.high)
       return { ok: false, message: `${field.name} must be at most ${field.high}` };
+    if (field.cap !== undefined && number > field.cap) {
+      return {
+        ok: true,
+        value: field.cap,
+        message: `${field.name}=${shown(raw)} is more than a link may ask for; capped at ${field.cap.toLocaleString("en-US")}`,
+      };
+    }
     return { ok: true, value: number };
   }
   if (field.choices && !field.choices.includes(raw)) {
     return { ok: false, message: `${field.name} must be one of ${field.choices.filter(Boolean).join(", ")}` };
   }
-  if (raw.length > MAX_STRING) return { ok: false, message: `${field.name} is too long` };
   return { ok: true, value: raw };
 }
 
 function formatValue(value) {
   if (typeof value === "boolean") return value ? "1" : "0";
   return String(value);
-}
-
-function shown(text) {
-  const value = String(text);
-  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
 }
 
 export class StateRegistry extends EventTarget {
@@ -63,17 +119,19 @@ export class StateRegistry extends EventTarget {
    */
   constructor(schema, uiSchema = {}) {
     super();
-    this.fields = {};
-    this.values = {};
+    this.fields = nullObject();
+    this.values = nullObject();
     for (const demo of Object.keys(schema)) {
-      this.fields[demo] = {};
-      this.values[demo] = {};
-      for (const field of [...schema[demo], ...(uiSchema[demo] ?? []).map((f) => ({ ...f, ui: true }))]) {
-        this.fields[demo][field.name] = field;
+      if (!NAME.test(demo)) continue;
+      this.fields[demo] = nullObject();
+      this.values[demo] = nullObject();
+      for (const field of [...schema[demo], ...(own(uiSchema, demo) ?? []).map((f) => ({ ...f, ui: true }))]) {
+        if (!NAME.test(field.name)) continue;
+        this.fields[demo][field.name] = Object.freeze({ ...field });
         this.values[demo][field.name] = field.default;
       }
     }
-    this.page = Object.fromEntries(Object.values(PAGE_FIELDS).map((f) => [f.name, f.default]));
+    this.page = nullObject([...PAGE_FIELDS.values()].map((f) => [f.name, f.default]));
     this.urlTimer = 0;
   }
 
@@ -82,17 +140,17 @@ export class StateRegistry extends EventTarget {
   }
 
   field(demo, name) {
-    return this.fields[demo]?.[name];
+    return own(own(this.fields, demo), name);
   }
 
   get(demo, name) {
-    return this.values[demo][name];
+    return own(own(this.values, demo), name);
   }
 
   /** Set a value from the UI or a snapshot; returns {ok, message}. Emits "change" when it changed. */
   set(demo, name, value, { source = "ui" } = {}) {
     const field = this.field(demo, name);
-    if (!field) return { ok: false, message: `unknown setting ${name}` };
+    if (!field) return { ok: false, message: `unknown setting ${shown(name)}` };
     const parsed = parseValue(field, formatValue(value));
     if (!parsed.ok) return parsed;
     if (this.values[demo][name] === parsed.value) return parsed;
@@ -102,45 +160,82 @@ export class StateRegistry extends EventTarget {
     return parsed;
   }
 
-  /** Read a query string. Returns the notices for everything that was ignored. */
+  /**
+   * Read a query string. Returns the notices for everything that was ignored, capped or given twice.
+   * Nothing here assigns through a name from the URL: each name is first resolved against the allow-list.
+   */
   load(search) {
     const notices = [];
-    const query = new URLSearchParams(search);
-    for (const [key, text] of query) {
-      if (PAGE_FIELDS[key]) {
-        const parsed = parseValue(PAGE_FIELDS[key], text);
-        if (parsed.ok) this.page[key] = parsed.value;
-        else notices.push(`Ignored ${key}=“${shown(text)}”: ${parsed.message}.`);
+    const entries = [...new URLSearchParams(search)];
+    if (entries.length > MAX_PARAMETERS) {
+      notices.push(`The link has ${entries.length} parameters; only the first ${MAX_PARAMETERS} were read.`);
+      entries.length = MAX_PARAMETERS;
+    }
+    // Where each setting's value came from: "page.steps" or "gridworld.seed" -> the name as written in the URL.
+    const taken = new Map();
+    const claim = (target, key) => {
+      const first = taken.get(target);
+      if (first === undefined) {
+        taken.set(target, key);
+        return true;
       }
+      notices.push(
+        first === key
+          ? `“${shown(key)}” given twice; using the first.`
+          : `“${shown(key)}” and “${shown(first)}” both set ${target.replace(/^page\./, "")}; using the first (“${shown(first)}”).`,
+      );
+      return false;
+    };
+    for (const [key, text] of entries) {
+      const field = PAGE_FIELDS.get(key);
+      if (!field || !claim(`page.${key}`, key)) continue;
+      const parsed = parseValue(field, text);
+      if (parsed.ok) {
+        this.page[key] = parsed.value;
+        if (parsed.message) notices.push(`${parsed.message}.`);
+      } else notices.push(`Ignored ${key}=“${shown(text)}”: ${parsed.message}.`);
     }
     const focus = this.page.demo;
-    for (const [key, text] of query) {
-      if (PAGE_FIELDS[key]) continue;
-      const dot = key.indexOf(".");
+    for (const [key, text] of entries) {
+      if (PAGE_FIELDS.has(key)) continue;
+      const parts = key.split(".");
+      if (parts.length > 2 || !parts.every((part) => NAME.test(part))) {
+        notices.push(`Ignored “${shown(key)}”: not a setting name.`);
+        continue;
+      }
       let targets;
       let name = key;
-      if (dot > 0 && this.fields[key.slice(0, dot)]) {
-        targets = [key.slice(0, dot)];
-        name = key.slice(dot + 1);
+      if (parts.length === 2) {
+        if (!own(this.fields, parts[0])) {
+          notices.push(`Ignored unknown parameter “${shown(key)}”.`);
+          continue;
+        }
+        targets = [parts[0]];
+        name = parts[1];
       } else if (focus) {
         targets = [focus];
       } else {
-        targets = this.demos().filter((demo) => this.fields[demo][key]);
+        targets = this.demos().filter((demo) => this.field(demo, key));
       }
-      const known = targets.filter((demo) => this.fields[demo][name]);
+      const known = targets.filter((demo) => this.field(demo, name));
       if (!known.length) {
         notices.push(`Ignored unknown parameter “${shown(key)}”.`);
         continue;
       }
       for (const demo of known) {
-        const parsed = parseValue(this.fields[demo][name], text);
+        if (!claim(`${demo}.${name}`, key)) continue;
+        const parsed = parseValue(this.field(demo, name), text);
         if (parsed.ok) this.values[demo][name] = parsed.value;
         else notices.push(`Ignored ${name}=“${shown(text)}”: ${parsed.message}.`);
       }
     }
+    if (notices.length > MAX_NOTICES) {
+      const more = notices.length - (MAX_NOTICES - 1);
+      notices.length = MAX_NOTICES - 1;
+      notices.push(`…and ${more} more problems with the link.`);
+    }
     return notices;
   }
-
   /** The Python config of a demo as URL-style strings, for rlplay.demos.bridge "create". */
   pythonParams(demo) {
     const out = {};
@@ -184,6 +279,7 @@ export class StateRegistry extends EventTarget {
   }
 
   scheduleURLUpdate() {
+    if (typeof history === "undefined") return; // outside a page (the unit tests)
     clearTimeout(this.urlTimer);
     this.urlTimer = setTimeout(() => {
       const query = this.pageQuery();

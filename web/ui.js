@@ -18,12 +18,6 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** A value as one shell word for the "Reproduce in Python" command: bare when safe, else single-quoted. */
-export function shellQuote(value) {
-  const text = String(value);
-  return /^[A-Za-z0-9_.,:+/=-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
-}
-
 /** Format a figure for a data-stat element: the plain number, rounded for reading. */
 export function formatStat(value, digits = 3) {
   if (value === null || value === undefined || Number.isNaN(value)) return "-1";

@@ -1,12 +1,25 @@
-"""Bad input never crashes the page and never silently misbehaves.
+"""Bad input never crashes the page, never pollutes it, and never silently misbehaves.
 
-Each case opens the page with a hostile or impossible URL and asserts two things a user would see: a clear message
-that names the problem, and a demo that still works (it reaches ``ready`` and trains when Play is pressed). Hostile
-strings must show up as text, never as markup or script.
+Each URL case opens the page with a hostile or impossible URL and asserts what a user would see: a clear message that
+names the problem, built-ins left intact, and a demo that still works (it reaches ``ready`` and trains when Play is
+pressed). Hostile strings must show up as text, never as markup or script. The other tests put a long replay, a
+crash and a missing file in the page's way.
+
+Classes of hostile input, and the number of cases of each in this file (``test_docstring_counts_are_current`` keeps
+the counts honest; the same classes have unit tests in tests/js/state.test.js and tests/test_security.py):
+
+- bad-value: 38 (values out of range, of the wrong type, too long, markup; degenerate but valid settings)
+- prototype-path: 8 (names that walk to JavaScript built-ins: ``constructor.entries``, ``__proto__.toString``, ...)
+- duplicate: 4 (a parameter given twice, or under two names)
+- invisible: 4 (bidi controls, zero-width and control characters in names and values)
+- flood: 2 (thousands of parameters; a 50 kB value)
+- replay: 5 (``steps=1e9`` capped and cancelled; Reset, a setting change and a worker restart during a
+  replay; ``steps=abc``)
 """
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -14,64 +27,123 @@ from helpers import demo_root, stat, wait_status, wait_until
 
 PROGRESS = {"gridworld": "steps", "bandit": "pulls", "cartpole": "episode"}
 LONG = "9" * 5000
+RLO = "%E2%80%AE"  # U+202E RIGHT-TO-LEFT OVERRIDE, percent-encoded as a link carries it
 
-# (id, query, demo, expected message fragment; None = no message is owed, the demo must simply work)
-CASES = [
-    ("seed-nan", "demo=gridworld&seed=NaN", "gridworld", "Ignored seed=“NaN”: seed must be a number."),
-    ("seed-negative", "demo=gridworld&seed=-5", "gridworld", "Ignored seed=“-5”: seed must be at least 0."),
-    ("seed-huge", "demo=gridworld&seed=1e99", "gridworld", "seed must be at most 2147483647"),
-    ("seed-long", f"demo=gridworld&seed={LONG}", "gridworld", "seed must be a number"),
-    ("alpha-word", "demo=gridworld&alpha=abc", "gridworld", "Ignored alpha=“abc”: alpha must be a number."),
-    ("alpha-above-1", "demo=gridworld&alpha=1.5", "gridworld", "alpha must be at most 1"),
-    ("gamma-negative", "demo=gridworld&gamma=-0.1", "gridworld", "gamma must be at least 0"),
-    ("epsilon-infinity", "demo=gridworld&epsilon=Infinity", "gridworld", "epsilon must be a number"),
-    ("epsilon-empty", "demo=gridworld&epsilon=", "gridworld", "epsilon must be a number"),
-    ("speed-unknown", "demo=gridworld&speed=warp", "gridworld", "speed must be one of"),
-    (
-        "explore-unknown",
-        "demo=gridworld&explore=greedy",
-        "gridworld",
-        "explore must be one of epsilon-greedy, softmax, ucb",
-    ),
-    ("unknown-param", "demo=gridworld&foo=bar", "gridworld", "Ignored unknown parameter “foo”."),
-    (
-        "script-in-choice",
-        "demo=gridworld&preset=<script>alert(1)</script>",
-        "gridworld",
-        "Ignored preset=“<script>alert(1)</script>”",
-    ),
-    (
-        "markup-in-walls",
-        "demo=gridworld&walls=<img src=x onerror=alert(1)>",
-        "gridworld",
-        "walls must be - (none) or cells row.col",
-    ),
-    ("markup-in-demo", "demo=<b>bold</b>", "gridworld", "Ignored demo=“<b>bold</b>”"),
-    ("markup-in-hide", "demo=bandit&hide=<svg/onload=alert(1)>", "bandit", None),
-    ("embed-word", "demo=bandit&embed=maybe", "bandit", "Ignored embed=“maybe”: embed must be 1 or 0."),
-    ("grid-1x1", "demo=gridworld&size=1", "gridworld", "a 1x1 grid has no room for a start and a goal"),
-    ("goal-walled-off", "demo=gridworld&size=5&walls=3.4_4.3", "gridworld", "cannot be reached"),
-    ("start-on-wall", "demo=gridworld&size=5&walls=0.0", "gridworld", "is on a wall"),
-    ("start-off-grid", "demo=gridworld&start=99.99", "gridworld", "ignored start='99.99'"),
-    ("walls-too-long", f"demo=gridworld&walls={'1.1_' * 600}", "gridworld", "walls is too long"),
-    ("prefixed-bad-value", "gridworld.alpha=0.3&bandit.c=abc", "bandit", "Ignored c=“abc”: c must be a number."),
-    ("arms-1", "demo=bandit&arms=1", "bandit", "arms must be at least 2"),
-    ("arms-11", "demo=bandit&arms=11", "bandit", "arms must be at most 10"),
-    ("runs-0", "demo=bandit&runs=0", "bandit", "runs must be at least 1"),
-    ("horizon-negative", "demo=bandit&horizon=-10", "bandit", "horizon must be at least"),
-    ("arms-fraction", "demo=bandit&arms=2.5", "bandit", "arms must be a whole number"),
-    ("algo-unknown", "demo=cartpole&algo=dqn", "cartpole", "algo must be one of"),
-    ("hidden-huge", "demo=cartpole&hidden=100000", "cartpole", "hidden must be at most"),
-    ("gamma-above-1", "demo=cartpole&gamma=1.5", "cartpole", "gamma must be at most"),
-    ("hash-markup", "demo=cartpole#<img src=x onerror=alert(1)>", "cartpole", None),
-    # Valid but degenerate settings: they run, and the page says what they mean.
-    ("alpha-zero", "demo=gridworld&alpha=0", "gridworld", "α = 0: Q never changes, nothing is learned"),
-    ("epsilon-one", "demo=gridworld&epsilon=1", "gridworld", "ε = 1"),
-    ("gamma-one", "demo=gridworld&gamma=1", "gridworld", None),
-    ("ucb-c-zero", "demo=bandit&c=0", "bandit", "UCB with c = 0"),
-    ("softmax-tau-min", "demo=bandit&tau=0.01", "bandit", "softmax ≈ greedy"),
-    ("bandit-epsilon-one", "demo=bandit&epsilon=1", "bandit", "ε = 1: ε-greedy pulls arms at random"),
-]
+# class -> [(id, query, demo, expected message fragment; None = no message is owed, the demo must simply work)]
+CASES = {
+    "bad-value": [
+        ("seed-nan", "demo=gridworld&seed=NaN", "gridworld", "Ignored seed=“NaN”: seed must be a number."),
+        ("seed-negative", "demo=gridworld&seed=-5", "gridworld", "Ignored seed=“-5”: seed must be at least 0."),
+        ("seed-huge", "demo=gridworld&seed=1e99", "gridworld", "seed must be at most 2147483647"),
+        ("seed-long", f"demo=gridworld&seed={LONG}", "gridworld", "seed must be a number"),
+        ("alpha-word", "demo=gridworld&alpha=abc", "gridworld", "Ignored alpha=“abc”: alpha must be a number."),
+        ("alpha-above-1", "demo=gridworld&alpha=1.5", "gridworld", "alpha must be at most 1"),
+        ("gamma-negative", "demo=gridworld&gamma=-0.1", "gridworld", "gamma must be at least 0"),
+        ("epsilon-infinity", "demo=gridworld&epsilon=Infinity", "gridworld", "epsilon must be a number"),
+        ("epsilon-empty", "demo=gridworld&epsilon=", "gridworld", "epsilon must be a number"),
+        ("speed-unknown", "demo=gridworld&speed=warp", "gridworld", "speed must be one of"),
+        (
+            "explore-unknown",
+            "demo=gridworld&explore=greedy",
+            "gridworld",
+            "explore must be one of epsilon-greedy, softmax, ucb",
+        ),
+        ("unknown-param", "demo=gridworld&foo=bar", "gridworld", "Ignored unknown parameter “foo”."),
+        (
+            "script-in-choice",
+            "demo=gridworld&preset=<script>alert(1)</script>",
+            "gridworld",
+            "Ignored preset=“<script>alert(1)</script>”",
+        ),
+        (
+            "markup-in-walls",
+            "demo=gridworld&walls=<img src=x onerror=alert(1)>",
+            "gridworld",
+            "walls must be - (none) or cells row.col",
+        ),
+        ("markup-in-demo", "demo=<b>bold</b>", "gridworld", "Ignored demo=“<b>bold</b>”"),
+        ("markup-in-hide", "demo=bandit&hide=<svg/onload=alert(1)>", "bandit", None),
+        ("embed-word", "demo=bandit&embed=maybe", "bandit", "Ignored embed=“maybe”: embed must be 1 or 0."),
+        ("grid-1x1", "demo=gridworld&size=1", "gridworld", "a 1x1 grid has no room for a start and a goal"),
+        ("goal-walled-off", "demo=gridworld&size=5&walls=3.4_4.3", "gridworld", "cannot be reached"),
+        ("start-on-wall", "demo=gridworld&size=5&walls=0.0", "gridworld", "is on a wall"),
+        ("start-off-grid", "demo=gridworld&start=99.99", "gridworld", "ignored start='99.99'"),
+        ("walls-too-long", f"demo=gridworld&walls={'1.1_' * 600}", "gridworld", "walls is too long"),
+        ("prefixed-bad-value", "gridworld.alpha=0.3&bandit.c=abc", "bandit", "Ignored c=“abc”: c must be a number."),
+        ("arms-1", "demo=bandit&arms=1", "bandit", "arms must be at least 2"),
+        ("arms-11", "demo=bandit&arms=11", "bandit", "arms must be at most 10"),
+        ("runs-0", "demo=bandit&runs=0", "bandit", "runs must be at least 1"),
+        ("horizon-negative", "demo=bandit&horizon=-10", "bandit", "horizon must be at least"),
+        ("arms-fraction", "demo=bandit&arms=2.5", "bandit", "arms must be a whole number"),
+        ("algo-unknown", "demo=cartpole&algo=dqn", "cartpole", "algo must be one of"),
+        ("hidden-huge", "demo=cartpole&hidden=100000", "cartpole", "hidden must be at most"),
+        ("gamma-above-1", "demo=cartpole&gamma=1.5", "cartpole", "gamma must be at most"),
+        ("hash-markup", "demo=cartpole#<img src=x onerror=alert(1)>", "cartpole", None),
+        # Valid but degenerate settings: they run, and the page says what they mean.
+        ("alpha-zero", "demo=gridworld&alpha=0", "gridworld", "α = 0: Q never changes, nothing is learned"),
+        ("epsilon-one", "demo=gridworld&epsilon=1", "gridworld", "ε = 1"),
+        ("gamma-one", "demo=gridworld&gamma=1", "gridworld", None),
+        ("ucb-c-zero", "demo=bandit&c=0", "bandit", "UCB with c = 0"),
+        ("softmax-tau-min", "demo=bandit&tau=0.01", "bandit", "softmax ≈ greedy"),
+        ("bandit-epsilon-one", "demo=bandit&epsilon=1", "bandit", "ε = 1: ε-greedy pulls arms at random"),
+    ],
+    "prototype-path": [
+        (
+            "constructor-entries",
+            "constructor.entries=1",
+            "gridworld",
+            "Ignored unknown parameter “constructor.entries”",
+        ),
+        ("proto-tostring", "__proto__.toString=1", "gridworld", "Ignored “__proto__.toString”: not a setting name."),
+        (
+            "demo-proto-x",
+            "gridworld.__proto__.x=1",
+            "gridworld",
+            "Ignored “gridworld.__proto__.x”: not a setting name.",
+        ),
+        ("proto-bracket", "demo=bandit&__proto__[polluted]=1", "bandit", "not a setting name"),
+        ("constructor-prototype", "demo=cartpole&constructor.prototype.x=1", "cartpole", "not a setting name"),
+        (
+            "has-own-property",
+            "demo=gridworld&hasOwnProperty=1",
+            "gridworld",
+            "Ignored unknown parameter “hasOwnProperty”",
+        ),
+        ("demo-constructor", "bandit.constructor=1", "bandit", "Ignored unknown parameter “bandit.constructor”"),
+        ("demo-is-proto", "demo=__proto__", "gridworld", "Ignored demo=“__proto__”"),
+    ],
+    "duplicate": [
+        ("seed-twice", "demo=gridworld&seed=3&seed=4", "gridworld", "“seed” given twice; using the first."),
+        ("seed-two-names", "demo=gridworld&seed=3&gridworld.seed=4", "gridworld", "both set gridworld.seed"),
+        ("demo-twice", "demo=bandit&demo=gridworld", "bandit", "“demo” given twice; using the first."),
+        ("steps-twice", "demo=bandit&steps=5&steps=9", "bandit", "“steps” given twice; using the first."),
+    ],
+    "invisible": [
+        ("rlo-in-name", f"demo=gridworld&se{RLO}ed=1", "gridworld", "Ignored unknown parameter “se⟨U+202E⟩ed”"),
+        ("rlo-in-value", f"demo=gridworld&alpha=0.{RLO}5", "gridworld", "Ignored alpha=“0.⟨U+202E⟩5”"),
+        ("zero-width-in-value", "demo=bandit&arms=%E2%80%8B3", "bandit", "Ignored arms=“⟨U+200B⟩3”"),
+        ("newline-in-walls", "demo=gridworld&walls=1.1%0A%E2%81%A7x", "gridworld", "walls must be"),
+    ],
+    "flood": [
+        (
+            "many-parameters",
+            "demo=gridworld&" + "&".join(f"x{i}=1" for i in range(3000)),
+            "gridworld",
+            "only the first 100 were read",
+        ),
+        ("huge-value", f"demo=bandit&hide={'a' * 50_000}", "bandit", "hide is too long"),
+    ],
+}
+ALL_CASES = [(name, *case) for name, cases in CASES.items() for case in cases]
+
+# The page's text must never carry these raw, whatever the URL held (bidi embeddings, overrides and isolates).
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+BUILT_INS_INTACT = """() => {
+    const probe = {a: 1};
+    return typeof Object.entries === "function" && Object.entries(probe).length === 1
+        && probe.toString() === "[object Object]" && probe.polluted === undefined && probe.x === undefined
+        && typeof Object.prototype.hasOwnProperty === "function" && Array.prototype.polluted === undefined;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +153,9 @@ def shared_context(browser):
     context.close()
 
 
-@pytest.mark.parametrize(("query", "demo", "message"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("query", "demo", "message"), [case[2:] for case in ALL_CASES], ids=[f"{case[0]}:{case[1]}" for case in ALL_CASES]
+)
 def test_bad_input_gets_a_message_and_the_demo_still_works(shared_context, server_url, query, demo, message):
     page = shared_context.new_page()
     dialogs, errors = [], []
@@ -99,6 +173,8 @@ def test_bad_input_gets_a_message_and_the_demo_still_works(shared_context, serve
         root.get_by_role("button", name="Play").click()
         wait_until(lambda: stat(page, demo, PROGRESS[demo]) > 0, 20, message=f"{demo} to make progress")
         assert page.locator("img[src=x], svg[onload], b:text('bold')").count() == 0, "markup from the URL was rendered"
+        assert page.evaluate(BUILT_INS_INTACT), "a URL parameter changed a JavaScript built-in"
+        assert not BIDI.search(page.locator("body").inner_text()), "a bidi control from the URL is shown raw"
         assert dialogs == [] and errors == [], (dialogs, errors)
     finally:
         page.close()
@@ -121,3 +197,92 @@ def test_softmax_with_the_smallest_tau_stays_finite(page, server_url):
         assert 0 <= value < 1e6
     time.sleep(0.2)
     page.watch.assert_clean()
+
+
+# ---- replay: a shared run's steps= is capped, visible and cancellable ----------------------------------------------
+
+
+def units(page, demo):
+    return page.evaluate(f"window.rlplay.controllers.get('{demo}').unitsDone()")
+
+
+def replay_value(page, demo):
+    bar = demo_root(page, demo).locator(".replay progress")
+    return float(bar.get_attribute("value") or 0) if bar.count() else -1
+
+
+def test_replay_capped_shows_progress_and_cancel_leaves_a_usable_demo(page, server_url):
+    page.goto(f"{server_url}?demo=cartpole&steps=1e9")
+    page.get_by_text("capped at 1,000,000", exact=False).first.wait_for(timeout=20_000)
+    root = demo_root(page, "cartpole")
+    bar = root.locator(".replay progress")
+    bar.wait_for(timeout=90_000)
+    assert bar.get_attribute("max") == "1000000"
+    wait_until(lambda: replay_value(page, "cartpole") > 0, 30, message="replay progress")
+    first = replay_value(page, "cartpole")
+    wait_until(lambda: replay_value(page, "cartpole") > first, 30, message="replay progress to move")
+    root.get_by_role("button", name="Cancel replay").click()
+    wait_status(page, "cartpole", "ready", timeout=10_000)
+    root.get_by_text("Replay cancelled at step", exact=False).wait_for(timeout=5000)
+    assert root.locator(".replay").count() == 0
+    steps = units(page, "cartpole")
+    assert 0 < steps < 1_000_000
+    root.get_by_role("button", name="Play").click()
+    wait_until(lambda: units(page, "cartpole") > steps, 20, message="training after cancel")
+    page.watch.assert_clean()
+
+
+def test_replay_reset_during_a_replay_leaves_a_usable_demo(page, server_url):
+    page.goto(f"{server_url}?demo=cartpole&steps=1000000")
+    wait_until(lambda: replay_value(page, "cartpole") > 0, 90, message="replay progress")
+    root = demo_root(page, "cartpole")
+    root.get_by_role("button", name="Reset").click()
+    wait_status(page, "cartpole", "ready", timeout=10_000)
+    root.get_by_text("The replay stopped at step", exact=False).wait_for(timeout=5000)
+    assert units(page, "cartpole") == 0
+    root.get_by_role("button", name="Play").click()
+    wait_until(lambda: units(page, "cartpole") > 0, 20, message="training after reset")
+    page.watch.assert_clean()
+
+
+def test_replay_restart_during_a_replay_replays_again_and_says_so(page, server_url):
+    page.goto(f"{server_url}?demo=cartpole&steps=40000")
+    wait_until(lambda: replay_value(page, "cartpole") > 0, 90, message="replay progress")
+    page.evaluate("window.rlplay.runtime.worker.terminate()")
+    wait_status(page, "cartpole", "error", timeout=30_000)
+    page.locator("#runtime-banner").get_by_role("button", name="Restart").click()
+    root = demo_root(page, "cartpole")
+    root.get_by_text("restarted during the replay", exact=False).wait_for(timeout=90_000)
+    wait_status(page, "cartpole", "ready", timeout=120_000)
+    root.get_by_text("Replayed the shared run to step 40,000", exact=False).wait_for(timeout=5000)
+    assert units(page, "cartpole") == 40_000
+
+
+def test_replay_setting_change_during_a_replay_applies_it_and_stops(page, server_url):
+    page.goto(f"{server_url}?demo=cartpole&steps=1000000&algo=actor-critic")
+    wait_until(lambda: replay_value(page, "cartpole") > 0, 90, message="replay progress")
+    root = demo_root(page, "cartpole")
+    root.get_by_role("radio", name=re.compile("REINFORCE", re.I)).check()
+    wait_status(page, "cartpole", "ready", timeout=20_000)
+    root.get_by_text("The replay stopped at step", exact=False).wait_for(timeout=5000)
+    assert page.evaluate("window.rlplay.registry.get('cartpole', 'algo')") == "reinforce"
+    assert root.locator(".replay").count() == 0
+    before = units(page, "cartpole")
+    root.get_by_role("button", name="Play").click()
+    wait_until(lambda: units(page, "cartpole") > before, 20, message="training after the change")
+    page.watch.assert_clean()
+
+
+def test_replay_bad_steps_is_reported_and_nothing_replays(page, server_url):
+    page.goto(f"{server_url}?demo=gridworld&steps=abc")
+    page.get_by_text("Ignored steps=“abc”: steps must be a number.", exact=False).first.wait_for(timeout=60_000)
+    wait_status(page, "gridworld", "ready", timeout=90_000)
+    assert units(page, "gridworld") == 0
+    assert demo_root(page, "gridworld").locator(".replay").count() == 0
+
+
+def test_docstring_counts_are_current():
+    counts = dict(re.findall(r"^- ([a-z-]+): (\d+)", __doc__, flags=re.M))
+    actual = {name: len(cases) for name, cases in CASES.items()}
+    actual["replay"] = sum(1 for name in globals() if name.startswith("test_replay_"))
+    assert {name: int(count) for name, count in counts.items()} == actual

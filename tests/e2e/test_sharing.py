@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import re
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -37,7 +36,7 @@ def click_cell(page, row, col):
     )
 
 
-def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, server_url):
+def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, server_url, tmp_path_factory):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{server_url}?demo=gridworld&speed=max")
@@ -82,19 +81,23 @@ def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, serve
     for name in ("alpha", "gamma", "epsilon", "walls"):
         assert fresh.evaluate(f"() => window.rlplay.registry.get('gridworld', '{name}')") == registry(name)
 
-    # And "Reproduce in Python" replays it natively with identical numbers.
+    # And "Reproduce in Python", pasted as it is into a shell with nothing but the page, installs rlplay from the
+    # wheel the site serves into a fresh virtualenv and prints the same figures.
     root.get_by_role("button", name="Reproduce in Python").click()
-    command = root.locator("textarea.share-output").input_value().splitlines()[0]
-    assert command.startswith("python -m rlplay gridworld")
+    command = root.locator("textarea.share-output").input_value()
+    assert "\n" not in command and f"{server_url.rstrip('/')}/wheels/" in command
+    workdir = tmp_path_factory.mktemp("reproduce")
     out = subprocess.run(
-        [sys.executable, *command.split()[1:], "--json"],
+        ["bash", "-c", command],
         capture_output=True,
         text=True,
-        check=True,
-        env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"},
+        cwd=workdir,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(workdir)},
+        timeout=600,
     )
-    native = json.loads(out.stdout)["figures"]
-    assert {name: float(native[name]) for name in FIGURES} == shown
+    assert out.returncode == 0, out.stderr[-2000:]
+    printed = dict(re.findall(r"^\s*([a-z-]+): (-?[0-9.]+)$", out.stdout, flags=re.M))
+    assert {name: float(printed[name]) for name in FIGURES} == shown
     context.close()
 
 

@@ -3,10 +3,24 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { parseValue, StateRegistry } from "../../web/state.js";
+import { displayText, MAX_NOTICES, parseValue, REPLAY_CAP, StateRegistry } from "../../web/state.js";
 
 const schema = JSON.parse(readFileSync(new URL("../../web/params.json", import.meta.url), "utf8"));
 const uiSchema = { gridworld: [{ name: "speed", type: "str", default: "30", choices: ["30", "max"] }] };
+const plain = (object) => JSON.parse(JSON.stringify(object));
+
+// What a hostile link could reach if a name were used as a property path.
+function builtIns() {
+  return {
+    entries: Object.entries,
+    toString: Object.prototype.toString,
+    hasOwnProperty: Object.prototype.hasOwnProperty,
+    valueOf: Object.prototype.valueOf,
+    protoKeys: Object.getOwnPropertyNames(Object.prototype).sort().join(","),
+    arrayKeys: Object.getOwnPropertyNames(Array.prototype).sort().join(","),
+    functionKeys: Object.getOwnPropertyNames(Function.prototype).sort().join(","),
+  };
+}
 
 test("parseValue checks types and ranges against the field", () => {
   const alpha = { name: "alpha", type: "float", low: 0, high: 1 };
@@ -19,6 +33,20 @@ test("parseValue checks types and ranges against the field", () => {
   assert.equal(parseValue({ name: "c", type: "str", choices: ["a", "b"] }, "z").ok, false);
 });
 
+test("numbers are read as Python reads them: no hex, binary, octal or padding", () => {
+  const seed = { name: "seed", type: "int", low: 0, high: 2 ** 31 - 1 };
+  for (const text of ["0x10", "0b101", "0o7", " 3", "3 ", "1_000", "１２", "Infinity", "+Infinity", "1e999"])
+    assert.equal(parseValue(seed, text).ok, false, text);
+  for (const [text, value] of [
+    ["3", 3],
+    ["+3", 3],
+    ["3.", 3],
+    ["3e2", 300],
+    ["3.0", 3],
+  ])
+    assert.deepEqual(parseValue(seed, text), { ok: true, value }, text);
+});
+
 test("a demo's query string round-trips through load", () => {
   const registry = new StateRegistry(schema, uiSchema);
   registry.values.gridworld.seed = 7;
@@ -26,15 +54,131 @@ test("a demo's query string round-trips through load", () => {
   const query = registry.demoQuery("gridworld", { steps: 120 });
   const copy = new StateRegistry(schema, uiSchema);
   assert.deepEqual(copy.load(`?${query}`), []);
-  assert.deepEqual(copy.values.gridworld, registry.values.gridworld);
+  assert.deepEqual(plain(copy.values.gridworld), plain(registry.values.gridworld));
   assert.equal(copy.page.steps, 120);
   assert.equal(copy.page.demo, "gridworld");
 });
 
 test("unknown and invalid parameters are reported, and the defaults stay", () => {
   const registry = new StateRegistry(schema, uiSchema);
-  const defaults = structuredClone(registry.values);
+  const defaults = plain(registry.values);
   const notices = registry.load("?demo=gridworld&colour=red&seed=-3");
   assert.equal(notices.length, 2);
-  assert.deepEqual(registry.values, defaults);
+  assert.deepEqual(plain(registry.values), defaults);
+});
+
+const PROTOTYPE_PATHS = [
+  "constructor.entries=1",
+  "__proto__.toString=1",
+  "gridworld.__proto__.x=1",
+  "__proto__=1",
+  "__proto__[toString]=1",
+  "constructor=1",
+  "constructor.prototype.polluted=1",
+  "gridworld.constructor=1",
+  "gridworld.hasOwnProperty=1",
+  "toString=1",
+  "valueOf.call=1",
+  "prototype=1",
+  "bandit.__defineGetter__=1",
+  "gridworld.seed.__proto__=1",
+  "__lookupGetter__=1",
+  "hasOwnProperty=x",
+  "demo=__proto__",
+  "demo=constructor",
+  "demo=toString",
+];
+
+for (const query of PROTOTYPE_PATHS) {
+  for (const prefix of query.startsWith("demo=") ? [""] : ["", "demo=gridworld&"]) {
+    test(`?${prefix}${query} leaves the built-ins intact and is reported`, () => {
+      const before = builtIns();
+      const registry = new StateRegistry(schema, uiSchema);
+      const defaults = plain(registry.values);
+      const notices = registry.load(`?${prefix}${query}`);
+      assert.deepEqual(builtIns(), before);
+      assert.equal({}.polluted, undefined);
+      assert.equal({}.x, undefined);
+      assert.equal(notices.length, 1, notices.join(" | "));
+      assert.match(notices[0], /Ignored/);
+      assert.deepEqual(plain(registry.values), defaults);
+      // The registry still works after the attempt.
+      assert.equal(registry.set("gridworld", "seed", 5).ok, true);
+      assert.equal(registry.get("gridworld", "seed"), 5);
+      assert.equal(registry.get("gridworld", "constructor"), undefined);
+      assert.equal(registry.field("constructor", "entries"), undefined);
+    });
+  }
+}
+
+test("a parameter given twice keeps the first value and is reported", () => {
+  const registry = new StateRegistry(schema, uiSchema);
+  const notices = registry.load("?demo=gridworld&seed=3&seed=4");
+  assert.equal(registry.get("gridworld", "seed"), 3);
+  assert.deepEqual(notices, ["“seed” given twice; using the first."]);
+});
+
+test("a setting given under two names keeps the first and is reported as a conflict", () => {
+  const registry = new StateRegistry(schema, uiSchema);
+  const notices = registry.load("?demo=gridworld&gridworld.seed=8&seed=9");
+  assert.equal(registry.get("gridworld", "seed"), 8);
+  assert.equal(notices.length, 1);
+  assert.match(notices[0], /“seed” and “gridworld\.seed” both set gridworld\.seed; using the first/);
+});
+
+test("page fields given twice keep the first", () => {
+  const registry = new StateRegistry(schema, uiSchema);
+  const notices = registry.load("?demo=bandit&demo=gridworld&embed=1&embed=0");
+  assert.equal(registry.page.demo, "bandit");
+  assert.equal(registry.page.embed, true);
+  assert.deepEqual(notices, ["“demo” given twice; using the first.", "“embed” given twice; using the first."]);
+});
+
+test("steps above the replay cap are capped, reported, and still replay", () => {
+  for (const text of ["1e9", "1000000000", "100000001", String(2 ** 53 + 2)]) {
+    const registry = new StateRegistry(schema, uiSchema);
+    const notices = registry.load(`?demo=cartpole&steps=${text}`);
+    assert.equal(registry.page.steps, REPLAY_CAP, text);
+    assert.equal(notices.length, 1);
+    assert.match(notices[0], /capped at 1,000,000/);
+  }
+  const registry = new StateRegistry(schema, uiSchema);
+  assert.deepEqual(registry.load(`?steps=${REPLAY_CAP}`), []);
+  assert.equal(registry.page.steps, REPLAY_CAP);
+  for (const text of ["-1", "1.5", "1e999", "0x100", "Infinity"]) {
+    const other = new StateRegistry(schema, uiSchema);
+    assert.equal(other.load(`?steps=${text}`).length, 1, text);
+    assert.equal(other.page.steps, 0, text);
+  }
+});
+
+test("bidi controls and invisible characters are shown as visible code points", () => {
+  assert.equal(displayText("a\u202Eb"), "a⟨U+202E⟩b");
+  assert.equal(displayText("x\u200By\u2066z\u2069"), "x⟨U+200B⟩y⟨U+2066⟩z⟨U+2069⟩");
+  assert.equal(displayText("tag\u{E0041}"), "tag⟨U+E0041⟩");
+  assert.equal(displayText("new\nline\r\0"), "new⟨U+000A⟩line⟨U+000D⟩⟨U+0000⟩");
+  assert.equal(displayText("ok ε γ 🎲"), "ok ε γ 🎲");
+  const registry = new StateRegistry(schema, uiSchema);
+  for (const query of ["?demo=gridworld&see\u202Ed=1", "?demo=gridworld&seed=1\u202E2", "?demo=\u2067gridworld"]) {
+    const notices = registry.load(query.replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c)));
+    assert.equal(notices.length, 1, query);
+    assert.doesNotMatch(notices[0], /[\u200b-\u200f\u202a-\u202e\u2066-\u2069]/, notices[0]);
+    assert.match(notices[0], /⟨U\+20(2E|67)⟩/);
+  }
+});
+
+test("a flood of parameters is read up to a limit, and the notices are bounded", () => {
+  const registry = new StateRegistry(schema, uiSchema);
+  const query = Array.from({ length: 5000 }, (_, i) => `junk${i}=1`).join("&");
+  const notices = registry.load(`?${query}`);
+  assert.equal(notices.length, MAX_NOTICES);
+  assert.match(notices[0], /5000 parameters; only the first 100 were read/);
+  assert.match(notices.at(-1), /more problems with the link/);
+});
+
+test("long names and values are cut in notices", () => {
+  const registry = new StateRegistry(schema, uiSchema);
+  const [notice] = registry.load(`?demo=gridworld&walls=${"x".repeat(3000)}`);
+  assert.ok(notice.length < 120, notice);
+  assert.match(notice, /walls is too long/);
 });

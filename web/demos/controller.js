@@ -25,8 +25,11 @@
 // lists, and the demo's own inspectDemo() part); the e2e tests read only that (window.rlplay.inspect(demo)).
 
 import { CodePanel } from "../code/panel.js";
+import { reproduceNow } from "../reproduce.js";
 import { RuntimeCallError } from "../runtime/client.js";
-import { el, formatStat, shellQuote } from "../ui.js";
+import { displayText } from "../state.js";
+import { el, formatStat } from "../ui.js";
+import { replayShared } from "./replay.js";
 
 // The NumPy dtype each typed array came from (web/runtime/worker.js), as rlplay.demos.contract names them.
 const DTYPES = {
@@ -126,22 +129,19 @@ export class DemoController {
   /** (Re)build the Python driver from the registry's state. */
   async create({ notices = [] } = {}) {
     const token = ++this.runToken;
+    this.creating = token; // the newest create() owns the status; a Reset or a setting change meanwhile does not
     this.setStatus("loading");
     this.statics = {};
     this.staticVersion = undefined;
     try {
       const payload = await this.runtime.call(this.demo, "create", { params: this.registry.pythonParams(this.demo) });
-      if (token !== this.runToken) return;
+      if (token !== this.creating) return;
       this.generation = this.runtime.generation;
       this.resetRate();
       this.showNotices([...notices, ...(payload.notices ?? [])]);
       this.receive(payload.snapshot, "create");
-      const { steps, demo: focus } = this.registry.page;
-      if (steps > 0 && (!focus || focus === this.demo) && !this.replayed) {
-        this.replayed = true;
-        await this.fastForward(steps, token);
-        if (token !== this.runToken) return;
-      }
+      await replayShared(this, token); // a shared link's steps= (web/demos/replay.js)
+      if (token !== this.creating) return;
       this.setStatus("ready");
       const autoplay =
         this.registry.page.autoplay && (!this.registry.page.demo || this.registry.page.demo === this.demo);
@@ -150,22 +150,8 @@ export class DemoController {
         this.play();
       }
     } catch (error) {
-      if (token === this.runToken) this.handleError(error);
+      if (token === this.creating) this.handleError(error);
     }
-  }
-
-  /** Replay a shared run to ``units`` of work (the link's steps=), in budgeted requests, then stop there. */
-  async fastForward(units, token) {
-    this.showNotices([`Replaying the shared run to step ${units}…`]);
-    while (token === this.runToken && this.unitsDone() < units) {
-      const payload = await this.call("run", { budget_ms: 50, max_units: units - this.unitsDone() });
-      if (token !== this.runToken) return;
-      this.receive(payload.snapshot, "run");
-      if (payload.ran === 0) break;
-    }
-    this.showNotices([
-      `Replayed the shared run to step ${this.unitsDone()}: the same seed and settings give the same run.`,
-    ]);
   }
 
   /** Units of work run so far (the contract's `units` figure: environment steps, or pulls for the bandit). */
@@ -181,17 +167,15 @@ export class DemoController {
 
   // ---- sharing: one reproduce command, one export ---------------------------------------------------------
 
-  /** The "Reproduce in Python" command: the same fields and units of work replay this run exactly (rlplay CLI). */
+  /** The "Reproduce in Python" command, from Python's validated values (web/reproduce.js); "" until they are here. */
   reproduceCommand() {
-    const fields = Object.entries(this.registry.pythonParams(this.demo)).map(
-      ([name, value]) => `--${name} ${shellQuote(value)}`,
-    );
-    const command = `python -m rlplay ${this.demo} --steps ${this.unitsDone()} ${fields.join(" ")}`;
-    if (!this.midRunChanges.length) return command;
-    return (
-      `${command}\n# Changed during this run: ${this.midRunChanges.join("; ")}.\n` +
-      "# The command runs the current settings from step 0, so its numbers differ; press Reset for a run it replays exactly."
-    );
+    return reproduceNow(this);
+  }
+
+  /** What the command cannot say (it goes beside it, never into it: a "#" line runs in an interactive zsh). */
+  reproduceNote() {
+    if (!this.midRunChanges.length) return "";
+    return `Changed during this run: ${this.midRunChanges.join("; ")}. The command runs the current settings from step 0, so its numbers differ; press Reset for a run it replays exactly.`;
   }
 
   /** "Download JSON": what every demo shares, then the demo's own exportData(). */
@@ -571,7 +555,7 @@ export class DemoController {
   // ---- messages -----------------------------------------------------------------------------------------
 
   showNotices(notices) {
-    this.messages.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, text)));
+    this.messages.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, displayText(text))));
   }
 
   showError(message, { detail = "", action = null } = {}) {

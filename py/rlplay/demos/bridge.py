@@ -39,6 +39,7 @@ import numpy as np
 from rlplay.demos import code as user_code
 from rlplay.demos import contract
 from rlplay.demos.params import from_params
+from rlplay.demos.reproduce import add_reproduce_keys
 
 # demo name -> (module, driver class, config class)
 DEMOS = {
@@ -230,6 +231,9 @@ def handle(demo: str, command: str, args_json: str = "{}"):
         if not isinstance(args, dict):
             raise ValueError("arguments must be a JSON object")
         payload = _dispatch(demo, command, args)
+        if isinstance(payload.get("snapshot"), dict) and demo in _drivers:
+            # The only values the page may build a shell command from (rlplay/demos/reproduce.py).
+            add_reproduce_keys(payload["snapshot"], _drivers[demo])
         if isinstance(payload.get("snapshot"), dict):
             have = None if command == "create" else args.get("static")
             contract.elide_static(demo, payload["snapshot"], have if isinstance(have, str) else None)

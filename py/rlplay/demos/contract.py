@@ -86,6 +86,16 @@ def _notices_keys() -> dict[str, Key]:
         "notices": Key("list", "remarks on valid but degenerate settings, plain English", update="static"),
         "notice_codes": Key("list", "the code of each remark in notices, same order", update="static"),
         "config": Key("dict", "the driver's current config, every field as its URL string", update="static"),
+        # Added by the bridge (rlplay.demos.reproduce): the only values "Reproduce in Python" is built from.
+        "reproduce_args": Key(
+            "list",
+            "[name, value] of each non-default config field, validated and shell-safe; absent if one is not",
+            update="static",
+            optional=True,
+        ),
+        "reproduce_edited_code": Key(
+            "bool", "edited code runs (the command runs rlplay's own)", update="static", optional=True
+        ),
     }
 
 

@@ -1,0 +1,54 @@
+"""The validated values of a "Reproduce in Python" command: ``--name=value`` pairs safe to paste into any shell.
+
+The page builds its command only from these (``web/reproduce.js``), never from what the URL or a control holds.
+Every value is canonical (``str`` of the validated config field; booleans as 1/0) and matches ``SAFE_VALUE``, a set
+of characters that bash, dash, zsh and fish all read literally, so no quoting is needed. A config whose values are
+not all safe gives ``None``: the page then says the run has no command, rather than quoting.
+
+    >>> from rlplay.demos.gridworld import GridworldConfig
+    >>> command_args(GridworldConfig(seed=3, alpha=0.25, walls="-"))
+    [['seed', '3'], ['walls', '-'], ['alpha', '0.25']]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+
+SAFE_VALUE = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def canonical(value) -> str:
+    """A validated field value as the CLI reads it back: ``True`` -> ``1``, ``0.1`` -> ``0.1``."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+@functools.lru_cache(maxsize=16)
+def command_args(config) -> list[list[str]] | None:
+    """The fields of ``config`` that differ from their defaults, as ``[name, value]``; ``None`` if one is unsafe.
+
+    Defaults are left out: the command installs this same wheel, whose defaults are these.
+    """
+    defaults = type(config)()
+    out = []
+    for field in dataclasses.fields(config):
+        value = getattr(config, field.name)
+        if value == getattr(defaults, field.name):
+            continue
+        text = canonical(value)
+        if not SAFE_VALUE.fullmatch(text):
+            return None
+        out.append([field.name, text])
+    return out
+
+
+def add_reproduce_keys(snapshot: dict, driver) -> dict:
+    """Add ``reproduce_args`` (left out when a value is unsafe) and ``reproduce_edited_code`` to a snapshot."""
+    args = command_args(driver.config)
+    if args is not None:
+        snapshot["reproduce_args"] = args
+    snapshot["reproduce_edited_code"] = bool(getattr(getattr(driver, "code", None), "edited", False))
+    return snapshot
