@@ -14,6 +14,7 @@ const CONTROLLERS = {
   cartpole: () => import("./demos/cartpole.js"),
 };
 const STAGE_LABELS = { runtime: "Python runtime", numpy: "NumPy", rlplay: "rlplay" };
+globalThis.rlplayBoot?.started(); // web/boot.js: the page's code runs (else it names the file that did not load)
 
 const baseURL = new URL("../", import.meta.url).href;
 const runtime = new PythonRuntime(baseURL);
@@ -83,6 +84,26 @@ function showRuntimeError(error) {
       el("p", { class: "banner-title", role: "alert" }, error.message),
       el("button", { type: "button", class: "primary", onclick: () => location.reload() }, "Reload"),
     );
+    return;
+  }
+  // Offline: nothing can be reloaded now; say so, and retry by itself when the network returns.
+  if (navigator.onLine === false) {
+    banner.dataset.state = "error";
+    banner.hidden = false;
+    banner.replaceChildren(
+      el(
+        "p",
+        { class: "banner-title", role: "alert" },
+        `You are offline, and the Python worker stopped (${error?.message ?? "no answer"}).`,
+      ),
+      el("p", {}, "It restarts by itself when the network returns; your settings are kept (they live in the URL)."),
+      el("button", { type: "button", class: "primary", onclick: () => restartRuntime() }, "Retry now"),
+    );
+    for (const controller of controllers.values()) {
+      controller.playing = false;
+      controller.setStatus("error");
+    }
+    window.addEventListener("online", () => runtime.state === "error" && restartRuntime(), { once: true });
     return;
   }
   const isLoad = error?.kind === "load";
@@ -232,6 +253,31 @@ function shareTools(controller, registry) {
 
 // ---- start --------------------------------------------------------------------------------------------------
 
+/** web/params.json or web/contract.json, the seam with Python; a failure names the file. */
+async function loadSeam(name, what) {
+  const url = new URL(name, import.meta.url);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`Could not load web/${name} (network error: ${error.message}); it lists every ${what}.`);
+  }
+  if (!response.ok) throw new Error(`Could not load web/${name} (HTTP ${response.status}); it lists every ${what}.`);
+  try {
+    return await response.json();
+  } catch {
+    throw new Error(`web/${name} is not valid JSON; the site was not fully deployed.`);
+  }
+}
+
+/** Why a demo's module did not load, naming the file (web/boot.js follows its imports to the first that fails). */
+async function describeModuleFailure(demo, error) {
+  const boot = globalThis.rlplayBoot;
+  const missing = boot ? await boot.findMissing(new URL(`demos/${demo}.js`, import.meta.url).href) : null;
+  const what = missing ? `${boot.sitePath(missing.url)} did not load (${missing.reason})` : error.message;
+  return `The ${demo} demo could not start: ${what}. The other demos still work.`;
+}
+
 async function main() {
   if (isIPadSafari()) {
     banner.hidden = false;
@@ -248,15 +294,21 @@ async function main() {
   }
   runtime.start().catch(() => {}); // as early as possible; errors are shown through the "state" event
   // The two generated descriptions of the seam with Python (python -m rlplay schema): configs and snapshots.
-  const [schema, contract] = await Promise.all(
-    ["params.json", "contract.json"].map(async (name) => (await fetch(new URL(name, import.meta.url))).json()),
-  );
+  const [schema, contract] = await Promise.all([
+    loadSeam("params.json", "setting"),
+    loadSeam("contract.json", "snapshot key"),
+  ]);
   const modules = {};
   const uiSchema = {};
+  const broken = new Map(); // demo -> why its module did not load; the other demos still start
   await Promise.all(
     Object.entries(CONTROLLERS).map(async ([demo, load]) => {
-      modules[demo] = await load();
-      uiSchema[demo] = modules[demo].default.uiFields ?? [];
+      try {
+        modules[demo] = await load();
+        uiSchema[demo] = modules[demo].default.uiFields ?? [];
+      } catch (error) {
+        broken.set(demo, await describeModuleFailure(demo, error));
+      }
     }),
   );
   const registry = new StateRegistry(schema, uiSchema);
@@ -271,6 +323,18 @@ async function main() {
     const demo = root.dataset.demo;
     if (registry.page.embed && focus && demo !== focus) {
       root.closest("section")?.remove();
+      continue;
+    }
+    if (broken.has(demo)) {
+      root.dataset.status = "error";
+      (root.querySelector(".demo-panel") ?? root).append(
+        el(
+          "div",
+          { class: "error-box", role: "alert" },
+          el("p", {}, broken.get(demo)),
+          el("button", { type: "button", onclick: () => location.reload() }, "Retry"),
+        ),
+      );
       continue;
     }
     const Controller = modules[demo].default;
@@ -337,5 +401,16 @@ main().catch((error) => {
     el("p", { class: "banner-title", role: "alert" }, `The page failed to start: ${error.message}`),
     el("button", { type: "button", class: "primary", onclick: () => location.reload() }, "Retry"),
   );
+  if (self.origin === "null") {
+    // A sandboxed frame without allow-same-origin, on a server that allows CORS for the page but not for the rest.
+    banner.append(
+      el("p", {}, "This page is in a sandboxed frame without allow-same-origin: it cannot load Python there."),
+      el(
+        "a",
+        { href: globalThis.rlplayBoot?.fullPageURL() ?? location.href, target: "_blank", rel: "noopener" },
+        "Open the full page",
+      ),
+    );
+  }
   for (const root of document.querySelectorAll("[data-demo]")) root.dataset.status = "error";
 });

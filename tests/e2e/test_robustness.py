@@ -15,6 +15,8 @@ the counts honest; the same classes have unit tests in tests/js/state.test.js an
 - flood: 2 (thousands of parameters; a 50 kB value)
 - replay: 5 (``steps=1e9`` capped and cancelled; Reset, a setting change and a worker restart during a
   replay; ``steps=abc``)
+- failure: 6 (a missing worker, schema, demo module or core module; a sandboxed embed; offline with a crashed
+  worker)
 """
 
 from __future__ import annotations
@@ -107,7 +109,7 @@ CASES = {
             "has-own-property",
             "demo=gridworld&hasOwnProperty=1",
             "gridworld",
-            "Ignored unknown parameter “hasOwnProperty”",
+            "Ignored “hasOwnProperty”: not a setting name.",
         ),
         ("demo-constructor", "bandit.constructor=1", "bandit", "Ignored unknown parameter “bandit.constructor”"),
         ("demo-is-proto", "demo=__proto__", "gridworld", "Ignored demo=“__proto__”"),
@@ -119,7 +121,7 @@ CASES = {
         ("steps-twice", "demo=bandit&steps=5&steps=9", "bandit", "“steps” given twice; using the first."),
     ],
     "invisible": [
-        ("rlo-in-name", f"demo=gridworld&se{RLO}ed=1", "gridworld", "Ignored unknown parameter “se⟨U+202E⟩ed”"),
+        ("rlo-in-name", f"demo=gridworld&se{RLO}ed=1", "gridworld", "Ignored “se⟨U+202E⟩ed”: not a setting name."),
         ("rlo-in-value", f"demo=gridworld&alpha=0.{RLO}5", "gridworld", "Ignored alpha=“0.⟨U+202E⟩5”"),
         ("zero-width-in-value", "demo=bandit&arms=%E2%80%8B3", "bandit", "Ignored arms=“⟨U+200B⟩3”"),
         ("newline-in-walls", "demo=gridworld&walls=1.1%0A%E2%81%A7x", "gridworld", "walls must be"),
@@ -284,5 +286,80 @@ def test_replay_bad_steps_is_reported_and_nothing_replays(page, server_url):
 def test_docstring_counts_are_current():
     counts = dict(re.findall(r"^- ([a-z-]+): (\d+)", __doc__, flags=re.M))
     actual = {name: len(cases) for name, cases in CASES.items()}
-    actual["replay"] = sum(1 for name in globals() if name.startswith("test_replay_"))
+    for name in ("replay", "failure"):
+        actual[name] = sum(1 for test in globals() if test.startswith(f"test_{name}_"))
     assert {name: int(count) for name, count in counts.items()} == actual
+
+
+# ---- failure: every failure names what failed and offers a way back ----------------------------------------------
+
+
+def banner_text(page, timeout=90_000):
+    banner = page.locator("#runtime-banner[data-state=error]")
+    banner.wait_for(timeout=timeout)
+    return banner.text_content()
+
+
+def test_failure_missing_worker_is_named_and_retry_works(page, server_url):
+    page.route("**/web/runtime/worker.js", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(f"{server_url}?demo=gridworld")
+    assert "Could not load web/runtime/worker.js: HTTP 404" in banner_text(page)
+    page.unroute("**/web/runtime/worker.js")
+    page.locator("#runtime-banner").get_by_role("button", name="Retry").click()
+    wait_status(page, "gridworld", "ready", timeout=120_000)
+
+
+def test_failure_missing_schema_is_named(page, server_url):
+    page.route("**/web/params.json", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(f"{server_url}?demo=gridworld")
+    assert "Could not load web/params.json (HTTP 404)" in banner_text(page)
+    assert page.locator("#runtime-banner").get_by_role("button", name="Retry").is_visible()
+
+
+def test_failure_missing_demo_module_is_named_and_the_others_work(page, server_url):
+    page.route("**/web/views/bandit_view.js", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(server_url)
+    root = demo_root(page, "bandit")
+    root.get_by_text("web/views/bandit_view.js did not load (HTTP 404)", exact=False).wait_for(timeout=60_000)
+    assert root.get_by_role("button", name="Retry").is_visible()
+    wait_status(page, "gridworld", "ready", timeout=120_000)
+
+
+def test_failure_missing_core_module_is_named(page, server_url):
+    page.route("**/web/ui.js", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(f"{server_url}?demo=gridworld")
+    assert "The page could not start: web/ui.js did not load (HTTP 404)" in banner_text(page, timeout=30_000)
+
+
+SANDBOXED = """<!doctype html><html><head><meta charset="utf-8"><title>A post</title><link rel="icon" href="data:,">
+</head><body><iframe sandbox="allow-scripts" src="{base}?demo=gridworld&embed=1" width="720" height="480"></iframe>
+</body></html>"""
+
+
+def test_failure_sandboxed_embed_says_what_it_needs(page, server_url, tmp_path):
+    from conftest import build
+
+    (tmp_path / "index.html").write_text(SANDBOXED.format(base=server_url))
+    server, url = build.start_server(tmp_path, 0)
+    try:
+        page.goto(url)
+        frame = page.frame_locator("iframe")
+        frame.get_by_text("allow-same-origin", exact=False).first.wait_for(timeout=60_000)
+        link = frame.get_by_role("link", name="Open the full page")
+        href = link.get_attribute("href")
+        assert href.startswith(server_url) and "demo=gridworld" in href and "embed" not in href
+    finally:
+        server.shutdown()
+
+
+def test_failure_offline_with_a_crashed_worker_says_so_and_recovers(page, server_url):
+    page.goto(f"{server_url}?demo=gridworld")
+    wait_status(page, "gridworld", "ready", timeout=90_000)
+    page.context.set_offline(True)
+    page.evaluate("window.rlplay.runtime.worker.terminate()")
+    demo_root(page, "gridworld").get_by_role("button", name="Play").click()
+    assert "You are offline" in banner_text(page, timeout=30_000)
+    page.context.set_offline(False)
+    wait_status(page, "gridworld", "ready", timeout=120_000)
+    demo_root(page, "gridworld").get_by_role("button", name="Play").click()
+    wait_until(lambda: stat(page, "gridworld", "steps") > 0, 20, message="training after the network returned")

@@ -68,13 +68,21 @@ export class PythonRuntime extends EventTarget {
     this.worker.onmessage = (event) => this.onMessage(event.data);
     this.lastSignOfLife = performance.now();
     this.startWatchdog();
-    this.worker.onerror = (event) => {
+    this.worker.onerror = async (event) => {
       event.preventDefault?.();
+      // hostile-links: a worker that never started is usually a missing file; name it (web/boot.js).
+      const boot = globalThis.rlplayBoot;
+      const missing = event.message ? null : await boot?.findMissing(new URL("./worker.js", import.meta.url).href);
       this.fail(
-        new RuntimeCallError({
-          kind: "crash",
-          message: `The Python worker crashed: ${event.message || "unknown error"}`,
-        }),
+        new RuntimeCallError(
+          missing
+            ? {
+                kind: "load",
+                message: `Could not load ${boot.sitePath(missing.url)}: ${missing.reason}`,
+                file: boot.sitePath(missing.url),
+              }
+            : { kind: "crash", message: `The Python worker crashed: ${event.message || "unknown error"}` },
+        ),
       );
     };
     this.worker.onmessageerror = () =>
