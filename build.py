@@ -579,7 +579,7 @@ def ensure_chromium(python: Path) -> str:
 
 
 def ensure_shells() -> None:
-    """fish and zsh, for the test that pastes "Reproduce in Python" commands into every shell (tests/test_security.py)."""
+    """fish and zsh, for the test that pastes "Reproduce in Python" into each shell (tests/test_security.py)."""
     missing = [name for name in ("fish", "zsh") if not shutil.which(name)]
     if missing and Path("/etc/debian_version").exists() and os.geteuid() == 0 and shutil.which("apt-get"):
         log(f"installing {' and '.join(missing)} with apt-get")
