@@ -122,6 +122,8 @@ export async function reproduceFor(controller, { onWait = () => {}, note = "" } 
       wheel: wheel.url ?? wheel.file,
     });
     const download = wheel.url ? "" : ` First download the wheel from ${wheel.href} into this folder.`;
+    if (controller.snapshot.reproduce_edited_code)
+      note = `${note} Your edited code runs on the page; the command runs rlplay's own code, so its numbers differ.`;
     const windows = ` On Windows, use ${ENV}\\Scripts\\ for ${ENV}/bin/.`;
     return { command, note: `${note}${download}${windows}`.trim() };
   } catch (error) {
