@@ -15,6 +15,7 @@ the counts honest; the same classes have unit tests in tests/js/state.test.js an
 - flood: 2 (thousands of parameters; a 50 kB value)
 - replay: 5 (``steps=1e9`` capped and cancelled; Reset, a setting change and a worker restart during a
   replay; ``steps=abc``)
+- reproduce: 1 (a command asked for while Python loads, from a link with hostile values)
 - failure: 6 (a missing worker, schema, demo module or core module; a sandboxed embed; offline with a crashed
   worker)
 """
@@ -286,7 +287,7 @@ def test_replay_bad_steps_is_reported_and_nothing_replays(page, server_url):
 def test_docstring_counts_are_current():
     counts = dict(re.findall(r"^- ([a-z-]+): (\d+)", __doc__, flags=re.M))
     actual = {name: len(cases) for name, cases in CASES.items()}
-    for name in ("replay", "failure"):
+    for name in ("replay", "failure", "reproduce"):
         actual[name] = sum(1 for test in globals() if test.startswith(f"test_{name}_"))
     assert {name: int(count) for name, count in counts.items()} == actual
 
@@ -363,3 +364,20 @@ def test_failure_offline_with_a_crashed_worker_says_so_and_recovers(page, server
     wait_status(page, "gridworld", "ready", timeout=120_000)
     demo_root(page, "gridworld").get_by_role("button", name="Play").click()
     wait_until(lambda: stat(page, "gridworld", "steps") > 0, 20, message="training after the network returned")
+
+
+# ---- reproduce: the command waits for Python's validated values and carries nothing else ------------------------
+
+
+def test_reproduce_waits_for_python_and_leaves_out_hostile_values(page, server_url):
+    hostile = "%27%3B%20touch%20PWNED%20%23"  # '; touch PWNED #
+    page.goto(f"{server_url}?demo=gridworld&goal={hostile}&walls=$(touch%20PWNED)&seed=5")
+    root = demo_root(page, "gridworld")
+    root.get_by_role("button", name="Reproduce in Python").click()
+    status = root.locator(".share-status")
+    assert "Waiting for Python" in status.text_content()
+    output = root.locator("textarea.share-output")
+    output.wait_for(state="visible", timeout=120_000)
+    command = output.input_value()
+    assert re.fullmatch(r"[A-Za-z0-9._/:= &-]+", command), command
+    assert command.endswith("-m rlplay gridworld --steps=0 --seed=5"), command

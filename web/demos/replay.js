@@ -92,7 +92,8 @@ export async function replayShared(controller, token) {
   const previous = controller.sharedReplay;
   const state = new ReplayState(controller, target);
   controller.sharedReplay = state;
-  (controller.messages ?? controller.root).before(state.box);
+  // At the top of the demo, where it is seen (in an embed, the bottom of the panel is often below the frame).
+  (controller.root.querySelector(".demo-panel") ?? controller.root).prepend(state.box);
   const restarted = previous?.outcome === "interrupted";
   state.say(
     restarted
