@@ -128,7 +128,7 @@ HOSTILE_VALUES = [
     "0.1e5'",
 ]
 HOSTILE_FIELDS = {
-    "gridworld": ["walls", "start", "goal", "preset", "explore", "seed", "alpha"],
+    "gridworld": ["walls", "start", "goal", "paint", "preset", "explore", "algo", "seed", "alpha"],
     "bandit": ["seed", "epsilon", "arms"],
     "cartpole": ["algo", "lr", "hidden"],
 }
@@ -203,7 +203,8 @@ def test_reproduce_commands_from_hostile_links_run_nothing_else(tmp_path):
     from rlplay.demos.cartpole import CartpoleConfig
     from rlplay.demos.gridworld import GridworldConfig
 
-    for config in (GridworldConfig(walls="-", alpha=1e-5, seed=7, preset="maze"), CartpoleConfig(lr=0.0001)):
+    tricky = (GridworldConfig(walls="-", alpha=1e-5, seed=7, preset="maze"), GridworldConfig(paint="2.3:+0.5_0.1:-1"))
+    for config in (*tricky, CartpoleConfig(lr=0.0001)):
         demo = "gridworld" if isinstance(config, GridworldConfig) else "cartpole"
         requests.append({"demo": demo, "args": command_args(config), "steps": 0, "wheel": WHEEL})
     results = _node_commands(requests)
@@ -230,9 +231,9 @@ def test_the_builder_refuses_hostile_values_that_skip_python():
 
 
 def test_every_safe_word_passes_through_each_shell_unchanged(tmp_path):
-    """The one rule: a word of [A-Za-z0-9._/:=-] (not starting with =) is read literally by every shell."""
+    """The one rule: a word of [A-Za-z0-9._/:+=-] (not starting with =) is read literally by every shell."""
     rng = random.Random(16)
-    alphabet = "aZ09._-/:="
+    alphabet = "aZ09._-/:=+"
     words = ["-", "--", ".", "..", "-e", "-n", "a=b", "a:b", "x/y", "1e-05", "-.-", "_", "a==b", ":", "/"]
     words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))).lstrip("=") or "a" for _ in range(60)]
     command = "python3 " + " ".join(words)

@@ -16,7 +16,7 @@ import dataclasses
 import functools
 import re
 
-SAFE_VALUE = re.compile(r"[A-Za-z0-9._-]+")
+SAFE_VALUE = re.compile(r"[A-Za-z0-9._:+-]+")  # painted rewards read "2.3:+0.5_0.4:-1"
 
 
 def canonical(value) -> str:
