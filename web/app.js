@@ -104,8 +104,14 @@ function showRuntimeError(error) {
       controller.setStatus("error");
     }
     window.addEventListener("online", () => runtime.state === "error" && restartRuntime(), { once: true });
+    // With the offline copy (the service worker) the runtime can restart now, without the network: try once.
+    if (navigator.serviceWorker?.controller && !showRuntimeError.triedOffline) {
+      showRuntimeError.triedOffline = true;
+      setTimeout(() => runtime.state === "error" && restartRuntime(), 1000);
+    }
     return;
   }
+  showRuntimeError.triedOffline = false;
   const isLoad = error?.kind === "load";
   const label = isLoad ? "Retry" : "Restart";
   const title = isLoad ? error.message : `${error?.message ?? "The Python worker failed."}`;
