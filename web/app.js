@@ -391,6 +391,9 @@ async function main() {
       window.rlplay.widgets.set("ppo-clip", new PpoClipExplorer({ root, runtime }).mount());
     }
   }
+  // A start that already failed (e.g. a missing worker.js) is shown with Retry: starting again behind the reader's
+  // back would replace that message while they read it.
+  if (runtime.state === "error") return;
   try {
     await runtime.start();
   } catch {
