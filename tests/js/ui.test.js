@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { Announcer, formatStat, shellQuote } from "../../web/ui.js";
+import { Announcer, formatStat } from "../../web/ui.js";
 
 test("formatStat shows plain numbers, rounded for reading, and -1 for nothing", () => {
   assert.equal(formatStat(12), "12");
@@ -14,14 +14,8 @@ test("formatStat shows plain numbers, rounded for reading, and -1 for nothing", 
   assert.equal(formatStat(undefined), "-1");
 });
 
-test("shellQuote leaves safe words bare and single-quotes the rest", () => {
-  assert.equal(shellQuote("1.1_2.2"), "1.1_2.2");
-  assert.equal(shellQuote("epsilon-greedy"), "epsilon-greedy");
-  assert.equal(shellQuote(""), "''");
-  assert.equal(shellQuote("a b"), "'a b'");
-  assert.equal(shellQuote("$(rm -rf ~)"), "'$(rm -rf ~)'");
-  assert.equal(shellQuote("it's"), "'it'\\''s'");
-});
+// The shell rule moved to web/reproduce.js (no quoting at all: unsafe words are refused); tests/js/reproduce.test.js
+// and tests/test_security.py test it.
 
 /** A fake clock and timers: time moves only when the test says so. */
 function fakeTime() {
