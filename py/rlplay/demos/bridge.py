@@ -231,7 +231,8 @@ def handle(demo: str, command: str, args_json: str = "{}"):
         if not isinstance(args, dict):
             raise ValueError("arguments must be a JSON object")
         payload = _dispatch(demo, command, args)
-        if isinstance(payload.get("snapshot"), dict) and demo in _drivers:
+        declared = contract.CONTRACT.get(demo, {}).get("keys", {})
+        if isinstance(payload.get("snapshot"), dict) and demo in _drivers and "reproduce_args" in declared:
             # The only values the page may build a shell command from (rlplay/demos/reproduce.py).
             add_reproduce_keys(payload["snapshot"], _drivers[demo])
         if isinstance(payload.get("snapshot"), dict):
