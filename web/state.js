@@ -5,7 +5,7 @@
 // URL forms:
 //   ?demo=gridworld&seed=3&alpha=0.2&speed=max&autoplay=1   one demo's fields, unprefixed (links, embeds)
 //   ?gridworld.seed=3&bandit.epsilon=0.2                     several demos on the full page
-// Page fields: demo, embed, hide (comma list of control names to hide), autoplay, steps (replay a shared run).
+// Page fields: demo, embed, hide (comma list of control names to hide), autoplay, steps (replay a shared run), code.
 //
 // A URL is hostile input. Parsing it cannot be turned against the page:
 // - every parsed structure has no prototype (Object.create(null)) and every lookup is an own-property lookup, so a
@@ -52,6 +52,8 @@ const PAGE_FIELDS = new Map(
     { name: "hide", type: "str", default: "" },
     // Replay the run to this many units of work on load (a shared link's training progress), then pause.
     { name: "steps", type: "int", default: 0, low: 0, cap: REPLAY_CAP },
+    // Edited code carried by a link (web/code/share.js decodes it; only its Run button runs it): read as data here.
+    { name: "code", type: "str", default: "", maxLength: 16000 },
   ].map((field) => [field.name, Object.freeze(field)]),
 );
 
@@ -75,7 +77,7 @@ function shown(text) {
 /** Parse one URL string against a field; returns {ok, value, message}. A capped value is ok, with a message. */
 export function parseValue(field, text) {
   const raw = String(text);
-  if (raw.length > MAX_STRING) return { ok: false, message: `${field.name} is too long` };
+  if (raw.length > (field.maxLength ?? MAX_STRING)) return { ok: false, message: `${field.name} is too long` };
   if (field.type === "bool") {
     const lowered = raw.trim().toLowerCase();
     if (["1", "true", "yes", "on"].includes(lowered)) return { ok: true, value: true };

@@ -182,3 +182,11 @@ test("long names and values are cut in notices", () => {
   assert.ok(notice.length < 120, notice);
   assert.match(notice, /walls is too long/);
 });
+
+test("a link's code is a page field: read as data, not reported, bounded", () => {
+  const registry = new StateRegistry(schema, uiSchema);
+  assert.deepEqual(registry.load(`?demo=bandit&code=${"A".repeat(3000)}`), []);
+  assert.equal(registry.page.code.length, 3000);
+  const other = new StateRegistry(schema, uiSchema);
+  assert.match(other.load(`?code=${"A".repeat(20000)}`)[0], /code is too long/);
+});
