@@ -40,8 +40,10 @@ def _check_update(result, args) -> str | None:
     Q = args[0]
     if result is not None and (isinstance(result, bool) or not isinstance(result, (int, float))):
         return f"must return a number (δ) or nothing; got {type(result).__name__} {result!r:.40}"
-    for s, row in enumerate(Q):
-        for a, value in enumerate(row):
+    # one-step rules change Q[s] (args[1] is s): that row is checked at every call; Monte Carlo and planning, all of Q
+    rows = [args[1]] if isinstance(args[1], int) and not isinstance(args[1], bool) else range(len(Q))
+    for s in rows:
+        for a, value in enumerate(Q[s]):
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 return f"Q[{s}][{a}] must stay a number; got {type(value).__name__} {value!r:.40}"
             if not math.isfinite(value):
