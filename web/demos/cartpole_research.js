@@ -11,7 +11,6 @@ import { el, formatStat } from "../ui.js";
 import { LineChart } from "../views/line_chart.js";
 
 const CHUNK_MS = 120; // worker time per compare_step: long enough to be efficient, short enough to cancel promptly
-const SOLVED = 475; // shown as a reference line; the threshold itself is Python's (solved_at comes from there)
 
 /** "123" for a finite number of episodes, "> 500" for an unsolved quantile (null: +∞ in Python). */
 function episodesText(value, budget) {
@@ -21,6 +20,7 @@ function episodesText(value, budget) {
 export class SeedCompare {
   constructor(controller, { algos, labels, colors }) {
     this.controller = controller;
+    this.solved = controller.contract.constants.solved_mean_length.value;
     this.labels = labels;
     this.colors = colors;
     this.running = false;
@@ -176,7 +176,8 @@ export class SeedCompare {
     }
     this.chart.draw({
       series,
-      refLines: [{ y: SOLVED, label: "solved 475", color: "--good" }],
+      // the solved threshold, rlplay's own (web/contract.json), as a reference line
+      refLines: [{ y: this.solved, label: `solved ${this.solved}`, color: "--good" }],
       xLabel: "episode",
       yLabel: "mean length of last 100",
       yMin: 0,
