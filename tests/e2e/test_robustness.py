@@ -206,7 +206,7 @@ def test_softmax_with_the_smallest_tau_stays_finite(page, server_url):
 
 
 def units(page, demo):
-    return page.evaluate(f"window.rlplay.controllers.get('{demo}').unitsDone()")
+    return page.evaluate(f"window.rlplay.inspect('{demo}').unitsDone")
 
 
 def replay_value(page, demo):
