@@ -207,9 +207,10 @@ export default class GridworldController extends DemoController {
     );
     this.modeStats = {
       "planning-updates": () => this.registry.get(this.demo, "algo") === "dyna-q",
-      "return-last100": () => this.comparing(),
-      "b-return-last100": () => this.comparing(),
-      "b-greedy-path-length": () => this.comparing(),
+      "episode-return": () => !this.averaging(),
+      "return-last100": () => this.comparing() && !this.averaging(),
+      "b-return-last100": () => this.comparing() && !this.averaging(),
+      "b-greedy-path-length": () => this.comparing() && !this.averaging(),
       "average-runs": () => this.averaging(),
       "average-return-a": () => this.averaging(),
       "average-return-b": () => this.averaging() && this.comparing(),
@@ -486,7 +487,6 @@ export default class GridworldController extends DemoController {
       this.setStat(name, figures[name] ?? -1);
     }
     for (const name of Object.keys(this.modeStats)) this.setStat(name, figures[name] ?? -1, 4);
-    this.setStat("episode-return", figures["episode-return"] ?? -1, 4);
     const sentence = this.rewardsSentence(snapshot.layout);
     if (this.rewardsText.textContent !== sentence) this.rewardsText.textContent = sentence;
     this.showExploreControls();
