@@ -107,7 +107,8 @@ def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, 
 
     # "Reproduce in Python" gives a command that replays the run natively with identical numbers.
     root.get_by_role("button", name="Reproduce in Python").click()
-    command = root.locator(".share-output").input_value()
+    output = root.get_by_label("Shareable text")  # filled once Python's validated values and the wheel are known
+    command = wait_until(lambda: " -m rlplay " in output.input_value() and output.input_value(), 30, 0.05, "command")
     run = command.split(" && ")[-1]  # after the venv and the install of the site's wheel (tests/e2e/test_sharing.py)
     assert run.startswith("rlplay-env/bin/python -m rlplay bandit --steps=1000"), command
     argv = run.split()[3:] + ["--json"]

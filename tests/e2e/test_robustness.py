@@ -376,7 +376,7 @@ def test_reproduce_waits_for_python_and_leaves_out_hostile_values(page, server_u
     root.get_by_role("button", name="Reproduce in Python").click()
     status = root.locator(".share-status")
     assert "Waiting for Python" in status.text_content()
-    output = root.locator("textarea.share-output")
+    output = root.get_by_label("Shareable text")
     output.wait_for(state="visible", timeout=120_000)
     command = output.input_value()
     assert re.fullmatch(r"[A-Za-z0-9._/:= &-]+", command), command

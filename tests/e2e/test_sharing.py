@@ -66,7 +66,7 @@ def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, serve
     page.wait_for_timeout(300)
     shown, state = figures(page), learned(page)
     root.get_by_role("button", name="Copy link").click()
-    link = root.locator("textarea.share-output").input_value()
+    link = root.get_by_label("Shareable text").input_value()
     query = parse_qs(urlsplit(link).query)
     assert query["steps"] == [str(int(shown["steps"]))]
     for name in ("alpha", "gamma", "epsilon", "walls", "seed"):
@@ -84,7 +84,8 @@ def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, serve
     # And "Reproduce in Python", pasted as it is into a shell with nothing but the page, installs rlplay from the
     # wheel the site serves into a fresh virtualenv and prints the same figures.
     root.get_by_role("button", name="Reproduce in Python").click()
-    command = root.locator("textarea.share-output").input_value()
+    output = root.get_by_label("Shareable text")  # the link is there until the command replaces it
+    command = wait_until(lambda: " -m rlplay " in output.input_value() and output.input_value(), 30, 0.05, "command")
     assert "\n" not in command and f"{server_url.rstrip('/')}/wheels/" in command
     workdir = tmp_path_factory.mktemp("reproduce")
     out = subprocess.run(
@@ -111,6 +112,6 @@ def test_edited_mid_run_links_do_not_claim_to_replay(page, server_url):
     page.keyboard.press("PageDown")
     page.wait_for_timeout(300)
     root.get_by_role("button", name="Copy link").click()
-    link = root.locator("textarea.share-output").input_value()
+    link = root.get_by_label("Shareable text").input_value()
     assert "steps" not in parse_qs(urlsplit(link).query)
     assert "replays the current settings from the start" in root.locator(".share-status").text_content()
