@@ -2,6 +2,7 @@
 // one controller per demo on the page, shows loading progress and load/crash errors with Retry/Restart, and wires
 // the sharing tools (Copy link, Embed, Download run, Reproduce in Python).
 
+import { startEmbedFrame } from "./embed_frame.js";
 import { reproduceFor } from "./reproduce.js";
 import { PythonRuntime } from "./runtime/client.js";
 import { registerOffline, servedOffline } from "./runtime/offline.js";
@@ -71,7 +72,7 @@ runtime.addEventListener("state", (event) => {
     );
     // In an embed every pixel counts: the banner overlays the demo while loading and goes once Python is ready.
     // On the page it stays, in the flow (nothing jumps under the reader's pointer), as a one-line credit.
-    if (document.documentElement.classList.contains("embed")) banner.hidden = true;
+    if (document.documentElement.matches(".embed, .embed-flow")) banner.hidden = true;
   }
   if (state === "error") showRuntimeError(error);
 });
@@ -322,6 +323,7 @@ async function main() {
   const focus = registry.page.demo;
   if (registry.page.embed) {
     document.documentElement.classList.add("embed");
+    startEmbedFrame();
     if (!focus) notices.push("embed=1 needs demo=gridworld, bandit or cartpole; showing the whole page.");
   }
   const roots = [...document.querySelectorAll("[data-demo]")];
@@ -350,26 +352,29 @@ async function main() {
     controller.applyHide();
     controllers.set(demo, controller);
   }
+  // Notices about the link go next to the demo it opens (until a setting changes); the rest at the top of the page.
+  const noticesFor = new Map();
+  if (notices.length && focus && !registry.page.embed && controllers.has(focus)) {
+    noticesFor.set(focus, notices.splice(0));
+    controllers.get(focus).showNotices(noticesFor.get(focus));
+  }
   if (notices.length) {
     const box = document.getElementById("page-notices");
     box.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, text)));
-    // In an embed the notices float over the demo (the frame has no room to spare): they can be dismissed.
-    if (registry.page.embed) {
-      box.append(
-        el(
-          "button",
-          {
-            type: "button",
-            class: "notice-dismiss",
-            "aria-label": "Dismiss these notices",
-            onclick: () => {
-              box.hidden = true;
-            },
+    box.append(
+      el(
+        "button",
+        {
+          type: "button",
+          class: "notice-dismiss",
+          "aria-label": "Dismiss these notices",
+          onclick: () => {
+            box.hidden = true;
           },
-          "×",
-        ),
-      );
-    }
+        },
+        "×",
+      ),
+    );
     box.hidden = false;
   }
   if (focus && !registry.page.embed) document.getElementById(focus)?.scrollIntoView();
@@ -400,7 +405,7 @@ async function main() {
     return; // the banner shows the error and offers Retry
   }
   registerOffline(banner); // now, not earlier: precaching must not compete with the first load
-  for (const controller of controllers.values()) controller.create();
+  for (const [demo, controller] of controllers) controller.create({ notices: noticesFor.get(demo) ?? [] });
 }
 
 main().catch((error) => {

@@ -18,11 +18,56 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** Format a figure for a data-stat element: the plain number, rounded for reading. */
+/** A figure as a plain number, rounded for reading: the data-value of a data-stat element ("-1" = not yet). */
 export function formatStat(value, digits = 3) {
   if (value === null || value === undefined || Number.isNaN(value)) return "-1";
   if (Number.isInteger(value)) return String(value);
   return String(Number(value.toFixed(digits)));
+}
+
+/** A figure as people read it: "—" while there is none yet (the snapshot's −1), else grouped digits, true minus. */
+export function displayStat(value, digits = 3) {
+  const plain = formatStat(value, digits);
+  if (plain === "-1") return "—";
+  return Number(plain).toLocaleString("en-US", { maximumFractionDigits: digits }).replace("-", "−");
+}
+
+/**
+ * Visible help for a setting: a small "?" button (mouse, touch and keyboard) that shows the one-line `doc`, and the
+ * doc element itself, which is also the control's aria-describedby. Returns {button, doc}.
+ */
+export function infoTip(id, title, text) {
+  const doc = el("span", { class: "control-doc", id, role: "tooltip", hidden: true }, text);
+  // Named by its content, not aria-label, so that "label" look-ups of the setting find the control alone.
+  const button = el(
+    "button",
+    { type: "button", class: "info-tip", "aria-expanded": "false", "aria-controls": id },
+    el("span", { "aria-hidden": "true" }, "?"),
+    el("span", { class: "visually-hidden" }, `About ${title}`),
+  );
+  const show = (open) => {
+    doc.hidden = !open;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  };
+  let pinned = false;
+  button.addEventListener("click", () => {
+    pinned = !pinned;
+    show(pinned);
+  });
+  button.addEventListener("mouseenter", () => show(true));
+  button.addEventListener("mouseleave", () => show(pinned));
+  button.addEventListener("blur", () => {
+    pinned = false;
+    show(false);
+  });
+  button.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !doc.hidden) {
+      pinned = false;
+      show(false);
+      event.stopPropagation();
+    }
+  });
+  return { button, doc };
 }
 
 function sliderPosition(field, value) {
@@ -50,14 +95,16 @@ export function fieldControl(registry, demo, name, { label, format = (v) => Stri
   const id = `${demo}-${name}`;
   const title = label ?? name;
   const wrapper = el("div", { class: "control", dataset: { control: name } });
-  const help = field.doc ? el("span", { class: "visually-hidden", id: `${id}-doc` }, field.doc) : null;
+  const tip = field.doc ? infoTip(`${id}-doc`, title, field.doc) : null;
+  const help = tip?.doc ?? null;
+  const withTip = (labelNode) => (tip ? el("span", { class: "control-head" }, labelNode, tip.button) : labelNode);
   let input;
   let output = null;
   if (field.type === "bool") {
     input = el("input", { type: "checkbox", id, "aria-describedby": help ? `${id}-doc` : null });
     input.checked = registry.get(demo, name);
     input.addEventListener("change", () => registry.set(demo, name, input.checked));
-    wrapper.append(el("label", { for: id, class: "check" }, input, " ", title));
+    wrapper.append(withTip(el("label", { for: id, class: "check" }, input, " ", title)));
   } else if (field.choices) {
     input = el(
       "select",
@@ -66,7 +113,7 @@ export function fieldControl(registry, demo, name, { label, format = (v) => Stri
     );
     input.value = registry.get(demo, name);
     input.addEventListener("change", () => registry.set(demo, name, input.value));
-    wrapper.append(el("label", { for: id }, title), input);
+    wrapper.append(withTip(el("label", { for: id }, title)), input);
   } else if ((field.type === "int" || field.type === "float") && field.low !== undefined && field.high !== undefined) {
     input = el("input", {
       type: "range",
@@ -93,14 +140,14 @@ export function fieldControl(registry, demo, name, { label, format = (v) => Stri
       if (event.detail.demo === demo && event.detail.name === name && event.detail.source !== "ui")
         show(event.detail.value);
     });
-    wrapper.append(el("label", { for: id }, title), input, output);
+    wrapper.append(withTip(el("label", { for: id }, title)), input, output);
     if (help) wrapper.append(help);
     return wrapper;
   } else {
     input = el("input", { type: "text", id, spellcheck: "false", "aria-describedby": help ? `${id}-doc` : null });
     input.value = registry.get(demo, name);
     input.addEventListener("change", () => registry.set(demo, name, input.value));
-    wrapper.append(el("label", { for: id }, title), input);
+    wrapper.append(withTip(el("label", { for: id }, title)), input);
   }
   registry.addEventListener("change", (event) => {
     if (event.detail.demo !== demo || event.detail.name !== name || event.detail.source === "ui") return;

@@ -22,9 +22,8 @@ def wait_status(page, demo: str, statuses, timeout: float = 60_000) -> str:
 
 
 def stat(page, demo: str, name: str) -> float:
-    """The plain number in ``[data-stat=name]`` of a demo."""
-    text = demo_root(page, demo).locator(f'[data-stat="{name}"]').text_content()
-    return float(text)
+    """The plain number of a demo's figure ``[data-stat=name]``: its data-value (−1 = not yet; people see "—")."""
+    return float(demo_root(page, demo).locator(f'[data-stat="{name}"]').get_attribute("data-value"))
 
 
 def wait_until(predicate, timeout_s: float, interval_s: float = 0.1, message: str = "condition"):

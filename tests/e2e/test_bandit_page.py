@@ -38,7 +38,7 @@ def assert_figures_match(page, native: dict) -> None:
     exact = page.evaluate(SNAPSHOT_FIGURES)
     assert set(exact) == set(native)
     for name, value in native.items():
-        shown = float(root.locator(f'[data-stat="{name}"]').text_content())
+        shown = float(root.locator(f'[data-stat="{name}"]').get_attribute("data-value"))
         tolerance = 0.5 * 10 ** -displayed_digits(name) + 1e-9
         assert abs(shown - value) <= tolerance, (name, shown, value)
         assert exact[name] == value, (name, exact[name], value)

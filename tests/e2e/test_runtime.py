@@ -107,7 +107,7 @@ def blog_url(tmp_path, server_url):
 
 
 def _frame_stat(frame, demo, name):
-    return float(frame.locator(f'[data-demo="{demo}"] [data-stat="{name}"]').text_content())
+    return float(frame.locator(f'[data-demo="{demo}"] [data-stat="{name}"]').get_attribute("data-value"))
 
 
 def test_cross_origin_embeds_run_only_when_seen(page, blog_url, server_url):

@@ -28,10 +28,18 @@ def test_smoke_page_loads_and_every_demo_is_ready(page, server_url, artifacts):
     page.watch.assert_clean()
 
 
-def test_every_figure_is_a_plain_number(page, server_url):
+def test_every_figure_is_a_plain_number_for_automation_and_a_dash_for_people(page, server_url):
+    """data-value is the plain number (−1 = not yet); the text people see is that number, or "—" while there is none."""
     page.goto(server_url)
     for demo in DEMOS:
         wait_status(page, demo, "ready", timeout=90_000)
-    for text in page.locator("[data-stat]").all_text_contents():
-        assert re.fullmatch(r"-?\d+(\.\d+)?", text), text
+    figures = page.locator("[data-stat]")
+    assert figures.count() >= 12
+    for i in range(figures.count()):
+        value, text = figures.nth(i).get_attribute("data-value"), figures.nth(i).text_content()
+        assert re.fullmatch(r"-?\d+(\.\d+)?", value), value
+        if value == "-1":
+            assert text == "—", (value, text)
+        else:
+            assert float(text.replace(",", "").replace("−", "-")) == float(value), (value, text)
     page.watch.assert_clean()

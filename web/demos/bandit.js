@@ -128,7 +128,7 @@ export default class BanditController extends DemoController {
     this.laneRows = [];
     const body = this.lanes.map((lane) => {
       const cells = ["regret", "reward", "best-arm-rate"].map((figure) => {
-        const value = el("span", { dataset: { stat: `${figure}-${lane.key}` } }, "-1");
+        const value = el("span", { dataset: { stat: `${figure}-${lane.key}`, value: "-1" } }, "—");
         this.stats.set(`${figure}-${lane.key}`, value);
         const cell = el("td", {}, value);
         if (figure === "regret") {

@@ -1027,8 +1027,10 @@ export default class CartpoleController extends DemoController {
     const mean = figures["mean-length-100"];
     const solved = figures["solved-at-episode"];
     const text =
-      `${algo}, episode ${figures.episode}: last episode ${figures["episode-length"]} steps, mean of the last 100 ${formatStat(mean, 1)}, best ${figures["best-length"]}. ` +
-      (solved >= 0 ? `Solved at episode ${solved}.` : "Not solved yet.");
+      figures.episode <= 0
+        ? `${algo}: no finished episode yet.`
+        : `${algo}, episode ${figures.episode}: last episode ${figures["episode-length"]} steps, mean of the last 100 ${formatStat(mean, 1)}, best ${figures["best-length"]}. ` +
+          (solved >= 0 ? `Solved at episode ${solved}.` : "Not solved yet.");
     this.announcer.say(text);
   }
 

@@ -28,7 +28,7 @@ import { CodePanel } from "../code/panel.js";
 import { reproduceNow } from "../reproduce.js";
 import { RuntimeCallError } from "../runtime/client.js";
 import { displayText } from "../state.js";
-import { el, formatStat } from "../ui.js";
+import { displayStat, el, formatStat, infoTip } from "../ui.js";
 import { replayShared } from "./replay.js";
 
 // The NumPy dtype each typed array came from (web/runtime/worker.js), as rlplay.demos.contract names them.
@@ -81,6 +81,8 @@ export class DemoController {
     this.lastPump = 0;
     this.rate = { units: 0, ms: 0, window: [] };
     this.stats = new Map();
+    // Python settings changed before this demo's driver exists: create() applies them once it does.
+    this.deferredSettings = new Map();
     this.setStatus("loading");
   }
 
@@ -92,6 +94,9 @@ export class DemoController {
     this.errorBox = el("div", { class: "error-box", role: "alert", hidden: true });
     this.buildShared(panel);
     this.buildControls(panel);
+    // The loading note sits right after Reset, wherever the demo placed its transport.
+    if (this.resetButton.parentNode && !this.loadNote.isConnected) this.resetButton.after(this.loadNote);
+    this.showPlayState();
     panel.append(this.messages, this.errorBox);
     // The Code panel (web/code/panel.js): the Python this demo runs, editable. A demo opts out with codePanel = false;
     // an embed keeps its fixed frame and has none.
@@ -104,6 +109,12 @@ export class DemoController {
       if (event.detail.demo !== this.demo || event.detail.source === "snapshot") return;
       if (event.detail.name === "speed") {
         this.unitBudget = 0;
+        return;
+      }
+      if (event.detail.source === "ui") this.clearNotices();
+      const field = this.registry.field(this.demo, event.detail.name);
+      if (!field?.ui && this.generation !== this.runtime.generation) {
+        this.deferredSettings.set(event.detail.name, event.detail.value);
         return;
       }
       this.onSetting(event.detail.name, event.detail.value);
@@ -140,6 +151,7 @@ export class DemoController {
       this.resetRate();
       this.showNotices([...notices, ...(payload.notices ?? [])]);
       this.receive(payload.snapshot, "create");
+      this.applyDeferredSettings(payload.snapshot);
       await replayShared(this, token); // a shared link's steps= (web/demos/replay.js)
       if (token !== this.creating) return;
       this.setStatus("ready");
@@ -151,6 +163,17 @@ export class DemoController {
       }
     } catch (error) {
       if (token === this.creating) this.handleError(error);
+    }
+  }
+
+  /** Settings changed while the driver was being built: the snapshot's config may have overwritten them. */
+  applyDeferredSettings(snapshot) {
+    const deferred = [...this.deferredSettings];
+    this.deferredSettings.clear();
+    for (const [name, value] of deferred) {
+      if (this.registry.get(this.demo, name) !== value)
+        this.registry.set(this.demo, name, value, { source: "deferred" });
+      else if (snapshot?.config?.[name] === undefined) this.onSetting(name, value);
     }
   }
 
@@ -235,13 +258,20 @@ export class DemoController {
       (e) => e.detail.demo === this.demo && e.detail.name === "speed" && showSpeed(),
     );
     showSpeed();
-    this.transport = el("div", { class: "transport" }, this.playButton, this.resetButton);
+    // While Python loads: Play is remembered (training starts once ready), Reset waits; this note says so.
+    this.loadNote = el("span", { class: "load-note", role: "status" });
+    this.transport = el("div", { class: "transport" }, this.playButton, this.resetButton, this.loadNote);
+    const speedDoc = this.registry.field(this.demo, "speed")?.doc;
+    const tip = speedDoc ? infoTip(`${speedId}-doc`, "Speed", speedDoc) : null;
+    if (tip) this.speedInput.setAttribute("aria-describedby", tip.doc.id);
     this.speedControl = el(
       "div",
       { class: "control", dataset: { control: "speed" } },
-      el("label", { for: speedId }, "Speed"),
+      tip ? el("span", { class: "control-head" }, el("label", { for: speedId }, "Speed"), tip.button) : null,
+      tip ? null : el("label", { for: speedId }, "Speed"),
       this.speedInput,
       this.speedOutput,
+      tip?.doc,
     );
     this.errorRetry = null;
   }
@@ -250,16 +280,19 @@ export class DemoController {
     return value === "max" ? "max" : `${value}/s`;
   }
 
-  /** Make a figure element: <dd data-stat="name">-1</dd> with its label. */
+  /** Make a figure element with its label: <dd data-stat="name" data-value="-1">—</dd>. People read the text ("—"
+   *  until there is a value); automation reads data-value, the plain number (−1 = not yet). */
   statElement(name, label, title = "") {
-    const value = el("dd", { dataset: { stat: name } }, "-1");
+    const value = el("dd", { dataset: { stat: name, value: "-1" } }, "—");
     this.stats.set(name, value);
     return el("div", { class: "stat", title }, el("dt", {}, label), value);
   }
 
   setStat(name, value, digits) {
     const node = this.stats.get(name);
-    if (node) node.textContent = formatStat(value, digits);
+    if (!node) return;
+    node.dataset.value = formatStat(value, digits);
+    node.textContent = displayStat(value, digits);
   }
 
   applyHide() {
@@ -279,12 +312,23 @@ export class DemoController {
   setStatus(status) {
     this.status = status;
     this.root.dataset.status = status;
-    if (this.playButton) {
-      const running = status === "running";
-      this.playButton.textContent = running ? "Pause" : "Play";
-      this.playButton.setAttribute("aria-pressed", running ? "true" : "false");
-      this.playButton.disabled = status === "loading" || status === "error";
-    }
+    this.showPlayState();
+  }
+
+  /** Play/Pause, Reset and the loading note follow the status (and a Play pressed while loading). */
+  showPlayState() {
+    if (!this.playButton) return;
+    const status = this.status;
+    const running = status === "running";
+    const waiting = status === "loading" && this.playing;
+    this.playButton.textContent = running ? "Pause" : "Play";
+    this.playButton.setAttribute("aria-pressed", running || waiting ? "true" : "false");
+    this.playButton.disabled = status === "error";
+    this.playButton.classList.toggle("armed", waiting);
+    this.resetButton.disabled = status === "loading" || status === "error";
+    const noDriver = this.generation !== this.runtime.generation;
+    this.loadNote.textContent =
+      status !== "loading" || !noDriver ? "" : waiting ? "Starts once Python is ready" : "Python is loading…";
   }
 
   toggle() {
@@ -293,7 +337,13 @@ export class DemoController {
   }
 
   play() {
-    if (this.status === "loading" || this.status === "error") return;
+    if (this.status === "error") return;
+    if (this.status === "loading") {
+      // Remembered: the loop starts training as soon as the driver is ready.
+      this.playing = true;
+      this.showPlayState();
+      return;
+    }
     this.playing = true;
     this.unitBudget = 0;
     this.lastPump = performance.now();
@@ -303,10 +353,13 @@ export class DemoController {
   pause(reason = "") {
     this.playing = false;
     if (this.status !== "error" && this.status !== "loading") this.setStatus("paused");
+    else this.showPlayState();
     if (reason) this.showNotices([reason]);
   }
 
   async reset() {
+    if (this.generation !== this.runtime.generation) return; // no driver yet (Reset is disabled meanwhile)
+    this.clearNotices();
     const token = ++this.runToken;
     try {
       const payload = await this.call("reset");
@@ -397,8 +450,14 @@ export class DemoController {
   }
 
   pump(now) {
-    if (!this.playing || this.inFlight || this.status === "error" || this.status === "loading") {
+    if (!this.playing || this.status === "error" || this.status === "loading") {
       this.lastPump = now;
+      return;
+    }
+    const speed = this.registry.get(this.demo, "speed");
+    if (this.inFlight) {
+      // Wall time spent waiting for an answer still counts toward a fixed speed: a label of 100/s means 100/s.
+      if (speed !== "max" && this.canRun()) this.accrue(now, speed);
       return;
     }
     if (!this.canRun()) {
@@ -407,20 +466,24 @@ export class DemoController {
       return;
     }
     if (this.status !== "running") this.setStatus("running");
-    const speed = this.registry.get(this.demo, "speed");
     if (speed === "max") {
       this.request("run", { budget_ms: FRAME_BUDGET_MS, max_units: this.maxUnits?.() ?? 1e9 });
       return;
     }
-    // Fixed speed: accumulate units of work in wall time (capped, so a hidden tab does not cause a burst).
-    const elapsed = Math.min(now - this.lastPump, 250);
-    this.lastPump = now;
-    this.unitBudget += (Number(speed) * elapsed) / 1000;
+    this.accrue(now, speed);
     const n = Math.floor(this.unitBudget);
     if (n >= 1) {
       this.unitBudget -= n;
       this.request("step", { n: Math.min(n, this.maxUnits?.() ?? n) });
     }
+  }
+
+  /** Fixed speed: accumulate units of work in wall time (a gap is capped, so a hidden tab does not cause a burst;
+   *  the budget is capped at half a second of work, so a speed the worker cannot reach does not pile up). */
+  accrue(now, speed) {
+    const elapsed = Math.min(now - this.lastPump, 250);
+    this.lastPump = now;
+    this.unitBudget = Math.min(this.unitBudget + (Number(speed) * elapsed) / 1000, Math.max(1, Number(speed) / 2));
   }
 
   async request(command, args) {
@@ -437,7 +500,6 @@ export class DemoController {
       this.handleError(error);
     } finally {
       this.inFlight = false;
-      this.lastPump = performance.now();
     }
     // At "max", ask for the next chunk at once rather than at the next frame, so the worker is never idle while
     // the main thread draws; each chunk still takes at most FRAME_BUDGET_MS of the worker's time.
@@ -556,6 +618,11 @@ export class DemoController {
 
   showNotices(notices) {
     this.messages.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, displayText(text))));
+  }
+
+  /** Notices say what just happened: a new setting or a reset makes them stale. */
+  clearNotices() {
+    this.messages?.replaceChildren();
   }
 
   showError(message, { detail = "", action = null } = {}) {

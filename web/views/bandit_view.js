@@ -132,7 +132,7 @@ export class BanditView {
       context.strokeStyle = best ? palette.gold : palette.border;
       context.stroke();
       context.fillStyle = palette.muted;
-      context.font = "600 11px system-ui, sans-serif";
+      context.font = "600 12px system-ui, sans-serif";
       context.fillText(
         best ? `★ ${arm + 1}` : `arm ${arm + 1}`.slice(columnWidth < 44 ? 4 : 0),
         left + bodyWidth / 2,
@@ -146,13 +146,12 @@ export class BanditView {
       context.lineWidth = 1;
       context.stroke();
       context.fillStyle = data.reveal ? (best ? palette.gold : palette.text) : palette.muted;
-      const text = data.reveal ? formatValue(data.means[arm]) : "?";
-      // The largest font (12 px down to 7 px) whose text fits the window.
-      let size = 12;
-      do {
-        context.font = `${data.reveal ? 600 : 400} ${size}px ui-monospace, monospace`;
-      } while (size-- > 7 && context.measureText(text).width > windowWidth - 4);
-      context.fillText(text, left + bodyWidth / 2, 31.5);
+      // 12 px at least (legible); in a narrow window the mean drops its leading zero, and is left out if it still
+      // does not fit (the tooltip-free table below the race gives every figure in full).
+      context.font = `${data.reveal ? 600 : 400} 12px ui-monospace, monospace`;
+      let text = data.reveal ? formatValue(data.means[arm]) : "?";
+      if (context.measureText(text).width > windowWidth - 4) text = text.replace(/^(-?)0\./, "$1.");
+      if (context.measureText(text).width <= windowWidth - 4) context.fillText(text, left + bodyWidth / 2, 31.5);
     }
     // Lane frames: a faint cell per arm, so columns line up with the machines above.
     context.textAlign = "left";
@@ -214,7 +213,7 @@ export class BanditView {
       context.fillText(lane.label, PAD_X + 15, row.labelY + 13);
       if (lane.note) {
         const labelWidth = context.measureText(lane.label).width;
-        context.font = "11px system-ui, sans-serif";
+        context.font = "12px system-ui, sans-serif";
         context.fillStyle = palette.muted;
         context.fillText(lane.note, PAD_X + 22 + labelWidth, row.labelY + 13);
       }
@@ -296,7 +295,7 @@ export class BanditView {
           context.fillStyle = alpha(lane.color, pulled ? 0.85 : 0.55);
           context.fill();
         }
-        context.font = `${columnWidth < 40 ? 9 : 10}px ui-monospace, monospace`;
+        context.font = "12px ui-monospace, monospace";
         context.textAlign = "center";
         context.textBaseline = "bottom";
         context.fillStyle = share > 0.55 ? palette.surface : palette.muted;

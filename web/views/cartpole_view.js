@@ -95,7 +95,7 @@ export class CartPoleView {
     // metre ticks
     g.strokeStyle = c.grid;
     g.lineWidth = 1;
-    g.font = `11px ${getComputedStyle(this.canvas).fontFamily || "system-ui"}`;
+    g.font = `12px ${getComputedStyle(this.canvas).fontFamily || "system-ui"}`;
     g.fillStyle = c.muted;
     g.textAlign = "center";
     g.textBaseline = "top";
@@ -224,7 +224,7 @@ export class CartPoleView {
     const gaugeW = Math.min(260, width * 0.5);
     const gaugeX = (width - gaugeW) / 2;
     const gaugeY = height - 16;
-    g.font = `11px ${font}`;
+    g.font = `12px ${font}`;
     g.textBaseline = "middle";
     g.fillStyle = c.surface2;
     roundRect(g, gaugeX, gaugeY - 4, gaugeW, 8, 4);
@@ -287,7 +287,7 @@ export class CartPoleView {
     g.font = `600 ${size}px ${font}`;
     if (lines.length > 1 && g.measureText(lines.join(" — ")).width + 24 <= width - 16)
       lines.splice(0, lines.length, lines.join(" — "));
-    while (size > 10 && widest() + 24 > width - 16) {
+    while (size > 12 && widest() + 24 > width - 16) {
       size -= 1;
       g.font = `600 ${size}px ${font}`;
     }

@@ -262,7 +262,7 @@ export class GridView {
           else if (Q) v = Math.max(Q[s * 4], Q[s * 4 + 1], Q[s * 4 + 2], Q[s * 4 + 3]);
           ctx.fillStyle = valueColor(palette, v, domain);
           ctx.fillRect(x, y, size, size);
-          if (size >= 44) {
+          if (size * 0.17 >= 12) {
             const strong = Math.abs(v) > 0.6 * Math.max(Math.abs(domain.lo), Math.abs(domain.hi));
             ctx.fillStyle = strong && domain.lo < 0 && domain.hi > 0 ? palette.neutral : palette.text;
             ctx.font = `${Math.round(size * 0.17)}px system-ui, sans-serif`;
@@ -401,7 +401,7 @@ export class GridView {
     s.arc(cx, cy, size * 0.36, 0, 2 * Math.PI);
     s.stroke();
     s.fillStyle = p.text;
-    s.font = `600 ${Math.round(size * 0.22)}px system-ui, sans-serif`;
+    s.font = `600 ${Math.max(12, Math.round(size * 0.22))}px system-ui, sans-serif`;
     s.textAlign = "center";
     s.textBaseline = "middle";
     s.fillText("S", cx, cy - size * 0.24);

@@ -47,7 +47,7 @@
 
 import { fitCanvas, themeColor } from "../ui.js";
 
-const FONT_SIZE = 11; // CSS px, tick and legend labels
+const FONT_SIZE = 12; // CSS px, tick and legend labels
 const LEGEND_ROW = 18; // CSS px per legend row
 
 /**
