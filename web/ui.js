@@ -38,12 +38,20 @@ export function displayStat(value, digits = 3) {
  */
 export function infoTip(id, title, text) {
   const doc = el("span", { class: "control-doc", id, role: "tooltip", hidden: true }, text);
-  // Named by its content, not aria-label, so that "label" look-ups of the setting find the control alone.
+  // Named "Help" and described by the doc itself: a screen reader says "Help, button, <the doc>" on focus, and the
+  // setting's own name stays unique to its control.
   const button = el(
     "button",
-    { type: "button", class: "info-tip", "aria-expanded": "false", "aria-controls": id },
-    el("span", { "aria-hidden": "true" }, "?"),
-    el("span", { class: "visually-hidden" }, `About ${title}`),
+    {
+      type: "button",
+      class: "info-tip",
+      "aria-label": "Help",
+      "aria-describedby": id,
+      "aria-expanded": "false",
+      "aria-controls": id,
+      dataset: { help: title },
+    },
+    "?",
   );
   const show = (open) => {
     doc.hidden = !open;

@@ -224,9 +224,10 @@ def test_extreme_settings_and_bad_url_values_are_explained_and_the_race_still_ru
     """ε = 0, τ at its floor (softmax's exponent would overflow without the max-shift), c = 0, and a bad value."""
     open_bandit(page, f"{server_url}?demo=bandit&speed=max&epsilon=0&tau=0.01&c=0&horizon=100&arms=<b>9</b>")
     root = demo_root(page, "bandit")
-    page_notices = page.locator("#page-notices").text_content()
+    # The notice about the link sits next to the demo the link opens.
+    page_notices = root.locator(".messages").text_content()
     assert "Ignored arms=“<b>9</b>”: arms must be a number." in page_notices, page_notices
-    assert page.locator("#page-notices b").count() == 0  # shown as text, never as markup
+    assert root.locator(".messages b").count() == 0  # shown as text, never as markup
     remarks = root.locator(".bandit-remarks").text_content()
     for remark in ("ε = 0", "τ = 0.01", "c = 0"):
         assert remark in remarks, remarks

@@ -131,13 +131,14 @@ def test_every_setting_has_help_by_keyboard_and_pointer(page, server_url):
     root = demo_root(page, "gridworld")
     tips = root.locator(".info-tip")
     assert tips.count() >= 5
-    speed_tip = root.get_by_role("button", name="About Speed")
+    speed_tip = root.locator('[data-control="speed"]').get_by_role("button", name="Help")
     doc = page.locator(f"#{speed_tip.get_attribute('aria-controls')}")
     assert doc.is_hidden()
     speed_tip.focus()
     page.keyboard.press("Enter")  # keyboard
     assert doc.is_visible() and doc.text_content().strip()
     assert speed_tip.get_attribute("aria-expanded") == "true"
+    assert speed_tip.get_attribute("aria-describedby") == doc.get_attribute("id")
     page.keyboard.press("Escape")
     assert doc.is_hidden()
     speed_tip.hover()  # mouse

@@ -20,7 +20,7 @@ const LANE_LABEL = 18; // px: the lane's name above its row
 const VALUE_STRIP = 46; // px: estimates Q(a) (and the revealed μ(a)) on the shared value scale
 const COUNT_STRIP = 32; // px: pull counts N(a), as bars of the share of pulls N(a)/t
 const LANE_GAP = 8;
-const STRIP_SCALE = [0.45, 1.6]; // the strips stretch or shrink within these factors to fill the container's height
+const STRIP_SCALE = [0.3, 1.6]; // the strips stretch or shrink within these factors to fill the container's height
 const PAD_X = 6;
 
 function colors() {
@@ -300,7 +300,8 @@ export class BanditView {
         context.textBaseline = "bottom";
         context.fillStyle = share > 0.55 ? palette.surface : palette.muted;
         const countText = String(N[arm]);
-        if (context.measureText(countText).width < cellWidth - 2) {
+        // 12 px text needs a strip of 14 px (a short embed squeezes the strips): else the bar alone tells.
+        if (row.countBottom - row.countTop >= 14 && context.measureText(countText).width < cellWidth - 2) {
           context.fillText(countText, centre, share > 0.55 ? row.countBottom - 3 : row.countBottom - 3 - barHeight);
         }
       }
