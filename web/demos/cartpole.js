@@ -337,14 +337,16 @@ export default class CartpoleController extends DemoController {
             onInvalid: (message) => this.showNotices([message]),
           })
         : fieldControl(this.registry, demo, name, { label: FIELD_LABELS[name] ?? name, format: format(name) });
-    const main = MAIN_FIELDS.filter((name) => python.includes(name));
+    // In an embed only Speed stays out: the frame has no room for a row of sliders (they fold into Settings).
+    const embed = this.registry.page.embed;
+    const main = embed ? [] : MAIN_FIELDS.filter((name) => python.includes(name));
     const rest = python.filter((name) => !main.includes(name));
     const controls = el("div", { class: "controls" }, this.speedControl, ...main.map(control));
     const more = rest.length
       ? el(
           "details",
           { class: "cartpole-more", dataset: { control: "more" } },
-          el("summary", {}, "More settings"),
+          el("summary", {}, embed ? "Settings" : "More settings"),
           el("div", { class: "controls" }, ...rest.map(control)),
         )
       : null;

@@ -349,7 +349,18 @@ export class LineChart {
       g.fillStyle = colors.text;
       g.textAlign = "center";
       g.textBaseline = "middle";
-      g.fillText(this.options.emptyText, plot.left + plot.width / 2, plot.top + plot.height / 2);
+      // Word-wrapped to the plot's width, so that a narrow chart does not cut its own message.
+      const lines = [];
+      for (const word of String(this.options.emptyText).split(" ")) {
+        const last = lines.length - 1;
+        if (last >= 0 && g.measureText(`${lines[last]} ${word}`).width <= plot.width - 8) lines[last] += ` ${word}`;
+        else lines.push(word);
+      }
+      const lineHeight = FONT_SIZE + 4;
+      lines.forEach((line, i) => {
+        const y = plot.top + plot.height / 2 + (i - (lines.length - 1) / 2) * lineHeight;
+        g.fillText(line, plot.left + plot.width / 2, y);
+      });
     }
   }
 
