@@ -6,6 +6,7 @@
     python3 build.py test [--slow] [pytest args...]
                                      set up .venv and a Chromium, build, run the whole pytest suite
     python3 build.py bench           build, then measure load, throughput, smoothness, memory, learning
+    python3 build.py cards           build, then screenshot each demo into web/img/card-<demo>.png (link previews)
 
 dist/ holds index.html, web/, the rlplay wheel built from py/, the Pyodide 0.27.7 runtime and its NumPy 2.0.2 wheel.
 Every vendored file is checked against a pinned sha256. Downloads are cached outside the repo
@@ -18,6 +19,7 @@ import argparse
 import base64
 import functools
 import hashlib
+import html
 import http.server
 import io
 import json
@@ -331,6 +333,7 @@ def build() -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     shutil.copyfile(ROOT / "index.html", staging / "index.html")
+    demo_pages(staging)
     shutil.copytree(ROOT / "web", staging / "web", ignore=shutil.ignore_patterns("*.md"))
     shutil.copyfile(ROOT / "web" / "favicon.svg", staging / "favicon.svg")
     runtime = staging / "pyodide" / PYODIDE_VERSION
@@ -357,6 +360,62 @@ def build() -> Path:
     staging.rename(DIST)
     log(f"built {DIST} in {time.perf_counter() - started:.2f} s")
     return DIST
+
+
+# Link previews (Open Graph / Twitter cards) for platforms that take no iframe: one page per demo, the same page as
+# index.html but with that demo's card image (web/img/card-<demo>.png, made by `build.py cards`) and description.
+DEMO_CARDS = {
+    "gridworld": (
+        "Q-learning in a gridworld, live",
+        "Watch Q-learning find the shortest path, beside value iteration's answer.",
+    ),
+    "bandit": ("The bandit race: ε-greedy, softmax and UCB", "Three exploration strategies race on the same arms."),
+    "cartpole": ("Cart-pole: REINFORCE, actor-critic and PPO", "Train a cart-pole balancer in your browser, in NumPy."),
+}
+
+
+def site_url() -> str:
+    """The site's public address, for the absolute URLs cards need: $RLPLAY_SITE_URL, else GitHub Pages' address
+    from $GITHUB_REPOSITORY (set in Actions), else "" (relative URLs: the page works, some crawlers skip the card)."""
+    url = os.environ.get("RLPLAY_SITE_URL", "")
+    if not url and "/" in os.environ.get("GITHUB_REPOSITORY", ""):
+        owner, repo = os.environ["GITHUB_REPOSITORY"].split("/", 1)
+        url = f"https://{owner.lower()}.github.io/{repo}/"
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def card_meta(title: str, description: str, image: str, page: str) -> str:
+    base = site_url()
+    tags = [
+        ("property", "og:type", "website"),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:image", base + image),
+        ("property", "og:image:width", "1200"),
+        ("property", "og:image:height", "630"),
+        ("property", "og:url", base + page),
+        ("name", "twitter:card", "summary_large_image"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", description),
+        ("name", "twitter:image", base + image),
+    ]
+    return "\n".join(f'<meta {kind}="{name}" content="{html.escape(value)}">' for kind, name, value in tags)
+
+
+def demo_pages(staging: Path) -> None:
+    """index.html's card block (between <!-- card --> and <!-- /card -->) filled in, and one <demo>.html per demo."""
+    source = (staging / "index.html").read_text()
+    head, rest = source.split("<!-- card -->", 1)
+    _, tail = rest.split("<!-- /card -->", 1)
+    title = "RL Playground — reinforcement learning from scratch, live"
+    description = "Q-learning, bandits, REINFORCE, actor-critic and PPO, in NumPy, live in your browser."
+    page = card_meta(title, description, "web/img/card-gridworld.png", "")
+    (staging / "index.html").write_text(f"{head}<!-- card -->\n{page}\n<!-- /card -->{tail}")
+    for demo, (demo_title, demo_description) in DEMO_CARDS.items():
+        meta = card_meta(demo_title, demo_description, f"web/img/card-{demo}.png", f"{demo}.html")
+        # The page opens at its demo (app.js reads rlplay-demo when the link names none).
+        meta += f'\n<meta name="rlplay-demo" content="{demo}">'
+        (staging / f"{demo}.html").write_text(f"{head}<!-- card -->\n{meta}\n<!-- /card -->{tail}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -643,9 +702,21 @@ def bench(args: list[str]) -> int:
     return subprocess.run([str(python), str(ROOT / "tests" / "bench.py"), *args], cwd=ROOT, env=env).returncode
 
 
+def cards(args: list[str]) -> int:
+    """Make web/img/card-<demo>.png, the link-preview images, from real screenshots (tests/cards.py)."""
+    python = ensure_venv()
+    chromium = ensure_chromium(python)
+    build()
+    env = {**os.environ, "CHROMIUM_PATH": chromium, "PYTHONPATH": str(ROOT / "py")}
+    status = subprocess.run([str(python), str(ROOT / "tests" / "cards.py"), *args], cwd=ROOT, env=env).returncode
+    if status == 0:
+        build()  # dist/ gets the new images
+    return status
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Build, serve, test and benchmark RL Playground.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench"])
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench", "cards"])
     parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default 8000)")
     known, rest = parser.parse_known_args(argv)
     if known.command == "build":
@@ -656,6 +727,8 @@ def main(argv: list[str]) -> int:
         return 0
     if known.command == "test":
         return test(rest)
+    if known.command == "cards":
+        return cards(rest)
     return bench(rest)
 
 

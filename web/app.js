@@ -165,6 +165,31 @@ async function copyText(text, status, note = "") {
   status.textContent = [copied ? "Copied." : "Copy it from the box.", note].filter(Boolean).join(" ");
 }
 
+/** A value inside a double-quoted HTML attribute of the snippet (values are validated, but a snippet is pasted into
+ *  someone's HTML: it must not be able to break out of its attribute). */
+function attribute(value) {
+  return String(value).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The Embed button's text: the one-tag form (with embed.js, sized to its content) and the plain iframe. */
+function embedSnippet(demo, registry) {
+  const query = registry.demoQuery(demo, { embed: true });
+  const src = pageURL(query);
+  const script = new URL("embed.js", import.meta.url).href;
+  const attributes = [...new URLSearchParams(query)]
+    .filter(([name]) => name !== "embed")
+    .map(([name, value]) => ` ${name}="${attribute(value)}"`)
+    .join("");
+  return [
+    "<!-- One tag per demo; embed.js (once per page) sizes it to its content: -->",
+    `<script src="${attribute(script)}" defer></script>`,
+    `<rl-playground${attributes}></rl-playground>`,
+    "",
+    "<!-- Or a plain iframe, at a fixed size (works without the script): -->",
+    `<iframe src="${attribute(src)}" width="720" height="480" style="border:0;max-width:100%" loading="lazy" title="RL Playground: ${demo}"></iframe>`,
+  ].join("\n");
+}
+
 function shareTools(controller, registry) {
   const demo = controller.demo;
   const status = el("span", { class: "share-status", role: "status", "aria-live": "polite" });
@@ -203,12 +228,7 @@ function shareTools(controller, registry) {
       {
         type: "button",
         dataset: { control: "embed" },
-        onclick: () => {
-          const src = pageURL(registry.demoQuery(demo, { embed: true }));
-          show(
-            `<iframe src="${src}" width="720" height="480" style="border:0" loading="lazy" title="RL Playground: ${demo}"></iframe>`,
-          );
-        },
+        onclick: () => show(embedSnippet(demo, registry)),
       },
       "Embed",
     ),
@@ -377,7 +397,9 @@ async function main() {
     );
     box.hidden = false;
   }
-  if (focus && !registry.page.embed) document.getElementById(focus)?.scrollIntoView();
+  // A demo's own page (gridworld.html, made by build.py for link previews) opens at that demo.
+  const pageDemo = document.querySelector('meta[name="rlplay-demo"]')?.content;
+  if ((focus || pageDemo) && !registry.page.embed) document.getElementById(focus || pageDemo)?.scrollIntoView();
   // Exposed for the end-to-end tests and for curious readers in the console.
   // The documented test hook is inspect(demo): a plain object (see DemoController.inspect); the rest may change.
   window.rlplay = {

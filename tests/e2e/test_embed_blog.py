@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import build
-from helpers import wait_until
+from helpers import wait_status, wait_until
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "blog.html"
 # The frame's content height, and the iframe's height on the blog page, in CSS px.
@@ -112,3 +112,29 @@ def test_height_messages_from_anyone_else_are_ignored(page, blog_url):
     page.evaluate("window.postMessage({ type: 'rlplay:height', height: 1234 }, '*')")
     page.wait_for_timeout(300)
     assert page.locator(selector).evaluate(IFRAME_HEIGHT) == before
+
+
+def test_the_embed_buttons_snippet_works_pasted_into_a_blog(page, server_url, tmp_path):
+    """The Embed button gives both forms; pasted as is into a page on another origin, both run with its settings."""
+    page.goto(f"{server_url}?demo=bandit&seed=4")
+    root = page.locator('[data-demo="bandit"]')
+    wait_status(page, "bandit", "ready", timeout=90_000)
+    root.get_by_role("button", name="Embed", exact=True).click()
+    snippet = root.locator(".share-output").input_value()
+    assert "<rl-playground" in snippet and "<iframe" in snippet and "embed.js" in snippet, snippet
+    assert 'demo="bandit"' in snippet and 'seed="4"' in snippet, snippet
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><html><head><link rel="icon" href="data:,"></head><body>{snippet}</body></html>'
+    )
+    server, url = build.start_server(tmp_path, 0)
+    try:
+        page.goto(url)
+        for selector in ("rl-playground iframe", "body > iframe"):
+            page.locator(selector).wait_for(state="attached", timeout=30_000)
+            page.locator(selector).scroll_into_view_if_needed()
+            frame = frame_of(page, selector)
+            frame.locator('[data-demo="bandit"][data-status="ready"]').wait_for(timeout=90_000)
+            assert str(frame.evaluate("window.rlplay.registry.get('bandit', 'seed')")) == "4"
+        page.watch.assert_clean()
+    finally:
+        server.shutdown()

@@ -13,22 +13,80 @@ import pytest
 from conftest import PageWatch
 from helpers import demo_root, stat, wait_status, wait_until
 
-EMBED_SIZES = [(720, 480), (560, 420)]
-# What must stay on screen in an embed, besides fitting: the main canvas, Play and the folded Settings or Share.
+EMBED_SIZES = [(320, 400), (390, 600), (560, 420), (720, 480), (1200, 900)]
+# What must stay on screen in an embed: the main canvas, Play and Reset, and the key figure.
 MAIN_CANVAS = {"gridworld": "canvas.gw-grid", "bandit": ".bandit-view", "cartpole": ".cartpole-stage"}
-MIN_CANVAS = {"gridworld": (180, 180), "bandit": (200, 220), "cartpole": (240, 120)}  # CSS px; the stage is 2:1
+MIN_CANVAS = {"gridworld": (180, 180), "bandit": (200, 210), "cartpole": (240, 120)}  # CSS px; the stage is 2:1
+KEY_FIGURE = {"gridworld": "greedy-path-length", "bandit": "regret-ucb", "cartpole": "mean-length-100"}
 OVERFLOW = (
     "() => [document.documentElement.scrollWidth - innerWidth, document.documentElement.scrollHeight - innerHeight]"
 )
 BOX = "(node) => { const r = node.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
 CRISP = """(canvas) => [canvas.width, canvas.height,
   Math.round(canvas.clientWidth * devicePixelRatio), Math.round(canvas.clientHeight * devicePixelRatio)]"""
+# Every canvas's text, with its size in CSS px (the views draw in CSS px: fitCanvas scales by devicePixelRatio).
+RECORD_CANVAS_TEXT = """(() => {
+  const seen = new Map();
+  window.__canvasText = seen;
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    const size = /(\\d+(?:\\.\\d+)?)px/.exec(this.font);
+    const key = `${this.canvas.className}|${String(text).slice(0, 20)}`;
+    const px = size ? Number(size[1]) : 0;
+    if (!seen.has(key) || seen.get(key) > px) seen.set(key, px);
+    return fillText.call(this, text, ...rest);
+  };
+})();"""
+SMALL_CANVAS_TEXT = "() => [...window.__canvasText].filter(([, px]) => px < 12)"
+# Text a person can see in the demo, as boxes: any two from different text nodes that overlap, and any cut by an
+# ancestor that hides overflow (or ends it with an ellipsis), are reported.
+TEXT_PROBLEMS = """(root) => {
+  const problems = [];
+  const boxes = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    const text = node.textContent.trim();
+    if (!text || !el || el.closest(".visually-hidden, .control-doc, option, select, textarea, .code-panel")) continue;
+    if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0.5 && r.height > 0.5);
+    if (!rects.length) continue;
+    for (let a = el; a && a !== root.parentElement; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      const hides = style.overflowX !== "visible" || style.overflowY !== "visible";
+      if (style.textOverflow === "ellipsis" && a.scrollWidth > a.clientWidth + 1) problems.push(["cut", text]);
+      if (!hides) continue;
+      const box = a.getBoundingClientRect();
+      for (const r of rects) {
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+          problems.push(["clipped", text, a.className || a.tagName]);
+      }
+    }
+    boxes.push({ text, rects });
+  }
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      for (const a of boxes[i].rects) {
+        for (const b of boxes[j].rects) {
+          const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (x > 2 && y > 2) problems.push(["overlap", boxes[i].text, boxes[j].text]);
+        }
+      }
+    }
+  }
+  return problems.slice(0, 10);
+}"""
 
 
 def open_page(browser, url, demo, width, height, **options):
     context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
     page.watch = PageWatch(page)
+    page.add_init_script(RECORD_CANVAS_TEXT)
     page.goto(url)
     wait_status(page, demo, ("ready", "running"), timeout=90_000)
     return context, page
@@ -47,17 +105,22 @@ def assert_on_screen(page, locator, width, height, min_size=(0, 0)):
 @pytest.mark.parametrize("width,height", EMBED_SIZES, ids=[f"{w}x{h}" for w, h in EMBED_SIZES])
 @pytest.mark.parametrize("demo", ["gridworld", "bandit", "cartpole"])
 def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, height):
+    """At every size from a phone column to a wide post: Play, Reset, the canvas and the key figure on screen without
+    scrolling, no text overlapping or cut, canvas text at least 12 px, no sideways scroll. Small frames stack, and
+    what is secondary follows below (the frame may scroll down to it; with embed.js the frame takes its height)."""
     context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, width, height)
     try:
         root = demo_root(page, demo)
         time.sleep(0.3)  # let ResizeObservers settle before the screenshot
         page.screenshot(path=str(artifacts / f"embed-{demo}-{width}x{height}.png"))
         overflow = page.evaluate(OVERFLOW)
-        assert overflow[0] <= 0 and overflow[1] <= 0, f"embed overflows its {width}x{height} frame by {overflow}"
-        # Fitting by hiding is not fitting: the demo's canvas is a real size, Play and the folded tools are on screen.
+        assert overflow[0] <= 0, f"embed scrolls sideways in its {width}x{height} frame by {overflow[0]} px"
         assert_on_screen(page, root.locator(MAIN_CANVAS[demo]).first, width, height, min_size=MIN_CANVAS[demo])
         assert_on_screen(page, root.get_by_role("button", name="Play"), width, height)
-        assert_on_screen(page, root.locator(".share > summary"), width, height)
+        assert_on_screen(page, root.get_by_role("button", name="Reset"), width, height)
+        assert_on_screen(page, root.locator(f'[data-stat="{KEY_FIGURE[demo]}"]'), width, height)
+        assert root.evaluate(TEXT_PROBLEMS) == []
+        assert page.evaluate(SMALL_CANVAS_TEXT) == [], "canvas text smaller than 12 px"
         page.watch.assert_clean()
     finally:
         context.close()
