@@ -333,7 +333,6 @@ def build() -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     shutil.copyfile(ROOT / "index.html", staging / "index.html")
-    demo_pages(staging)
     shutil.copytree(ROOT / "web", staging / "web", ignore=shutil.ignore_patterns("*.md"))
     shutil.copyfile(ROOT / "web" / "favicon.svg", staging / "favicon.svg")
     runtime = staging / "pyodide" / PYODIDE_VERSION
@@ -348,6 +347,7 @@ def build() -> Path:
             except OSError:
                 shutil.copyfile(CACHE / name, runtime / name)
     wheel = build_wheel(staging / "wheels")
+    demo_pages(staging, wheel.relative_to(staging).as_posix())
     manifest = {
         "pyodide": f"pyodide/{PYODIDE_VERSION}/",
         "rlplay_wheel": wheel.relative_to(staging).as_posix(),
@@ -402,9 +402,20 @@ def card_meta(title: str, description: str, image: str, page: str) -> str:
     return "\n".join(f'<meta {kind}="{name}" content="{html.escape(value)}">' for kind, name, value in tags)
 
 
-def demo_pages(staging: Path) -> None:
-    """index.html's card block (between <!-- card --> and <!-- /card -->) filled in, and one <demo>.html per demo."""
-    source = (staging / "index.html").read_text()
+def source_url(wheel: str) -> str:
+    """Where the footer's source link goes: $RLPLAY_SOURCE_URL, else the GitHub repository ($GITHUB_REPOSITORY, set in
+    Actions), else the rlplay wheel this site serves (the Python source the page runs)."""
+    if os.environ.get("RLPLAY_SOURCE_URL"):
+        return os.environ["RLPLAY_SOURCE_URL"]
+    if "/" in os.environ.get("GITHUB_REPOSITORY", ""):
+        return f"https://github.com/{os.environ['GITHUB_REPOSITORY']}"
+    return wheel
+
+
+def demo_pages(staging: Path, wheel: str) -> None:
+    """index.html's card block (between <!-- card --> and <!-- /card -->) and source link filled in, and one
+    <demo>.html per demo."""
+    source = (staging / "index.html").read_text().replace('href="#source"', f'href="{html.escape(source_url(wheel))}"')
     head, rest = source.split("<!-- card -->", 1)
     _, tail = rest.split("<!-- /card -->", 1)
     title = "RL Playground — reinforcement learning from scratch, live"

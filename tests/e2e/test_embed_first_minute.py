@@ -90,7 +90,7 @@ def test_a_setting_changed_while_python_loads_is_kept(page, server_url):
     release = hold_python(page)
     page.goto(f"{server_url}?demo=gridworld")
     root = demo_root(page, "gridworld")
-    seed = root.get_by_label("Seed")
+    seed = root.locator("#gridworld-seed")
     seed.wait_for(state="attached")
     assert root.get_attribute("data-status") == "loading"
     seed.fill("7")

@@ -50,6 +50,13 @@ TEXT_PROBLEMS = """(root) => {
     const text = node.textContent.trim();
     if (!text || !el || el.closest(".visually-hidden, .control-doc, option, select, textarea, .code-panel")) continue;
     if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+    // Text kept for screen readers only (clipped to a pixel, the visually-hidden pattern) is not seen.
+    let unseen = false;
+    for (let a = el; a && !unseen; a = a.parentElement) {
+      const box = a.getBoundingClientRect();
+      unseen = getComputedStyle(a).clip !== "auto" || box.width <= 1 || box.height <= 1;
+    }
+    if (unseen) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
     const rects = [...range.getClientRects()].filter((r) => r.width > 0.5 && r.height > 0.5);
@@ -128,7 +135,8 @@ def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, heigh
 
 def test_embed_settings_open_as_a_sheet_and_hide_still_works(browser, server_url):
     """Opening the folded Settings keeps the frame unscrolled (the sheet scrolls inside); hide= still hides."""
-    context, page = open_page(browser, f"{server_url}?demo=gridworld&embed=1&hide=speed,reset", "gridworld", 720, 480)
+    # 1200×900: the side-by-side layout, where opened details are a sheet (stacked layouts open them in the flow)
+    context, page = open_page(browser, f"{server_url}?demo=gridworld&embed=1&hide=speed,reset", "gridworld", 1200, 900)
     try:
         root = demo_root(page, "gridworld")
         assert root.locator('[data-control="speed"]').is_hidden()
@@ -141,7 +149,7 @@ def test_embed_settings_open_as_a_sheet_and_hide_still_works(browser, server_url
         overflow = page.evaluate(OVERFLOW)
         assert overflow[0] <= 0 and overflow[1] <= 0, f"the opened Settings made the frame scroll by {overflow}"
         assert_on_screen(
-            page, root.locator("canvas.gw-grid"), 720, 480, min_size=MIN_CANVAS["gridworld"]
+            page, root.locator("canvas.gw-grid"), 1200, 900, min_size=MIN_CANVAS["gridworld"]
         )  # still in view
     finally:
         context.close()
@@ -221,3 +229,20 @@ def test_cartpole_replay_stands_still_with_reduced_motion(browser, server_url, m
             assert len(set(frames)) > 1, "the replay did not animate without reduced motion"
     finally:
         context.close()
+
+
+def test_the_lessons_equations_are_math_markup(page, server_url, artifacts):
+    """MathML written in index.html (no script, CSP unchanged): screen readers meet math, not a stream of italics."""
+    page.goto(server_url)
+    equations = page.locator("math.equation")
+    assert equations.count() == 6
+    assert page.locator("[role=math]:not(math)").count() == 0
+    assert page.get_by_role("math").count() >= 6
+    for i in range(equations.count()):
+        equation = equations.nth(i)
+        assert equation.locator("mi, mo, mn").count() >= 3
+        left, top, right, bottom = equation.evaluate(BOX)
+        assert bottom - top > 20 and right - left > 100, "an equation did not render as display math"
+    equations.first.scroll_into_view_if_needed()
+    equations.first.screenshot(path=str(artifacts / "equation-return.png"))
+    page.watch.assert_clean()
