@@ -88,7 +88,7 @@ def test_a_layout_change_resizes_the_frame_within_a_frame_or_two(page, blog_url)
     page.locator(selector).wait_for(state="attached", timeout=30_000)
     frame = frame_of(page, selector)
     frame.locator('[data-demo="gridworld"][data-status="ready"]').wait_for(timeout=90_000)
-    wait_until(lambda: sized(page, selector, frame), 10, message="the first sizing")
+    wait_until(lambda: sized(page, selector, frame), 30, message="the first sizing")
     before = page.locator(selector).evaluate(IFRAME_HEIGHT)
     # The blog's column narrows to a phone's: the demo restacks, taller; the frame follows.
     frames, height = page.evaluate(FRAMES_UNTIL_RESIZED, [selector, "390px"])
@@ -106,7 +106,7 @@ def test_height_messages_from_anyone_else_are_ignored(page, blog_url):
     page.locator(selector).scroll_into_view_if_needed()
     frame = frame_of(page, selector)
     frame.locator('[data-demo="bandit"][data-status="ready"]').wait_for(timeout=90_000)
-    wait_until(lambda: sized(page, selector, frame), 10, message="the first sizing")
+    wait_until(lambda: sized(page, selector, frame), 30, message="the first sizing")
     before = page.locator(selector).evaluate(IFRAME_HEIGHT)
     # The blog page itself (another origin than the playground's) claims to be a frame reporting a height.
     page.evaluate("window.postMessage({ type: 'rlplay:height', height: 1234 }, '*')")

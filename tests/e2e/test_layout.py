@@ -143,7 +143,7 @@ def test_embed_settings_open_as_a_sheet_and_hide_still_works(browser, server_url
         assert root.get_by_role("button", name="Reset").is_hidden()
         root.locator(".gw-settings > summary").focus()
         page.keyboard.press("Enter")  # a keyboard user opens it
-        seed = root.get_by_label("Seed")
+        seed = root.locator("#gridworld-seed")
         seed.scroll_into_view_if_needed()
         assert seed.is_visible()
         overflow = page.evaluate(OVERFLOW)
@@ -157,11 +157,11 @@ def test_embed_settings_open_as_a_sheet_and_hide_still_works(browser, server_url
 
 @pytest.mark.parametrize("demo,canvas", [("gridworld", "canvas.gw-grid"), ("bandit", "canvas.bandit-moving")])
 def test_embed_canvases_redraw_crisp_after_a_resize(browser, server_url, demo, canvas):
-    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, 720, 480, device_scale_factor=2)
+    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, 320, 400, device_scale_factor=2)
     try:
         node = demo_root(page, demo).locator(canvas)
         before = node.evaluate(CRISP)
-        page.set_viewport_size({"width": 1000, "height": 600})
+        page.set_viewport_size({"width": 390, "height": 600})
         # The backing store follows the new CSS size × devicePixelRatio (the views resize on their ResizeObserver).
         after = wait_until(
             lambda: (lambda c: c if c[:2] == c[2:] and c != before else None)(node.evaluate(CRISP)),
