@@ -120,7 +120,7 @@ def test_the_embed_buttons_snippet_works_pasted_into_a_blog(page, server_url, tm
     root = page.locator('[data-demo="bandit"]')
     wait_status(page, "bandit", "ready", timeout=90_000)
     root.get_by_role("button", name="Embed", exact=True).click()
-    snippet = root.locator(".share-output").input_value()
+    snippet = root.get_by_role("textbox", name="Shareable text").input_value()
     assert "<rl-playground" in snippet and "<iframe" in snippet and "embed.js" in snippet, snippet
     assert 'demo="bandit"' in snippet and 'seed="4"' in snippet, snippet
     (tmp_path / "index.html").write_text(
