@@ -265,7 +265,7 @@ def test_replay_setting_change_during_a_replay_applies_it_and_stops(page, server
     page.goto(f"{server_url}?demo=cartpole&steps=1000000&algo=actor-critic")
     wait_until(lambda: replay_value(page, "cartpole") > 0, 90, message="replay progress")
     root = demo_root(page, "cartpole")
-    root.get_by_role("radio", name=re.compile("REINFORCE", re.I)).check()
+    root.get_by_role("radio", name="REINFORCE", exact=True).check()
     wait_status(page, "cartpole", "ready", timeout=20_000)
     root.get_by_text("The replay stopped at step", exact=False).wait_for(timeout=5000)
     assert page.evaluate("window.rlplay.registry.get('cartpole', 'algo')") == "reinforce"

@@ -145,7 +145,12 @@ export class DemoController {
     this.statics = {};
     this.staticVersion = undefined;
     try {
-      const payload = await this.runtime.call(this.demo, "create", { params: this.registry.pythonParams(this.demo) });
+      this.createPending = true; // settings changed meanwhile wait for the driver (they go out once it exists)
+      const payload = await this.runtime
+        .call(this.demo, "create", { params: this.registry.pythonParams(this.demo) })
+        .finally(() => {
+          this.createPending = false;
+        });
       if (token !== this.creating) return;
       this.generation = this.runtime.generation;
       this.resetRate();
@@ -422,7 +427,8 @@ export class DemoController {
    * for the next frame after the answer).
    */
   async flushConfigure() {
-    if (!this.pendingConfig.size || this.configuring || this.status === "loading" || this.status === "error") return;
+    // While a shared run replays (status "loading"), a change goes out at once: it stops the replay (web/demos/replay.js).
+    if (!this.pendingConfig.size || this.configuring || this.createPending || this.status === "error") return;
     const params = Object.fromEntries(this.pendingConfig);
     this.pendingConfig.clear();
     this.configuring = true;
