@@ -30,7 +30,11 @@ def curve(page) -> dict:
 
 
 def pause(page):
+    """Press Pause, then wait for the work request already out (its answer still lands) so the figures are still."""
     demo_root(page, "cartpole").get_by_role("button", name="Pause").click()
+    wait_until(
+        lambda: not page.evaluate("() => window.rlplay.inspect('cartpole').inFlight"), 10, message="the last chunk"
+    )
 
 
 def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, artifacts):

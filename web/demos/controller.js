@@ -187,6 +187,17 @@ export class DemoController {
     return this.snapshot?.figures?.[this.contract.units ?? "steps"] ?? 0;
   }
 
+  /** Train on to ``units`` of work in budgeted requests, with no UI of its own (the Code panel's "Reset to
+   *  reference" replays the reference run to the step the learner had reached). A reset or re-create stops it. */
+  async fastForward(units, token = this.runToken) {
+    while (token === this.runToken && this.unitsDone() < units) {
+      const payload = await this.call("run", { budget_ms: 50, max_units: units - this.unitsDone() });
+      if (token !== this.runToken) return;
+      this.receive(payload.snapshot, "run");
+      if (payload.ran === 0) break;
+    }
+  }
+
   /** The step count a link may ask to replay to: none once settings changed mid-run (the link replays the
    *  current settings from the start, which is a different run). */
   replayableSteps() {
@@ -552,7 +563,7 @@ export class DemoController {
   // ---- the test hook ------------------------------------------------------------------------------------------
 
   /**
-   * A plain picture of the demo for tests and curious readers: {demo, status, playing, unitsDone, replayableSteps,
+   * A plain picture of the demo for tests and curious readers: {demo, status, playing, inFlight, unitsDone, replayableSteps,
    * figures, snapshot (every key, arrays as {data: number[], shape}), editorText, ...inspectDemo()}. Stable: tests
    * read only this.
    */
@@ -568,6 +579,7 @@ export class DemoController {
       demo: this.demo,
       status: this.status,
       playing: this.playing,
+      inFlight: this.inFlight, // a work request is out: its answer may still move the figures
       unitsDone: this.unitsDone(),
       replayableSteps: this.replayableSteps(),
       figures: { ...(this.snapshot?.figures ?? {}) },
