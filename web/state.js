@@ -77,7 +77,6 @@ function shown(text) {
 /** Parse one URL string against a field; returns {ok, value, message}. A capped value is ok, with a message. */
 export function parseValue(field, text) {
   const raw = String(text);
-  if (raw.length > (field.maxLength ?? MAX_STRING)) return { ok: false, message: `${field.name} is too long` };
   if (field.type === "bool") {
     const lowered = raw.trim().toLowerCase();
     if (["1", "true", "yes", "on"].includes(lowered)) return { ok: true, value: true };
@@ -103,6 +102,7 @@ export function parseValue(field, text) {
     }
     return { ok: true, value: number };
   }
+  if (raw.length > (field.maxLength ?? MAX_STRING)) return { ok: false, message: `${field.name} is too long` };
   if (field.choices && !field.choices.includes(raw)) {
     return { ok: false, message: `${field.name} must be one of ${field.choices.filter(Boolean).join(", ")}` };
   }
