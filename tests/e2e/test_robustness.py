@@ -78,7 +78,7 @@ CASES = {
         ("runs-0", "demo=bandit&runs=0", "bandit", "runs must be at least 1"),
         ("horizon-negative", "demo=bandit&horizon=-10", "bandit", "horizon must be at least"),
         ("arms-fraction", "demo=bandit&arms=2.5", "bandit", "arms must be a whole number"),
-        ("algo-unknown", "demo=cartpole&algo=dqn", "cartpole", "algo must be one of"),
+        ("algo-unknown", "demo=cartpole&algo=td3", "cartpole", "algo must be one of"),  # dqn is a real choice now
         ("hidden-huge", "demo=cartpole&hidden=100000", "cartpole", "hidden must be at most"),
         ("gamma-above-1", "demo=cartpole&gamma=1.5", "cartpole", "gamma must be at most"),
         ("hash-markup", "demo=cartpole#<img src=x onerror=alert(1)>", "cartpole", None),
