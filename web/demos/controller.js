@@ -153,7 +153,6 @@ export class DemoController {
         });
       if (token !== this.creating) return;
       this.generation = this.runtime.generation;
-      this.showPlayState(); // the driver exists now: Reset works, even during a replay
       this.resetRate();
       this.showNotices([...notices, ...(payload.notices ?? [])]);
       this.receive(payload.snapshot, "create");
@@ -342,9 +341,8 @@ export class DemoController {
     this.playButton.setAttribute("aria-pressed", running || waiting ? "true" : "false");
     this.playButton.disabled = status === "error";
     this.playButton.classList.toggle("armed", waiting);
+    this.resetButton.disabled = status === "loading" || status === "error";
     const noDriver = this.generation !== this.runtime.generation;
-    // Reset needs a Python driver: while one replays a shared run ("loading"), Reset stops the replay.
-    this.resetButton.disabled = status === "error" || (status === "loading" && noDriver);
     this.loadNote.textContent =
       status !== "loading" || !noDriver ? "" : waiting ? "Starts once Python is ready" : "Python is loading…";
   }
