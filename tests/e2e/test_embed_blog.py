@@ -100,6 +100,11 @@ def test_a_layout_change_resizes_the_frame_within_a_frame_or_two(page, blog_url)
     page.watch.assert_clean()
 
 
+@pytest.mark.xfail(
+    reason="known bug, open in issue 17: on some runs the bandit frame's first auto-height report never arrives "
+    "(waits 30 s for the first sizing); not yet diagnosed",
+    strict=False,
+)
 def test_height_messages_from_anyone_else_are_ignored(page, blog_url):
     page.goto(blog_url)
     selector = "#bandit"

@@ -94,6 +94,8 @@ export async function replayShared(controller, token) {
   controller.sharedReplay = state;
   // At the top of the demo, where it is seen (in an embed, the bottom of the panel is often below the frame).
   (controller.root.querySelector(".demo-panel") ?? controller.root).prepend(state.box);
+  // The driver exists while it replays: Reset can be pressed, and it stops the replay.
+  if (controller.resetButton) controller.resetButton.disabled = false;
   const restarted = previous?.outcome === "interrupted";
   state.say(
     restarted
