@@ -265,7 +265,10 @@ def test_code_travels_in_a_link_runs_only_when_asked_and_replays_natively(page, 
 
     # The link: compressed code, shown on arrival, run by nothing until the prompt is clicked.
     root.get_by_role("button", name="Copy link with my code").click()
-    link = root.locator(".code-panel .share-output").input_value()
+    output = root.locator(".code-panel .share-output")
+    # The link is compressed asynchronously (CompressionStream): wait for the box to be filled.
+    wait_until(lambda: output.input_value() != "", 10, 0.05, "the link to be written")
+    link = output.input_value()
     assert "code=" in link and "steps=" not in link
     other = context.new_page()
     other.watch = page.watch
