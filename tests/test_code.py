@@ -223,6 +223,81 @@ def test_an_edit_never_changes_rlplay_itself():
     assert BanditDemo().code.edited is False
 
 
+def _signed(value: float) -> str:
+    return f"{value:.3f}".replace("-", "−")
+
+
+def lanes_oracle(pulls: int, seed: int = 0, arm_seed: int = 0) -> list[tuple]:
+    """Each lane's last update at ``pulls``, found apart from the race's bookkeeping: the arms it chose (last_arm),
+    its estimates one pull earlier, the reward read from a second testbed built from the same seed, and the shown
+    function ``sample_average_update`` applied to them."""
+    config = BanditConfig(seed=seed, arm_seed=arm_seed)
+    earlier, now = BanditDemo(config), BanditDemo(config)
+    earlier.advance(pulls - 1)
+    now.advance(pulls)
+    noise_seed = np.random.SeedSequence(seed).spawn(2)[0]
+    testbed = BanditTestbed(1, config.arms, arm_seed=arm_seed, seed=noise_seed)
+    for _ in range(pulls):
+        table = testbed.next_rewards()
+    out = []
+    for lane in range(3):
+        arm = int(now.race.last_arm[lane, 0])
+        Q, N = earlier.race.Q[lane, 0].tolist(), earlier.race.N[lane, 0].tolist()
+        q_before, reward = Q[arm], float(table[0, arm])
+        sample_average_update(Q, N, arm, reward)
+        assert Q[arm] == now.race.Q[lane, 0, arm]  # the oracle agrees with the race, bit for bit
+        out.append((arm, q_before, reward, N[arm], Q[arm]))
+    return out
+
+
+def test_bandit_last_update_line_carries_the_real_numbers_at_any_chunking():
+    """The Code panel's last update: each lane's Q[a] ← Q[a] + (r − Q[a]) / N[a] = new, the oracle's numbers; the
+    same whether the pulls came in one request (the fast twin at speed) or one by one (Step), or in the plain loop."""
+    line_of_update = source_of("sample_average_update").splitlines().index("    Q[arm] += (reward - Q[arm]) / N[arm]")
+    for pulls in (1, 2, 57, 300):
+        expected = lanes_oracle(pulls)
+        texts = set()
+        for chunks in ([pulls], [pulls - 1, 1], [1] * min(pulls, 60) + [pulls - min(pulls, 60)]):
+            demo = BanditDemo()
+            for chunk in chunks:
+                demo.advance(chunk)
+            texts.add(demo.snapshot()["last_update"]["text"])
+        plain = BanditDemo()
+        plain.race.run(pulls, plain=True)
+        texts.add(plain.snapshot()["last_update"]["text"])
+        assert len(texts) == 1, texts
+        note = BanditDemo()
+        note.advance(pulls)
+        last = note.snapshot()["last_update"]
+        assert last["function"] == "sample_average_update" and last["line"] == line_of_update + 1
+        lines = last["text"].splitlines()
+        assert lines[0] == f"pull {pulls}"
+        for text, label, (arm, q, r, n, q_new) in zip(lines[1:], ("ε-greedy", "softmax", "UCB"), expected, strict=True):
+            formula = f"Q[{arm}] ← {_signed(q)} + ({_signed(r)} − {_signed(q)}) / {n:g} = {_signed(q_new)}"
+            assert text.split() == [label, *formula.split()]
+    assert BanditDemo().snapshot()["last_update"] is None  # nothing before the first pull
+
+
+def test_bandit_last_update_of_edited_code_says_what_it_did_not_the_reference_formula():
+    constant_step = source_of("sample_average_update").replace(
+        "    Q[arm] += (reward - Q[arm]) / N[arm]", "    Q[arm] += 0.5 * (reward - Q[arm])"
+    )
+    demo = BanditDemo()
+    demo.advance(40)
+    before = demo.race.Q[:, 0, :].copy()
+    demo.code.load("sample_average_update", constant_step)
+    demo.advance(1)
+    last = demo.snapshot()["last_update"]
+    assert constant_step.splitlines()[last["line"] - 1].strip() == "Q[arm] += 0.5 * (reward - Q[arm])"
+    for lane, text in enumerate(last["text"].splitlines()[1:]):
+        arm = int(demo.race.last_arm[lane, 0])
+        q_before, q_after = before[lane, arm], demo.race.Q[lane, 0, arm]
+        assert f"Q[{arm}]: {_signed(q_before)} → {_signed(q_after)}" in text and "←" not in text
+    demo.code.restore()
+    demo.advance(1)
+    assert "←" in demo.snapshot()["last_update"]["text"]
+
+
 # -- the gridworld ---------------------------------------------------------------------------------------------------
 from rlplay.algos.tabular import TabularAgent  # noqa: E402
 from rlplay.demos import gridworld_code  # noqa: E402

@@ -131,6 +131,39 @@ def test_bandit_code_panel_shows_runs_breaks_and_resets(page, server_url):
     page.watch.assert_clean()
 
 
+def native_last_update(pulls: int) -> dict:
+    demo = BanditDemo(BanditConfig(horizon=5000))
+    demo.advance(pulls)
+    return demo.snapshot()["last_update"]
+
+
+def test_bandit_last_update_shows_the_numbers_of_each_step_and_the_latest_at_max_speed(page, server_url):
+    root = open_code(page, server_url, "demo=bandit&steps=50&horizon=5000&speed=max")
+    root.get_by_role("tab", name="sample_average_update").click()
+    last = root.locator(".code-last-update")
+
+    # Step: each pull's update with its numbers (as Python wrote them natively), its line highlighted.
+    for pulls in (51, 52):
+        step(page, root, 1)
+        text = native_last_update(pulls)["text"]
+        wait_until(lambda text=text: text in last.text_content(), 10, 0.05, f"the update of pull {pulls}")
+        assert "Q[" in text and "←" in text
+    highlighted = root.locator(".cm-last-update-line")
+    assert highlighted.text_content().strip() == "Q[arm] += (reward - Q[arm]) / N[arm]"
+
+    # At max speed the line follows the run; paused, it is the update of the pull the figures show.
+    root.get_by_role("button", name="Play", exact=True).click()
+    wait_until(lambda: stat(page, "bandit", "pulls") >= 1500, 60, 0.05, "training at max speed")
+    shown_while_running = last.text_content()
+    root.get_by_role("button", name="Pause", exact=True).click()
+    wait_status(page, "bandit", "paused", timeout=10_000)
+    wait_until(lambda: not page.evaluate("(demo) => window.rlplay.inspect(demo).inFlight", "bandit"), 10, 0.05, "idle")
+    pulls = int(stat(page, "bandit", "pulls"))
+    assert pulls >= 1500 and "pull 52\n" not in shown_while_running  # it moved on with the run
+    wait_until(lambda: native_last_update(pulls)["text"] in last.text_content(), 10, 0.05, "the latest update")
+    page.watch.assert_clean()
+
+
 @pytest.mark.parametrize(
     ("body", "words"),
     [("    return q[99]\n", "IndexError"), ("    return 'left'\n", "must return an action")],

@@ -34,7 +34,7 @@ from rlplay.algos.exploration import (
     ucb_batch,
 )
 from rlplay.algos.sample_average import sample_average_update
-from rlplay.demos.code import CodeSlots, Editable, check_action, finite_list
+from rlplay.demos.code import CodeSlots, Editable, check_action, finite_list, reference_source
 from rlplay.demos.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.params import Param, validate
 from rlplay.envs.bandit import TABLE_FLOATS, BanditTestbed
@@ -76,6 +76,9 @@ class BanditRace:
         # where (lane, run, arm) sits in the flattened Q and N
         self._row_start = (np.arange(lanes * runs) * k).reshape(lanes, runs)
         self._runs = np.arange(runs)
+        # run 0's latest update, per lane: (arm, reward, Q before, N after, Q after, by edited code), for the Code
+        # panel's "last update" line; None before the first pull
+        self.last_pull: tuple | None = None
 
     def resize(self, capacity: int) -> None:
         """Room for ``capacity`` pulls in the curves (never less than what is recorded)."""
@@ -99,7 +102,7 @@ class BanditRace:
             return self._run_plain(n, code)
         testbed, Q, N = self.testbed, self.Q, self.N
         Q_flat, N_flat = Q.reshape(-1), N.reshape(-1)
-        for _ in range(n):
+        for i in range(n):
             u = self._next_uniforms()
             self._index += 1
             rewards = testbed.next_rewards()  # (runs, k), the same table for every lane
@@ -113,10 +116,14 @@ class BanditRace:
             )
             r = rewards[self._runs, arms]  # (lanes, runs)
             at = self._row_start + arms
+            if i == n - 1:
+                q_before = Q_flat[at[:, 0]]  # run 0's estimates before the last pull (a copy), for last_pull
             N_flat[at] += 1.0
             # Q(a) ← Q(a) + (r − Q(a)) / N(a)   (sample_average_update, for every lane and run at once)
             Q_flat[at] += (r - Q_flat[at]) / N_flat[at]
             self._record(arms, r, t)
+        if n:
+            self.last_pull = (arms[:, 0], r[:, 0], q_before, N_flat[at[:, 0]], Q_flat[at[:, 0]], False)
         return n
 
     def _next_uniforms(self) -> np.ndarray:
@@ -142,6 +149,7 @@ class BanditRace:
         select_softmax = version("softmax")
         select_ucb = version("ucb")
         update = version("sample_average_update")
+        edited_update = code is not None and "sample_average_update" in code.sources
         testbed, Q, N = self.testbed, self.Q, self.N
         lanes, runs = len(LANES), testbed.runs
         for _ in range(n):
@@ -156,6 +164,7 @@ class BanditRace:
             rewards = testbed.next_rewards()
             r = rewards[self._runs, arms]
             rows = []
+            q_before = Q[:, 0, :][np.arange(lanes), arms[:, 0]]
             try:
                 for lane in range(lanes):
                     for run in range(runs):
@@ -170,6 +179,8 @@ class BanditRace:
                 Q[lane, run], N[lane, run] = q, counts
             self._index += 1
             self._record(arms, r, t)
+            at = (np.arange(lanes), arms[:, 0])
+            self.last_pull = (arms[:, 0], r[:, 0], q_before, N[:, 0, :][at], Q[:, 0, :][at], edited_update)
         return n
 
     def _record(self, arms: np.ndarray, r: np.ndarray, t: int) -> None:
@@ -211,6 +222,44 @@ EDITABLE = {
         "every lane's update",
     ),
 }
+
+
+LANE_LABELS = {"epsilon-greedy": "ε-greedy", "softmax": "softmax", "ucb": "UCB"}
+
+
+def _number(value: float) -> str:
+    """3 decimals with a real minus sign, as the page prints Q."""
+    return f"{value:.3f}".replace("-", "−")
+
+
+def update_line(source: str) -> int:
+    """The 1-based line of ``source`` that changes Q (``Q[arm] += …``): the one the panel highlights; 0 if none."""
+    for number, line in enumerate(source.splitlines(), 1):
+        if line.lstrip().startswith("Q[arm] +="):
+            return number
+    return 0
+
+
+def describe_last_pull(race: BanditRace, code: CodeSlots) -> dict | None:
+    """The Code panel's "last update": each lane's sample-average update of race 0's latest pull, numbers in.
+
+    With the reference update, ``Q[a] ← Q[a] + (r − Q[a]) / N[a] = new`` (N already counted this pull); with an
+    edited one, what it did (the reference formula would not be what ran).
+    """
+    if race.last_pull is None:
+        return None
+    arms, rewards, before, counts, after, edited = race.last_pull
+    width = max(len(label) for label in LANE_LABELS.values())
+    lines = [f"pull {race.pulls}" + (" of race 1" if race.testbed.runs > 1 else "")]
+    for lane, name in enumerate(LANES):
+        a, r, q, n, q_new = int(arms[lane]), float(rewards[lane]), float(before[lane]), counts[lane], after[lane]
+        if edited:
+            text = f"Q[{a}]: {_number(q)} → {_number(q_new)}, N[{a}] = {n:g}, r = {_number(r)}"
+        else:
+            text = f"Q[{a}] ← {_number(q)} + ({_number(r)} − {_number(q)}) / {n:g} = {_number(q_new)}"
+        lines.append(f"  {LANE_LABELS[name]:<{width}}  {text}")
+    source = code.sources.get("sample_average_update") or reference_source(sample_average_update)
+    return {"function": "sample_average_update", "text": "\n".join(lines), "line": update_line(source)}
 
 
 @dataclass(frozen=True)
@@ -331,6 +380,7 @@ class BanditDemo(DemoDriver):
             "lanes": list(LANES),
             "optimal_arm": int(testbed.optimal_arm[0]),
             "mode": "average" if averaged else "race",
+            "last_update": describe_last_pull(race, self.code),
             "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
             **notice_fields(self.notices()),
         }

@@ -320,6 +320,12 @@ CONTRACT: dict[str, dict] = {
             "optimal_arm": Key("int", "race 0's best arm", "arm", update="static"),
             "lanes": Key("list", "the strategies, in row order of every per-lane array", update="static"),
             "mode": Key("str", '"race" (runs = 1) or "average" (runs > 1)', update="static"),
+            "last_update": Key(
+                "dict",
+                "the Code panel: race 0's latest sample-average update of each lane with its real numbers "
+                "(function, text, line); null before the first pull",
+                nullable=True,
+            ),
             **_notices_keys(),
         },
         "figures": {
