@@ -35,11 +35,25 @@
     frame.contentWindow?.postMessage({ type: HELLO }, origin);
   }
 
+  // A frame's width changes (the blog's column narrows): greeting it again makes it measure and report. Its own
+  // ResizeObserver would too, but only while the browser renders it, and an iframe out of view is not rendered.
+  const widths = new WeakMap();
+  const resized =
+    window.ResizeObserver &&
+    new ResizeObserver((entries) => {
+      for (const { target } of entries) {
+        const width = target.getBoundingClientRect().width;
+        if (widths.has(target) && widths.get(target) !== width) greet(target);
+        widths.set(target, width);
+      }
+    });
+
   function adopt(frame) {
     if (frames.has(frame) || !isPlayground(frame)) return;
     frames.add(frame);
     frame.style.maxWidth = frame.style.maxWidth || "100%";
     frame.addEventListener("load", () => greet(frame));
+    resized?.observe(frame);
     greet(frame); // it may have loaded already; a frame that is not listening yet says hello itself
   }
 
