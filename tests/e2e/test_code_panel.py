@@ -16,8 +16,8 @@ import pytest
 from conftest import ROOT
 from helpers import demo_root, stat, wait_status, wait_until
 from rlplay.algos import exploration
+from rlplay.demos import cartpole_code, gridworld_code
 from rlplay.demos import code as user_code
-from rlplay.demos import gridworld_code
 from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 
@@ -265,6 +265,86 @@ def test_gridworld_code_panel_last_update_edit_break_reset(page, server_url):
     root.get_by_role("button", name="Reset to reference").click()
     wait_until(lambda: "Reference code restored" in message.text_content(), 30, 0.05, "the reset")
     assert page.evaluate(FIGURES, "gridworld") == grid_native(307, {}, 0).snapshot()["figures"]
+    page.watch.assert_clean()
+
+
+# -- the cart-pole ---------------------------------------------------------------------------------------------------
+def cart_reference(name: str) -> str:
+    return inspect.getsource(cartpole_code.EDITABLE[name].reference)
+
+
+UNCLIPPED = cart_reference("ppo_policy_loss").replace(
+    "unclipped_active = ratio * adv <= np.clip(ratio, 1.0 - epsilon, 1.0 + epsilon) * adv",
+    "unclipped_active = ratio == ratio  # no clip: every sample pushes",
+)
+
+
+def cart_native(steps: int, loads: list) -> dict:
+    """The cart-pole run natively to ``steps`` with each ``[step, name, source]`` loaded at its step (the oracle the
+    downloaded .py uses, rlplay.demos.code.reproduce)."""
+    return user_code.reproduce("cartpole", {"algo": "ppo"}, loads, steps)
+
+
+def cart_steps(page) -> int:
+    return int(page.evaluate(FIGURES, "cartpole").get("steps", 0))
+
+
+def train_until(page, root, steps: int) -> int:
+    """Play at the page's speed until at least ``steps``, pause, wait for the last request; returns the steps."""
+    root.get_by_role("button", name="Play", exact=True).click()
+    wait_until(lambda: cart_steps(page) >= steps, 120, 0.05, f"{steps} steps")
+    root.get_by_role("button", name="Pause", exact=True).click()
+    wait_until(lambda: not page.evaluate(IN_FLIGHT, "cartpole"), 20, 0.05, "the last request")
+    return cart_steps(page)
+
+
+IN_FLIGHT = "(demo) => window.rlplay.inspect(demo).inFlight"
+
+
+def test_cartpole_code_panel_shows_the_policy_gradient_edits_ppo_and_resets(page, server_url):
+    root = open_code(page, server_url, "demo=cartpole&algo=reinforce&speed=max", demo="cartpole")
+
+    # REINFORCE: its update (shown only) and its policy-gradient step, with the seed's grad_logits line in it.
+    tabs = root.locator(".code-tabs [role=tab]")
+    assert [tab.get_attribute("data-function") for tab in tabs.all()] == ["Reinforce.update", "reinforce_loss"]
+    assert page.evaluate(EDITOR_TEXT, "cartpole") == cart_reference("Reinforce.update")
+    assert root.get_by_role("button", name="Run my code").is_hidden()
+    root.get_by_role("tab", name="reinforce_loss").click()
+    assert page.evaluate(EDITOR_TEXT, "cartpole") == cart_reference("reinforce_loss")
+    assert "grad_logits[rows, actions] += 1.0" in root.locator(".cm-content").text_content()
+    assert root.get_by_role("button", name="Run my code").is_visible()
+
+    # PPO (chosen in the page): the panel asks Python again and shows PPO's functions, its clipped loss among them.
+    root.locator("label", has_text="PPO").first.click()
+    wait_until(lambda: tabs.count() == 5, 20, 0.05, "PPO's functions")
+    names = [tab.get_attribute("data-function") for tab in tabs.all()]
+    assert names == list(cartpole_code.ALGO_FUNCTIONS["ppo"])
+    for name in names:
+        root.get_by_role("tab", name=name).click()
+        assert page.evaluate(EDITOR_TEXT, "cartpole") == cart_reference(name)
+    root.get_by_role("tab", name="ppo_policy_loss").click()
+    assert "np.clip(ratio, 1.0 - epsilon, 1.0 + epsilon)" in page.evaluate(EDITOR_TEXT, "cartpole")
+
+    # Train a little with the reference code, then without the clip: the run changes from there, as natively.
+    before = train_until(page, root, 1500)
+    assert page.evaluate(FIGURES, "cartpole") == cart_native(before, [])
+    replace_code(page, root, UNCLIPPED)
+    root.get_by_role("button", name="Run my code").click()
+    message = root.locator(".code-message")
+    wait_until(lambda: "runs now" in message.text_content(), 20, 0.05, "the code to load")
+    assert "Running your ppo_policy_loss" in root.locator(".code-running").text_content()
+    after = train_until(page, root, before + 2500)  # at least two PPO updates (1024-step rollouts) with it
+    edited = cart_native(after, [[before, "ppo_policy_loss", UNCLIPPED]])
+    assert page.evaluate(FIGURES, "cartpole") == edited
+    assert edited != cart_native(after, [])  # the edit changed training
+
+    # Reset to reference: the reference code, and the reference run's figures at the same step, exactly.
+    root.get_by_role("button", name="Reset to reference").click()
+    wait_until(lambda: "Reference code restored" in message.text_content(), 60, 0.05, "the reset")
+    assert cart_steps(page) == after
+    assert page.evaluate(FIGURES, "cartpole") == cart_native(after, [])
+    assert page.evaluate(EDITOR_TEXT, "cartpole") == cart_reference("ppo_policy_loss")
+    assert "Running the reference code" in root.locator(".code-running").text_content()
     page.watch.assert_clean()
 
 
