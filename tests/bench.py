@@ -560,6 +560,113 @@ def measure_time_to_criteria(browser, url) -> dict:
     return results
 
 
+# ---- the Code panel: how soon runaway edited code is stopped ----------------------------------------------------
+# A Python loop is stopped by rlplay.demos.code's line budget (BUDGET_S per call); a loop inside one C call runs no
+# line of Python, so only the page's watchdog can stop it (the worker restarted, the demo replayed: web/code/recover.js).
+LOOP_UCB = "def ucb(q, n, t, c, u_tie):\n    while True:\n        pass\n"
+C_LOOP_UCB = "def ucb(q, n, t, c, u_tie):\n    total = sum(range(10**10))\n    return 0\n"
+CODE_STOP_TARGET_S = 5.0  # issue 15: "an infinite loop is stopped within 5 s"
+
+
+def native_code_stop() -> float:
+    """Seconds the bridge takes to answer a run whose edited ucb loops forever (in Python)."""
+    from rlplay.demos import bridge
+
+    def call(command, **args):
+        return json.loads(bridge.handle("bandit", command, json.dumps(args))[0])
+
+    call("create", params={"seed": "0"})
+    call("step", n=10)
+    call("set_code", name="ucb", source=LOOP_UCB)
+    started = time.perf_counter()
+    error = call("run", budget_ms=8, max_units=1000)["error"]
+    seconds = time.perf_counter() - started
+    assert error["code_error"] == "timeout", error
+    return seconds
+
+
+def browser_code_stops(browser, url) -> dict:
+    """In the page, through the Code panel as a learner uses it: seconds from Play to "was stopped" for a Python
+    loop in ucb; for a loop inside one C call, seconds from Step to the restart's message and to the demo replayed."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{url}?demo=bandit&steps=30")
+        wait_ready(page, ["bandit"])
+        root = page.locator('[data-demo="bandit"]')
+        root.locator(".code-panel > summary").click()
+        root.locator(".cm-content").wait_for(timeout=30_000)
+        root.get_by_role("tab", name="ucb").click()
+        message = root.locator(".code-message")
+
+        def load(source):
+            root.locator(".cm-content").click()
+            page.keyboard.press("Control+a")
+            page.keyboard.press("Delete")
+            page.keyboard.insert_text(source)
+            root.get_by_role("button", name="Run my code").click()
+            until(lambda: "runs now" in message.text_content(), 10)
+
+        def until(predicate, limit):
+            started = time.monotonic()
+            while not predicate():
+                if time.monotonic() - started > limit:
+                    return None
+                time.sleep(0.02)
+            return time.monotonic() - started
+
+        load(LOOP_UCB)
+        root.get_by_role("button", name="Play", exact=True).click()
+        python_loop = until(lambda: "was stopped" in message.text_content(), 60)
+        load(C_LOOP_UCB)
+        started = time.monotonic()
+        root.get_by_role("button", name="Step", exact=True).click()
+        restarted = until(lambda: "was restarted" in message.text_content(), 120)
+        recovered = until(lambda: "back at step" in message.text_content(), 120)
+        return {
+            "python_loop_stopped_s": python_loop,
+            "c_loop_restarted_s": restarted,
+            "c_loop_recovered_s": None if recovered is None else time.monotonic() - started,
+        }
+    finally:
+        context.close()
+
+
+def code_stops_markdown(stops: dict) -> list[str]:
+    target = f"≤ {CODE_STOP_TARGET_S:g} s"
+    return [
+        "",
+        "| Runaway edited code (bandit's ucb), stopped after | seconds | target |",
+        "|---|---|---|",
+        f"| Python loop, natively (the bridge's answer) | {fmt(stops['native_python_loop_s'], 2, ' s')} | {target} |",
+        f"| Python loop, in the page (Play → message) | {fmt(stops['python_loop_stopped_s'], 2, ' s')} | {target} |",
+        f"| loop inside one C call, in the page: worker restarted (Step → message) | "
+        f"{fmt(stops['c_loop_restarted_s'], 1, ' s')} | the watchdog's 10 s of silence; not {target} |",
+        f"| … and the demo replayed to its step with the reference code | {fmt(stops['c_loop_recovered_s'], 1, ' s')} | |",
+    ]
+
+
+def code_stops_only() -> int:
+    """``bench.py --code-stops``: the runaway-code rows alone, printed."""
+    from playwright.sync_api import sync_playwright
+
+    stops = {"native_python_loop_s": native_code_stop()}
+    server, url = build.start_server(build.DIST, 0)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("CHROMIUM_PATH") or build.find_chromium(),
+                headless=True,
+                args=build.CHROMIUM_FLAGS,
+            )
+            stops.update(browser_code_stops(browser, url))
+            browser.close()
+    finally:
+        server.shutdown()
+    print("\n".join(code_stops_markdown(stops)))
+    return 0
+
+
 def fmt(value, digits=0, unit=""):
     if value is None:
         return "n/a"
@@ -592,6 +699,8 @@ def markdown(results: dict) -> str:
         lines += ["", "| Time to criterion at max speed | seconds | target |", "|---|---|---|"]
         for name, entry in results["time_to_criteria"].items():
             lines.append(f"| {name} | {fmt(entry['seconds'], 1, ' s')} | ≤ {entry['target_s']:g} s |")
+    if "code_stops" in results:
+        lines += code_stops_markdown(results["code_stops"])
     lines += [
         "",
         "| Smoothness, 10 s at max speed | long tasks | longest | frame gap p50 | p95 | max | target |",
@@ -661,12 +770,15 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="short soak (30 s), for a smoke run of the benchmark")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--grid-rules", action="store_true", help="only the gridworld rules' throughput and learning")
+    parser.add_argument("--code-stops", action="store_true", help="only how soon runaway edited code is stopped")
     parser.add_argument("--startup-runs", type=int, default=5, help="runs of each startup measurement (default 5)")
     parser.add_argument("--startup-only", action="store_true", help="measure only the startup profile")
     parser.add_argument("--dist", default=str(build.DIST), help="the built site to measure (default dist/)")
     args = parser.parse_args(argv)
     if args.grid_rules:
         return grid_rules_only()
+    if args.code_stops:
+        return code_stops_only()
     soak = 30.0 if args.quick else args.soak_seconds
 
     from playwright.sync_api import sync_playwright
@@ -703,6 +815,8 @@ def main(argv=None) -> int:
             context.close()
             print("[bench] time to criteria…", flush=True)
             results["time_to_criteria"] = measure_time_to_criteria(browser, url)
+            print("[bench] runaway edited code…", flush=True)
+            results["code_stops"] = {"native_python_loop_s": native_code_stop(), **browser_code_stops(browser, url)}
             print("[bench] smoothness…", flush=True)
             results["smoothness"] = {demo: measure_smoothness(browser, url, demo) for demo in DEMOS}
             print(f"[bench] memory soak ({soak:.0f} s)…", flush=True)

@@ -2,6 +2,7 @@
 // one controller per demo on the page, shows loading progress and load/crash errors with Retry/Restart, and wires
 // the sharing tools (Copy link, Embed, Download run, Reproduce in Python).
 
+import { editedCodeCulprit, recoverFromEditedCode } from "./code/recover.js";
 import { startEmbedFrame } from "./embed_frame.js";
 import { reproduceFor } from "./reproduce.js";
 import { PythonRuntime } from "./runtime/client.js";
@@ -74,7 +75,12 @@ runtime.addEventListener("state", (event) => {
     // On the page it stays, in the flow (nothing jumps under the reader's pointer), as a one-line credit.
     if (document.documentElement.matches(".embed, .embed-flow")) banner.hidden = true;
   }
-  if (state === "error") showRuntimeError(error);
+  if (state === "error") {
+    // A learner's edited code that hung the worker: restart at once and replay every demo (web/code/recover.js).
+    const culprit = editedCodeCulprit([...controllers.values()], error);
+    if (culprit) recoverFromEditedCode(runtime, [...controllers.values()], culprit);
+    else showRuntimeError(error);
+  }
 });
 
 function showRuntimeError(error) {

@@ -10,7 +10,6 @@ import inspect
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 from conftest import ROOT
@@ -102,18 +101,17 @@ def test_bandit_code_panel_shows_runs_breaks_and_resets(page, server_url):
     step(page, root, 10)
     assert page.evaluate(FIGURES, "bandit") == native(50, {"epsilon_greedy": ALWAYS_ARM_0}, 30)
 
-    # An infinite loop: stopped within 5 s, the demo pauses with its state whole, and Play carries on.
+    # An infinite loop: stopped (how soon is measured in tests/bench.py), the demo pauses with its state whole, and
+    # the previous version runs on.
     root.get_by_role("tab", name="ucb").click()
     replace_code(page, root, "def ucb(q, n, t, c, u_tie):\n    while True:\n        pass\n")
     root.get_by_role("button", name="Run my code").click()
     wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the loop to load")
     pulls = stat(page, "bandit", "pulls")
-    started = time.monotonic()
     root.get_by_role("button", name="Play", exact=True).click()
-    wait_until(lambda: "was stopped" in message.text_content(), 10, 0.05, "the loop to be stopped")
-    stopped_after = time.monotonic() - started
-    print(f"\ninfinite loop stopped after {stopped_after:.2f} s (budget {user_code.BUDGET_S} s)")
-    assert stopped_after < 5.0
+    wait_until(lambda: "was stopped" in message.text_content(), 30, 0.05, "the loop to be stopped")
+    assert "ucb ran for more than" in message.text_content()
+    assert "Running your epsilon_greedy" in root.locator(".code-running").text_content()  # ucb: the reference again
     assert wait_status(page, "bandit", "paused", timeout=5_000) == "paused"
     assert "Line 3:" in message.text_content() or "Line 2:" in message.text_content()
     assert stat(page, "bandit", "pulls") == pulls  # the pull in progress was undone, none half-made
@@ -184,6 +182,32 @@ def test_bandit_failing_code_pauses_with_its_line_marked(page, server_url, body,
     page.watch.assert_clean()
 
 
+def test_a_loop_inside_one_c_call_restarts_the_worker_and_the_demo_comes_back_with_the_reference_code(page, server_url):
+    """sum(range(10**10)) runs no line of Python, so the 2 s line budget cannot stop it: the page's watchdog stops the
+    worker, names the learner's code as the cause, restarts it and replays the run to its step with the reference
+    code; the edited text stays in the editor, unrun; the page is never left with a dead demo."""
+    root = open_code(page, server_url, "demo=bandit&steps=30")
+    root.get_by_role("tab", name="ucb").click()
+    hanging = "def ucb(q, n, t, c, u_tie):\n    total = sum(range(10**10))\n    return 0\n"
+    replace_code(page, root, hanging)
+    root.get_by_role("button", name="Run my code").click()
+    message = root.locator(".code-message")
+    wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the code to load")
+    root.get_by_role("button", name="Step", exact=True).click()
+    wait_until(lambda: "was restarted" in message.text_content(), 60, 0.1, "the worker to be restarted")
+    assert "Your ucb kept Python busy without a pause" in message.text_content()
+    assert "sum(range(10**10))" in message.text_content()
+    wait_until(lambda: "back at step 30" in message.text_content(), 60, 0.1, "the demo to be replayed")
+    assert wait_status(page, "bandit", ("ready", "paused"), timeout=10_000) in ("ready", "paused")
+    assert page.locator("#runtime-banner").get_attribute("data-state") == "ready"  # no Restart button to find
+    assert page.evaluate(FIGURES, "bandit") == native(30, {}, 0)  # the reference run at the step it had reached
+    assert "Running the reference code" in root.locator(".code-running").text_content()
+    assert page.evaluate(EDITOR_TEXT, "bandit") == hanging  # nothing lost: the edited text, not running
+    step(page, root, 5)
+    assert page.evaluate(FIGURES, "bandit") == native(35, {}, 0)
+    page.watch.assert_clean()
+
+
 # -- the gridworld ---------------------------------------------------------------------------------------------------
 def grid_reference(name: str) -> str:
     return inspect.getsource(gridworld_code.EDITABLE[name].reference)
@@ -249,12 +273,9 @@ def test_gridworld_code_panel_last_update_edit_break_reset(page, server_url):
     root.get_by_role("button", name="Run my code").click()
     wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the loop to load")
     steps = stat(page, "gridworld", "steps")
-    started = time.monotonic()
     root.get_by_role("button", name="Play", exact=True).click()
-    wait_until(lambda: "was stopped" in message.text_content(), 10, 0.05, "the loop to be stopped")
-    stopped_after = time.monotonic() - started
-    print(f"\ngridworld: infinite loop stopped after {stopped_after:.2f} s")
-    assert stopped_after < 5.0
+    wait_until(lambda: "was stopped" in message.text_content(), 30, 0.05, "the loop to be stopped")
+    assert "q_learning_update ran for more than" in message.text_content()
     assert wait_status(page, "gridworld", "paused", timeout=5_000) == "paused"
     assert stat(page, "gridworld", "steps") == steps
     step(page, root, 1, "gridworld", "steps")  # the previous version (target r only) runs again

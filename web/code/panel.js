@@ -444,6 +444,30 @@ export class CodePanel {
     if (wasPlaying) controller.play();
   }
 
+  /** The edited functions' text stays in the editor as unrun drafts (the worker that ran them is being replaced). */
+  keepEditsAsDrafts() {
+    for (const entry of this.editedFunctions()) {
+      if (!this.drafts.has(entry.name)) this.drafts.set(entry.name, entry.edited);
+    }
+  }
+
+  /** After a worker restart (web/code/recover.js): replay the run to ``units``, loading each ``[step, name, source]``
+   *  of ``loads`` at its step, as the run had them; then show what the new worker runs. */
+  async replayTo(units, loads) {
+    const controller = this.controller;
+    const kept = [...loads].sort((a, b) => a[0] - b[0]).filter((load) => load[0] <= units);
+    for (const [step, name, source] of kept) {
+      await controller.fastForward(step, controller.runToken);
+      if (!(await this.setCode(name, source))) break;
+    }
+    await controller.fastForward(units, controller.runToken);
+    this.loads = kept;
+    this.lastUnits = controller.unitsDone();
+    const payload = await controller.runtime.call(this.demo, "get_source", {}).catch(() => null);
+    if (payload) this.setFunctions(payload.functions);
+    if (this.editor && this.current) this.select(this.current);
+  }
+
   /** A failure of edited code (from the bridge): mark its line. A failure while running pauses the demo; a
    *  failure to load (syntax error, no such function) changes nothing, and training carries on. */
   async showCodeError(error) {

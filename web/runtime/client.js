@@ -166,7 +166,7 @@ export class PythonRuntime extends EventTarget {
     return new Promise((resolve, reject) => {
       // A worker that had nothing to do was not silent: the stall clock starts when work is owed.
       if (this.pending.size === 0) this.lastSignOfLife = performance.now();
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, demo: message.demo });
       this.worker.postMessage({ ...message, id });
     });
   }
@@ -187,6 +187,9 @@ export class PythonRuntime extends EventTarget {
 
   fail(error) {
     if (this.state === "error") return;
+    // The oldest call still owed is the one the worker was running when it died (calls run one at a time, in
+    // order): its demo, so the page can tell a learner's edited code that hung the worker (web/code/recover.js).
+    error.stalledDemo = this.pending.values().next().value?.demo ?? "";
     this.lastError = error;
     this.stopWatchdog();
     if (this.worker) this.worker.terminate();

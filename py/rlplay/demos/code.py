@@ -24,7 +24,8 @@ Failures never crash the demo; each is a ``UserCodeError`` naming the function, 
 The budget: a line-counting trace function (``sys.settrace``) runs only while user code runs and only in frames
 compiled from user code; every ``CHECK_EVERY`` lines it compares the clock with the deadline of the current call of
 an edited function (or of its module's top level), ``BUDGET_S`` after the call began. A loop inside one C call
-(``sum(range(10**12))``) is not seen by it; the page's call timeout then stops the worker.
+(``sum(range(10**12))``) is not seen by it: the page's watchdog stops the silent worker, says the edited code was the
+cause, restarts it and replays the demos (``web/code/recover.js``).
 """
 
 from __future__ import annotations

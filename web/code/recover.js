@@ -1,0 +1,59 @@
+// When a learner's edited code hangs the Python worker inside one C call.
+//
+// rlplay.demos.code stops edited code that runs too long by counting its lines (a time budget per call, BUDGET_S),
+// so an infinite Python loop is stopped in Python and the demo carries on. A loop inside one C call
+// (sum(range(10**10)), a huge NumPy array) runs no line of Python until it returns: nothing in the worker can stop it. Pyodide's interrupt
+// buffer would need a SharedArrayBuffer, which needs cross-origin isolation headers GitHub Pages cannot send, and
+// CPython checks it only between bytecodes anyway, so it would not stop sum() either. The page's watchdog
+// (web/runtime/client.js) sees the worker fall silent and stops it; this module makes that honest and lossless:
+//
+// - the call the worker was running when it fell silent came from a demo running edited code (the client names the
+//   demo of the oldest call owed, error.stalledDemo): that demo's code is the cause, and its Code panel says so;
+// - the worker is restarted at once (no Restart button to find), and every demo on the page is rebuilt and replayed
+//   to the step it had reached: the culprit with the reference code (its edited text stays in the editor, as an
+//   unrun draft), the others with the code they ran, loaded at the steps they were loaded (CodePanel.loads).
+
+import { STALL_MS } from "../runtime/client.js";
+
+/** The controller whose edited code hung the worker, or null if the failure is not that (a crash elsewhere). */
+export function editedCodeCulprit(controllers, error) {
+  if (error?.kind !== "crash" || !error.stalledDemo) return null;
+  const controller = controllers.find((candidate) => candidate.demo === error.stalledDemo);
+  return controller?.codePanel?.editedFunctions().length ? controller : null;
+}
+
+/** Restart the worker and bring every demo back to the step it had reached (see the module comment). */
+export async function recoverFromEditedCode(runtime, controllers, culprit) {
+  const plans = controllers.map((controller) => ({
+    controller,
+    units: controller.unitsDone(),
+    loads: controller === culprit ? [] : [...(controller.codePanel?.loads ?? [])],
+  }));
+  const names = culprit.codePanel.editedFunctions().map((entry) => entry.name);
+  culprit.codePanel.keepEditsAsDrafts();
+  const cause =
+    `Your ${names.join(", ")} kept Python busy without a pause for ${STALL_MS / 1000} s, most likely in a loop ` +
+    "inside one built-in or NumPy call (like sum(range(10**10))), which the time budget per call cannot interrupt; " +
+    "so the Python worker was restarted.";
+  culprit.codePanel.say(`${cause} Restoring the demo with the reference code…`);
+  // Let the failed calls' own handlers run first (they mark their demos stopped), then rebuild.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  runtime.restart().catch(() => {});
+  await Promise.all(
+    plans.map(async ({ controller, units, loads }) => {
+      await controller.recover();
+      if (controller.codePanel) await controller.codePanel.replayTo(units, loads);
+      else await controller.fastForward(units);
+      if (controller !== culprit && units > 0) {
+        controller.showNotices([
+          `The Python worker was restarted (edited code in the ${culprit.demo} demo hung it); this demo was ` +
+            `replayed to step ${controller.unitsDone()}.`,
+        ]);
+      }
+    }),
+  );
+  culprit.codePanel.say(
+    `${cause} The demo is back at step ${culprit.unitsDone()}, replayed with the reference code; your code is ` +
+      "still in the editor, not running. Fix it and press Run my code.",
+  );
+}
