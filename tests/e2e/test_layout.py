@@ -38,6 +38,60 @@ RECORD_CANVAS_TEXT = """(() => {
   };
 })();"""
 SMALL_CANVAS_TEXT = "() => [...window.__canvasText].filter(([, px]) => px < 12)"
+# The ink box of every text on each canvas since its last full clear (a redraw starts with one), in canvas pixels:
+# measured by the browser (measureText's actual bounding box, under the context's transform), not by the views.
+RECORD_CANVAS_BOXES = """(() => {
+  const drawn = new WeakMap();
+  const canvases = new Set();
+  window.__canvasBoxes = () => [...canvases].filter((c) => c.isConnected).map((c) => [c.className, drawn.get(c) ?? []]);
+  const proto = CanvasRenderingContext2D.prototype;
+  const corners = (g, x0, y0, x1, y1) => {
+    const m = g.getTransform();
+    const points = [[x0, y0], [x1, y0], [x0, y1], [x1, y1]].map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+    const xs = points.map((p) => p[0]);
+    const ys = points.map((p) => p[1]);
+    return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+  };
+  for (const name of ["clearRect", "fillRect"]) {
+    const original = proto[name];
+    proto[name] = function (x, y, w, h) {
+      const box = corners(this, x, y, x + w, y + h);
+      if (box.x0 <= 0.5 && box.y0 <= 0.5 && box.x1 >= this.canvas.width - 0.5 && box.y1 >= this.canvas.height - 0.5)
+        drawn.set(this.canvas, []);
+      return original.call(this, x, y, w, h);
+    };
+  }
+  const fillText = proto.fillText;
+  proto.fillText = function (text, x, y, ...rest) {
+    const m = this.measureText(text);
+    const box = corners(this, x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent,
+      x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent);
+    const scale = this.canvas.width / Math.max(1, this.canvas.clientWidth); // canvas px per CSS px
+    const list = drawn.get(this.canvas) ?? [];
+    const item = { text: String(text), scale, ...box };
+    if (!list.some((o) => o.text === item.text && Math.abs(o.x0 - item.x0) < 0.5 && Math.abs(o.y0 - item.y0) < 0.5))
+      list.push(item);
+    drawn.set(this.canvas, list);
+    canvases.add(this.canvas);
+    return fillText.call(this, text, x, y, ...rest);
+  };
+})();"""
+# Pairs of texts on one canvas whose ink overlaps by more than a CSS pixel both ways.
+CANVAS_TEXT_OVERLAPS = """() => {
+  const problems = [];
+  for (const [canvas, boxes] of window.__canvasBoxes()) {
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i];
+        const b = boxes[j];
+        const x = (Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) / a.scale;
+        const y = (Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0)) / a.scale;
+        if (x > 1 && y > 1) problems.push([canvas, a.text, b.text]);
+      }
+    }
+  }
+  return problems.slice(0, 10);
+}"""
 # Text a person can see in the demo, as boxes: any two from different text nodes that overlap, and any cut by an
 # ancestor that hides overflow (or ends it with an ellipsis), are reported.
 TEXT_PROBLEMS = """(root) => {
@@ -94,6 +148,7 @@ def open_page(browser, url, demo, width, height, **options):
     page = context.new_page()
     page.watch = PageWatch(page)
     page.add_init_script(RECORD_CANVAS_TEXT)
+    page.add_init_script(RECORD_CANVAS_BOXES)
     page.goto(url)
     wait_status(page, demo, ("ready", "running"), timeout=90_000)
     return context, page
@@ -113,7 +168,8 @@ def assert_on_screen(page, locator, width, height, min_size=(0, 0)):
 @pytest.mark.parametrize("demo", ["gridworld", "bandit", "cartpole"])
 def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, height):
     """At every size from a phone column to a wide post: Play, Reset, the canvas and the key figure on screen without
-    scrolling, no text overlapping or cut, canvas text at least 12 px, no sideways scroll. Small frames stack, and
+    scrolling, no text overlapping or cut (on the page or drawn on a canvas), canvas text at least 12 px, no sideways
+    scroll. Small frames stack, and
     what is secondary follows below (the frame may scroll down to it; with embed.js the frame takes its height)."""
     context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, width, height)
     try:
@@ -128,6 +184,7 @@ def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, heigh
         assert_on_screen(page, root.locator(f'[data-stat="{KEY_FIGURE[demo]}"]'), width, height)
         assert root.evaluate(TEXT_PROBLEMS) == []
         assert page.evaluate(SMALL_CANVAS_TEXT) == [], "canvas text smaller than 12 px"
+        assert page.evaluate(CANVAS_TEXT_OVERLAPS) == [], "texts drawn over each other on a canvas"
         page.watch.assert_clean()
     finally:
         context.close()

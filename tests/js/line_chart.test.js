@@ -3,12 +3,17 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
+  boxesOverlap,
   chartRanges,
   decimatedRuns,
+  fitWidth,
   formatCompact,
   logTicks,
   movingAverage,
   niceTicks,
+  placeEmptyText,
+  placeRefLabels,
+  textBox,
   yAxis,
 } from "../../web/views/line_chart.js";
 
@@ -79,4 +84,96 @@ test("formatCompact writes short tick labels", () => {
   assert.equal(formatCompact(0.25), "0.25");
   assert.equal(formatCompact(150), "150");
   assert.equal(formatCompact(Number.NaN), "");
+});
+
+test("textBox follows the canvas's textAlign and textBaseline", () => {
+  assert.deepEqual(textBox(40, 100, 50, "right", "bottom"), { x0: 60, y0: 38, x1: 100, y1: 50 });
+  assert.deepEqual(textBox(40, 100, 50, "center", "middle"), { x0: 80, y0: 44, x1: 120, y1: 56 });
+  assert.deepEqual(textBox(40, 100, 50, "left", "top"), { x0: 100, y0: 50, x1: 140, y1: 62 });
+  assert.ok(!boxesOverlap({ x0: 0, y0: 0, x1: 10, y1: 10 }, { x0: 10, y0: 0, x1: 20, y1: 10 })); // touching
+  assert.ok(boxesOverlap({ x0: 0, y0: 0, x1: 10, y1: 10 }, { x0: 9, y0: 9, x1: 20, y1: 20 }));
+});
+
+// The cart-pole's learning curve in a 560×420 embed: a plot 150 px wide and 50 px tall, the cap (500) and the
+// "solved" threshold (475) 2 px apart near its top, and no episode yet. This drew "solved 475" over "cap 500" and the
+// empty-state message over both.
+const SMALL_PLOT = { left: 40, right: 190, top: 60, bottom: 110 };
+const CAP_AND_SOLVED = [
+  { text: "cap 500", y: 66, width: 45 },
+  { text: "solved 475", y: 68, width: 62 },
+];
+
+test("reference labels never overlap: a colliding label goes to the other side of its line, or left of the other", () => {
+  const placed = placeRefLabels(CAP_AND_SOLVED, SMALL_PLOT);
+  assert.equal(placed.length, 2);
+  const [cap, solved] = placed;
+  assert.ok(!boxesOverlap(cap.box, solved.box), JSON.stringify(placed));
+  for (const { box } of placed) {
+    assert.ok(box.x0 >= SMALL_PLOT.left && box.x1 <= SMALL_PLOT.right, JSON.stringify(box));
+    assert.ok(box.y0 >= SMALL_PLOT.top && box.y1 <= SMALL_PLOT.bottom, JSON.stringify(box));
+  }
+  // The cap's label sits at the right end; it is too near the plot's top to go above, so it goes below its line,
+  // and the threshold's label, which would land on it, moves left past it.
+  assert.equal(cap.x, SMALL_PLOT.right - 4);
+  assert.ok(solved.box.x1 <= cap.box.x0, JSON.stringify(placed));
+  // In a tall plot both go above their lines at the right end, if their lines are far enough apart.
+  const tall = { left: 40, right: 300, top: 0, bottom: 300 };
+  const apart = placeRefLabels(
+    [
+      { text: "cap 500", y: 30, width: 45 },
+      { text: "solved 475", y: 60, width: 62 },
+    ],
+    tall,
+  );
+  assert.deepEqual(
+    apart.map((label) => [label.x, label.baseline]),
+    [
+      [296, "bottom"],
+      [296, "bottom"],
+    ],
+  );
+});
+
+test("a reference label with no room anywhere in the plot is left out, never drawn over another", () => {
+  const narrow = { left: 40, right: 120, top: 60, bottom: 76 };
+  const placed = placeRefLabels(CAP_AND_SOLVED, narrow);
+  for (let i = 0; i < placed.length; i++)
+    for (let j = i + 1; j < placed.length; j++) assert.ok(!boxesOverlap(placed[i].box, placed[j].box));
+  assert.ok(placed.length < 2);
+});
+
+test("the empty-state message keeps clear of the reference labels, or is not drawn", () => {
+  const lines = [
+    { text: "episode lengths", width: 90 },
+    { text: "appear here", width: 70 },
+  ];
+  const tall = { left: 40, right: 200, top: 20, bottom: 220 };
+  const labels = placeRefLabels(
+    [
+      { text: "cap 500", y: 120, width: 45 },
+      { text: "solved 475", y: 124, width: 62 },
+    ],
+    tall,
+  );
+  const obstacles = labels.map((label) => label.box);
+  const placed = placeEmptyText(lines, tall, obstacles);
+  assert.ok(placed, "a 200 px plot has room for two lines");
+  for (const line of placed) {
+    for (const other of obstacles) assert.ok(!boxesOverlap(line.box, other), JSON.stringify([line, other]));
+    assert.ok(line.box.y0 >= tall.top && line.box.y1 <= tall.bottom);
+  }
+  // Centred when the centre is free.
+  const free = placeEmptyText(lines, tall, []);
+  assert.equal((free[0].y + free[1].y) / 2, 120);
+  // The 50 px plot of the small embed: the labels take its top, two lines need 40 px: no room, so no message.
+  const small = placeRefLabels(CAP_AND_SOLVED, SMALL_PLOT).map((label) => label.box);
+  assert.equal(placeEmptyText(lines, SMALL_PLOT, small), null);
+  assert.equal(placeEmptyText([{ text: "far too wide for this plot", width: 400 }], tall, []), null);
+});
+
+test("fitWidth shortens with an ellipsis to the room there is", () => {
+  const measure = (text) => text.length * 6;
+  assert.equal(fitWidth("steps balanced", 100, measure), "steps balanced");
+  assert.equal(fitWidth("steps balanced", 60, measure), "steps bal…");
+  assert.equal(fitWidth("steps balanced", 3, measure), "");
 });

@@ -929,8 +929,7 @@ export default class CartpoleController extends DemoController {
       ],
       refLines: [
         { y: cap, label: `cap ${cap}`, color: "--muted", dash: [2, 3] },
-        // trailing em spaces move this label left of the cap's, which sits just above it
-        { y: solved, label: `solved ${solved}${"\u2003".repeat(5)}`, color: "--good" },
+        { y: solved, label: `solved ${solved}`, color: "--good" },
       ],
       xLabel: "episode",
       yLabel: "steps balanced",

@@ -26,7 +26,8 @@
 //   band    ArrayLike of half-widths: a shaded region y ± band (e.g. ±1 standard deviation or a confidence half-width).
 //   label   shown in the legend row above the plot (omit the label to keep a series out of the legend).
 // refLines: [{ y, label?, color? (default "--muted"), dash? (default [5, 4]) }]: horizontal reference lines, labelled
-//   at their right end, and always kept inside the y range.
+//   at their right end (labels that would collide move to the other side of their line or to the left, or are left
+//   out), and always kept inside the y range.
 //
 // Options (constructor): height (CSS px, default 220; null = size the canvas with your own CSS, which must give it
 //   a definite height), legend (default true), emptyText (shown when there is no data; default "no data yet"),
@@ -39,11 +40,13 @@
 // column, so 100 000 points cost about as much as the plot's width. Call chart.destroy() to stop observing.
 //
 // draw() runs named steps: label, drawLegend, layout (chartRanges, yAxis, logTicks: the pure scale functions),
-// drawAxes, drawData (drawBand, drawLine with decimatedRuns), drawRefLines. The pure ones are unit-tested in
-// tests/js/line_chart.test.js.
+// drawAxes, drawData (drawBand, drawLine with decimatedRuns), drawRefLines (placeRefLabels), the empty-state
+// message (placeEmptyText), so that no text is drawn over another. The pure ones are unit-tested in
+// tests/js/line_chart.test.js; tests/e2e/test_layout.py checks every canvas's drawn text for overlaps.
 //
 // Also exported: movingAverage(values, window), niceTicks(min, max, count), formatCompact(value), chartRanges,
-// yAxis, logTicks, decimatedRuns, xOf.
+// yAxis, logTicks, decimatedRuns, xOf, textBox, boxesOverlap, placeRefLabels, placeEmptyText,
+// fitWidth.
 
 import { fitCanvas, themeColor } from "../ui.js";
 
@@ -276,6 +279,110 @@ export function decimatedRuns(s, px, py, logX = false) {
   return runs;
 }
 
+/**
+ * The box of a text of `width` drawn at (x, y) with a canvas textAlign and textBaseline, in CSS px: {x0, y0, x1, y1}
+ * (its em box: FONT_SIZE tall). textBox(40, 100, 50, "right", "bottom") → {x0: 60, y0: 38, x1: 100, y1: 50}
+ */
+export function textBox(width, x, y, align = "left", baseline = "alphabetic", size = FONT_SIZE) {
+  const x0 = align === "right" || align === "end" ? x - width : align === "center" ? x - width / 2 : x;
+  const y0 =
+    baseline === "top" || baseline === "hanging"
+      ? y
+      : baseline === "middle"
+        ? y - size / 2
+        : baseline === "bottom" || baseline === "ideographic"
+          ? y - size
+          : y - 0.8 * size;
+  return { x0, y0, x1: x0 + width, y1: y0 + size };
+}
+
+/** Whether two boxes overlap (boxes that only touch do not). */
+export function boxesOverlap(a, b) {
+  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}
+
+/**
+ * Where the reference lines' labels go: at the right end of their line, above it (or below, if the plot's top is
+ * too near), and clear of each other and of `obstacles`. A label that would collide tries the other side of its
+ * line, then moves left past what it hits; one that finds no place inside the plot is left out rather than drawn
+ * over another. labels: [{text, y (px of its line), width (px)}]; plot: {left, right, top, bottom}.
+ * Returns [{text, x, y, baseline, box}] (x is the right end: the text is drawn right-aligned).
+ */
+export function placeRefLabels(labels, plot, obstacles = [], size = FONT_SIZE) {
+  const placed = [];
+  const taken = [...obstacles];
+  for (const { text, y, width } of labels) {
+    const sides = [];
+    if (y - plot.top > size + 4) sides.push({ baseline: "bottom", ty: y - 2 });
+    if (plot.bottom - y > size + 4) sides.push({ baseline: "top", ty: y + 2 });
+    let found = null;
+    // First each side at the right end, then each side moved left past whatever it collides with.
+    for (const shift of [false, true]) {
+      for (const { baseline, ty } of sides) {
+        let x = plot.right - 4;
+        for (let tries = 0; tries < 20 && x - width >= plot.left + 4; tries++) {
+          const box = textBox(width, x, ty, "right", baseline, size);
+          const hit = taken.filter((other) => boxesOverlap(box, other));
+          if (!hit.length) {
+            found = { text, x, y: ty, baseline, box };
+            break;
+          }
+          if (!shift) break;
+          x = Math.min(...hit.map((other) => other.x0)) - 6;
+        }
+        if (found) break;
+      }
+      if (found) break;
+    }
+    if (found) {
+      placed.push(found);
+      taken.push(found.box);
+    }
+  }
+  return placed;
+}
+
+/**
+ * Where the lines of the empty-state message go: centred in the plot if that is clear of `obstacles` (reference
+ * lines and their labels), else the clear position nearest the centre; null when the message fits nowhere (it is
+ * then not drawn: a chart says nothing rather than write over its own labels). lines: [{text, width}].
+ * Returns [{text, x, y, box}] (x is the centre, y the middle of each line).
+ */
+export function placeEmptyText(lines, plot, obstacles = [], size = FONT_SIZE) {
+  const lineHeight = size + 4;
+  const blockHeight = lines.length * lineHeight;
+  const widest = Math.max(0, ...lines.map((line) => line.width));
+  if (!lines.length || blockHeight > plot.bottom - plot.top - 4 || widest > plot.right - plot.left - 8) return null;
+  const x = (plot.left + plot.right) / 2;
+  const centre = (plot.top + plot.bottom) / 2;
+  const lowest = plot.top + 2 + blockHeight / 2;
+  const highest = plot.bottom - 2 - blockHeight / 2;
+  const at = (middle) =>
+    lines.map(({ text, width }, i) => {
+      const y = middle + (i - (lines.length - 1) / 2) * lineHeight;
+      return { text, x, y, box: textBox(width, x, y, "center", "middle", lineHeight) };
+    });
+  // Candidates by distance from the centre, 2 px apart, within the plot.
+  for (let offset = 0; offset <= highest - lowest; offset += 2) {
+    for (const middle of offset ? [centre - offset, centre + offset] : [centre]) {
+      if (middle < lowest || middle > highest) continue;
+      const placed = at(middle);
+      if (!placed.some((line) => obstacles.some((other) => boxesOverlap(line.box, other)))) return placed;
+    }
+  }
+  return null;
+}
+
+/** `text` shortened with an ellipsis to fit `maxWidth` px (as measured by `measure`); "" if not even "…" fits. */
+export function fitWidth(text, maxWidth, measure) {
+  if (measure(text) <= maxWidth) return text;
+  for (let n = text.length - 1; n > 0; n--) {
+    const shorter = `${text.slice(0, n).trimEnd()}…`;
+    if (measure(shorter) <= maxWidth) return shorter;
+  }
+  return measure("…") <= maxWidth ? "…" : "";
+}
+
 export class LineChart {
   constructor(canvas, options = {}) {
     this.canvas = canvas;
@@ -344,11 +451,9 @@ export class LineChart {
     if (!plot) return;
     this.drawAxes(g, spec, plot, colors, height);
     this.drawData(g, series, plot);
-    this.drawRefLines(g, refLines, plot);
+    const refBoxes = this.drawRefLines(g, refLines, plot);
     if (!plot.any && this.options.emptyText) {
       g.fillStyle = colors.text;
-      g.textAlign = "center";
-      g.textBaseline = "middle";
       // Word-wrapped to the plot's width, so that a narrow chart does not cut its own message.
       const lines = [];
       for (const word of String(this.options.emptyText).split(" ")) {
@@ -356,11 +461,11 @@ export class LineChart {
         if (last >= 0 && g.measureText(`${lines[last]} ${word}`).width <= plot.width - 8) lines[last] += ` ${word}`;
         else lines.push(word);
       }
-      const lineHeight = FONT_SIZE + 4;
-      lines.forEach((line, i) => {
-        const y = plot.top + plot.height / 2 + (i - (lines.length - 1) / 2) * lineHeight;
-        g.fillText(line, plot.left + plot.width / 2, y);
-      });
+      const measured = lines.map((text) => ({ text, width: g.measureText(text).width }));
+      const placed = placeEmptyText(measured, plot, refBoxes);
+      g.textAlign = "center";
+      g.textBaseline = "middle";
+      for (const line of placed ?? []) g.fillText(line.text, line.x, line.y);
     }
   }
 
@@ -492,12 +597,14 @@ export class LineChart {
       g.fillText(String(spec.xLabel), left + plot.width / 2, height - 2);
     }
     if (spec.yLabel) {
+      // Along the plot's height, shortened if it is longer (else it would run into the legend or the x labels).
+      const text = fitWidth(String(spec.yLabel), plot.height, (t) => g.measureText(t).width);
       g.save();
       g.translate(4 + FONT_SIZE / 2, top + plot.height / 2);
       g.rotate(-Math.PI / 2);
       g.textAlign = "center";
       g.textBaseline = "middle";
-      g.fillText(String(spec.yLabel), 0, 0);
+      g.fillText(text, 0, 0);
       g.restore();
     }
   }
@@ -514,11 +621,12 @@ export class LineChart {
     g.restore();
   }
 
-  /** Horizontal reference lines, each labelled at its right end over a halo. */
+  /** Horizontal reference lines, labelled at their right end over a halo (placeRefLabels keeps the labels apart).
+   * Returns the boxes the lines and labels take, for the empty-state message to keep clear of. */
   drawRefLines(g, refLines, plot) {
-    const { left, right, top, crisp, py } = plot;
-    g.textBaseline = "bottom";
-    g.textAlign = "right";
+    const { left, right, crisp, py } = plot;
+    const taken = [];
+    const labels = [];
     for (const r of refLines) {
       if (r.y < plot.yLo || r.y > plot.yHi) continue;
       const color = resolveColor(r.color, "--muted");
@@ -531,18 +639,21 @@ export class LineChart {
       g.lineTo(right, y);
       g.stroke();
       g.setLineDash([]);
-      if (r.label) {
-        const text = String(r.label);
-        const above = y - top > FONT_SIZE + 4;
-        g.textBaseline = above ? "bottom" : "top";
-        const ty = above ? y - 2 : y + 2;
-        g.lineWidth = 3;
-        g.strokeStyle = resolveColor("--surface-2");
-        g.strokeText(text, right - 4, ty);
-        g.fillStyle = color;
-        g.fillText(text, right - 4, ty);
-      }
+      taken.push({ x0: left, y0: y - 1, x1: right, y1: y + 1 });
+      if (r.label) labels.push({ text: String(r.label), y, width: g.measureText(String(r.label)).width, color });
     }
+    g.textAlign = "right";
+    for (const label of placeRefLabels(labels, plot)) {
+      const { color } = labels.find((l) => l.text === label.text);
+      g.textBaseline = label.baseline;
+      g.lineWidth = 3;
+      g.strokeStyle = resolveColor("--surface-2");
+      g.strokeText(label.text, label.x, label.y);
+      g.fillStyle = color;
+      g.fillText(label.text, label.x, label.y);
+      taken.push(label.box);
+    }
+    return taken;
   }
 
   /** One path per series, decimated to first/min/max/last per pixel column (decimatedRuns); a lone point is a dot. */
