@@ -208,6 +208,62 @@ def test_a_loop_inside_one_c_call_restarts_the_worker_and_the_demo_comes_back_wi
     page.watch.assert_clean()
 
 
+FOCUSED = """() => { let node = document.activeElement;
+    while (node?.shadowRoot?.activeElement) node = node.shadowRoot.activeElement;
+    return {tag: node?.tagName, text: node?.textContent?.slice(0, 40), editor: !!node?.classList?.contains("cm-content")};
+}"""
+
+
+def test_bandit_code_panel_keyboard_only_open_choose_edit_indent_run_leave_and_reset(page, server_url):
+    page.goto(f"{server_url}?demo=bandit")
+    wait_status(page, "bandit", ("ready",), timeout=90_000)
+    root = demo_root(page, "bandit")
+    root.locator(".code-panel > summary").focus()
+    page.keyboard.press("Enter")  # opens the panel
+    root.locator(".cm-content").wait_for(timeout=30_000)
+    for _ in range(3):
+        page.keyboard.press("Tab")  # epsilon_greedy, softmax, ucb
+    assert page.evaluate(FOCUSED)["text"] == "ucb"
+    page.keyboard.press("Enter")
+    assert root.get_by_role("tab", name="ucb").get_attribute("aria-selected") == "true"
+    assert page.evaluate(EDITOR_TEXT, "bandit") == reference("ucb")
+    page.keyboard.press("Tab")  # sample_average_update
+    page.keyboard.press("Tab")  # the editor
+    assert page.evaluate(FOCUSED)["editor"]
+
+    # Python indentation from the keyboard: Enter after the def line indents; Tab and Shift-Tab move by 4 spaces.
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.type("x = 1")
+    assert page.evaluate(EDITOR_TEXT, "bandit").splitlines()[1] == "        x = 1"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("return 0")
+    edited = reference("ucb").replace(":\n", ":\n    x = 1\n    return 0\n", 1)
+    assert page.evaluate(EDITOR_TEXT, "bandit") == edited
+
+    # Ctrl-Enter runs it; Escape then Tab leaves the editor for Run my code, then Reset to reference.
+    page.keyboard.press("Control+Enter")
+    message = root.locator(".code-message")
+    wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the code to load")
+    step(page, root, 5)
+    assert page.evaluate(FIGURES, "bandit") == native(0, {"ucb": edited}, 5)
+    root.locator(".cm-content").focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == {"tag": "BUTTON", "text": "Run my code", "editor": False}
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["text"] == "Reset to reference"
+    page.keyboard.press("Enter")
+    wait_until(lambda: "Reference code restored" in message.text_content(), 20, 0.05, "the reset")
+    assert page.evaluate(FIGURES, "bandit") == native(5, {}, 0)
+    assert page.evaluate(EDITOR_TEXT, "bandit") == reference("ucb")
+    page.watch.assert_clean()
+
+
 # -- the gridworld ---------------------------------------------------------------------------------------------------
 def grid_reference(name: str) -> str:
     return inspect.getsource(gridworld_code.EDITABLE[name].reference)

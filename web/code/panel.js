@@ -288,7 +288,7 @@ export class CodePanel {
       this.editor.highlight(0);
       return;
     }
-    const text = `Last update (${note.function}): ${note.text}`;
+    const text = `Last update (${note.function}):\n${note.text}`;
     if (this.lastUpdate.textContent !== text) this.lastUpdate.textContent = text;
     const line = note.function === this.current && !this.drafts.has(this.current) ? note.line : 0;
     if (line !== this.highlighted) {

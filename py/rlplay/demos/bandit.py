@@ -256,7 +256,8 @@ def describe_last_pull(race: BanditRace, code: CodeSlots) -> dict | None:
         if edited:
             text = f"Q[{a}]: {_number(q)} → {_number(q_new)}, N[{a}] = {n:g}, r = {_number(r)}"
         else:
-            text = f"Q[{a}] ← {_number(q)} + ({_number(r)} − {_number(q)}) / {n:g} = {_number(q_new)}"
+            # no-break spaces inside the brackets: on a narrow screen the line wraps between terms, not inside one
+            text = f"Q[{a}] ← {_number(q)} + ({_number(r)}\u00a0−\u00a0{_number(q)}) / {n:g} = {_number(q_new)}"
         lines.append(f"  {LANE_LABELS[name]:<{width}}  {text}")
     source = code.sources.get("sample_average_update") or reference_source(sample_average_update)
     return {"function": "sample_average_update", "text": "\n".join(lines), "line": update_line(source)}
