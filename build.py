@@ -227,19 +227,72 @@ def build_wheel(out_dir: Path) -> Path:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _trimmed_lock() -> bytes:
-    """pyodide-lock.json with only what we ship (NumPy), so the runtime cannot be asked for anything else."""
+def _trimmed_lock(numpy_wheel: Path | None = None, runtime: Path | None = None) -> bytes:
+    """pyodide-lock.json with only what we ship (NumPy), so the runtime cannot be asked for anything else.
+
+    With ``numpy_wheel`` (a trimmed wheel inside ``runtime``), the lock names that file and its sha256, which Pyodide
+    checks when it loads the package."""
     lock = json.loads((CACHE / "pyodide-lock.json").read_text())
     lock["packages"] = {"numpy": lock["packages"]["numpy"]}
+    if numpy_wheel is not None:
+        lock["packages"]["numpy"]["file_name"] = numpy_wheel.relative_to(runtime).as_posix()
+        lock["packages"]["numpy"]["sha256"] = sha256_of(numpy_wheel)
     return json.dumps(lock, indent=1).encode()
 
 
-# ---- a trimmed python_stdlib.zip (opt-in: RLPLAY_TRIM_STDLIB=1) ---------------------------------------------------
+# ---- a trimmed NumPy wheel (the default; RLPLAY_FULL_RUNTIME=1 ships Pyodide's files as they are) ------------------
+# What only compiles or type-checks against NumPy, never runs in a page: f2py (a Fortran wrapper generator, reached
+# only through np.f2py), the PyInstaller hook, C headers, static libraries, C sources, Cython declarations and type
+# stubs. Everything NumPy imports stays, including np.testing. The wheel keeps its name (in a content-hashed folder,
+# as the runtime folder is cached forever) and its RECORD lists what it holds: 3.06 -> 2.64 MB.
+NUMPY_LEFT_OUT_FOLDERS = (
+    "numpy/f2py/",
+    "numpy/_pyinstaller/",
+    "numpy/_core/include/",
+    "numpy/_core/lib/",
+    "numpy/random/lib/",
+    "numpy/random/_examples/",
+)
+NUMPY_LEFT_OUT_SUFFIXES = (".pyi", ".pxd", ".h", ".a", ".c", ".rst", ".ini")
+
+
+def trimmed_numpy(runtime: Path) -> Path:
+    """Write pyodide/<v>/numpy-<hash>/NUMPY_WHEEL without NUMPY_LEFT_OUT_*; returns its path."""
+    kept: dict[str, bytes] = {}
+    record_name = None
+    with zipfile.ZipFile(CACHE / NUMPY_WHEEL) as source:
+        for info in source.infolist():
+            name = info.filename
+            if name.endswith(".dist-info/RECORD"):
+                record_name = name
+            elif not (name.startswith(NUMPY_LEFT_OUT_FOLDERS) or name.endswith(NUMPY_LEFT_OUT_SUFFIXES)):
+                kept[name] = source.read(name)
+    record = []
+    for name, data in kept.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(data)}")
+    record.append(f"{record_name},,")
+    kept[record_name] = ("\n".join(record) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in kept.items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=9)
+    content = buffer.getvalue()
+    folder = runtime / f"numpy-{hashlib.sha256(content).hexdigest()[:12]}"
+    folder.mkdir()
+    (folder / NUMPY_WHEEL).write_bytes(content)
+    return folder / NUMPY_WHEEL
+
+
+# ---- a trimmed python_stdlib.zip (the default; RLPLAY_FULL_RUNTIME=1 ships Pyodide's) -----------------------------
 # The standard library modules (top-level names) that Pyodide 0.27.7, NumPy 2.0.2 and rlplay had imported once every
 # demo had been created and trained, measured in the browser (sys.modules); plus rlplay's own direct imports (read
 # from py/ at build time) and a margin of modules that error paths and common numerical code import lazily. The
 # rest (unittest, doctest, pdb, xml, http, multiprocessing, most of encodings...) is left out: 2.36 MB -> ~1.26 MB.
-# Opt-in until the whole browser suite has passed on a trimmed build.
+# The whole browser suite passed on the trimmed runtime (stdlib and NumPy) before it became the default.
 STDLIB_USED = set(
     """__future__ abc ast asyncio base64 bisect bz2 calendar codecs collections concurrent contextlib contextvars copy
     copyreg csv ctypes dataclasses datetime dis email encodings enum fnmatch functools genericpath hashlib heapq hmac
@@ -273,9 +326,9 @@ def _rlplay_direct_imports() -> set[str]:
     return names
 
 
-def trimmed_stdlib(runtime: Path) -> str:
+def trimmed_stdlib(runtime: Path) -> Path:
     """Write pyodide/<v>/python_stdlib-<hash>.zip (a content-hashed name: the runtime folder is cached forever) with
-    only the modules above; returns its path relative to dist/."""
+    only the modules above; returns its path."""
     keep = STDLIB_USED | STDLIB_MARGIN | _rlplay_direct_imports()
     buffer = io.BytesIO()
     with zipfile.ZipFile(CACHE / "python_stdlib.zip") as source, zipfile.ZipFile(buffer, "w") as target:
@@ -290,8 +343,7 @@ def trimmed_stdlib(runtime: Path) -> str:
     content = buffer.getvalue()
     name = f"python_stdlib-{hashlib.sha256(content).hexdigest()[:12]}.zip"
     (runtime / name).write_bytes(content)
-    (runtime / "python_stdlib.zip").unlink()
-    return f"pyodide/{PYODIDE_VERSION}/{name}"
+    return runtime / name
 
 
 # ---- offline: the build's version, and the service worker's precache list --------------------------------------
@@ -337,9 +389,14 @@ def build() -> Path:
     shutil.copyfile(ROOT / "web" / "favicon.svg", staging / "favicon.svg")
     runtime = staging / "pyodide" / PYODIDE_VERSION
     runtime.mkdir(parents=True)
-    for name in RUNTIME_FILES + [NUMPY_WHEEL]:
+    trim = os.environ.get("RLPLAY_FULL_RUNTIME") != "1"
+    numpy_wheel = trimmed_numpy(runtime) if trim else runtime / NUMPY_WHEEL
+    shipped_as_is = [NUMPY_WHEEL, *RUNTIME_FILES]
+    if trim:
+        shipped_as_is = [name for name in shipped_as_is if name not in (NUMPY_WHEEL, "python_stdlib.zip")]
+    for name in shipped_as_is:
         if name == "pyodide-lock.json":
-            (runtime / name).write_bytes(_trimmed_lock())
+            (runtime / name).write_bytes(_trimmed_lock(numpy_wheel, runtime) if trim else _trimmed_lock())
         else:
             # Hard links: the cache is never modified, and a rebuild stays fast.
             try:
@@ -351,10 +408,10 @@ def build() -> Path:
     manifest = {
         "pyodide": f"pyodide/{PYODIDE_VERSION}/",
         "rlplay_wheel": wheel.relative_to(staging).as_posix(),
-        "numpy_wheel": f"pyodide/{PYODIDE_VERSION}/{NUMPY_WHEEL}",
+        "numpy_wheel": numpy_wheel.relative_to(staging).as_posix(),
     }
-    if os.environ.get("RLPLAY_TRIM_STDLIB") == "1":
-        manifest["stdlib"] = trimmed_stdlib(runtime)
+    if trim:
+        manifest["stdlib"] = trimmed_stdlib(runtime).relative_to(staging).as_posix()
     seal_for_offline(staging, manifest)
     shutil.rmtree(DIST, ignore_errors=True)
     staging.rename(DIST)
