@@ -1,5 +1,7 @@
 """RL Playground's benchmark: ``python3 build.py bench [--quick] [--soak-seconds N]``.
 
+Parts alone: ``--startup-only``, ``--grid-rules``, ``--code-stops``, ``--speeds [DEMO ...]``.
+
 One run measures, on this machine, side by side:
 1. startup, in headless Chromium, stage by stage: cold (an empty profile) and warm (the same profile, browser
    restarted), the bytes sent on a first visit, and the ready time on an emulated 10 Mbit/s, 40 ms RTT link;
@@ -8,7 +10,8 @@ One run measures, on this machine, side by side:
 4. memory: the wasm heap and the JS heap before and after a max-speed soak of all three demos;
 5. learning efficiency with default settings over 5 seeds (natively: the same code gives the same numbers);
 6. time to each page-level criterion at max speed, against its target: the wall-clock budgets the end-to-end tests
-   used to assert (the tests now use budgets of steps or episodes).
+   used to assert (the tests now use budgets of steps or episodes);
+7. the real rate of each demo's speed settings (``--speeds`` alone): does "100/s" run 100 a second?
 
 Writes bench/results.json and prints a Markdown table (README.md carries the latest one).
 """
@@ -560,6 +563,103 @@ def measure_time_to_criteria(browser, url) -> dict:
     return results
 
 
+# ---- speed settings: the real rate of each ------------------------------------------------------------------------
+# Each demo alone (an embed), played from its URL at each setting of its Speed slider (the settings are read from the
+# page's controller, not copied here): the units the page counts (steps, pulls) over a window, timed from one answer
+# of the worker to another, so the rounding of a count to whole answers costs nothing.
+SPEED_PARAMS = {"gridworld": "", "bandit": "&horizon=100000", "cartpole": ""}  # a race of 100k pulls does not end
+SPEED_WINDOW_S = 5.0  # seconds counted per setting at least
+SPEED_WINDOW_UNITS = 10  # and at least this many units (a slow setting counts longer)
+NEXT_ANSWER = """async (demo) => {
+  const controller = window.rlplay.controllers.get(demo);
+  const before = controller.unitsDone();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const now = controller.unitsDone();
+    if (now !== before) return [performance.now(), now];
+  }
+}"""
+
+
+def measure_speed_rates(browser, url, demos=DEMOS) -> dict:
+    """{demo: {"unit": …, "default": …, "settings": [{"speed", "label", "rate", "ratio"}]}}: units per second at each
+    speed setting; ratio = rate / the setting's number (none for "max")."""
+    out = {}
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        for demo in demos:
+            page.goto(f"{url}?demo={demo}&embed=1")
+            wait_ready(page, [demo])
+            speeds, labels, default, unit = page.evaluate(
+                """(demo) => { const c = window.rlplay.controllers.get(demo);
+                  return [c.constructor.speeds, c.constructor.speeds.map((s) => c.speedLabel(s)),
+                          c.registry.field(demo, 'speed').default, c.contract.units ?? 'steps']; }""",
+                demo,
+            )
+            settings = []
+            for speed in speeds:
+                page.goto(f"{url}?demo={demo}&embed=1&speed={speed}&autoplay=1{SPEED_PARAMS[demo]}")
+                page.locator(f'[data-demo="{demo}"][data-status="running"]').wait_for(state="attached", timeout=120_000)
+                page.wait_for_timeout(1000)  # warm up: the first calls compile and fill caches
+                nominal = None if speed == "max" else float(speed)
+                window = SPEED_WINDOW_S if nominal is None else max(SPEED_WINDOW_S, SPEED_WINDOW_UNITS / nominal)
+                t0, u0 = page.evaluate(NEXT_ANSWER, demo)
+                page.wait_for_timeout(window * 1000)
+                t1, u1 = page.evaluate(NEXT_ANSWER, demo)
+                rate = (u1 - u0) / ((t1 - t0) / 1000)
+                settings.append(
+                    {
+                        "speed": speed,
+                        "label": labels[speeds.index(speed)],
+                        "rate": rate,
+                        "ratio": None if nominal is None else rate / nominal,
+                    }
+                )
+                print(f"[bench] {demo} speed {speed}: {rate:,.1f} {unit}/s", flush=True)
+            out[demo] = {"unit": unit, "default": default, "settings": settings}
+    finally:
+        context.close()
+    return out
+
+
+def speeds_markdown(speeds: dict) -> list[str]:
+    lines = [
+        "",
+        "| Speed setting (each demo alone, from its URL) | label | measured | measured ÷ label |",
+        "|---|---|---|---|",
+    ]
+    for demo, entry in speeds.items():
+        for setting in entry["settings"]:
+            default = " (default)" if setting["speed"] == entry["default"] else ""
+            ratio = "" if setting["ratio"] is None else f"{setting['ratio']:.2f}"
+            lines.append(
+                f"| {demo}{default} | {setting['label']} | {fmt(setting['rate'], 1 if setting['rate'] < 100 else 0)} "
+                f"{entry['unit']}/s | {ratio} |"
+            )
+    return lines
+
+
+def speeds_only(demos=DEMOS) -> int:
+    """``bench.py --speeds``: the speed settings' rows alone, printed."""
+    from playwright.sync_api import sync_playwright
+
+    server, url = build.start_server(build.DIST, 0)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("CHROMIUM_PATH") or build.find_chromium(),
+                headless=True,
+                args=build.CHROMIUM_FLAGS,
+            )
+            speeds = measure_speed_rates(browser, url, demos)
+            browser.close()
+    finally:
+        server.shutdown()
+    print("\n".join(speeds_markdown(speeds)))
+    return 0
+
+
 # ---- the Code panel: how soon runaway edited code is stopped ----------------------------------------------------
 # A Python loop is stopped by rlplay.demos.code's line budget (BUDGET_S per call); a loop inside one C call runs no
 # line of Python, so only the page's watchdog can stop it (the worker restarted, the demo replayed: web/code/recover.js).
@@ -699,6 +799,8 @@ def markdown(results: dict) -> str:
         lines += ["", "| Time to criterion at max speed | seconds | target |", "|---|---|---|"]
         for name, entry in results["time_to_criteria"].items():
             lines.append(f"| {name} | {fmt(entry['seconds'], 1, ' s')} | ≤ {entry['target_s']:g} s |")
+    if "speeds" in results:
+        lines += speeds_markdown(results["speeds"])
     if "code_stops" in results:
         lines += code_stops_markdown(results["code_stops"])
     lines += [
@@ -771,6 +873,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--grid-rules", action="store_true", help="only the gridworld rules' throughput and learning")
     parser.add_argument("--code-stops", action="store_true", help="only how soon runaway edited code is stopped")
+    parser.add_argument(
+        "--speeds",
+        nargs="*",
+        metavar="DEMO",
+        help="only the real rate of each speed setting (of the demos named, or all)",
+    )
     parser.add_argument("--startup-runs", type=int, default=5, help="runs of each startup measurement (default 5)")
     parser.add_argument("--startup-only", action="store_true", help="measure only the startup profile")
     parser.add_argument("--dist", default=str(build.DIST), help="the built site to measure (default dist/)")
@@ -779,6 +887,8 @@ def main(argv=None) -> int:
         return grid_rules_only()
     if args.code_stops:
         return code_stops_only()
+    if args.speeds is not None:
+        return speeds_only(args.speeds or DEMOS)
     soak = 30.0 if args.quick else args.soak_seconds
 
     from playwright.sync_api import sync_playwright
@@ -815,6 +925,8 @@ def main(argv=None) -> int:
             context.close()
             print("[bench] time to criteria…", flush=True)
             results["time_to_criteria"] = measure_time_to_criteria(browser, url)
+            print("[bench] speed settings…", flush=True)
+            results["speeds"] = measure_speed_rates(browser, url)
             print("[bench] runaway edited code…", flush=True)
             results["code_stops"] = {"native_python_loop_s": native_code_stop(), **browser_code_stops(browser, url)}
             print("[bench] smoothness…", flush=True)

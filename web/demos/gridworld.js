@@ -380,16 +380,12 @@ export default class GridworldController extends DemoController {
   }
 
   /**
-   * At a fixed speed, count the time a request was in flight too (the shared pump restarts its clock when an answer
-   * arrives), so that "100/s" gives about 100 moves a second even when each call takes a while; still capped at
-   * 250 ms of catch-up. The averaging job runs at full speed in budgeted slices, whatever the speed setting.
+   * The live run is paced by the shared pump (which counts the time a request is in flight toward a fixed speed).
+   * The averaging job runs at full speed in budgeted slices, whatever the speed setting.
    */
   pump(now) {
     if (!this.averaging()) {
-      const accounting = this.registry.get(this.demo, "speed") !== "max" && this.playing && !this.inFlight;
-      if (accounting && this.speedClock !== undefined) this.lastPump = this.speedClock;
       super.pump(now);
-      this.speedClock = accounting ? this.lastPump : this.playing ? this.speedClock : undefined;
       return;
     }
     if (!this.playing || this.inFlight || this.status === "error" || this.status === "loading" || !this.canRun()) {
