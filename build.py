@@ -423,8 +423,8 @@ def build() -> Path:
 # index.html but with that demo's card image (web/img/card-<demo>.png, made by `build.py cards`) and description.
 DEMO_CARDS = {
     "gridworld": (
-        "Q-learning in a gridworld, live",
-        "Watch Q-learning find the shortest path, beside value iteration's answer.",
+        "Learning a gridworld, live",
+        "Watch Q-learning, SARSA, Monte Carlo or Dyna-Q find the shortest path, beside value iteration's answer.",
     ),
     "bandit": ("The bandit race: ε-greedy, softmax and UCB", "Three exploration strategies race on the same arms."),
     "cartpole": ("Cart-pole: REINFORCE, actor-critic and PPO", "Train a cart-pole balancer in your browser, in NumPy."),
