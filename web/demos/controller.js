@@ -56,6 +56,11 @@ const RUN_ONLY_COMMANDS = new Set([
   "play_step",
 ]);
 
+/** Notices as paragraphs, their text made visible (bidi and invisible characters as ⟨U+…⟩: they may echo a URL). */
+export function noticeParagraphs(notices, className = "notice") {
+  return notices.map((text) => el("p", { class: className }, displayText(text)));
+}
+
 export class DemoController {
   constructor({ root, runtime, registry, contract }) {
     this.root = root;
@@ -635,7 +640,7 @@ export class DemoController {
   // ---- messages -----------------------------------------------------------------------------------------
 
   showNotices(notices) {
-    this.messages.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, displayText(text))));
+    this.messages.replaceChildren(...noticeParagraphs(notices));
   }
 
   /** Notices say what just happened: a new setting or a reset makes them stale. */

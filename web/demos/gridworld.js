@@ -15,7 +15,7 @@
 import { Announcer, el, fieldControl, formatStat, seedControl } from "../ui.js";
 import { GridView } from "../views/grid_view.js";
 import { formatCompact, LineChart } from "../views/line_chart.js";
-import { DemoController } from "./controller.js";
+import { DemoController, noticeParagraphs } from "./controller.js";
 import { EpisodeCurve, MOVING_AVERAGE } from "./gridworld_curve.js";
 import { bindGridInput, EDIT_LABELS, editCell } from "./gridworld_input.js";
 import { PlanningPanel } from "./gridworld_planning.js";
@@ -570,9 +570,10 @@ export default class GridworldController extends DemoController {
 
   renderMessages() {
     if (!this.messages) return;
-    const nodes = this.transient.map((text) => el("p", { class: "notice gw-refused" }, text));
-    for (const text of this.driverNotices) nodes.push(el("p", { class: "notice" }, text));
-    this.messages.replaceChildren(...nodes);
+    this.messages.replaceChildren(
+      ...noticeParagraphs(this.transient, "notice gw-refused"),
+      ...noticeParagraphs(this.driverNotices),
+    );
   }
 
   summaryFor(snapshot) {
