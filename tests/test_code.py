@@ -174,6 +174,28 @@ def test_an_infinite_loop_is_stopped_and_the_demo_recovers_with_the_reference_co
     assert snapshot["figures"] == reference.snapshot()["figures"]  # the reference ucb ran the 10 pulls
 
 
+def test_edited_code_gives_signs_of_life_the_page_tells_a_stuck_c_call_by(monkeypatch):
+    """The worker posts each sign (web/runtime/worker.js); a worker silent for long after one is stuck inside one C
+    call of edited code (web/runtime/client.js). The reference code gives none; every command that runs edited code
+    gives one as its first edited call starts, and says when that call returned; a long Python loop keeps giving them
+    until the budget stops it."""
+    signs = []
+    monkeypatch.setattr(user_code, "on_user_code_alive", signs.append)
+    call("bandit", "create", params={"seed": "0"})
+    call("bandit", "step", n=50)
+    assert signs == []
+    call("bandit", "set_code", name="ucb", source=source_of("ucb"))
+    signs.clear()
+    for _ in range(3):
+        call("bandit", "step", n=1)
+    assert signs == [True, False] * 3  # one per command, however close together, and its call's return
+    call("bandit", "set_code", name="ucb", source="def ucb(q, n, t, c, u_tie):\n    while True:\n        pass\n")
+    signs.clear()
+    assert call("bandit", "run", budget_ms=8, max_units=10)["error"]["code_error"] == "timeout"
+    # signs while the loop ran (about BUDGET_S / ALIVE_EVERY_S of them), then its end
+    assert signs[-1] is False and signs[:-1] == [True] * (len(signs) - 1) and len(signs) > 2
+
+
 def test_a_top_level_infinite_loop_cannot_hang_loading():
     demo = BanditDemo()
     with pytest.raises(user_code.UserCodeError) as failure:

@@ -78,7 +78,7 @@ runtime.addEventListener("state", (event) => {
   if (state === "error") {
     // A learner's edited code that hung the worker: restart at once and replay every demo (web/code/recover.js).
     const culprit = editedCodeCulprit([...controllers.values()], error);
-    if (culprit) recoverFromEditedCode(runtime, [...controllers.values()], culprit);
+    if (culprit) recoverFromEditedCode(runtime, [...controllers.values()], culprit, error);
     else showRuntimeError(error);
   }
 });

@@ -195,7 +195,8 @@ def test_a_loop_inside_one_c_call_restarts_the_worker_and_the_demo_comes_back_wi
     wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the code to load")
     root.get_by_role("button", name="Step", exact=True).click()
     wait_until(lambda: "was restarted" in message.text_content(), 60, 0.1, "the worker to be restarted")
-    assert "Your ucb kept Python busy without a pause" in message.text_content()
+    # edited code had given signs of life, so the watchdog knew it was running: it waited 2.5 s of silence, not 10
+    assert "Your ucb kept Python busy without a pause for more than 2.5 s" in message.text_content()
     assert "sum(range(10**10))" in message.text_content()
     wait_until(lambda: "back at step 30" in message.text_content(), 60, 0.1, "the demo to be replayed")
     assert wait_status(page, "bandit", ("ready", "paused"), timeout=10_000) in ("ready", "paused")
@@ -205,6 +206,14 @@ def test_a_loop_inside_one_c_call_restarts_the_worker_and_the_demo_comes_back_wi
     assert page.evaluate(EDITOR_TEXT, "bandit") == hanging  # nothing lost: the edited text, not running
     step(page, root, 5)
     assert page.evaluate(FIGURES, "bandit") == native(35, {}, 0)
+
+    # The same inside the code's top level, as it loads: nothing was running it yet, and the same recovery follows.
+    replace_code(page, root, "total = sum(range(10**10))\n" + hanging)
+    root.get_by_role("button", name="Run my code").click()
+    wait_until(lambda: "back at step 35" in message.text_content(), 90, 0.1, "the demo to be replayed again")
+    assert "Your ucb kept Python busy" in message.text_content()
+    assert page.evaluate(FIGURES, "bandit") == native(35, {}, 0)
+    assert "Running the reference code" in root.locator(".code-running").text_content()
     page.watch.assert_clean()
 
 

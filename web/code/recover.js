@@ -9,30 +9,36 @@
 //
 // - the call the worker was running when it fell silent came from a demo running edited code (the client names the
 //   demo of the oldest call owed, error.stalledDemo): that demo's code is the cause, and its Code panel says so;
+// - edited code gives signs of life while it runs, so the watchdog knows it was running and stops the worker after
+//   USER_CODE_STALL_MS of silence rather than STALL_MS (web/runtime/client.js);
 // - the worker is restarted at once (no Restart button to find), and every demo on the page is rebuilt and replayed
 //   to the step it had reached: the culprit with the reference code (its edited text stays in the editor, as an
 //   unrun draft), the others with the code they ran, loaded at the steps they were loaded (CodePanel.loads).
 
-import { STALL_MS } from "../runtime/client.js";
+import { STALL_MS, USER_CODE_STALL_MS } from "../runtime/client.js";
 
 /** The controller whose edited code hung the worker, or null if the failure is not that (a crash elsewhere). */
 export function editedCodeCulprit(controllers, error) {
   if (error?.kind !== "crash" || !error.stalledDemo) return null;
   const controller = controllers.find((candidate) => candidate.demo === error.stalledDemo);
-  return controller?.codePanel?.editedFunctions().length ? controller : null;
+  if (!controller?.codePanel) return null;
+  const loading = error.stalledCommand === "set_code"; // the edited code's top level, as it loaded
+  return loading || controller.codePanel.editedFunctions().length ? controller : null;
 }
 
 /** Restart the worker and bring every demo back to the step it had reached (see the module comment). */
-export async function recoverFromEditedCode(runtime, controllers, culprit) {
+export async function recoverFromEditedCode(runtime, controllers, culprit, error) {
   const plans = controllers.map((controller) => ({
     controller,
     units: controller.unitsDone(),
     loads: controller === culprit ? [] : [...(controller.codePanel?.loads ?? [])],
   }));
   const names = culprit.codePanel.editedFunctions().map((entry) => entry.name);
+  if (error.stalledCommand === "set_code" && !names.includes(error.stalledFunction)) names.push(error.stalledFunction);
   culprit.codePanel.keepEditsAsDrafts();
+  const silence = (error.inUserCode ? USER_CODE_STALL_MS : STALL_MS) / 1000;
   const cause =
-    `Your ${names.join(", ")} kept Python busy without a pause for ${STALL_MS / 1000} s, most likely in a loop ` +
+    `Your ${names.join(", ")} kept Python busy without a pause for more than ${silence} s, most likely in a loop ` +
     "inside one built-in or NumPy call (like sum(range(10**10))), which the time budget per call cannot interrupt; " +
     "so the Python worker was restarted.";
   culprit.codePanel.say(`${cause} Restoring the demo with the reference code…`);

@@ -41,9 +41,17 @@ export class RuntimeCallError extends Error {
 // the interpreter, unpacking and importing NumPy) that take a second or two here and far longer on a slow phone
 // or a machine under load, so while loading the silence allowed is LOAD_STALL_MS. A slow link is judged by the
 // worker itself, which names a file that has sent no byte for a while (worker.js): loading has no time limit.
+//
+// A learner's edited code gives signs of its own while it runs ("user-code" messages, at most every 0.5 s: at the
+// start of each command's first edited call, and every few thousand lines it runs; rlplay.demos.code), and says
+// when a call that gave one returns ({running: false}). A worker silent for USER_CODE_STALL_MS since a sign of
+// running edited code (no answer, no heartbeat, no return since) is stuck inside one C call of that code
+// (sum(range(10**10))), which no line budget can stop; what the page does then is in web/code/recover.js. After the
+// return, rlplay's own work (a PPO update on a large network) is judged by STALL_MS, as any call.
 export const HEARTBEAT_MS = 1000;
 export const STALL_MS = 10000;
 export const LOAD_STALL_MS = 60000;
+export const USER_CODE_STALL_MS = 2500;
 
 export class PythonRuntime extends EventTarget {
   constructor(baseURL) {
@@ -57,6 +65,7 @@ export class PythonRuntime extends EventTarget {
     this.startPromise = null;
     this.generation = 0; // bumps on each restart, so controllers can tell that their driver is gone
     this.lastSignOfLife = 0;
+    this.inUserCode = false; // the worker's last message was a sign of edited code running (see above)
     this.watchdog = null;
   }
 
@@ -67,6 +76,7 @@ export class PythonRuntime extends EventTarget {
     this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.worker.onmessage = (event) => this.onMessage(event.data);
     this.lastSignOfLife = performance.now();
+    this.inUserCode = false;
     this.startWatchdog();
     this.worker.onerror = async (event) => {
       event.preventDefault?.();
@@ -130,7 +140,7 @@ export class PythonRuntime extends EventTarget {
     let suspicious = false;
     this.watchdog = setInterval(() => {
       const silentFor = performance.now() - this.lastSignOfLife;
-      const allowed = this.state === "loading" ? LOAD_STALL_MS : STALL_MS;
+      const allowed = this.state === "loading" ? LOAD_STALL_MS : this.inUserCode ? USER_CODE_STALL_MS : STALL_MS;
       if (this.pending.size === 0 || silentFor < allowed) {
         suspicious = false;
         return;
@@ -166,14 +176,17 @@ export class PythonRuntime extends EventTarget {
     return new Promise((resolve, reject) => {
       // A worker that had nothing to do was not silent: the stall clock starts when work is owed.
       if (this.pending.size === 0) this.lastSignOfLife = performance.now();
-      this.pending.set(id, { resolve, reject, demo: message.demo });
+      this.pending.set(id, { resolve, reject, demo: message.demo, command: message.command, name: message.args?.name });
       this.worker.postMessage({ ...message, id });
     });
   }
 
   onMessage(data) {
     this.lastSignOfLife = performance.now();
-    if (data.type === "heartbeat") return;
+    // Signs of edited code count for the call that gave them: a heartbeat (the event loop is free) or an answer
+    // (the call is over) ends that.
+    this.inUserCode = data.type === "user-code" && data.running;
+    if (data.type === "user-code" || data.type === "heartbeat") return;
     if (data.type === "progress") {
       this.dispatchEvent(new CustomEvent("progress", { detail: data }));
       return;
@@ -189,7 +202,11 @@ export class PythonRuntime extends EventTarget {
     if (this.state === "error") return;
     // The oldest call still owed is the one the worker was running when it died (calls run one at a time, in
     // order): its demo, so the page can tell a learner's edited code that hung the worker (web/code/recover.js).
-    error.stalledDemo = this.pending.values().next().value?.demo ?? "";
+    const stalled = this.pending.values().next().value;
+    error.stalledDemo = stalled?.demo ?? "";
+    error.stalledCommand = stalled?.command ?? "";
+    error.stalledFunction = stalled?.name ?? ""; // set_code's function: edited code can hang while it loads
+    error.inUserCode = Boolean(this.inUserCode);
     this.lastError = error;
     this.stopWatchdog();
     if (this.worker) this.worker.terminate();

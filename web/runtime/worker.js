@@ -217,6 +217,11 @@ async function load(baseURL, build) {
   // The module and its handle() stay alive for the worker's lifetime (the handle is borrowed from the module).
   bridgeModule = pyodide.pyimport("rlplay.demos.bridge");
   bridgeHandle = bridgeModule.handle;
+  // Signs of life from a learner's edited code while it runs (rlplay.demos.code.on_user_code_alive): the watchdog
+  // tells a worker stuck inside one C call of edited code by them (web/runtime/client.js).
+  const userCode = pyodide.pyimport("rlplay.demos.code");
+  userCode.on_user_code_alive = (running) => postMessage({ type: "user-code", running: Boolean(running) });
+  userCode.destroy();
   const versions = pyodide.runPython(
     "import sys, numpy, rlplay; f'{sys.version.split()[0]}|{numpy.__version__}|{rlplay.__version__}'",
   );

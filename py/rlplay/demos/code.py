@@ -24,8 +24,12 @@ Failures never crash the demo; each is a ``UserCodeError`` naming the function, 
 The budget: a line-counting trace function (``sys.settrace``) runs only while user code runs and only in frames
 compiled from user code; every ``CHECK_EVERY`` lines it compares the clock with the deadline of the current call of
 an edited function (or of its module's top level), ``BUDGET_S`` after the call began. A loop inside one C call
-(``sum(range(10**12))``) is not seen by it: the page's watchdog stops the silent worker, says the edited code was the
-cause, restarts it and replays the demos (``web/code/recover.js``).
+(``sum(range(10**12))``) is not seen by it. So edited code gives signs of life: at most every ``ALIVE_EVERY_S`` (and
+at the first edited call of every command), at the start of a call and whenever the trace function looks at the
+clock, it calls ``on_user_code_alive(True)``, and ``on_user_code_alive(False)`` when a call that gave one returns (the
+worker posts them; ``None`` natively). A worker silent for long after a ``True`` is stuck inside one C call of edited
+code: the page's watchdog stops it, says the edited code was the cause, restarts it and replays the demos
+(``web/runtime/client.js``, ``web/code/recover.js``); after a ``False``, rlplay's own work runs, judged as any call.
 """
 
 from __future__ import annotations
@@ -46,6 +50,10 @@ USER_FILENAME = "<your code>"
 BUDGET_S = 2.0  # wall time one call of an edited function may take
 CHECK_EVERY = 2048  # lines of user code between two looks at the clock
 MAX_SOURCE_CHARS = 20_000
+ALIVE_EVERY_S = 0.5  # at most this often, edited code that runs says so (``on_user_code_alive``)
+# Signs of life: called with True while edited code runs, False when a call that gave one returns; set by the
+# browser worker, None natively.
+on_user_code_alive: Callable[[bool], None] | None = None
 
 
 class UserCodeError(Exception):
@@ -93,9 +101,23 @@ class _Budget:
     lines = 0
     next_check = CHECK_EVERY
     last_line = 0
+    last_alive = -math.inf  # perf_counter() time of the last sign of life
+    signalled = False  # the current call gave a sign of life (it says so again when it returns)
 
 
 _budget = _Budget()
+
+
+def _alive(now: float) -> None:
+    if on_user_code_alive is not None and now - _budget.last_alive >= ALIVE_EVERY_S:
+        _budget.last_alive = now
+        _budget.signalled = True
+        on_user_code_alive(True)
+
+
+def _new_command() -> None:
+    """Edited code is about to run in a new command: its first call gives a sign of life, however recent the last."""
+    _budget.last_alive = -math.inf
 
 
 def _local_trace(frame, event, arg):
@@ -104,7 +126,9 @@ def _local_trace(frame, event, arg):
         _budget.lines += 1
         if _budget.lines >= _budget.next_check:
             _budget.next_check = _budget.lines + CHECK_EVERY
-            if time.perf_counter() > _budget.deadline:
+            now = time.perf_counter()
+            _alive(now)
+            if now > _budget.deadline:
                 raise UserCodeTimeout
     return _local_trace
 
@@ -129,7 +153,10 @@ def _traced(name: str, function: Callable, args: tuple):
     previous = sys.gettrace()
     _budget.last_line = 0
     # this call's budget (a call within a call of user code is traced by the outer one's)
-    _budget.deadline = time.perf_counter() + BUDGET_S
+    now = time.perf_counter()
+    _budget.signalled = False
+    _alive(now)
+    _budget.deadline = now + BUDGET_S
     _budget.lines = 0
     _budget.next_check = CHECK_EVERY
     sys.settrace(_global_trace)
@@ -148,6 +175,9 @@ def _traced(name: str, function: Callable, args: tuple):
         raise UserCodeError(name, "exception", f"{type(error).__name__}: {error}", _user_line(error)) from None
     finally:
         sys.settrace(previous)
+        if _budget.signalled and on_user_code_alive is not None:
+            _budget.signalled = False
+            on_user_code_alive(False)
 
 
 def guarded(name: str, function: Callable, check: Callable) -> Callable:
@@ -222,6 +252,7 @@ def compile_function(name: str, source: str, reference: Callable, extra_globals:
     namespace.update(extra_globals)
     namespace["__name__"] = "rlplay_user_code"
     namespace.pop(name, None)
+    _new_command()
     _traced(name, exec, (code, namespace))  # the module's top level, on a budget of its own
     function = namespace.get(name)
     if not isinstance(function, types.FunctionType) or function.__code__.co_filename != USER_FILENAME:
@@ -313,6 +344,7 @@ class CodeSlots:
         """While inside, the module globals named by each edited function's ``Editable.patch`` are its edited
         version (the loop that looks them up runs the learner's code); restored on the way out, whatever happens."""
         saved = []
+        _new_command()
         try:
             for name, record in self._current.items():
                 for module_name, attribute in self.editable[name].patch:
