@@ -273,6 +273,48 @@ def test_bandit_code_panel_keyboard_only_open_choose_edit_indent_run_leave_and_r
     page.watch.assert_clean()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_bandit_code_panel_on_a_phone_fits_and_works_by_touch(browser, server_url, artifacts, scheme):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, color_scheme=scheme
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}?demo=bandit&steps=20")
+        wait_status(page, "bandit", ("ready",), timeout=90_000)
+        root = demo_root(page, "bandit")
+        root.locator(".code-panel > summary").tap()
+        root.locator(".cm-content").wait_for(timeout=30_000)
+        root.get_by_role("tab", name="ucb").tap()
+        assert page.evaluate(EDITOR_TEXT, "bandit") == reference("ucb")
+
+        # It fits: nothing wider than the screen, the editor inside it, every control a comfortable target.
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, f"the page scrolls sideways with the Code panel open ({width} px)"
+        editor = root.locator(".code-editor").bounding_box()
+        assert editor["x"] >= 0 and editor["x"] + editor["width"] <= 390
+        for control in [*root.locator(".code-tabs [role=tab]").all(), root.get_by_role("button", name="Run my code")]:
+            box = control.bounding_box()
+            assert box["height"] >= 24 and box["width"] >= 24  # WCAG 2.2 target size (minimum)
+
+        # Edit by touch and the on-screen keyboard: always arm 0 for UCB, run it, step: as natively.
+        always_0 = "def ucb(q, n, t, c, u_tie):\n    return 0\n"
+        root.locator(".cm-content").tap()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(always_0)
+        root.get_by_role("button", name="Run my code").tap()
+        message = root.locator(".code-message")
+        wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the code to load")
+        for pulls in range(21, 26):
+            root.get_by_role("button", name="Step", exact=True).tap()
+            wait_until(lambda pulls=pulls: stat(page, "bandit", "pulls") >= pulls, 20, 0.02, "a step")
+        assert page.evaluate(FIGURES, "bandit") == native(20, {"ucb": always_0}, 5)
+        root.locator(".code-panel").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / f"code-panel-phone-{scheme}.png"))
+    finally:
+        context.close()
+
+
 # -- the gridworld ---------------------------------------------------------------------------------------------------
 def grid_reference(name: str) -> str:
     return inspect.getsource(gridworld_code.EDITABLE[name].reference)
