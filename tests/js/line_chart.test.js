@@ -13,6 +13,7 @@ import {
   niceTicks,
   placeEmptyText,
   placeRefLabels,
+  plotTopForLabels,
   textBox,
   yAxis,
 } from "../../web/views/line_chart.js";
@@ -112,8 +113,9 @@ test("reference labels never overlap: a colliding label goes to the other side o
     assert.ok(box.x0 >= SMALL_PLOT.left && box.x1 <= SMALL_PLOT.right, JSON.stringify(box));
     assert.ok(box.y0 >= SMALL_PLOT.top && box.y1 <= SMALL_PLOT.bottom, JSON.stringify(box));
   }
-  // The cap's label sits at the right end; it is too near the plot's top to go above, so it goes below its line,
-  // and the threshold's label, which would land on it, moves left past it.
+  // The cap's label sits at the right end; too near the plot's top to go above, and no room between the lines, it
+  // goes below both (crossing the threshold's line: the plot leaves no other place), and the threshold's label,
+  // which would land on it, moves left past it.
   assert.equal(cap.x, SMALL_PLOT.right - 4);
   assert.ok(solved.box.x1 <= cap.box.x0, JSON.stringify(placed));
   // In a tall plot both go above their lines at the right end, if their lines are far enough apart.
@@ -132,6 +134,21 @@ test("reference labels never overlap: a colliding label goes to the other side o
       [296, "bottom"],
     ],
   );
+});
+
+test("a reference label stays clear of the other reference lines when the plot has room", () => {
+  // The learning curve of a 390-px embed: the cap 16 px below the plot's top, the threshold 4 px below the cap. The
+  // threshold's label above its line would sit on the cap's line (and read as the cap's): it goes below its own.
+  const plot = { left: 60, right: 380, top: 500, bottom: 650 };
+  const lines = [
+    { text: "cap 500", y: 516, width: 45 },
+    { text: "solved 475", y: 520, width: 62 },
+  ];
+  const [cap, solved] = placeRefLabels(lines, plot);
+  assert.deepEqual([cap.baseline, cap.x], ["bottom", 376]);
+  assert.deepEqual([solved.baseline, solved.x], ["top", 376]);
+  for (const { box } of [cap, solved])
+    for (const { y } of lines) assert.ok(!(box.y0 < y + 1 && y - 1 < box.y1), JSON.stringify([box, y]));
 });
 
 test("a reference label with no room anywhere in the plot is left out, never drawn over another", () => {
@@ -176,4 +193,15 @@ test("fitWidth shortens with an ellipsis to the room there is", () => {
   assert.equal(fitWidth("steps balanced", 100, measure), "steps balanced");
   assert.equal(fitWidth("steps balanced", 60, measure), "steps bal…");
   assert.equal(fitWidth("steps balanced", 3, measure), "");
+});
+
+test("the plot starts low enough for the highest labelled reference line's label to fit above it", () => {
+  // The cart-pole's cap (500) on a y axis to 560, in a plot from 100 to 150 px: the line would be 5 px from the top.
+  const top = plotTopForLabels([{ y: 500, label: "cap 500" }], 0, 560, 100, 150);
+  const line = top + ((560 - 500) / 560) * (150 - top);
+  assert.ok(Math.abs(line - 14 - 100) < 1e-9, `line at ${line}`); // 12 px of text and 2 px of gap above it
+  // Room already, an unlabelled line, or a line outside the range: the top stays.
+  assert.equal(plotTopForLabels([{ y: 300, label: "half" }], 0, 560, 100, 400), 100);
+  assert.equal(plotTopForLabels([{ y: 500 }], 0, 560, 100, 150), 100);
+  assert.equal(plotTopForLabels([{ y: 900, label: "off" }], 0, 560, 100, 150), 100);
 });

@@ -45,7 +45,7 @@
 // tests/js/line_chart.test.js; tests/e2e/test_layout.py checks every canvas's drawn text for overlaps.
 //
 // Also exported: movingAverage(values, window), niceTicks(min, max, count), formatCompact(value), chartRanges,
-// yAxis, logTicks, decimatedRuns, xOf, textBox, boxesOverlap, placeRefLabels, placeEmptyText,
+// yAxis, logTicks, decimatedRuns, xOf, textBox, boxesOverlap, plotTopForLabels, placeRefLabels, placeEmptyText,
 // fitWidth.
 
 import { fitCanvas, themeColor } from "../ui.js";
@@ -302,33 +302,55 @@ export function boxesOverlap(a, b) {
 }
 
 /**
- * Where the reference lines' labels go: at the right end of their line, above it (or below, if the plot's top is
- * too near), and clear of each other and of `obstacles`. A label that would collide tries the other side of its
- * line, then moves left past what it hits; one that finds no place inside the plot is left out rather than drawn
- * over another. labels: [{text, y (px of its line), width (px)}]; plot: {left, right, top, bottom}.
- * Returns [{text, x, y, baseline, box}] (x is the right end: the text is drawn right-aligned).
+ * The plot's top, lowered from `top` just enough that the highest labelled reference line has room for its label
+ * above it (the band between is for labels only): a line at the very top of the y range would otherwise push its
+ * label below, across the lines under it. A line at fraction f of the plot from its top sits at
+ * top' + f·(bottom − top'), which must be FONT_SIZE + 2 below `top`.
+ * plotTopForLabels([{ y: 500, label: "cap" }], 0, 560, 100, 150) → 109.68 (the line at 114, its label at 100–112)
+ */
+export function plotTopForLabels(refLines, yLo, yHi, top, bottom, size = FONT_SIZE) {
+  const labelled = refLines.filter((r) => r.label && r.y >= yLo && r.y <= yHi);
+  if (!labelled.length || !(yHi > yLo)) return top;
+  const f = (yHi - Math.max(...labelled.map((r) => r.y))) / (yHi - yLo);
+  if (f >= 1) return top;
+  const needed = (top + size + 2 - f * bottom) / (1 - f);
+  return needed > top ? Math.min(needed, bottom - 20) : top;
+}
+
+/**
+ * Where the reference lines' labels go: at the right end of their line, above it (or below), clear of each other,
+ * of `obstacles` and, if at all possible, of the other reference lines (a label crossed by another line reads as
+ * that line's). Tried in order: each side at the right end, then each side moved left past the labels it hits;
+ * first clear of the other lines, then (a plot too low for that) crossing them. A label that finds no place inside
+ * the plot is left out rather than drawn over another. labels: [{text, y (px of its line), width (px)}]; plot:
+ * {left, right, top, bottom}. Returns [{text, x, y, baseline, box}] (x is the right end: drawn right-aligned).
  */
 export function placeRefLabels(labels, plot, obstacles = [], size = FONT_SIZE) {
   const placed = [];
   const taken = [...obstacles];
-  for (const { text, y, width } of labels) {
+  const lineBox = (y) => ({ x0: plot.left, y0: y - 1, x1: plot.right, y1: y + 1 });
+  for (const [index, { text, y, width }] of labels.entries()) {
+    const otherLines = labels.filter((_, i) => i !== index).map((label) => lineBox(label.y));
     const sides = [];
-    if (y - plot.top > size + 4) sides.push({ baseline: "bottom", ty: y - 2 });
-    if (plot.bottom - y > size + 4) sides.push({ baseline: "top", ty: y + 2 });
+    if (y - plot.top >= size + 2) sides.push({ baseline: "bottom", ty: y - 2 });
+    if (plot.bottom - y >= size + 2) sides.push({ baseline: "top", ty: y + 2 });
     let found = null;
-    // First each side at the right end, then each side moved left past whatever it collides with.
-    for (const shift of [false, true]) {
-      for (const { baseline, ty } of sides) {
-        let x = plot.right - 4;
-        for (let tries = 0; tries < 20 && x - width >= plot.left + 4; tries++) {
-          const box = textBox(width, x, ty, "right", baseline, size);
-          const hit = taken.filter((other) => boxesOverlap(box, other));
-          if (!hit.length) {
-            found = { text, x, y: ty, baseline, box };
-            break;
+    for (const avoidLines of [true, false]) {
+      for (const shift of [false, true]) {
+        for (const { baseline, ty } of sides) {
+          let x = plot.right - 4;
+          for (let tries = 0; tries < 20 && x - width >= plot.left + 4; tries++) {
+            const box = textBox(width, x, ty, "right", baseline, size);
+            if (avoidLines && otherLines.some((line) => boxesOverlap(box, line))) break; // moving left cannot help
+            const hit = taken.filter((other) => boxesOverlap(box, other));
+            if (!hit.length) {
+              found = { text, x, y: ty, baseline, box };
+              break;
+            }
+            if (!shift) break;
+            x = Math.min(...hit.map((other) => other.x0)) - 6;
           }
-          if (!shift) break;
-          x = Math.min(...hit.map((other) => other.x0)) - 6;
+          if (found) break;
         }
         if (found) break;
       }
@@ -511,7 +533,8 @@ export class LineChart {
   }
 
   /** Ranges, ticks and the plot rectangle, with the data → pixel maps; null when there is no room to plot. */
-  layout(g, spec, series, refLines, { width, height, top }) {
+  layout(g, spec, series, refLines, { width, height, top: legendBottom }) {
+    let top = legendBottom;
     const o = this.options;
     const logX = Boolean(spec.logX);
     const range = chartRanges(series, refLines, spec);
@@ -523,6 +546,8 @@ export class LineChart {
     const left = Math.ceil(6 + (spec.yLabel ? FONT_SIZE + 6 : 0) + labelWidth + 6);
     const right = width - 10;
     const bottom = height - (spec.xLabel ? 2 * FONT_SIZE + 12 : FONT_SIZE + 10);
+    const labelTop = top;
+    top = plotTopForLabels(refLines, yLo, yHi, labelTop, bottom);
     const plotW = right - left;
     const plotH = bottom - top;
     if (plotW < 20 || plotH < 20) return null;
@@ -544,6 +569,7 @@ export class LineChart {
       left,
       right,
       top,
+      labelTop,
       bottom,
       width: plotW,
       height: plotH,
@@ -643,7 +669,7 @@ export class LineChart {
       if (r.label) labels.push({ text: String(r.label), y, width: g.measureText(String(r.label)).width, color });
     }
     g.textAlign = "right";
-    for (const label of placeRefLabels(labels, plot)) {
+    for (const label of placeRefLabels(labels, { ...plot, top: plot.labelTop })) {
       const { color } = labels.find((l) => l.text === label.text);
       g.textBaseline = label.baseline;
       g.lineWidth = 3;
