@@ -259,15 +259,17 @@ PROFILE = """async () => {
 
 SW_ACTIVATED = """async () => {
   if (!navigator.serviceWorker) return 'unavailable';
-  let registration;
-  for (let tries = 0; !registration && tries < 50; tries++) {
-    registration = await navigator.serviceWorker.getRegistration();
-    if (!registration) await new Promise((resolve) => setTimeout(resolve, 100));
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  // The registration can exist a moment before its worker does (or between an install and the next): poll both.
+  let worker = null;
+  for (let tries = 0; !worker && tries < 100; tries++) {
+    const registration = await navigator.serviceWorker.getRegistration();
+    worker = registration ? (registration.active ?? registration.installing ?? registration.waiting) : null;
+    if (!worker) await pause(100);
   }
-  if (!registration) return 'none';
-  const worker = registration.active ?? registration.installing ?? registration.waiting;
-  if (worker.state !== 'activated') {
-    await new Promise((resolve) => worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()));
+  if (!worker) return 'none';
+  for (let tries = 0; worker.state !== 'activated' && worker.state !== 'redundant' && tries < 600; tries++) {
+    await pause(100);
   }
   return worker.state;
 }"""
