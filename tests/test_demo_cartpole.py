@@ -194,7 +194,7 @@ def test_from_params_keeps_defaults_and_reports_bad_values():
     with pytest.raises(ValueError, match="clip"):
         CartpoleConfig(clip=0.9)
     names = [entry["name"] for entry in schema(CartpoleConfig)]
-    assert names == ["seed", "algo", "lr", "gamma", "hidden", "entropy", "clip"]
+    assert names == ["seed", "algo", "lr", "gamma", "hidden", "entropy", "clip", "dqn_lr", "dqn_hidden"]
     assert all(entry["doc"] for entry in schema(CartpoleConfig))
 
 
@@ -243,3 +243,17 @@ def test_bridge_round_trip_is_json():
     assert len(json.loads(text)["result"]["states"]) == 10
     text, _ = bridge.handle("cartpole", "play_step", json.dumps({"args": {"action": 1}}))
     assert json.loads(text)["result"]["length"] == 1
+
+
+def test_dqn_has_its_own_learning_rate_and_network_size():
+    demo = CartpoleDemo(CartpoleConfig(algo="dqn", dqn_lr=0.002, dqn_hidden=16, lr=0.03, hidden=8))
+    assert demo.learner.config.lr == 0.002 and demo.learner.q_network.params[0].shape == (4, 16)
+    assert "pg-settings-unused" in demo.snapshot(0)["notice_codes"]
+    demo.advance(10)
+    assert demo.configure(hidden=12, lr=0.02) == []  # the policy-gradient settings do not touch DQN's run
+    assert demo.steps == 10 and demo.learner.config.lr == 0.002
+    assert demo.configure(dqn_lr=0.0005) == [] and demo.learner.optimizer.lr == 0.0005  # applies live
+    assert demo.configure(dqn_hidden=32) == ["dqn_hidden"] and demo.steps == 0  # a new network: a fresh run
+    other = CartpoleDemo(CartpoleConfig(algo="actor-critic", dqn_lr=0.002))
+    assert "dqn-settings-unused" in other.snapshot(0)["notice_codes"]
+    assert "dqn-settings-unused" not in CartpoleDemo(CartpoleConfig()).snapshot(0)["notice_codes"]

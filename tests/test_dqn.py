@@ -1,9 +1,10 @@
 """DQN: the Huber loss and its gradient (finite differences through the MLP), the replay buffer, the target network,
-ε-greedy with decay, the bootstrap at the time limit, and learning CartPole-v1 within a step budget."""
+ε-greedy with decay, the bootstrap at the time limit (learning CartPole-v1: tests/test_dqn_learning.py)."""
 
 import numpy as np
 import pytest
-from rlplay.algos.dqn import DQN, DQNConfig, ReplayBuffer, dqn_loss, huber
+from rlplay.algos.dqn import DQN, DQNConfig, ReplayBuffer, dense, dense_t, dqn_loss, huber
+from rlplay.algos.nn import matmul, transpose_matmul
 from test_nn import assert_close, numeric_grad
 
 
@@ -13,9 +14,10 @@ def test_huber_is_quadratic_inside_and_linear_outside():
     np.testing.assert_allclose(grad, [0.0, 0.5, -1.0, 1.0, -1.0])
 
 
-def test_dqn_loss_gradient_through_the_network_matches_finite_differences():
+@pytest.mark.parametrize("layers", [1, 2, 3])
+def test_dqn_loss_gradient_through_the_network_matches_finite_differences(layers):
     rng = np.random.default_rng(0)
-    learner = DQN(DQNConfig(hidden=6), 4, 2, rng)
+    learner = DQN(DQNConfig(hidden=10, layers=layers), 4, 2, rng)
     net = learner.q_network
     X = rng.standard_normal((12, 4))
     actions = rng.integers(0, 2, 12)
@@ -35,6 +37,19 @@ def test_dqn_loss_gradient_through_the_network_matches_finite_differences():
         assert_close(grad, numeric_grad(loss, param))
 
 
+@pytest.mark.parametrize("shape", [(64, 4, 128), (64, 128, 128), (64, 128, 2), (3, 2, 9)])
+def test_dense_is_the_matrix_product_on_both_paths(shape):
+    batch, inner, outer = shape
+    rng = np.random.default_rng(inner)
+    a, b = rng.standard_normal((batch, inner)), rng.standard_normal((inner, outer))
+    np.testing.assert_allclose(dense(a, b), a @ b, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(dense(a, np.ascontiguousarray(b.T).T), a @ b, rtol=1e-12, atol=1e-12)
+    if inner <= 8:  # the short path sums in nn.matmul's order: the same bits
+        assert np.array_equal(dense(a, b), matmul(a, b))
+    d = rng.standard_normal((batch, outer))
+    assert np.array_equal(dense_t(a, d), transpose_matmul(a, d))  # aᵀ d, nn.transpose_matmul's bits
+
+
 def test_replay_buffer_overwrites_the_oldest_and_samples_what_it_holds():
     buffer = ReplayBuffer(3, 4)
     for i in range(5):
@@ -48,16 +63,25 @@ def test_replay_buffer_overwrites_the_oldest_and_samples_what_it_holds():
     np.testing.assert_array_equal(actions, rewards % 2)
 
 
-def test_target_bootstraps_after_the_time_limit_but_not_after_a_fall():
-    config = DQNConfig(batch_size=1, learning_starts=0, train_frequency=1, lr=1e-5)
+@pytest.mark.parametrize("double", [True, False])
+def test_target_bootstraps_after_the_time_limit_but_not_after_a_fall(double):
+    config = DQNConfig(batch_size=1, learning_starts=0, train_frequency=1, lr=1e-5, double=double)
     obs, nxt = (0.01, 0.0, 0.02, 0.0), (0.02, 0.1, 0.01, -0.1)
     for terminated, truncated in ((False, True), (True, False)):
         learner = DQN(config, 4, 2, np.random.default_rng(0))
+        # make the online and target networks disagree, so that Double DQN's choice of a′ matters
+        learner.target_network.params[-1][:] = (5.0, -5.0)
+        learner.q_network.params[-1][:] = (-5.0, 5.0)
         q_obs = learner.q_network.forward(np.array([obs]))[0][0, 1]
-        q_next = learner.target_network.forward(np.array([nxt]))[0][0].max()
+        q_target_next = learner.target_network.forward(np.array([nxt]))[0][0]
+        online_next = learner.q_network.forward(np.array([nxt]))[0][0]
+        # Double DQN: a′ = argmax_a Q(s′, a), valued by Q_target; plain DQN: max_a Q_target(s′, a)
+        q_next = q_target_next[online_next.argmax()] if double else q_target_next.max()
         stats = learner.observe(obs, 1, 1.0, terminated, truncated, nxt)
         target = 1.0 + (0.0 if terminated else config.gamma * q_next)
-        assert stats["loss"] == pytest.approx(huber(np.array([q_obs - target]), 1.0)[0][0], rel=1e-12)
+        want = huber(np.array([q_obs - target]), config.huber_delta)[0][0]
+        assert stats["loss"] == pytest.approx(want, rel=1e-12)
+        assert online_next.argmax() == 1 and q_target_next.argmax() == 0  # the two rules pick different a′
 
 
 def test_target_network_is_a_frozen_copy_refreshed_every_target_update_steps():

@@ -53,7 +53,7 @@ const ALGO_NOTES = {
     "REINFORCE with a baseline b(t), the average return from step t: only better-than-usual actions are pushed up.",
   "actor-critic": "A critic V(s) learns the baseline state by state; the actor follows the advantage G − V(s).",
   ppo: "Actor-critic with small, safe steps: several passes over each batch, the probability ratio clipped to 1 ± ε.",
-  dqn: "DQN, the bridge from the gridworld's Q-table: a cart-pole's state is 4 real numbers, so the table explodes. A network Q(s, a) replaces it, steadied by a replay buffer and a frozen target copy; ε-greedy explores. Measured: a 100-episode mean of about 110 steps after 140k steps (seeds 0–2), not solved within 150k.",
+  dqn: "DQN, the bridge from the gridworld's Q-table: a cart-pole's state is 4 real numbers, so the table explodes. A network Q(s, a) replaces it, steadied by a replay buffer and a frozen target copy; ε-greedy explores. It learns from every step, with its own learning rate and network size. Measured, seed 0: solved (100-episode mean ≥ 475) at episode 417, after 95k steps.",
 };
 const MODE_LABELS = { train: "Train", watch: "Watch", play: "Play it yourself" };
 const FIELD_LABELS = {
@@ -63,8 +63,17 @@ const FIELD_LABELS = {
   seed: "Seed",
   entropy: "Entropy bonus",
   clip: "PPO clip ε",
+  dqn_lr: "DQN learning rate",
+  dqn_hidden: "DQN hidden units",
 };
-const MAIN_FIELDS = ["lr", "gamma", "hidden", "seed"];
+const MAIN_FIELDS = ["lr", "dqn_lr", "gamma", "hidden", "dqn_hidden", "seed"];
+// DQN has its own learning rate and network size: only the pair the chosen algorithm uses is shown.
+const SHOWN_FOR = {
+  lr: (algo) => algo !== "dqn",
+  hidden: (algo) => algo !== "dqn",
+  dqn_lr: (algo) => algo === "dqn",
+  dqn_hidden: (algo) => algo === "dqn",
+};
 
 const algoLabel = (algo) => ALGO_LABELS[algo] ?? algo;
 const algoColor = (algo) => ALGO_COLORS[algo] ?? "--accent";
@@ -329,14 +338,19 @@ export default class CartpoleController extends DemoController {
 
     // settings: the main ones, the rest folded away
     const python = Object.keys(this.registry.pythonParams(demo)).filter((name) => name !== "algo");
-    const format = (name) => (v) => (name === "lr" ? Number(v).toPrecision(2) : String(v));
-    const control = (name) =>
-      name === "seed"
-        ? seedControl(this.registry, demo, "seed", {
-            className: "cartpole-seed",
-            onInvalid: (message) => this.showNotices([message]),
-          })
-        : fieldControl(this.registry, demo, name, { label: FIELD_LABELS[name] ?? name, format: format(name) });
+    const format = (name) => (v) => (name === "lr" || name === "dqn_lr" ? Number(v).toPrecision(2) : String(v));
+    this.fieldControls = new Map();
+    const control = (name) => {
+      const element =
+        name === "seed"
+          ? seedControl(this.registry, demo, "seed", {
+              className: "cartpole-seed",
+              onInvalid: (message) => this.showNotices([message]),
+            })
+          : fieldControl(this.registry, demo, name, { label: FIELD_LABELS[name] ?? name, format: format(name) });
+      this.fieldControls.set(name, element);
+      return element;
+    };
     // In an embed only Speed stays out: the frame has no room for a row of sliders (they fold into Settings).
     const embed = this.registry.page.embed;
     const main = embed ? [] : MAIN_FIELDS.filter((name) => python.includes(name));
@@ -785,6 +799,10 @@ export default class CartpoleController extends DemoController {
   /** What the algorithm is, and while PPO trains, its two diagnostics with what they mean. */
   showAlgoNote(algo, losses) {
     this.algoNote.textContent = ALGO_NOTES[algo] ?? "";
+    for (const [name, shown] of Object.entries(SHOWN_FOR)) {
+      const element = this.fieldControls?.get(name);
+      if (element) element.hidden = !shown(algo);
+    }
     const ppo = algo === "ppo" && Number.isFinite(losses.approx_kl);
     this.ppoLine.hidden = !ppo;
     if (ppo) {

@@ -5,6 +5,9 @@
      "networks": {"actor": {"W1": [[...] × 4], "b1": [...], "W2": [[...] × hidden], "b2": [...]}, "critic": {...}},
      "baseline": [...]}                      ("baseline": b(t), only for reinforce-baseline)
 
+DQN's Q-network has more layers (``W1, b1, W2, b2, W3, b3`` with two hidden layers): the names and shapes a file must
+hold are read off the networks a fresh run of its config builds.
+
 Floats are written with Python's shortest round-trip repr (as JSON.stringify does), so a save → load round trip gives
 the same bits, natively and in the page. ``load`` validates everything (format, version, config ranges, network
 names, shapes, finite numbers) before it builds anything, and raises ``ValueError`` with a message naming what is
@@ -20,14 +23,18 @@ import math
 
 import numpy as np
 
-from rlplay.demos.cartpole import DQN_HIDDEN_SCALE, MAX_EPISODE_STEPS, CartpoleConfig, CartpoleDemo
+from rlplay.demos.cartpole import MAX_EPISODE_STEPS, CartpoleConfig, CartpoleDemo
 
 FORMAT = "rlplay-cartpole-agent"
 VERSION = 1
 MAX_FILE_CHARS = 5_000_000  # hidden = 256 with two networks is ~0.1 MB of text; anything far larger is not ours
 N_OBS = 4
 N_ACTIONS = 2
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+
+def param_names(count: int) -> list[str]:
+    """The names of a network's ``count`` parameter arrays, in order: W1, b1, W2, b2, …"""
+    return [f"{'Wb'[i % 2]}{i // 2 + 1}" for i in range(count)]
 
 
 def network_outputs(algo: str) -> dict[str, int]:
@@ -52,7 +59,7 @@ def to_dict(demo: CartpoleDemo) -> dict:
         "steps": demo.steps + demo.steps_before,
         "config": {field.name: getattr(config, field.name) for field in dataclasses.fields(config)},
         "networks": {
-            name: {key: param.tolist() for key, param in zip(PARAM_NAMES, net.params, strict=True)}
+            name: {key: param.tolist() for key, param in zip(param_names(len(net.params)), net.params, strict=True)}
             for name, net in networks.items()
         },
     }
@@ -129,15 +136,18 @@ def from_dict(data) -> CartpoleDemo:
     if not isinstance(networks, dict) or sorted(networks) != sorted(expected):
         got = sorted(networks) if isinstance(networks, dict) else type(networks).__name__
         raise ValueError(f"agent file: {config.algo} needs networks {sorted(expected)}, found {got}")
+    demo = CartpoleDemo(config)  # a fresh run: its networks give the names and shapes the file must hold
+    built = demo.learner.networks()
     arrays = {}
-    for name, n_out in expected.items():
-        net = networks[name]
-        if not isinstance(net, dict) or sorted(net) != sorted(PARAM_NAMES):
-            raise ValueError(f"agent file: networks.{name} must hold exactly {', '.join(PARAM_NAMES)}")
-        hidden = config.hidden * (DQN_HIDDEN_SCALE if config.algo == "dqn" else 1)
-        shapes = {"W1": (N_OBS, hidden), "b1": (hidden,), "W2": (hidden, n_out), "b2": (n_out,)}
+    for name in expected:
+        net, params = networks[name], built[name].params
+        names = param_names(len(params))
+        if not isinstance(net, dict) or sorted(net) != sorted(names):
+            raise ValueError(f"agent file: networks.{name} must hold exactly {', '.join(names)}")
+        hidden = config.dqn_hidden if config.algo == "dqn" else config.hidden
         arrays[name] = [
-            _number_array(net[key], shapes[key], f"networks.{name}.{key} (hidden = {hidden})") for key in PARAM_NAMES
+            _number_array(net[key], param.shape, f"networks.{name}.{key} (hidden = {hidden})")
+            for key, param in zip(names, params, strict=True)
         ]
     baseline = None
     if config.algo == "reinforce-baseline":
@@ -149,8 +159,7 @@ def from_dict(data) -> CartpoleDemo:
     elif "baseline" in data:
         raise ValueError(f"agent file: 'baseline' belongs to reinforce-baseline, not {config.algo}")
 
-    demo = CartpoleDemo(config)
-    for name, net in demo.learner.networks().items():
+    for name, net in built.items():
         for param, value in zip(net.params, arrays[name], strict=True):
             param[...] = value
     if config.algo == "dqn":

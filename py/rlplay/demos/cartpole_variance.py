@@ -6,10 +6,12 @@
     critic V(s):   adv_t = G_t − V̂(s_t), V̂ a value network fitted to the returns of a *separate* batch (half as many)
     spread  = mean_i ‖g_i − ḡ‖²   (the total variance, trace of the covariance of g)      signal = ‖ḡ‖²
 
-All three are unbiased for the same expected gradient (a baseline that does not depend on the action adds nothing in
-expectation: Σ_a π(a|s) ∇ log π(a|s) = ∇ Σ_a π(a|s) = 0; Sutton & Barto 2018 §13.4), which is why their mean
-directions agree while their spreads differ. The leave-one-out mean and the separate batch keep each baseline
-independent of the episode it is subtracted from, so that unbiasedness holds exactly, not only in the limit.
+Summed over an episode, Σ_t adv_t ∇ log π, all three are unbiased for the same expected gradient (a baseline that does
+not depend on the action adds nothing in expectation: Σ_a π(a|s) ∇ log π(a|s) = ∇ Σ_a π(a|s) = 0; Sutton & Barto 2018
+§13.4), which is why their mean directions agree while their spreads differ. The leave-one-out mean and the separate
+batch keep each baseline independent of the episode it is subtracted from. The per-step average used here (as in the
+algorithms' updates) divides by T, which depends on the actions, so a baseline does shift its expectation a little
+(tests/test_cartpole_variance.py measures both forms).
 """
 
 from __future__ import annotations

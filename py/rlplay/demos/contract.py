@@ -432,6 +432,8 @@ CONTRACT: dict[str, dict] = {
             "entropy-large": "a strong entropy bonus",
             "clip-unused": "clip only affects PPO",
             "entropy-unused": "entropy only affects the policy-gradient algorithms (DQN explores by ε-greedy)",
+            "pg-settings-unused": "lr and hidden only affect the policy-gradient algorithms (DQN: dqn_lr, dqn_hidden)",
+            "dqn-settings-unused": "dqn_lr and dqn_hidden only affect DQN",
         },
         "constants": {
             "x_threshold": _constant(cartpole_env.X_THRESHOLD, "m", "|x| beyond this ends an episode"),
