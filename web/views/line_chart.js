@@ -545,7 +545,10 @@ export class LineChart {
     for (const t of yTicks) labelWidth = Math.max(labelWidth, g.measureText(o.formatY(t)).width);
     const left = Math.ceil(6 + (spec.yLabel ? FONT_SIZE + 6 : 0) + labelWidth + 6);
     const right = width - 10;
-    const bottom = height - (spec.xLabel ? 2 * FONT_SIZE + 12 : FONT_SIZE + 10);
+    // A very short chart gives the x axis's title up to its plot (the tick labels stay, and so does the canvas's
+    // accessible name), rather than draw nothing at all.
+    const xLabel = spec.xLabel && height - 2 * FONT_SIZE - 12 - top >= 40 ? spec.xLabel : null;
+    const bottom = height - (xLabel ? 2 * FONT_SIZE + 12 : FONT_SIZE + 10);
     const labelTop = top;
     top = plotTopForLabels(refLines, yLo, yHi, labelTop, bottom);
     const plotW = right - left;
@@ -571,6 +574,7 @@ export class LineChart {
       top,
       labelTop,
       bottom,
+      xLabel,
       width: plotW,
       height: plotH,
       ratio,
@@ -617,10 +621,10 @@ export class LineChart {
     g.lineTo(right, crisp(bottom));
     g.stroke();
     g.fillStyle = colors.text;
-    if (spec.xLabel) {
+    if (plot.xLabel) {
       g.textAlign = "center";
       g.textBaseline = "bottom";
-      g.fillText(String(spec.xLabel), left + plot.width / 2, height - 2);
+      g.fillText(String(plot.xLabel), left + plot.width / 2, height - 2);
     }
     if (spec.yLabel) {
       // Along the plot's height, shortened if it is longer (else it would run into the legend or the x labels).
