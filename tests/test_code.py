@@ -63,10 +63,16 @@ def test_fast_twins_and_plain_reference_loop_give_the_same_numbers(runs):
 def test_get_source_is_the_installed_source():
     call("bandit", "create", params={"seed": "0"})
     functions = call("bandit", "get_source")["functions"]
-    assert [f["name"] for f in functions] == ["epsilon_greedy", "softmax", "ucb", "sample_average_update"]
+    assert [f["name"] for f in functions] == [
+        "epsilon_greedy",
+        "softmax",
+        "ucb",
+        "sample_average_update",
+        "initial_estimates",
+    ]
     for entry in functions:
         assert entry["source"] == inspect.getsource(EDITABLE[entry["name"]].reference)
-        assert entry["edited"] is None and entry["twin"]
+        assert entry["edited"] is None and (entry["twin"] or entry["name"] == "initial_estimates")
     assert functions[0]["source"] == inspect.getsource(exploration.epsilon_greedy)
     assert "Q[arm] += (reward - Q[arm]) / N[arm]" in inspect.getsource(sample_average_update)
 
@@ -100,6 +106,56 @@ def test_always_arm_0_changes_the_run_from_the_current_state_and_reset_to_refere
     fresh = BanditDemo(BanditConfig(seed=2)).step(300)
     assert again["figures"] == json.loads(json.dumps(bridge._jsonable(fresh["figures"])))
     assert np.array_equal(again["Q"], fresh["Q"])
+
+
+OPTIMISTIC = source_of("initial_estimates").replace("    return [0.0] * k", "    return [5.0] * k")
+
+
+def test_optimistic_initial_values_make_a_greedy_learner_try_every_arm_once():
+    """Sutton & Barto §2.6: with Q₀ = 5, far above every arm's mean, greedy (ε = 0) pulls each arm once before it
+    settles (each pull replaces 5 by a reward below it); with Q₀ = 0 it settles on an early arm that paid."""
+    greedy = BanditConfig(epsilon=0.0, arms=5)
+    reference = BanditDemo(greedy)
+    reference.advance(5)
+    assert (reference.race.N[0, 0] == 0).any()  # the reference's greedy lane left some arm untried
+    optimistic = BanditDemo(greedy)
+    optimistic.code.load("initial_estimates", OPTIMISTIC)
+    optimistic.advance(5)
+    assert optimistic.race.N[0, 0].tolist() == [1.0] * 5
+    assert optimistic.snapshot()["figures"] != reference.snapshot()["figures"]
+
+    # Loaded mid-run, it applies to the arms not pulled yet (their estimate is still Q₀); taken back, they hold 0.
+    late = BanditDemo(greedy)
+    late.advance(20)
+    untried = late.race.N[0, 0] == 0
+    assert untried.any()
+    late.code.load("initial_estimates", OPTIMISTIC)
+    late.advance(int(untried.sum()))
+    assert (late.race.N[0, 0] >= 1).all()  # each untried arm, once
+    partly = BanditDemo(greedy)
+    partly.code.load("initial_estimates", OPTIMISTIC)
+    partly.advance(2)
+    unpulled = partly.race.N == 0
+    assert (partly.race.Q[unpulled] == 5.0).all()
+    partly.code.restore()
+    partly.advance(1)
+    assert (partly.race.Q[partly.race.N == 0] == 0.0).all()
+    # the same load at the same pull, natively through the .py's path: the same numbers
+    figures = user_code.reproduce("bandit", {"epsilon": "0"}, [[20, "initial_estimates", OPTIMISTIC]], 30)
+    late.advance(30 - late.race.pulls)
+    assert figures == late.snapshot()["figures"]
+
+
+def test_initial_estimates_must_give_k_finite_numbers():
+    demo = BanditDemo()
+    demo.code.load("initial_estimates", "def initial_estimates(k):\n    return [float('nan')] * k\n")
+    with pytest.raises(user_code.UserCodeError, match="NaN"):
+        demo.advance(1)
+    demo = BanditDemo()
+    demo.code.load("initial_estimates", "def initial_estimates(k):\n    return [1.0]\n")
+    with pytest.raises(user_code.UserCodeError, match="list of 5 numbers"):
+        demo.advance(1)
+    assert demo.race.pulls == 0
 
 
 def test_syntax_error_names_its_line_and_the_old_code_keeps_running():
@@ -167,7 +223,7 @@ def test_an_infinite_loop_is_stopped_and_the_demo_recovers_with_the_reference_co
     assert error["code_error"] == "timeout" and error["line"] in (2, 3)
     assert "ucb ran for more than" in error["message"] and "was stopped" in error["message"]
     assert call("bandit", "snapshot")["snapshot"]["figures"] == seen["figures"]  # the pull in progress undone
-    assert [f["edited"] for f in call("bandit", "get_source")["functions"]] == [None] * 4
+    assert [f["edited"] for f in call("bandit", "get_source")["functions"]] == [None] * len(EDITABLE)
     snapshot = call("bandit", "step", n=10)["snapshot"]
     reference = BanditDemo(BanditConfig(seed=0))
     reference.advance(20)

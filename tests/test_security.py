@@ -72,6 +72,7 @@ def test_what_edited_code_can_reach():
         ("softmax", exploration),
         ("ucb", exploration),
         ("sample_average_update", sample_average),
+        ("initial_estimates", sample_average),
     ]:
         arguments = ", ".join(inspect.signature(EDITABLE[name].reference).parameters)
         demo.code.load(name, f"def {name}({arguments}):\n    pass\n")

@@ -73,7 +73,7 @@ def test_bandit_code_panel_shows_runs_breaks_and_resets(page, server_url):
 
     # The source shown is the installed source of the function the demo runs, for every function.
     assert page.evaluate(EDITOR_TEXT, "bandit") == reference("epsilon_greedy")
-    for name in ("softmax", "ucb", "sample_average_update", "epsilon_greedy"):
+    for name in ("softmax", "ucb", "sample_average_update", "initial_estimates", "epsilon_greedy"):
         root.get_by_role("tab", name=name).click()
         assert page.evaluate(EDITOR_TEXT, "bandit") == reference(name)
     assert "proves both give the same numbers" in root.locator(".code-twin").text_content()
@@ -126,6 +126,33 @@ def test_bandit_code_panel_shows_runs_breaks_and_resets(page, server_url):
     assert "Running the reference code" in root.locator(".code-running").text_content()
     root.get_by_role("tab", name="epsilon_greedy").click()
     assert page.evaluate(EDITOR_TEXT, "bandit") == reference("epsilon_greedy")
+    page.watch.assert_clean()
+
+
+def test_bandit_optimistic_initial_values_in_a_few_keystrokes(page, server_url):
+    root = open_code(page, server_url, "demo=bandit&epsilon=0")
+    root.get_by_role("tab", name="initial_estimates").click()
+    assert page.evaluate(EDITOR_TEXT, "bandit") == reference("initial_estimates")
+    # the last line is `return [0.0] * k`: put 5 for 0, as its docstring suggests
+    root.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("End")
+    for _ in range(len("0.0] * k")):
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Delete")
+    page.keyboard.type("5")
+    optimistic = reference("initial_estimates").replace("    return [0.0] * k", "    return [5.0] * k")
+    assert page.evaluate(EDITOR_TEXT, "bandit") == optimistic
+    root.get_by_role("button", name="Run my code").click()
+    wait_until(lambda: "runs now" in root.locator(".code-message").text_content(), 10, 0.05, "the code to load")
+    step(page, root, 5)
+    greedy_pulls = page.evaluate("(demo) => window.rlplay.inspect(demo).snapshot.N.data.slice(0, 5)", "bandit")
+    assert greedy_pulls == [1, 1, 1, 1, 1]  # greedy tried every arm once
+    demo = BanditDemo(BanditConfig(epsilon=0.0))
+    demo.code.load("initial_estimates", optimistic)
+    demo.advance(5)
+    assert page.evaluate(FIGURES, "bandit") == demo.snapshot()["figures"]
     page.watch.assert_clean()
 
 
@@ -237,6 +264,7 @@ def test_bandit_code_panel_keyboard_only_open_choose_edit_indent_run_leave_and_r
     assert root.get_by_role("tab", name="ucb").get_attribute("aria-selected") == "true"
     assert page.evaluate(EDITOR_TEXT, "bandit") == reference("ucb")
     page.keyboard.press("Tab")  # sample_average_update
+    page.keyboard.press("Tab")  # initial_estimates
     page.keyboard.press("Tab")  # the editor
     assert page.evaluate(FOCUSED)["editor"]
 

@@ -13,6 +13,18 @@ operations in the same order, so both give the same numbers bit for bit (``tests
 from __future__ import annotations
 
 
+def initial_estimates(k: int) -> list[float]:
+    """Q₀(a): each of the ``k`` arms' estimate before its first pull, 0 for every arm.
+
+    Optimistic initial values (Sutton & Barto §2.6): ``return [5.0] * k``, far above any arm's mean here, and even a
+    greedy learner tries every arm once before it settles (the first pull replaces Q₀ by the reward, N being 1).
+
+    >>> initial_estimates(3)
+    [0.0, 0.0, 0.0]
+    """
+    return [0.0] * k
+
+
 def sample_average_update(Q: list[float], N: list[float], arm: int, reward: float) -> None:
     """Fold ``reward`` from ``arm`` into the estimates ``Q`` and counts ``N`` (both changed in place).
 

@@ -33,7 +33,7 @@ from rlplay.algos.exploration import (
     ucb,
     ucb_batch,
 )
-from rlplay.algos.sample_average import sample_average_update
+from rlplay.algos.sample_average import initial_estimates, sample_average_update
 from rlplay.demos.code import CodeSlots, Editable, check_action, finite_list, reference_source
 from rlplay.demos.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.params import Param, validate
@@ -79,6 +79,8 @@ class BanditRace:
         # run 0's latest update, per lane: (arm, reward, Q before, N after, Q after, by edited code), for the Code
         # panel's "last update" line; None before the first pull
         self.last_pull: tuple | None = None
+        # Q₀ of every arm, as last applied to the arms never pulled (initial_estimates; the reference gives zeros)
+        self._q0 = np.zeros(k)
 
     def resize(self, capacity: int) -> None:
         """Room for ``capacity`` pulls in the curves (never less than what is recorded)."""
@@ -98,6 +100,7 @@ class BanditRace:
         (``_run_plain``); otherwise the NumPy twins choose for all runs at once. Both give the same numbers.
         """
         n = max(0, min(int(n), self.capacity - self.pulls))
+        self._initial_estimates(code)
         if plain or (code is not None and code.edited):
             return self._run_plain(n, code)
         testbed, Q, N = self.testbed, self.Q, self.N
@@ -125,6 +128,17 @@ class BanditRace:
         if n:
             self.last_pull = (arms[:, 0], r[:, 0], q_before, N_flat[at[:, 0]], Q_flat[at[:, 0]], False)
         return n
+
+    def _initial_estimates(self, code: CodeSlots | None) -> None:
+        """Arms never pulled hold Q₀(a) (``initial_estimates``, edited or not): a new version applies to them."""
+        if code is None or "initial_estimates" not in code.sources:
+            q0 = np.zeros(self.testbed.k)  # the reference's Q₀, without a call on the fast path
+        else:
+            q0 = np.array(code.function("initial_estimates")(self.testbed.k), dtype=float)
+        if not np.array_equal(q0, self._q0):
+            unpulled = self.N == 0
+            self.Q[unpulled] = np.broadcast_to(q0, self.Q.shape)[unpulled]
+            self._q0 = q0
 
     def _next_uniforms(self) -> np.ndarray:
         """This pull's uniforms (lanes, runs, 3); the caller moves ``_index`` on once the pull is made."""
@@ -201,6 +215,10 @@ class BanditRace:
         self.pulls = t
 
 
+def _check_initial(result, args) -> str | None:
+    return finite_list(result, "initial_estimates(k)", args[0])
+
+
 def _check_update(result, args) -> str | None:
     Q, N = args[0], args[1]
     if result is not None:
@@ -220,6 +238,12 @@ EDITABLE = {
         _check_update,
         "The race applies it to every lane and run at once, with the same float operations (tests/test_code.py).",
         "every lane's update",
+    ),
+    "initial_estimates": Editable(
+        initial_estimates,
+        _check_initial,
+        "",
+        "every lane's Q₀ (an arm keeps it until its first pull): try optimistic initial values",
     ),
 }
 
