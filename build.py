@@ -240,11 +240,74 @@ def _trimmed_lock(numpy_wheel: Path | None = None, runtime: Path | None = None) 
     return json.dumps(lock, indent=1).encode()
 
 
+# ---- bytecode compiled at build time, by the Python the page runs -------------------------------------------------
+# A page has no bytecode cache that lasts (the stdlib is read from a zip and packages live in an in-memory file
+# system), so without this every visit compiles every module it imports from source: measured, that was most of
+# "interpreter start" and "NumPy load + import". The stdlib and NumPy ship as bytecode instead (.pyc in place of .py,
+# unchecked hash-based pycs, so nothing is compared against a source). rlplay keeps its sources (the Code panel reads
+# them). Bytecode is specific to the Python version, so it is compiled by Pyodide's own CPython 3.12, run under Node;
+# the result is cached in CACHE by the hash of its input. Without Node the build ships sources and says so.
+PYC_COMPILER = r"""
+const [indexURL, work] = process.argv.slice(2);
+const { loadPyodide } = await import(indexURL + "pyodide.mjs");
+const pyodide = await loadPyodide({ indexURL });
+pyodide.FS.mkdirTree("/work");
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: work }, "/work");
+pyodide.runPython(`
+import importlib._bootstrap_external as external, importlib.util, json, zipfile
+prefix = json.load(open("/work/prefix.json"))
+with zipfile.ZipFile("/work/in.zip") as sources, zipfile.ZipFile("/work/out.zip", "w") as compiled:
+    for name in sources.namelist():
+        source = sources.read(name)
+        try:
+            code = compile(source, prefix + name, "exec", dont_inherit=True)
+        except SyntaxError:
+            continue  # not Python 3.12 (test data): the build keeps the source
+        pyc = external._code_to_hash_pyc(code, importlib.util.source_hash(source), checked=False)
+        compiled.writestr(name[:-3] + ".pyc", bytes(pyc))
+`);
+"""
+
+
+def precompiled(files: dict[str, bytes], prefix: str) -> dict[str, bytes]:
+    """``files`` with every ``.py`` replaced by its ``.pyc``, compiled for ``prefix + name`` by Pyodide's CPython."""
+    sources = {name: data for name, data in files.items() if name.endswith(".py")}
+    key = hashlib.sha256(json.dumps([PYC_COMPILER, prefix, sorted(sources)]).encode())
+    for name in sorted(sources):
+        key.update(sources[name])
+    cached = CACHE / "pyc" / f"{key.hexdigest()[:24]}.zip"
+    if not cached.exists():
+        node = shutil.which("node")
+        if node is None:
+            log("no Node.js: the stdlib and NumPy ship as sources (every visit compiles them; slower start)")
+            return files
+        with tempfile.TemporaryDirectory() as work:
+            with zipfile.ZipFile(Path(work) / "in.zip", "w") as archive:
+                for name, data in sources.items():
+                    archive.writestr(name, data)
+            (Path(work) / "prefix.json").write_text(json.dumps(prefix))
+            (Path(work) / "compile.mjs").write_text(PYC_COMPILER)
+            subprocess.run([node, str(Path(work) / "compile.mjs"), f"{CACHE}/", work], check=True)
+            cached.parent.mkdir(exist_ok=True)
+            shutil.move(Path(work) / "out.zip", cached)
+    with zipfile.ZipFile(cached) as archive:
+        compiled = {name: archive.read(name) for name in archive.namelist()}
+    result = {}
+    for name, data in files.items():
+        pyc = name[:-3] + ".pyc" if name.endswith(".py") else None
+        if pyc in compiled:
+            result[pyc] = compiled[pyc]
+        else:
+            result[name] = data
+    return result
+
+
 # ---- a trimmed NumPy wheel (the default; RLPLAY_FULL_RUNTIME=1 ships Pyodide's files as they are) ------------------
 # What only compiles or type-checks against NumPy, never runs in a page: f2py (a Fortran wrapper generator, reached
 # only through np.f2py), the PyInstaller hook, C headers, static libraries, C sources, Cython declarations and type
 # stubs. Everything NumPy imports stays, including np.testing. The wheel keeps its name (in a content-hashed folder,
-# as the runtime folder is cached forever) and its RECORD lists what it holds: 3.06 -> 2.64 MB.
+# as the runtime folder is cached forever) and its RECORD lists what it holds: 3.06 -> 2.64 MB as sources, 3.06 MB
+# as bytecode (see above).
 NUMPY_LEFT_OUT_FOLDERS = (
     "numpy/f2py/",
     "numpy/_pyinstaller/",
@@ -257,7 +320,7 @@ NUMPY_LEFT_OUT_SUFFIXES = (".pyi", ".pxd", ".h", ".a", ".c", ".rst", ".ini")
 
 
 def trimmed_numpy(runtime: Path) -> Path:
-    """Write pyodide/<v>/numpy-<hash>/NUMPY_WHEEL without NUMPY_LEFT_OUT_*; returns its path."""
+    """Write pyodide/<v>/numpy-<hash>/NUMPY_WHEEL without NUMPY_LEFT_OUT_*, as bytecode; returns its path."""
     kept: dict[str, bytes] = {}
     record_name = None
     with zipfile.ZipFile(CACHE / NUMPY_WHEEL) as source:
@@ -267,6 +330,7 @@ def trimmed_numpy(runtime: Path) -> Path:
                 record_name = name
             elif not (name.startswith(NUMPY_LEFT_OUT_FOLDERS) or name.endswith(NUMPY_LEFT_OUT_SUFFIXES)):
                 kept[name] = source.read(name)
+    kept = precompiled(kept, "/lib/python3.12/site-packages/")
     record = []
     for name, data in kept.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
@@ -291,7 +355,8 @@ def trimmed_numpy(runtime: Path) -> Path:
 # The standard library modules (top-level names) that Pyodide 0.27.7, NumPy 2.0.2 and rlplay had imported once every
 # demo had been created and trained, measured in the browser (sys.modules); plus rlplay's own direct imports (read
 # from py/ at build time) and a margin of modules that error paths and common numerical code import lazily. The
-# rest (unittest, doctest, pdb, xml, http, multiprocessing, most of encodings...) is left out: 2.36 MB -> ~1.26 MB.
+# rest (unittest, doctest, pdb, xml, http, multiprocessing, most of encodings...) is left out: 2.36 MB -> 1.26 MB as
+# sources, 2.25 MB as bytecode.
 # The whole browser suite passed on the trimmed runtime (stdlib and NumPy) before it became the default.
 STDLIB_USED = set(
     """__future__ abc ast asyncio base64 bisect bz2 calendar codecs collections concurrent contextlib contextvars copy
@@ -328,18 +393,26 @@ def _rlplay_direct_imports() -> set[str]:
 
 def trimmed_stdlib(runtime: Path) -> Path:
     """Write pyodide/<v>/python_stdlib-<hash>.zip (a content-hashed name: the runtime folder is cached forever) with
-    only the modules above; returns its path."""
+    only the modules above, as bytecode; returns its path."""
     keep = STDLIB_USED | STDLIB_MARGIN | _rlplay_direct_imports()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(CACHE / "python_stdlib.zip") as source, zipfile.ZipFile(buffer, "w") as target:
+    kept: dict[str, bytes] = {}
+    with zipfile.ZipFile(CACHE / "python_stdlib.zip") as source:
         for info in source.infolist():
             parts = info.filename.split("/")
             top = parts[0].removesuffix(".py").removesuffix(".pyc")
             wanted = top in keep
             if top == "encodings" and len(parts) > 1 and parts[1]:
                 wanted = parts[1].rsplit(".", 1)[0] in ENCODINGS_KEPT
-            if wanted:
-                target.writestr(info, source.read(info.filename))
+            if wanted and not info.is_dir():
+                kept[info.filename] = source.read(info.filename)
+    kept = precompiled(kept, "/lib/python312.zip/")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, data in kept.items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data, compresslevel=9)
     content = buffer.getvalue()
     name = f"python_stdlib-{hashlib.sha256(content).hexdigest()[:12]}.zip"
     (runtime / name).write_bytes(content)

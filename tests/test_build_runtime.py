@@ -1,9 +1,10 @@
-"""The trimmed runtime that build.py ships: what it leaves out of NumPy's wheel and Python's stdlib, and that the
-lock Pyodide checks names the file it gets. (The whole browser suite runs on this runtime; these are its static
-checks.)"""
+"""The trimmed runtime that build.py ships: what it leaves out of NumPy's wheel and Python's stdlib, that both ship
+as Python 3.12 bytecode of exactly their sources, and that the lock Pyodide checks names the file it gets. (The whole
+browser suite runs on this runtime; these are its static checks.)"""
 
 from __future__ import annotations
 
+import _imp
 import base64
 import hashlib
 import json
@@ -23,23 +24,39 @@ def runtime(tmp_path_factory):
     return folder, wheel, stdlib
 
 
-def test_the_numpy_wheel_loses_only_build_and_typing_files(runtime):
+# Python 3.12's bytecode magic number (Pyodide 0.27.7 runs CPython 3.12.7), and a pyc's flags for "hash-based,
+# unchecked": the page's Python uses such a pyc without looking for a source.
+MAGIC_3_12 = (3531).to_bytes(2, "little") + b"\r\n"
+UNCHECKED_HASH_PYC = 0b01
+
+
+def assert_compiled_from(pyc: bytes, source: bytes, name: str) -> None:
+    """``pyc`` is Python 3.12 bytecode, stamped with the hash of exactly ``source`` (the key CPython 3.12 uses)."""
+    assert pyc[:4] == MAGIC_3_12, name
+    assert int.from_bytes(pyc[4:8], "little") == UNCHECKED_HASH_PYC, name
+    assert pyc[8:16] == _imp.source_hash(int.from_bytes(MAGIC_3_12, "little"), source), name
+
+
+def test_the_numpy_wheel_loses_only_build_and_typing_files_and_ships_bytecode(runtime):
     _, wheel, _ = runtime
     with zipfile.ZipFile(build.CACHE / build.NUMPY_WHEEL) as original, zipfile.ZipFile(wheel) as trimmed:
         before = {info.filename for info in original.infolist()}
         after = {info.filename for info in trimmed.infolist()}
-        assert after <= before
-        dropped = before - after
-        for name in dropped:
-            assert name.startswith(build.NUMPY_LEFT_OUT_FOLDERS) or name.endswith(build.NUMPY_LEFT_OUT_SUFFIXES), name
-        # Everything that runs stays: every module and extension NumPy has, outside the folders left out (f2py, the
-        # PyInstaller hook, the numba/cffi/Cython examples).
+        left_out = build.NUMPY_LEFT_OUT_FOLDERS
+        for name in after - before:
+            assert name.endswith(".pyc") and name[:-1] in before, name  # a module's bytecode, for its source
+        for name in before - after:
+            compiled = name.endswith(".py") and f"{name}c" in after
+            assert compiled or name.startswith(left_out) or name.endswith(build.NUMPY_LEFT_OUT_SUFFIXES), name
+        # Everything that runs stays: every extension, and every module as bytecode of exactly its source, outside
+        # the folders left out (f2py, the PyInstaller hook, the numba/cffi/Cython examples).
         for name in before:
-            if name.endswith((".py", ".so")) and not name.startswith(build.NUMPY_LEFT_OUT_FOLDERS):
-                assert name in after, name
+            if name.endswith(".so") and not name.startswith(left_out):
                 assert trimmed.read(name) == original.read(name), name
-        assert "numpy/testing/__init__.py" in after and "numpy/random/_pcg64.cpython-312-wasm32-emscripten.so" in after
-        assert any(name.startswith("numpy/f2py/") for name in dropped)
+            if name.endswith(".py") and not name.startswith(left_out):
+                assert_compiled_from(trimmed.read(f"{name}c"), original.read(name), name)
+        assert "numpy/testing/__init__.pyc" in after and "numpy/random/_pcg64.cpython-312-wasm32-emscripten.so" in after
+        assert any(name.startswith("numpy/f2py/") for name in before - after)
 
 
 def test_the_trimmed_wheel_record_lists_exactly_what_it_holds(runtime):
@@ -66,7 +83,7 @@ def test_the_lock_names_the_trimmed_wheel_and_its_hash(runtime):
     assert set(json.loads(build._trimmed_lock(wheel, folder))["packages"]) == {"numpy"}
 
 
-def test_the_stdlib_keeps_what_rlplay_and_numpy_import_and_drops_the_rest(runtime):
+def test_the_stdlib_keeps_what_rlplay_and_numpy_import_as_bytecode_and_drops_the_rest(runtime):
     _, _, stdlib = runtime
 
     def top_names(path):
@@ -78,3 +95,8 @@ def test_the_stdlib_keeps_what_rlplay_and_numpy_import_and_drops_the_rest(runtim
     # Every stdlib module rlplay imports that exists as a file (the rest, like itertools, is built into the wasm).
     assert build._rlplay_direct_imports() & original <= tops
     assert not {"unittest", "doctest", "pdb", "xml", "http", "multiprocessing"} & tops
+    with zipfile.ZipFile(stdlib) as trimmed, zipfile.ZipFile(build.CACHE / "python_stdlib.zip") as source:
+        for name in trimmed.namelist():
+            if name.endswith(".pyc"):
+                assert_compiled_from(trimmed.read(name), source.read(name[:-1]), name)
+        assert "json/__init__.pyc" in trimmed.namelist() and "json/__init__.py" not in trimmed.namelist()
