@@ -436,6 +436,18 @@ def test_gridworld_last_update_line_carries_the_real_numbers():
         assert " + 0.5 × (" in text or f" + {demo.config.alpha:g} × (" in text
 
 
+def test_gridworld_last_update_highlights_the_line_of_the_code_that_runs():
+    """An edit that moves the update's line: the line marked is the edited source's, as the editor shows it."""
+    moved = TARGET_R_ONLY.replace("    td_target = r\n", "    # the reward alone, no bootstrap\n    td_target = r\n")
+    demo = grid(seed=0)
+    demo.advance(5)
+    reference_line = demo.last_update["line"]
+    demo.code.load("q_learning_update", moved)
+    demo.advance(1)
+    assert demo.last_update["line"] == reference_line + 1
+    assert moved.splitlines()[demo.last_update["line"] - 1].strip() == "Q[s][a] += alpha * td_error"
+
+
 def test_gridworld_target_r_only_changes_what_is_learned_and_reset_gives_the_reference_back():
     demo = grid(seed=0)
     demo.code.load("q_learning_update", TARGET_R_ONLY)

@@ -113,9 +113,15 @@ def _number(value: float) -> str:
 
 
 @functools.cache
-def update_line(name: str) -> int:
-    """The 1-based line of ``name``'s source (as shown) that changes Q: the one the panel highlights."""
-    for number, line in enumerate(inspect.getsource(EDITABLE[name].reference).splitlines(), 1):
+def _reference_source(name: str) -> str:
+    return inspect.getsource(EDITABLE[name].reference)
+
+
+@functools.lru_cache(maxsize=64)
+def update_line(source: str) -> int:
+    """The 1-based line of ``source`` (the version that runs, as the editor shows it) that changes Q: the one the
+    panel highlights; 0 if none does (an edit that changes Q another way)."""
+    for number, line in enumerate(source.splitlines(), 1):
         if "Q[s][a] +=" in line:
             return number
     return 0
@@ -202,7 +208,7 @@ def _recorded_step(driver) -> int:
         driver.last_update = {
             "function": name,
             "text": describe_update(driver.env, name, args, before, after),
-            "line": update_line(name),
+            "line": update_line(driver.code.sources.get(name) or _reference_source(name)),
         }
     return ran
 
