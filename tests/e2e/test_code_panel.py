@@ -504,6 +504,48 @@ def test_cartpole_code_panel_shows_the_policy_gradient_edits_ppo_and_resets(page
     page.watch.assert_clean()
 
 
+def test_a_hang_in_one_demo_restarts_the_worker_and_every_demo_comes_back_with_the_code_it_ran(page, server_url):
+    """The whole page: the gridworld runs an edited update; the bandit's edited ucb hangs the shared worker inside one
+    C call. After the restart the bandit is back with the reference code, the gridworld with its edited update loaded
+    at the step it was loaded at: both at the step they had reached, with the figures they had."""
+    page.goto(server_url)
+    for demo in ("gridworld", "bandit"):
+        wait_status(page, demo, ("ready",), timeout=90_000)
+    grid = demo_root(page, "gridworld")
+    step(page, grid, 4, "gridworld", "steps")
+    grid.locator(".code-panel > summary").click()
+    grid.locator(".cm-content").wait_for(timeout=30_000)
+    replace_code(page, grid, TARGET_R_ONLY)
+    grid.get_by_role("button", name="Run my code").click()
+    wait_until(lambda: "runs now" in grid.locator(".code-message").text_content(), 10, 0.05, "the gridworld's code")
+    step(page, grid, 3, "gridworld", "steps")
+    grid_figures = page.evaluate(FIGURES, "gridworld")
+    assert grid_figures == grid_native(4, {"q_learning_update": TARGET_R_ONLY}, 3).snapshot()["figures"]
+
+    bandit = demo_root(page, "bandit")
+    step(page, bandit, 10)
+    bandit.locator(".code-panel > summary").click()
+    bandit.locator(".cm-content").wait_for(timeout=30_000)
+    bandit.get_by_role("tab", name="ucb").click()
+    replace_code(page, bandit, "def ucb(q, n, t, c, u_tie):\n    total = sum(range(10**10))\n    return 0\n")
+    bandit.get_by_role("button", name="Run my code").click()
+    message = bandit.locator(".code-message")
+    wait_until(lambda: "runs now" in message.text_content(), 10, 0.05, "the bandit's code")
+    bandit.get_by_role("button", name="Step", exact=True).click()
+    wait_until(lambda: "back at step 10" in message.text_content(), 90, 0.1, "the bandit to be replayed")
+    assert page.evaluate(FIGURES, "bandit") == native(10, {}, 0)
+    notice = grid.locator(".messages")
+    wait_until(lambda: "replayed to step 7" in notice.text_content(), 60, 0.1, "the gridworld to be replayed")
+    assert page.evaluate(FIGURES, "gridworld") == grid_figures
+    assert "Running your q_learning_update" in grid.locator(".code-running").text_content()
+    step(page, grid, 2, "gridworld", "steps")  # and it carries on with its edited update
+    assert (
+        page.evaluate(FIGURES, "gridworld")
+        == (grid_native(4, {"q_learning_update": TARGET_R_ONLY}, 5).snapshot()["figures"])
+    )
+    page.watch.assert_clean()
+
+
 # -- sharing ---------------------------------------------------------------------------------------------------------
 def run_python_file(path) -> dict:
     completed = subprocess.run(
