@@ -19,6 +19,7 @@ average mode (each run has its own arms, so a mean over runs of arm 2's estimate
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Annotated
@@ -256,12 +257,18 @@ def _number(value: float) -> str:
     return f"{value:.3f}".replace("-", "−")
 
 
+@functools.lru_cache(maxsize=16)
 def update_line(source: str) -> int:
     """The 1-based line of ``source`` that changes Q (``Q[arm] += …``): the one the panel highlights; 0 if none."""
     for number, line in enumerate(source.splitlines(), 1):
         if line.lstrip().startswith("Q[arm] +="):
             return number
     return 0
+
+
+@functools.cache
+def _reference_update_source() -> str:
+    return reference_source(sample_average_update)  # read once: inspect.getsource costs ~0.25 ms a snapshot
 
 
 def describe_last_pull(race: BanditRace, code: CodeSlots) -> dict | None:
@@ -283,7 +290,7 @@ def describe_last_pull(race: BanditRace, code: CodeSlots) -> dict | None:
             # no-break spaces inside the brackets: on a narrow screen the line wraps between terms, not inside one
             text = f"Q[{a}] ← {_number(q)} + ({_number(r)}\u00a0−\u00a0{_number(q)}) / {n:g} = {_number(q_new)}"
         lines.append(f"  {LANE_LABELS[name]:<{width}}  {text}")
-    source = code.sources.get("sample_average_update") or reference_source(sample_average_update)
+    source = code.sources.get("sample_average_update") or _reference_update_source()
     return {"function": "sample_average_update", "text": "\n".join(lines), "line": update_line(source)}
 
 
