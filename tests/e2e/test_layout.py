@@ -13,7 +13,7 @@ import pytest
 from conftest import PageWatch
 from helpers import demo_root, stat, wait_status, wait_until
 
-EMBED_SIZES = [(320, 400), (390, 600), (560, 420), (720, 480), (1200, 900)]
+EMBED_SIZES = [(320, 400), (390, 600), (560, 420), (680, 480), (720, 480), (1200, 900)]
 # What must stay on screen in an embed: the main canvas, Play and Reset, and the key figure.
 MAIN_CANVAS = {"gridworld": "canvas.gw-grid", "bandit": ".bandit-view", "cartpole": ".cartpole-stage"}
 MIN_CANVAS = {"gridworld": (180, 180), "bandit": (200, 210), "cartpole": (240, 120)}  # CSS px; the stage is 2:1
@@ -76,6 +76,41 @@ RECORD_CANVAS_BOXES = """(() => {
     return fillText.call(this, text, x, y, ...rest);
   };
 })();"""
+# Text on the page drawn over a canvas it does not belong to (a row of controls running over a chart): a text node's
+# box overlapping a canvas's box by more than 2 px both ways, unless the text sits inside the canvas's own container
+# (a caption laid over its stage on purpose).
+TEXT_OVER_CANVAS = """(root) => {
+  const problems = [];
+  const canvases = [...root.querySelectorAll('canvas')].filter((c) => c.checkVisibility());
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    const text = node.textContent.trim();
+    if (!text || !el || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+    if (el.closest('.visually-hidden, details:not([open]) > :not(summary)')) continue;
+    // Text kept for screen readers only (clipped to a pixel) is not seen.
+    let unseen = false;
+    for (let a = el; a && !unseen; a = a.parentElement) {
+      const box = a.getBoundingClientRect();
+      unseen = getComputedStyle(a).clip !== "auto" || box.width <= 1 || box.height <= 1;
+    }
+    if (unseen) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width < 1 || r.height < 1) continue;
+      for (const canvas of canvases) {
+        if (canvas.parentElement.contains(el)) continue;
+        const c = canvas.getBoundingClientRect();
+        const x = Math.min(r.right, c.right) - Math.max(r.left, c.left);
+        const y = Math.min(r.bottom, c.bottom) - Math.max(r.top, c.top);
+        if (x > 2 && y > 2) problems.push([text.slice(0, 30), canvas.className]);
+      }
+    }
+  }
+  return problems.slice(0, 10);
+}"""
 # Pairs of texts on one canvas whose ink overlaps by more than a CSS pixel both ways.
 CANVAS_TEXT_OVERLAPS = """() => {
   const problems = [];
@@ -185,6 +220,7 @@ def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, heigh
         assert root.evaluate(TEXT_PROBLEMS) == []
         assert page.evaluate(SMALL_CANVAS_TEXT) == [], "canvas text smaller than 12 px"
         assert page.evaluate(CANVAS_TEXT_OVERLAPS) == [], "texts drawn over each other on a canvas"
+        assert root.evaluate(TEXT_OVER_CANVAS) == [], "page text over a canvas"
         page.watch.assert_clean()
     finally:
         context.close()
