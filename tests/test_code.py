@@ -493,6 +493,8 @@ def test_gridworld_selectors_are_shown_not_edited():
 
 
 # -- the cart-pole ---------------------------------------------------------------------------------------------------
+from rlplay.algos.reinforce import Reinforce, ReinforceConfig  # noqa: E402
+from rlplay.demos import cartpole as cartpole_demo  # noqa: E402
 from rlplay.demos import cartpole_code  # noqa: E402
 from rlplay.demos.cartpole import CartpoleConfig  # noqa: E402
 
@@ -548,3 +550,38 @@ def test_cartpole_failing_edit_puts_the_driver_back_as_the_page_saw_it():
     assert call("cartpole", "snapshot")["snapshot"]["figures"] == seen
     after = call("cartpole", "step", n=3000)["snapshot"]["figures"]
     assert after == cart_figures("reinforce", 3010) or after["steps"] == 3010
+
+
+NO_BASELINE = inspect.getsource(cartpole_code.EDITABLE["time_baseline_advantages"].reference).replace(
+    "    adv = ret - baseline[:T]\n", "    adv = ret\n"
+)
+
+
+def test_removing_the_baseline_in_one_edit_gives_raw_return_reinforce_bit_for_bit(monkeypatch):
+    # One of the "ideas in a few keystrokes": delete `- baseline[:T]` and REINFORCE + baseline trains exactly
+    # as REINFORCE on raw returns does (the seed's advantages), step for step, with the same seed. The oracle is the
+    # driver's own REINFORCE with the baseline switched off in its config and +baseline's gradient clipping kept
+    # (the page's "reinforce" is the seed's update as written, without clipping).
+    assert NO_BASELINE.count("adv = ret\n") == 1
+    with_baseline = cart_figures("reinforce-baseline", 4000)
+    same = inspect.getsource(cartpole_code.EDITABLE["time_baseline_advantages"].reference)
+    assert cart_figures("reinforce-baseline", 4000, {"time_baseline_advantages": same}) == with_baseline
+    edited = cart_figures("reinforce-baseline", 4000, {"time_baseline_advantages": NO_BASELINE})
+    assert edited != with_baseline
+
+    def raw_returns_learner(config, rng):
+        shared = {"lr": config.lr, "gamma": config.gamma, "hidden": config.hidden, "entropy": config.entropy}
+        return Reinforce(ReinforceConfig(**shared, baseline="none"), 4, 2, rng)
+
+    monkeypatch.setattr(cartpole_demo, "make_learner", raw_returns_learner)
+    assert cart_figures("reinforce-baseline", 4000) == edited
+
+
+def test_a_baseline_edit_of_the_wrong_shape_is_refused_and_changes_nothing():
+    call("cartpole", "create", params={"algo": "reinforce-baseline", "seed": "0"})
+    seen = call("cartpole", "step", n=10)["snapshot"]["figures"]
+    short = "def time_baseline_advantages(ret, baseline, rate):\n    return ret, baseline[:0]\n"
+    call("cartpole", "set_code", name="time_baseline_advantages", source=short)
+    error = call("cartpole", "step", n=3000)["error"]
+    assert error["function"] == "time_baseline_advantages" and "the baseline" in error["message"]
+    assert call("cartpole", "snapshot")["snapshot"]["figures"] == seen

@@ -107,6 +107,26 @@ def reinforce_loss(logits: np.ndarray, actions: np.ndarray, adv: np.ndarray, ent
     return loss, {"pg_loss": pg_loss, "entropy_loss": entropy_loss}, dlogits
 
 
+def time_baseline_advantages(ret: np.ndarray, baseline: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """REINFORCE + baseline's advantages: adv_t = G_t − b(t), then b(t) ← b(t) + rate · (G_t − b(t)).
+
+    ``baseline`` holds b(t) for every step t an episode has reached; returns the advantages and the new baseline
+    (the one passed in is left as it was). Deleting ``- baseline[:T]`` gives the seed's raw returns back (adv_t = G_t).
+    """
+    T = len(ret)
+    if len(baseline) < T:
+        # steps never reached before: start their baseline at this episode's return (adv = 0 there, no signal
+        # from a single sample); the first episode that lasts longer than ever is thus not over-rewarded.
+        baseline = np.concatenate([baseline, ret[len(baseline) :]])
+    else:
+        baseline = baseline.copy()
+    # adv_t = G_t − b(t)
+    adv = ret - baseline[:T]
+    # b(t) ← b(t) + rate · (G_t − b(t))
+    baseline[:T] += rate * adv
+    return adv, baseline
+
+
 class Reinforce:
     """The REINFORCE learner: a softmax policy MLP, updated once at the end of every episode."""
 
@@ -148,7 +168,7 @@ class Reinforce:
             # adv_t = G_t   (the seed post's REINFORCE: raw returns)
             adv = ret
         else:
-            adv = self.time_baseline_advantages(ret)
+            adv, self.baseline = time_baseline_advantages(ret, self.baseline, config.baseline_rate)
         X = np.array(self.states)
         actions = np.array(self.actions)
         logits, cache = self.policy.forward(X)
@@ -159,19 +179,6 @@ class Reinforce:
         self.states, self.actions, self.rewards = [], [], []
         self.updates += 1
         return {**terms, "loss": loss, "adv_scale": float(adv.std()), "grad_norm": norm}
-
-    def time_baseline_advantages(self, ret: np.ndarray) -> np.ndarray:
-        """adv_t = G_t − b(t), then b(t) ← b(t) + rate · (G_t − b(t))."""
-        T = len(ret)
-        if len(self.baseline) < T:
-            # steps never reached before: start their baseline at this episode's return (adv = 0 there, no signal
-            # from a single sample); the first episode that lasts longer than ever is thus not over-rewarded.
-            self.baseline = np.concatenate([self.baseline, ret[len(self.baseline) :]])
-        # adv_t = G_t − b(t)
-        adv = ret - self.baseline[:T]
-        # b(t) ← b(t) + rate · (G_t − b(t))
-        self.baseline[:T] += self.config.baseline_rate * adv
-        return adv
 
     def values(self, X: np.ndarray) -> np.ndarray:
         """REINFORCE has no critic: zeros (the driver's ``replay_values``)."""

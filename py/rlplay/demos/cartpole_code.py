@@ -5,6 +5,9 @@ name for the length of a bridge command, ``CodeSlots.patched``): ``reinforce_los
 REINFORCE and actor-critic), ``gae`` (actor-critic's and PPO's advantages) and ``ppo_policy_loss`` (PPO). There is
 no faster twin: the demo runs these very functions.
 
+``time_baseline_advantages`` (REINFORCE + baseline's G_t − b(t); delete the baseline and it learns from raw returns,
+as the seed's REINFORCE does) is editable too.
+
 Shown only: the update methods that compute returns and baselines (``Reinforce.update``, ``ActorCritic.update``,
 ``PPO.update``, ``DQN.update``) hold the learner's state (buffers, the running baseline, the optimisers), which an edit
 could leave half-changed in ways no check can catch; ``log_softmax_backward`` (PPO's ∂/∂logits; ``reinforce_loss``
@@ -43,6 +46,15 @@ def _check_loss(result, args) -> str | None:
 
 def _check_gae(result, args) -> str | None:
     return _finite_array(result, "the advantages", (len(args[0]),))
+
+
+def _check_baseline(result, args) -> str | None:
+    """(adv, baseline): finite advantages, one per step, and a finite baseline that covers every step reached."""
+    if not isinstance(result, tuple) or len(result) != 2:
+        return "must return (adv, baseline): the advantages and the new running baseline"
+    adv, baseline = result
+    steps = max(len(args[0]), len(args[1]))
+    return _finite_array(adv, "the advantages", (len(args[0]),)) or _finite_array(baseline, "the baseline", (steps,))
 
 
 EDITABLE = {
@@ -86,10 +98,12 @@ EDITABLE = {
         role="PPO's epochs of minibatch updates (shown only: it holds the learner's state)",
         editable=False,
     ),
-    "Reinforce.time_baseline_advantages": Editable(
-        reinforce.Reinforce.time_baseline_advantages,
-        role="REINFORCE + baseline's advantages G_t − b(t) and the running baseline (shown only: it holds b(t))",
-        editable=False,
+    "time_baseline_advantages": Editable(
+        reinforce.time_baseline_advantages,
+        _check_baseline,
+        role="REINFORCE + baseline's advantages G_t − b(t) and the running baseline b(t) (delete − baseline[:T] and "
+        "it learns from raw returns, as the seed's REINFORCE does)",
+        patch=(("rlplay.algos.reinforce", "time_baseline_advantages"),),
     ),
     "DQN.update": Editable(
         dqn.DQN.update,
@@ -110,7 +124,7 @@ EDITABLE = {
 ALGO_FUNCTIONS = {
     # reinforce_loss writes the seed's grad_logits = −probs; grad_logits[action] += 1.0 out itself
     "reinforce": ("Reinforce.update", "reinforce_loss"),
-    "reinforce-baseline": ("Reinforce.update", "Reinforce.time_baseline_advantages", "reinforce_loss"),
+    "reinforce-baseline": ("Reinforce.update", "time_baseline_advantages", "reinforce_loss"),
     "actor-critic": ("ActorCritic.update", "gae", "reinforce_loss"),
     "ppo": ("PPO.update", "gae", "ppo_policy_loss", "clipped_surrogate", "log_softmax_backward"),
     "dqn": ("DQN.update", "dqn_loss"),
