@@ -42,7 +42,12 @@ const DTYPES = {
   Uint16Array: "uint16",
   Uint32Array: "uint32",
 };
-const FRAME_BUDGET_MS = 8; // the worker's share of a frame at "max"
+// At "max", each call asks the worker for MAX_WORK_RATIO times the measured cost of a call around its work (round
+// trip, snapshot, drawing), so work is most of the time; at least a frame's worth, and at most MAX_BUDGET_MS, so a
+// click (Reset, a setting) waits for the worker no longer than that and the figures still move several times a second.
+const FRAME_BUDGET_MS = 8;
+const MAX_BUDGET_MS = 100;
+const MAX_WORK_RATIO = 6;
 // Driver commands that run or watch the same training run without changing its settings: a link still replays it.
 const RUN_ONLY_COMMANDS = new Set([
   "run",
@@ -489,7 +494,7 @@ export class DemoController {
     }
     if (this.status !== "running") this.setStatus("running");
     if (speed === "max") {
-      this.request("run", { budget_ms: FRAME_BUDGET_MS, max_units: this.maxUnits?.() ?? 1e9 });
+      this.request("run", { budget_ms: this.maxBudgetMs(), max_units: this.maxUnits?.() ?? 1e9 });
       return;
     }
     this.accrue(now, speed);
@@ -498,6 +503,11 @@ export class DemoController {
       this.unitBudget -= n;
       this.request("step", { n: Math.min(n, this.maxUnits?.() ?? n) });
     }
+  }
+
+  /** The worker's time asked for by one call at "max": MAX_WORK_RATIO × the measured overhead of a call. */
+  maxBudgetMs() {
+    return Math.min(Math.max(MAX_WORK_RATIO * (this.callOverheadMs ?? 0), FRAME_BUDGET_MS), MAX_BUDGET_MS);
   }
 
   /** Fixed speed: accumulate units of work in wall time (a gap is capped, so a hidden tab does not cause a burst;
@@ -517,6 +527,11 @@ export class DemoController {
       if (token !== this.runToken) return;
       this.countRate(payload.ran ?? 0, performance.now() - started);
       this.receive(payload.snapshot, command);
+      if (command === "run" && Number.isFinite(payload.elapsed_ms)) {
+        // the call's cost around its work: round trip, snapshot and drawing (a running mean, for maxBudgetMs)
+        const overhead = Math.max(0, performance.now() - started - payload.elapsed_ms);
+        this.callOverheadMs = this.callOverheadMs === undefined ? overhead : 0.8 * this.callOverheadMs + 0.2 * overhead;
+      }
       if (payload.exhausted || (command === "step" && payload.ran < args.n)) this.onExhausted(payload);
     } catch (error) {
       this.handleError(error);
@@ -524,7 +539,7 @@ export class DemoController {
       this.inFlight = false;
     }
     // At "max", ask for the next chunk at once rather than at the next frame, so the worker is never idle while
-    // the main thread draws; each chunk still takes at most FRAME_BUDGET_MS of the worker's time.
+    // the main thread draws; each chunk still takes at most MAX_BUDGET_MS of the worker's time.
     if (command === "run" && this.registry.get(this.demo, "speed") === "max") this.pump(performance.now());
   }
 
