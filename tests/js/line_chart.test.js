@@ -16,6 +16,7 @@ import {
   plotTopForLabels,
   textBox,
   yAxis,
+  yTitleCentre,
 } from "../../web/views/line_chart.js";
 
 test("niceTicks steps by 1, 2 or 5 × 10^k and covers the range", () => {
@@ -193,6 +194,13 @@ test("fitWidth shortens with an ellipsis to the room there is", () => {
   assert.equal(fitWidth("steps balanced", 100, measure), "steps balanced");
   assert.equal(fitWidth("steps balanced", 60, measure), "steps bal…");
   assert.equal(fitWidth("steps balanced", 3, measure), "");
+});
+
+test("the y title is centred on the plot, and moved into the free margin when it is longer than the plot", () => {
+  assert.equal(yTitleCentre(40, 100, 140, 60, 200), 120); // fits beside the plot: on its middle
+  assert.equal(yTitleCentre(120, 170, 190, 60, 200), 140); // would run off the foot: as low as it fits
+  assert.equal(yTitleCentre(120, 62, 80, 60, 200), 120); // would run into the legend: as high as it fits
+  assert.equal(yTitleCentre(140, 100, 140, 60, 200), 130); // exactly the margin's height: the margin's middle
 });
 
 test("the plot starts low enough for the highest labelled reference line's label to fit above it", () => {

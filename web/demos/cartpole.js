@@ -951,6 +951,7 @@ export default class CartpoleController extends DemoController {
       ],
       xLabel: "episode",
       yLabel: "steps balanced",
+      yLabelShort: "steps", // a small embed: the x title says "episode"
       yMin: 0,
       yMax: Math.ceil(cap * 1.12), // room above the cap for its label
       xMin: 0,

@@ -11,6 +11,7 @@
 //     ],
 //     refLines: [{ y: 12, label: "optimal 12", color: "--gold" }],
 //     xLabel: "episode", yLabel: "steps",
+//     yLabelShort: "n",   // optional: the y title where yLabel does not fit (else yLabel is cut with an ellipsis)
 //     yMin: 0,            // optional: any of yMin, yMax, xMin, xMax pins that end of an axis (else: from the data)
 //     logX: false,        // optional: logarithmic x axis (x values <= 0 are skipped)
 //   });
@@ -405,6 +406,15 @@ export function fitWidth(text, maxWidth, measure) {
   return measure("…") <= maxWidth ? "…" : "";
 }
 
+/** Where a y-axis title `width` px long is centred: on the plot [plotTop, plotBottom], moved as little as it must
+ * to stay inside the margin's free span [roomTop, roomBottom]: yTitleCentre(40, 100, 140, 60, 200) → 120, the plot's
+ * middle; yTitleCentre(120, 170, 190, 60, 200) → 140, as low as a title 120 px long fits. */
+export function yTitleCentre(width, plotTop, plotBottom, roomTop, roomBottom) {
+  const half = width / 2;
+  const centre = (plotTop + plotBottom) / 2;
+  return Math.min(Math.max(centre, roomTop + half), Math.max(roomTop + half, roomBottom - half));
+}
+
 export class LineChart {
   constructor(canvas, options = {}) {
     this.canvas = canvas;
@@ -627,10 +637,15 @@ export class LineChart {
       g.fillText(String(plot.xLabel), left + plot.width / 2, height - 2);
     }
     if (spec.yLabel) {
-      // Along the plot's height, shortened if it is longer (else it would run into the legend or the x labels).
-      const text = fitWidth(String(spec.yLabel), plot.height, (t) => g.measureText(t).width);
+      // In the left margin, which is free from the legend down to the canvas's foot: centred on the plot, moved to
+      // fit when it is longer than the plot is high; yLabelShort (or an ellipsis) only if it is longer than the margin.
+      const measure = (t) => g.measureText(t).width;
+      const room = height - 2 - plot.labelTop;
+      const long = String(spec.yLabel);
+      const text = fitWidth(measure(long) > room && spec.yLabelShort ? String(spec.yLabelShort) : long, room, measure);
+      const centre = yTitleCentre(measure(text), top, bottom, plot.labelTop, height - 2);
       g.save();
-      g.translate(4 + FONT_SIZE / 2, top + plot.height / 2);
+      g.translate(4 + FONT_SIZE / 2, centre);
       g.rotate(-Math.PI / 2);
       g.textAlign = "center";
       g.textBaseline = "middle";
