@@ -684,7 +684,7 @@ def speeds_markdown(speeds: dict) -> list[str]:
             ratio = "" if setting["ratio"] is None else f"{setting['ratio']:.2f}"
             if setting["ratio"] is None and fastest_fixed > 0:
                 # "max" must never be slower than a fixed setting
-                ratio = f"{setting['rate'] / fastest_fixed:.2f}× the fastest fixed setting (target ≥ 1)"
+                ratio = f"{setting['rate'] / fastest_fixed:.2f}× the fastest fixed (target ≥ 1)"
             lines.append(
                 f"| {demo}{default} | {setting['label']} | {fmt(setting['rate'], 1 if setting['rate'] < 100 else 0)} "
                 f"{entry['unit']}/s | {ratio} |"

@@ -521,7 +521,7 @@ export default class CartpoleController extends DemoController {
       this.dirty = true; // the animation moves every frame
     }
     if (mode === "train") {
-      super.pump(now); // at max, the base keeps the worker busy with back-to-back chunks of at most 8 ms
+      super.pump(now); // at max, the base keeps the worker busy with back-to-back chunks of at most 100 ms
       return;
     }
     if (!running) {

@@ -305,7 +305,7 @@ let draining = false;
 const yielder = new MessageChannel();
 
 function yieldToEventLoop() {
-  // Not setTimeout: nested timers are clamped to 4 ms, which would tax every 8 ms chunk of work at max speed.
+  // Not setTimeout: nested timers are clamped to 4 ms, which would tax every short chunk of work at max speed.
   return new Promise((resolve) => {
     yielder.port1.onmessage = () => resolve();
     yielder.port2.postMessage(null);
