@@ -23,6 +23,7 @@ CASES = [
     ("cartpole", {"seed": "2", "algo": "actor-critic"}, [1000, 9000]),
     ("cartpole", {"seed": "3", "algo": "reinforce"}, [4000, 6000]),
     ("cartpole", {"seed": "1", "algo": "ppo"}, [2048, 6000]),
+    ("cartpole", {"seed": "4", "algo": "dqn"}, [1500, 2500]),  # 3000 updates past learning_starts
 ]
 TOLERANCE = {"gridworld": 0.0, "bandit": 0.0, "cartpole": 1e-9}
 
@@ -98,4 +99,6 @@ def ready_page(browser, server_url):
 def test_browser_run_equals_native_run(ready_page, demo, params, chunks):
     browser = browser_snapshot(ready_page, demo, params, chunks)
     native = native_snapshot(demo, params, [sum(chunks)])  # one call natively: chunking must not matter
-    assert_close(native, browser, TOLERANCE[demo], demo)
+    # DQN's batch products avoid np.dot entirely (rlplay.algos.dqn.dense): its run must agree to the last bit
+    tolerance = 0.0 if params.get("algo") == "dqn" else TOLERANCE[demo]
+    assert_close(native, browser, tolerance, demo)

@@ -364,7 +364,7 @@ CONTRACT: dict[str, dict] = {
             "episode_lengths_offset": Key("int", "index of the first episode in episode_lengths", "episode"),
             "adv_scale": Key(
                 "array",
-                "per update: the standard deviation of its raw advantages",
+                "per update: the standard deviation of its raw advantages (DQN: of its TD errors)",
                 "return",
                 ("tail",),
                 "float64",
