@@ -2,22 +2,21 @@
 the stated step budget, and the run is the native one to the last step (every episode length equal).
 
 The budget is the native test's (``rlplay.demos.cartpole.DQN_STEP_BUDGET``, tests/test_dqn_learning.py); the page's
-default seed is 0, which solves natively at episode 417 after 94,605 steps. Marked slow (``build.py test --slow``):
-DQN updates its network at every step, and on the 2-core test machine under other agents' load the page had not
-reached those 94,605 steps after 15 minutes (the worker alone ran ~270 DQN steps/s there). CI checks DQN's
-native/browser bit-identity cheaply instead (tests/e2e/test_determinism.py, 4,000 steps). The wall-clock time at max
-speed is measured in tests/bench.py, not asserted here.
+default seed is 0, which solves natively at episode 417 after 94,605 steps. Measured 2026-11-26 on the shared 2-core
+test machine: the page solved at episode 417 too, the whole test taking 153 s (the native oracle runs in another
+process meanwhile). Earlier the same day, under heavier load and before the max-speed loop adapted its chunk to the
+call overhead, the page had not finished within 15 minutes. The wall-clock time at max speed is measured in
+tests/bench.py, not asserted here.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 
-import pytest
 from helpers import demo_root, open_demo, stat, wait_until
 from rlplay.demos.cartpole import DQN_STEP_BUDGET, SOLVED_MEAN_LENGTH, SOLVED_WINDOW, CartpoleConfig, train_until_solved
 
-HANG_GUARD_S = 2400  # only a wedged (or badly overloaded) page takes this long; not a speed target
+HANG_GUARD_S = 1200  # only a wedged (or badly overloaded) page takes this long; not a speed target
 
 STEPS = """() => window.rlplay.inspect("cartpole").figures.steps ?? 0"""
 CURVE = """() => {
@@ -32,7 +31,6 @@ def native_run(seed: int) -> tuple[int, list[int]]:
     return run.solved_at, list(run.episode_lengths[: max(run.solved_at, 0)])
 
 
-@pytest.mark.slow
 def test_dqn_solves_in_the_page_within_its_step_budget_as_natively(page, server_url):
     # the native run goes on in another process while the page trains (each takes minutes)
     with multiprocessing.get_context("spawn").Pool(1) as pool:
