@@ -70,3 +70,15 @@ def test_gradient_spread_refuses_a_bad_episode_count():
     demo = CartpoleDemo(CartpoleConfig(algo="reinforce"))
     with pytest.raises(ValueError, match="episodes"):
         gradient_spread(demo.learner.networks()["policy"], 0.99, 1, 0)
+
+
+def test_what_the_page_says_of_the_spread_on_a_fresh_policy():
+    # index.html: "On a fresh policy, seeds 0–4, the critic's V(s) gave a smaller spread than raw returns on 4 of 5
+    # seeds, while b(t) ... gave a larger one on 4 of 5" (16 episodes, as the page's button measures).
+    critic_smaller = baseline_larger = 0
+    for seed in range(5):
+        demo = CartpoleDemo(CartpoleConfig(algo="reinforce", seed=seed))
+        result = gradient_spread(demo.learner.networks()["policy"], demo.config.gamma, 16, seed)
+        critic_smaller += result["critic"]["spread"] < result["reinforce"]["spread"]
+        baseline_larger += result["baseline"]["spread"] > result["reinforce"]["spread"]
+    assert (critic_smaller, baseline_larger) == (4, 4)

@@ -315,7 +315,7 @@ export default class CartpoleController extends DemoController {
     this.advChart = new LineChart(advCanvas, {
       height: 170,
       emptyText: "no update yet",
-      ariaLabel: "Advantage scale (standard deviation of the advantages) against update",
+      ariaLabel: "Advantage scale (standard deviation of the advantages, or of DQN's TD errors) against update",
     });
     this.valueBox = el(
       "div",
@@ -324,17 +324,10 @@ export default class CartpoleController extends DemoController {
       valueCanvas,
       this.valueNote,
     );
-    const advBox = el(
-      "div",
-      { class: "cartpole-small-box" },
-      el("h4", { class: "cartpole-chart-title" }, "Advantage scale per update"),
-      advCanvas,
-      el(
-        "p",
-        { class: "cartpole-note" },
-        "The spread of the advantages each update pushes with: the noise the gradient carries. A critic shrinks it; it fades as episodes reach the cap.",
-      ),
-    );
+    // DQN has no advantages: the same chart shows the spread of the TD errors its update regresses on
+    this.advTitle = el("h4", { class: "cartpole-chart-title" }, "Advantage scale per update");
+    this.advNote = el("p", { class: "cartpole-note" });
+    const advBox = el("div", { class: "cartpole-small-box" }, this.advTitle, advCanvas, this.advNote);
 
     // settings: the main ones, the rest folded away
     const python = Object.keys(this.registry.pythonParams(demo)).filter((name) => name !== "algo");
@@ -960,19 +953,23 @@ export default class CartpoleController extends DemoController {
 
   drawAdvantage() {
     const algo = this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
+    const dqn = algo === "dqn";
+    this.advTitle.textContent = dqn ? "TD-error scale per update" : "Advantage scale per update";
+    this.advNote.textContent = dqn
+      ? "The spread of the TD errors each update regresses on: how far Q still is from its targets."
+      : "The spread of the advantages each update pushes with: the noise the gradient carries. A critic shrinks it; it fades as episodes reach the cap.";
     this.advChart.draw({
       series: [
         { color: algoColor(algo), y: this.advScale.values, faded: true },
         {
-          // DQN has no advantages: its adv_scale is the spread of the TD errors its update regresses on
-          label: `${algoLabel(algo)}: std of ${algo === "dqn" ? "TD errors" : "advantages"} (mean of 20)`,
+          label: `${algoLabel(algo)}: std of ${dqn ? "TD errors" : "advantages"} (mean of 20)`,
           color: algoColor(algo),
           y: movingAverage(this.advScale.values, 20),
           width: 2,
         },
       ],
       xLabel: "update",
-      yLabel: "advantage std",
+      yLabel: dqn ? "TD error std" : "advantage std",
       yMin: 0,
     });
   }
