@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import statistics
@@ -350,7 +351,9 @@ def measure_startup(playwright, executable, server, url, runs: int) -> dict:
     def medians(profiles, key):
         names = list(dict.fromkeys(name for profile in profiles for name in profile[key]))
         return {
-            name: statistics.median([p[key][name] for p in profiles if p[key].get(name) == p[key].get(name)] or [-1])
+            name: statistics.median(
+                [p[key][name] for p in profiles if p[key].get(name, math.nan) == p[key].get(name)] or [-1]
+            )
             for name in names
         }
 
