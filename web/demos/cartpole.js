@@ -317,13 +317,8 @@ export default class CartpoleController extends DemoController {
       emptyText: "no update yet",
       ariaLabel: "Advantage scale (standard deviation of the advantages, or of DQN's TD errors) against update",
     });
-    this.valueBox = el(
-      "div",
-      { class: "cartpole-small-box" },
-      el("h4", { class: "cartpole-chart-title" }, "Critic: V(s) along the replayed episode"),
-      valueCanvas,
-      this.valueNote,
-    );
+    this.valueTitle = el("h4", { class: "cartpole-chart-title" }, "Critic: V(s) along the replayed episode");
+    this.valueBox = el("div", { class: "cartpole-small-box" }, this.valueTitle, valueCanvas, this.valueNote);
     // DQN has no advantages: the same chart shows the spread of the TD errors its update regresses on
     this.advTitle = el("h4", { class: "cartpole-chart-title" }, "Advantage scale per update");
     this.advNote = el("p", { class: "cartpole-note" });
@@ -978,6 +973,9 @@ export default class CartpoleController extends DemoController {
   drawValues() {
     const replay = this.replay;
     const algo = replay?.algo ?? this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
+    // DQN has no critic: the same chart shows its own estimate of the return to come, max_a Q(s, a)
+    this.valueTitle.textContent =
+      algo === "dqn" ? "Q-network: max Q(s, a) along the replayed episode" : "Critic: V(s) along the replayed episode";
     if (algo === "reinforce" || algo === "reinforce-baseline") {
       this.valueNote.textContent =
         algo === "reinforce"
@@ -1019,22 +1017,27 @@ export default class CartpoleController extends DemoController {
       yLabel: "value",
       yMin: 0,
     });
-    this.valueNote.textContent = this.valueStory(replay, T);
+    this.valueNote.textContent = this.valueStory(replay, T, algo === "dqn");
   }
 
   /** One honest sentence about the V(s) chart, from what it shows. */
-  valueStory(replay, T) {
+  valueStory(replay, T, dqn = false) {
+    const estimate = dqn ? "max Q(s, a)" : "V(s)";
     if (T >= this.limits.cap) {
-      return "At the cap the episode was cut, not failed: the critic keeps predicting a long future (it bootstraps), while the counted return drops to 0.";
+      return `At the cap the episode was cut, not failed: ${estimate} keeps predicting a long future (it bootstraps), while the counted return drops to 0.`;
     }
     const values = replay.values;
     let peak = -Infinity;
     for (let t = 0; t < T; t++) peak = Math.max(peak, values[t]);
     const tail = values[T - 1];
     if (peak > 0 && tail < 0.7 * peak) {
-      return "The critic sees the fall coming: V(s) drops before the end. The gap between V(s) and the return is the advantage the actor learns from.";
+      return dqn
+        ? "The Q-network sees the fall coming: max Q(s, a) drops before the end. Its TD target is r + γ max Q of the next state, from the frozen copy."
+        : "The critic sees the fall coming: V(s) drops before the end. The gap between V(s) and the return is the advantage the actor learns from.";
     }
-    return "V(s) is the critic's estimate now, on this episode's states: it has not learned that these states lead to a fall (the improved policy rarely visits them).";
+    return dqn
+      ? "max Q(s, a) is the network's estimate now, on this episode's states: it has not yet learned that these states lead to a fall."
+      : "V(s) is the critic's estimate now, on this episode's states: it has not learned that these states lead to a fall (the improved policy rarely visits them).";
   }
 
   /** A short spoken summary for screen readers: what changed (the announcer speaks at most every few seconds). */
