@@ -188,6 +188,28 @@ def _project_version() -> str:
     raise SystemExit("no version in pyproject.toml")
 
 
+def _with_record(files: dict[str, bytes], record_name: str) -> dict[str, bytes]:
+    """``files`` plus a wheel's RECORD (path, urlsafe-base64 sha256, size of each file) under ``record_name``."""
+    record = []
+    for arcname, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{arcname},sha256={digest},{len(data)}")
+    record.append(f"{record_name},,")
+    return {**files, record_name: ("\n".join(record) + "\n").encode()}
+
+
+def _deterministic_zip(files: dict[str, bytes]) -> bytes:
+    """A zip of ``files`` that depends on their names and bytes only (fixed timestamps and modes, deflate level 9)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=9)
+    return buffer.getvalue()
+
+
 def build_wheel(out_dir: Path) -> Path:
     version = _project_version()
     name = f"rlplay-{version}-py3-none-any.whl"
@@ -202,12 +224,7 @@ def build_wheel(out_dir: Path) -> Path:
     files[f"{dist_info}/WHEEL"] = (
         b"Wheel-Version: 1.0\nGenerator: rlplay-build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     )
-    record = []
-    for arcname, data in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{arcname},sha256={digest},{len(data)}")
-    record.append(f"{dist_info}/RECORD,,")
-    files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    files = _with_record(files, f"{dist_info}/RECORD")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for arcname, data in files.items():
@@ -330,21 +347,7 @@ def trimmed_numpy(runtime: Path) -> Path:
                 record_name = name
             elif not (name.startswith(NUMPY_LEFT_OUT_FOLDERS) or name.endswith(NUMPY_LEFT_OUT_SUFFIXES)):
                 kept[name] = source.read(name)
-    kept = precompiled(kept, "/lib/python3.12/site-packages/")
-    record = []
-    for name, data in kept.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{name},sha256={digest},{len(data)}")
-    record.append(f"{record_name},,")
-    kept[record_name] = ("\n".join(record) + "\n").encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in kept.items():
-            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=9)
-    content = buffer.getvalue()
+    content = _deterministic_zip(_with_record(precompiled(kept, "/lib/python3.12/site-packages/"), record_name))
     folder = runtime / f"numpy-{hashlib.sha256(content).hexdigest()[:12]}"
     folder.mkdir()
     (folder / NUMPY_WHEEL).write_bytes(content)
@@ -405,15 +408,7 @@ def trimmed_stdlib(runtime: Path) -> Path:
                 wanted = parts[1].rsplit(".", 1)[0] in ENCODINGS_KEPT
             if wanted and not info.is_dir():
                 kept[info.filename] = source.read(info.filename)
-    kept = precompiled(kept, "/lib/python312.zip/")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for name, data in kept.items():
-            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, data, compresslevel=9)
-    content = buffer.getvalue()
+    content = _deterministic_zip(precompiled(kept, "/lib/python312.zip/"))
     name = f"python_stdlib-{hashlib.sha256(content).hexdigest()[:12]}.zip"
     (runtime / name).write_bytes(content)
     return runtime / name
