@@ -695,8 +695,8 @@ def speeds_markdown(speeds: dict) -> list[str]:
     return lines
 
 
-def speeds_only(demos=DEMOS) -> int:
-    """``bench.py --speeds``: the speed settings' rows alone, printed."""
+def in_served_browser(measure):
+    """``measure(browser, url)`` against dist/ served on a free port, in a headless Chromium; returns its result."""
     from playwright.sync_api import sync_playwright
 
     server, url = build.start_server(build.DIST, 0)
@@ -707,10 +707,17 @@ def speeds_only(demos=DEMOS) -> int:
                 headless=True,
                 args=build.CHROMIUM_FLAGS,
             )
-            speeds = measure_speed_rates(browser, url, demos)
-            browser.close()
+            try:
+                return measure(browser, url)
+            finally:
+                browser.close()
     finally:
         server.shutdown()
+
+
+def speeds_only(demos=DEMOS) -> int:
+    """``bench.py --speeds``: the speed settings' rows alone, printed."""
+    speeds = in_served_browser(lambda browser, url: measure_speed_rates(browser, url, demos))
     print("\n".join(speeds_markdown(speeds)))
     return 0
 
@@ -804,21 +811,8 @@ def code_stops_markdown(stops: dict) -> list[str]:
 
 def code_stops_only() -> int:
     """``bench.py --code-stops``: the runaway-code rows alone, printed."""
-    from playwright.sync_api import sync_playwright
-
     stops = {"native_python_loop_s": native_code_stop()}
-    server, url = build.start_server(build.DIST, 0)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=os.environ.get("CHROMIUM_PATH") or build.find_chromium(),
-                headless=True,
-                args=build.CHROMIUM_FLAGS,
-            )
-            stops.update(browser_code_stops(browser, url))
-            browser.close()
-    finally:
-        server.shutdown()
+    stops.update(in_served_browser(browser_code_stops))
     print("\n".join(code_stops_markdown(stops)))
     return 0
 
@@ -1024,24 +1018,15 @@ def main(argv=None) -> int:
 
 def grid_rules_only() -> int:
     """``bench.py --grid-rules``: the gridworld rules' rows alone (native, browser, learning), printed."""
-    from playwright.sync_api import sync_playwright
-
     native = native_rule_throughput()
-    server, url = build.start_server(build.DIST, 0)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=os.environ.get("CHROMIUM_PATH") or build.find_chromium(),
-                headless=True,
-                args=build.CHROMIUM_FLAGS,
-            )
-            page = browser.new_page()
-            page.goto(url)
-            wait_ready(page, demos=("gridworld",))
-            in_browser = browser_rule_throughput(page)
-            browser.close()
-    finally:
-        server.shutdown()
+
+    def measure(browser, url):
+        page = browser.new_page()
+        page.goto(url)
+        wait_ready(page, demos=("gridworld",))
+        return browser_rule_throughput(page)
+
+    in_browser = in_served_browser(measure)
     print("\n".join(rules_markdown(native, in_browser, gridworld_rules_learning())))
     return 0
 
