@@ -33,6 +33,26 @@ def test_advance_is_independent_of_chunking(algo):
     assert state_of(whole) == state_of(pieces)
 
 
+def test_each_training_step_takes_the_next_uniform_of_the_action_stream():
+    # The documented stream: SeedSequence(seed).spawn(5)[1], one uniform per training step, whatever the chunks and
+    # across the block boundary (UNIFORM_BLOCK = 4096), with watch episodes in between taking none of it.
+    demo = CartpoleDemo(CartpoleConfig(algo="reinforce", seed=7))
+    taken = []
+    act = demo.learner.act
+
+    def recording_act(obs, u):
+        taken.append(u)
+        return act(obs, u)
+
+    demo.learner.act = recording_act
+    for n in (4000, 95, 1, 0, 1000):
+        demo.advance(n)
+        demo.watch_reset(seed=1)
+        demo.watch_step(20)
+    action_seq = np.random.SeedSequence(7).spawn(5)[1]
+    assert taken == np.random.default_rng(action_seq).random(5096).tolist()
+
+
 def test_same_seed_same_run_and_reset_replays():
     a, b = CartpoleDemo(CartpoleConfig(seed=5)), CartpoleDemo(CartpoleConfig(seed=5))
     a.advance(4000)

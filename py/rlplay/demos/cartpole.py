@@ -44,6 +44,7 @@ import numpy as np
 
 from rlplay.algos.actor_critic import ActorCritic, ActorCriticConfig
 from rlplay.algos.dqn import DQN, DQNConfig
+from rlplay.algos.exploration import Uniforms
 from rlplay.algos.ppo import PPO, PPOConfig
 from rlplay.algos.reinforce import Reinforce, ReinforceConfig
 from rlplay.demos import cartpole_code
@@ -131,14 +132,12 @@ class CartpoleDemo(DemoDriver):
         config = self.config
         env_seq, action_seq, learner_seq, watch_seq, play_seq = np.random.SeedSequence(config.seed).spawn(5)
         self.env = CartPole(seed=env_seq)
-        self.action_rng = np.random.default_rng(action_seq)
+        self.action_uniforms = Uniforms(np.random.default_rng(action_seq), block=UNIFORM_BLOCK)  # one per step
         self.learner = make_learner(config, np.random.default_rng(learner_seq))
         self.watch_env = CartPole(seed=watch_seq)
         self.watch_rng = np.random.default_rng(watch_seq.spawn(1)[0])
         self.watch_p_right = math.nan
         self.play_env = CartPole(seed=play_seq)
-        self._uniforms: list[float] = []
-        self._uniform_index = 0
         self.obs, _ = self.env.reset()
         self.steps = 0
         # Histories grow by one entry an episode (or update) for as long as the page trains: packed arrays (16 bytes
@@ -168,13 +167,14 @@ class CartpoleDemo(DemoDriver):
         env, learner = self.env, self.learner
         act, observe = learner.act, learner.observe
         episode_states, episode_p_right = self.episode_states, self.episode_p_right
-        uniforms, index = self._uniforms, self._uniform_index
+        # the action uniforms, aliased for the loop (``Uniforms``: store the position back, refill at the block's end)
+        uniforms = self.action_uniforms
+        buffer, index, block = uniforms.buffer, uniforms.position, uniforms.block
         obs = self.obs
         for done_steps in range(1, int(n) + 1):
-            if index == len(uniforms):
-                uniforms = self._uniforms = self.action_rng.random(UNIFORM_BLOCK).tolist()
-                index = 0
-            action, p_right = act(obs, uniforms[index])
+            if index == block:
+                buffer, index = uniforms.refill(), 0
+            action, p_right = act(obs, buffer[index])
             index += 1
             next_obs, reward, terminated, truncated, _ = env.step(action)
             episode_states.append(obs)
@@ -184,7 +184,7 @@ class CartpoleDemo(DemoDriver):
             if stats is not None and not self._record_update(stats):
                 self._finish_episode_if(terminated or truncated, terminated, obs)
                 self.steps += done_steps
-                self._uniform_index = index
+                uniforms.position = index
                 self.obs = obs
                 return done_steps
             if terminated or truncated:
@@ -192,7 +192,7 @@ class CartpoleDemo(DemoDriver):
                 episode_states, episode_p_right = self.episode_states, self.episode_p_right
                 obs, _ = env.reset()
         self.steps += int(n)
-        self._uniform_index = index
+        uniforms.position = index
         self.obs = obs
         return int(n)
 

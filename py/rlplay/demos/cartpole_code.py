@@ -133,7 +133,7 @@ ALGO_FUNCTIONS = {
 
 def new_slots() -> CodeSlots:
     slots = CodeSlots(EDITABLE, checkpoint=True)
-    slots.rng_of = lambda driver: driver.action_rng  # edited code's ``rng``: the run's generator of actions
+    slots.rng_of = lambda driver: driver.action_uniforms.rng  # edited code's ``rng``: the run's generator of actions
     return slots
 
 
