@@ -89,7 +89,24 @@ BAD_FILES = {
     "negative episodes": (lambda d: corrupt(d, ["episodes"], -3), "episodes"),
     "baseline too long": (lambda d: corrupt(d, ["baseline"], [1.0] * 501), "baseline"),
     "missing weights": (lambda d: corrupt(d, ["networks", "policy", "W2"], KeyError), "exactly W1"),
+    # Hostile or hand-edited files (issue 16's red team): each was loaded, or refused with NumPy's words, before.
+    "seed as a float": (
+        lambda d: corrupt(corrupt_dict(d, ["config", "seed"], 1.0), ["seed"], 1.0),
+        "seed must be a whole",
+    ),
+    "hidden as a float": (lambda d: corrupt(d, ["config", "hidden"], 16.0), "hidden must be a whole"),
+    "episodes beyond 2**53": (lambda d: corrupt(d, ["episodes"], 10**400), "episodes' must be a whole number from 0"),
+    "steps of 5000 digits": (
+        lambda d: json.dumps(d).replace('"steps": ', '"steps": ' + "9" * 5000 + ', "x": '),
+        "not valid JSON",
+    ),
+    "unknown entry": (lambda d: corrupt(d, ["__proto__"], {"polluted": 1}), "unknown entries '__proto__'"),
+    "nested 100k deep": (lambda d: "[" * 100_000 + "]" * 100_000, "not valid JSON"),
 }
+
+
+def corrupt_dict(data: dict, path: list, value) -> dict:
+    return json.loads(corrupt(data, path, value))
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
@@ -102,6 +119,12 @@ def test_malformed_files_are_refused_with_a_message_and_change_nothing(name, goo
     assert str(error.value).startswith("agent file:")
     assert_same_snapshot(demo.snapshot(), before)
     assert demo.config.algo == "ppo"
+
+
+def test_a_byte_order_mark_is_not_part_of_the_file(good):
+    demo = CartpoleDemo()
+    demo.load_agent("\ufeff" + json.dumps(good))
+    assert demo.config.algo == "reinforce-baseline"
 
 
 def test_bridge_refuses_a_bad_file_as_input_error_and_loads_a_good_one(good):

@@ -331,3 +331,34 @@ def test_on_policy_rules_with_a_large_alpha_get_a_notice():
         "keep changing" in note for note in GridworldDemo(GridworldConfig(algo="sarsa", alpha=0.1)).notices()
     )
     assert not any("keep changing" in note for note in GridworldDemo(GridworldConfig()).notices())
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "canonical"),
+    [
+        ("walls", " 2.1_1.1 ", "1.1_2.1"),  # a "+" in a link is a space
+        ("walls", "01.01_1.1", "1.1"),  # the same cell twice, once with leading zeros
+        ("walls", "-", "-"),
+        ("start", "0.01", "0.1"),
+        ("goal", " 6.6", "6.6"),
+        ("paint", "2.3:-1_0.3:+.5:end", "0.3:0.5:end_2.3:-1.0"),
+        ("paint", "-", ""),
+    ],
+)
+def test_layout_settings_are_kept_in_one_canonical_form(field, text, canonical):
+    """A link may write a cell as " 2.1" or "02.01": the same world, and the config (so the URL and the reproduce
+    command, which takes only safe words) holds one form. Before, such a link trained but had no command."""
+    from rlplay.demos import reproduce
+
+    config, notices = from_params(GridworldConfig, {field: text})
+    assert notices == [] and getattr(config, field) == canonical
+    assert reproduce.command_args(config) is not None
+    again, notices = from_params(GridworldConfig, {field: canonical})
+    assert again == config and notices == []
+
+
+@pytest.mark.parametrize("text", ["\u0661.\u0661", "١.١_2.2", "1" * 5000 + ".1", "1.1" + "\u200b"])
+def test_cells_are_ascii_digits_and_a_huge_number_is_refused_by_name(text):
+    config, notices = from_params(GridworldConfig, {"walls": text})
+    assert config.walls == "" and len(notices) == 1
+    assert "walls must be - (none) or cells row.col" in notices[0] and len(notices[0]) < 300

@@ -60,3 +60,23 @@ def test_out_of_range_message_names_field_and_range():
     config, notices = from_params(config_class, {"epsilon": "2", "colour": "red"})
     assert config.epsilon == config_class().epsilon
     assert notices == ["ignored epsilon='2': epsilon must be between 0 and 1, got 2.0"]
+
+
+@pytest.mark.parametrize("demo", sorted(DEMOS))
+def test_a_whole_number_given_as_a_float_is_refused_by_name(demo):
+    """A config built from a file (an agent's "seed": 1.0) must fail here, by name, not deep inside NumPy."""
+    _, config_class = demo_classes(demo)
+    for entry in full_schema()[demo]:
+        if entry["type"] == "int":
+            with pytest.raises(ValueError, match=f"{entry['name']} must be a whole number, got"):
+                config_class(**{entry["name"]: float(entry["default"])})
+
+
+@pytest.mark.parametrize("demo", sorted(DEMOS))
+def test_a_notice_echoes_at_most_40_characters_of_a_hostile_value(demo):
+    """A 2000-character value (the page's limit for a text setting) is named, not pasted back into the page."""
+    _, config_class = demo_classes(demo)
+    for entry in full_schema()[demo]:
+        _, notices = from_params(config_class, {entry["name"]: "<" + "9" * 1998 + ">"})
+        assert len(notices) == 1 and len(notices[0]) < 400, (entry["name"], notices)
+        assert "9" * 41 not in notices[0]

@@ -28,6 +28,8 @@ from rlplay.demos.cartpole import MAX_EPISODE_STEPS, CartpoleConfig, CartpoleDem
 FORMAT = "rlplay-cartpole-agent"
 VERSION = 1
 MAX_FILE_CHARS = 5_000_000  # hidden = 256 with two networks is ~0.1 MB of text; anything far larger is not ours
+MAX_COUNT = 2**53 - 1  # episodes and steps: the page reads them as JavaScript numbers, exact up to 2⁵³ − 1
+KEYS = frozenset({"format", "version", "algo", "seed", "episodes", "steps", "config", "networks", "baseline"})
 N_OBS = 4
 N_ACTIONS = 2
 
@@ -116,8 +118,10 @@ def _config_from(data: dict) -> CartpoleConfig:
 
 def _count(data: dict, key: str) -> int:
     value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"agent file: '{key}' must be a whole number ≥ 0, got {json.dumps(value)[:40]}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        raise ValueError(
+            f"agent file: '{key}' must be a whole number from 0 to {MAX_COUNT:,}, got {json.dumps(value)[:40]}"
+        )
     return value
 
 
@@ -127,6 +131,11 @@ def from_dict(data) -> CartpoleDemo:
         raise ValueError("agent file: expected a JSON object")
     if data.get("format") != FORMAT:
         raise ValueError(f"agent file: not a cart-pole agent (its 'format' is not {FORMAT!r})")
+    unknown = sorted(set(data) - KEYS)
+    if unknown:
+        # refused, not skipped: a file with parts this version does not read would load as less than it says
+        names = ", ".join(repr(name[:40]) for name in unknown[:5])
+        raise ValueError(f"agent file: unknown entries {names}; an agent file holds only {', '.join(sorted(KEYS))}")
     if data.get("version") != VERSION:
         raise ValueError(f"agent file: version {json.dumps(data.get('version'))[:20]} is not supported (only 1)")
     config = _config_from(data)
@@ -176,7 +185,8 @@ def loads(text: str) -> CartpoleDemo:
     if len(text) > MAX_FILE_CHARS:
         raise ValueError(f"agent file: {len(text):,} characters is far larger than an agent ({MAX_FILE_CHARS:,} max)")
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise ValueError(f"agent file: not valid JSON ({error})") from None
+        # A byte-order mark (some editors write one) is not part of the JSON.
+        data = json.loads(text.removeprefix("\ufeff"))
+    except (ValueError, RecursionError) as error:  # ValueError: also a number of more than 4300 digits
+        raise ValueError(f"agent file: not valid JSON ({str(error)[:200]})") from None
     return from_dict(data)

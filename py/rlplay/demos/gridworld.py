@@ -48,7 +48,7 @@ from rlplay.demos import gridworld_code
 from rlplay.demos.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.gridworld_average import SeedAverage
 from rlplay.demos.gridworld_planner import METHODS, Planner
-from rlplay.demos.params import Param, validate
+from rlplay.demos.params import Param, shown, validate
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
 
 MAX_SIZE = 12
@@ -56,14 +56,18 @@ VI_THETA = 1e-6  # value iteration stops when no value changes by more than this
 HISTORY_KEPT = 1 << 16  # episode lengths the driver keeps for the page's learning curve (older ones are dropped)
 VI_MAX_SWEEPS = 5000  # and in any case after this many sweeps (γ = 1 may never settle)
 OPTIMAL_TOLERANCE = 1e-9  # actions whose Q* is this close to the best count as optimal too (ties)
-_CELL = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
+# ASCII digits, at most 4 (a grid has at most 12 rows): no look-alike digits, no 5000-digit int() to refuse
+_CELL = re.compile(r"^\s*([0-9]{1,4})\.([0-9]{1,4})\s*$")
 RULES: dict[str, type[TabularAgent]] = {
     rule.name: rule for rule in (QLearning, Sarsa, ExpectedSarsa, NStepSarsa, MonteCarlo, DynaQ)
 }
 ON_POLICY = ("sarsa", "n-step-sarsa", "monte-carlo")  # rules whose targets follow the exploring policy
 CURVE_POINTS = 500  # the live comparison's return curves are binned to at most this many points
 CURVE_EPISODES = 20_000  # ...from at most this many latest episodes (a snapshot every frame must stay cheap)
-_PAINT = re.compile(r"^\s*(\d+)\.(\d+):([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(:end)?\s*$")
+_PAINT = re.compile(
+    r"^\s*([0-9]{1,4})\.([0-9]{1,4}):"  # the cell
+    r"([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)(:end)?\s*$"  # its reward, and :end if terminal
+)
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,17 @@ class GridworldConfig:
 
     def __post_init__(self):
         validate(self)
-        self.layout()  # raises ValueError for a layout that cannot be played
+        layout = self.layout()  # raises ValueError for a layout that cannot be played
+        # Each layout field in one canonical form ("1.1_2.1", sorted, once each; rewards as repr): a link's " 2.1_1.1"
+        # or "01.01" is the same world, and the URL and the reproduce command (safe words only) carry that form.
+        canonical = {
+            "walls": self.walls and format_cells(layout.walls),
+            "start": self.start and "{}.{}".format(*layout.start),
+            "goal": self.goal and "{}.{}".format(*layout.goal),
+            "paint": format_paint(layout.painted),
+        }
+        for name, text in canonical.items():
+            object.__setattr__(self, name, text)
 
     def layout(self) -> Layout:
         """The layout these settings describe: the preset (or an open grid), with walls/start/goal overridden."""
@@ -152,7 +166,7 @@ def parse_cell(text: str, name: str) -> tuple[int, int]:
     """``"3.4"`` → ``(3, 4)``."""
     match = _CELL.match(text)
     if not match:
-        raise ValueError(f"{name} must be a cell written row.col, e.g. 0.0; got {text!r}")
+        raise ValueError(f"{name} must be a cell written row.col, e.g. 0.0; got {shown(text)}")
     return int(match.group(1)), int(match.group(2))
 
 
@@ -162,7 +176,7 @@ def parse_cells(text: str, name: str) -> frozenset[tuple[int, int]]:
         return frozenset()
     parts = text.split("_")
     if not all(_CELL.match(part) for part in parts):
-        raise ValueError(f"{name} must be - (none) or cells row.col joined by _, e.g. 1.1_2.1; got {text!r}")
+        raise ValueError(f"{name} must be - (none) or cells row.col joined by _, e.g. 1.1_2.1; got {shown(text)}")
     return frozenset(parse_cell(part, name) for part in parts)
 
 
@@ -181,7 +195,7 @@ def parse_paint(text: str) -> tuple:
         if not match:
             raise ValueError(
                 "paint must be cells row.col:reward joined by _, with :end for a terminal one, "
-                f"e.g. 2.3:-1_0.4:0.5:end; got {part!r}"
+                f"e.g. 2.3:-1_0.4:0.5:end; got {shown(part)}"
             )
         row, col, reward, end = match.groups()
         cells.append(((int(row), int(col)), float(reward), end is not None))

@@ -84,21 +84,36 @@ def validate(config) -> None:
         value = getattr(config, name)
         if base is bool:
             if not isinstance(value, bool):
-                raise ValueError(f"{name} must be true or false, got {value!r}")
+                raise ValueError(f"{name} must be true or false, got {_echo(value)}")
             continue
         if base in (int, float):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{name} must be a number, got {value!r}")
-            if base is int and value != int(value):
-                raise ValueError(f"{name} must be a whole number, got {value!r}")
+                raise ValueError(f"{name} must be a number, got {_echo(value)}")
             if not math.isfinite(value):
-                raise ValueError(f"{name} must be a finite number, got {value!r}")
+                raise ValueError(f"{name} must be a finite number, got {_echo(value)}")
+            if base is int and not isinstance(value, int):
+                # 3.0 too: a seed or a layer size that is a float breaks NumPy far from here, with a message no one
+                # can act on (a hand-edited agent file's "seed": 1.0)
+                raise ValueError(f"{name} must be a whole number, got {_echo(value)}")
         if param is None:
             continue
         if param.choices is not None and value not in param.choices:
-            raise ValueError(f"{name} must be one of {', '.join(param.choices)}; got {value!r}")
+            raise ValueError(f"{name} must be one of {', '.join(param.choices)}; got {_echo(value)}")
         if param.low is not None and param.high is not None and not (param.low <= value <= param.high):
-            raise ValueError(f"{name} must be between {param.low:g} and {param.high:g}, got {value!r}")
+            raise ValueError(f"{name} must be between {param.low:g} and {param.high:g}, got {_echo(value)}")
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """``repr`` of a value from a URL or a file, cut to ``limit`` characters: a notice echoes it, never floods.
+
+    >>> shown("x" * 50)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'"
+    """
+    return repr(text if len(text) <= limit else f"{text[:limit]}…")
+
+
+def _echo(value) -> str:
+    return shown(value) if isinstance(value, str) else repr(value)
 
 
 def _parse(base: type, text: str):
@@ -108,16 +123,18 @@ def _parse(base: type, text: str):
             return True
         if lowered in ("0", "false", "no", "off"):
             return False
-        raise ValueError(f"not true/false: {text!r}")
-    if base is int:
-        number = float(text)
-        if not math.isfinite(number) or number != int(number):
-            raise ValueError(f"not a whole number: {text!r}")
-        return int(number)
-    if base is float:
-        number = float(text)
+        raise ValueError(f"not true/false: {shown(text)}")
+    if base in (int, float):
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"not a number: {shown(text)}") from None  # float()'s own message echoes it whole
         if not math.isfinite(number):
-            raise ValueError(f"not a finite number: {text!r}")
+            raise ValueError(f"not a finite number: {shown(text)}")
+        if base is int:
+            if number != int(number):
+                raise ValueError(f"not a whole number: {shown(text)}")
+            return int(number)
         return number
     return text
 
@@ -145,7 +162,7 @@ def from_params(config_class, params: dict[str, str]):
             value = _parse(base, str(text))
             config_class(**{**accepted, name: value})  # validate this field alone against the rest
         except (ValueError, TypeError) as error:
-            notices.append(f"ignored {name}={text!r}: {error}")
+            notices.append(f"ignored {name}={shown(str(text))}: {error}")
             continue
         accepted[name] = value
     return config_class(**accepted), notices
