@@ -120,3 +120,48 @@ def test_configure_applies_changes_and_reports_notices():
     payload, _ = call("gridworld", "configure", params={"alpha": "0.5", "gamma": "banana"})
     assert payload["snapshot"]["config"]["alpha"] == "0.5"
     assert any("gamma" in notice for notice in payload["notices"])
+
+
+@pytest.mark.parametrize(
+    ("demo", "fast", "dear"),
+    [
+        # measured natively before the fix: the first call after the change took 53 s and 3.2 s for a 100 ms budget
+        (
+            "gridworld",
+            {},
+            {"algo": "dyna-q", "compare": "dyna-q", "planning_steps": "200", "compare_planning_steps": "200"},
+        ),
+        ("bandit", {"horizon": "100000"}, {"runs": "2000"}),
+    ],
+)
+def test_a_run_keeps_its_budget_after_a_setting_makes_units_dearer(demo, fast, dear):
+    """The rate the bridge learned for one setting is not trusted for another: a call after the change (a new
+    algorithm at max speed, from a slider or a link) keeps near its budget instead of blocking the worker for
+    seconds (the watchdog would call it dead). A bound of 10x the budget: it was 30x to 500x."""
+    call(demo, "create", params=fast)
+    for _ in range(5):
+        call(demo, "run", budget_ms=100, max_units=10**9, since=10**9)
+    payload, _ = call(demo, "configure", params=dear)
+    assert "error" not in payload and payload["restarted"], payload
+    payload, _ = call(demo, "run", budget_ms=100, max_units=10**9, since=10**9)
+    assert payload["ran"] > 0 and payload["elapsed_ms"] < 1000, payload["elapsed_ms"]
+
+
+def test_an_unmeasured_run_starts_with_one_unit_and_batches_stay_within_a_share_of_the_budget(monkeypatch):
+    """Batch sizes, not wall time: a new driver or new settings start with a probe of one unit; later batches are
+    planned for at most BATCH_SHARE of the budget at the measured rate (the oracle: the rate the bridge kept)."""
+    call("gridworld", "create")
+    batches = []
+    driver = bridge._drivers["gridworld"]
+    advance = driver.advance
+    monkeypatch.setattr(driver, "advance", lambda n: batches.append(n) or advance(n))
+    call("gridworld", "run", budget_ms=50, max_units=10**9, since=10**9)
+    assert batches[0] == 1
+    _, rate = bridge._units_per_ms["gridworld"]
+    batches.clear()
+    call("gridworld", "run", budget_ms=50, max_units=10**9, since=10**9)
+    assert batches[0] <= rate * bridge.BATCH_SHARE * 50 + 1
+    call("gridworld", "configure", params={"alpha": "0.3"})  # new settings: measured again
+    batches.clear()
+    call("gridworld", "run", budget_ms=50, max_units=10**9, since=10**9)
+    assert batches[0] == 1

@@ -49,8 +49,13 @@ DEMOS = {
 }
 
 _drivers: dict[str, object] = {}
-# Work units per millisecond, learned per demo, so the first batch of a run already fits the budget.
-_units_per_ms: dict[str, float] = {}
+# Work units per millisecond, learned per demo for one driver, its settings and its edited code (a new algorithm,
+# more planning steps, 2000 bandit runs or a slow edit make a unit hundreds of times dearer): demo -> (key, rate).
+_units_per_ms: dict[str, tuple[tuple, float]] = {}
+# A batch is planned to take at most this share of the call's budget, at the rate last measured: a unit that
+# becomes dearer within a batch (DQN starts learning after its warm-up, PPO's update falls due) overshoots the budget
+# by that share times the jump, not by the whole budget times the jump.
+BATCH_SHARE = 0.25
 
 
 def demo_classes(demo: str):
@@ -109,12 +114,22 @@ def _create(demo: str, params: dict) -> dict:
     return {"notices": notices, "snapshot": _drivers[demo].snapshot(0)}
 
 
+def _rate_key(driver) -> tuple:
+    """What a learned rate holds for: this driver, with these settings, running this code."""
+    slots = getattr(driver, "code", None)
+    return id(driver), getattr(driver, "config", None), getattr(slots, "sources", None)
+
+
 def _run(demo: str, budget_ms: float, max_units: int, since: int) -> dict:
     """Advance in batches until ``budget_ms`` has passed or ``max_units`` ran; never one unit more than asked."""
     driver = _driver(demo)
     budget_ms = min(max(float(budget_ms), 0.5), 100.0)
     max_units = max(int(max_units), 0)
-    rate = _units_per_ms.get(demo, 10.0)
+    key = _rate_key(driver)
+    known, rate = _units_per_ms.get(demo, (None, None))
+    if known != key:
+        rate = None  # not measured for this run's settings: probe with 1 unit, then 4, 16, ... until one can be timed
+    probe = 1
     started = time.perf_counter()
     ran = 0
     exhausted = False
@@ -123,18 +138,23 @@ def _run(demo: str, budget_ms: float, max_units: int, since: int) -> dict:
         remaining_ms = budget_ms - elapsed_ms
         if remaining_ms <= 0.05 * budget_ms:
             break
-        batch = int(max(1, min(max_units - ran, rate * remaining_ms * 0.9)))
+        wanted = probe if rate is None else rate * min(remaining_ms, BATCH_SHARE * budget_ms) * 0.9
+        batch = int(max(1, min(max_units - ran, wanted)))
         batch_started = time.perf_counter()
         done = driver.advance(batch)
         batch_ms = (time.perf_counter() - batch_started) * 1000.0
         ran += done
         if done > 0 and batch_ms > 0.02:
-            # Blend in the measured rate; batches too short to time are skipped.
-            rate = 0.5 * rate + 0.5 * (done / batch_ms)
+            # A slower rate is believed at once (the next batch must fit the budget); a faster one is blended in.
+            measured = done / batch_ms
+            rate = measured if rate is None or measured < rate else 0.5 * rate + 0.5 * measured
+        elif rate is None:
+            probe *= 4
         if done < batch:
             exhausted = True  # horizon reached, or training stopped (e.g. diverged)
             break
-    _units_per_ms[demo] = rate
+    if rate is not None:
+        _units_per_ms[demo] = (key, rate)
     elapsed_ms = (time.perf_counter() - started) * 1000.0
     return {"ran": ran, "elapsed_ms": elapsed_ms, "exhausted": exhausted, "snapshot": driver.snapshot(since)}
 
