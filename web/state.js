@@ -18,6 +18,8 @@
 //   become a visible ⟨U+XXXX⟩, so a notice cannot be reordered or hide text;
 // - at most MAX_PARAMETERS parameters are read, and at most MAX_NOTICES notices are shown.
 // Unknown or invalid values are ignored and reported as notices; the page shows them.
+// Old links keep working: a UI field added later may declare `oldLinks` (see load), so a link from before it keeps
+// showing what it showed, and every new link carries such a field whenever leaving it out would read as old.
 
 // A shared link's steps= replays the run on load; more than this is capped (and the replay can be cancelled). One
 // million units replays in about 1 s for the gridworld (~0.96 M steps/s in the browser, README benchmark) and about
@@ -231,6 +233,15 @@ export class StateRegistry extends EventTarget {
         else notices.push(`Ignored ${name}=“${shown(text)}”: ${parsed.message}.`);
       }
     }
+    // A link made before a field existed: a field with `oldLinks: {given: [names], value}` that the link does not
+    // set, in a link that sets one of `given` true, takes `value` (what such a link showed then).
+    for (const demo of this.demos()) {
+      for (const [name, field] of Object.entries(this.fields[demo])) {
+        if (!field.oldLinks || taken.has(`${demo}.${name}`)) continue;
+        const old = field.oldLinks.given.some((g) => taken.has(`${demo}.${g}`) && this.values[demo][g] === true);
+        if (old) this.values[demo][name] = field.oldLinks.value;
+      }
+    }
     if (notices.length > MAX_NOTICES) {
       const more = notices.length - (MAX_NOTICES - 1);
       notices.length = MAX_NOTICES - 1;
@@ -257,9 +268,17 @@ export class StateRegistry extends EventTarget {
     if (steps > 0) query.set("steps", String(steps));
     for (const [name, field] of Object.entries(this.fields[demo])) {
       const value = this.values[demo][name];
-      if (!field.ui || value !== field.default) query.set(name, formatValue(value));
+      if (!field.ui || this.written(demo, name)) query.set(name, formatValue(value));
     }
     return query.toString();
+  }
+
+  /** Whether a link must carry a UI field: when it is not its default, or when leaving it out would make the link
+   * read as an old one (see `oldLinks` in load). */
+  written(demo, name) {
+    const field = this.fields[demo][name];
+    if (this.values[demo][name] !== field.default) return true;
+    return Boolean(field.oldLinks?.given.some((g) => this.values[demo][g] === true));
   }
 
   /** The query string for the current page: page fields, then every demo's non-default fields. */
@@ -271,9 +290,9 @@ export class StateRegistry extends EventTarget {
     if (this.page.hide) query.set("hide", this.page.hide);
     if (this.page.autoplay) query.set("autoplay", "1");
     for (const demo of this.demos()) {
-      for (const [name, field] of Object.entries(this.fields[demo])) {
+      for (const name of Object.keys(this.fields[demo])) {
         const value = this.values[demo][name];
-        if (value === field.default) continue;
+        if (!this.written(demo, name)) continue;
         query.set(demo === focus ? name : `${demo}.${name}`, formatValue(value));
       }
     }

@@ -190,3 +190,44 @@ test("a link's code is a page field: read as data, not reported, bounded", () =>
   const other = new StateRegistry(schema, uiSchema);
   assert.match(other.load(`?code=${"A".repeat(20000)}`)[0], /code is too long/);
 });
+
+test("an old link (before a field existed) keeps what it showed; a new link is never read as old", () => {
+  const ui = {
+    gridworld: [
+      { name: "show_values", type: "bool", default: false },
+      { name: "show_optimal", type: "bool", default: false },
+      {
+        name: "show_q",
+        type: "bool",
+        default: true,
+        oldLinks: { given: ["show_values", "show_optimal"], value: false },
+      },
+      { name: "show_optimal_path", type: "bool", default: false, oldLinks: { given: ["show_optimal"], value: true } },
+    ],
+  };
+  const read = (query) => {
+    const registry = new StateRegistry(schema, ui);
+    assert.deepEqual(registry.load(query), []);
+    return registry;
+  };
+  const shown = (registry) =>
+    ["show_q", "show_values", "show_optimal", "show_optimal_path"].map((name) => registry.get("gridworld", name));
+  // Old links: the layer they asked for, alone (and V* with its optimal path).
+  assert.deepEqual(shown(read("?demo=gridworld&show_values=1")), [false, true, false, false]);
+  assert.deepEqual(shown(read("?demo=gridworld&show_optimal=1")), [false, false, true, true]);
+  assert.deepEqual(shown(read("?gridworld.show_optimal=1")), [false, false, true, true]);
+  // Not old: nothing set, a layer set false, or the new field given.
+  assert.deepEqual(shown(read("?demo=gridworld")), [true, false, false, false]);
+  assert.deepEqual(shown(read("?demo=gridworld&show_values=0")), [true, false, false, false]);
+  assert.deepEqual(shown(read("?demo=gridworld&show_values=1&show_q=1")), [true, true, false, false]);
+  assert.deepEqual(shown(read("?demo=gridworld&show_optimal=1&show_optimal_path=0")), [false, false, true, false]);
+  // Every combination round-trips through both kinds of query.
+  for (let bits = 0; bits < 16; bits++) {
+    const registry = read("");
+    ["show_q", "show_values", "show_optimal", "show_optimal_path"].forEach((name, i) => {
+      registry.set("gridworld", name, Boolean(bits & (1 << i)));
+    });
+    assert.deepEqual(shown(read(`?${registry.demoQuery("gridworld")}`)), shown(registry), `demoQuery ${bits}`);
+    assert.deepEqual(shown(read(`?${registry.pageQuery()}`)), shown(registry), `pageQuery ${bits}`);
+  }
+});

@@ -13,6 +13,7 @@
 // average_mean + average_se, planner.
 
 import { Announcer, el, fieldControl, formatStat, seedControl } from "../ui.js";
+import { layerText } from "../views/grid_layers.js";
 import { GridView } from "../views/grid_view.js";
 import { formatCompact, LineChart } from "../views/line_chart.js";
 import { DemoController, noticeParagraphs } from "./controller.js";
@@ -59,9 +60,36 @@ export default class GridworldController extends DemoController {
     // greedy path first reaches the goal after 1230–1560 moves (12–16 s) on the default grid; in Chromium on a busy
     // 2-core machine (seeds 0–2, from the Play click): 3.9–5.1 s and 15–18 s.
     { name: "speed", type: "str", default: "100", choices: SPEEDS, doc: "Moves per second, or max." },
-    { name: "show_path", type: "bool", default: true, doc: "Draw the greedy path from the start." },
-    { name: "show_values", type: "bool", default: false, doc: "Colour each cell by V(s) = max over a of Q(s,a)." },
-    { name: "show_optimal", type: "bool", default: false, doc: "Show value iteration's V* and its optimal arrows." },
+    // The value layers combine (web/views/grid_layers.js). A link from before they did (show_values=1 or
+    // show_optimal=1, no show_q) showed that layer alone, so it still does: `oldLinks` (web/state.js) turns the
+    // triangles off for it and, for show_optimal, the optimal path on (it came with V* then).
+    {
+      name: "show_q",
+      type: "bool",
+      default: true,
+      doc: "Colour a triangle per action by Q(s,a).",
+      oldLinks: { given: ["show_values", "show_optimal"], value: false },
+    },
+    {
+      name: "show_values",
+      type: "bool",
+      default: false,
+      doc: "Colour each cell (its border, under the triangles) by V(s) = max over a of Q(s,a).",
+    },
+    {
+      name: "show_optimal",
+      type: "bool",
+      default: false,
+      doc: "Colour each cell (its centre, with learned values shown) by value iteration's V*(s).",
+    },
+    { name: "show_path", type: "bool", default: true, doc: "Draw the greedy path from the start (solid)." },
+    {
+      name: "show_optimal_path",
+      type: "bool",
+      default: false,
+      doc: "Draw value iteration's optimal path from the start (dashed, gold).",
+      oldLinks: { given: ["show_optimal"], value: true },
+    },
     {
       name: "show_differs",
       type: "bool",
@@ -113,7 +141,7 @@ export default class GridworldController extends DemoController {
       tabindex: 0,
       role: "application",
       "aria-label": "Gridworld. Arrow keys move the cursor; Enter or Space applies the edit at the cursor.",
-      "aria-describedby": `${demo}-summary`,
+      "aria-describedby": `${demo}-shown ${demo}-summary`,
     });
     this.gridView = new GridView(this.gridCanvas, {
       onResize: () => {
@@ -127,15 +155,15 @@ export default class GridworldController extends DemoController {
       { class: "legend gw-legend", "aria-hidden": "true" },
       el(
         "span",
-        {},
-        el("span", { class: "gw-scale-label gw-scale-low" }, "Q −1"),
+        { class: "gw-legend-scale" },
+        el("span", { class: "gw-scale-label gw-scale-low" }, "−1"),
         el("span", { class: "gw-scale" }),
         el("span", { class: "gw-scale-label gw-scale-high" }, "+1"),
       ),
       el("span", {}, el("span", { class: "swatch gw-swatch-agent gw-round" }), "agent"),
       el("span", {}, el("span", { class: "swatch gw-swatch-goal" }), "goal"),
       el("span", {}, el("span", { class: "swatch gw-swatch-wall" }), "wall"),
-      el("span", {}, el("span", { class: "gw-line gw-line-path" }), "greedy path"),
+      el("span", { class: "gw-legend-path" }, el("span", { class: "gw-line gw-line-path" }), "greedy path"),
       el("span", { class: "gw-legend-optimal" }, el("span", { class: "gw-line gw-line-optimal" }), "optimal path"),
       el("span", { class: "gw-legend-differs" }, el("span", { class: "swatch gw-swatch-differs" }), "greedy ≠ optimal"),
       el("span", { class: "gw-legend-compare" }, el("span", { class: "gw-line gw-line-compare" }), "greedy path B"),
@@ -144,17 +172,25 @@ export default class GridworldController extends DemoController {
     this.legendCompare = legend.querySelector(".gw-legend-compare");
     this.legendPaint = legend.querySelector(".gw-legend-paint");
     this.scaleHigh = legend.querySelector(".gw-scale-high");
+    this.legendPath = legend.querySelector(".gw-legend-path");
     this.legendOptimal = legend.querySelector(".gw-legend-optimal");
     this.legendDiffers = legend.querySelector(".gw-legend-differs");
-    this.scaleLabel = legend.querySelector(".gw-scale-label");
+    this.legendScale = legend.querySelector(".gw-legend-scale");
+    this.scaleLabel = legend.querySelector(".gw-scale-low");
+    // Each value layer shown, where it sits in a cell and the range of its numbers (from the snapshot, as drawn);
+    // the hidden sentence is the grid's text alternative (its aria-describedby).
+    this.layersLegend = el("p", { class: "gw-layers", dataset: { legend: "layers" }, "aria-hidden": "true" });
+    this.shownText = el("p", { class: "visually-hidden", id: `${demo}-shown` });
     const toggle = (name, label) => fieldControl(registry, demo, name, { label });
     const overlays = el(
       "fieldset",
       { class: "toggles gw-overlays", dataset: { control: "overlays" } },
       el("legend", { class: "visually-hidden" }, "Overlays"),
-      toggle("show_path", "greedy path"),
+      toggle("show_q", "Q triangles"),
       toggle("show_values", "V(s) heatmap"),
       toggle("show_optimal", "V* (value iteration)"),
+      toggle("show_path", "greedy path"),
+      toggle("show_optimal_path", "optimal path"),
       toggle("show_differs", "greedy ≠ optimal"),
       toggle("show_trail", "trail"),
       toggle("show_model", "Dyna-Q's model"),
@@ -175,6 +211,8 @@ export default class GridworldController extends DemoController {
       { class: "gw-grid-column" },
       this.gridCanvas,
       legend,
+      this.layersLegend,
+      this.shownText,
       this.rewardsText,
       overlays,
       editControl,
@@ -371,6 +409,11 @@ export default class GridworldController extends DemoController {
     }
   }
 
+  modelShown() {
+    const get = (name) => this.registry.get(this.demo, name);
+    return get("show_model") && get("algo") === "dyna-q" && !this.averaging();
+  }
+
   comparing() {
     return this.registry.get(this.demo, "compare") !== "off";
   }
@@ -417,16 +460,52 @@ export default class GridworldController extends DemoController {
   }
 
   updateOverlayLegend() {
-    this.legendOptimal.hidden = !this.registry.get(this.demo, "show_optimal");
-    this.legendDiffers.hidden = !this.registry.get(this.demo, "show_differs");
+    const get = (name) => this.registry.get(this.demo, name);
+    this.legendPath.hidden = !get("show_path");
+    this.legendOptimal.hidden = !get("show_optimal_path");
+    this.legendDiffers.hidden = !get("show_differs");
     this.legendCompare.hidden = !this.comparing();
     this.legendPaint.hidden = !(this.snapshot?.layout?.painted ?? []).length;
-    const base = this.registry.get(this.demo, "show_optimal")
-      ? "V*"
-      : this.registry.get(this.demo, "show_values")
-        ? "V"
-        : "Q";
-    this.scaleBase = base;
+  }
+
+  /**
+   * The legend's colour scale and one entry per value layer, as the grid view last drew them (`view.layers`), and
+   * the grid's text alternative: every layer and line shown. Written only when the text changes.
+   */
+  updateLayerLegend() {
+    const drawn = this.gridView.layers;
+    if (!drawn) return;
+    const number = (v) => formatStat(v, 2).replace("-", "−");
+    const texts = drawn.layers.map((layer) => layerText(layer, number));
+    const key = texts.join("|");
+    if (key !== this.layersKey) {
+      this.layersKey = key;
+      this.layersLegend.replaceChildren(
+        ...drawn.layers.map((layer, i) =>
+          el("span", { class: `gw-layer gw-layer-${layer.place}`, dataset: { layer: layer.name } }, texts[i]),
+        ),
+      );
+    }
+    const domain = drawn.domain;
+    this.legendScale.hidden = !domain;
+    if (domain) {
+      const low = number(domain.lo);
+      const high = number(domain.hi);
+      if (this.scaleLabel.textContent !== low) this.scaleLabel.textContent = low;
+      if (this.scaleHigh.textContent !== high) this.scaleHigh.textContent = high;
+    }
+    const get = (name) => this.registry.get(this.demo, name);
+    const lines = [
+      ...(domain ? [`one colour scale for every value, ${number(domain.lo)} to ${number(domain.hi)}`] : []),
+      ...(drawn.paths.includes("greedy") ? ["the greedy path (solid line)"] : []),
+      ...(drawn.paths.includes("optimal") ? ["the optimal path (dashed gold line)"] : []),
+      ...(get("show_differs") ? ["cells where the greedy action is not optimal (red outline)"] : []),
+      ...(get("show_trail") ? ["the current episode's trail"] : []),
+      ...(this.modelShown() ? ["Dyna-Q's model (a dot for each state and action it has seen)"] : []),
+    ];
+    const shown = [...texts, ...lines];
+    const sentence = `The grid shows: ${shown.length ? shown.join("; ") : "the layout only"}.`;
+    if (this.shownText.textContent !== sentence) this.shownText.textContent = sentence;
   }
 
   // ---- transport ----------------------------------------------------------------------------------------------
@@ -543,12 +622,18 @@ export default class GridworldController extends DemoController {
     this.differs = differs;
   }
 
-  /** inspect()'s gridworld part: the grid's geometry (CSS px in the canvas) and the learning curve held. */
+  /**
+   * inspect()'s gridworld part: the grid's geometry (CSS px in the canvas), what its last frame drew (`layers`: each
+   * value layer's name, place and range; the colour domain; the triangles' inset and V*'s centre square, fractions
+   * of a cell; `paths`: "optimal", "greedy") and the learning curve held.
+   */
   inspectDemo() {
     const g = this.gridView.geometry;
+    const drawn = this.gridView.layers;
     const { x, y } = this.curve.series();
     return {
       grid: g ? { size: g.size, x0: g.x0, y0: g.y0 } : null,
+      layers: drawn ? structuredClone(drawn) : null,
       curve: { episodes: this.curve.total, x: Array.from(x), y: Array.from(y) },
     };
   }
@@ -606,12 +691,14 @@ export default class GridworldController extends DemoController {
     const snapshot = this.snapshot;
     const registry = this.registry;
     const show = {
-      path: registry.get(this.demo, "show_path"),
+      q: registry.get(this.demo, "show_q"),
       values: registry.get(this.demo, "show_values"),
       optimal: registry.get(this.demo, "show_optimal"),
+      path: registry.get(this.demo, "show_path"),
+      optimal_path: registry.get(this.demo, "show_optimal_path"),
       differs: registry.get(this.demo, "show_differs"),
       trail: registry.get(this.demo, "show_trail"),
-      model: registry.get(this.demo, "show_model") && registry.get(this.demo, "algo") === "dyna-q" && !this.averaging(),
+      model: this.modelShown(),
     };
     const animating = this.gridView.draw(
       {
@@ -626,13 +713,7 @@ export default class GridworldController extends DemoController {
       now,
     );
     if (animating) this.dirty = true;
-    const domain = this.gridView.domain;
-    if (domain) {
-      const low = `${this.scaleBase ?? "Q"} ${formatStat(domain.lo, 3).replace("-", "−")}`;
-      const high = formatStat(domain.hi, 3).replace("-", "−");
-      if (this.scaleLabel.textContent !== low) this.scaleLabel.textContent = low;
-      if (this.scaleHigh.textContent !== high) this.scaleHigh.textContent = high;
-    }
+    this.updateLayerLegend();
     this.planning.draw();
     if (this.curveDirty) {
       this.curveDirty = false;

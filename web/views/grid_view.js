@@ -4,22 +4,31 @@
 //
 //   const view = new GridView(canvas, { onResize: () => controller.dirty = true });
 //   const animating = view.draw({ layout, Q, V_star, policy_star, greedy_path, optimal_path, agent, trail,
-//                                 show: { path, values, optimal, differs, trail }, cursor, drag, moveMs }, now);
+//                                 show: { q, values, optimal, path, optimal_path, differs, trail, model },
+//                                 cursor, drag, moveMs }, now);
 //   view.cellAt(clientX, clientY) → [row, col] or null
+//   view.layers → what the last frame drew: gridLayers()'s answer (web/views/grid_layers.js) plus `paths`
 //
-// Layers: the static layer (cell separators, walls, cliff, start, goal) is drawn once into an offscreen canvas and
-// redrawn only when the layout, the size, the base mode (triangles or heatmap) or the colour scheme changes. Each
-// frame fills the cells (Q triangles, or the V / V* heatmap), lays the static layer on top, then the moving parts.
+// Layers combine: Q(s,a) triangles, the learned V(s) and value iteration's V*(s) can all be on; each keeps its own
+// place in a cell (V(s) a border around the triangles, V*(s) a gold-framed centre square; a layer alone fills the
+// cell) and all share one colour scale (grid_layers.js). The static layer (cell separators, walls, cliff, start,
+// goal) is drawn once into an offscreen canvas and redrawn only when the layout, the size, the cells' geometry or the
+// colour scheme changes. Each frame fills the cells, lays the static layer on top, then the moving parts.
 //
-// Colour: one diverging scale (--bad below 0, --good above), adapted at every frame to the states' values V(s) =
-// max_a Q(s,a) (or V*): symmetric around 0 (±max|v|) when they have both signs, else from their min to their max (the
-// cliff's values are all negative: a scale fixed at ±100 would paint them one colour). Intensity is |t|^0.5, so small values stay visible.
-// view.domain {lo, hi} is the range the colours span, for the legend. Actions: 0 up, 1 down, 2 left, 3 right.
+// Colour: one diverging scale (--bad below 0, --good above), adapted at every frame to the values shown: symmetric
+// around 0 (±max|v|) when they have both signs, else from their min to their max (the cliff's values are all
+// negative: a scale fixed at ±100 would paint them one colour). Intensity is |t|^0.5, so small values stay visible.
+// view.domain {lo, hi} is the range the colours span, for the legend (null when no value layer is shown).
+// Actions: 0 up, 1 down, 2 left, 3 right.
 //
-// Overlays combine: greedy path (solid, text colour), the comparison's greedy path (solid, --agent), the optimal
-// path (dashed, gold); painted cells carry their reward as a label and a frame (solid = terminal, dashed = not).
+// Lines: greedy path (solid, text colour), the comparison's greedy path (solid, --agent, a little below right), the
+// optimal path (dashed, gold, a little above left when the greedy path is drawn too, so both show where they
+// coincide); painted cells carry their reward as a label and a frame (solid = terminal, dashed = not).
 
 import { drawArrow, fitCanvas, themeColor } from "../ui.js";
+import { gridLayers, valueDomain } from "./grid_layers.js";
+
+export { valueDomain };
 
 const DELTAS = [
   [-1, 0],
@@ -28,7 +37,7 @@ const DELTAS = [
   [0, 1],
 ]; // (Δrow, Δcol) of up, down, left, right
 const LUT_SIZE = 257;
-const MIN_DOMAIN = 1e-3; // below this spread the colours stay neutral (nothing learned yet)
+const PATH_OFFSET = 0.1; // cells: how far the optimal and the second greedy path sit from the cells' centres
 const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)"); // then the agent jumps cell to cell
 
 function parseColor(text) {
@@ -44,29 +53,6 @@ function parseColor(text) {
 
 function mix(a, b, t) {
   return a.map((x, i) => Math.round(x + (b[i] - x) * t));
-}
-
-/**
- * The colour range for `values` (only the entries whose index `use(i)` accepts): symmetric ±max|v| if they have
- * both signs, else [min, max] (with 0 at the neutral end when all lie on one side of it).
- * valueDomain([-2, 1]) → {lo: -2, hi: 2}; valueDomain([-100, -13]) → {lo: -100, hi: -13}
- */
-export function valueDomain(values, use = () => true) {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (!use(i) || !Number.isFinite(values[i])) continue;
-    lo = Math.min(lo, values[i]);
-    hi = Math.max(hi, values[i]);
-  }
-  if (!(hi >= lo)) return { lo: -1, hi: 1 };
-  if (lo < 0 && hi > 0) {
-    const d = Math.max(-lo, hi, MIN_DOMAIN);
-    return { lo: -d, hi: d };
-  }
-  if (hi - lo < MIN_DOMAIN)
-    return lo >= 0 ? { lo: 0, hi: Math.max(hi, MIN_DOMAIN) } : { lo: Math.min(lo, -MIN_DOMAIN), hi: 0 };
-  return { lo, hi };
 }
 
 /** The colour of a value in a domain: symmetric domains diverge from neutral at 0; one-sided ones run from neutral
@@ -179,21 +165,31 @@ export class GridView {
     };
     this.geometry = g;
     const show = data.show ?? {};
-    const mode = show.optimal ? "vstar" : show.values ? "values" : "triangles";
     const blocked = new Set([...layout.walls, ...(layout.cliff ?? [])].map(([r, c]) => r * layout.cols + c));
     const goalIndex = layout.goal[0] * layout.cols + layout.goal[1];
+    const open = (s) => !blocked.has(s) && s !== goalIndex;
+    const plan = gridLayers(show, { Q: data.Q?.data ?? null, V_star: data.V_star?.data ?? null }, open);
+    const greedyShown = Boolean(show.path && data.greedy_path?.data?.length >= 4); // a line needs two cells
+    const optimalShown = Boolean(show.optimal_path && data.optimal_path?.data?.length >= 4);
+    this.domain = plan.domain;
+    this.layers = { ...plan, paths: [...(optimalShown ? ["optimal"] : []), ...(greedyShown ? ["greedy"] : [])] };
 
     ctx.clearRect(0, 0, width, height);
-    this.drawValues(ctx, g, data, mode, blocked, goalIndex);
-    this.drawStatic(ctx, g, layout, mode, width, height);
-    if (mode === "vstar") this.drawArrows(ctx, g, data, "optimal", blocked, goalIndex);
-    else this.drawArrows(ctx, g, data, "greedy", blocked, goalIndex);
-    if (show.differs) this.drawDiffers(ctx, g, data, blocked, goalIndex);
-    if (show.model && data.model_seen?.data) this.drawModel(ctx, g, data.model_seen.data);
-    if (show.optimal && data.optimal_path) this.drawPath(ctx, g, data.optimal_path, { optimal: true, layout });
+    this.drawValues(ctx, g, data, plan, open);
+    this.drawStatic(ctx, g, layout, plan, Boolean(show.q && data.Q), width, height);
+    this.drawArrows(ctx, g, data, plan.arrows, open);
+    if (show.differs) this.drawDiffers(ctx, g, data, plan.arrows === "optimal", open);
+    if (show.model && data.model_seen?.data) this.drawModel(ctx, g, data.model_seen.data, plan.inset);
+    if (optimalShown)
+      this.drawPath(ctx, g, data.optimal_path, { optimal: true, layout, offset: greedyShown ? -PATH_OFFSET : 0 });
     if (show.path && data.greedy_path_b?.data?.length)
-      this.drawPath(ctx, g, data.greedy_path_b, { optimal: false, layout, color: this.palette.agent, offset: 0.12 });
-    if (show.path && data.greedy_path) this.drawPath(ctx, g, data.greedy_path, { optimal: false, layout });
+      this.drawPath(ctx, g, data.greedy_path_b, {
+        optimal: false,
+        layout,
+        color: this.palette.agent,
+        offset: PATH_OFFSET,
+      });
+    if (greedyShown) this.drawPath(ctx, g, data.greedy_path, { optimal: false, layout });
     if (show.trail && data.trail?.length > 1) this.drawTrail(ctx, g, data.trail);
     const animating = this.drawAgent(ctx, g, data.agent, reducedMotion?.matches ? 0 : (data.moveMs ?? 0), now, layout);
     if (data.drag) this.drawDrag(ctx, g, data.drag);
@@ -203,74 +199,69 @@ export class GridView {
 
   // ---- the cells' values --------------------------------------------------------------------------------------
 
-  drawValues(ctx, g, data, mode, blocked, goalIndex) {
+  /**
+   * Each open cell, from the back: the learned V(s) (or V* alone) over the whole cell, the Q triangles inset by
+   * plan.inset, V* as a gold-framed centre square of half side plan.centre; all in one colour domain.
+   */
+  drawValues(ctx, g, data, plan, open) {
     const { rows, cols, size, x0, y0 } = g;
     const palette = this.palette;
     const Q = data.Q?.data;
     const V = data.V_star?.data;
-    const open = (s) => !blocked.has(s) && s !== goalIndex;
-    // The range of the states' values (max over a, or V*): the gradient spreading back from the goal spans the
-    // colours; in triangles, worse actions below it (e.g. into the cliff) show at full strength.
-    let domain;
-    if (mode === "vstar" && V) domain = valueDomain(V, open);
-    else if (Q) {
-      const best = new Float64Array(rows * cols);
-      for (let s = 0; s < rows * cols; s++) best[s] = Math.max(Q[s * 4], Q[s * 4 + 1], Q[s * 4 + 2], Q[s * 4 + 3]);
-      domain = valueDomain(best, open);
-    } else domain = { lo: -1, hi: 1 };
-    this.domain = domain;
+    const domain = plan.domain ?? { lo: -1, hi: 1 };
+    const shown = new Map(plan.layers.map((layer) => [layer.name, layer]));
+    const fill = shown.get("v")
+      ? (s) => Math.max(Q[s * 4], Q[s * 4 + 1], Q[s * 4 + 2], Q[s * 4 + 3])
+      : shown.get("vstar")?.place === "cell"
+        ? (s) => V[s]
+        : null;
+    const d = plan.inset * size;
+    const half = plan.centre * size;
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const s = r * cols + c;
-        if (blocked.has(s) || s === goalIndex) continue;
+        if (!open(s)) continue;
         const x = x0 + c * size;
         const y = y0 + r * size;
-        if (mode === "triangles" && Q) {
-          const cx = x + size / 2;
-          const cy = y + size / 2;
-          // up, down, left, right: the triangle between the cell's centre and that edge
+        const cx = x + size / 2;
+        const cy = y + size / 2;
+        ctx.fillStyle = fill ? valueColor(palette, fill(s), domain) : palette.neutral;
+        ctx.fillRect(x, y, size, size);
+        if (shown.has("q")) {
+          // up, down, left, right: the triangle between the cell's centre and that edge (inset by d)
+          const [l, t, rt, b] = [x + d, y + d, x + size - d, y + size - d];
           const corners = [
-            [
-              [x, y],
-              [x + size, y],
-            ],
-            [
-              [x + size, y + size],
-              [x, y + size],
-            ],
-            [
-              [x, y + size],
-              [x, y],
-            ],
-            [
-              [x + size, y],
-              [x + size, y + size],
-            ],
+            [l, t, rt, t],
+            [rt, b, l, b],
+            [l, b, l, t],
+            [rt, t, rt, b],
           ];
           for (let a = 0; a < 4; a++) {
             ctx.fillStyle = valueColor(palette, Q[s * 4 + a], domain);
             ctx.beginPath();
             ctx.moveTo(cx, cy);
-            ctx.lineTo(corners[a][0][0], corners[a][0][1]);
-            ctx.lineTo(corners[a][1][0], corners[a][1][1]);
+            ctx.lineTo(corners[a][0], corners[a][1]);
+            ctx.lineTo(corners[a][2], corners[a][3]);
             ctx.closePath();
             ctx.fill();
           }
-        } else {
-          let v = 0;
-          if (mode === "vstar" && V) v = V[s];
-          else if (Q) v = Math.max(Q[s * 4], Q[s * 4 + 1], Q[s * 4 + 2], Q[s * 4 + 3]);
-          ctx.fillStyle = valueColor(palette, v, domain);
-          ctx.fillRect(x, y, size, size);
-          if (size * 0.17 >= 12) {
-            const strong = Math.abs(v) > 0.6 * Math.max(Math.abs(domain.lo), Math.abs(domain.hi));
-            ctx.fillStyle = strong && domain.lo < 0 && domain.hi > 0 ? palette.neutral : palette.text;
-            ctx.font = `${Math.round(size * 0.17)}px system-ui, sans-serif`;
-            ctx.textAlign = "center";
-            ctx.textBaseline = "alphabetic";
-            const text = Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/^(-?)0\./, "$1.");
-            ctx.fillText(text, x + size / 2, y + size - size * 0.16);
-          }
+        }
+        if (half > 0) {
+          ctx.fillStyle = valueColor(palette, V[s], domain);
+          ctx.fillRect(cx - half, cy - half, 2 * half, 2 * half);
+          ctx.strokeStyle = palette.gold;
+          ctx.lineWidth = Math.max(1.5, size * 0.035);
+          ctx.strokeRect(cx - half, cy - half, 2 * half, 2 * half);
+        }
+        if (plan.numbers && size * 0.17 >= 12) {
+          const v = fill(s);
+          const strong = Math.abs(v) > 0.6 * Math.max(Math.abs(domain.lo), Math.abs(domain.hi));
+          ctx.fillStyle = strong && domain.lo < 0 && domain.hi > 0 ? palette.neutral : palette.text;
+          ctx.font = `${Math.round(size * 0.17)}px system-ui, sans-serif`;
+          ctx.textAlign = "center";
+          ctx.textBaseline = "alphabetic";
+          const text = Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2).replace(/^(-?)0\./, "$1.");
+          ctx.fillText(text, x + size / 2, y + size - size * 0.16);
         }
       }
     }
@@ -278,9 +269,10 @@ export class GridView {
 
   // ---- the static layer: separators, walls, cliff, start and goal ------------------------------------------
 
-  drawStatic(ctx, g, layout, mode, width, height) {
+  drawStatic(ctx, g, layout, plan, triangles, width, height) {
     const ratio = window.devicePixelRatio || 1;
-    const key = JSON.stringify([layout, mode, width, height, ratio, g.size]);
+    const cells = triangles ? [plan.inset, plan.centre] : null; // the separators' geometry, or none
+    const key = JSON.stringify([layout, cells, width, height, ratio, g.size]);
     if (key !== this.staticKey) {
       this.staticKey = key;
       const layer = this.staticLayer;
@@ -289,7 +281,7 @@ export class GridView {
       const s = layer.getContext("2d");
       s.setTransform(ratio, 0, 0, ratio, 0, 0);
       s.clearRect(0, 0, width, height);
-      this.paintStatic(s, g, layout, mode);
+      this.paintStatic(s, g, layout, cells);
     }
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -297,24 +289,35 @@ export class GridView {
     ctx.restore();
   }
 
-  paintStatic(s, g, layout, mode) {
+  /** `cells`: [inset, centre] of the Q triangles (fractions of a cell), or null when no triangles are drawn. */
+  paintStatic(s, g, layout, cells) {
     const { rows, cols, size, x0, y0 } = g;
     const p = this.palette;
     const blocked = new Set([...layout.walls, ...(layout.cliff ?? [])].map(([r, c]) => r * cols + c));
-    // Triangle separators: the two diagonals of every open cell, in the page colour.
+    // Triangle separators, in the page colour: the diagonals of every open cell, from the triangles' outer corners
+    // (inset inside a V(s) border, which they outline) to the V* square's corners when it is drawn.
     s.strokeStyle = p.neutral;
     s.lineWidth = Math.max(1, size * 0.025);
-    if (mode === "triangles") {
+    if (cells) {
+      const [inset, centre] = cells;
+      const out = (0.5 - inset) * size;
+      const inner = centre * size;
       s.beginPath();
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < cols; c++) {
           if (blocked.has(r * cols + c) || (r === layout.goal[0] && c === layout.goal[1])) continue;
-          const x = x0 + c * size;
-          const y = y0 + r * size;
-          s.moveTo(x, y);
-          s.lineTo(x + size, y + size);
-          s.moveTo(x + size, y);
-          s.lineTo(x, y + size);
+          const cx = x0 + (c + 0.5) * size;
+          const cy = y0 + (r + 0.5) * size;
+          for (const [dx, dy] of [
+            [-1, -1],
+            [1, -1],
+            [1, 1],
+            [-1, 1],
+          ]) {
+            s.moveTo(cx + dx * out, cy + dy * out);
+            s.lineTo(cx + dx * inner, cy + dy * inner);
+          }
+          if (inset > 0) s.rect(cx - out, cy - out, 2 * out, 2 * out);
         }
       }
       s.stroke();
@@ -433,7 +436,7 @@ export class GridView {
     });
   }
 
-  drawArrows(ctx, g, data, kind, blocked, goalIndex) {
+  drawArrows(ctx, g, data, kind, open) {
     const { rows, cols, size, x0, y0 } = g;
     const greedy = data.greedy_action?.data; // rlplay's argmax Q (first maximum), -1 where nothing is learned
     const policy = data.policy_star?.data;
@@ -444,7 +447,7 @@ export class GridView {
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const s = r * cols + c;
-        if (blocked.has(s) || s === goalIndex) continue;
+        if (!open(s)) continue;
         const action = kind === "optimal" ? policy[s] : greedy[s];
         if (action < 0) continue;
         this.arrow(
@@ -461,13 +464,15 @@ export class GridView {
     ctx.globalAlpha = 1;
   }
 
-  /** Dyna-Q's model: a small dot near the edge of each (s, a) it has seen (the side the action points to). */
-  drawModel(ctx, g, seen) {
+  /** Dyna-Q's model: a small dot near the edge of each (s, a) it has seen (the side the action points to), inside
+   * the triangles when a V(s) border (`inset`, a fraction of the cell) surrounds them. */
+  drawModel(ctx, g, seen, inset = 0) {
     const { rows, cols, size, x0, y0 } = g;
     ctx.save();
     ctx.fillStyle = this.palette.agent;
     ctx.globalAlpha = 0.9;
     const radius = Math.max(1.5, size * 0.045);
+    const reach = 0.5 - Math.max(0.12, inset + 0.08); // from the centre, in cells
     for (let s = 0; s < rows * cols; s++) {
       const cx = x0 + ((s % cols) + 0.5) * size;
       const cy = y0 + (Math.floor(s / cols) + 0.5) * size;
@@ -475,21 +480,22 @@ export class GridView {
         if (!seen[s * 4 + a]) continue;
         const [dr, dc] = DELTAS[a];
         ctx.beginPath();
-        ctx.arc(cx + dc * size * 0.38, cy + dr * size * 0.38, radius, 0, 2 * Math.PI);
+        ctx.arc(cx + dc * size * reach, cy + dr * size * reach, radius, 0, 2 * Math.PI);
         ctx.fill();
       }
     }
     ctx.restore();
   }
 
-  drawDiffers(ctx, g, data, blocked, goalIndex) {
+  /** Outline the cells in `data.differs`; where the optimal arrows are drawn, add the learned one in red. */
+  drawDiffers(ctx, g, data, optimalArrows, open) {
     const { size, x0, y0, cols } = g;
     const cells = data.differs ?? [];
     const greedy = data.greedy_action?.data;
     const width = Math.max(2, size * 0.06);
     const inset = Math.max(1, size * 0.04) + width / 2;
     for (const s of cells) {
-      if (blocked.has(s) || s === goalIndex) continue;
+      if (!open(s)) continue;
       const r = Math.floor(s / cols);
       const c = s % cols;
       ctx.strokeStyle = this.palette.danger;
@@ -497,8 +503,8 @@ export class GridView {
       ctx.beginPath();
       ctx.roundRect(x0 + c * size + inset, y0 + r * size + inset, size - 2 * inset, size - 2 * inset, size * 0.12);
       ctx.stroke();
-      // Under V*, also show what was learned there, in the same red, beside the optimal arrow.
-      if (data.show?.optimal && greedy) {
+      // Under V* alone, also show what was learned there, in the same red, beside the optimal arrow.
+      if (optimalArrows && greedy) {
         const action = greedy[s];
         if (action >= 0) {
           ctx.globalAlpha = 0.9;
@@ -535,6 +541,7 @@ export class GridView {
       ctx.strokeStyle = p.gold;
       ctx.lineWidth = Math.max(2, size * 0.07);
       ctx.setLineDash([size * 0.12, size * 0.12]);
+      ctx.lineCap = "butt"; // round caps would close the gaps: the dashes must read as dashes
       ctx.globalAlpha = 0.95;
     } else {
       ctx.strokeStyle = reached ? (color ?? p.text) : p.danger;
