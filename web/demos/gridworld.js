@@ -177,6 +177,7 @@ export default class GridworldController extends DemoController {
     this.legendDiffers = legend.querySelector(".gw-legend-differs");
     this.legendScale = legend.querySelector(".gw-legend-scale");
     this.scaleLabel = legend.querySelector(".gw-scale-low");
+    this.scaleBar = legend.querySelector(".gw-scale");
     // Each value layer shown, where it sits in a cell and the range of its numbers (from the snapshot, as drawn);
     // the hidden sentence is the grid's text alternative (its aria-describedby).
     this.layersLegend = el("p", { class: "gw-layers", dataset: { legend: "layers" }, "aria-hidden": "true" });
@@ -493,6 +494,10 @@ export default class GridworldController extends DemoController {
       const high = number(domain.hi);
       if (this.scaleLabel.textContent !== low) this.scaleLabel.textContent = low;
       if (this.scaleHigh.textContent !== high) this.scaleHigh.textContent = high;
+      // The bar shows the colours the domain spans: both signs diverge from neutral at 0; one sign runs from
+      // neutral at the end nearest 0 (GridView's valueColor).
+      const side = domain.lo < 0 && domain.hi > 0 ? "both" : domain.hi <= 0 ? "negative" : "positive";
+      if (this.scaleBar.dataset.side !== side) this.scaleBar.dataset.side = side;
     }
     const get = (name) => this.registry.get(this.demo, name);
     const lines = [
