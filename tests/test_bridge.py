@@ -165,3 +165,17 @@ def test_an_unmeasured_run_starts_with_one_unit_and_batches_stay_within_a_share_
     batches.clear()
     call("gridworld", "run", budget_ms=50, max_units=10**9, since=10**9)
     assert batches[0] == 1
+
+
+def test_a_budgeted_step_stops_at_its_budget_and_says_whether_the_run_ended():
+    """The page's fixed speeds send step {n, budget_ms}: a speed the worker cannot reach (5000 DQN steps a second
+    asks for 2500 at once) runs slower than its label instead of blocking the worker; a plain step runs exactly n."""
+    call("cartpole", "create", params={"algo": "dqn", "dqn_hidden": "256"})
+    call("cartpole", "step", n=1200)  # past the warm-up: every step now makes an Adam update
+    payload, _ = call("cartpole", "step", n=2500, budget_ms=100, since=10**9)
+    assert 0 < payload["ran"] < 2500 and payload["exhausted"] is False
+    payload, _ = call("cartpole", "step", n=30, since=10**9)
+    assert payload["ran"] == 30 and "exhausted" not in payload
+    call("bandit", "create", params={"horizon": "10"})
+    payload, _ = call("bandit", "step", n=50, budget_ms=100, since=10**9)
+    assert payload["ran"] == 10 and payload["exhausted"] is True  # the horizon ended the run

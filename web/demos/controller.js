@@ -61,9 +61,12 @@ const RUN_ONLY_COMMANDS = new Set([
   "play_step",
 ]);
 
+// A notice says what was wrong in a sentence or two; one that echoes a long hostile value is cut there.
+const MAX_NOTICE_CHARS = 400;
+
 /** Notices as paragraphs, their text made visible (bidi and invisible characters as ⟨U+…⟩: they may echo a URL). */
 export function noticeParagraphs(notices, className = "notice") {
-  return notices.map((text) => el("p", { class: className }, displayText(text)));
+  return notices.map((text) => el("p", { class: className }, displayText(text, MAX_NOTICE_CHARS)));
 }
 
 export class DemoController {
@@ -501,7 +504,9 @@ export class DemoController {
     const n = Math.floor(this.unitBudget);
     if (n >= 1) {
       this.unitBudget -= n;
-      this.request("step", { n: Math.min(n, this.maxUnits?.() ?? n) });
+      // At most MAX_BUDGET_MS of the worker's time, like "max": a speed the worker cannot reach (5000 DQN steps a
+      // second) runs slower than its label rather than blocking the worker for seconds at a time.
+      this.request("step", { n: Math.min(n, this.maxUnits?.() ?? n), budget_ms: MAX_BUDGET_MS });
     }
   }
 
@@ -532,7 +537,8 @@ export class DemoController {
         const overhead = Math.max(0, performance.now() - started - payload.elapsed_ms);
         this.callOverheadMs = this.callOverheadMs === undefined ? overhead : 0.8 * this.callOverheadMs + 0.2 * overhead;
       }
-      if (payload.exhausted || (command === "step" && payload.ran < args.n)) this.onExhausted(payload);
+      // A budgeted step says whether the run itself ended; fewer units than asked may only mean the budget ran out.
+      if (payload.exhausted ?? (command === "step" && payload.ran < args.n)) this.onExhausted(payload);
     } catch (error) {
       this.handleError(error);
     } finally {

@@ -14,7 +14,9 @@ Commands for every demo:
 - ``create {params}``: a fresh driver from URL-style strings; unknown or invalid values are reported in ``notices``.
 - ``run {budget_ms, max_units, since}``: advance for about ``budget_ms`` of wall time (in adaptive batches), at most
   ``max_units``; the answer says how many ran and how long it took.
-- ``step {n, since}``, ``snapshot {since}``, ``reset {since}``, ``configure {params, since}``.
+- ``step {n, since, budget_ms?}``: exactly ``n`` units; with ``budget_ms``, at most ``n`` within that budget, as
+  ``run`` does.
+- ``snapshot {since}``, ``reset {since}``, ``configure {params, since}``.
 - any name in the driver's ``COMMANDS``, with keyword ``args``.
 - ``get_source {}``, ``set_code {name, source, since}``, ``reset_code {names?, since}``: the Code panel
   (``rlplay.demos.code``): the real source of the driver's ``EDITABLE`` functions, and loading or removing an edited
@@ -197,7 +199,12 @@ def _driver_command(driver, demo: str, command: str, args: dict, since: int) -> 
     if command == "run":
         return _run(demo, args.get("budget_ms", 8.0), args.get("max_units", 10**9), since)
     if command == "step":
-        ran = driver.advance(max(int(args.get("n", 1)), 0))
+        n = max(int(args.get("n", 1)), 0)
+        if args.get("budget_ms") is not None:
+            # The page's fixed speeds: n units, but no more than the budget's worth (5000 DQN steps a second asks
+            # for 2500 at once, ~6 s natively with 256 hidden units); "exhausted" says whether the run itself ended.
+            return _run(demo, args["budget_ms"], n, since)
+        ran = driver.advance(n)
         return {"ran": ran, "snapshot": driver.snapshot(since)}
     if command == "snapshot":
         return {"snapshot": driver.snapshot(since)}
