@@ -3,6 +3,7 @@
 // the sharing tools (Copy link, Embed, Download run, Reproduce in Python).
 
 import { editedCodeCulprit, recoverFromEditedCode } from "./code/recover.js";
+import { codeLinkNotice } from "./code/share.js";
 import { startEmbedFrame } from "./embed_frame.js";
 import { reproduceFor } from "./reproduce.js";
 import { PythonRuntime } from "./runtime/client.js";
@@ -378,6 +379,13 @@ async function main() {
     controller.applyHide();
     controllers.set(demo, controller);
   }
+  // Edited code in the link that no Code panel will show (an embed, another demo, an unreadable link) is reported.
+  const codeNotice = await codeLinkNotice(registry.page.code, {
+    focus,
+    embed: registry.page.embed,
+    demos: [...controllers.keys()],
+  });
+  if (codeNotice) notices.push(codeNotice);
   // Notices about the link go next to the demo it opens (until a setting changes); the rest at the top of the page.
   const noticesFor = new Map();
   if (notices.length && focus && !registry.page.embed && controllers.has(focus)) {

@@ -55,7 +55,10 @@ export function startEmbedFrame(win = window) {
   win.addEventListener("message", (event) => {
     if (event.source !== win.parent || event.data?.type !== HELLO) return;
     const first = parentOrigin === null;
-    parentOrigin = event.origin; // heights go to the page that asked, and to no one else
+    // Heights go to the page that asked, and to no one else. A page in a sandboxed frame has an opaque origin,
+    // "null", which postMessage cannot name (it throws): only "*" reaches it (a height is no secret; the sender is
+    // still checked to be this frame's parent).
+    parentOrigin = event.origin === "null" ? "*" : event.origin;
     if (first) {
       document.documentElement.classList.remove("embed");
       document.documentElement.classList.add("embed-flow");

@@ -8,11 +8,15 @@ crash and a missing file in the page's way.
 Classes of hostile input, and the number of cases of each in this file (``test_docstring_counts_are_current`` keeps
 the counts honest; the same classes have unit tests in tests/js/state.test.js and tests/test_security.py):
 
-- bad-value: 38 (values out of range, of the wrong type, too long, markup; degenerate but valid settings)
+- bad-value: 39 (values out of range, of the wrong type, too long, markup; degenerate but valid settings)
 - prototype-path: 8 (names that walk to JavaScript built-ins: ``constructor.entries``, ``__proto__.toString``, ...)
 - duplicate: 4 (a parameter given twice, or under two names)
 - invisible: 4 (bidi controls, zero-width and control characters in names and values)
 - flood: 2 (thousands of parameters; a 50 kB value)
+- code-link: 5 (edited code in a link: a decompression bomb, a bidi function name, a name the demo does not offer,
+  code in an embed, an unreadable ``code=`` with no ``demo=``; tests/js/share.test.js has the rest)
+- busy: 1 (a setting that makes each unit 200x dearer, changed at max speed: the worker keeps its budget and the
+  watchdog stays quiet)
 - replay: 5 (``steps=1e9`` capped and cancelled; Reset, a setting change and a worker restart during a
   replay; ``steps=abc``)
 - reproduce: 1 (a command asked for while Python loads, from a link with hostile values)
@@ -22,8 +26,11 @@ the counts honest; the same classes have unit tests in tests/js/state.test.js an
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import time
+import zlib
 
 import pytest
 from helpers import demo_root, stat, wait_status, wait_until
@@ -31,6 +38,18 @@ from helpers import demo_root, stat, wait_status, wait_until
 PROGRESS = {"gridworld": "steps", "bandit": "pulls", "cartpole": "episode"}
 LONG = "9" * 5000
 RLO = "%E2%80%AE"  # U+202E RIGHT-TO-LEFT OVERRIDE, percent-encoded as a link carries it
+
+
+def packed(text: str) -> str:
+    """A code link's parameter made by hand: base64url of deflate-raw, with no check of what it holds."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = deflate.compress(text.encode()) + deflate.flush()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def code_link(demo: str, name: str) -> str:
+    return packed(json.dumps({"demo": demo, "loads": [[0, name, "def f():\n    return 0\n"]]}))
+
 
 # class -> [(id, query, demo, expected message fragment; None = no message is owed, the demo must simply work)]
 CASES = {
@@ -89,6 +108,8 @@ CASES = {
         ("ucb-c-zero", "demo=bandit&c=0", "bandit", "UCB with c = 0"),
         ("softmax-tau-min", "demo=bandit&tau=0.01", "bandit", "softmax ≈ greedy"),
         ("bandit-epsilon-one", "demo=bandit&epsilon=1", "bandit", "ε = 1: ε-greedy pulls arms at random"),
+        # Python's notice names a 2000-character value by its first 40 (it pasted the whole value back, twice).
+        ("python-echo-cut", f"demo=gridworld&walls=<{'9' * 1990}>", "gridworld", f"ignored walls='<{'9' * 39}…'"),
     ],
     "prototype-path": [
         (
@@ -137,6 +158,16 @@ CASES = {
         ("huge-value", f"demo=bandit&hide={'a' * 50_000}", "bandit", "hide is too long"),
     ],
 }
+CASES["code-link"] = [
+    # 10 MB of spaces packs into ~13,000 characters: cut at 100 kB while it inflates
+    ("bomb", f"demo=gridworld&code={packed(' ' * 10_000_000)}", "gridworld", "more than 100,000 bytes once unpacked"),
+    ("bidi-name", f"demo=gridworld&code={code_link('gridworld', 'q_learning' + chr(0x202E) + 'update')}", "gridworld",
+     "not in the expected form"),
+    ("proto-name", f"demo=gridworld&code={code_link('gridworld', '__proto__')}", "gridworld",
+     "is for __proto__, which the gridworld demo does not let you edit here"),
+    ("embed", f"demo=bandit&embed=1&code={code_link('bandit', 'ucb')}", "bandit", "an embed does not show or run"),
+    ("no-demo", "code=%25%25", "gridworld", "Ignored code: the code parameter is not a code link"),
+]  # fmt: skip
 ALL_CASES = [(name, *case) for name, cases in CASES.items() for case in cases]
 
 # The page's text must never carry these raw, whatever the URL held (bidi embeddings, overrides and isolates).
@@ -287,9 +318,31 @@ def test_replay_bad_steps_is_reported_and_nothing_replays(page, server_url):
 def test_docstring_counts_are_current():
     counts = dict(re.findall(r"^- ([a-z-]+): (\d+)", __doc__, flags=re.M))
     actual = {name: len(cases) for name, cases in CASES.items()}
-    for name in ("replay", "failure", "reproduce"):
+    for name in ("replay", "failure", "reproduce", "busy"):
         actual[name] = sum(1 for test in globals() if test.startswith(f"test_{name}_"))
     assert {name: int(count) for name, count in counts.items()} == actual
+
+
+# ---- busy: a worker doing what it was asked is not dead ----------------------------------------------------------
+
+
+def test_busy_a_setting_that_makes_units_dearer_at_max_speed_keeps_training(page, server_url):
+    """Q-learning at max teaches the bridge ~1 M steps/s; Dyna-Q with 200 planning updates a step is ~200x dearer.
+    The bridge once planned the next 100 ms call at the old rate (~90,000 Dyna-Q steps: a minute of work), so the
+    watchdog, after 10 s of silence, said the worker had stopped answering."""
+    page.goto(f"{server_url}?demo=gridworld&planning_steps=200&speed=max&autoplay=1")
+    wait_status(page, "gridworld", "running", timeout=90_000)
+    wait_until(lambda: stat(page, "gridworld", "steps") > 50_000, 30, message="Q-learning at max")
+    root = demo_root(page, "gridworld")
+    root.get_by_label("Learning rule").select_option(label="Dyna-Q (planning)")
+    wait_until(lambda: page.evaluate("window.rlplay.inspect('gridworld').snapshot.config.algo") == "dyna-q", 10,
+               message="Dyna-Q to run")  # fmt: skip
+    steps = stat(page, "gridworld", "steps")
+    time.sleep(15)  # longer than the watchdog's 10 s of silence
+    assert page.locator("#runtime-banner[data-state=error]").count() == 0
+    assert root.get_attribute("data-status") == "running"
+    assert stat(page, "gridworld", "steps") > steps
+    page.watch.assert_clean()
 
 
 # ---- failure: every failure names what failed and offers a way back ----------------------------------------------

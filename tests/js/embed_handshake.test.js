@@ -50,6 +50,9 @@ class FakeWindow {
   /** postMessage(data, targetOrigin) from `source` (as the recipient sees it) on `origin`: a task, to whoever
    * listens when it runs. */
   deliver(source, origin, data, targetOrigin) {
+    // As a browser does: a target origin that is not "*", "/" or a URL (an opaque origin's "null") throws.
+    if (targetOrigin !== "*" && targetOrigin !== "/" && !URL.canParse(targetOrigin))
+      throw new SyntaxError(`Failed to execute 'postMessage': Invalid target origin '${targetOrigin}'`);
     const document = this.current;
     this.world.queue(() => {
       if (this.current !== document) return; // navigated away meanwhile
@@ -112,17 +115,17 @@ class FrameWindow extends FakeWindow {
 }
 
 /** The blog page: its window, one playground iframe, and embed.js run in it when `runScript` is called. */
-function blogPage(world, { contentHeight = 700 } = {}) {
-  const page = new FakeWindow(world, BLOG);
+function blogPage(world, { contentHeight = 700, origin = BLOG } = {}) {
+  const page = new FakeWindow(world, origin);
   // The blog page posting to itself (a forgery, as far as embed.js is concerned).
-  page.postMessage = (data, targetOrigin) => page.deliver(page, BLOG, data, targetOrigin);
+  page.postMessage = (data, targetOrigin) => page.deliver(page, origin, data, targetOrigin);
   // The frame's `parent`: what the frame posts arrives at the page from the iframe's window.
   const parent = {
     postMessage: (data, targetOrigin) => page.deliver(frameWindow, frameWindow.current.origin, data, targetOrigin),
   };
   const frameWindow = new FrameWindow(world, parent, contentHeight);
   // iframe.contentWindow.postMessage: what the page posts arrives at the frame from its parent.
-  frameWindow.postMessage = (data, targetOrigin) => frameWindow.deliver(parent, BLOG, data, targetOrigin);
+  frameWindow.postMessage = (data, targetOrigin) => frameWindow.deliver(parent, origin, data, targetOrigin);
   const loadListeners = [];
   const iframe = {
     id: "demo",
@@ -260,4 +263,34 @@ test("heights from the blog page itself are ignored", () => {
   blog.page.postMessage({ type: "rlplay:height", height: 1234 }, "*");
   world.drain();
   assert.equal(blog.height(), 700);
+});
+
+test('a blog page in a sandboxed frame (an opaque origin, "null") gets its heights, and the frame throws nothing', () => {
+  // postMessage(height, "null") throws in a browser: the frame answered such a greeting with an exception.
+  for (const order of orders()) {
+    const world = new World();
+    const blog = blogPage(world, { contentHeight: 640, origin: "null" });
+    for (const step of order) {
+      blog.steps[step]();
+      world.drain();
+    }
+    assert.equal(blog.height(), 640, order.join(" → "));
+  }
+});
+
+test("hostile heights from the frame are clamped or ignored", () => {
+  const world = new World();
+  const blog = blogPage(world, { contentHeight: 700 });
+  for (const step of ["script", "navigate", "load", "module"]) blog.steps[step]();
+  world.drain();
+  const post = (height) => {
+    blog.frameWindow.parent.postMessage({ type: "rlplay:height", height }, BLOG);
+    world.drain();
+    return blog.height();
+  };
+  assert.equal(post(1e12), 4000);
+  assert.equal(post(-5), 4000); // ignored: not a height
+  assert.equal(post(Number.NaN), 4000);
+  assert.equal(post("900"), 4000);
+  assert.equal(post(3), 120);
 });

@@ -11,7 +11,7 @@
 
 import { el } from "../ui.js";
 import { PythonEditor } from "./editor.js";
-import { decodeCode, encodeCode, pythonFile } from "./share.js";
+import { decodeCode, encodeCode, linkProblem, pythonFile } from "./share.js";
 
 let stylesheetAdded = false;
 
@@ -155,9 +155,14 @@ export class CodePanel {
       }
       return;
     }
-    if (link.demo !== this.demo) return;
+    if (link.demo !== this.demo) return; // another panel shows it, or the page says why none does (app.js)
     this.details.open = true;
     await this.load();
+    const problem = linkProblem(link, this.demo, this.functions);
+    if (problem) {
+      this.say(`${problem[0].toUpperCase()}${problem.slice(1)}. Nothing from it will run.`);
+      return;
+    }
     this.linked = link;
     for (const [, name, source] of link.loads) this.drafts.set(name, source);
     this.select(link.loads[0][1]);

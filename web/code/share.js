@@ -5,7 +5,11 @@
 // (web/code/panel.js shows a prompt); here it is only decoded and checked for shape, never evaluated.
 
 export const MAX_LINK_CHARS = 16000; // of the encoded parameter: beyond it, a link is no longer a fair thing to paste
-const MAX_DECODED_CHARS = 100000;
+export const MAX_DECODED_BYTES = 100000; // once inflated: deflate packs up to ~1000:1, so a link could unpack to 12 MB
+const MAX_LOADS = 20;
+// A function name is a Python identifier in ASCII (rlplay's are): no bidi or look-alike characters reach the page.
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,79}$/;
+const DEMO_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 
 function toBase64url(bytes) {
   let binary = "";
@@ -22,6 +26,33 @@ function fromBase64url(text) {
 async function pipe(bytes, stream) {
   const out = new Response(new Blob([bytes]).stream().pipeThrough(stream));
   return new Uint8Array(await out.arrayBuffer());
+}
+
+/**
+ * Read a byte stream to its end, but never more than `limit` bytes: past it, the stream is cancelled and an Error
+ * thrown. A decompression bomb (or a source that never ends) is cut while it inflates, not after.
+ */
+export async function readBounded(stream, limit) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      throw new Error(`more than ${limit.toLocaleString("en-US")} bytes once unpacked`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /** {demo, loads} -> the link parameter; throws an Error with a readable message if it is too long. */
@@ -43,29 +74,65 @@ export async function decodeCode(text) {
   }
   let json;
   try {
-    const bytes = await pipe(fromBase64url(text), new DecompressionStream("deflate-raw"));
-    if (bytes.length > MAX_DECODED_CHARS) throw new Error("too long once unpacked");
-    json = JSON.parse(new TextDecoder().decode(bytes));
+    const packed = new Blob([fromBase64url(text)]).stream();
+    const bytes = await readBounded(packed.pipeThrough(new DecompressionStream("deflate-raw")), MAX_DECODED_BYTES);
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (error) {
     throw new Error(`the code in this link could not be read (${error.message})`);
   }
   const loads = json?.loads;
   const valid =
     typeof json?.demo === "string" &&
+    DEMO_NAME.test(json.demo) &&
     Array.isArray(loads) &&
     loads.length > 0 &&
-    loads.length <= 20 &&
+    loads.length <= MAX_LOADS &&
     loads.every(
       (load) =>
         Array.isArray(load) &&
         load.length === 3 &&
-        Number.isInteger(load[0]) &&
+        Number.isSafeInteger(load[0]) &&
         load[0] >= 0 &&
         typeof load[1] === "string" &&
+        FUNCTION_NAME.test(load[1]) &&
         typeof load[2] === "string",
     );
   if (!valid) throw new Error("the code in this link is not in the expected form");
   return { demo: json.demo, loads };
+}
+
+/**
+ * Why a decoded link's code cannot be offered to `demo`, whose functions are `functions` (as the bridge's get_source
+ * describes them), or "" if it can. Names it does not run, or may not edit, are refused before anything is shown.
+ */
+export function linkProblem(link, demo, functions) {
+  if (link.demo !== demo) return `the code in this link is for the ${link.demo} demo, not the ${demo} demo`;
+  const editable = new Set(functions.filter((entry) => entry.editable !== false).map((entry) => entry.name));
+  const unknown = [...new Set(link.loads.map((load) => load[1]))].filter((name) => !editable.has(name));
+  if (!unknown.length) return "";
+  const offered = [...editable].join(", ") || "none";
+  return `the code in this link is for ${unknown.join(", ")}, which the ${demo} demo does not let you edit here (it offers ${offered})`;
+}
+
+/**
+ * What the page must say about a link's `code` that no Code panel will show (each panel reports what it shows):
+ * an embed has no Code panel; code for a demo not on the page; a link that cannot be read and opens no one demo
+ * (with demo=, that demo's panel says why). "" when a panel takes care of it, or there is no code.
+ */
+export async function codeLinkNotice(text, { focus = "", embed = false, demos = [] } = {}) {
+  if (!text) return "";
+  if (embed) {
+    return "This link carries edited code, which an embed does not show or run: the demo runs rlplay's own code. Open the full page to see the code.";
+  }
+  let link;
+  try {
+    link = await decodeCode(text);
+  } catch (error) {
+    return focus && demos.includes(focus) ? "" : `Ignored code: ${error.message}. Nothing from it will run.`;
+  }
+  if (!demos.includes(link.demo))
+    return `Ignored code: it is for the ${link.demo} demo, which this page does not show. Nothing from it will run.`;
+  return "";
 }
 
 /** A Python literal for ``value`` (JSON strings, numbers, lists and objects are valid Python literals). */
