@@ -15,6 +15,8 @@ the counts honest; the same classes have unit tests in tests/js/state.test.js an
 - flood: 2 (thousands of parameters; a 50 kB value)
 - code-link: 5 (edited code in a link: a decompression bomb, a bidi function name, a name the demo does not offer,
   code in an embed, an unreadable ``code=`` with no ``demo=``; tests/js/share.test.js has the rest)
+- file: 1 (agent files: a bidi override in the file's name, an ``__proto__`` entry, a seed written 1.0, NaN
+  weights, a number of 5000 digits; tests/test_cartpole_agent.py has the rest)
 - busy: 1 (a setting that makes each unit 200x dearer, changed at max speed: the worker keeps its budget and the
   watchdog stays quiet)
 - replay: 5 (``steps=1e9`` capped and cancelled; Reset, a setting change and a worker restart during a
@@ -318,7 +320,7 @@ def test_replay_bad_steps_is_reported_and_nothing_replays(page, server_url):
 def test_docstring_counts_are_current():
     counts = dict(re.findall(r"^- ([a-z-]+): (\d+)", __doc__, flags=re.M))
     actual = {name: len(cases) for name, cases in CASES.items()}
-    for name in ("replay", "failure", "reproduce", "busy"):
+    for name in ("replay", "failure", "reproduce", "busy", "file"):
         actual[name] = sum(1 for test in globals() if test.startswith(f"test_{name}_"))
     assert {name: int(count) for name, count in counts.items()} == actual
 
@@ -342,6 +344,39 @@ def test_busy_a_setting_that_makes_units_dearer_at_max_speed_keeps_training(page
     assert page.locator("#runtime-banner[data-state=error]").count() == 0
     assert root.get_attribute("data-status") == "running"
     assert stat(page, "gridworld", "steps") > steps
+    page.watch.assert_clean()
+
+
+# ---- file: an agent file is hostile input too ------------------------------------------------------------------
+
+
+def test_file_hostile_agent_files_are_refused_by_name_and_change_nothing(page, server_url):
+    page.goto(f"{server_url}?demo=cartpole")
+    wait_status(page, "cartpole", "ready", timeout=90_000)
+    root = demo_root(page, "cartpole")
+    status = root.locator(".cartpole-agent-status")
+    good = json.loads(
+        page.evaluate("window.rlplay.runtime.call('cartpole', 'save_agent', {args: {}}).then(p => p.result)")
+    )
+    nan_weight = json.loads(json.dumps(good))
+    nan_weight["networks"]["critic"]["b2"] = [float("nan")]  # Python's json reads NaN; the check must not
+    files = {  # the file's name as the reader's system shows it -> (its text, what the page must say)
+        "agent\u202egnp.json": ("{", "Not loaded: agent⟨U+202E⟩gnp.json was refused"),
+        "proto.json": (json.dumps({**good, "__proto__": {"polluted": 1}}), "unknown entries '__proto__'"),
+        "float-seed.json": (json.dumps({**good, "seed": 0.0, "config": {**good["config"], "seed": 0.0}}),
+                            "seed must be a whole number"),
+        "nan.json": (json.dumps(nan_weight), "non-finite"),
+        "digits.json": (json.dumps(good).replace('"steps": 0', '"steps": ' + "9" * 5000), "not valid JSON"),
+    }  # fmt: skip
+    for name, (text, message) in files.items():
+        root.locator('[data-control="agent"] input[type="file"]').set_input_files(
+            {"name": name, "mimeType": "application/json", "buffer": text.encode()}
+        )
+        wait_until(lambda message=message: message in status.text_content(), 20, message=message)
+        assert "nothing changed" in status.text_content()
+    assert not BIDI.search(page.locator("body").inner_text()), "a bidi control from a file name is shown raw"
+    assert page.evaluate(BUILT_INS_INTACT)
+    assert page.evaluate("window.rlplay.inspect('cartpole').unitsDone") == 0
     page.watch.assert_clean()
 
 

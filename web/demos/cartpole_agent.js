@@ -5,6 +5,7 @@
 // message is shown here.
 
 import { RuntimeCallError } from "../runtime/client.js";
+import { displayText } from "../state.js";
 import { el } from "../ui.js";
 
 export const PRETRAINED_URL = new URL("../agents/cartpole-pretrained.json", import.meta.url);
@@ -78,21 +79,20 @@ export class AgentFiles {
   }
 
   async loadFile(file) {
+    // A file's name is the sender's text (a name with a right-to-left override reads "agent.json" backwards)
+    const name = displayText(file.name, 80);
     if (file.size > MAX_FILE_BYTES) {
-      this.say(
-        `Not loaded: ${file.name} is ${file.size.toLocaleString()} bytes, far larger than an agent file.`,
-        "bad",
-      );
+      this.say(`Not loaded: ${name} is ${file.size.toLocaleString()} bytes, far larger than an agent file.`, "bad");
       return;
     }
     let text;
     try {
       text = await file.text();
     } catch (error) {
-      this.say(`Not loaded: could not read ${file.name} (${error.message}).`, "bad");
+      this.say(`Not loaded: could not read ${name} (${error.message}).`, "bad");
       return;
     }
-    await this.loadText(text, file.name);
+    await this.loadText(text, name);
   }
 
   async loadPretrained() {
