@@ -117,7 +117,7 @@ test("layerText names the layer, its place and its range with true minus signs",
   assert.equal(layerText({ name: "q", place: "triangles", lo: -2, hi: 1 }), "Q(s, a), triangles: −2 to 1");
   assert.equal(
     layerText({ name: "vstar", place: "centre", lo: -8.123, hi: 0 }, (v) => v.toFixed(1)),
-    "V*(s), gold-framed centre: −8.1 to 0.0",
+    "V*(s), centre square: −8.1 to 0.0",
   );
   assert.equal(layerText({ name: "v", place: "frame" }), "V(s), cell border: nothing yet");
 });

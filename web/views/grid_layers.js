@@ -5,7 +5,8 @@
 // A cell with every value layer on, from the outside in:
 //   ┌───────────┐  frame:     learned V(s) = max_a Q(s,a), a band FRAME wide around the triangles
 //   │ ╲  up   ╱ │  triangles: Q(s,a), one per action (0 up, 1 down, 2 left, 3 right), between the frame and the centre
-//   │left ▣ rt. │  centre:    value iteration's V*(s), a square CENTRE wide each side of the middle, framed in gold
+//   │left ▣ rt. │  centre:    value iteration's V*(s), a square CENTRE wide each side of the middle, framed in the
+//                 page colour (gold belongs to the optimal path and the goal)
 //   │ ╱ down  ╲ │
 //   └───────────┘
 // A layer alone fills the whole cell, as before the layers combined. All colours come from one domain, so learned V
@@ -20,7 +21,7 @@ export const PLACE_NAMES = {
   cell: "whole cell",
   triangles: "triangles",
   frame: "cell border",
-  centre: "gold-framed centre",
+  centre: "centre square",
 };
 
 /**
@@ -110,7 +111,7 @@ export function gridLayers(show, { Q = null, V_star = null } = {}, open = () => 
 }
 
 /**
- * One line of the legend per layer: "V*(s), gold-framed centre: −8.1 to 0". `format` writes a number.
+ * One line of the legend per layer: "V*(s), centre square: −8.1 to 0". `format` writes a number.
  * layerText({name: "q", place: "triangles", lo: -2, hi: 1}) → "Q(s, a), triangles: −2 to 1"
  */
 export function layerText(layer, format = (v) => String(v)) {

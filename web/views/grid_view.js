@@ -10,7 +10,7 @@
 //   view.layers → what the last frame drew: gridLayers()'s answer (web/views/grid_layers.js) plus `paths`
 //
 // Layers combine: Q(s,a) triangles, the learned V(s) and value iteration's V*(s) can all be on; each keeps its own
-// place in a cell (V(s) a border around the triangles, V*(s) a gold-framed centre square; a layer alone fills the
+// place in a cell (V(s) a border around the triangles, V*(s) a framed centre square; a layer alone fills the
 // cell) and all share one colour scale (grid_layers.js). The static layer (cell separators, walls, cliff, start,
 // goal) is drawn once into an offscreen canvas and redrawn only when the layout, the size, the cells' geometry or the
 // colour scheme changes. Each frame fills the cells, lays the static layer on top, then the moving parts.
@@ -201,7 +201,7 @@ export class GridView {
 
   /**
    * Each open cell, from the back: the learned V(s) (or V* alone) over the whole cell, the Q triangles inset by
-   * plan.inset, V* as a gold-framed centre square of half side plan.centre; all in one colour domain.
+   * plan.inset, V* as a framed centre square of half side plan.centre; all in one colour domain.
    */
   drawValues(ctx, g, data, plan, open) {
     const { rows, cols, size, x0, y0 } = g;
@@ -249,7 +249,7 @@ export class GridView {
         if (half > 0) {
           ctx.fillStyle = valueColor(palette, V[s], domain);
           ctx.fillRect(cx - half, cy - half, 2 * half, 2 * half);
-          ctx.strokeStyle = palette.gold;
+          ctx.strokeStyle = palette.neutral; // not gold: gold is the optimal path's, which crosses it
           ctx.lineWidth = Math.max(1.5, size * 0.035);
           ctx.strokeRect(cx - half, cy - half, 2 * half, 2 * half);
         }
