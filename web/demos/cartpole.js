@@ -1,51 +1,33 @@
 // The cart-pole balancer: a network learns to push a cart left or right to keep a pole upright, with REINFORCE
-// (± baseline), actor-critic, PPO or DQN (Python: rlplay.demos.cartpole). This controller owns the loop and the data; the
-// views (CartPoleView, LineChart) only draw what they are handed.
+// (± baseline), actor-critic, PPO or DQN (Python: rlplay.demos.cartpole). This controller owns the controls, the loop,
+// the training transport and the data; by job, the rest is in:
+//   cartpole_clock.js     what the stage shows and when: the replay clock, Watch's look-ahead, Play's game clock
+//   cartpole_charts.js    the learning curve, the advantage scale and V(s) along the replay, with their words
+//   cartpole_agent.js     save and load an agent;  cartpole_research.js  many seeds, and the gradient's spread
+// and the views (CartPoleView, LineChart) only draw what they are handed.
 //
-// Three modes (the registry's "mode" field, so a link keeps it):
-//   train  the base loop trains in the worker (budgeted "run" calls at max speed); the animation replays the latest
-//          finished episode in physical time (step_seconds per step), looping, and switches to a newer episode only
-//          when the current replay has ended, so no replay is cut short. With prefers-reduced-motion, it shows the
-//          latest finished episode's last frame instead, still, and moves to each newer episode's end as it arrives.
-//   watch  no learning: the current policy runs in real time (watch_reset, then one watch_step(n) per frame with
-//          n = the steps due, kept a few steps ahead of the clock so the animation never starves).
-//   play   a human pushes with ← / → (or the on-screen buttons): one play_step(action) per step_seconds of game time. The
-//          cart-pole has no "do nothing" action, so the last pressed direction keeps pushing until the other one is
-//          pressed. The game clock runs at the "pace" field's share of real time (default ½: 50 Hz is hard for human
-//          reflexes); the physics per step is unchanged.
-// In every mode the animation clock advances only while the demo is playing and can be seen.
+// Three modes (the registry's "mode" field, so a link keeps it): train (the base loop trains in the worker, budgeted
+// "run" calls at max speed, while the stage replays the latest finished episode), watch (the current policy runs in
+// real time, no learning) and play (a human pushes with ← / → or the on-screen buttons; the game clock runs at the
+// "pace" field's share of real time, default ½: 50 Hz is hard for human reflexes). In every mode the animation clock
+// advances only while the demo is playing and can be seen.
 //
 // Switching the algorithm (or hidden units, or the seed) makes the driver start a fresh run with the same seed; the
 // previous run's 100-episode mean stays on the chart, faded and labelled, so the curves share their axes.
 
 import { Announcer, el, fieldControl, formatStat, seedControl } from "../ui.js";
 import { CartPoleView } from "../views/cartpole_view.js";
-import { LineChart, movingAverage } from "../views/line_chart.js";
+import { movingAverage } from "../views/line_chart.js";
 import { AgentFiles } from "./cartpole_agent.js";
+import { ALGO_COLORS, ALGO_LABELS, algoLabel, CartpoleCharts, previousRunLabel } from "./cartpole_charts.js";
+import { limitsOf, replayOf, Stage } from "./cartpole_clock.js";
 import { GradientSpread, SeedCompare } from "./cartpole_research.js";
 import { DemoController } from "./controller.js";
 import { GrowingSeries } from "./series.js";
 
-const REPLAY_HOLD_STEPS = 30; // hold the last frame of a replay 0.6 s, with how the episode ended
-const WATCH_LOOKAHEAD = 4; // watch mode: steps fetched ahead of the clock
-const WATCH_HOLD_MS = 1200; // watch mode: pause on the final state before the next episode
 const CHART_EVERY_MS = 100; // charts redraw at most 10 times a second
 const KEPT_RUNS = 2; // previous runs kept on the chart
 
-const ALGO_LABELS = {
-  reinforce: "REINFORCE",
-  "reinforce-baseline": "REINFORCE + baseline",
-  "actor-critic": "Actor-critic",
-  ppo: "PPO",
-  dqn: "DQN",
-};
-const ALGO_COLORS = {
-  reinforce: "--cp-reinforce",
-  "reinforce-baseline": "--cp-reinforce-baseline",
-  "actor-critic": "--cp-actor-critic",
-  ppo: "--cp-ppo",
-  dqn: "--cp-dqn",
-};
 // One line under the algorithm choice: what it is, and (DQN) where it comes from.
 const ALGO_NOTES = {
   reinforce: "The seed post's REINFORCE: every action is pushed up in proportion to the return that followed it.",
@@ -75,55 +57,7 @@ const SHOWN_FOR = {
   dqn_hidden: (algo) => algo === "dqn",
 };
 
-const algoLabel = (algo) => ALGO_LABELS[algo] ?? algo;
-const algoColor = (algo) => ALGO_COLORS[algo] ?? "--accent";
 const reducedMotion = () => window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
-
-/** Linear interpolation between rows k and k+1 of a (T, 4) state array stored flat. */
-function stateAt(flat, T, k) {
-  if (T === 0) return [0, 0, 0, 0];
-  const i = Math.max(0, Math.min(T - 1, Math.floor(k)));
-  const j = Math.min(T - 1, i + 1);
-  const f = Math.max(0, Math.min(1, k - i));
-  const out = new Array(4);
-  for (let d = 0; d < 4; d++) out[d] = flat[4 * i + d] + (flat[4 * j + d] - flat[4 * i + d]) * f;
-  return out;
-}
-
-/**
- * rlplay's limits, from web/contract.json (never copied here): cap (the time limit, steps), solved (the threshold of
- * the 100-episode mean), x (m) and theta (rad) (the bounds that end an episode), stepMs (physical time of a step).
- */
-function limitsOf(constants) {
-  return {
-    cap: constants.max_episode_steps.value,
-    solved: constants.solved_mean_length.value,
-    window: constants.solved_window.value,
-    x: constants.x_threshold.value,
-    theta: constants.theta_threshold.value,
-    degrees: Math.round((constants.theta_threshold.value * 180) / Math.PI),
-    stepMs: constants.step_seconds.value * 1000,
-  };
-}
-
-/**
- * How an episode ended: `end` is the driver's replay_end ("pole" | "track" | "time-limit") when known; otherwise
- * (a watched or played episode) it is judged from the last state, as whichever limit is nearer.
- */
-function outcome(limits, lastState, length, end = "") {
-  if (end === "time-limit" || length >= limits.cap)
-    return { text: `${limits.cap} steps: balanced to the time limit`, tone: "good" };
-  if (!end && !lastState) return { text: `ended after ${length} steps`, tone: "bad" };
-  const seconds = (length * limits.stepMs) / 1000;
-  let track = end === "track";
-  if (!end) {
-    const [x, , theta] = lastState;
-    track = Math.abs(x) / limits.x > Math.abs(theta) / limits.theta;
-  }
-  return track
-    ? { text: `The cart left the track after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" }
-    : { text: `The pole fell past ${limits.degrees}° after ${length} steps (${seconds.toFixed(1)} s)`, tone: "bad" };
-}
 
 export default class CartpoleController extends DemoController {
   static demo = "cartpole";
@@ -158,23 +92,22 @@ export default class CartpoleController extends DemoController {
     this.lengths = new GrowingSeries(); // episode lengths of the current run (a growing series)
     this.advScale = new GrowingSeries(); // one per update of the current run
     this.previousRuns = []; // [{algo, label, lengths, mean100}], oldest first, faded on the chart
-    this.replay = null; // the episode being replayed: {states, T, pRight, values, episode, k}
-    this.nextReplay = null; // a newer finished episode, shown once the current replay ends
-    this.live = null; // watch mode: {states, pRight, k, done, length, endedAt}
-    this.game = null; // play mode: {states, k, done, length, started, best}
-    this.action = 1; // play mode: the push being applied (0 left, 1 right)
-    this.startOnReset = false; // play mode: a key pressed before the episode existed starts it at once
+    this.stage = new Stage(this); // the replayed, watched or played episode and its clock
     this.resync = false;
     this.chartsDirty = true;
     this.lastChartDraw = 0;
     this.lastFrameTime = 0;
     this.noticeText = "";
     this.divergedShown = false;
-    this.watchLengths = [];
   }
 
   mode() {
     return this.registry.get(this.demo, "mode");
+  }
+
+  /** The algorithm of the run the page holds (the registry's until the first snapshot). */
+  algo() {
+    return this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
   }
 
   speedLabel(value) {
@@ -186,13 +119,9 @@ export default class CartpoleController extends DemoController {
 
   buildControls(panel) {
     const demo = this.demo;
+    const algos = this.registry.field(demo, "algo")?.choices ?? Object.keys(ALGO_LABELS);
     this.modeGroup = this.segmented("mode", "Mode", ["train", "watch", "play"], MODE_LABELS);
-    this.algoGroup = this.segmented(
-      "algo",
-      "Algorithm",
-      this.registry.field(demo, "algo")?.choices ?? Object.keys(ALGO_LABELS),
-      ALGO_LABELS,
-    );
+    this.algoGroup = this.segmented("algo", "Algorithm", algos, ALGO_LABELS);
 
     // the stage: the animated cart-pole, with the play-mode instructions and touch buttons under it
     const stageBox = el("div", { class: "cartpole-view" });
@@ -247,45 +176,15 @@ export default class CartpoleController extends DemoController {
     );
     stageBox.append(this.hint, this.playPad);
 
-    // the learning curve, with its legend note and the "forget" button
-    const curveCanvas = el("canvas", { class: "cartpole-curve" });
-    this.curveChart = new LineChart(curveCanvas, {
-      height: 250,
-      emptyText: "episode lengths appear here as training runs",
-      ariaLabel: "Learning curve: episode length against episode",
-    });
-    this.forgetButton = el(
-      "button",
-      {
-        type: "button",
-        class: "small",
-        hidden: true,
-        dataset: { control: "forget" },
-        onclick: () => {
-          this.previousRuns = [];
-          this.forgetButton.hidden = true;
-          this.chartsDirty = true;
-          this.dirty = true;
-        },
+    // the charts: the learning curve (with the "forget" button), V(s) along the replay, the advantage scale
+    this.charts = new CartpoleCharts(this.limits, {
+      onForget: () => {
+        this.previousRuns = [];
+        this.charts.showForget(false);
+        this.chartsDirty = true;
+        this.dirty = true;
       },
-      "Forget previous runs",
-    );
-    const curveBox = el(
-      "div",
-      { class: "cartpole-curve-box" },
-      el("h4", { class: "cartpole-chart-title" }, "Learning curve: steps balanced per episode"),
-      curveCanvas,
-      el(
-        "div",
-        { class: "cartpole-curve-foot" },
-        el(
-          "p",
-          { class: "cartpole-note" },
-          `Faint: each episode. Bold: mean of the last ${this.limits.window}. Solved = that mean reaches ${this.limits.solved} of the ${this.limits.cap}-step cap.`,
-        ),
-        this.forgetButton,
-      ),
-    );
+    });
 
     // figures
     const stats = el(
@@ -302,27 +201,6 @@ export default class CartpoleController extends DemoController {
       ),
       this.statElement("steps-per-second", "steps / s", "Environment steps per second, as you see them"),
     );
-
-    // the critic's V(s) along the replayed episode, and the advantage scale per update
-    const valueCanvas = el("canvas", { class: "cartpole-small" });
-    this.valueChart = new LineChart(valueCanvas, {
-      height: 170,
-      emptyText: "no finished episode yet",
-      ariaLabel: "The critic's value V(s) along the replayed episode, against the return that followed",
-    });
-    this.valueNote = el("p", { class: "cartpole-note" });
-    const advCanvas = el("canvas", { class: "cartpole-small" });
-    this.advChart = new LineChart(advCanvas, {
-      height: 170,
-      emptyText: "no update yet",
-      ariaLabel: "Advantage scale (standard deviation of the advantages, or of DQN's TD errors) against update",
-    });
-    this.valueTitle = el("h4", { class: "cartpole-chart-title" }, "Critic: V(s) along the replayed episode");
-    this.valueBox = el("div", { class: "cartpole-small-box" }, this.valueTitle, valueCanvas, this.valueNote);
-    // DQN has no advantages: the same chart shows the spread of the TD errors its update regresses on
-    this.advTitle = el("h4", { class: "cartpole-chart-title" }, "Advantage scale per update");
-    this.advNote = el("p", { class: "cartpole-note" });
-    const advBox = el("div", { class: "cartpole-small-box" }, this.advTitle, advCanvas, this.advNote);
 
     // settings: the main ones, the rest folded away
     const python = Object.keys(this.registry.pythonParams(demo)).filter((name) => name !== "algo");
@@ -359,22 +237,17 @@ export default class CartpoleController extends DemoController {
     this.ppoLine = el("p", { class: "cartpole-note cartpole-ppo-line", hidden: true, dataset: { stat: "ppo" } });
     this.agentFiles = new AgentFiles(this);
     this.agentFiles.acceptDrops(this.root);
-    const algos = this.registry.field(demo, "algo")?.choices ?? Object.keys(ALGO_LABELS);
-    this.compare = new SeedCompare(this, {
-      algos,
-      labels: ALGO_LABELS,
-      colors: ALGO_COLORS,
-    });
+    this.compare = new SeedCompare(this, { algos, labels: ALGO_LABELS, colors: ALGO_COLORS });
     this.spread = new GradientSpread(this);
 
     panel.append(
       el("div", { class: "cartpole-bar" }, this.modeGroup, this.algoGroup, this.transport),
       this.algoNote,
       this.agentFiles.element,
-      el("div", { class: "demo-row" }, stageBox, curveBox),
+      el("div", { class: "demo-row" }, stageBox, this.charts.curveBox),
       stats,
       this.ppoLine,
-      el("div", { class: "demo-row cartpole-smalls" }, this.valueBox, advBox),
+      el("div", { class: "demo-row cartpole-smalls" }, this.charts.value.box, this.charts.adv.box),
       controls,
       more,
       el("div", { class: "demo-row cartpole-research-row" }, this.compare.element, this.spread.element),
@@ -425,7 +298,7 @@ export default class CartpoleController extends DemoController {
 
   runRecord() {
     return {
-      algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"),
+      algo: this.algo(),
       config: { ...(this.snapshot?.config ?? {}) },
       lengths: this.lengths.toArray(),
       steps: this.snapshot?.figures?.steps ?? 0,
@@ -434,43 +307,33 @@ export default class CartpoleController extends DemoController {
 
   /** Keep a finished-with run on the chart, faded, labelled by its algorithm and what differed. */
   archive(run, newConfig) {
-    const differs = Object.entries(run.config)
-      .filter(
-        ([name, value]) =>
-          name !== "algo" && newConfig[name] !== undefined && String(newConfig[name]) !== String(value),
-      )
-      .map(([name, value]) => `${name} ${value}`);
-    const label = `${algoLabel(run.algo)}${differs.length ? ` (${differs.join(", ")})` : ""}, before`;
     this.previousRuns.push({
       algo: run.algo,
-      label,
+      label: previousRunLabel(run, newConfig),
       lengths: run.lengths,
       mean100: movingAverage(run.lengths, this.limits.window),
     });
     while (this.previousRuns.length > KEPT_RUNS) this.previousRuns.shift();
-    this.forgetButton.hidden = false;
+    this.charts.showForget(true);
     this.chartsDirty = true;
   }
 
   afterRestart() {
-    this.replay = null;
-    this.nextReplay = null;
-    this.live = null;
+    this.stage.restart();
     this.divergedShown = false;
     this.resetRate();
   }
 
   async reset() {
     this.afterRestart();
-    this.game = null;
+    this.stage.endLive();
     await super.reset();
   }
 
   // ---- modes -------------------------------------------------------------------------------------------------
 
   enterMode(mode) {
-    this.live = null;
-    this.game = null;
+    this.stage.endLive();
     this.unitBudget = 0;
     this.resetRate();
     this.showMode();
@@ -505,7 +368,9 @@ export default class CartpoleController extends DemoController {
     const running = this.playing && this.canRun() && this.status !== "error" && this.status !== "loading";
     const mode = this.mode();
     if (this.snapshot && this.visible && this.pageVisible) {
-      this.advanceClock(mode, running, dt);
+      const { switched, cursorMoved } = this.stage.tick(mode, running, dt, mode === "train" && reducedMotion());
+      if (switched) this.chartsDirty = true;
+      if (cursorMoved) this.valueCursorDirty = true;
       this.dirty = true; // the animation moves every frame
     }
     if (mode === "train") {
@@ -518,121 +383,8 @@ export default class CartpoleController extends DemoController {
     }
     if (this.status !== "running") this.setStatus("running");
     if (this.inFlight) return;
-    if (mode === "watch") this.pumpWatch(now);
-    else this.pumpPlay();
-  }
-
-  /** Move the animation clocks by dt of wall time (replay and watch in physical time; play by its own clock). */
-  advanceClock(mode, running, dt) {
-    const steps = dt / this.limits.stepMs;
-    if (mode === "train") {
-      const replay = this.replay;
-      if (!replay) return;
-      const end = replay.T - 1 + REPLAY_HOLD_STEPS;
-      if (reducedMotion()) {
-        // No looping animation: the latest finished episode stands still at its end, with how it ended.
-        if (this.nextReplay) {
-          this.replay = this.nextReplay;
-          this.nextReplay = null;
-          this.chartsDirty = true;
-        }
-        if (this.replay.k !== end) {
-          this.replay.k = end;
-          this.valueCursorDirty = true;
-        }
-        return;
-      }
-      if (replay.k >= end) {
-        if (this.nextReplay) {
-          this.replay = this.nextReplay;
-          this.nextReplay = null;
-          this.chartsDirty = true;
-        } else {
-          replay.k = 0; // loop it
-        }
-        return;
-      }
-      replay.k = Math.min(end, replay.k + steps);
-      if (Math.floor(replay.k / 5) !== replay.lastCursor) {
-        replay.lastCursor = Math.floor(replay.k / 5);
-        this.valueCursorDirty = true;
-      }
-    } else if (mode === "watch" && this.live && running) {
-      const live = this.live;
-      const last = live.states.length - 1;
-      live.k += steps;
-      if (live.k > last) {
-        if (!live.done)
-          live.k = last; // waiting for the worker: hold, never extrapolate
-        else live.endedAt ??= performance.now();
-      }
-    } else if (mode === "play" && this.game?.started && !this.game.done && running) {
-      this.game.k += steps * Number(this.registry.get(this.demo, "pace")); // slow motion for human reflexes
-    }
-  }
-
-  async pumpWatch(now) {
-    const live = this.live;
-    if (!live || (live.done && live.endedAt && now - live.endedAt > WATCH_HOLD_MS)) {
-      if (live?.done) this.watchLengths.push(live.length);
-      await this.liveCall("watch_reset", {}, (result) => {
-        this.live = { states: result.states, pRight: result.p_right, k: 0, done: result.done, length: result.length };
-      });
-      return;
-    }
-    if (live.done) return;
-    const due = Math.ceil(live.k) + WATCH_LOOKAHEAD - (live.states.length - 1);
-    if (due <= 0) return;
-    const n = Math.min(due, 50);
-    await this.liveCall("watch_step", { n }, (result) => {
-      if (this.live !== live) return;
-      live.states.push(...result.states);
-      live.pRight.push(...result.p_right);
-      live.done = result.done;
-      live.length = result.length;
-      return result.states.length;
-    });
-  }
-
-  async pumpPlay() {
-    const game = this.game;
-    if (!game || (game.done && this.startOnReset)) {
-      await this.liveCall("play_reset", {}, (result) => {
-        this.game = {
-          states: [result.state],
-          k: 0,
-          done: result.done,
-          length: result.length,
-          started: this.startOnReset,
-          best: this.bestGame ?? 0,
-          actions: [],
-        };
-        this.startOnReset = false;
-      });
-      return;
-    }
-    if (!game.started || game.done) return;
-    // one play_step per step of the game clock (step_seconds), with the push being held right now
-    const due = Math.floor(game.k) - (game.states.length - 1);
-    if (due <= 0) return;
-    const action = this.action;
-    await this.liveCall("play_step", { action }, (result) => {
-      if (this.game !== game) return;
-      game.states.push(result.state);
-      game.actions.push(action);
-      game.done = result.done;
-      game.length = result.length;
-      if (game.done) {
-        game.k = game.states.length - 1;
-        this.bestGame = Math.max(this.bestGame ?? 0, game.length);
-        game.best = this.bestGame;
-        this.announce(
-          outcome(this.limits, game.states[game.states.length - 2] ?? result.state, game.length).text,
-          true,
-        );
-      }
-      return 1;
-    });
+    if (mode === "watch") this.stage.pumpWatch(now);
+    else this.stage.pumpPlay();
   }
 
   /** One watch/play command to the driver; `take(result)` folds it in and returns the steps it ran (for steps/s). */
@@ -664,17 +416,8 @@ export default class CartpoleController extends DemoController {
 
   humanPush(action) {
     if (this.mode() !== "play" || this.status === "loading" || this.status === "error") return;
-    this.action = action;
     if (!this.playing) this.play();
-    const game = this.game;
-    if (!game || game.done) {
-      this.startOnReset = true; // the next play_reset starts a new episode, and this press starts its clock
-      return;
-    }
-    if (!game.started) {
-      game.started = true;
-      game.k = 0;
-    }
+    this.stage.push(action);
   }
 
   // ---- snapshots -------------------------------------------------------------------------------------------
@@ -690,8 +433,7 @@ export default class CartpoleController extends DemoController {
     }
     const fresh = reason === "create" || reason === "reset" || reason === "load_agent";
     if (fresh) {
-      this.live = null; // a new driver: its watch and play episodes start over too
-      this.game = null;
+      this.stage.endLive(); // a new driver: its watch and play episodes start over too
       this.lengths.clear();
       this.advScale.clear();
     }
@@ -704,27 +446,14 @@ export default class CartpoleController extends DemoController {
     const states = snapshot.replay_states;
     const T = states?.shape?.[0] ?? 0; // 0 when the page already has the latest episode (its states are not re-sent)
     const episode = figures.episode ?? 0;
-    const known = this.nextReplay?.episode ?? this.replay?.episode;
-    if (T > 0 && episode !== known) {
-      const replay = {
-        states: states.data,
-        T,
-        episode,
-        k: 0,
-        lastCursor: -1,
-        algo: snapshot.algo,
-        pRight: snapshot.replay_p_right?.data ?? null,
-        values: snapshot.replay_values?.data ?? null,
-        gamma: Number(snapshot.config?.gamma ?? 0.99),
-      };
-      replay.end = outcome(this.limits, Array.from(states.data.slice(4 * (T - 1), 4 * T)), T, snapshot.replay_end);
-      if (!this.replay || fresh || reason === "configure") this.replay = replay;
-      else this.nextReplay = replay;
-    } else if (this.replay && this.replay.episode === episode && snapshot.replay_values) {
-      this.replay.values = snapshot.replay_values.data; // the critic moves on: V(s) of the same states, now
+    const stage = this.stage;
+    if (T > 0 && episode !== stage.knownEpisode()) {
+      stage.offer(replayOf(snapshot, this.limits), fresh || reason === "configure");
+    } else if (stage.replay && stage.replay.episode === episode && snapshot.replay_values) {
+      stage.replay.values = snapshot.replay_values.data; // the critic moves on: V(s) of the same states, now
     } else if (T === 0 && fresh) {
-      this.replay = null;
-      this.nextReplay = null;
+      stage.replay = null;
+      stage.nextReplay = null;
     }
 
     this.showAlgoNote(snapshot.algo, snapshot.losses ?? {});
@@ -753,8 +482,7 @@ export default class CartpoleController extends DemoController {
   /** inspect()'s cart-pole part: the curves held, the archived runs, and the replayed, watched or played episode. */
   inspectDemo() {
     const rows = (states) => states.map((state) => Array.from(state));
-    const live = this.live;
-    const game = this.game;
+    const { replay, live, game } = this.stage;
     return {
       mode: this.mode(),
       algo: this.snapshot?.algo ?? null,
@@ -765,7 +493,7 @@ export default class CartpoleController extends DemoController {
         algo: run.algo,
         episodes: run.lengths.length,
       })),
-      replay: this.replay ? { episode: this.replay.episode, T: this.replay.T, k: this.replay.k } : null,
+      replay: replay ? { episode: replay.episode, T: replay.T, k: replay.k } : null,
       live: live ? { states: rows(live.states), done: live.done, length: live.length } : null,
       game: game
         ? { states: rows(game.states), actions: game.actions.slice(), done: game.done, length: game.length }
@@ -779,7 +507,7 @@ export default class CartpoleController extends DemoController {
     this.runToken++; // answers for the previous run are stale now
     if (this.lengths.length) this.archive(this.runRecord(), payload.snapshot?.config ?? {});
     this.afterRestart();
-    this.game = null;
+    this.stage.endLive();
     this.receive(payload.snapshot, "load_agent");
     this.editedMidRun = true; // the weights came from a file: the link alone cannot replay them
   }
@@ -812,21 +540,17 @@ export default class CartpoleController extends DemoController {
   drawStatic() {
     this.showAlgoNote(this.registry.get(this.demo, "algo"), {});
     this.view.draw({ state: [0, 0, 0, 0], pRight: null, caption: "Loading Python…" });
-    this.drawCurve();
-    this.drawAdvantage();
-    this.drawValues();
+    this.drawCharts();
   }
 
   draw(now) {
-    this.view.draw(this.frame(now));
+    this.view.draw(this.frame());
     if (this.chartsDirty && now - this.lastChartDraw >= CHART_EVERY_MS) {
       this.chartsDirty = false;
       this.lastChartDraw = now;
-      this.drawCurve();
-      this.drawAdvantage();
-      this.drawValues();
+      this.drawCharts();
     } else if (this.valueCursorDirty) {
-      this.drawValues();
+      this.charts.drawValues(this.valueAlgo(), this.stage.replay);
     } else if (this.chartsDirty) {
       this.dirty = true; // come back for the throttled redraw
     }
@@ -836,208 +560,24 @@ export default class CartpoleController extends DemoController {
 
   /** What the stage shows now: the replay, the watched policy, or the human's game. */
   frame() {
-    const mode = this.mode();
-    const algo = algoLabel(this.snapshot?.algo ?? this.registry.get(this.demo, "algo"));
-    if (mode === "watch") {
-      const live = this.live;
-      if (!live)
-        return {
-          state: [0, 0, 0, 0],
-          pRight: null,
-          caption: `Watch: ${algo}'s current policy`,
-          banner: this.playing ? null : "press Play to watch",
-        };
-      const last = live.states.length - 1;
-      const k = Math.min(live.k, last);
-      const i = Math.floor(k);
-      const state = interpolate(live.states, k);
-      const ended = live.done && k >= last;
-      const end = ended ? outcome(this.limits, live.states[last], live.length) : null;
-      return {
-        state,
-        pRight: live.pRight[i],
-        step: i,
-        caption: `Watch: ${algo}'s policy, not learning`,
-        banner: end?.text ?? (this.playing ? null : "paused"),
-        tone: end?.tone,
-      };
-    }
-    if (mode === "play") {
-      const game = this.game;
-      if (!game)
-        return { state: [0, 0, 0, 0], pRight: null, caption: "Play it yourself", banner: "press ← or → to start" };
-      const last = game.states.length - 1;
-      const k = Math.min(game.k, last);
-      const i = Math.floor(k);
-      const best = game.best ? ` · your best: ${game.best} steps` : "";
-      let banner = null;
-      let tone;
-      if (!game.started) banner = "press ← or → to start";
-      else if (game.done) {
-        const end = outcome(this.limits, game.states[last - 1] ?? game.states[last], game.length);
-        banner = `${end.text} — ${best ? `${best.slice(3)} · ` : ""}press ← or → to try again`;
-        tone = end.tone;
-      } else if (!this.playing) banner = "paused";
-      return {
-        state: interpolate(game.states, k),
-        pRight: null,
-        action: game.started && !game.done ? this.action : null,
-        step: i,
-        caption: `Your turn: pushing ${this.action ? "right →" : "← left"}`,
-        banner,
-        tone,
-      };
-    }
-    const replay = this.replay;
-    if (!replay) {
-      return {
-        state: [0, 0, 0, 0],
-        pRight: null,
-        caption: `${algo}: no finished episode yet`,
-        banner: this.playing ? null : "press Play to train",
-      };
-    }
-    const k = Math.min(replay.k, replay.T - 1);
-    const i = Math.floor(k);
-    const ended = replay.k > replay.T - 1;
-    return {
-      state: stateAt(replay.states, replay.T, k),
-      pRight: replay.pRight?.[i] ?? null,
-      value: replay.algo === "reinforce" || replay.algo === "reinforce-baseline" ? null : replay.values?.[i],
-      step: i + 1,
-      total: replay.T,
-      caption: `Replay of episode ${replay.episode} (${algoLabel(replay.algo)})`,
-      banner: ended ? replay.end.text : null,
-      tone: ended ? replay.end.tone : null,
-    };
+    const algo = algoLabel(this.algo());
+    return this.stage.frame(this.mode(), { algo, playing: this.playing, label: algoLabel });
   }
 
-  drawCurve() {
-    const algo = this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
-    const { cap, solved, window } = this.limits;
-    const color = algoColor(algo);
-    this.curveChart.draw({
-      series: [
-        ...this.previousRuns.map((run) => ({
-          label: run.label,
-          color: algoColor(run.algo),
-          y: run.mean100,
-          faded: true,
-          width: 2.5,
-        })),
-        { label: "each episode", color, y: this.lengths.values, faded: true },
-        {
-          label: `${algoLabel(algo)}: mean of last ${window}`,
-          color,
-          y: movingAverage(this.lengths.values, this.limits.window),
-          width: 2.5,
-        },
-      ],
-      refLines: [
-        { y: cap, label: `cap ${cap}`, color: "--muted", dash: [2, 3] },
-        { y: solved, label: `solved ${solved}`, color: "--good" },
-      ],
-      xLabel: "episode",
-      yLabel: "steps balanced",
-      yLabelShort: "steps", // a small embed: the x title says "episode"
-      yMin: 0,
-      yMax: Math.ceil(cap * 1.12), // room above the cap for its label
-      xMin: 0,
+  /** The value chart's algorithm: the replayed episode's (it may predate a switch), else the current one. */
+  valueAlgo() {
+    return this.stage.replay?.algo ?? this.algo();
+  }
+
+  drawCharts() {
+    this.charts.draw({
+      algo: this.algo(),
+      valueAlgo: this.valueAlgo(),
+      lengths: this.lengths.values,
+      advScale: this.advScale.values,
+      previousRuns: this.previousRuns,
+      replay: this.stage.replay,
     });
-  }
-
-  drawAdvantage() {
-    const algo = this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
-    const dqn = algo === "dqn";
-    this.advTitle.textContent = dqn ? "TD-error scale per update" : "Advantage scale per update";
-    this.advNote.textContent = dqn
-      ? "The spread of the TD errors each update regresses on: how far Q still is from its targets."
-      : "The spread of the advantages each update pushes with: the noise the gradient carries. A critic shrinks it; it fades as episodes reach the cap.";
-    this.advChart.draw({
-      series: [
-        { color: algoColor(algo), y: this.advScale.values, faded: true },
-        {
-          label: `${algoLabel(algo)}: std of ${dqn ? "TD errors" : "advantages"} (mean of 20)`,
-          color: algoColor(algo),
-          y: movingAverage(this.advScale.values, 20),
-          width: 2,
-        },
-      ],
-      xLabel: "update",
-      yLabel: dqn ? "TD error std" : "advantage std",
-      yMin: 0,
-    });
-  }
-
-  /** The critic's V(s_t) over the replayed episode against the return G_t that actually followed. */
-  drawValues() {
-    const replay = this.replay;
-    const algo = replay?.algo ?? this.snapshot?.algo ?? this.registry.get(this.demo, "algo");
-    // DQN has no critic: the same chart shows its own estimate of the return to come, max_a Q(s, a)
-    this.valueTitle.textContent =
-      algo === "dqn" ? "Q-network: max Q(s, a) along the replayed episode" : "Critic: V(s) along the replayed episode";
-    if (algo === "reinforce" || algo === "reinforce-baseline") {
-      this.valueNote.textContent =
-        algo === "reinforce"
-          ? "REINFORCE has no critic and no baseline: every return is used raw. Switch to actor-critic or PPO to see V(s)."
-          : "This REINFORCE has no critic: its baseline b(t) is the average return from step t of recent episodes, the same for every state. Switch to actor-critic or PPO to see V(s).";
-      this.valueChart.canvas.hidden = true;
-      return;
-    }
-    this.valueChart.canvas.hidden = false;
-    if (!replay?.values) {
-      this.valueNote.textContent = "";
-      this.valueChart.draw({ series: [], xLabel: "step of the replayed episode", yLabel: "value" });
-      return;
-    }
-    // G_t = Σ_{j≥t} γ^(j−t) · 1: every step earns +1, so the return is (1 − γ^(T−t)) / (1 − γ)
-    const T = replay.T;
-    const returns = new Float64Array(T);
-    let G = 0;
-    for (let t = T - 1; t >= 0; t--) {
-      G = 1 + replay.gamma * G;
-      returns[t] = G;
-    }
-    const i = Math.max(0, Math.min(T - 1, Math.floor(replay.k)));
-    const ceiling = 1 / (1 - replay.gamma); // Σ γ^k: the most any state can be worth when every step pays 1
-    this.valueChart.draw({
-      series: [
-        { label: "return that followed, G_t", color: "--muted", y: returns, xStart: 1 },
-        {
-          label: algo === "dqn" ? "max_a Q(s_t, a), now" : "critic V(s_t), now",
-          color: algoColor(algo),
-          y: replay.values,
-          xStart: 1,
-          width: 2,
-        },
-        { color: "--text", x: [i + 1], y: [replay.values[i]] },
-      ],
-      refLines: [{ y: ceiling, label: `1/(1−γ) = ${formatStat(ceiling, 1)}`, color: "--muted", dash: [2, 3] }],
-      xLabel: "step of the replayed episode",
-      yLabel: "value",
-      yMin: 0,
-    });
-    this.valueNote.textContent = this.valueStory(replay, T, algo === "dqn");
-  }
-
-  /** One honest sentence about the V(s) chart, from what it shows. */
-  valueStory(replay, T, dqn = false) {
-    const estimate = dqn ? "max Q(s, a)" : "V(s)";
-    if (T >= this.limits.cap) {
-      return `At the cap the episode was cut, not failed: ${estimate} keeps predicting a long future (it bootstraps), while the counted return drops to 0.`;
-    }
-    const values = replay.values;
-    let peak = -Infinity;
-    for (let t = 0; t < T; t++) peak = Math.max(peak, values[t]);
-    const tail = values[T - 1];
-    if (peak > 0 && tail < 0.7 * peak) {
-      return dqn
-        ? "The Q-network sees the fall coming: max Q(s, a) drops before the end. Its TD target is r + γ max Q of the next state, from the frozen copy."
-        : "The critic sees the fall coming: V(s) drops before the end. The gap between V(s) and the return is the advantage the actor learns from.";
-    }
-    return dqn
-      ? "max Q(s, a) is the network's estimate now, on this episode's states: it has not yet learned that these states lead to a fall."
-      : "V(s) is the critic's estimate now, on this episode's states: it has not learned that these states lead to a fall (the improved policy rarely visits them).";
   }
 
   /** A short spoken summary for screen readers: what changed (the announcer speaks at most every few seconds). */
@@ -1064,7 +604,7 @@ export default class CartpoleController extends DemoController {
   exportData() {
     const mean = movingAverage(this.lengths.values, this.limits.window);
     return {
-      algo: this.snapshot?.algo ?? this.registry.get(this.demo, "algo"),
+      algo: this.algo(),
       mode: this.mode(),
       series: {
         episode_lengths: this.lengths.toArray(),
@@ -1086,14 +626,4 @@ export default class CartpoleController extends DemoController {
     for (let i = 0; i < lengths.length; i++) rows.push([i + 1, lengths[i], Number(mean[i].toFixed(3))]);
     return rows;
   }
-}
-
-/** A state between rows of a list of [x, x_dot, theta, theta_dot] (linear in k). */
-function interpolate(states, k) {
-  const last = states.length - 1;
-  if (last < 0) return [0, 0, 0, 0];
-  const i = Math.max(0, Math.min(last, Math.floor(k)));
-  const j = Math.min(last, i + 1);
-  const f = Math.max(0, Math.min(1, k - i));
-  return states[i].map((v, d) => v + (states[j][d] - v) * f);
 }
