@@ -171,6 +171,7 @@ class CartpoleDemo(DemoDriver):
         uniforms = self.action_uniforms
         buffer, index, block = uniforms.buffer, uniforms.position, uniforms.block
         obs = self.obs
+        ran = int(n)
         for done_steps in range(1, int(n) + 1):
             if index == block:
                 buffer, index = uniforms.refill(), 0
@@ -183,18 +184,16 @@ class CartpoleDemo(DemoDriver):
             obs = next_obs
             if stats is not None and not self._record_update(stats):
                 self._finish_episode_if(terminated or truncated, terminated, obs)
-                self.steps += done_steps
-                uniforms.position = index
-                self.obs = obs
-                return done_steps
+                ran = done_steps  # diverged: training stops here
+                break
             if terminated or truncated:
                 self._finish_episode_if(True, terminated, obs)
                 episode_states, episode_p_right = self.episode_states, self.episode_p_right
                 obs, _ = env.reset()
-        self.steps += int(n)
+        self.steps += ran
         uniforms.position = index
         self.obs = obs
-        return int(n)
+        return ran
 
     def _record_update(self, stats: dict) -> bool:
         """Keep an update's diagnostics; False (and training stops) if anything became NaN or infinite."""
