@@ -41,10 +41,10 @@ def native_snapshot(demo, params, chunks):
 def browser_snapshot(page, demo, params, chunks):
     return page.evaluate(
         """async ([demo, params, chunks]) => {
-            const rt = window.rlplay.runtime;
-            await rt.call(demo, 'create', {params});
-            for (const n of chunks) await rt.call(demo, 'step', {n, since: 1e12});
-            const {snapshot} = await rt.call(demo, 'snapshot', {since: 0});
+            const call = (...args) => window.rlplay.runtime.call(...args);
+            await call(demo, 'create', {params});
+            for (const n of chunks) await call(demo, 'step', {n, since: 1e12});
+            const {snapshot} = await call(demo, 'snapshot', {since: 0});
             const out = {};
             for (const [key, value] of Object.entries(snapshot)) {
                 out[key] = value && value.data ? {shape: value.shape, data: Array.from(value.data)} : value;

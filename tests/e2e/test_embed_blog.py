@@ -73,7 +73,7 @@ def test_embed_js_sizes_each_frame_to_its_content(page, blog_url, server_url, ar
         assert page.locator(selector).evaluate(IFRAME_HEIGHT) == height < 4000 - 1, height
         # Nothing scrolls inside the frame: it is as tall as its content.
         assert frame.evaluate("document.documentElement.scrollHeight - innerHeight") <= 1
-        assert frame.evaluate(f"window.rlplay.controllers.get('{demo}').registry.page.embed")
+        assert frame.evaluate("window.rlplay.registry.page.embed")
     assert page.evaluate("window.rlplay === undefined")  # the blog's own page is untouched
     grid_frame = frame_of(page, "rl-playground#grid iframe")
     assert str(grid_frame.evaluate("window.rlplay.registry.get('gridworld', 'seed')")) == "3"

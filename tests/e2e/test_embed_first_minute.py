@@ -97,7 +97,7 @@ def test_a_setting_changed_while_python_loads_is_kept(page, server_url):
     seed.dispatch_event("change")
     release()
     wait_status(page, "gridworld", "ready", timeout=90_000)
-    assert str(page.evaluate("window.rlplay.controllers.get('gridworld').snapshot.config.seed")) == "7"
+    assert str(page.evaluate("window.rlplay.inspect('gridworld').snapshot.config.seed")) == "7"
     assert "seed=7" in page.evaluate("location.search")
     page.watch.assert_clean()
 

@@ -7,7 +7,7 @@ import numpy as np
 from helpers import wait_until
 from rlplay.algos.ppo import clipped_surrogate
 
-DATA = """() => { const w = window.rlplay?.widgets?.get("ppo-clip"); return w?.data ? { ...w.data, shown: w.epsilon } : null; }"""
+DATA = """() => window.rlplay?.widgets?.get("ppo-clip")?.inspect() ?? null"""
 
 
 def widget_data(page, epsilon: float) -> dict:

@@ -101,6 +101,11 @@ export class PpoClipExplorer {
     if (this.runtime.state === "ready") this.fetch(this.epsilon);
   }
 
+  /** The test hook's view (ARCHITECTURE.md): the last curves from Python and the ε shown, or null before any. */
+  inspect() {
+    return this.data ? { ...this.data, shown: this.epsilon } : null;
+  }
+
   /** Ask Python for the curves at ε; at most one call in flight, the latest wish wins. */
   async fetch(epsilon) {
     if (this.pending) {
