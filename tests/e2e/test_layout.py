@@ -336,6 +336,14 @@ def test_the_lessons_equations_are_math_markup(page, server_url, artifacts):
         assert equation.locator("mi, mo, mn").count() >= 3
         left, top, right, bottom = equation.evaluate(BOX)
         assert bottom - top > 20 and right - left > 100, "an equation did not render as display math"
+        # Laid out as math, a formula is one line of symbols (its tallest, a sum with its index, is under 2 em); laid
+        # out as plain blocks (CSS `display: block` on <math>), its parts stack like paragraphs, 5 to 24 em tall.
+        height_em = equation.evaluate(
+            """(m) => { const boxes = [...m.children].map((c) => c.getBoundingClientRect());
+                        const span = Math.max(...boxes.map((b) => b.bottom)) - Math.min(...boxes.map((b) => b.top));
+                        return span / parseFloat(getComputedStyle(m).fontSize); }"""
+        )
+        assert height_em < 3, f"equation {i} is {height_em:.1f} em tall: its symbols did not lay out as one formula"
     equations.first.scroll_into_view_if_needed()
     equations.first.screenshot(path=str(artifacts / "equation-return.png"))
     page.watch.assert_clean()
