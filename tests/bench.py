@@ -533,6 +533,9 @@ def measure_smoothness(browser, url, demo, seconds=10.0) -> dict:
         context.close()
 
 
+SOAK_BANDIT_HORIZON = 100_000  # the bandit's largest horizon (its config's range)
+
+
 def measure_memory(browser, url, seconds: float) -> dict:
     context = browser.new_context(viewport={"width": 1280, "height": 4000})
     page = context.new_page()
@@ -540,21 +543,35 @@ def measure_memory(browser, url, seconds: float) -> dict:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     try:
-        page.goto(f"{url}?speed=max")
+        # The bandit's race ends at its horizon: the longest it allows keeps it pulling for most of the soak.
+        page.goto(f"{url}?speed=max&bandit.horizon={SOAK_BANDIT_HORIZON}")
         wait_ready(page)
+        # A demo scrolled out of view pauses: the viewport is made as tall as the page, so all three train.
+        height = page.evaluate("document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": 1280, "height": height + 100})
         # A full garbage collection first (Chromium runs with --expose-gc here), so the JS figure is live memory.
         probe = """async () => { if (window.gc) window.gc();
                                  return {wasm: (await window.rlplay.runtime.memory()).wasm_heap_bytes,
-                                         js: performance.memory ? performance.memory.usedJSHeapSize : null}; }"""
+                                         js: performance.memory ? performance.memory.usedJSHeapSize : null,
+                                         units: Object.fromEntries(%s.map((d) => [d, window.rlplay.inspect(d).unitsDone]))}; }"""
+        probe %= json.dumps(list(DEMOS))
         for demo in DEMOS:
             page.evaluate(f"() => window.rlplay.registry.set('{demo}', 'speed', 'max')")
             page.locator(f'[data-demo="{demo}"]').get_by_role("button", name="Play").click()
-        time.sleep(min(60.0, seconds / 4))  # let the runs reach their working size
+        warmup = min(60.0, seconds / 4)
+        time.sleep(warmup)  # let the runs reach their working size
         start = page.evaluate(probe)
         time.sleep(seconds)
         end = page.evaluate(probe)
         statuses = page.evaluate("() => [...document.querySelectorAll('[data-demo]')].map(e => e.dataset.status)")
-        return {"seconds": seconds, "start": start, "end": end, "errors": errors, "statuses": statuses}
+        return {
+            "seconds": seconds,
+            "warmup": warmup,
+            "start": start,
+            "end": end,
+            "errors": errors,
+            "statuses": statuses,
+        }
     finally:
         context.close()
 
@@ -695,7 +712,7 @@ def speeds_markdown(speeds: dict) -> list[str]:
     return lines
 
 
-def in_served_browser(measure):
+def in_served_browser(measure, extra_args=()):
     """``measure(browser, url)`` against dist/ served on a free port, in a headless Chromium; returns its result."""
     from playwright.sync_api import sync_playwright
 
@@ -705,7 +722,7 @@ def in_served_browser(measure):
             browser = playwright.chromium.launch(
                 executable_path=os.environ.get("CHROMIUM_PATH") or build.find_chromium(),
                 headless=True,
-                args=build.CHROMIUM_FLAGS,
+                args=[*build.CHROMIUM_FLAGS, *extra_args],
             )
             try:
                 return measure(browser, url)
@@ -825,6 +842,34 @@ def fmt(value, digits=0, unit=""):
     return f"{value:,}{unit}" if isinstance(value, int) else f"{value}{unit}"
 
 
+def memory_markdown(memory: dict) -> list[str]:
+    """The memory soak's table, and what each demo did during it."""
+
+    def mb(value):
+        return None if value is None else value / 1e6
+
+    start, end = memory["start"], memory["end"]
+    lines = [
+        "",
+        f"| Memory, {memory['seconds']:.0f} s soak of all three demos at max (after {memory.get('warmup', 60):.0f} s "
+        "warm-up) | start | end | "
+        "growth | target |",
+        "|---|---|---|---|---|",
+        f"| wasm heap | {fmt(mb(start['wasm']), 1, ' MB')} | {fmt(mb(end['wasm']), 1, ' MB')} | "
+        f"{fmt(mb(end['wasm'] - start['wasm']), 1, ' MB')} | < 5 MB |",
+    ]
+    if start["js"] is not None:
+        lines.append(
+            f"| JS heap | {fmt(mb(start['js']), 1, ' MB')} | {fmt(mb(end['js']), 1, ' MB')} | "
+            f"{fmt(mb(end['js'] - start['js']), 1, ' MB')} | < 5 MB |"
+        )
+    lines.append(f"| errors during the soak | {len(memory['errors'])} | | | none |")
+    if "units" in start:
+        done = ", ".join(f"{demo} {fmt(end['units'][demo] - start['units'][demo])}" for demo in DEMOS)
+        lines += ["", f"Units of work each demo did during the soak (all three on screen): {done}."]
+    return lines
+
+
 def markdown(results: dict) -> str:
     lines = [f"Measured {results['date']} on {results['machine']}, Chromium {results.get('chromium', '?')}.", ""]
     if "startup" in results:
@@ -871,21 +916,7 @@ def markdown(results: dict) -> str:
             f"| {demo} | {s['long_tasks']} | {fmt(s['longest_task_ms'], unit=' ms')} | {fmt(s['frame_gap_p50_ms'], 1, ' ms')} | "
             f"{fmt(s['frame_gap_p95_ms'], 1, ' ms')} | {fmt(s['frame_gap_max_ms'], 1, ' ms')} | none; p95 ≤ 20 ms |"
         )
-    memory = results["memory"]
-    mb = lambda b: None if b is None else b / 1e6  # noqa: E731
-    lines += [
-        "",
-        f"| Memory, {memory['seconds']:.0f} s soak of all three demos at max (after 60 s warm-up) | start | end | growth | target |",
-        "|---|---|---|---|---|",
-        f"| wasm heap | {fmt(mb(memory['start']['wasm']), 1, ' MB')} | {fmt(mb(memory['end']['wasm']), 1, ' MB')} | "
-        f"{fmt(mb(memory['end']['wasm'] - memory['start']['wasm']), 1, ' MB')} | < 5 MB |",
-    ]
-    if memory["start"]["js"] is not None:
-        lines.append(
-            f"| JS heap | {fmt(mb(memory['start']['js']), 1, ' MB')} | {fmt(mb(memory['end']['js']), 1, ' MB')} | "
-            f"{fmt(mb(memory['end']['js'] - memory['start']['js']), 1, ' MB')} | < 5 MB |"
-        )
-    lines.append(f"| errors during the soak | {len(memory['errors'])} | | | none |")
+    lines += memory_markdown(results["memory"])
     learning = results["learning"]
     lines += ["", "| Learning, default settings, seeds 0–4 | per seed | median |", "|---|---|---|"]
     g = learning["gridworld_episodes_to_optimal"]
@@ -937,6 +968,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--grid-rules", action="store_true", help="only the gridworld rules' throughput and learning")
     parser.add_argument("--code-stops", action="store_true", help="only how soon runaway edited code is stopped")
+    parser.add_argument("--soak-only", action="store_true", help="only the memory soak (--soak-seconds long)")
     parser.add_argument(
         "--speeds",
         nargs="*",
@@ -951,6 +983,8 @@ def main(argv=None) -> int:
         return grid_rules_only()
     if args.code_stops:
         return code_stops_only()
+    if args.soak_only:
+        return soak_only(30.0 if args.quick else args.soak_seconds)
     if args.speeds is not None:
         return speeds_only(args.speeds or DEMOS)
     soak = 30.0 if args.quick else args.soak_seconds
@@ -1013,6 +1047,13 @@ def main(argv=None) -> int:
     out.write_text(json.dumps(results, indent=1))
     print(results["markdown"])
     print(f"\n[bench] wrote {out}")
+    return 0
+
+
+def soak_only(seconds: float) -> int:
+    """``bench.py --soak-only``: the memory soak's rows alone, printed."""
+    memory = in_served_browser(lambda browser, url: measure_memory(browser, url, seconds), ["--js-flags=--expose-gc"])
+    print("\n".join(memory_markdown(memory)))
     return 0
 
 
