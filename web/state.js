@@ -22,8 +22,8 @@
 // showing what it showed, and every new link carries such a field whenever leaving it out would read as old.
 
 // A shared link's steps= replays the run on load; more than this is capped (and the replay can be cancelled). One
-// million units replays in about 1 s for the gridworld (~0.96 M steps/s in the browser, README benchmark) and about
-// 16 s for the cart-pole (~62 k steps/s), which solves well within it; the bandit's horizon (at most 100,000 pulls)
+// million units replays in about 2 s for the gridworld (~0.43 M steps/s in the browser, README benchmark) and about
+// 28 s for the cart-pole (~35 k steps/s), which solves well within it; the bandit's horizon (at most 100,000 pulls)
 // ends its runs first. A run a person trained by hand and shared is far shorter.
 export const REPLAY_CAP = 1_000_000;
 export const MAX_PARAMETERS = 100;
