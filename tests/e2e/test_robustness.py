@@ -17,10 +17,11 @@ the counts honest; the same classes have unit tests in tests/js/state.test.js an
   code in an embed, an unreadable ``code=`` with no ``demo=``; tests/js/share.test.js has the rest)
 - file: 1 (agent files: a bidi override in the file's name, an ``__proto__`` entry, a seed written 1.0, NaN
   weights, a number of 5000 digits; tests/test_cartpole_agent.py has the rest)
+- timing: 1 (Step and Episode pressed while Python loads: they wait for the driver, as Reset does)
 - busy: 1 (a setting that makes each unit 200x dearer, changed at max speed: the worker keeps its budget and the
   watchdog stays quiet)
-- replay: 5 (``steps=1e9`` capped and cancelled; Reset, a setting change and a worker restart during a
-  replay; ``steps=abc``)
+- replay: 8 (``steps=1e9`` capped and cancelled; Reset, a setting change and a worker restart during a
+  replay; ``steps=abc``; an agent loaded, a grid edit from the keyboard and New arms during a replay)
 - reproduce: 1 (a command asked for while Python loads, from a link with hostile values)
 - failure: 6 (a missing worker, schema, demo module or core module; a sandboxed embed; offline with a crashed
   worker)
@@ -317,10 +318,72 @@ def test_replay_bad_steps_is_reported_and_nothing_replays(page, server_url):
     assert demo_root(page, "gridworld").locator(".replay").count() == 0
 
 
+def test_replay_an_agent_loaded_during_a_replay_stops_it_where_it_was(page, server_url):
+    page.goto(f"{server_url}?demo=cartpole&steps=1000000")
+    wait_until(lambda: replay_value(page, "cartpole") > 0, 90, message="replay progress")
+    root = demo_root(page, "cartpole")
+    root.get_by_role("button", name="Watch a trained agent").click()
+    wait_until(lambda: "Loaded" in root.locator(".cartpole-agent-status").text_content(), 30, message="the load")
+    stopped = root.get_by_text("The replay stopped at step", exact=False)
+    stopped.wait_for(timeout=10_000)
+    reached = int(re.search(r"stopped at step ([\d,]+)", stopped.text_content()).group(1).replace(",", ""))
+    assert reached > 0  # the step the replay had reached, not the loaded agent's 0
+    wait_status(page, "cartpole", "running", timeout=20_000)  # watching the loaded agent
+    assert root.locator(".replay").count() == 0
+    page.watch.assert_clean()
+
+
+def test_replay_an_edit_from_the_keyboard_during_a_replay_stops_it_and_says_so(page, server_url):
+    # Dyna-Q with 200 planning steps replays slowly enough to act during it
+    page.goto(f"{server_url}?demo=gridworld&steps=1000000&algo=dyna-q&planning_steps=200")
+    wait_until(lambda: replay_value(page, "gridworld") > 0, 90, message="replay progress")
+    root = demo_root(page, "gridworld")
+    root.locator("canvas").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # a wall at (0, 1)
+    wait_status(page, "gridworld", "ready", timeout=20_000)
+    root.get_by_text("The replay stopped at step", exact=False).wait_for(timeout=5000)  # it was wiped before
+    walls = page.evaluate("window.rlplay.inspect('gridworld').snapshot.layout.walls")
+    assert [0, 1] in walls
+    page.watch.assert_clean()
+
+
+def test_replay_new_arms_during_a_replay_stops_it(page, server_url):
+    page.goto(f"{server_url}?demo=bandit&steps=50000&runs=500&horizon=100000")
+    wait_until(lambda: replay_value(page, "bandit") > 0, 90, message="replay progress")
+    root = demo_root(page, "bandit")
+    root.get_by_role("button", name="New arms").click()  # it did nothing, and said nothing, before
+    wait_status(page, "bandit", "ready", timeout=20_000)
+    root.get_by_text("The replay stopped at pull", exact=False).wait_for(timeout=5000)
+    assert root.locator(".replay").count() == 0
+    page.watch.assert_clean()
+
+
+def test_timing_step_and_episode_wait_for_the_driver_as_reset_does(page, server_url):
+    """Pressed while Python loaded, Step and Episode did nothing, or their work was undone by a setting applied once
+    the driver came; now they are disabled until it exists, then work."""
+    held = []  # the worker's script, held back: Python cannot be ready while the buttons are checked
+    page.route("**/web/runtime/worker.js", lambda route: held.append(route))
+    page.goto(f"{server_url}?demo=gridworld")
+    root = demo_root(page, "gridworld")
+    step = root.get_by_role("button", name="Step", exact=True)
+    step.wait_for(timeout=30_000)
+    wait_until(lambda: held, 30, message="the worker's request")
+    assert root.get_attribute("data-status") == "loading"
+    assert step.is_disabled() and root.get_by_role("button", name="Episode").is_disabled()
+    held[0].continue_()
+    wait_status(page, "gridworld", "ready", timeout=90_000)
+    step.click()
+    wait_until(lambda: units(page, "gridworld") == 1, 10, message="one step")
+    root.get_by_role("button", name="Episode").click()
+    wait_until(lambda: stat(page, "gridworld", "episode") >= 1, 20, message="an episode")
+    page.watch.assert_clean()
+
+
 def test_docstring_counts_are_current():
     counts = dict(re.findall(r"^- ([a-z-]+): (\d+)", __doc__, flags=re.M))
     actual = {name: len(cases) for name, cases in CASES.items()}
-    for name in ("replay", "failure", "reproduce", "busy", "file"):
+    for name in ("replay", "failure", "reproduce", "busy", "file", "timing"):
         actual[name] = sum(1 for test in globals() if test.startswith(f"test_{name}_"))
     assert {name: int(count) for name, count in counts.items()} == actual
 

@@ -88,6 +88,7 @@ export default class BanditController extends DemoController {
       "New arms",
     );
     this.transport.append(this.stepButton, this.newArmsButton);
+    this.driverButtons.push(this.stepButton, this.newArmsButton);
 
     const crn = el(
       "p",
@@ -425,7 +426,7 @@ export default class BanditController extends DemoController {
   }
 
   async stepOnce() {
-    if (this.status === "loading" || this.status === "error" || this.inFlight) return;
+    if (this.generation !== this.runtime.generation || this.status === "error" || this.inFlight) return;
     if (this.playing) this.pause();
     if (this.pulls() >= this.horizon()) {
       this.finished = false;
@@ -436,10 +437,10 @@ export default class BanditController extends DemoController {
   }
 
   async newArms() {
-    if (this.status === "loading" || this.status === "error") return;
+    if (this.generation !== this.runtime.generation || this.status === "error") return;
     this.wantFull = true;
-    const payload = await this.command("new_arms", { args: {} });
-    if (payload) this.showNotices([]);
+    this.clearNotices(); // before, not after: a replay this stops says so meanwhile, and that must stay said
+    await this.command("new_arms", { args: {} });
   }
 
   onSetting(name, value) {

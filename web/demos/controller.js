@@ -96,6 +96,9 @@ export class DemoController {
     this.stats = new Map();
     // Python settings changed before this demo's driver exists: create() applies them once it does.
     this.deferredSettings = new Map();
+    // A demo's own buttons that act on its driver (Step, Episode, New arms): like Reset, disabled until it exists
+    // (a click while Python loads did nothing, or was undone by a setting applied once the driver came).
+    this.driverButtons = [];
     this.setStatus("loading");
   }
 
@@ -356,6 +359,7 @@ export class DemoController {
     this.playButton.classList.toggle("armed", waiting);
     this.resetButton.disabled = status === "loading" || status === "error";
     const noDriver = this.generation !== this.runtime.generation;
+    for (const button of this.driverButtons) button.disabled = noDriver || status === "error";
     this.loadNote.textContent =
       status !== "loading" || !noDriver ? "" : waiting ? "Starts once Python is ready" : "Python is loading…";
   }

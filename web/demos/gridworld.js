@@ -284,6 +284,7 @@ export default class GridworldController extends DemoController {
       "Episode",
     );
     this.transport.replaceChildren(this.playButton, this.stepButton, this.episodeButton, this.resetButton);
+    this.driverButtons.push(this.stepButton, this.episodeButton);
     this.resetButton.title = "Forget Q (same seed, same layout)";
 
     // Settings: the agent, then the world.
@@ -660,9 +661,12 @@ export default class GridworldController extends DemoController {
 
   renderMessages() {
     if (!this.messages) return;
+    // What became of a shared run's replay (web/demos/replay.js) stays said until the notices are cleared.
+    const replay = [...this.messages.children].filter((node) => node.dataset.notice === "replay");
     this.messages.replaceChildren(
       ...noticeParagraphs(this.transient, "notice gw-refused"),
       ...noticeParagraphs(this.driverNotices),
+      ...replay,
     );
   }
 

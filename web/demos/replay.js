@@ -94,7 +94,8 @@ export async function replayShared(controller, token) {
   controller.sharedReplay = state;
   // At the top of the demo, where it is seen (in an embed, the bottom of the panel is often below the frame).
   (controller.root.querySelector(".demo-panel") ?? controller.root).prepend(state.box);
-  // The driver exists while it replays: Reset can be pressed, and it stops the replay.
+  // The driver exists while it replays: Reset (and Step, Episode, New arms) can be pressed, and stop the replay.
+  controller.showPlayState();
   if (controller.resetButton) controller.resetButton.disabled = false;
   const restarted = previous?.outcome === "interrupted";
   state.say(
@@ -104,6 +105,7 @@ export async function replayShared(controller, token) {
   );
   state.show(controller.unitsDone());
   const unit = state.unit();
+  let reached = controller.unitsDone(); // of this replay's run (a loaded agent or a reset starts another)
   try {
     while (controller.unitsDone() < target) {
       if (state.cancelRequested) {
@@ -118,7 +120,8 @@ export async function replayShared(controller, token) {
       const payload = await controller.call("run", { budget_ms: CHUNK_MS, max_units: target - controller.unitsDone() });
       if (token !== controller.runToken) break;
       controller.receive(payload.snapshot, "run");
-      state.show(controller.unitsDone());
+      reached = controller.unitsDone();
+      state.show(reached);
       if (payload.ran === 0) {
         state.finish(
           "done",
@@ -136,7 +139,7 @@ export async function replayShared(controller, token) {
     // Reset, a settings change or a new create took over: what the user did wins, and the demo stays usable.
     state.finish(
       "stopped",
-      `The replay stopped at ${unit} ${COUNT.format(controller.unitsDone())} of ${COUNT.format(target)}, because the run was reset or its settings changed.`,
+      `The replay stopped at ${unit} ${COUNT.format(reached)} of ${COUNT.format(target)}, because the run was reset, changed or replaced.`,
     );
     return;
   }
