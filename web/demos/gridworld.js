@@ -522,10 +522,16 @@ export default class GridworldController extends DemoController {
     this.command("step", { n: 1 });
   }
 
-  runEpisode() {
+  /** The rest of the episode, in calls of at most 100 ms of the worker's time (one call of a 10,000-step Dyna-Q
+   *  episode blocked it for seconds); a click, a reset or a setting change in between stops it. */
+  async runEpisode() {
     if (this.playing) this.pause();
     this.moveMs = 0;
-    this.command("episode");
+    for (;;) {
+      const mine = this.runToken + 1; // command() takes the next token; anyone else's command takes a later one
+      const payload = await this.command("episode", { args: { budget_ms: 100 } });
+      if (payload?.result?.done !== false || this.runToken !== mine) return;
+    }
   }
 
   async reset() {

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -461,9 +462,31 @@ class GridworldDemo(DemoDriver):
         evaluation, or one improvement)."""
         return self.planner.finish_phase()
 
-    def episode(self) -> int:
-        """Run to the end of the current episode (at most ``max_episode_steps`` in all); return the steps run."""
-        remaining = max(1, self.agent.max_episode_steps - self.agent.episode_steps)
+    def episode(self, budget_ms: float | None = None):
+        """Run to the end of the current episode (at most ``max_episode_steps`` in all); return the steps run.
+
+        With ``budget_ms``, stop once that much wall time has passed (in doubling batches) and return
+        ``{"ran": steps, "done": whether the episode ended}``; the page calls again until it is done. A 10,000-step
+        episode of Dyna-Q with 200 planning steps, compared, took 6.4 s in one call natively: a worker silent that
+        long looks dead. The batches draw the same random numbers as one call (the run does not depend on them).
+        """
+        if budget_ms is None:
+            return self._episode_steps(self.agent.max_episode_steps)
+        if isinstance(budget_ms, bool) or not isinstance(budget_ms, (int, float)) or not budget_ms > 0:
+            raise ValueError(f"budget_ms must be a positive number of milliseconds, got {budget_ms!r}")
+        deadline = time.perf_counter() + min(float(budget_ms), 100.0) / 1000.0
+        ran, batch = 0, 1
+        while True:
+            ran += self._episode_steps(batch)
+            if self.agent.episode_steps == 0:  # it ended (the next one has not started)
+                return {"ran": ran, "done": True}
+            if time.perf_counter() >= deadline:
+                return {"ran": ran, "done": False}
+            batch *= 2
+
+    def _episode_steps(self, most: int) -> int:
+        """At most ``most`` steps of the current episode, stopping at its end; returns the steps run."""
+        remaining = max(1, min(most, self.agent.max_episode_steps - self.agent.episode_steps))
         ran = gridworld_code.run_episode(self, remaining)  # with the learner's code if edited
         if self.agent_b is not None:
             self.agent_b.run(ran)  # the comparison stays in step
