@@ -344,6 +344,20 @@ def test_the_lessons_equations_are_math_markup(page, server_url, artifacts):
                         return span / parseFloat(getComputedStyle(m).fontSize); }"""
         )
         assert height_em < 3, f"equation {i} is {height_em:.1f} em tall: its symbols did not lay out as one formula"
+        # A fence stretches to the tallest thing in its <mrow>. With a math font (Cambria Math, STIX Two Math, DejaVu
+        # Math: the style's list) a "(" in one flat row around the whole formula grew to the ∑ beside it, 1.6-3.2 em
+        # tall around a lone s; each bracketed group is its own <mrow>, so a parenthesis stays near 1 em.
+        fences = equation.evaluate(
+            """(m) => { const em = parseFloat(getComputedStyle(m).fontSize);
+                        return [...m.querySelectorAll("mo")].filter((o) => "()".includes(o.textContent.trim()))
+                          .map((o) => o.getBoundingClientRect().height / em); }"""
+        )
+        assert max(fences, default=0) < 1.5, f"equation {i}: a parenthesis is {max(fences):.1f} em tall"
+        # A prime follows its letter at full size (s′); as a superscript it is drawn at script size, raised off it.
+        primes = equation.evaluate(
+            "(m) => [...m.querySelectorAll('msup > :last-child')].filter((n) => n.textContent.trim() === '′').length"
+        )
+        assert primes == 0, f"equation {i} sets {primes} primes as superscripts"
     equations.first.scroll_into_view_if_needed()
     equations.first.screenshot(path=str(artifacts / "equation-return.png"))
     page.watch.assert_clean()
