@@ -312,6 +312,22 @@ async function describeModuleFailure(demo, error) {
   return `The ${demo} demo could not start: ${what}. The other demos still work.`;
 }
 
+/** In a fixed-size embed an opened details is a sheet over the figures (style.css): one at a time, or two sheets
+ * (Settings, then Share) lie over each other, the second hiding the first's controls. */
+function oneSheetAtATime() {
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const opened = event.target;
+      const panel = opened.parentElement;
+      if (!opened.open || !panel?.matches(".demo-panel") || !document.documentElement.classList.contains("embed"))
+        return;
+      for (const other of panel.querySelectorAll(":scope > details[open]")) if (other !== opened) other.open = false;
+    },
+    true, // toggle does not bubble
+  );
+}
+
 async function main() {
   if (isIPadSafari()) {
     banner.hidden = false;
@@ -350,6 +366,7 @@ async function main() {
   const focus = registry.page.demo;
   if (registry.page.embed) {
     document.documentElement.classList.add("embed");
+    oneSheetAtATime();
     startEmbedFrame();
     if (!focus) notices.push("embed=1 needs demo=gridworld, bandit or cartpole; showing the whole page.");
   }

@@ -248,6 +248,37 @@ def test_embed_settings_open_as_a_sheet_and_hide_still_works(browser, server_url
         context.close()
 
 
+OPEN_SHEETS = """(panel) => [...panel.querySelectorAll(':scope > details[open]')].map((d) => {
+  const r = d.getBoundingClientRect(); return [d.querySelector('summary').textContent.trim(), r.left, r.top, r.right, r.bottom]; })"""
+
+
+@pytest.mark.parametrize("demo,width,height", [("cartpole", 560, 420), ("bandit", 1200, 900)])
+def test_embed_sheets_open_one_at_a_time(browser, server_url, demo, width, height):
+    """An opened details in a fixed embed is a sheet over the figures: opening Share after Settings (with the keyboard,
+    as the Share summary may lie under the Settings sheet) leaves no two sheets lying over each other."""
+    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, width, height)
+    try:
+        panel = demo_root(page, demo).locator(".demo-panel")
+        summaries = panel.locator(":scope > details > summary")
+        names = summaries.all_inner_texts()
+        assert "Share" in names and len(names) >= 2, names
+        for i, name in enumerate(names):
+            summary = summaries.nth(i)
+            summary.focus()
+            page.keyboard.press("Enter")
+            wait_until(lambda s=summary: s.evaluate("(s) => s.parentElement.open"), 5, message=f"{name} to open")
+        time.sleep(0.2)
+        sheets = panel.evaluate(OPEN_SHEETS)
+        assert [s[0] for s in sheets] == [names[-1]], f"opened sheets: {sheets}"
+        for i, a in enumerate(sheets):
+            for b in sheets[i + 1 :]:
+                x = min(a[3], b[3]) - max(a[1], b[1])
+                y = min(a[4], b[4]) - max(a[2], b[2])
+                assert x <= 0 or y <= 0, f"the sheets {a[0]} and {b[0]} lie over each other"
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("demo,canvas", [("gridworld", "canvas.gw-grid"), ("bandit", "canvas.bandit-moving")])
 def test_embed_canvases_redraw_crisp_after_a_resize(browser, server_url, demo, canvas):
     context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, 320, 400, device_scale_factor=2)
