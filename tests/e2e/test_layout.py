@@ -7,6 +7,7 @@ Screenshots go to test-artifacts/: embed-<demo>-<w>x<h>.png, page-360.png, page-
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -351,6 +352,26 @@ def test_cartpole_replay_stands_still_with_reduced_motion(browser, server_url, m
             assert replay["k"] >= replay["T"] - 1, "the stage does not show how the episode ended"
         else:
             assert len(set(frames)) > 1, "the replay did not animate without reduced motion"
+    finally:
+        context.close()
+
+
+def test_canvas_text_is_typeset(browser, server_url):
+    """What the canvases write reads as the lesson's text does: a minus sign, not a hyphen, before a negative number
+    (the track's "-2 m" beside its "−2.4", the PPO chart's "-1"), and no TeX underscores for subscripts ("G_t",
+    "π_θ"): read after the cart-pole has trained a few episodes (negative θ and x in the stage's caption)."""
+    context, page = open_page(browser, f"{server_url}?demo=cartpole&speed=max&autoplay=1", "cartpole", 1280, 900)
+    try:
+        wait_until(lambda: stat(page, "cartpole", "episode") >= 5, 60, message="a few training episodes")
+        page.locator('[data-widget="ppo-clip"]').scroll_into_view_if_needed()
+        time.sleep(0.5)
+        texts = sorted({item["text"] for _, items in page.evaluate("() => window.__canvasBoxes()") for item in items})
+        assert any("θ = " in text for text in texts), texts  # the stage's caption was read
+        assert any("ratio r" in text for text in texts), texts  # and the PPO chart's
+        hyphens = [text for text in texts if re.search(r"(?<![\w.])-(?=\d)", text)]
+        assert hyphens == [], f"a hyphen for a minus sign: {hyphens}"
+        underscores = [text for text in texts if "_" in text]
+        assert underscores == [], f"TeX subscripts on a canvas: {underscores}"
     finally:
         context.close()
 

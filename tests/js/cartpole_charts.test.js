@@ -63,7 +63,7 @@ test("the value chart: V(s) or max Q(s, a) against the return that followed, a c
   const replay = { T: 3, k: 1.7, gamma: 0.5, values: [1.5, 1.25, 1] };
   const spec = valueSpec({ replay, algo: "actor-critic" });
   assert.deepEqual(Array.from(spec.series[0].y), [1.75, 1.5, 1]);
-  assert.equal(spec.series[1].label, "critic V(s_t), now");
+  assert.equal(spec.series[1].label, "critic V(sₜ), now");
   assert.deepEqual([spec.series[2].x, spec.series[2].y], [[2], [1.25]]); // step 2 (1-based), V there
   assert.deepEqual([spec.refLines[0].y, spec.refLines[0].label], [2, "1/(1−γ) = 2"]);
 });

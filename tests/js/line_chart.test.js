@@ -86,6 +86,9 @@ test("formatCompact writes short tick labels", () => {
   assert.equal(formatCompact(0.25), "0.25");
   assert.equal(formatCompact(150), "150");
   assert.equal(formatCompact(Number.NaN), "");
+  assert.equal(formatCompact(-1), "−1"); // a minus sign, not a hyphen
+  assert.equal(formatCompact(-1500), "−1.5k");
+  assert.equal(formatCompact(-1e-4), "−1e-4");
 });
 
 test("textBox follows the canvas's textAlign and textBaseline", () => {

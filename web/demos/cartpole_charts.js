@@ -129,9 +129,9 @@ export function valueSpec({ replay, algo }) {
   const ceiling = 1 / (1 - replay.gamma); // Σ γ^k: the most any state can be worth when every step pays 1
   return {
     series: [
-      { label: "return that followed, G_t", color: "--muted", y: discountedReturns(T, replay.gamma), xStart: 1 },
+      { label: "return that followed, Gₜ", color: "--muted", y: discountedReturns(T, replay.gamma), xStart: 1 },
       {
-        label: algo === "dqn" ? "max_a Q(s_t, a), now" : "critic V(s_t), now",
+        label: algo === "dqn" ? "maxₐ Q(sₜ, a), now" : "critic V(sₜ), now",
         color: algoColor(algo),
         y: replay.values,
         xStart: 1,

@@ -227,9 +227,9 @@ export class SeedCompare {
 }
 
 const ESTIMATOR_LABELS = {
-  reinforce: "REINFORCE: G_t",
-  baseline: "with baseline: G_t − b(t)",
-  critic: "with a critic: G_t − V(s_t)",
+  reinforce: "REINFORCE: Gₜ",
+  baseline: "with baseline: Gₜ − b(t)",
+  critic: "with a critic: Gₜ − V(sₜ)",
 };
 
 export class GradientSpread {

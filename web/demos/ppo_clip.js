@@ -175,7 +175,7 @@ export class PpoClipExplorer {
     chart.draw({
       series,
       refLines: ratio ? [{ ...flat, color: A > 0 ? "--good" : "--bad", dash: [2, 3] }] : [],
-      xLabel: "ratio r = π_θ(a|s) / π_old(a|s)",
+      xLabel: "ratio r = new π(a|s) / old π(a|s)",
       yLabel: `objective (A = ${A > 0 ? "+1" : "−1"})`,
       xMin: 0,
       xMax: RATIO_MAX,

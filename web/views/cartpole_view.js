@@ -105,7 +105,7 @@ export class CartPoleView {
       g.moveTo(x, trackY + 3);
       g.lineTo(x, trackY + 8);
       g.stroke();
-      if (m !== 0 || width > 300) g.fillText(m === 0 ? "0" : `${m} m`, x, trackY + 10);
+      if (m !== 0 || width > 300) g.fillText(m === 0 ? "0" : `${signed(m, 0)} m`, x, trackY + 10);
     }
     // the track
     g.strokeStyle = c.track;
@@ -264,8 +264,8 @@ export class CartPoleView {
     if (frame.caption) g.fillText(fitText(g, frame.caption, width - 20 - clock), 10, 8);
     g.fillStyle = c.muted;
     const details = [];
-    if (Number.isFinite(frame.value)) details.push(`V(s) = ${frame.value.toFixed(1)}`);
-    details.push(`θ = ${((theta * 180) / Math.PI).toFixed(1)}°   x = ${x.toFixed(2)} m`);
+    if (Number.isFinite(frame.value)) details.push(`V(s) = ${signed(frame.value, 1)}`);
+    details.push(`θ = ${signed((theta * 180) / Math.PI, 1)}°   x = ${signed(x, 2)} m`);
     g.fillText(details.join("   "), 10, 24);
     if (Number.isFinite(frame.step)) {
       g.textAlign = "right";
@@ -314,6 +314,12 @@ export class CartPoleView {
 }
 
 /** The text, cut with an ellipsis if it is wider than maxWidth. */
+/** value.toFixed(digits) with a minus sign (−), not a hyphen; a value that rounds to zero has none: signed(-0.004, 2) → "0.00". */
+function signed(value, digits) {
+  const text = value.toFixed(digits);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text.replace(/^-/, "−");
+}
+
 function fitText(g, text, maxWidth) {
   if (g.measureText(text).width <= maxWidth) return text;
   let cut = text;

@@ -100,8 +100,14 @@ export function niceTicks(min, max, count = 5) {
   return ticks;
 }
 
-/** A short label for a number: 1234 → "1.2k", 2000000 → "2M", 0.25 → "0.25", 1e-4 → "1e-4". */
+/** A short label for a number: 1234 → "1.2k", 2000000 → "2M", 0.25 → "0.25", 1e-4 → "1e-4", -1 → "−1" (a minus
+ * sign, not a hyphen). */
 export function formatCompact(value) {
+  const text = compact(value);
+  return value < 0 ? text.replace(/^-/, "−") : text;
+}
+
+function compact(value) {
   if (!Number.isFinite(value)) return "";
   const a = Math.abs(value);
   if (a === 0) return "0";
@@ -112,7 +118,7 @@ export function formatCompact(value) {
   if (a >= 1000) return `${trim((value / 1e3).toFixed(2))}k`;
   if (a >= 1) return trim(value.toFixed(a >= 100 ? 0 : 2));
   if (a >= 1e-3) return trim(value.toPrecision(2));
-  return value.toExponential(0).replace("e-", "e-");
+  return value.toExponential(0);
 }
 
 function resolveColor(color, fallback) {
