@@ -179,6 +179,25 @@ TEXT_PROBLEMS = """(root) => {
 }"""
 
 
+def assert_bandit_machines_hold_their_labels(page):
+    """Each machine's label ("arm 3", or "3" when narrow) sits inside its body with 4 px to spare each side. The bodies
+    are one column apart, inset by min(5, 0.08 × column) px: so two neighbouring labels are at least 2 × inset + 8 px
+    apart ("arm 1" ran 1 px past its body's edges at 560×420)."""
+    boxes = dict(page.evaluate("() => window.__canvasBoxes()"))["bandit-layer bandit-static"]
+    labels = sorted(
+        (b for b in boxes if re.fullmatch(r"(arm |★ ?)?\d+", b["text"]) and b["y1"] / b["scale"] < 24),
+        key=lambda b: b["x0"],
+    )
+    assert len(labels) >= 2, boxes
+    for a, b in zip(labels, labels[1:], strict=False):
+        column = ((b["x0"] + b["x1"]) - (a["x0"] + a["x1"])) / 2 / a["scale"]
+        gap = (b["x0"] - a["x1"]) / a["scale"]
+        need = 2 * min(5, 0.08 * column) + 8
+        assert gap >= need - 0.5, (
+            f"machine labels {a['text']!r} and {b['text']!r} are {gap:.1f} px apart (< {need:.1f})"
+        )
+
+
 def open_page(browser, url, demo, width, height, **options):
     context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
@@ -222,6 +241,11 @@ def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, heigh
         assert page.evaluate(SMALL_CANVAS_TEXT) == [], "canvas text smaller than 12 px"
         assert page.evaluate(CANVAS_TEXT_OVERLAPS) == [], "texts drawn over each other on a canvas"
         assert root.evaluate(TEXT_OVER_CANVAS) == [], "page text over a canvas"
+        if demo == "bandit":
+            assert_bandit_machines_hold_their_labels(page)
+            # the "just pulled" lamp's ring (a 3 px box-shadow) inside the demo, not cut by the frame's edge
+            lamp, panel = (root.locator(s).first.evaluate(BOX) for s in (".bandit-key-lamp", ".demo-panel"))
+            assert lamp[0] - 3 >= panel[0] - 0.5, f"the lamp's ring is cut at the left: {lamp} in {panel}"
         page.watch.assert_clean()
     finally:
         context.close()

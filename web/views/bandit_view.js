@@ -133,11 +133,10 @@ export class BanditView {
       context.stroke();
       context.fillStyle = palette.muted;
       context.font = "600 12px system-ui, sans-serif";
-      context.fillText(
-        best ? `★ ${arm + 1}` : `arm ${arm + 1}`.slice(columnWidth < 44 ? 4 : 0),
-        left + bodyWidth / 2,
-        14,
-      );
+      // "arm 3" when it fits inside the body with 4 px to spare each side, else the number alone
+      const label = best ? `★ ${arm + 1}` : `arm ${arm + 1}`;
+      const short = best ? `★${arm + 1}` : String(arm + 1);
+      context.fillText(context.measureText(label).width <= bodyWidth - 8 ? label : short, left + bodyWidth / 2, 14);
       const windowWidth = Math.max(10, bodyWidth - 10);
       roundRect(context, left + (bodyWidth - windowWidth) / 2, 22, windowWidth, 18, 4);
       context.fillStyle = palette.surface;
