@@ -45,6 +45,7 @@ RECORD_CANVAS_BOXES = """(() => {
   const drawn = new WeakMap();
   const canvases = new Set();
   window.__canvasBoxes = () => [...canvases].filter((c) => c.isConnected).map((c) => [c.className, drawn.get(c) ?? []]);
+  window.__canvasBoxesOf = (canvas) => drawn.get(canvas) ?? [];
   const proto = CanvasRenderingContext2D.prototype;
   const corners = (g, x0, y0, x1, y1) => {
     const m = g.getTransform();
@@ -396,6 +397,38 @@ def test_canvas_text_is_typeset(browser, server_url):
         assert hyphens == [], f"a hyphen for a minus sign: {hyphens}"
         underscores = [text for text in texts if "_" in text]
         assert underscores == [], f"TeX subscripts on a canvas: {underscores}"
+    finally:
+        context.close()
+
+
+# Pixels of a series colour (any of the bandit's three lanes) inside the ink box of the text `label` drawn on `canvas`.
+CURVE_PIXELS_UNDER_LABEL = """([canvas, label]) => {
+  const box = window.__canvasBoxesOf(canvas).find((item) => item.text === label);
+  if (!box) return null;
+  const lanes = ["--lane-epsilon-greedy", "--lane-softmax", "--lane-ucb"].map((name) =>
+    getComputedStyle(canvas).getPropertyValue(name).trim());
+  const probe = document.createElement("canvas").getContext("2d");
+  const rgb = lanes.map((css) => { probe.fillStyle = css; probe.fillRect(0, 0, 1, 1); return [...probe.getImageData(0, 0, 1, 1).data].slice(0, 3); });
+  const x0 = Math.ceil(box.x0);
+  const y0 = Math.ceil(box.y0);
+  const pixels = canvas.getContext("2d").getImageData(x0, y0, Math.floor(box.x1) - x0, Math.floor(box.y1) - y0).data;
+  let count = 0;
+  for (let i = 0; i < pixels.length; i += 4)
+    if (rgb.some((c) => c.every((v, j) => Math.abs(v - pixels[i + j]) < 40))) count++;
+  return count;
+}"""
+
+
+def test_reference_labels_are_not_struck_through_by_the_data(browser, server_url):
+    """A reference line's label is covered by nothing: on seed 0's race the softmax curve runs through the best-arm
+    chart's "random: 1/5" (the label's 1.5 px halo let it strike the words out)."""
+    context, page = open_page(browser, f"{server_url}?demo=bandit&speed=max&autoplay=1", "bandit", 1280, 900)
+    try:
+        wait_until(lambda: stat(page, "bandit", "pulls") >= 1000, 60, message="the 1000-pull race")
+        time.sleep(0.5)
+        canvas = demo_root(page, "bandit").locator(".bandit-chart-best-arm canvas").element_handle()
+        count = page.evaluate(CURVE_PIXELS_UNDER_LABEL, [canvas, "random: 1/5"])
+        assert count == 0, f"{count} pixels of the curves inside the label 'random: 1/5'"
     finally:
         context.close()
 
