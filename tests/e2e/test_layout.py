@@ -433,6 +433,26 @@ def test_reference_labels_are_not_struck_through_by_the_data(browser, server_url
         context.close()
 
 
+def test_cartpole_caption_is_whole_in_a_small_embed(browser, server_url):
+    """At 560×420 the replay's caption did not fit beside the step counter and was cut ("Replay of episode 683
+    (Actor-cri…"): where it does not fit, the stage says "Episode 683 (Actor-critic)", whole."""
+    url = f"{server_url}?demo=cartpole&embed=1&speed=max&autoplay=1"
+    context, page = open_page(browser, url, "cartpole", 560, 420)
+    try:
+        stage = demo_root(page, "cartpole").locator(".cartpole-stage canvas[role=img]").element_handle()
+
+        def texts():
+            return [item["text"] for item in page.evaluate("(c) => window.__canvasBoxesOf(c)", stage)]
+
+        # the replay of a three-digit episode: "Replay of episode 100 (Actor-critic)" no longer fits
+        wait_until(lambda: any(re.search(r"pisode \d{3}", t) for t in texts()), 120, message="episode 100's replay")
+        shown = texts()
+        assert any(text.endswith("(Actor-critic)") for text in shown), shown
+        assert [text for text in shown if text.endswith("…")] == []
+    finally:
+        context.close()
+
+
 def test_the_lessons_equations_are_math_markup(page, server_url, artifacts):
     """MathML written in index.html (no script, CSP unchanged): screen readers meet math, not a stream of italics."""
     page.goto(server_url)

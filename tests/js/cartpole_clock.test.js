@@ -183,6 +183,7 @@ test("the frames say what the stage shows", () => {
   assert.deepEqual(frame.state, [1, 0, 0, 0]); // k is clamped to the last state during the hold
   assert.deepEqual([frame.step, frame.total, frame.pRight, frame.value], [2, 2, 0.75, 2]);
   assert.equal(frame.caption, "Replay of episode 1 (PPO)");
+  assert.equal(frame.shortCaption, "Episode 1 (PPO)");
   assert.equal(frame.banner, "ended");
   frame = replayFrame({ ...replay, algo: "reinforce", k: 0.5 }, { algo: "x", playing: true });
   assert.deepEqual([frame.value, frame.banner, frame.state[0]], [null, null, 0.5]); // no critic, not ended yet

@@ -189,6 +189,7 @@ export function replayFrame(replay, { algo, playing, label = (name) => name }) {
     step: i + 1,
     total: replay.T,
     caption: `Replay of episode ${replay.episode} (${label(replay.algo)})`,
+    shortCaption: `Episode ${replay.episode} (${label(replay.algo)})`,
     banner: ended ? replay.end.text : null,
     tone: ended ? replay.end.tone : null,
   };
@@ -213,6 +214,7 @@ export function watchFrame(live, { algo, playing, limits }) {
     pRight: live.pRight[i],
     step: i,
     caption: `Watch: ${algo}'s policy, not learning`,
+    shortCaption: `Watch: ${algo}`,
     banner: end?.text ?? (playing ? null : "paused"),
     tone: end?.tone,
   };

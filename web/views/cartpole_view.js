@@ -135,7 +135,8 @@ export class CartPoleView {
   }
 
   /**
-   * Draw one frame. frame: {state, pRight?, action?, value?, caption?, step?, total?, banner?, tone?}
+   * Draw one frame. frame: {state, pRight?, action?, value?, caption?, shortCaption?, step?, total?, banner?, tone?}
+   * (shortCaption is shown where the caption does not fit, before either is cut with an ellipsis).
    * pRight is π(right|s) (null when unknown); action is the push applied (0 left, 1 right, null unknown).
    */
   draw(frame) {
@@ -261,7 +262,12 @@ export class CartPoleView {
     g.textAlign = "left";
     g.fillStyle = c.text;
     const clock = Number.isFinite(frame.step) ? 90 : 0; // room kept for the step counter on the right
-    if (frame.caption) g.fillText(fitText(g, frame.caption, width - 20 - clock), 10, 8);
+    if (frame.caption) {
+      const room = width - 20 - clock;
+      const caption =
+        g.measureText(frame.caption).width <= room ? frame.caption : (frame.shortCaption ?? frame.caption);
+      g.fillText(fitText(g, caption, room), 10, 8);
+    }
     g.fillStyle = c.muted;
     const details = [];
     if (Number.isFinite(frame.value)) details.push(`V(s) = ${signed(frame.value, 1)}`);
@@ -313,13 +319,13 @@ export class CartPoleView {
   }
 }
 
-/** The text, cut with an ellipsis if it is wider than maxWidth. */
 /** value.toFixed(digits) with a minus sign (−), not a hyphen; a value that rounds to zero has none: signed(-0.004, 2) → "0.00". */
 function signed(value, digits) {
   const text = value.toFixed(digits);
   return /^-0\.?0*$/.test(text) ? text.slice(1) : text.replace(/^-/, "−");
 }
 
+/** The text, cut with an ellipsis if it is wider than maxWidth. */
 function fitText(g, text, maxWidth) {
   if (g.measureText(text).width <= maxWidth) return text;
   let cut = text;
