@@ -453,6 +453,65 @@ def test_cartpole_caption_is_whole_in_a_small_embed(browser, server_url):
         context.close()
 
 
+EDITOR_COLOURS = """(root) => {
+  const host = [...root.querySelectorAll('*')].find((e) => e.shadowRoot?.querySelector('.cm-editor'));
+  const style = (selector) => getComputedStyle(host.shadowRoot.querySelector(selector));
+  const editor = style('.cm-editor');
+  return { editor: editor.backgroundColor, gutter: style('.cm-gutters').backgroundColor,
+           selection: style('.cm-selectionBackground').backgroundColor, text: style('.cm-line').color,
+           caret: style('.cm-cursor').borderLeftColor, outline: [editor.outlineStyle, editor.outlineColor],
+           page: getComputedStyle(root).backgroundColor };
+}"""
+
+
+def rgba(css: str) -> tuple[float, float, float, float]:
+    parts = [float(v) for v in re.findall(r"[\d.]+", css)]
+    return (*parts[:3], parts[3] if len(parts) > 3 else 1.0)
+
+
+def over(top: str, bottom: str) -> str:
+    """The colour `top` composited over the opaque `bottom`."""
+    t, b = rgba(top), rgba(bottom)
+    return "rgb({}, {}, {})".format(*(t[i] * t[3] + b[i] * (1 - t[3]) for i in range(3)))
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two opaque colours."""
+
+    def luminance(css):
+        channel = [
+            (v / 255) / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in rgba(css)[:3]
+        ]
+        return 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_code_editor_follows_the_dark_theme(browser, server_url):
+    """CodeMirror's base theme outranked the editor's colours, with light-only defaults: in the dark theme a white
+    gutter, selected code in light text on a pale selection (contrast 1.1), a black caret and a dotted black focus
+    ring on a dark editor. Read with the bandit's code selected and the editor focused."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}?demo=bandit")
+        wait_status(page, "bandit", ("ready", "running"), timeout=90_000)
+        root = demo_root(page, "bandit")
+        root.locator("details > summary", has_text="Code").first.click()
+        root.locator(".cm-content").first.click()
+        page.keyboard.press("Control+a")
+        time.sleep(0.3)
+        c = root.evaluate(EDITOR_COLOURS)
+        editor = over(c["editor"], c["page"])
+        assert contrast(over(c["gutter"], editor), editor) < 1.5, f"the gutter stands out: {c}"
+        assert contrast(c["text"], over(c["selection"], editor)) >= 4.5, f"selected code is hard to read: {c}"
+        assert contrast(over(c["caret"], editor), editor) >= 3, f"the caret is hard to see: {c}"
+        assert c["outline"][0] == "solid" and contrast(over(c["outline"][1], editor), editor) >= 3, c
+    finally:
+        context.close()
+
+
 def test_the_lessons_equations_are_math_markup(page, server_url, artifacts):
     """MathML written in index.html (no script, CSP unchanged): screen readers meet math, not a stream of italics."""
     page.goto(server_url)
