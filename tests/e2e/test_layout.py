@@ -512,6 +512,19 @@ def test_code_editor_follows_the_dark_theme(browser, server_url):
         context.close()
 
 
+def test_cartpole_research_buttons_stand_clear_of_their_notes(page, server_url):
+    """ "Measure the spread" sat on the paragraph above it (0 px apart): each button in the research panels is at least
+    4 px below the text before it."""
+    page.goto(f"{server_url}?demo=cartpole")
+    wait_status(page, "cartpole", ("ready", "running"), timeout=90_000)
+    gaps = demo_root(page, "cartpole").evaluate(
+        """(root) => [...root.querySelectorAll('.cartpole-research > button')].map((b) => {
+             const before = b.previousElementSibling;
+             return [b.textContent, b.getBoundingClientRect().top - before.getBoundingClientRect().bottom]; })"""
+    )
+    assert gaps and all(gap >= 4 for _, gap in gaps), gaps
+
+
 def test_the_lessons_equations_are_math_markup(page, server_url, artifacts):
     """MathML written in index.html (no script, CSP unchanged): screen readers meet math, not a stream of italics."""
     page.goto(server_url)
