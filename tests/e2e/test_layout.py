@@ -340,6 +340,11 @@ def test_page_has_no_horizontal_scroll_at_360px(browser, server_url, artifacts, 
             ".slice(0, 5).map((node) => node.tagName + '.' + node.className)"
         )
         assert width <= 360, f"the page scrolls sideways at 360 px ({width} px wide): {wide}"
+        # MathML does not wrap: a formula wider than its box ran past the edge, the rest behind a sideways scroll
+        cut = page.evaluate(
+            "() => [...document.querySelectorAll('math.equation')].map((m) => m.scrollWidth - m.clientWidth)"
+        )
+        assert max(cut) <= 0, f"formulas cut at the box's edge by {cut} px at 360 px"
     finally:
         context.close()
 
