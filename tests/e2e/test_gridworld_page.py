@@ -8,6 +8,7 @@ shortest paths (14 moves; 16 with a wall at (2, 0), which closes the left-edge r
 
 from __future__ import annotations
 
+import re
 import time
 
 from helpers import demo_root, open_demo, stat, wait_until
@@ -72,11 +73,16 @@ def test_max_speed_learns_the_optimal_path_and_screenshot(page, server_url, arti
     assert stat(page, DEMO, "greedy-path-length") == optimal
     assert stat(page, DEMO, "episode") > 0 and stat(page, DEMO, "steps") > 0
     # The learning curve and the summary say the same thing as the figures.
-    wait_until(lambda: "optimal" in demo_root(page, DEMO).locator(".gw-summary").text_content(), 5, message="summary")
+    wait_until(
+        lambda: "(optimal)" in demo_root(page, DEMO).locator(".gw-summary").text_content(), 10, message="summary"
+    )
     # Let it train on briefly, then pause and look.
     page.wait_for_timeout(1500)
     demo_root(page, DEMO).get_by_role("button", name="Pause").click()
     assert stat(page, DEMO, "steps-per-second") > 0
+    # The summary writes its counts as the figures do, with grouped digits ("1,977,838 steps", not "1977838").
+    summary = demo_root(page, DEMO).locator(".gw-summary").text_content()
+    assert re.search(r"\d{1,3}(,\d{3})+ steps", summary) and not re.search(r"\d{4}", summary), summary
     page.wait_for_timeout(300)
     demo_root(page, DEMO).screenshot(path=str(artifacts / "gridworld-trained.png"))
     page.watch.assert_clean()

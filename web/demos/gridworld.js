@@ -12,7 +12,7 @@
 // episode_lengths_offset, epsilon_now, config, notices, Q_b, greedy_path_b, compare_returns + compare_bin, average +
 // average_mean + average_se, planner.
 
-import { Announcer, el, fieldControl, formatStat, seedControl } from "../ui.js";
+import { Announcer, displayStat, el, fieldControl, formatStat, seedControl } from "../ui.js";
 import { layerText } from "../views/grid_layers.js";
 import { GridView } from "../views/grid_view.js";
 import { formatCompact, LineChart } from "../views/line_chart.js";
@@ -697,7 +697,7 @@ export default class GridworldController extends DemoController {
       this.registry.get(this.demo, "explore") === "epsilon-greedy" && Number.isFinite(snapshot.epsilon_now)
         ? ` ε is now ${formatStat(snapshot.epsilon_now, 3)}.`
         : "";
-    return `Episode ${f.episode}, ${f.steps} steps. ${route}${verdict}.${explored}`;
+    return `Episode ${displayStat(f.episode)}, ${displayStat(f.steps)} steps. ${route}${verdict}.${explored}`;
   }
 
   // ---- drawing ------------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ export class PlanningPanel {
     this.deltaChart = new LineChart(this.deltaCanvas, {
       height: 180,
       emptyText: "no sweep yet",
-      formatY: (v) => `1e${Math.round(v)}`,
+      formatY: (v) => `1e${Math.round(v)}`.replace("-", "−"),
       ariaLabel: "Δ per sweep, log scale, with θ",
     });
     const button = (label, control, title, onclick) =>
