@@ -403,11 +403,21 @@ export class GridView {
     s.beginPath();
     s.arc(cx, cy, size * 0.36, 0, 2 * Math.PI);
     s.stroke();
+    // "S" in the cell's top-left corner, outside the ring (it used to sit on the ring's top), on a plate of the
+    // cell colour so it reads over any value colour.
+    const fontPx = Math.max(12, Math.round(size * 0.18));
+    const corner = Math.max(0.16 * size, 0.7 * fontPx);
+    const lx = x0 + sc * size + corner;
+    const ly = y0 + sr * size + corner;
+    s.fillStyle = p.cell;
+    s.beginPath();
+    s.arc(lx, ly, 0.7 * fontPx, 0, 2 * Math.PI);
+    s.fill();
     s.fillStyle = p.text;
-    s.font = `600 ${Math.max(12, Math.round(size * 0.22))}px system-ui, sans-serif`;
+    s.font = `600 ${fontPx}px system-ui, sans-serif`;
     s.textAlign = "center";
     s.textBaseline = "middle";
-    s.fillText("S", cx, cy - size * 0.24);
+    s.fillText("S", lx, ly);
   }
 
   star(s, cx, cy, radius, color) {
