@@ -120,4 +120,11 @@ test("layerText names the layer, its place and its range with true minus signs",
     "V*(s), centre square: −8.1 to 0.0",
   );
   assert.equal(layerText({ name: "v", place: "frame" }), "V(s), cell border: nothing yet");
+  // Before any learning every Q is 0: one value, said once (the legend read "0 to 0").
+  assert.equal(layerText({ name: "q", place: "triangles", lo: 0, hi: 0 }), "Q(s, a), triangles: all 0");
+  // Two values that round to the same text are said once too.
+  assert.equal(
+    layerText({ name: "v", place: "cell", lo: 0.001, hi: 0.004 }, (v) => v.toFixed(2)),
+    "V(s), whole cell: all 0.00",
+  );
 });

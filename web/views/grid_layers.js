@@ -113,9 +113,11 @@ export function gridLayers(show, { Q = null, V_star = null } = {}, open = () => 
 /**
  * One line of the legend per layer: "V*(s), centre square: −8.1 to 0". `format` writes a number.
  * layerText({name: "q", place: "triangles", lo: -2, hi: 1}) → "Q(s, a), triangles: −2 to 1"
+ * layerText({name: "q", place: "triangles", lo: 0, hi: 0}) → "Q(s, a), triangles: all 0" (before any learning)
  */
 export function layerText(layer, format = (v) => String(v)) {
   const signed = (v) => format(v).replace("-", "−");
-  const range = Number.isFinite(layer.lo) ? `${signed(layer.lo)} to ${signed(layer.hi)}` : "nothing yet";
+  const [lo, hi] = Number.isFinite(layer.lo) ? [signed(layer.lo), signed(layer.hi)] : [];
+  const range = lo === undefined ? "nothing yet" : lo === hi ? `all ${lo}` : `${lo} to ${hi}`;
   return `${LAYER_NAMES[layer.name]}, ${PLACE_NAMES[layer.place]}: ${range}`;
 }
