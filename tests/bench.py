@@ -37,7 +37,18 @@ from conftest import build  # noqa: E402  (build.py, loaded once)
 DEMOS = ("gridworld", "bandit", "cartpole")
 UNITS = {"gridworld": "Q-learning steps/s", "bandit": "pulls/s (3 lanes)", "cartpole": "env+policy training steps/s"}
 THROUGHPUT_UNITS = {"gridworld": 400_000, "bandit": 1000, "cartpole": 40_000}
-THROUGHPUT_PARAMS = {"gridworld": {}, "bandit": {"horizon": "100000"}, "cartpole": {}}
+
+
+def bandit_longest_horizon() -> int:
+    """The bandit's largest horizon, from its config's declared range: a race that long does not end mid-measure."""
+    from rlplay.demos.bandit import BanditConfig
+    from rlplay.demos.params import schema
+
+    return next(int(field["high"]) for field in schema(BanditConfig) if field["name"] == "horizon")
+
+
+BANDIT_LONGEST_HORIZON = bandit_longest_horizon()
+THROUGHPUT_PARAMS = {"gridworld": {}, "bandit": {"horizon": str(BANDIT_LONGEST_HORIZON)}, "cartpole": {}}
 # Gridworld's learning rules, each on the default grid with its default settings (Dyna-Q: 10 planning updates a step).
 GRID_RULES = ("q-learning", "sarsa", "expected-sarsa", "n-step-sarsa", "monte-carlo", "dyna-q")
 GRID_RULE_STEPS = {"dyna-q": 40_000}  # environment steps timed per rule (default 200_000)
@@ -533,9 +544,6 @@ def measure_smoothness(browser, url, demo, seconds=10.0) -> dict:
         context.close()
 
 
-SOAK_BANDIT_HORIZON = 100_000  # the bandit's largest horizon (its config's range)
-
-
 def measure_memory(browser, url, seconds: float) -> dict:
     context = browser.new_context(viewport={"width": 1280, "height": 4000})
     page = context.new_page()
@@ -544,7 +552,7 @@ def measure_memory(browser, url, seconds: float) -> dict:
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     try:
         # The bandit's race ends at its horizon: the longest it allows keeps it pulling for most of the soak.
-        page.goto(f"{url}?speed=max&bandit.horizon={SOAK_BANDIT_HORIZON}")
+        page.goto(f"{url}?speed=max&bandit.horizon={BANDIT_LONGEST_HORIZON}")
         wait_ready(page)
         # A demo scrolled out of view pauses: the viewport is made as tall as the page, so all three train.
         height = page.evaluate("document.documentElement.scrollHeight")
@@ -635,7 +643,11 @@ def measure_time_to_criteria(browser, url) -> dict:
 # Each demo alone (an embed), played from its URL at each setting of its Speed slider (the settings are read from the
 # page's controller, not copied here): the units the page counts (steps, pulls) over a window, timed from one answer
 # of the worker to another, so the rounding of a count to whole answers costs nothing.
-SPEED_PARAMS = {"gridworld": "", "bandit": "&horizon=100000", "cartpole": ""}  # a race of 100k pulls does not end
+SPEED_PARAMS = {
+    "gridworld": "",
+    "bandit": f"&horizon={BANDIT_LONGEST_HORIZON}",
+    "cartpole": "",
+}  # the race does not end
 SPEED_WINDOW_S = 5.0  # seconds counted per setting at least
 SPEED_WINDOW_UNITS = 10  # and at least this many units (a slow setting counts longer)
 NEXT_ANSWER = """async (demo) => {
