@@ -12,9 +12,9 @@ import { displayText, StateRegistry } from "./state.js";
 import { el } from "./ui.js";
 
 const CONTROLLERS = {
-  gridworld: () => import("./demos/gridworld.js"),
-  bandit: () => import("./demos/bandit.js"),
-  cartpole: () => import("./demos/cartpole.js"),
+  gridworld: () => import("./demos/gridworld/gridworld.js"),
+  bandit: () => import("./demos/bandit/bandit.js"),
+  cartpole: () => import("./demos/cartpole/cartpole.js"),
 };
 const STAGE_LABELS = { runtime: "Python runtime", numpy: "NumPy", rlplay: "rlplay" };
 globalThis.rlplayBoot?.started(); // web/boot.js: the page's code runs (else it names the file that did not load)
@@ -307,7 +307,7 @@ async function loadSeam(name, what) {
 /** Why a demo's module did not load, naming the file (web/boot.js follows its imports to the first that fails). */
 async function describeModuleFailure(demo, error) {
   const boot = globalThis.rlplayBoot;
-  const missing = boot ? await boot.findMissing(new URL(`demos/${demo}.js`, import.meta.url).href) : null;
+  const missing = boot ? await boot.findMissing(new URL(`demos/${demo}/${demo}.js`, import.meta.url).href) : null;
   const what = missing ? `${boot.sitePath(missing.url)} did not load (${missing.reason})` : error.message;
   return `The ${demo} demo could not start: ${what}. The other demos still work.`;
 }
@@ -445,7 +445,7 @@ async function main() {
   // events, so it computes its curves once Python is ready, and again after a Restart or a Retry.
   if (!registry.page.embed) {
     for (const root of document.querySelectorAll('[data-widget="ppo-clip"]')) {
-      const { PpoClipExplorer } = await import("./demos/ppo_clip.js");
+      const { PpoClipExplorer } = await import("./widgets/ppo_clip.js");
       window.rlplay.widgets.set("ppo-clip", new PpoClipExplorer({ root, runtime }).mount());
     }
   }

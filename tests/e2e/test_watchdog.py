@@ -44,7 +44,7 @@ def test_dragging_a_slider_at_max_speed_for_30_s_keeps_training(page, server_url
     assert page.locator("#runtime-banner").get_attribute("data-state") != "error"
     page.watch.assert_clean()
     # Training went on during the drag, too: configure calls are coalesced to one a frame and never two in flight
-    # (web/demos/controller.js), so runs keep landing between them.
+    # (web/framework/controller.js), so runs keep landing between them.
     assert steps_seen[-1] > steps_seen[len(steps_seen) // 2] > steps_seen[0], (
         f"no training during the drag (steps seen: {steps_seen[:3]} ... {steps_seen[-3:]})"
     )

@@ -1,4 +1,4 @@
-// Unit tests of the cart-pole's chart data and words (web/demos/cartpole_charts.js), against hand-computed values.
+// Unit tests of the cart-pole's chart data and words (web/demos/cartpole/cartpole_charts.js), against hand-computed values.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -11,7 +11,7 @@ import {
   valueSpec,
   valueStory,
   valueTexts,
-} from "../../web/demos/cartpole_charts.js";
+} from "../../web/demos/cartpole/cartpole_charts.js";
 
 const LIMITS = { cap: 500, solved: 475, window: 2 };
 

@@ -1,4 +1,4 @@
-// Unit tests of the cart-pole stage's rules (web/demos/cartpole_clock.js): limits read from web/contract.json,
+// Unit tests of the cart-pole stage's rules (web/demos/cartpole/cartpole_clock.js): limits read from web/contract.json,
 // interpolation, how an episode ended, and the replay, Watch and Play clocks, against hand-computed values.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -22,7 +22,7 @@ import {
   WATCH_LOOKAHEAD,
   watchFrame,
   watchRequest,
-} from "../../web/demos/cartpole_clock.js";
+} from "../../web/demos/cartpole/cartpole_clock.js";
 
 const contract = JSON.parse(readFileSync(new URL("../../web/contract.json", import.meta.url), "utf8"));
 const LIMITS = limitsOf(contract.cartpole.constants);

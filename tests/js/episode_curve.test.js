@@ -1,8 +1,8 @@
-// Unit tests of the gridworld's bounded learning curve (web/demos/gridworld_curve.js), against a plain-array oracle.
+// Unit tests of the gridworld's bounded learning curve (web/demos/gridworld/gridworld_curve.js), against a plain-array oracle.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { EpisodeCurve, MOVING_AVERAGE } from "../../web/demos/gridworld_curve.js";
+import { EpisodeCurve, MOVING_AVERAGE } from "../../web/demos/gridworld/gridworld_curve.js";
 
 test("the first episodes are kept exactly, with a trailing moving average", () => {
   const curve = new EpisodeCurve();

@@ -1,8 +1,8 @@
-// Unit tests of the growing series (web/demos/series.js), run by `node --test tests/js/`.
+// Unit tests of the growing series (web/framework/series.js), run by `node --test tests/js/`.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { GrowingSeries, rowsOf, tailPlacement } from "../../web/demos/series.js";
+import { GrowingSeries, rowsOf, tailPlacement } from "../../web/framework/series.js";
 
 test("tails continue a series, replace what they overlap, and refuse to leave a gap", () => {
   const series = new GrowingSeries(2);

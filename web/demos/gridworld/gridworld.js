@@ -12,15 +12,15 @@
 // episode_lengths_offset, epsilon_now, config, notices, Q_b, greedy_path_b, compare_returns + compare_bin, average +
 // average_mean + average_se, planner.
 
-import { Announcer, displayStat, el, fieldControl, formatStat, seedControl } from "../ui.js";
-import { layerText } from "../views/grid_layers.js";
-import { GridView } from "../views/grid_view.js";
-import { formatCompact, LineChart } from "../views/line_chart.js";
-import { DemoController, noticeParagraphs } from "./controller.js";
+import { DemoController, noticeParagraphs } from "../../framework/controller.js";
+import { tailPlacement } from "../../framework/series.js";
+import { Announcer, displayStat, el, fieldControl, formatStat, seedControl } from "../../ui.js";
+import { layerText } from "../../views/grid_layers.js";
+import { GridView } from "../../views/grid_view.js";
+import { formatCompact, LineChart } from "../../views/line_chart.js";
 import { EpisodeCurve, MOVING_AVERAGE } from "./gridworld_curve.js";
 import { bindGridInput, EDIT_LABELS, editCell } from "./gridworld_input.js";
 import { PlanningPanel } from "./gridworld_planning.js";
-import { tailPlacement } from "./series.js";
 
 export { EpisodeCurve };
 
@@ -560,7 +560,7 @@ export default class GridworldController extends DemoController {
     super.onSetting(name, value); // configured live, coalesced; the base notes mid-run changes
   }
 
-  // ---- editing the layout (web/demos/gridworld_input.js) ------------------------------------------------------
+  // ---- editing the layout (web/demos/gridworld/gridworld_input.js) ------------------------------------------------------
 
   edit(kind, row, col) {
     return editCell(this, kind, row, col);
@@ -667,7 +667,7 @@ export default class GridworldController extends DemoController {
 
   renderMessages() {
     if (!this.messages) return;
-    // What became of a shared run's replay (web/demos/replay.js) stays said until the notices are cleared.
+    // What became of a shared run's replay (web/framework/replay.js) stays said until the notices are cleared.
     const replay = [...this.messages.children].filter((node) => node.dataset.notice === "replay");
     this.messages.replaceChildren(
       ...noticeParagraphs(this.transient, "notice gw-refused"),

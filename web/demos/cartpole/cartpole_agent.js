@@ -4,11 +4,11 @@
 // Python owns the format and checks every file (rlplay.demos.cartpole_agent): a refused file changes nothing, and its
 // message is shown here.
 
-import { RuntimeCallError } from "../runtime/client.js";
-import { displayText } from "../state.js";
-import { el } from "../ui.js";
+import { RuntimeCallError } from "../../runtime/client.js";
+import { displayText } from "../../state.js";
+import { el } from "../../ui.js";
 
-export const PRETRAINED_URL = new URL("../agents/cartpole-pretrained.json", import.meta.url);
+export const PRETRAINED_URL = new URL("../../agents/cartpole-pretrained.json", import.meta.url);
 const MAX_FILE_BYTES = 5_000_000; // the driver refuses larger texts anyway; this spares reading them
 
 export class AgentFiles {

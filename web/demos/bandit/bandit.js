@@ -5,11 +5,11 @@
 //
 // This controller owns the loop and the learning curves it has been sent; BanditView and LineChart only draw.
 
-import { Announcer, el, fieldControl, formatStat, seedControl, themeColor } from "../ui.js";
-import { BanditView } from "../views/bandit_view.js";
-import { LineChart } from "../views/line_chart.js";
-import { DemoController } from "./controller.js";
-import { GrowingSeries, rowsOf } from "./series.js";
+import { DemoController } from "../../framework/controller.js";
+import { GrowingSeries, rowsOf } from "../../framework/series.js";
+import { Announcer, el, fieldControl, formatStat, seedControl, themeColor } from "../../ui.js";
+import { BanditView } from "../../views/bandit_view.js";
+import { LineChart } from "../../views/line_chart.js";
 
 // How each lane looks and which setting it shows. Their order is the driver's (rlplay.demos.bandit.LANES, from
 // web/contract.json's constants.lanes): row i of Q, N, last_arm and of every curve is lane i.

@@ -15,15 +15,15 @@
 // Switching the algorithm (or hidden units, or the seed) makes the driver start a fresh run with the same seed; the
 // previous run's 100-episode mean stays on the chart, faded and labelled, so the curves share their axes.
 
-import { Announcer, el, fieldControl, formatStat, seedControl } from "../ui.js";
-import { CartPoleView } from "../views/cartpole_view.js";
-import { movingAverage } from "../views/line_chart.js";
+import { DemoController } from "../../framework/controller.js";
+import { GrowingSeries } from "../../framework/series.js";
+import { Announcer, el, fieldControl, formatStat, seedControl } from "../../ui.js";
+import { CartPoleView } from "../../views/cartpole_view.js";
+import { movingAverage } from "../../views/line_chart.js";
 import { AgentFiles } from "./cartpole_agent.js";
 import { ALGO_COLORS, ALGO_LABELS, algoLabel, CartpoleCharts, previousRunLabel } from "./cartpole_charts.js";
 import { limitsOf, replayOf, Stage } from "./cartpole_clock.js";
 import { GradientSpread, SeedCompare } from "./cartpole_research.js";
-import { DemoController } from "./controller.js";
-import { GrowingSeries } from "./series.js";
 
 const CHART_EVERY_MS = 100; // charts redraw at most 10 times a second
 const KEPT_RUNS = 2; // previous runs kept on the chart

@@ -1,4 +1,4 @@
-// What the cart-pole's stage shows, and when (web/demos/cartpole.js's three modes):
+// What the cart-pole's stage shows, and when (web/demos/cartpole/cartpole.js's three modes):
 //   train  the latest finished training episode, replayed in physical time (step_seconds per step), its last frame
 //          held REPLAY_HOLD_STEPS with how it ended, then looped; a newer episode waits until the replay has ended, so
 //          none is cut short. With prefers-reduced-motion it stands still at its end, and a newer one replaces it.

@@ -3,7 +3,7 @@
 // edit is a driver command (toggle_wall, move_start, move_goal, paint_cell, erase_paint): Python validates it, and a
 // refused edit comes back as a message, with nothing changed.
 
-import { formatStat } from "../ui.js";
+import { formatStat } from "../../ui.js";
 
 const EDIT_COMMANDS = { wall: "toggle_wall", start: "move_start", goal: "move_goal" };
 export const EDIT_LABELS = {

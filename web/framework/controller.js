@@ -1,7 +1,7 @@
 // The loop every demo shares: status, play/pause, speed, work requests to the Python worker, rendering in
 // requestAnimationFrame, figures, messages, and running only while the demo can be seen.
 //
-// A subclass (web/demos/gridworld.js, bandit.js, cartpole.js) provides:
+// A subclass (web/demos/<demo>/<demo>.js: gridworld, bandit, cartpole) provides:
 //   static demo = "gridworld"; static speeds = ["2", "10", ..., "max"]  (units per second, or "max")
 //   buildControls(panel)     add its own controls and views to the panel (the base adds the shared ones)
 //   since()                  the index from which growing series are wanted (see rlplay/demos/__init__.py)
@@ -10,7 +10,7 @@
 //   onSetting(name, value)   react to a registry change of one of its fields (default: configure Python fields live,
 //                            coalesced: at most one configure call per frame, never two in flight)
 //   exportData(), csvRows()  its own part of "Download JSON" and the rows of "Download CSV"
-// and may use what every demo shares: seedControl and Announcer (web/ui.js), GrowingSeries (web/demos/series.js),
+// and may use what every demo shares: seedControl and Announcer (web/ui.js), GrowingSeries (web/framework/series.js),
 // this.midRunChanges (settings changed during the run: the link and the reproduce command say so),
 // reproduceCommand(), exportRun(), inspect().
 //
@@ -173,7 +173,7 @@ export class DemoController {
       this.showNotices([...notices, ...(payload.notices ?? [])]);
       this.receive(payload.snapshot, "create");
       this.applyDeferredSettings(payload.snapshot);
-      await replayShared(this, token); // a shared link's steps= (web/demos/replay.js)
+      await replayShared(this, token); // a shared link's steps= (web/framework/replay.js)
       if (token !== this.creating) return;
       this.setStatus("ready");
       const autoplay =
@@ -455,7 +455,7 @@ export class DemoController {
    * for the next frame after the answer).
    */
   async flushConfigure() {
-    // While a shared run replays (status "loading"), a change goes out at once: it stops the replay (web/demos/replay.js).
+    // While a shared run replays (status "loading"), a change goes out at once: it stops the replay (web/framework/replay.js).
     if (!this.pendingConfig.size || this.configuring || this.createPending || this.status === "error") return;
     const params = Object.fromEntries(this.pendingConfig);
     this.pendingConfig.clear();

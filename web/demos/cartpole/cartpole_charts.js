@@ -1,10 +1,10 @@
-// The cart-pole's three charts (web/demos/cartpole.js): the learning curve (each episode, the moving mean, earlier
+// The cart-pole's three charts (web/demos/cartpole/cartpole.js): the learning curve (each episode, the moving mean, earlier
 // runs faded), the advantage (or, for DQN, TD-error) scale per update, and the critic's V(s) (DQN: max Q(s, a)) along
 // the replayed episode against the return that followed. Each chart's series and words are built by a pure function
 // of plain data (tests/js/cartpole_charts.test.js checks them); `CartpoleCharts` holds the canvases and draws them.
 
-import { el, formatStat } from "../ui.js";
-import { LineChart, movingAverage } from "../views/line_chart.js";
+import { el, formatStat } from "../../ui.js";
+import { LineChart, movingAverage } from "../../views/line_chart.js";
 
 export const ALGO_LABELS = {
   reinforce: "REINFORCE",

@@ -3,9 +3,9 @@
 // does every sweep; this panel draws what the snapshot's `planner` holds: V_k as a heatmap with its greedy arrows
 // (policy iteration: π's arrows), and the Δ trace on a log scale with θ marked.
 
-import { el } from "../ui.js";
-import { GridView } from "../views/grid_view.js";
-import { LineChart } from "../views/line_chart.js";
+import { el } from "../../ui.js";
+import { GridView } from "../../views/grid_view.js";
+import { LineChart } from "../../views/line_chart.js";
 
 const PLAY_INTERVAL_MS = 250; // Play takes a step this often, slow enough to watch the values spread
 const PHASE_LABELS = {

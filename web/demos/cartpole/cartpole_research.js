@@ -7,8 +7,8 @@
 //   GradientSpread  the spread of three policy-gradient estimators (REINFORCE's G_t, G_t − b(t), G_t − V(s)) on the
 //                   same episodes of the current policy: how each baseline changes the variance, measured.
 
-import { el, formatStat } from "../ui.js";
-import { LineChart } from "../views/line_chart.js";
+import { el, formatStat } from "../../ui.js";
+import { LineChart } from "../../views/line_chart.js";
 
 // Episodes of the current policy the spread is measured on (index.html quotes what 16 gave on seeds 0–4).
 const SPREAD_EPISODES = 16;
