@@ -19,7 +19,6 @@ Ray is optional (``pip install rlplay[ray]``) and imported only when asked for.
 
 from __future__ import annotations
 
-import concurrent.futures
 from collections.abc import Callable, Iterator
 
 from rlplay.studies.study import Study, StudyResults, Task, run_task, tasks
@@ -75,6 +74,8 @@ def run_study_to_end(study: Study, config=None, **options) -> StudyResults:
 
 
 def _on_pool(study, config, work: list[Task], workers: int) -> Iterator[tuple[Task, list[float]]]:
+    import concurrent.futures  # here, not above: the page's Python (in a Web Worker) has no processes to pool
+
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(run_task, study, config, task): task for task in work}
         try:
