@@ -73,9 +73,10 @@ def test_bandit_batch_equals_the_plain_reference_bit_for_bit():
     config = BANDIT.settings(runs=4, pulls=120)
     for method in bandit.methods(config):
         for value in method.values:
-            batch = bandit.measure(config, method.name, value, range(4))
+            batch, pulls = bandit.measure(config, method.name, value, range(4))
             plain = [bandit.one_run(config, method.name, value, run) for run in range(4)]
             assert batch == plain, (method.name, value)
+            assert pulls == 4 * 120
 
 
 @pytest.mark.parametrize("name", SMALL)
@@ -84,8 +85,8 @@ def test_a_runs_result_does_not_depend_on_its_task(name):
     study, config = STUDIES[name], SMALL[name]
     for method in study.methods(config)[:2]:
         value = method.values[-1]
-        together = study.measure(config, method.name, value, range(5 if name.startswith("bandit") else 3))
-        alone = study.measure(config, method.name, value, range(2, 3))
+        together, _ = study.measure(config, method.name, value, range(5 if name.startswith("bandit") else 3))
+        alone, _ = study.measure(config, method.name, value, range(2, 3))
         assert together[2] == alone[0]
 
 
@@ -161,6 +162,10 @@ def test_mean_and_standard_error_of_a_point():
     assert curve["values"][4] == 0.5 and curve["runs"][4] == 3
     assert curve["mean"][4] == pytest.approx(row.mean(), rel=1e-12)
     assert curve["se"][4] == pytest.approx(row.std(ddof=1) / math.sqrt(3), rel=1e-12)
+    # every episode on the cliff takes at least the shortest path's 13 steps: 30 points × 3 runs × 5 episodes
+    assert results.steps >= 13 * 30 * 3 * 5 and results.summary()["steps"] == results.steps
+    bandit_results = run_study_to_end(BANDIT, SMALL["bandit-parameter-study"])
+    assert bandit_results.steps == 34 * 5 * 40  # points × runs × pulls
     rows = results.rows()
     assert len(rows) == 3 * 10 * 3
     assert rows[0] == {

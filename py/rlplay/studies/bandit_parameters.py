@@ -121,8 +121,8 @@ def draw_runs(config: BanditParameterConfig, start: int, stop: int) -> tuple[np.
     return rewards, uniforms
 
 
-def measure(config: BanditParameterConfig, method: str, value: float, runs: range) -> list[float]:
-    """Per run: the mean reward over the first ``config.pulls`` pulls, all runs of ``runs`` at once."""
+def measure(config: BanditParameterConfig, method: str, value: float, runs: range) -> tuple[list[float], int]:
+    """Per run: the mean reward over the first ``config.pulls`` pulls, all runs of ``runs`` at once; and the pulls."""
     rewards, uniforms = draw_runs(config, runs.start, runs.stop)
     n_runs, k = len(runs), config.arms
     rows = np.arange(n_runs)
@@ -157,7 +157,7 @@ def measure(config: BanditParameterConfig, method: str, value: float, runs: rang
             Q[rows, arms] += (r - Q[rows, arms]) / N[rows, arms]
         total += r
     # (1/T) Σ_t R_t
-    return (total / config.pulls).tolist()
+    return (total / config.pulls).tolist(), n_runs * config.pulls
 
 
 def one_run(config: BanditParameterConfig, method: str, value: float, run: int) -> float:

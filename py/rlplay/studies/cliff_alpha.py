@@ -88,17 +88,17 @@ def learner(config: CliffAlphaConfig, rule: str, alpha: float, run: int):
     )
 
 
-def measure(config: CliffAlphaConfig, rule: str, alpha: float, runs: range) -> list[float]:
-    """Per run: the mean return per episode over the first ``config.episodes`` episodes."""
-    results = []
+def measure(config: CliffAlphaConfig, rule: str, alpha: float, runs: range) -> tuple[list[float], int]:
+    """Per run: the mean return per episode over the first ``config.episodes`` episodes; and the steps taken."""
+    results, steps = [], 0
     for run in runs:
         agent = learner(config, rule, alpha, run)
-        agent.run_episodes(config.episodes)
+        steps += agent.run_episodes(config.episodes)
         if max(agent.episode_lengths) >= MAX_EPISODE_STEPS:
             raise RuntimeError(f"{rule} at α = {alpha}, run {run}: an episode reached {MAX_EPISODE_STEPS} steps")
         # (1/E) Σ_e G_e, exactly (the returns are whole numbers, but fsum says so without needing it)
         results.append(math.fsum(agent.episode_returns[: config.episodes]) / config.episodes)
-    return results
+    return results, steps
 
 
 STUDY = Study(

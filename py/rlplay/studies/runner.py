@@ -51,8 +51,8 @@ def run_study(
     else:
         finished = ((task, run_task(study, config, task)) for task in work)
     try:
-        for task, values in finished:
-            results.add(task, values)
+        for task, (values, steps) in finished:
+            results.add(task, values, steps)
             if progress is not None:
                 progress(results)
             yield results
@@ -73,7 +73,7 @@ def run_study_to_end(study: Study, config=None, **options) -> StudyResults:
     return results if results is not None else StudyResults(study, study.settings() if config is None else config)
 
 
-def _on_pool(study, config, work: list[Task], workers: int) -> Iterator[tuple[Task, list[float]]]:
+def _on_pool(study, config, work: list[Task], workers: int) -> Iterator[tuple[Task, tuple[list[float], int]]]:
     import concurrent.futures  # here, not above: the page's Python (in a Web Worker) has no processes to pool
 
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
@@ -86,7 +86,7 @@ def _on_pool(study, config, work: list[Task], workers: int) -> Iterator[tuple[Ta
                 future.cancel()  # a no-op for the finished; the running finish before the pool shuts down
 
 
-def _on_ray(study, config, work: list[Task], address: str | None) -> Iterator[tuple[Task, list[float]]]:
+def _on_ray(study, config, work: list[Task], address: str | None) -> Iterator[tuple[Task, tuple[list[float], int]]]:
     try:
         import ray
     except ImportError:

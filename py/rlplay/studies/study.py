@@ -65,7 +65,8 @@ class Study:
     """A parameter study: its methods, how one run is measured, and its settings (a frozen ``config`` dataclass).
 
     ``measure(config, method, value, runs)`` returns one number per run in ``runs`` (a ``range``) for the method
-    named ``method`` at parameter value ``value``; run i must be seeded by ``run_seed(config.seed, i)`` alone.
+    named ``method`` at parameter value ``value``, and the work it took (environment steps, or pulls); run i must be
+    seeded by ``run_seed(config.seed, i)`` alone.
     ``config`` has at least ``seed`` and ``runs``. ``chunk`` is how many runs one task takes by default: a task
     should take well under 0.1 s in the browser (the page runs one per call within its time budget).
     """
@@ -84,7 +85,7 @@ class Study:
     """Whether the x axis is logarithmic, base 2 (the book's Figure 2.6)."""
     methods: Callable[[object], tuple[Method, ...]]
     """The methods and their values, for a config."""
-    measure: Callable[[object, str, float, range], list[float]]
+    measure: Callable[[object, str, float, range], tuple[list[float], int]]
     config: type
     """The settings dataclass (seed, runs, and the study's own)."""
     chunk: int = 1
@@ -116,13 +117,13 @@ def tasks(study: Study, config, chunk: int | None = None) -> list[Task]:
     ]
 
 
-def run_task(study: Study, config, task: Task) -> list[float]:
-    """The per-run results of one task (a plain function of its arguments, so any process can run it)."""
+def run_task(study: Study, config, task: Task) -> tuple[list[float], int]:
+    """The per-run results of one task and its steps (a plain function of its arguments: any process can run it)."""
     method = study.methods(config)[task.method]
-    results = study.measure(config, method.name, method.values[task.value], range(task.start, task.stop))
+    results, steps = study.measure(config, method.name, method.values[task.value], range(task.start, task.stop))
     if len(results) != task.stop - task.start:
         raise ValueError(f"{study.name}: measure returned {len(results)} results for {task.stop - task.start} runs")
-    return [float(x) for x in results]
+    return [float(x) for x in results], int(steps)
 
 
 class StudyResults:
@@ -137,11 +138,13 @@ class StudyResults:
         self.results = [np.full((len(m.values), config.runs), np.nan) for m in self.methods]
         self.total = sum(len(m.values) for m in self.methods) * config.runs  # run results expected
         self.finished = 0
+        self.steps = 0  # environment steps (or pulls) taken by the finished runs
         self.cancelled = False
 
-    def add(self, task: Task, values: list[float]) -> None:
+    def add(self, task: Task, values: list[float], steps: int = 0) -> None:
         self.results[task.method][task.value, task.start : task.stop] = values
         self.finished += task.stop - task.start
+        self.steps += steps
 
     @property
     def progress(self) -> float:
@@ -206,6 +209,7 @@ class StudyResults:
             "settings": dataclasses.asdict(self.config),
             "progress": self.progress,
             "done": self.done,
+            "steps": self.steps,
             "cancelled": self.cancelled,
             "curves": self.curves(),
         }
