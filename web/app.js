@@ -5,16 +5,18 @@
 import { editedCodeCulprit, recoverFromEditedCode } from "./code/recover.js";
 import { codeLinkNotice } from "./code/share.js";
 import { startEmbedFrame } from "./embed_frame.js";
+import { importModule, moduleFailure } from "./loader.js";
 import { reproduceFor } from "./reproduce.js";
 import { PythonRuntime } from "./runtime/client.js";
 import { registerOffline, servedOffline } from "./runtime/offline.js";
 import { displayText, StateRegistry } from "./state.js";
 import { el } from "./ui.js";
 
+// Every module loaded after start goes through web/loader.js, which names the file that failed and offers Retry.
 const CONTROLLERS = {
-  gridworld: () => import("./demos/gridworld/gridworld.js"),
-  bandit: () => import("./demos/bandit/bandit.js"),
-  cartpole: () => import("./demos/cartpole/cartpole.js"),
+  gridworld: () => importModule(new URL("./demos/gridworld/gridworld.js", import.meta.url)),
+  bandit: () => importModule(new URL("./demos/bandit/bandit.js", import.meta.url)),
+  cartpole: () => importModule(new URL("./demos/cartpole/cartpole.js", import.meta.url)),
 };
 const STAGE_LABELS = { runtime: "Python runtime", numpy: "NumPy", rlplay: "rlplay" };
 globalThis.rlplayBoot?.started(); // web/boot.js: the page's code runs (else it names the file that did not load)
@@ -58,9 +60,13 @@ runtime.addEventListener("progress", (event) => {
   entry.pct.textContent = detail && pct < 100 ? detail : `${pct}%`;
 });
 
+// Set when the page's own start failed (main's catch): its message stays, whatever the runtime does next.
+let startFailed = false;
+
 runtime.addEventListener("state", (event) => {
   const { state, error } = event.detail;
   document.documentElement.dataset.runtime = state;
+  if (startFailed) return;
   if (state === "loading") buildBanner();
   if (state === "ready") {
     banner.dataset.state = "ready";
@@ -304,14 +310,6 @@ async function loadSeam(name, what) {
   }
 }
 
-/** Why a demo's module did not load, naming the file (web/boot.js follows its imports to the first that fails). */
-async function describeModuleFailure(demo, error) {
-  const boot = globalThis.rlplayBoot;
-  const missing = boot ? await boot.findMissing(new URL(`demos/${demo}/${demo}.js`, import.meta.url).href) : null;
-  const what = missing ? `${boot.sitePath(missing.url)} did not load (${missing.reason})` : error.message;
-  return `The ${demo} demo could not start: ${what}. The other demos still work.`;
-}
-
 /** In a fixed-size embed an opened details is a sheet over the figures (style.css): one at a time, or two sheets
  * (Settings, then Share) lie over each other, the second hiding the first's controls. */
 function oneSheetAtATime() {
@@ -357,7 +355,7 @@ async function main() {
         modules[demo] = await load();
         uiSchema[demo] = modules[demo].default.uiFields ?? [];
       } catch (error) {
-        broken.set(demo, await describeModuleFailure(demo, error));
+        broken.set(demo, error);
       }
     }),
   );
@@ -379,13 +377,12 @@ async function main() {
     }
     if (broken.has(demo)) {
       root.dataset.status = "error";
+      // "The other demos still work" only when one does (a shared view or chart breaks them all).
+      const others = registry.page.embed ? [] : Object.keys(CONTROLLERS).filter((d) => d !== demo && !broken.has(d));
       (root.querySelector(".demo-panel") ?? root).append(
-        el(
-          "div",
-          { class: "error-box", role: "alert" },
-          el("p", {}, broken.get(demo)),
-          el("button", { type: "button", onclick: () => location.reload() }, "Retry"),
-        ),
+        moduleFailure(`The ${demo} demo could not start`, broken.get(demo), {
+          more: others.length ? "The other demos still work." : "",
+        }),
       );
       continue;
     }
@@ -445,8 +442,13 @@ async function main() {
   // events, so it computes its curves once Python is ready, and again after a Restart or a Retry.
   if (!registry.page.embed) {
     for (const root of document.querySelectorAll('[data-widget="ppo-clip"]')) {
-      const { PpoClipExplorer } = await import("./widgets/ppo_clip.js");
-      window.rlplay.widgets.set("ppo-clip", new PpoClipExplorer({ root, runtime }).mount());
+      try {
+        const { PpoClipExplorer } = await importModule(new URL("./widgets/ppo_clip.js", import.meta.url));
+        window.rlplay.widgets.set("ppo-clip", new PpoClipExplorer({ root, runtime }).mount());
+      } catch (error) {
+        // The lesson's figure is missing; the demos still start.
+        root.append(moduleFailure("The PPO clip explorer could not start", error));
+      }
     }
   }
   // A start that already failed (e.g. a missing worker.js) is shown with Retry: starting again behind the reader's
@@ -462,6 +464,7 @@ async function main() {
 }
 
 main().catch((error) => {
+  startFailed = true;
   banner.hidden = false;
   banner.dataset.state = "error";
   banner.replaceChildren(

@@ -46,7 +46,9 @@ function own(object, key) {
   return object != null && Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
-const PAGE_FIELDS = new Map(
+// The page's own parameters: every one is read here, through the same allow-list, duplicate and value checks as the
+// demos' settings (nothing else on the page reads the query string).
+export const PAGE_FIELDS = new Map(
   [
     { name: "demo", type: "str", default: "", choices: ["", "gridworld", "bandit", "cartpole"] },
     { name: "embed", type: "bool", default: false },

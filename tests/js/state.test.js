@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { displayText, MAX_NOTICES, parseValue, REPLAY_CAP, StateRegistry } from "../../web/state.js";
+import { displayText, MAX_NOTICES, PAGE_FIELDS, parseValue, REPLAY_CAP, StateRegistry } from "../../web/state.js";
 
 const schema = JSON.parse(readFileSync(new URL("../../web/params.json", import.meta.url), "utf8"));
 const uiSchema = { gridworld: [{ name: "speed", type: "str", default: "30", choices: ["30", "max"] }] };
@@ -231,3 +231,36 @@ test("an old link (before a field existed) keeps what it showed; a new link is n
     assert.deepEqual(shown(read(`?${registry.pageQuery()}`)), shown(registry), `pageQuery ${bits}`);
   }
 });
+
+/** Two different valid URL values of a page field, read from its declaration (so a field added later is covered). */
+function twoValues(field) {
+  if (field.type === "bool") return ["1", "0"];
+  if (field.type === "int") return [String((field.low ?? 0) + 2), String((field.low ?? 0) + 1)];
+  if (field.choices) return field.choices.filter(Boolean).slice(0, 2);
+  return ["first", "second"];
+}
+
+for (const field of PAGE_FIELDS.values()) {
+  test(`page field ${field.name} given twice keeps the first and is reported, as a demo setting is`, () => {
+    const [first, second] = twoValues(field);
+    assert.notEqual(first, second);
+    const registry = new StateRegistry(schema, uiSchema);
+    const notices = registry.load(`?${field.name}=${first}&${field.name}=${second}`);
+    assert.equal(registry.page[field.name], parseValue(field, first).value);
+    assert.deepEqual(notices, [`“${field.name}” given twice; using the first.`]);
+  });
+
+  test(`page field ${field.name} is allow-listed: a bad value, a demo prefix and a near miss are reported`, () => {
+    const registry = new StateRegistry(schema, uiSchema);
+    const notices = registry.load(`?gridworld.${field.name}=1&${field.name.toUpperCase()}=1`);
+    assert.equal(registry.page[field.name], field.default);
+    assert.deepEqual(notices, [
+      `Ignored unknown parameter “gridworld.${field.name}”.`,
+      `Ignored “${field.name.toUpperCase()}”: not a setting name.`,
+    ]);
+    const bad = field.type === "str" && !field.choices ? "x".repeat((field.maxLength ?? 2000) + 1) : "bogus";
+    const badNotices = new StateRegistry(schema, uiSchema).load(`?${field.name}=${bad}`);
+    assert.equal(badNotices.length, 1);
+    assert.match(badNotices[0], new RegExp(`${field.name}`));
+  });
+}

@@ -5,10 +5,12 @@
 //   const editor = await PythonEditor.create(parent, {label: "Python source of epsilon_greedy"});
 //   editor.text = source;  editor.markError(3, "NameError: ...");  editor.highlight(5);
 
+import { importModule } from "../loader.js";
+
 let vendor = null;
 
 function loadVendor() {
-  vendor ??= import("../vendor/codemirror.js");
+  vendor ??= importModule(new URL("../vendor/codemirror.js", import.meta.url));
   return vendor;
 }
 

@@ -9,6 +9,7 @@
 //
 // The controller gives the panel a mount point (DemoController.mount) and routes kind "code" errors here.
 
+import { ModuleLoadError, moduleFailure } from "../loader.js";
 import { el } from "../ui.js";
 import { PythonEditor } from "./editor.js";
 import { decodeCode, encodeCode, linkProblem, pythonFile } from "./share.js";
@@ -143,13 +144,16 @@ export class CodePanel {
   // ---- code in a link: shown, never run until asked ---------------------------------------------------------
 
   async readLink() {
-    const text = new URLSearchParams(location.search).get("code");
+    // The page's parameters as the registry read them (web/state.js: a duplicate or an over-long code= is reported
+    // and ignored there, so it is ignored here too); a show-only panel has no registry and no link.
+    const page = this.controller.registry?.page;
+    const text = page?.code;
     if (!text) return;
     let link;
     try {
       link = await decodeCode(text);
     } catch (error) {
-      if (new URLSearchParams(location.search).get("demo") === this.demo) {
+      if (page.demo === this.demo) {
         this.details.open = true;
         this.say(`${error.message[0].toUpperCase()}${error.message.slice(1)}. Nothing from it will run.`);
       }
@@ -306,7 +310,9 @@ export class CodePanel {
   load() {
     this.loading ??= this.fetchSources().catch((error) => {
       this.loading = null;
-      this.say(`Could not load the code: ${error.message}`);
+      if (error instanceof ModuleLoadError)
+        this.message.replaceChildren(moduleFailure("The code editor could not start", error));
+      else this.say(`Could not load the code: ${error.message}`);
     });
     return this.loading;
   }

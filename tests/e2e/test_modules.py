@@ -1,0 +1,100 @@
+"""Every module the page loads, blocked in turn (a 500): the page names the file and offers a Retry that works.
+
+The modules are read from the built ``dist/web`` (every ``*.js``), so a module added later is covered without
+editing this file. Whatever imports it (web/app.js's static graph, a demo and its views and charts, the lesson
+widget, the runtime's worker, the Code panel's editor), the page must show the file's path with the reason in an
+alert, next to a Retry button; never a page that says nothing, and never "ready" over a demo that did not start.
+
+To stay fast, the page is opened once per module with the runtime held at its manifest (Python never loads: naming a
+file does not need it), in one page; Python loads only for the two Retry round trips at the end.
+"""
+
+from __future__ import annotations
+
+import re
+
+from helpers import demo_root, stat, wait_status, wait_until
+
+# Not modules of the page: the service worker (tests/e2e/test_offline.py), the blog tag's script (web/embed.js,
+# tests/e2e/test_embed_blog.py), and web/boot.js, the classic script that names the others (checked below).
+NOT_PAGE_MODULES = {"web/sw.js", "web/embed.js", "web/boot.js"}
+# Loaded only once Python is ready and the Code panel opens: checked in its own test below.
+AFTER_PYTHON = {"web/vendor/codemirror.js"}
+
+
+def page_modules(dist) -> list[str]:
+    paths = sorted(path.relative_to(dist).as_posix() for path in (dist / "web").rglob("*.js"))
+    return [path for path in paths if path not in NOT_PAGE_MODULES | AFTER_PYTHON]
+
+
+def failure_box(page, path: str):
+    """The banner or error box that names ``path`` with HTTP 500 (first of them: a shared module breaks several)."""
+    return page.locator("#runtime-banner, .error-box").filter(has_text=re.compile(re.escape(path) + r".{0,20}HTTP 500"))
+
+
+def test_every_module_blocked_in_turn_is_named_with_retry(page, server_url, dist):
+    """One page load per module; the runtime waits at its manifest, so each load takes well under a second."""
+    modules = page_modules(dist)
+    assert len(modules) > 25 and "web/views/line_chart.js" in modules and "web/widgets/ppo_clip.js" in modules
+    page.route("**/manifest.json", lambda route: None)  # held: Python never loads here
+    unnamed = []
+    for path in modules:
+        page.route(f"**/{path}", lambda route: route.fulfill(status=500, body="broken"))
+        page.goto(server_url)
+        box = failure_box(page, path).first
+        try:
+            box.wait_for(timeout=15_000)
+            box.get_by_role("button", name="Retry").wait_for(timeout=2_000)
+        except Exception:  # noqa: BLE001 - collected, so one run lists every module that is not named
+            unnamed.append(path)
+        page.unroute(f"**/{path}")
+    assert unnamed == [], f"not named with a Retry when blocked: {unnamed}"
+
+
+def test_a_shared_view_blocked_breaks_every_demo_and_says_so_without_false_comfort(page, server_url):
+    """web/views/line_chart.js is imported by every demo and the PPO widget: each says so, none claims the others
+    work, the banner does not call the page ready over them, and Retry (after the file is back) starts them all."""
+    page.route("**/web/views/line_chart.js", lambda route: route.fulfill(status=500, body="broken"))
+    page.goto(server_url)
+    for demo in ("gridworld", "bandit", "cartpole"):
+        root = demo_root(page, demo)
+        root.get_by_text("web/views/line_chart.js did not load (HTTP 500)", exact=False).wait_for(timeout=30_000)
+        assert "The other demos still work" not in root.text_content()
+        assert root.get_attribute("data-status") == "error"
+    widget = page.locator('[data-widget="ppo-clip"]')
+    widget.get_by_text("web/views/line_chart.js did not load (HTTP 500)", exact=False).wait_for(timeout=30_000)
+    page.unroute("**/web/views/line_chart.js")
+    demo_root(page, "bandit").get_by_role("button", name="Retry").click()
+    wait_status(page, "bandit", "ready", timeout=120_000)
+    demo_root(page, "bandit").get_by_role("button", name="Step", exact=True).click()
+    wait_until(lambda: stat(page, "bandit", "pulls") > 0, 20, message="a pull after Retry")
+    page.locator('[data-widget="ppo-clip"] canvas').first.wait_for(timeout=30_000)
+
+
+def test_the_widget_and_the_editor_blocked_leave_the_demos_working_and_retry_gives_both(page, server_url):
+    """The PPO widget was imported inside the page's start, so its failure left every demo at "loading"; the
+    editor (loaded when the Code panel first opens) said only the browser's words, with no Retry."""
+    for path in ("web/widgets/ppo_clip.js", "web/vendor/codemirror.js"):
+        page.route(f"**/{path}", lambda route: route.fulfill(status=500, body="broken"))
+    page.goto(server_url)
+    failure_box(page, "web/widgets/ppo_clip.js").first.wait_for(timeout=30_000)
+    wait_status(page, "bandit", "ready", timeout=120_000)
+    root = demo_root(page, "bandit")
+    root.locator(".code-panel > summary").click()
+    box = failure_box(page, "web/vendor/codemirror.js").first
+    box.wait_for(timeout=30_000)
+    for path in ("web/widgets/ppo_clip.js", "web/vendor/codemirror.js"):
+        page.unroute(f"**/{path}")
+    box.get_by_role("button", name="Retry").click()
+    wait_status(page, "bandit", "ready", timeout=120_000)
+    root.locator(".code-panel > summary").click()
+    root.locator(".cm-content").wait_for(timeout=30_000)
+    page.locator('[data-widget="ppo-clip"] canvas').first.wait_for(timeout=30_000)
+
+
+def test_without_boot_js_the_page_still_starts(page, server_url):
+    """web/boot.js only names failures; blocked, the page itself must not depend on it."""
+    page.route("**/web/boot.js", lambda route: route.fulfill(status=500, body="broken"))
+    page.route("**/manifest.json", lambda route: None)
+    page.goto(f"{server_url}?demo=gridworld")
+    demo_root(page, "gridworld").get_by_role("button", name="Play").wait_for(timeout=30_000)
