@@ -17,6 +17,7 @@ from rlplay.algos.gradient_bandit import action_probabilities, gradient_bandit_u
 from rlplay.studies import STUDIES, StudyResults, run_study, run_study_to_end, tasks
 from rlplay.studies import bandit_parameters as bandit
 from rlplay.studies import cliff_alpha as cliff
+from rlplay.studies.job import StudyJob
 
 CLIFF = STUDIES["cliff-alpha-study"]
 BANDIT = STUDIES["bandit-parameter-study"]
@@ -187,6 +188,30 @@ def test_cancel_stops_the_study_early(workers):
     assert results.finished == 3  # the third finished task saw the cancel
     total = sum(len(m.values) for m in study.methods(config)) * 40
     assert results.total == total and isinstance(results, StudyResults)
+
+
+def test_a_job_in_budgeted_calls_gives_the_studys_numbers():
+    """The page's way: whole tasks within a time budget per call; the same per-run results as one serial pass."""
+    study, config = BANDIT, SMALL["bandit-parameter-study"]
+    job = StudyJob(study, config, chunk=2)
+    calls = []
+    while not job.finished:
+        calls.append(job.run(budget_ms=5))
+    assert min(calls) >= 1 and sum(calls) == len(tasks(study, config, chunk=2))
+    snapshot = job.snapshot()
+    assert snapshot["done"] and snapshot["progress"] == 1.0 and snapshot["steps_per_second"] > 0
+    for a, b in zip(job.results.results, results_of(study, config), strict=True):
+        assert np.array_equal(a, b)
+    assert job.run(budget_ms=5) == 0  # finished: nothing more to do
+
+
+def test_a_cancelled_job_keeps_its_finished_runs_and_does_no_more():
+    job = StudyJob(CLIFF, SMALL["cliff-alpha-study"])
+    job.run(budget_ms=0)  # one task
+    job.cancel()
+    assert job.finished and job.snapshot()["cancelled"] and not job.snapshot()["done"]
+    assert job.results.finished == 1 and job.run(budget_ms=50) == 0
+    assert job.snapshot()["curves"]["sarsa"]["runs"][0] == 1
 
 
 def test_a_cut_off_episode_is_an_error_not_a_result(monkeypatch):
