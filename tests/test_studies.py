@@ -6,6 +6,8 @@ are in the slow lane (each says why and how long).
 
 from __future__ import annotations
 
+import csv
+import json
 import math
 import os
 import time
@@ -290,3 +292,37 @@ def test_figure_2_6_peaks():
     # every method is best at an intermediate value: both ends of each curve are below its peak
     for name, curve in curves.items():
         assert max(curve["mean"]) > max(curve["mean"][0], curve["mean"][-1]), name
+
+
+# -- the command line -----------------------------------------------------------------------------------------------
+def test_sweep_json_and_csv_hold_every_runs_result_exactly(tmp_path, capsys):
+    """``python -m rlplay sweep`` on 2 workers: its JSON and CSV give the serial study's per-run results bit for bit."""
+    from rlplay.studies.sweep import main
+
+    csv_path = tmp_path / "runs.csv"
+    args = ["--scene", "bandit-parameter-study", "--runs", "5", "--pulls", "40", "--workers", "2"]
+    assert main([*args, "--json", "--csv", str(csv_path)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected = run_study_to_end(BANDIT, SMALL["bandit-parameter-study"])
+    assert printed["settings"] == {"runs": 5, "pulls": 40, "arms": 10, "seed": 0} and printed["done"]
+    assert printed["runs"] == expected.rows()
+    assert printed["best"] == expected.best() and printed["metric"] == "mean reward over the first 40 pulls"
+    with open(csv_path, encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert [float(row["result"]) for row in rows] == [row["result"] for row in expected.rows()]
+    assert rows[0]["parameter"] == "ε" and rows[0]["value"] == "0.0078125"
+
+
+def test_sweep_prints_the_summary_and_refuses_bad_settings(capsys):
+    from rlplay.studies.sweep import main
+
+    assert main(["--scene", "cliff-alpha-study", "--runs", "2", "--episodes", "3", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    results = run_study_to_end(CLIFF, CLIFF.settings(runs=2, episodes=3))
+    best = results.best()["expected-sarsa"]
+    assert "mean return per episode over the first 3 episodes; 2 runs a point, seed 0" in out
+    assert f"Expected SARSA: {best['mean']:.2f} at α = {best['value']:g}".replace("-", "−") in out
+    assert "60 runs in" in out and "in this process" in out
+    with pytest.raises(SystemExit):
+        main(["--scene", "cliff-alpha-study", "--epsilon", "2"])
+    assert "epsilon must be between 0 and 1" in capsys.readouterr().err

@@ -200,7 +200,7 @@ STUDY = Study(
         "Every method is best at an intermediate value of its parameter, and UCB's best is the highest: "
         "about 1.5 of the best arm's ~1.55, near c = 1 to 2."
     ),
-    metric="mean reward over the first 1,000 pulls",
+    metric="mean reward over the first {pulls:,} pulls",
     x_label="ε, α, c, Q₀, τ (log₂ scale)",
     x_log2=True,
     methods=methods,

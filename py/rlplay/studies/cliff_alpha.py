@@ -108,7 +108,7 @@ STUDY = Study(
         "Expected SARSA does at least as well as SARSA at every step size, and better at large ones; "
         "Q-learning's online return is the lowest, as it keeps exploring next to the edge it learned to walk."
     ),
-    metric="mean return per episode over the first 100 episodes",
+    metric="mean return per episode over the first {episodes:,} episodes",
     x_label="step size α",
     x_log2=False,
     methods=methods,

@@ -78,7 +78,8 @@ class Study:
     claim: str
     """The comparison the study makes, in one sentence."""
     metric: str
-    """What one run's number is, as the y axis says it, e.g. ``mean return per episode, first 100 episodes``."""
+    """What one run's number is, as the y axis says it, with the config's fields in braces, e.g. ``mean return per
+    episode over the first {episodes:,} episodes`` (``describe_metric`` fills them in)."""
     x_label: str
     """The x axis, e.g. ``step size α``."""
     x_log2: bool
@@ -89,6 +90,10 @@ class Study:
     config: type
     """The settings dataclass (seed, runs, and the study's own)."""
     chunk: int = 1
+
+    def describe_metric(self, config) -> str:
+        """``metric`` for ``config``: ``mean return per episode over the first 100 episodes``."""
+        return self.metric.format(**dataclasses.asdict(config))
 
     def settings(self, **changes) -> object:
         """The study's config with ``changes`` applied to its defaults (validated by the config)."""
@@ -181,6 +186,18 @@ class StudyResults:
             out[method.name] = {"values": list(method.values), "mean": means, "se": ses, "runs": counts}
         return out
 
+    def best(self) -> dict[str, dict]:
+        """Per method, its best point so far: ``value``, ``mean``, ``se`` (``{}`` for a method with no run yet)."""
+        out = {}
+        for name, curve in self.curves().items():
+            finished = [i for i, runs in enumerate(curve["runs"]) if runs > 0]
+            if not finished:
+                out[name] = {}
+                continue
+            i = max(finished, key=lambda i: curve["mean"][i])
+            out[name] = {"value": curve["values"][i], "mean": curve["mean"][i], "se": curve["se"][i]}
+        return out
+
     def rows(self) -> list[dict]:
         """The finished runs as tidy rows: study, method, parameter, value, run, result."""
         out = []
@@ -205,11 +222,12 @@ class StudyResults:
         return {
             "study": self.study.name,
             "title": self.study.title,
-            "metric": self.study.metric,
+            "metric": self.study.describe_metric(self.config),
             "settings": dataclasses.asdict(self.config),
             "progress": self.progress,
             "done": self.done,
             "steps": self.steps,
             "cancelled": self.cancelled,
             "curves": self.curves(),
+            "best": self.best(),
         }
