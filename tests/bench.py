@@ -42,7 +42,7 @@ THROUGHPUT_UNITS = {"gridworld": 400_000, "bandit": 1000, "cartpole": 40_000}
 def bandit_longest_horizon() -> int:
     """The bandit's largest horizon, from its config's declared range: a race that long does not end mid-measure."""
     from rlplay.demos.bandit import BanditConfig
-    from rlplay.demos.params import schema
+    from rlplay.params import schema
 
     return next(int(field["high"]) for field in schema(BanditConfig) if field["name"] == "horizon")
 
@@ -72,8 +72,8 @@ def machine() -> str:
 
 
 def native_throughput(demo: str) -> float:
-    from rlplay.demos.bridge import demo_classes
-    from rlplay.demos.params import from_params
+    from rlplay.app.bridge import demo_classes
+    from rlplay.params import from_params
 
     driver_class, config_class = demo_classes(demo)
     config, _ = from_params(config_class, THROUGHPUT_PARAMS[demo])
@@ -88,7 +88,7 @@ def native_throughput(demo: str) -> float:
 def native_policy_steps_per_second() -> float:
     """Cart-pole environment + policy forward pass only (the Watch mode), no learning: through the bridge, call for
     call as the browser measurement below, so the ratio compares like with like."""
-    from rlplay.demos import bridge
+    from rlplay.app import bridge
 
     def call(command, **args):
         return json.loads(bridge.handle("cartpole", command, json.dumps(args))[0])
@@ -164,10 +164,10 @@ DQN_SEEDS = range(5)  # DQN learns from every step (~50× the policy-gradient up
 
 def cartpole_episodes_to_solve(seeds=CARTPOLE_SEEDS) -> dict:
     """Per algorithm, over ``seeds``: episodes until the 100-episode mean reached 475 (−1 = not within the budget),
-    with the median, quartiles and solved k of N (``rlplay.demos.cartpole_compare.solve_stats``). DQN runs on
+    with the median, quartiles and solved k of N (``rlplay.demos.cartpole.compare.solve_stats``). DQN runs on
     ``DQN_SEEDS`` within its step budget (``DQN_STEP_BUDGET``), and also reports the steps it took."""
     from rlplay.demos.cartpole import ALGOS, DQN_STEP_BUDGET, CartpoleConfig, train_until_solved
-    from rlplay.demos.cartpole_compare import solve_stats
+    from rlplay.demos.cartpole.compare import solve_stats
 
     out = {}
     for algo in ALGOS:
@@ -752,7 +752,7 @@ def speeds_only(demos=DEMOS) -> int:
 
 
 # ---- the Code panel: how soon runaway edited code is stopped ----------------------------------------------------
-# A Python loop is stopped by rlplay.demos.code's line budget (BUDGET_S per call); a loop inside one C call runs no
+# A Python loop is stopped by rlplay.core.user_code's line budget (BUDGET_S per call); a loop inside one C call runs no
 # line of Python, so only the page's watchdog can stop it, after USER_CODE_STALL_MS of silence since edited code's
 # last sign of life (the worker restarted, the demo replayed: web/runtime/client.js, web/code/recover.js).
 LOOP_UCB = "def ucb(q, n, t, c, u_tie):\n    while True:\n        pass\n"
@@ -762,7 +762,7 @@ CODE_STOP_TARGET_S = 5.0  # issue 15: "an infinite loop is stopped within 5 s"
 
 def native_code_stop() -> float:
     """Seconds the bridge takes to answer a run whose edited ucb loops forever (in Python)."""
-    from rlplay.demos import bridge
+    from rlplay.app import bridge
 
     def call(command, **args):
         return json.loads(bridge.handle("bandit", command, json.dumps(args))[0])

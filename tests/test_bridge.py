@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from rlplay.demos import bridge
+from rlplay.app import bridge
 
 
 def call(demo, command, **args):

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from rlplay.__main__ import main
-from rlplay.demos import cartpole_agent
 from rlplay.demos.cartpole import ALGOS, CartpoleConfig, CartpoleDemo
+from rlplay.demos.cartpole import agent as cartpole_agent
 from snapshots import assert_same_snapshot
 
 
@@ -31,7 +31,7 @@ def watch_lengths(demo: CartpoleDemo, episodes: int = 3) -> list[int]:
 def test_round_trip_keeps_weights_actions_and_watch_episodes(algo):
     demo = trained(algo)
     text = demo.save_agent()
-    loaded = cartpole_agent.loads(text)
+    loaded = CartpoleDemo.from_agent_file(text)
     for name, net in demo.learner.networks().items():
         for a, b in zip(net.params, loaded.learner.networks()[name].params, strict=True):
             assert a.tobytes() == b.tobytes()
@@ -42,13 +42,13 @@ def test_round_trip_keeps_weights_actions_and_watch_episodes(algo):
     # Watch streams start from the seed: a fresh driver with the saved weights watches what the saver would have
     fresh = CartpoleDemo(demo.config)
     fresh.load_agent(text)
-    assert watch_lengths(loaded) == watch_lengths(fresh) == watch_lengths(cartpole_agent.loads(text))
+    assert watch_lengths(loaded) == watch_lengths(fresh) == watch_lengths(CartpoleDemo.from_agent_file(text))
     assert cartpole_agent.dumps(loaded).replace('"steps":0', "") != ""  # a loaded agent can be saved again
     assert cartpole_agent.to_dict(loaded)["networks"] == json.loads(text)["networks"]
 
 
 def test_loaded_agent_can_keep_training():
-    demo = cartpole_agent.loads(trained("actor-critic").save_agent())
+    demo = CartpoleDemo.from_agent_file(trained("actor-critic").save_agent())
     assert demo.advance(500) == 500
     assert cartpole_agent.to_dict(demo)["steps"] == 3500
 
@@ -128,7 +128,7 @@ def test_a_byte_order_mark_is_not_part_of_the_file(good):
 
 
 def test_bridge_refuses_a_bad_file_as_input_error_and_loads_a_good_one(good):
-    from rlplay.demos import bridge
+    from rlplay.app import bridge
 
     json.loads(bridge.handle("cartpole", "create", "{}")[0])
     answer = json.loads(bridge.handle("cartpole", "load_agent", json.dumps({"args": {"text": "{}"}}))[0])
@@ -148,7 +148,7 @@ def test_shipped_pretrained_agent_is_reproduced_bit_for_bit_by_its_command(tmp_p
     out = tmp_path / "agent.json"
     assert main([*PRETRAINED_COMMAND, "--save", str(out)]) == 0
     assert out.read_bytes() == PRETRAINED.read_bytes()
-    agent = cartpole_agent.loads(PRETRAINED.read_text())
+    agent = CartpoleDemo.from_agent_file(PRETRAINED.read_text())
     assert agent.config.algo == "actor-critic" and cartpole_agent.to_dict(agent)["episodes"] > 300
     assert watch_lengths(agent, 3) == [500, 500, 500]  # it balances to the time limit
 

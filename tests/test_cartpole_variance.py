@@ -1,4 +1,4 @@
-"""The gradient-spread view (``rlplay.demos.cartpole_variance``) against oracles: each episode's gradient is the
+"""The gradient-spread view (``rlplay.demos.cartpole.variance``) against oracles: each episode's gradient is the
 finite-difference gradient of its surrogate, the three estimators aim at the same expected gradient (a baseline adds
 no bias), and the spread is the trace of the sample covariance. Then what is measured about the spreads themselves."""
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from rlplay.algos.nn import MLP, log_softmax
 from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
-from rlplay.demos.cartpole_variance import episode_gradient, gradient_spread, rollouts
+from rlplay.demos.cartpole.variance import episode_gradient, gradient_spread, rollouts
 from test_nn import numeric_grad
 
 

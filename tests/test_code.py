@@ -1,4 +1,4 @@
-"""The Code panel's Python side (rlplay.demos.code and the bridge's get_source / set_code / reset_code).
+"""The Code panel's Python side (rlplay.core.user_code and the bridge's get_source / set_code / reset_code).
 
 Oracles: the reference run's own numbers (the fast twins against the plain reference loop, bit for bit), the
 installed source (inspect.getsource), and what an edit must do to the run (always arm 0 -> every pull is arm 0).
@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from rlplay.algos import exploration
 from rlplay.algos.sample_average import sample_average_update
-from rlplay.demos import bridge
-from rlplay.demos import code as user_code
+from rlplay.app import bridge, replay
+from rlplay.core import user_code
 from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo, BanditRace
 from rlplay.envs.bandit import BanditTestbed
 
@@ -141,7 +141,7 @@ def test_optimistic_initial_values_make_a_greedy_learner_try_every_arm_once():
     partly.advance(1)
     assert (partly.race.Q[partly.race.N == 0] == 0.0).all()
     # the same load at the same pull, natively through the .py's path: the same numbers
-    figures = user_code.reproduce("bandit", {"epsilon": "0"}, [[20, "initial_estimates", OPTIMISTIC]], 30)
+    figures = replay.reproduce("bandit", {"epsilon": "0"}, [[20, "initial_estimates", OPTIMISTIC]], 30)
     late.advance(30 - late.race.pulls)
     assert figures == late.snapshot()["figures"]
 
@@ -382,8 +382,8 @@ def test_bandit_last_update_of_edited_code_says_what_it_did_not_the_reference_fo
 
 # -- the gridworld ---------------------------------------------------------------------------------------------------
 from rlplay.algos.tabular import TabularAgent  # noqa: E402
-from rlplay.demos import gridworld_code  # noqa: E402
 from rlplay.demos.gridworld import RULES, GridworldConfig, GridworldDemo  # noqa: E402
+from rlplay.demos.gridworld import code as gridworld_code  # noqa: E402
 from rlplay.envs.gridworld import ACTION_ARROWS  # noqa: E402
 
 TARGET_R_ONLY = inspect.getsource(gridworld_code.EDITABLE["q_learning_update"].reference).replace(
@@ -494,9 +494,9 @@ def test_gridworld_selectors_are_shown_not_edited():
 
 # -- the cart-pole ---------------------------------------------------------------------------------------------------
 from rlplay.algos.reinforce import Reinforce, ReinforceConfig  # noqa: E402
-from rlplay.demos import cartpole as cartpole_demo  # noqa: E402
-from rlplay.demos import cartpole_code  # noqa: E402
 from rlplay.demos.cartpole import CartpoleConfig  # noqa: E402
+from rlplay.demos.cartpole import code as cartpole_code  # noqa: E402
+from rlplay.demos.cartpole import driver as cartpole_demo  # noqa: E402
 
 UNCLIPPED = inspect.getsource(cartpole_code.EDITABLE["ppo_policy_loss"].reference).replace(
     "unclipped_active = ratio * adv <= np.clip(ratio, 1.0 - epsilon, 1.0 + epsilon) * adv",

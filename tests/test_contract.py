@@ -1,4 +1,4 @@
-"""Every snapshot keeps the contract declared in ``rlplay.demos.contract``: through the bridge (as the page receives
+"""Every snapshot keeps the contract declared in ``rlplay.app.contract``: through the bridge (as the page receives
 it) after every command, in every algorithm and mode; static keys travel only when they change; the page's copy
 (``web/contract.json``) is current; the limits it carries are the Python modules' own."""
 
@@ -10,13 +10,14 @@ from typing import Annotated
 
 import numpy as np
 import pytest
-from rlplay.demos import bridge, contract
+from rlplay import demos
+from rlplay.app import bridge, contract
+from rlplay.core.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.bandit import BanditConfig, BanditDemo
 from rlplay.demos.cartpole import ALGOS, CartpoleConfig, CartpoleDemo
-from rlplay.demos.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
-from rlplay.demos.params import Param, validate
 from rlplay.envs import cartpole as cartpole_env
+from rlplay.params import Param, validate
 
 
 def call(demo, command, **args):
@@ -154,7 +155,7 @@ def test_the_differs_mask_is_the_greedy_path_rule_against_the_optimal_actions():
 
 def test_the_page_contract_is_current_and_carries_pythons_constants():
     described = contract.describe()
-    with open(bridge.__file__.replace("py/rlplay/demos/bridge.py", "web/contract.json"), encoding="utf-8") as file:
+    with open(bridge.__file__.replace("py/rlplay/app/bridge.py", "web/contract.json"), encoding="utf-8") as file:
         assert json.load(file) == json.loads(json.dumps(described))
     constants = described["cartpole"]["constants"]
     assert constants["x_threshold"]["value"] == cartpole_env.X_THRESHOLD == 2.4
@@ -176,7 +177,7 @@ def test_the_checker_catches_a_broken_snapshot():
         assert expected in problems
 
 
-# -- a toy fourth demo, registered only here: a new demo needs a driver, a DEMOS entry and a contract entry ----------
+# -- a toy fourth demo, registered only here: a new demo is a module exporting Demo, Config, CONTRACT and one DEMOS line
 
 
 @dataclasses.dataclass(frozen=True)
@@ -239,9 +240,12 @@ TOY_CONTRACT = {
 }
 
 
+# what a demo's package exports (rlplay.demos): this module stands in for rlplay/demos/toy/
+Demo, Config, CONTRACT = ToyDemo, ToyConfig, TOY_CONTRACT
+
+
 def test_a_toy_fourth_demo_needs_no_change_to_the_other_three(monkeypatch):
-    monkeypatch.setitem(bridge.DEMOS, "toy", (__name__, "ToyDemo", "ToyConfig"))
-    monkeypatch.setitem(contract.CONTRACT, "toy", TOY_CONTRACT)
+    monkeypatch.setitem(demos.DEMOS, "toy", __name__)  # the one registration line
     _, created = call("toy", "create", params={"seed": "1", "p": "0.3"})
     assert_keeps("toy", created)
     _, stepped = call("toy", "step", n=500, since=0, static=created["static_version"])

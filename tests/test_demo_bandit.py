@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 from rlplay.demos.bandit import LANES, BanditConfig, BanditDemo
-from rlplay.demos.params import from_params, schema
 from rlplay.envs.bandit import draw_means
+from rlplay.params import from_params, schema
 from snapshots import assert_same_snapshot
 
 ARRAYS = {"means", "Q", "N", "last_arm", "cum_reward", "cum_regret", "best_arm_rate", "regret_stderr"}

@@ -4,9 +4,9 @@ import json
 
 import numpy as np
 import pytest
-from rlplay.demos import bridge
+from rlplay.app import bridge
 from rlplay.demos.cartpole import ALGOS, CartpoleConfig, CartpoleDemo
-from rlplay.demos.params import from_params, schema
+from rlplay.params import from_params, schema
 
 FIGURES = {"episode", "steps", "updates", "episode-length", "mean-length-100", "best-length", "solved-at-episode"}
 

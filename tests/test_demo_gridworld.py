@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from rlplay.algos.value_iteration import value_iteration
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo, format_cells, parse_cells
-from rlplay.demos.params import from_params, schema
 from rlplay.envs.gridworld import PRESETS, Gridworld
+from rlplay.params import from_params, schema
 from snapshots import assert_same_snapshot
 from test_gridworld_env import bfs_length
 
@@ -281,7 +281,7 @@ def test_schema_describes_every_field():
 
 def test_long_runs_keep_a_bounded_history_with_absolute_episode_indices(monkeypatch):
     """Memory stays bounded on long runs: only the last HISTORY_KEPT lengths are kept, indices stay absolute."""
-    import rlplay.demos.gridworld as driver_module
+    import rlplay.demos.gridworld.driver as driver_module
 
     monkeypatch.setattr(driver_module, "HISTORY_KEPT", 16)
     bounded = GridworldDemo(GridworldConfig(seed=2))
@@ -348,7 +348,7 @@ def test_on_policy_rules_with_a_large_alpha_get_a_notice():
 def test_layout_settings_are_kept_in_one_canonical_form(field, text, canonical):
     """A link may write a cell as " 2.1" or "02.01": the same world, and the config (so the URL and the reproduce
     command, which takes only safe words) holds one form. Before, such a link trained but had no command."""
-    from rlplay.demos import reproduce
+    from rlplay.core import reproduce
 
     config, notices = from_params(GridworldConfig, {field: text})
     assert notices == [] and getattr(config, field) == canonical

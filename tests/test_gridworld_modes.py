@@ -9,8 +9,8 @@ from rlplay.algos.q_learning import QLearning
 from rlplay.algos.sarsa import Sarsa
 from rlplay.algos.value_iteration import value_iteration
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo, format_paint, parse_paint
-from rlplay.demos.params import from_params
 from rlplay.envs.gridworld import Gridworld
+from rlplay.params import from_params
 from snapshots import assert_same_snapshot
 
 

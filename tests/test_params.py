@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from rlplay.__main__ import full_schema
-from rlplay.demos.bridge import DEMOS, demo_classes
-from rlplay.demos.params import from_params, validate
+from rlplay.app.bridge import DEMOS, demo_classes
+from rlplay.params import from_params, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -48,14 +48,14 @@ def test_no_inline_scripts_or_styles():
 
 def test_the_worker_only_calls_the_bridge():
     """The URL can never make the page run arbitrary Python: the worker runs one fixed Python expression at start-up
-    and otherwise only calls rlplay.demos.bridge.handle, which dispatches from a fixed command list."""
+    and otherwise only calls rlplay.app.bridge.handle, which dispatches from a fixed command list."""
     worker = (ROOT / "web" / "runtime" / "worker.js").read_text()
     assert worker.count("runPython") == 1
     assert "runPythonAsync" not in worker and "pyodide.globals" not in worker
 
 
 def test_what_edited_code_can_reach():
-    """Edited code (the Code panel, rlplay.demos.code) runs in the Python worker, where rlplay runs. It sees exactly
+    """Edited code (the Code panel, rlplay.core.user_code) runs in the Python worker, where rlplay runs. It sees exactly
     the globals of the module its reference function comes from (a copy: rebinding a name never changes rlplay),
     plus ``rng``, the demo's generator. It is full Python: it may import modules, and in the browser the ``js``
     module reaches the worker's global scope (no DOM and no cookies, but same-origin storage and the network: a
@@ -63,7 +63,7 @@ def test_what_edited_code_can_reach():
     "Run my code" or a link's "Run the code from this link" (never from a URL by itself), within a time budget per
     bridge command."""
     from rlplay.algos import exploration, sample_average
-    from rlplay.demos import code as user_code
+    from rlplay.core import user_code
     from rlplay.demos.bandit import EDITABLE, BanditDemo
 
     demo = BanditDemo()
@@ -186,9 +186,9 @@ def _shells():
 def test_reproduce_commands_from_hostile_links_run_nothing_else(tmp_path):
     """A link's values go through Python's validation (from_params), then command_args, then the page's builder; the
     command, run in each shell, creates no file and passes each word through unchanged."""
-    from rlplay.demos.bridge import demo_classes
-    from rlplay.demos.params import from_params
-    from rlplay.demos.reproduce import command_args
+    from rlplay.app.bridge import demo_classes
+    from rlplay.core.reproduce import command_args
+    from rlplay.params import from_params
 
     requests = []
     for demo, names in HOSTILE_FIELDS.items():

@@ -8,12 +8,12 @@
 // every word matches SAFE_WORD (letters, digits and . _ / : + = -, never first =), which none of those shells
 // expands, splits or quotes, so no quoting is needed at all; a word that does not match is refused, never quoted.
 // The values come only from Python: each snapshot carries `reproduce_args`, the config fields Python has validated
-// and checked against the same character set (rlplay/demos/reproduce.py). Until Python has answered, the builder
+// and checked against the same character set (rlplay/core/reproduce.py). Until Python has answered, the builder
 // waits or says why. Notes (a run edited mid-way) go beside the command, never into it: an interactive zsh has no
 // comments by default, so a "# …" line would run.
 
 const SAFE_WORD = /^[A-Za-z0-9._/:+-][A-Za-z0-9._/:+=-]*$/;
-const SAFE_VALUE = /^[A-Za-z0-9._:+-]+$/; // what Python promises for each value (rlplay/demos/reproduce.py)
+const SAFE_VALUE = /^[A-Za-z0-9._:+-]+$/; // what Python promises for each value (rlplay/core/reproduce.py)
 const NAME = /^[a-z][a-z0-9_]*$/;
 const ENV = "rlplay-env";
 const WAIT_MS = 3000; // how long the button waits for a setting change to reach Python before saying so

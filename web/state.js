@@ -251,7 +251,7 @@ export class StateRegistry extends EventTarget {
     }
     return notices;
   }
-  /** The Python config of a demo as URL-style strings, for rlplay.demos.bridge "create". */
+  /** The Python config of a demo as URL-style strings, for rlplay.app.bridge "create". */
   pythonParams(demo) {
     const out = {};
     for (const [name, field] of Object.entries(this.fields[demo])) {

@@ -6,7 +6,7 @@
     python -m rlplay cartpole  [--algo actor-critic] [--seed N] [--episodes N] [--save agent.json]
     python -m rlplay cartpole  --load agent.json --watch [N]    Watch a saved agent: N episode lengths, as the page
     python -m rlplay schema    [--check]      write (or check) web/params.json and web/contract.json, the page's
-                                              view of the configs and of the snapshots (rlplay.demos.contract)
+                                              view of the configs and of the snapshots (rlplay.app.contract)
 
 Every ``--<field>`` is a field of the demo's config, with the name the URL uses, so the page's "Reproduce in Python"
 command is an exact replay: the same seed and the same number of steps give the same figures.
@@ -20,8 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from rlplay.demos.bridge import DEMOS, demo_classes
-from rlplay.demos.params import from_params, schema
+from rlplay.app.contract import describe
+from rlplay.demos import DEMOS, demo_classes
+from rlplay.params import from_params, schema
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "web" / "params.json"
 CONTRACT_PATH = SCHEMA_PATH.with_name("contract.json")
@@ -32,8 +33,6 @@ def full_schema() -> dict:
 
 
 def schema_command(check: bool) -> int:
-    from rlplay.demos.contract import describe
-
     files = {
         SCHEMA_PATH: json.dumps(full_schema(), indent=1, ensure_ascii=False) + "\n",
         CONTRACT_PATH: json.dumps(describe(), indent=1, ensure_ascii=False) + "\n",
@@ -132,13 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     fields = {k: v for k, v in vars(field_parser.parse_args(rest)).items() if v is not None}
     driver = None
     if known.load:
-        from rlplay.demos.cartpole_agent import loads
-
         if fields:
             dropped = ", ".join(f"--{k}" for k in fields)
             parser.error(f"with --load the settings come from the agent file; drop {dropped}")
         try:
-            driver = loads(Path(known.load).read_text())
+            driver_class, _ = demo_classes("cartpole")
+            driver = driver_class.from_agent_file(Path(known.load).read_text())
         except (OSError, ValueError) as error:
             print(f"cannot load {known.load}: {error}", file=sys.stderr)
             return 2
@@ -147,9 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     result = train(known.demo, fields, known.episodes, known.steps, known.quiet or known.json, driver)
     driver = result.pop("driver")
     if known.save:
-        from rlplay.demos.cartpole_agent import dumps
-
-        Path(known.save).write_text(dumps(driver) + "\n")
+        Path(known.save).write_text(driver.save_agent() + "\n")
         print(f"saved the agent to {known.save}", file=sys.stderr)
     if known.watch is not None:
         result["watch_lengths"] = watch_lengths(driver, known.watch)

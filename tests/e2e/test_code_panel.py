@@ -15,9 +15,10 @@ import pytest
 from conftest import ROOT
 from helpers import demo_root, stat, wait_status, wait_until
 from rlplay.algos import exploration
-from rlplay.demos import cartpole_code, gridworld_code
-from rlplay.demos import code as user_code
+from rlplay.app import replay
 from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo
+from rlplay.demos.cartpole import code as cartpole_code
+from rlplay.demos.cartpole import gridworld_code
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 
 FIGURES = "(demo) => window.rlplay.inspect(demo).figures"
@@ -437,8 +438,8 @@ UNCLIPPED = cart_reference("ppo_policy_loss").replace(
 
 def cart_native(steps: int, loads: list) -> dict:
     """The cart-pole run natively to ``steps`` with each ``[step, name, source]`` loaded at its step (the oracle the
-    downloaded .py uses, rlplay.demos.code.reproduce)."""
-    return user_code.reproduce("cartpole", {"algo": "ppo"}, loads, steps)
+    downloaded .py uses, rlplay.app.replay.reproduce)."""
+    return replay.reproduce("cartpole", {"algo": "ppo"}, loads, steps)
 
 
 def cart_steps(page) -> int:

@@ -1,4 +1,4 @@
-"""The browser's snapshots keep the contract (``rlplay.demos.contract``), as the page holds them after the worker and
+"""The browser's snapshots keep the contract (``rlplay.app.contract``), as the page holds them after the worker and
 the bridge: every demo, after training, a step, a mid-run change and a reset; the page's contract.json is Python's."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 
 import pytest
 from helpers import demo_root, open_demo, stat, wait_until
-from rlplay.demos import contract
+from rlplay.app import contract
 
 INSPECT = "(demo) => window.rlplay.inspect(demo)"
 

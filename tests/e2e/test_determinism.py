@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 from helpers import wait_status
-from rlplay.demos.bridge import demo_classes
-from rlplay.demos.params import from_params
+from rlplay.app.bridge import demo_classes
+from rlplay.params import from_params
 
 CASES = [
     ("gridworld", {"seed": "11"}, [1, 999, 20000]),

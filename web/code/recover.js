@@ -1,6 +1,6 @@
 // When a learner's edited code hangs the Python worker inside one C call.
 //
-// rlplay.demos.code stops edited code that runs too long by counting its lines (a time budget per call, BUDGET_S),
+// rlplay.core.user_code stops edited code that runs too long by counting its lines (a time budget per call, BUDGET_S),
 // so an infinite Python loop is stopped in Python and the demo carries on. A loop inside one C call
 // (sum(range(10**10)), a huge NumPy array) runs no line of Python until it returns: nothing in the worker can stop it. Pyodide's interrupt
 // buffer would need a SharedArrayBuffer, which needs cross-origin isolation headers GitHub Pages cannot send, and

@@ -151,7 +151,7 @@ export function pythonFile({ demo, params, loads, steps, note }) {
     "",
     "import json",
     "",
-    "from rlplay.demos.code import reproduce",
+    "from rlplay.app.replay import reproduce",
     "",
     `DEMO = ${pythonLiteral(demo)}`,
     `PARAMS = ${pythonLiteral(params)}`,

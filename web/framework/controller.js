@@ -17,7 +17,7 @@
 // Play/pause cannot race: at most one work request is in flight per demo, and every answer is checked against
 // the run it was asked for (a reset or a restart makes older answers stale).
 //
-// Snapshots follow the contract in web/contract.json (generated from rlplay.demos.contract): `this.contract` is this
+// Snapshots follow the contract in web/contract.json (generated from rlplay.app.contract): `this.contract` is this
 // demo's part (keys, static, growing, figures, notices, constants). Static keys arrive only when they change; the
 // base keeps the last ones and merges them into every snapshot, so accept() and draw() always see every key.
 //
@@ -31,7 +31,7 @@ import { displayText } from "../state.js";
 import { displayStat, el, formatStat, infoTip } from "../ui.js";
 import { replayShared } from "./replay.js";
 
-// The NumPy dtype each typed array came from (web/runtime/worker.js), as rlplay.demos.contract names them.
+// The NumPy dtype each typed array came from (web/runtime/worker.js), as rlplay.app.contract names them.
 const DTYPES = {
   Float64Array: "float64",
   Float32Array: "float32",

@@ -26,7 +26,7 @@ export class RuntimeCallError extends Error {
     this.kind = kind;
     this.traceback = traceback;
     this.file = file;
-    // kind "code": the learner's edited function failed (rlplay.demos.code): which function, line and failure
+    // kind "code": the learner's edited function failed (rlplay.core.user_code): which function, line and failure
     this.function = functionName;
     this.line = line;
     this.codeError = codeError;
@@ -43,7 +43,7 @@ export class RuntimeCallError extends Error {
 // worker itself, which names a file that has sent no byte for a while (worker.js): loading has no time limit.
 //
 // A learner's edited code gives signs of its own while it runs ("user-code" messages, at most every 0.5 s: at the
-// start of each command's first edited call, and every few thousand lines it runs; rlplay.demos.code), and says
+// start of each command's first edited call, and every few thousand lines it runs; rlplay.core.user_code), and says
 // when a call that gave one returns ({running: false}). A worker silent for USER_CODE_STALL_MS since a sign of
 // running edited code (no answer, no heartbeat, no return since) is stuck inside one C call of that code
 // (sum(range(10**10))), which no line budget can stop; what the page does then is in web/code/recover.js. After the

@@ -215,11 +215,11 @@ async function load(baseURL, build) {
   });
   if (packageErrors.length) throw new LoadError(rlplayDownload.url, packageErrors.join("; "));
   // The module and its handle() stay alive for the worker's lifetime (the handle is borrowed from the module).
-  bridgeModule = pyodide.pyimport("rlplay.demos.bridge");
+  bridgeModule = pyodide.pyimport("rlplay.app.bridge");
   bridgeHandle = bridgeModule.handle;
-  // Signs of life from a learner's edited code while it runs (rlplay.demos.code.on_user_code_alive): the watchdog
+  // Signs of life from a learner's edited code while it runs (rlplay.core.user_code.on_user_code_alive): the watchdog
   // tells a worker stuck inside one C call of edited code by them (web/runtime/client.js).
-  const userCode = pyodide.pyimport("rlplay.demos.code");
+  const userCode = pyodide.pyimport("rlplay.core.user_code");
   userCode.on_user_code_alive = (running) => postMessage({ type: "user-code", running: Boolean(running) });
   userCode.destroy();
   const versions = pyodide.runPython(

@@ -31,7 +31,7 @@ import numpy as np
 
 from rlplay.algos.nn import MLP, Adam, clip_grad_norm, sample_two_actions
 from rlplay.algos.reinforce import reinforce_loss
-from rlplay.demos.params import Param, validate
+from rlplay.params import Param, validate
 
 
 @dataclass

@@ -48,7 +48,7 @@ from typing import Annotated
 import numpy as np
 
 from rlplay.algos.nn import Adam, clip_grad_norm
-from rlplay.demos.params import Param, validate
+from rlplay.params import Param, validate
 
 
 @dataclass

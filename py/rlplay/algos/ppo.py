@@ -35,7 +35,7 @@ from rlplay.algos.nn import (
     log_softmax_backward,
     sample_two_actions,
 )
-from rlplay.demos.params import Param, validate
+from rlplay.params import Param, validate
 
 
 @dataclass

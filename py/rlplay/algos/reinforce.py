@@ -39,7 +39,7 @@ from rlplay.algos.nn import (
     log_softmax,
     sample_two_actions,
 )
-from rlplay.demos.params import Param, validate
+from rlplay.params import Param, validate
 
 BASELINES = ("none", "time")
 

@@ -19,18 +19,17 @@ Commands for every demo:
 - ``snapshot {since}``, ``reset {since}``, ``configure {params, since}``.
 - any name in the driver's ``COMMANDS``, with keyword ``args``.
 - ``get_source {}``, ``set_code {name, source, since}``, ``reset_code {names?, since}``: the Code panel
-  (``rlplay.demos.code``): the real source of the driver's ``EDITABLE`` functions, and loading or removing an edited
+  (``rlplay.core.user_code``): the real source of the driver's ``EDITABLE`` functions, and loading or removing an edited
   version. A failure of edited code comes back as ``{"error": {"kind": "code", "function", "code_error", "line",
   "message"}}``; a run that failed has made whole units of work only, and the previous version runs again.
 Every command may pass ``static``: the ``static_version`` of the snapshot the page holds. A snapshot whose static
-keys (``rlplay.demos.contract``) still have that version leaves them out.
+keys (``rlplay.app.contract``) still have that version leaves them out.
 Stateless: ``handle("ppo", "clip_curve", '{"epsilon": 0.2}')``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
 import math
 import time
@@ -38,17 +37,13 @@ import traceback
 
 import numpy as np
 
-from rlplay.demos import code as user_code
-from rlplay.demos import contract
-from rlplay.demos.params import from_params
-from rlplay.demos.reproduce import add_reproduce_keys
-
-# demo name -> (module, driver class, config class)
-DEMOS = {
-    "gridworld": ("rlplay.demos.gridworld", "GridworldDemo", "GridworldConfig"),
-    "bandit": ("rlplay.demos.bandit", "BanditDemo", "BanditConfig"),
-    "cartpole": ("rlplay.demos.cartpole", "CartpoleDemo", "CartpoleConfig"),
-}
+from rlplay.algos.ppo import clipped_surrogate
+from rlplay.app import contract
+from rlplay.core import user_code
+from rlplay.core.reproduce import add_reproduce_keys
+from rlplay.demos import DEMOS, demo_classes  # noqa: F401 - DEMOS re-exported: the names the bridge accepts
+from rlplay.demos.cartpole import code as cartpole_code
+from rlplay.params import from_params
 
 _drivers: dict[str, object] = {}
 # Work units per millisecond, learned per demo for one driver, its settings and its edited code (a new algorithm,
@@ -58,14 +53,6 @@ _units_per_ms: dict[str, tuple[tuple, float]] = {}
 # becomes dearer within a batch (DQN starts learning after its warm-up, PPO's update falls due) overshoots the budget
 # by that share times the jump, not by the whole budget times the jump.
 BATCH_SHARE = 0.25
-
-
-def demo_classes(demo: str):
-    if demo not in DEMOS:
-        raise ValueError(f"unknown demo {demo!r}; choose one of {', '.join(DEMOS)}")
-    module_name, driver_name, config_name = DEMOS[demo]
-    module = importlib.import_module(module_name)
-    return getattr(module, driver_name), getattr(module, config_name)
 
 
 def _jsonable(value):
@@ -164,8 +151,6 @@ def _run(demo: str, budget_ms: float, max_units: int, since: int) -> dict:
 def _dispatch(demo: str, command: str, args: dict) -> dict:
     since = int(args.get("since", 0))
     if demo == "ppo" and command == "clip_curve":
-        from rlplay.algos.ppo import clipped_surrogate
-
         epsilon = float(args.get("epsilon", 0.2))
         if not 0.0 <= epsilon <= 1.0:
             raise ValueError(f"epsilon must be between 0 and 1, got {epsilon}")
@@ -176,8 +161,6 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
             "negative": clipped_surrogate(ratio, -np.ones_like(ratio), epsilon).tolist(),
         }
     if demo == "ppo" and command == "get_source":
-        from rlplay.demos import cartpole_code
-
         # the PPO clip explorer's Code panel: the function it draws, shown only
         return {"functions": cartpole_code.new_slots().describe(["clipped_surrogate"])}
     if command == "create":
@@ -260,7 +243,7 @@ def handle(demo: str, command: str, args_json: str = "{}"):
         payload = _dispatch(demo, command, args)
         declared = contract.CONTRACT.get(demo, {}).get("keys", {})
         if isinstance(payload.get("snapshot"), dict) and demo in _drivers and "reproduce_args" in declared:
-            # The only values the page may build a shell command from (rlplay/demos/reproduce.py).
+            # The only values the page may build a shell command from (rlplay/core/reproduce.py).
             add_reproduce_keys(payload["snapshot"], _drivers[demo])
         if isinstance(payload.get("snapshot"), dict):
             have = None if command == "create" else args.get("static")

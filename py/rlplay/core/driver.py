@@ -21,7 +21,7 @@ class DemoDriver:
 
 
 class Notice(str):
-    """A remark's text (a ``str``, so it reads and compares as one) with its code from ``rlplay.demos.contract``.
+    """A remark's text (a ``str``, so it reads and compares as one) with its code from ``rlplay.app.contract``.
 
     >>> notice = Notice("alpha-zero", "α = 0: Q never changes")
     >>> notice, notice.code

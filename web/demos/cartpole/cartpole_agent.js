@@ -1,7 +1,7 @@
 // Keep an agent: Save downloads the current agent as a small JSON file (weights, algorithm, settings, seed, episodes
 // trained); Load opens one (file picker, or drop the file on the demo) and Watch shows it balance; "Watch a trained
 // agent" loads the one shipped with the site (web/agents/cartpole-pretrained.json, made by `python3 build.py agent`).
-// Python owns the format and checks every file (rlplay.demos.cartpole_agent): a refused file changes nothing, and its
+// Python owns the format and checks every file (rlplay.demos.cartpole.agent): a refused file changes nothing, and its
 // message is shown here.
 
 import { RuntimeCallError } from "../../runtime/client.js";

@@ -1,5 +1,5 @@
-// Two research views of the cart-pole demo, both computed in Python in the worker (rlplay.demos.cartpole_compare and
-// rlplay.demos.cartpole_variance); this module asks, shows progress, and draws what comes back.
+// Two research views of the cart-pole demo, both computed in Python in the worker (rlplay.demos.cartpole.compare and
+// rlplay.demos.cartpole.variance); this module asks, shows progress, and draws what comes back.
 //
 //   SeedCompare     "Compare over N seeds": the chosen algorithms on seeds 0..N−1, in budgeted chunks (the page never
 //                   freezes; Cancel stops between chunks). Per algorithm: the median curve of the 100-episode mean

@@ -7,7 +7,7 @@
 // Views: GridView (the grid, web/views/grid_view.js) and LineChart (steps or returns per episode,
 // web/views/line_chart.js). Modules: gridworld_curve.js (the bounded learning curve), gridworld_input.js (editing the
 // grid), gridworld_planning.js (the planning panel).
-// Snapshot keys read here (declared in rlplay.demos.contract): figures, Q (rows, cols, 4), greedy_action, differs,
+// Snapshot keys read here (declared in rlplay.app.contract): figures, Q (rows, cols, 4), greedy_action, differs,
 // V_star, policy_star, greedy_path, optimal_path, layout (with painted and rewards), agent, trail, episode_lengths +
 // episode_lengths_offset, epsilon_now, config, notices, Q_b, greedy_path_b, compare_returns + compare_bin, average +
 // average_mean + average_se, planner.

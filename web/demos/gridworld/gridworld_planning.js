@@ -1,5 +1,5 @@
 // The gridworld's planning panel: value iteration or policy iteration on the current layout, one step at a time.
-// Python (rlplay.demos.gridworld_planner, via the driver's plan_step / plan_phase commands and configure plan=...)
+// Python (rlplay.demos.gridworld.planner, via the driver's plan_step / plan_phase commands and configure plan=...)
 // does every sweep; this panel draws what the snapshot's `planner` holds: V_k as a heatmap with its greedy arrows
 // (policy iteration: π's arrows), and the Δ trace on a log scale with θ marked.
 

@@ -35,10 +35,10 @@ from rlplay.algos.exploration import (
     ucb_batch,
 )
 from rlplay.algos.sample_average import initial_estimates, sample_average_update
-from rlplay.demos.code import CodeSlots, Editable, check_action, finite_list, reference_source
-from rlplay.demos.driver import DemoDriver, Notice, notice_fields
-from rlplay.demos.params import Param, validate
+from rlplay.core.driver import DemoDriver, Notice, notice_fields
+from rlplay.core.user_code import CodeSlots, Editable, check_action, finite_list, reference_source
 from rlplay.envs.bandit import TABLE_FLOATS, BanditTestbed
+from rlplay.params import Param, validate
 
 LANES = ("epsilon-greedy", "softmax", "ucb")
 UNIFORMS_PER_PULL = 3  # per lane and run: u_explore, u_action, u_tie (softmax and UCB use the first only)
@@ -229,7 +229,7 @@ def _check_update(result, args) -> str | None:
 
 _check_arm = check_action(lambda args: len(args[0]))  # every selector's first argument is q, one value per arm
 _TWIN = "The race runs {}, its NumPy twin over many runs at once; tests/test_code.py proves both give the same numbers."
-# The functions the Code panel shows and lets a learner edit (rlplay.demos.code).
+# The functions the Code panel shows and lets a learner edit (rlplay.core.user_code).
 EDITABLE = {
     "epsilon_greedy": Editable(epsilon_greedy, _check_arm, _TWIN.format("epsilon_greedy_batch"), "ε-greedy lane"),
     "softmax": Editable(softmax, _check_arm, _TWIN.format("softmax_batch"), "softmax lane"),

@@ -20,10 +20,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Callable
 
 import numpy as np
 
-from rlplay.demos.cartpole import MAX_EPISODE_STEPS, CartpoleConfig, CartpoleDemo
+from rlplay.demos.cartpole.config import CartpoleConfig
+from rlplay.envs.cartpole import MAX_EPISODE_STEPS
 
 FORMAT = "rlplay-cartpole-agent"
 VERSION = 1
@@ -48,7 +50,7 @@ def network_outputs(algo: str) -> dict[str, int]:
     return {"actor": N_ACTIONS, "critic": 1}
 
 
-def to_dict(demo: CartpoleDemo) -> dict:
+def to_dict(demo) -> dict:
     """The agent of a driver, as JSON-able data."""
     config = demo.config
     networks = demo.learner.networks()
@@ -70,7 +72,7 @@ def to_dict(demo: CartpoleDemo) -> dict:
     return data
 
 
-def dumps(demo: CartpoleDemo) -> str:
+def dumps(demo) -> str:
     return json.dumps(to_dict(demo), separators=(",", ":"), allow_nan=False)
 
 
@@ -125,8 +127,9 @@ def _count(data: dict, key: str) -> int:
     return value
 
 
-def from_dict(data) -> CartpoleDemo:
-    """A driver holding the agent in ``data``; ``ValueError`` (and nothing built) if anything is malformed."""
+def from_dict(data, make_run: Callable):
+    """A driver holding the agent in ``data``, built by ``make_run(config)`` (``CartpoleDemo``); ``ValueError``
+    (and nothing built) if anything is malformed."""
     if not isinstance(data, dict):
         raise ValueError("agent file: expected a JSON object")
     if data.get("format") != FORMAT:
@@ -145,7 +148,7 @@ def from_dict(data) -> CartpoleDemo:
     if not isinstance(networks, dict) or sorted(networks) != sorted(expected):
         got = sorted(networks) if isinstance(networks, dict) else type(networks).__name__
         raise ValueError(f"agent file: {config.algo} needs networks {sorted(expected)}, found {got}")
-    demo = CartpoleDemo(config)  # a fresh run: its networks give the names and shapes the file must hold
+    demo = make_run(config)  # a fresh run: its networks give the names and shapes the file must hold
     built = demo.learner.networks()
     arrays = {}
     for name in expected:
@@ -179,7 +182,8 @@ def from_dict(data) -> CartpoleDemo:
     return demo
 
 
-def loads(text: str) -> CartpoleDemo:
+def loads(text: str, make_run: Callable):
+    """The driver ``from_dict`` builds from the agent file ``text``."""
     if not isinstance(text, str):
         raise ValueError("agent file: expected text")
     if len(text) > MAX_FILE_CHARS:
@@ -189,4 +193,4 @@ def loads(text: str) -> CartpoleDemo:
         data = json.loads(text.removeprefix("\ufeff"))
     except (ValueError, RecursionError) as error:  # ValueError: also a number of more than 4300 digits
         raise ValueError(f"agent file: not valid JSON ({str(error)[:200]})") from None
-    return from_dict(data)
+    return from_dict(data, make_run)

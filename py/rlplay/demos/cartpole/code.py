@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from rlplay.algos import actor_critic, dqn, nn, ppo, reinforce
-from rlplay.demos.code import CodeSlots, Editable
+from rlplay.core.user_code import CodeSlots, Editable
 
 
 def _finite_array(value, name: str, shape) -> str | None:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 
-from rlplay.demos.cartpole import ALGOS, SOLVED_WINDOW, CartpoleConfig, CartpoleDemo
+from rlplay.demos.cartpole.config import ALGOS, SOLVED_WINDOW, CartpoleConfig
 
 MAX_SEEDS = 50
 MAX_EPISODES = 3000
@@ -73,7 +74,8 @@ def mean_last_100(lengths) -> np.ndarray:
 class SeedComparison:
     """Runs ``algos`` × seeds 0..``seeds``−1 one after another, each for exactly ``episodes`` episodes."""
 
-    def __init__(self, algos, seeds: int, episodes: int, base: CartpoleConfig | None = None):
+    def __init__(self, algos, seeds: int, episodes: int, base: CartpoleConfig | None = None, *, make_run: Callable):
+        """``make_run(config)`` builds one run's driver (``CartpoleDemo``), so every row is that seed's own run."""
         algos = list(dict.fromkeys(algos))
         if not algos or any(a not in ALGOS for a in algos):
             raise ValueError(f"choose algorithms among {', '.join(ALGOS)}; got {algos}")
@@ -85,11 +87,12 @@ class SeedComparison:
         self.seeds = int(seeds)
         self.episodes = int(episodes)
         self.base = base if base is not None else CartpoleConfig()
+        self.make_run = make_run
         self.jobs = [(algo, seed) for algo in algos for seed in range(self.seeds)]
         self.lengths: dict[str, list[np.ndarray]] = {algo: [] for algo in algos}
         self.solved_at: dict[str, list[int]] = {algo: [] for algo in algos}
         self.job = 0
-        self.demo: CartpoleDemo | None = None
+        self.demo = None
         self.steps = 0
 
     @property
@@ -102,7 +105,7 @@ class SeedComparison:
         while not self.done:
             if self.demo is None:
                 algo, seed = self.jobs[self.job]
-                self.demo = CartpoleDemo(dataclasses.replace(self.base, algo=algo, seed=seed))
+                self.demo = self.make_run(dataclasses.replace(self.base, algo=algo, seed=seed))
             demo = self.demo
             ran = demo.advance(CHUNK_STEPS)
             self.steps += ran
@@ -111,7 +114,7 @@ class SeedComparison:
             if (time.perf_counter() - started) * 1000.0 >= budget_ms:
                 break
 
-    def _finish(self, demo: CartpoleDemo) -> None:
+    def _finish(self, demo) -> None:
         algo = demo.config.algo
         lengths = np.array(demo.episode_lengths[: self.episodes], dtype=np.float64)
         solved = demo.solved_at if 0 < demo.solved_at <= self.episodes else -1

@@ -37,8 +37,6 @@ import bisect
 import dataclasses
 import math
 from array import array
-from dataclasses import dataclass
-from typing import Annotated
 
 import numpy as np
 
@@ -47,43 +45,21 @@ from rlplay.algos.dqn import DQN, DQNConfig
 from rlplay.algos.exploration import Uniforms
 from rlplay.algos.ppo import PPO, PPOConfig
 from rlplay.algos.reinforce import Reinforce, ReinforceConfig
-from rlplay.demos import cartpole_code
-from rlplay.demos.driver import DemoDriver, Notice, notice_fields
-from rlplay.demos.params import Param, validate
+from rlplay.core.driver import DemoDriver, Notice, notice_fields
+from rlplay.demos.cartpole import agent as agent_file
+from rlplay.demos.cartpole import code as cartpole_code
+from rlplay.demos.cartpole.compare import SeedComparison
+from rlplay.demos.cartpole.config import (  # noqa: F401 - re-exported: the demo's public names
+    ALGOS,
+    DQN_STEP_BUDGET,
+    SOLVED_MEAN_LENGTH,
+    SOLVED_WINDOW,
+    CartpoleConfig,
+)
+from rlplay.demos.cartpole.variance import gradient_spread
 from rlplay.envs.cartpole import MAX_EPISODE_STEPS, X_THRESHOLD, CartPole
 
-ALGOS = ("reinforce", "reinforce-baseline", "actor-critic", "ppo", "dqn")
-# The training steps within which DQN's defaults reach a 100-episode mean of 475 on at least 4 of seeds 0–4
-# (tests/test_dqn.py; the steps each seed took are in the README's benchmark table)
-DQN_STEP_BUDGET = 150_000
-SOLVED_MEAN_LENGTH = 475.0  # CartPole-v1's reward threshold, over 100 consecutive episodes
-SOLVED_WINDOW = 100  # episodes
 UNIFORM_BLOCK = 4096  # uniform draws fetched from the generator at a time (one NumPy call instead of 4096)
-
-
-@dataclass(frozen=True)
-class CartpoleConfig:
-    seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
-    """Random seed of the run (start states, action sampling, network initialisation), 0..2147483647."""
-    algo: Annotated[str, Param(choices=ALGOS)] = "actor-critic"
-    """Algorithm: reinforce (the seed's, raw returns), reinforce-baseline (G_t − b(t)), actor-critic, ppo or dqn."""
-    lr: Annotated[float, Param(0.0001, 0.1, 0.0001, log=True)] = 0.01
-    """Adam learning rate of the policy-gradient algorithms, 0.0001..0.1 (DQN has its own, dqn_lr)."""
-    gamma: Annotated[float, Param(0.8, 0.999, 0.001)] = 0.99
-    """Discount factor γ, 0.8..0.999: the weight of a reward one step later."""
-    hidden: Annotated[int, Param(4, 256, 1)] = 32
-    """Hidden units of the policy (and critic) network, 4..256 (DQN has its own, dqn_hidden)."""
-    entropy: Annotated[float, Param(0.0, 0.1, 0.001)] = 0.0
-    """Entropy bonus coefficient, 0..0.1: rewards keeping the action probabilities spread out."""
-    clip: Annotated[float, Param(0.05, 0.5, 0.01)] = 0.2
-    """PPO only: clip range ε of the probability ratio, 0.05..0.5."""
-    dqn_lr: Annotated[float, Param(0.0001, 0.1, 0.0001, log=True)] = DQNConfig.lr
-    """DQN only: Adam learning rate of the Q-network, 0.0001..0.1."""
-    dqn_hidden: Annotated[int, Param(4, 256, 1)] = DQNConfig.hidden
-    """DQN only: hidden units of the Q-network (and of its target copy), 4..256."""
-
-    def __post_init__(self):
-        validate(self)
 
 
 def make_learner(config: CartpoleConfig, rng: np.random.Generator):
@@ -120,7 +96,7 @@ class CartpoleDemo(DemoDriver):
 
     def __init__(self, config: CartpoleConfig | None = None):
         self.config = config if config is not None else CartpoleConfig()
-        self.code = cartpole_code.new_slots()  # the Code panel's functions (rlplay.demos.cartpole_code)
+        self.code = cartpole_code.new_slots()  # the Code panel's functions (rlplay.demos.cartpole.code)
         self.comparison = None  # a SeedComparison in progress (``compare_start``), apart from this run
         self._fresh_run()
 
@@ -314,18 +290,19 @@ class CartpoleDemo(DemoDriver):
     def _p_right(self, state) -> float:
         return self.learner.p_right(state)
 
+    @classmethod
+    def from_agent_file(cls, text: str) -> CartpoleDemo:
+        """A driver holding the agent in the agent file ``text`` (``rlplay.demos.cartpole.agent``)."""
+        return agent_file.loads(text, cls)
+
     # -- keep an agent: save it as JSON, load one ----------------------------------------------------------------
     def save_agent(self) -> str:
-        """The agent as the text of an agent file (``rlplay.demos.cartpole_agent``)."""
-        from rlplay.demos.cartpole_agent import dumps
-
-        return dumps(self)
+        """The agent as the text of an agent file (``rlplay.demos.cartpole.agent``)."""
+        return agent_file.dumps(self)
 
     def load_agent(self, text: str) -> dict:
         """Become the agent in ``text``: its config, seed and weights, as a fresh run. A bad file changes nothing."""
-        from rlplay.demos.cartpole_agent import loads
-
-        loaded = loads(text)  # raises ValueError before anything here changes
+        loaded = agent_file.loads(text, type(self))  # raises ValueError before anything here changes
         kept = {"comparison": self.comparison, "code": self.code}  # the comparison and any edited code stay
         vars(self).clear()
         vars(self).update(vars(loaded))
@@ -334,14 +311,12 @@ class CartpoleDemo(DemoDriver):
 
     # -- research views: many seeds, and the spread of the gradient ----------------------------------------------
     def compare_start(self, algos, seeds: int = 8, episodes: int = 500) -> dict:
-        """Start comparing ``algos`` over seeds 0..seeds−1 (``rlplay.demos.cartpole_compare``); this run is untouched.
+        """Start comparing ``algos`` over seeds 0..seeds−1 (``rlplay.demos.cartpole.compare``); this run is untouched.
 
         The comparison uses this run's settings other than algo and seed (lr, γ, hidden units, ...)."""
-        from rlplay.demos.cartpole_compare import SeedComparison
-
         if not isinstance(algos, list) or not all(isinstance(a, str) for a in algos):
             raise ValueError("algos must be a list of algorithm names")
-        self.comparison = SeedComparison(algos, int(seeds), int(episodes), base=self.config)
+        self.comparison = SeedComparison(algos, int(seeds), int(episodes), base=self.config, make_run=type(self))
         return self.comparison.progress()
 
     def compare_step(self, budget_ms: float = 100.0) -> dict:
@@ -363,8 +338,6 @@ class CartpoleDemo(DemoDriver):
 
     def gradient_spread(self, episodes: int = 16) -> dict:
         """The spread of three policy-gradient estimators on the same episodes of the current policy."""
-        from rlplay.demos.cartpole_variance import gradient_spread
-
         policy = self.learner.networks().get("policy") or self.learner.networks().get("actor")
         if policy is None:
             raise ValueError("DQN has no policy gradient: choose a policy-gradient algorithm to see its spread")

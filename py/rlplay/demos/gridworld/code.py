@@ -27,7 +27,7 @@ from rlplay.algos import expected_sarsa, monte_carlo, n_step_sarsa, q_learning, 
 from rlplay.algos.dyna_q import dyna_q_planning
 from rlplay.algos.exploration import epsilon_greedy, softmax, ucb
 from rlplay.algos.tabular import TabularAgent
-from rlplay.demos.code import CodeSlots, Editable, UserCodeError
+from rlplay.core.user_code import CodeSlots, Editable, UserCodeError
 from rlplay.envs.gridworld import ACTION_ARROWS
 
 _FAST_TWIN = (

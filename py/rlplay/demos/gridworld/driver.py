@@ -23,7 +23,7 @@ Read-outs:
 - ``greedy_action``: argmax Q per cell (the first maximum, the greedy path's rule), −1 where Q is still flat;
   ``differs``: 1 where that action is not among ``optimal_actions``. The page draws both and computes neither.
 
-Every key, with its type, shape and unit, is declared in ``rlplay.demos.contract``.
+Every key, with its type, shape and unit, is declared in ``rlplay.app.contract``.
 """
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ from rlplay.algos.q_learning import QLearning
 from rlplay.algos.sarsa import Sarsa
 from rlplay.algos.tabular import TabularAgent
 from rlplay.algos.value_iteration import ValueIterationResult, value_iteration
-from rlplay.demos import gridworld_code
-from rlplay.demos.driver import DemoDriver, Notice, notice_fields
-from rlplay.demos.gridworld_average import SeedAverage
-from rlplay.demos.gridworld_planner import METHODS, Planner
-from rlplay.demos.params import Param, shown, validate
+from rlplay.core.driver import DemoDriver, Notice, notice_fields
+from rlplay.demos.gridworld import code as gridworld_code
+from rlplay.demos.gridworld.average import SeedAverage
+from rlplay.demos.gridworld.planner import METHODS, Planner
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
+from rlplay.params import Param, shown, validate
 
 MAX_SIZE = 12
 VI_THETA = 1e-6  # value iteration stops when no value changes by more than this in a sweep
@@ -237,7 +237,7 @@ class GridworldDemo(DemoDriver):
 
     def __init__(self, config: GridworldConfig | None = None):
         self.config = config if config is not None else GridworldConfig()
-        self.code = gridworld_code.new_slots()  # the Code panel's functions (rlplay.demos.gridworld_code)
+        self.code = gridworld_code.new_slots()  # the Code panel's functions (rlplay.demos.gridworld.code)
         self.last_update = None
         self._fresh_run()
 
