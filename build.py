@@ -3,8 +3,10 @@
 
     python3 build.py                 build dist/: a self-contained static site
     python3 build.py serve [--port]  build, then serve dist/ at http://127.0.0.1:8000/
-    python3 build.py test [--slow] [pytest args...]
-                                     set up .venv and a Chromium, build, run the whole pytest suite
+    python3 build.py setup           set up .venv, the JS tools, a Chromium, and build (what `test` does first)
+    python3 build.py test [--slow | --soak | --all] [pytest args...]
+                                     set up, build, lint, then the fast lane of pytest (--slow: the slow lane
+                                     alone; --soak: the 10-minute soak; --all: everything)
     python3 build.py bench           build, then measure load, throughput, smoothness, memory, learning
     python3 build.py cards           build, then screenshot each demo into web/img/card-<demo>.png (link previews)
 
@@ -810,24 +812,43 @@ def checks(python: Path, env: dict) -> list[tuple[str, list[str]]]:
     ]
 
 
-def test(args: list[str]) -> int:
+def setup() -> tuple[Path, str]:
+    """Everything the tests need, installed once: .venv, the pinned JS tools, a Chromium, fish and zsh, dist/."""
     python = ensure_venv()
     ensure_node_tools()
     chromium = ensure_chromium(python)
     ensure_shells()
     build()
+    return python, chromium
+
+
+# The lanes (README, "The test lanes"): the fast lane is every test not marked slow or soak; the slow lane is the
+# learning runs to a threshold and the long claims over seeds; the soak runs all three demos for 10 minutes.
+# `.ci/run` runs the fast and the slow lane.
+LANES = {"fast": ["-m", "not slow and not soak"], "slow": ["-m", "slow"], "soak": ["-m", "soak"], "all": ["-m", ""]}
+
+
+def test(args: list[str]) -> int:
+    lane = "fast"
+    pytest_args = []
+    for arg in args:
+        if arg in ("--slow", "--soak", "--all"):
+            lane = arg.removeprefix("--")
+        else:
+            pytest_args.append(arg)
+    python, chromium = setup()
     env = {**os.environ, "CHROMIUM_PATH": chromium, "PYTHONPATH": str(ROOT / "py")}
-    for name, command in checks(python, env):
-        log(f"check: {name}")
-        if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
-            log(f"FAILED: {name}")
-            return 1
-    pytest_args = list(args)
-    if "--slow" in pytest_args:
-        pytest_args.remove("--slow")
-        pytest_args += ["-m", ""]  # lift the default "not slow" filter
-    log(f"running pytest (Chromium: {chromium})")
-    return subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
+    if lane != "slow":
+        for name, command in checks(python, env):
+            log(f"check: {name}")
+            if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
+                log(f"FAILED: {name}")
+                return 1
+    log(f"running pytest, the {lane} lane (Chromium: {chromium})")
+    started = time.monotonic()
+    status = subprocess.run([str(python), "-m", "pytest", *LANES[lane], *pytest_args], cwd=ROOT, env=env).returncode
+    log(f"the {lane} lane took {time.monotonic() - started:.0f} s")
+    return status
 
 
 def bench(args: list[str]) -> int:
@@ -852,11 +873,16 @@ def cards(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Build, serve, test and benchmark RL Playground.")
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench", "cards"])
+    parser.add_argument(
+        "command", nargs="?", default="build", choices=["build", "serve", "setup", "test", "bench", "cards"]
+    )
     parser.add_argument("--port", type=int, default=8000, help="port for `serve` (default 8000)")
     known, rest = parser.parse_known_args(argv)
     if known.command == "build":
         build()
+        return 0
+    if known.command == "setup":
+        setup()
         return 0
     if known.command == "serve":
         serve(known.port)

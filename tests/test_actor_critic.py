@@ -45,6 +45,7 @@ def test_learns_cartpole_seed_0():
     assert 0 < demo.solved_at <= BUDGET_EPISODES
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_learns_cartpole_on_at_least_4_of_5_seeds():
     solved = [
         train_until_solved(CartpoleConfig(algo="actor-critic", seed=seed), max_episodes=BUDGET_EPISODES).solved_at

@@ -144,6 +144,7 @@ PRETRAINED = ROOT / "web" / "agents" / "cartpole-pretrained.json"
 PRETRAINED_COMMAND = ["cartpole", "--algo", "actor-critic", "--seed", "0", "--steps", "150000", "--quiet"]
 
 
+@pytest.mark.slow  # re-trains the shipped agent for 150,000 steps: the slow lane
 def test_shipped_pretrained_agent_is_reproduced_bit_for_bit_by_its_command(tmp_path, capsys):
     out = tmp_path / "agent.json"
     assert main([*PRETRAINED_COMMAND, "--save", str(out)]) == 0

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +37,7 @@ def test_cli_reports_ignored_values():
     assert "regret-ucb" in out.stdout
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_cli_solves_cartpole_with_actor_critic_and_says_so():
     out = run_cli("cartpole", "--algo", "actor-critic", "--seed", "0", "--episodes", "1000", "--quiet", timeout=600)
     assert "solved: the 100-episode mean length reached 475 at episode" in out.stdout, out.stdout

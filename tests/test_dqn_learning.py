@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+import pytest
 from rlplay.demos.cartpole import DQN_STEP_BUDGET, SOLVED_MEAN_LENGTH, SOLVED_WINDOW, CartpoleConfig, train_until_solved
 
 SEEDS = range(5)
@@ -28,6 +29,7 @@ def steps_to_solve(seed: int) -> tuple[int, int, int]:
     return seed, run.solved_at, sum(lengths)
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_dqn_solves_cartpole_on_at_least_4_of_5_seeds_within_its_step_budget():
     workers = max(1, min(len(SEEDS), os.cpu_count() or 1))
     results = []

@@ -79,6 +79,7 @@ def test_learns_cartpole_seed_0():
     assert demo.solved_at > 0 and demo.steps <= BUDGET_STEPS
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_learns_cartpole_on_at_least_4_of_5_seeds():
     solved = [
         train_until_solved(CartpoleConfig(algo="ppo", seed=seed), max_steps=BUDGET_STEPS).solved_at

@@ -64,6 +64,7 @@ def test_returns_and_time_indexed_baseline():
     assert stats["adv_scale"] == pytest.approx(np.std([-0.25, -0.5]))
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 @pytest.mark.parametrize("algo", ["reinforce", "reinforce-baseline"])
 def test_learns_cartpole_on_at_least_4_of_5_seeds(algo):
     solved = [

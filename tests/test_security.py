@@ -81,7 +81,7 @@ def test_what_edited_code_can_reach():
         assert namespace["rng"] is demo.race._rng and namespace["__name__"] == "rlplay_user_code"
     assert user_code.BUDGET_S <= 2.0 and user_code.MAX_SOURCE_CHARS == 20_000
     # The bridge is still the one door: the only commands that take source text are set_code (load) and nothing else.
-    bridge = (ROOT / "py" / "rlplay" / "demos" / "bridge.py").read_text()
+    bridge = (ROOT / "py" / "rlplay" / "app" / "bridge.py").read_text()
     assert bridge.count("slots.load(") == 1 and "exec(" not in bridge and "eval(" not in bridge
 
 

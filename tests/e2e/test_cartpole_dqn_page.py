@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 
+import pytest
 from helpers import demo_root, open_demo, stat, wait_until
 from rlplay.demos.cartpole import DQN_STEP_BUDGET, SOLVED_MEAN_LENGTH, SOLVED_WINDOW, CartpoleConfig, train_until_solved
 
@@ -31,6 +32,7 @@ def native_run(seed: int) -> tuple[int, list[int]]:
     return run.solved_at, list(run.episode_lengths[: max(run.solved_at, 0)])
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_dqn_solves_in_the_page_within_its_step_budget_as_natively(page, server_url):
     # the native run goes on in another process while the page trains (each takes minutes)
     with multiprocessing.get_context("spawn").Pool(1) as pool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from helpers import demo_root, open_demo, stat, wait_until
 
 SOLVE_BUDGET_EPISODES = 600  # twice the native seed-0 run's 303
@@ -37,6 +38,7 @@ def pause(page):
     )
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, artifacts):
     open_demo(page, server_url, "demo=cartpole&algo=actor-critic&speed=max&autoplay=1")
     wait_until(
@@ -76,6 +78,7 @@ def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, ar
     page.watch.assert_clean()
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_reinforce_with_baseline_mean_length_at_least_triples(page, server_url):
     open_demo(page, server_url, "demo=cartpole&algo=reinforce-baseline&speed=max&autoplay=1")
 
@@ -174,6 +177,7 @@ COMPARE_EPISODES = 400
 COMPARE_BUDGET_S = 900  # 16 runs in the browser's worker, on the 2-core test machine
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_compare_over_seeds_shows_actor_critic_ahead_of_reinforce_with_bands(page, server_url, artifacts):
     open_demo(page, server_url, "demo=cartpole")
     root = demo_root(page, "cartpole")

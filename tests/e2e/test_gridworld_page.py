@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from helpers import demo_root, open_demo, stat, wait_until
 
 DEMO = "gridworld"
@@ -227,6 +228,7 @@ def test_switching_algo_trains_every_rule_to_the_optimal_greedy_path(page, serve
     page.watch.assert_clean()
 
 
+@pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_cliff_compare_over_50_seeds_shows_sarsa_above_q_learning(page, server_url):
     """Sutton & Barto's Figure 6.4 on the page: Q-learning (A) and SARSA (B), ε = 0.1, α = 0.5, 50 seeds, 500
     episodes each. The figures must equal the native run of the same job (same code, same random numbers)."""

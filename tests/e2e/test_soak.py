@@ -1,4 +1,4 @@
-"""Soak: all three demos at max speed for 10 minutes (``build.py test --slow``; the benchmark runs a 5-minute one).
+"""Soak: all three demos at max speed for 10 minutes (``build.py test --soak``; the benchmark runs a 5-minute one).
 
 No console errors, every demo still running, and the heaps stay bounded: after a two-minute warm-up (working sets
 reach their size), neither the wasm heap nor the JS heap grows by more than 5 MB.
@@ -23,7 +23,7 @@ def measure(page, cdp):
     return page.evaluate(PROBE)
 
 
-@pytest.mark.slow
+@pytest.mark.soak
 def test_ten_minutes_of_all_three_demos_at_max_speed(browser, server_url):
     # A tall window, so all three demos are on screen (demos pause while unseen).
     context = browser.new_context(viewport={"width": 1280, "height": 5000})

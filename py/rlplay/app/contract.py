@@ -14,9 +14,9 @@ How a key is updated (``update``):
 - ``"static"``: changes only with the settings or the layout (``config``, ``layout``, ``V_star``, ...). The bridge
   sends the static keys only when they differ from what the page holds: every snapshot carries ``static_version``
   (a digest of the static values); the page sends it back as ``static``, and a snapshot whose static values still
-  have that digest leaves them out. The page keeps the last ones it received (``web/demos/controller.js``).
+  have that digest leaves them out. The page keeps the last ones it received (``web/framework/controller.js``).
 - ``"growing"``: a series that only grows (a learning curve). It is sent from index ``since`` on; the key named by
-  ``offset`` says where the tail starts (see ``rlplay.demos``). The page keeps the series (``web/demos/series.js``).
+  ``offset`` says where the tail starts (see ``rlplay.demos``). The page keeps the series (``web/framework/series.js``).
 
 Arrays are NumPy arrays in Python and ``{data: TypedArray, shape}`` in the page; their ``dtype`` is as sent (the
 bridge sends int64 as int32 and bool as uint8). A shape is a tuple of sizes: a number, or a name that must take the
