@@ -8,6 +8,7 @@ import {
   decimatedRuns,
   fitWidth,
   formatCompact,
+  log2Ticks,
   logTicks,
   movingAverage,
   niceTicks,
@@ -53,6 +54,13 @@ test("logTicks gives 1-2-5 in a short span, decades only when crowded", () => {
   assert.deepEqual(logTicks(1, 1e6, 500), [1, 10, 100, 1000, 10000, 100000, 1000000]);
   assert.deepEqual(logTicks(1, 100, 500), [1, 3, 10, 30, 100]);
   assert.deepEqual(logTicks(1, 100, 100), [1, 10, 100]); // room for 2: decades only
+});
+
+test("log2Ticks puts a tick at every power of two, thinned by powers of two when crowded", () => {
+  assert.deepEqual(log2Ticks(1 / 8, 4, 500), [0.125, 0.25, 0.5, 1, 2, 4]);
+  assert.deepEqual(log2Ticks(1 / 128, 4, 300), [1 / 128, 1 / 32, 1 / 8, 0.5, 2]); // 9 octaves in 300 px: every other
+  assert.deepEqual(log2Ticks(0.1, 1, 500), [0.125, 0.25, 0.5, 1]); // only powers of two inside the range
+  assert.deepEqual(log2Ticks(0.3, 0.4, 500), []);
 });
 
 test("decimatedRuns keeps first, min, max and last per pixel column, and breaks runs at gaps", () => {

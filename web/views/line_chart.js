@@ -14,6 +14,7 @@
 //     yLabelShort: "n",   // optional: the y title where yLabel does not fit (else yLabel is cut with an ellipsis)
 //     yMin: 0,            // optional: any of yMin, yMax, xMin, xMax pins that end of an axis (else: from the data)
 //     logX: false,        // optional: logarithmic x axis (x values <= 0 are skipped)
+//     logBase: 10,        // optional, with logX: 2 puts a tick at every power of two (the book's parameter studies)
 //   });
 //
 // Series fields:
@@ -46,7 +47,7 @@
 // tests/js/line_chart.test.js; tests/e2e/test_layout.py checks every canvas's drawn text for overlaps.
 //
 // Also exported: movingAverage(values, window), niceTicks(min, max, count), formatCompact(value), chartRanges,
-// yAxis, logTicks, decimatedRuns, xOf, textBox, boxesOverlap, plotTopForLabels, placeRefLabels, placeEmptyText,
+// yAxis, logTicks, log2Ticks, decimatedRuns, xOf, textBox, boxesOverlap, plotTopForLabels, placeRefLabels, placeEmptyText,
 // fitWidth.
 
 import { fitCanvas, themeColor } from "../ui.js";
@@ -229,6 +230,20 @@ export function logTicks(xLo, xHi, plotWidth) {
   }
   const maxTicks = Math.max(2, Math.floor(plotWidth / 50));
   if (ticks.length > maxTicks) ticks = ticks.filter((v) => Math.abs(Math.log10(v) % 1) < 1e-9);
+  return ticks;
+}
+
+/** Ticks of a base-2 logarithmic axis: every power of two in range, or every second, fourth, … one when they would
+ * be closer than 36 px. log2Ticks(1 / 8, 4, 500) → [0.125, 0.25, 0.5, 1, 2, 4] */
+export function log2Ticks(xLo, xHi, plotWidth) {
+  const e0 = Math.ceil(Math.log2(xLo) - 1e-9);
+  const e1 = Math.floor(Math.log2(xHi) + 1e-9);
+  const count = e1 - e0 + 1;
+  if (count < 1) return [];
+  let stride = 1;
+  while (stride < count && (plotWidth * stride) / Math.max(1, Math.log2(xHi / xLo)) < 36) stride *= 2;
+  const ticks = [];
+  for (let e = e0; e <= e1; e++) if ((e - e0) % stride === 0) ticks.push(2 ** e);
   return ticks;
 }
 
@@ -573,7 +588,9 @@ export class LineChart {
     const lx0 = logX ? Math.log10(xLo) : xLo;
     const lx1 = logX ? Math.log10(xHi) : xHi;
     const xTicks = logX
-      ? logTicks(xLo, xHi, plotW)
+      ? spec.logBase === 2
+        ? log2Ticks(xLo, xHi, plotW)
+        : logTicks(xLo, xHi, plotW)
       : niceTicks(xLo, xHi, o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70))));
     const ratio = window.devicePixelRatio || 1;
     return {
