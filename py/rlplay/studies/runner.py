@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import rlplay
 from rlplay.studies.study import Study, StudyResults, Task, run_task, tasks
 
 
@@ -94,7 +95,7 @@ def _on_ray(study, config, work: list[Task], address: str | None) -> Iterator[tu
     started_here = not ray.is_initialized()
     if started_here:
         # a cluster elsewhere gets this rlplay with the job (a local one imports it from here)
-        runtime_env = {"py_modules": [_rlplay_package()]} if address else None
+        runtime_env = {"py_modules": [rlplay]} if address else None
         ray.init(address=address, runtime_env=runtime_env, include_dashboard=False, log_to_driver=False)
     remote_task = ray.remote(run_task)
     study_ref, config_ref = ray.put(study), ray.put(config)
@@ -109,9 +110,3 @@ def _on_ray(study, config, work: list[Task], address: str | None) -> Iterator[tu
             ray.cancel(ref)
         if started_here:
             ray.shutdown()
-
-
-def _rlplay_package():
-    import rlplay
-
-    return rlplay
