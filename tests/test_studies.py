@@ -10,13 +10,17 @@ import csv
 import json
 import math
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 from rlplay.algos.constant_step_size import constant_step_update
 from rlplay.algos.gradient_bandit import action_probabilities, gradient_bandit_update
-from rlplay.studies import STUDIES, StudyResults, run_study, run_study_to_end, tasks
+from rlplay.app import bridge, contract
+from rlplay.studies import STUDIES, StudyResults, report, run_study, run_study_to_end, tasks
 from rlplay.studies import bandit_parameters as bandit
 from rlplay.studies import cliff_alpha as cliff
 from rlplay.studies.job import StudyJob
@@ -321,8 +325,74 @@ def test_sweep_prints_the_summary_and_refuses_bad_settings(capsys):
     results = run_study_to_end(CLIFF, CLIFF.settings(runs=2, episodes=3))
     best = results.best()["expected-sarsa"]
     assert "mean return per episode over the first 3 episodes; 2 runs a point, seed 0" in out
-    assert f"Expected SARSA: {best['mean']:.2f} at α = {best['value']:g}".replace("-", "−") in out
+    expected = f"Expected SARSA: {best['mean']:.2f} ± {best['se']:.2f} at α = {best['value']:g}".replace("-", "−")
+    assert expected in out
     assert "60 runs in" in out and "in this process" in out
     with pytest.raises(SystemExit):
         main(["--scene", "cliff-alpha-study", "--epsilon", "2"])
     assert "epsilon must be between 0 and 1" in capsys.readouterr().err
+
+
+def test_python_m_rlplay_sweep_gives_the_pages_numbers():
+    """The command a reader copies from the page, in a fresh process on 2 workers: the bridge's numbers, exactly."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "py")}
+    args = ["--scene", "cliff-alpha-study", "--runs", "2", "--episodes", "4", "--workers", "2", "--json"]
+    out = subprocess.run(
+        [sys.executable, "-m", "rlplay", "sweep", *args], capture_output=True, text=True, env=env, check=True
+    )
+    printed = json.loads(out.stdout)
+    page = json.loads(bridge.handle("gridworld", "study_start", json.dumps(PAGE_STUDY))[0])
+    while not page["study"]["done"]:
+        page = json.loads(bridge.handle("gridworld", "study_step", '{"budget_ms": 20}')[0])
+    assert printed["curves"] == page["study"]["curves"] and printed["where"] == "on 2 local processes"
+
+
+# -- the page's door: the bridge -------------------------------------------------------------------------------------
+PAGE_STUDY = {"scene": "cliff-alpha-study", "settings": {"runs": "2", "episodes": "4"}}
+
+
+def call(demo: str, command: str, args: dict) -> dict:
+    answer = json.loads(bridge.handle(demo, command, json.dumps(args))[0])
+    assert "error" not in answer, answer
+    return answer
+
+
+def test_the_bridge_runs_a_study_a_budget_at_a_time_with_the_same_numbers():
+    started = call("gridworld", "study_start", {**PAGE_STUDY, "settings": {**PAGE_STUDY["settings"], "seed": "x"}})
+    assert started["notices"] == ["ignored seed='x': not a number: 'x'"]
+    assert started["study"]["progress"] == 0 and started["study"]["total"] == 60
+    steps = 0
+    answer = started
+    while not answer["study"]["done"]:
+        answer = call("gridworld", "study_step", {"budget_ms": 10})
+        steps += 1
+    expected = run_study_to_end(CLIFF, CLIFF.settings(runs=2, episodes=4))
+    assert answer["study"]["curves"] == json.loads(json.dumps(expected.curves()).replace("NaN", "null"))
+    assert answer["study"]["summary"] == report.best_lines(expected)
+    assert 1 < steps <= 60 and answer["study"]["steps_per_second"] > 0
+
+
+def test_the_bridge_refuses_a_study_a_demo_does_not_offer_and_cancels_one_it_does():
+    for demo, scene in (("bandit", "cliff-alpha-study"), ("cartpole", "cliff-alpha-study"), ("gridworld", "nope")):
+        answer = json.loads(bridge.handle(demo, "study_start", json.dumps({"scene": scene}))[0])
+        assert answer["error"]["kind"] == "input" and "offers no study" in answer["error"]["message"]
+    call("bandit", "study_start", {"scene": "bandit-parameter-study", "settings": {"runs": "4", "pulls": "30"}})
+    call("bandit", "study_step", {"budget_ms": 0})
+    cancelled = call("bandit", "study_cancel", {})["study"]
+    assert cancelled["cancelled"] and not cancelled["done"] and 0 < cancelled["finished"] < cancelled["total"]
+    assert call("bandit", "study_step", {"budget_ms": 50})["study"]["finished"] == cancelled["finished"]
+
+
+def test_the_contract_declares_each_demos_studies_from_python():
+    described = contract.describe()
+    assert list(described["gridworld"]["studies"]) == ["cliff-alpha-study"]
+    assert list(described["bandit"]["studies"]) == ["bandit-parameter-study"]
+    assert described["cartpole"]["studies"] == {}
+    bandit_study = described["bandit"]["studies"]["bandit-parameter-study"]
+    assert bandit_study["x_log2"] and [m["name"] for m in bandit_study["methods"]] == list(bandit.METHODS)
+    assert {field["name"]: field["default"] for field in bandit_study["settings"]} == {
+        "runs": 200,
+        "pulls": 1000,
+        "arms": 10,
+        "seed": 0,
+    }

@@ -7,6 +7,8 @@
     python -m rlplay cartpole  --load agent.json --watch [N]    Watch a saved agent: N episode lengths, as the page
     python -m rlplay schema    [--check]      write (or check) web/params.json and web/contract.json, the page's
                                               view of the configs and of the snapshots (rlplay.app.contract)
+    python -m rlplay sweep     --scene NAME [--runs N] [--workers N] [--ray [ADDRESS]] [--json] [--csv PATH]
+                                              a parameter study, on every core or on Ray (rlplay.studies.sweep)
 
 Every ``--<field>`` is a field of the demo's config, with the name the URL uses, so the page's "Reproduce in Python"
 command is an exact replay: the same seed and the same number of steps give the same figures.
@@ -23,6 +25,7 @@ from pathlib import Path
 from rlplay.app.contract import describe
 from rlplay.demos import DEMOS, demo_classes
 from rlplay.params import from_params, schema
+from rlplay.studies import sweep
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "web" / "params.json"
 CONTRACT_PATH = SCHEMA_PATH.with_name("contract.json")
@@ -112,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["schema"]:
         return schema_command("--check" in argv)
+    if argv[:1] == ["sweep"]:
+        return sweep.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m rlplay", description=__doc__.split("\n\n")[0])
     parser.add_argument("demo", choices=sorted(DEMOS))
     parser.add_argument("--episodes", type=int, help="train until this many episodes have finished")

@@ -25,6 +25,15 @@ Commands for every demo:
 Every command may pass ``static``: the ``static_version`` of the snapshot the page holds. A snapshot whose static
 keys (``rlplay.app.contract``) still have that version leaves them out.
 Stateless: ``handle("ppo", "clip_curve", '{"epsilon": 0.2}')``.
+
+Parameter studies (``rlplay.studies``), for a demo that offers them (its ``STUDIES``), beside its driver and
+independent of it (the demo need not be created):
+- ``study_start {scene, settings}``: a new study job (any running one of this demo is dropped); ``settings`` are
+  URL-style strings of the study's config (invalid ones keep their default and come back in ``notices``).
+- ``study_step {budget_ms}``: whole tasks for about ``budget_ms`` (at most 100 ms; at least one task).
+- ``study_cancel {}``, ``study_snapshot {}``.
+Each answers ``{"study": StudyJob.snapshot()}``: progress, finished, total, done, cancelled, steps, elapsed_s,
+steps_per_second, curves (per method: values, mean, se, runs), best, summary.
 """
 
 from __future__ import annotations
@@ -44,8 +53,12 @@ from rlplay.core.reproduce import add_reproduce_keys
 from rlplay.demos import DEMOS, demo_classes  # noqa: F401 - DEMOS re-exported: the names the bridge accepts
 from rlplay.demos.cartpole import code as cartpole_code
 from rlplay.params import from_params
+from rlplay.studies import STUDIES
+from rlplay.studies.job import StudyJob
 
 _drivers: dict[str, object] = {}
+_studies: dict[str, StudyJob] = {}  # the study job of each demo that ran one
+STUDY_STEP_MAX_MS = 100.0
 # Work units per millisecond, learned per demo for one driver, its settings and its edited code (a new algorithm,
 # more planning steps, 2000 bandit runs or a slow edit make a unit hundreds of times dearer): demo -> (key, rate).
 _units_per_ms: dict[str, tuple[tuple, float]] = {}
@@ -163,6 +176,8 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
     if demo == "ppo" and command == "get_source":
         # the PPO clip explorer's Code panel: the function it draws, shown only
         return {"functions": cartpole_code.new_slots().describe(["clipped_surrogate"])}
+    if command.startswith("study_"):
+        return _study_command(demo, command, args)
     if command == "create":
         return _create(demo, args.get("params", {}))
     driver = _driver(demo)
@@ -211,6 +226,31 @@ def _driver_command(driver, demo: str, command: str, args: dict, since: int) -> 
         result = getattr(driver, command)(**args.get("args", {}))
         return {"result": result, "snapshot": driver.snapshot(since)}
     raise ValueError(f"the {demo} demo has no command {command!r}")
+
+
+def _study_command(demo: str, command: str, args: dict) -> dict:
+    notices = []
+    if command == "study_start":
+        scene = args.get("scene")
+        if demo not in DEMOS or scene not in contract.demo_studies(demo):
+            offered = ", ".join(contract.demo_studies(demo)) if demo in DEMOS else "none"
+            raise ValueError(f"the {demo} demo offers no study {str(scene)[:40]!r} (it offers: {offered})")
+        settings = args.get("settings") or {}
+        if not isinstance(settings, dict):
+            raise ValueError("study_start's settings must be an object of setting names to values")
+        study = STUDIES[scene]
+        config, notices = from_params(study.config, {str(k): str(v) for k, v in settings.items()})
+        _studies[demo] = StudyJob(study, config)
+    elif demo not in _studies:
+        raise ValueError(f"the {demo} demo has no study started")
+    job = _studies[demo]
+    if command == "study_step":
+        job.run(min(max(float(args.get("budget_ms", 50.0)), 0.0), STUDY_STEP_MAX_MS))
+    elif command == "study_cancel":
+        job.cancel()
+    elif command not in ("study_start", "study_snapshot"):
+        raise ValueError(f"the {demo} demo has no command {command!r}")
+    return {"study": job.snapshot(), "notices": notices}
 
 
 def _code_command(driver, slots, command: str, args: dict, since: int) -> dict:

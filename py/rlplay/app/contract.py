@@ -44,6 +44,7 @@ import numpy as np
 from rlplay import demos
 from rlplay.core.contract import UPDATES, Figure, Key  # noqa: F401 - re-exported: the form a contract is declared in
 from rlplay.core.driver import Notice, notice_fields  # noqa: F401 - re-exported: the contract's notice form
+from rlplay.studies import STUDIES
 
 
 class _Contracts(dict):
@@ -90,8 +91,15 @@ def describe() -> dict:
             "figures": {name: asdict(figure) for name, figure in entry["figures"].items()},
             "notices": entry["notices"],
             "constants": entry["constants"],
+            # the parameter studies the demo's section offers, each declared once in rlplay.studies
+            "studies": {name: STUDIES[name].describe() for name in demo_studies(demo)},
         }
     return out
+
+
+def demo_studies(demo: str) -> tuple[str, ...]:
+    """The names of the studies ``demo`` offers (its package's ``STUDIES``; none if it has none)."""
+    return tuple(getattr(demos.demo_module(demo), "STUDIES", ()))
 
 
 # -- static keys: sent only when they change ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 
@@ -51,7 +52,7 @@ from rlplay.algos.gradient_bandit import (
 )
 from rlplay.algos.sample_average import sample_average_update
 from rlplay.envs.bandit import draw_means
-from rlplay.studies.cliff_alpha import _check
+from rlplay.params import Param, validate
 from rlplay.studies.study import Method, Study, run_seed
 
 BOOK_MEAN, BOOK_SPREAD, BOOK_NOISE = 0.0, 1.0, 1.0  # q*(a) ~ N(0, 1), R ~ N(q*(a), 1)
@@ -77,20 +78,17 @@ METHODS = {
 class BanditParameterConfig:
     """The settings of the bandit parameter study."""
 
-    runs: int = 200
+    runs: Annotated[int, Param(1, 100_000, 1)] = 200
     """Independent bandits per point (the book: 2,000), each with its own seed, the same for every method, 1..100000."""
-    pulls: int = 1000
+    pulls: Annotated[int, Param(1, 100_000, 1)] = 1000
     """Pulls per run; a run's result is its mean reward over them (the book: 1,000), 1..100000."""
-    arms: int = 10
+    arms: Annotated[int, Param(2, 100, 1)] = 10
     """Arms of each bandit (the book: 10), 2..100."""
-    seed: int = 0
+    seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
     """The study's seed: run i is seeded from (seed, i) alone, 0..2³¹−1."""
 
     def __post_init__(self):
-        _check(self, "runs", 1, 100_000, int)
-        _check(self, "pulls", 1, 100_000, int)
-        _check(self, "arms", 2, 100, int)
-        _check(self, "seed", 0, 2**31 - 1, int)
+        validate(self)
 
 
 def methods(config: BanditParameterConfig) -> tuple[Method, ...]:
@@ -201,6 +199,7 @@ STUDY = Study(
         "about 1.5 of the best arm's ~1.55, near c = 1 to 2."
     ),
     metric="mean reward over the first {pulls:,} pulls",
+    y_label="mean reward",
     x_label="ε, α, c, Q₀, τ (log₂ scale)",
     x_log2=True,
     methods=methods,

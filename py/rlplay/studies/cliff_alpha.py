@@ -18,11 +18,13 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import Annotated
 
 from rlplay.algos.expected_sarsa import ExpectedSarsa
 from rlplay.algos.q_learning import QLearning
 from rlplay.algos.sarsa import Sarsa
 from rlplay.envs.gridworld import Gridworld
+from rlplay.params import Param, validate
 from rlplay.studies.study import Method, Study, run_seed
 
 RULES = {
@@ -41,28 +43,17 @@ MAX_EPISODE_STEPS = 100_000
 class CliffAlphaConfig:
     """The settings of the cliff α study."""
 
-    runs: int = 50
+    runs: Annotated[int, Param(1, 10_000, 1)] = 50
     """Independent runs per point (each with its own seed, the same for every rule and α), 1..10000."""
-    episodes: int = 100
+    episodes: Annotated[int, Param(1, 100_000, 1)] = 100
     """Episodes per run; a run's result is its mean return over them (the book's interim: 100), 1..100000."""
-    epsilon: float = 0.1
+    epsilon: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.1
     """ε of every rule's ε-greedy behaviour, 0..1."""
-    seed: int = 0
+    seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
     """The study's seed: run i is seeded from (seed, i) alone, 0..2³¹−1."""
 
     def __post_init__(self):
-        _check(self, "runs", 1, 10_000, int)
-        _check(self, "episodes", 1, 100_000, int)
-        _check(self, "epsilon", 0.0, 1.0, float)
-        _check(self, "seed", 0, 2**31 - 1, int)
-
-
-def _check(config, name: str, low, high, kind) -> None:
-    value = getattr(config, name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
-        raise ValueError(f"{name} must be a {'whole number' if kind is int else 'number'}, got {value!r}")
-    if not (math.isfinite(value) and low <= value <= high):
-        raise ValueError(f"{name} must be between {low:g} and {high:g}, got {value!r}")
+        validate(self)
 
 
 def methods(config: CliffAlphaConfig) -> tuple[Method, ...]:
@@ -109,6 +100,7 @@ STUDY = Study(
         "Q-learning's online return is the lowest, as it keeps exploring next to the edge it learned to walk."
     ),
     metric="mean return per episode over the first {episodes:,} episodes",
+    y_label="mean return per episode",
     x_label="step size α",
     x_log2=False,
     methods=methods,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 
+from rlplay.studies.report import best_lines
 from rlplay.studies.runner import run_study
 from rlplay.studies.study import Study, StudyResults
 
@@ -61,8 +62,9 @@ class StudyJob:
             self._work.close()
 
     def snapshot(self) -> dict:
-        """``StudyResults.summary`` plus the time spent and the steps per second."""
+        """``StudyResults.summary`` plus the time spent, the steps per second and the summary lines (``best_lines``)."""
         summary = self.results.summary()
+        summary["summary"] = best_lines(self.results)
         summary["elapsed_s"] = self.elapsed_s
         summary["steps_per_second"] = self.results.steps / self.elapsed_s if self.elapsed_s > 0 else 0.0
         return summary

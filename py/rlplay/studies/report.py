@@ -51,15 +51,27 @@ def summary_lines(results: StudyResults) -> list[str]:
             shown = format_value(value, log2)
             lines.append(f"  {method.parameter} = {shown:>6}   {format_number(mean, digits)}{spread}")
     lines.append("best:")
-    for method in results.methods:
-        best = results.best()[method.name]
-        if best:
-            lines.append(
-                f"  {method.label}: {format_number(best['mean'], digits)} at {method.parameter} = "
-                f"{format_value(best['value'], log2)}"
-            )
+    lines.extend(f"  {line}" for line in best_lines(results))
     if results.cancelled:
         lines.append(f"cancelled at {results.progress:.0%}")
+    return lines
+
+
+def best_lines(results: StudyResults) -> list[str]:
+    """Each method's best point so far, as the page's summary and the command line's ``best:`` write it:
+    ``Expected SARSA: −44.71 ± 0.33 at α = 1``."""
+    study = results.study
+    digits = 3 if study.x_log2 else 2
+    lines = []
+    best = results.best()
+    for method in results.methods:
+        point = best[method.name]
+        if point:
+            spread = "" if math.isnan(point["se"]) else f" ± {format_number(point['se'], digits)}"
+            lines.append(
+                f"{method.label}: {format_number(point['mean'], digits)}{spread} at {method.parameter} = "
+                f"{format_value(point['value'], study.x_log2)}"
+            )
     return lines
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rlplay.params import schema
+
 
 def run_seed(seed: int, run: int) -> np.random.SeedSequence:
     """The seed of run ``run`` of a study with seed ``seed``: the ``run``-th child of ``SeedSequence(seed)``.
@@ -80,6 +82,8 @@ class Study:
     metric: str
     """What one run's number is, as the y axis says it, with the config's fields in braces, e.g. ``mean return per
     episode over the first {episodes:,} episodes`` (``describe_metric`` fills them in)."""
+    y_label: str
+    """The y axis, short, e.g. ``mean return per episode``."""
     x_label: str
     """The x axis, e.g. ``step size α``."""
     x_log2: bool
@@ -90,6 +94,20 @@ class Study:
     config: type
     """The settings dataclass (seed, runs, and the study's own)."""
     chunk: int = 1
+
+    def describe(self) -> dict:
+        """The declaration as JSON-able data, for the page (``web/contract.json``): what it shows and its settings."""
+        config = self.settings()
+        return {
+            "title": self.title,
+            "claim": self.claim,
+            "metric": self.describe_metric(config),
+            "y_label": self.y_label,
+            "x_label": self.x_label,
+            "x_log2": self.x_log2,
+            "methods": [dataclasses.asdict(method) for method in self.methods(config)],
+            "settings": schema(self.config),
+        }
 
     def describe_metric(self, config) -> str:
         """``metric`` for ``config``: ``mean return per episode over the first 100 episodes``."""
@@ -225,6 +243,8 @@ class StudyResults:
             "metric": self.study.describe_metric(self.config),
             "settings": dataclasses.asdict(self.config),
             "progress": self.progress,
+            "finished": self.finished,
+            "total": self.total,
             "done": self.done,
             "steps": self.steps,
             "cancelled": self.cancelled,

@@ -18,13 +18,13 @@ every run's result; ``--csv PATH`` writes every run's result as a tidy table.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 import os
 import sys
 import time
 
+from rlplay.params import from_params, schema
 from rlplay.studies import STUDIES
 from rlplay.studies.report import summary_lines, write_csv
 from rlplay.studies.runner import run_study
@@ -41,12 +41,14 @@ def _progress_bar(results, started: float) -> None:
 
 
 def _settings_parser(study, prog: str) -> argparse.ArgumentParser:
+    """The study's settings as flags, with their docs (ranges included) from the config's declaration."""
     parser = argparse.ArgumentParser(prog=prog, add_help=False)
-    defaults = study.settings()
-    for field in dataclasses.fields(defaults):
-        default = getattr(defaults, field.name)
+    for entry in schema(study.config):
         parser.add_argument(
-            f"--{field.name}", dest=field.name, type=type(default), metavar="VALUE", help=f"default {default}"
+            f"--{entry['name']}",
+            dest=entry["name"],
+            metavar="VALUE",
+            help=f"{entry['doc']} (default {entry['default']})",
         )
     return parser
 
@@ -79,10 +81,9 @@ def main(argv: list[str]) -> int:
         settings_parser.print_help()
         return 0
     settings = {k: v for k, v in vars(settings_parser.parse_args(rest)).items() if v is not None}
-    try:
-        config = study.settings(**settings)
-    except ValueError as error:
-        parser.error(str(error))
+    config, notices = from_params(study.config, settings)
+    if notices:
+        parser.error("; ".join(notices))
     workers = known.workers if known.workers is not None else (os.cpu_count() or 1)
     if workers < 1:
         parser.error(f"--workers must be at least 1, got {workers}")

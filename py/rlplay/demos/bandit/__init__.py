@@ -5,10 +5,13 @@ from rlplay.demos.bandit.driver import EDITABLE, LANES, BanditConfig, BanditDemo
 
 Demo = BanditDemo
 Config = BanditConfig
+STUDIES = ("bandit-parameter-study",)
+"""The parameter studies (``rlplay.studies``) this demo's page section offers: Figure 2.6."""
 
 __all__ = [
     "CONTRACT",
     "Config",
+    "STUDIES",
     "Demo",
     "BanditConfig",
     "BanditDemo",

@@ -14,10 +14,13 @@ from rlplay.demos.gridworld.driver import (
 
 Demo = GridworldDemo
 Config = GridworldConfig
+STUDIES = ("cliff-alpha-study",)
+"""The parameter studies (``rlplay.studies``) this demo's page section offers: Figure 6.3 (interim)."""
 
 __all__ = [
     "CONTRACT",
     "Config",
+    "STUDIES",
     "Demo",
     "GridworldConfig",
     "GridworldDemo",
