@@ -22,7 +22,9 @@ const STAGE_LABELS = { runtime: "Python runtime", numpy: "NumPy", rlplay: "rlpla
 globalThis.rlplayBoot?.started(); // web/boot.js: the page's code runs (else it names the file that did not load)
 
 const baseURL = new URL("../", import.meta.url).href;
-const runtime = new PythonRuntime(baseURL);
+// The tests' small watchdog limits: only from a window.rlplay that a test's init script made before this module ran
+// (the hook below replaces it); a link cannot set them (web/runtime/client.js, limitsFrom).
+const runtime = new PythonRuntime(baseURL, { limits: globalThis.rlplay?.limits });
 const controllers = new Map();
 
 // Pyodide 0.27.7 crashes on iPad Safari (fixed in 0.28): say so instead of crashing.

@@ -44,3 +44,18 @@ def open_demo(page, base_url: str, query: str = "", status=("ready", "running"),
     demos = [part.split("=", 1)[1] for part in query.split("&") if part.startswith("demo=")]
     for demo in demos or ["gridworld", "bandit", "cartpole"]:
         wait_status(page, demo, status, timeout=timeout)
+
+
+def small_limits(target, **limits) -> None:
+    """Give the page's watchdog and downloads small limits (ms) before any of its code runs, so a test of a 10 s stall
+    takes a second: ``small_limits(page, stall_ms=1000, heartbeat_ms=250)``. The page reads them only from a
+    ``window.rlplay.limits`` made before it boots (web/app.js, web/runtime/client.js's ``LIMITS``); a link cannot."""
+    import json
+
+    target.add_init_script(f"window.rlplay = {{ limits: {json.dumps(limits)} }};")
+
+
+def limits_in_use(page) -> dict:
+    """The watchdog's limits the page runs with (so a test can check its small limits took: a test that waits three
+    small limits long proves nothing if the page kept its 10 s)."""
+    return page.evaluate("() => ({...window.rlplay.runtime.limits})")

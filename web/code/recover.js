@@ -10,16 +10,22 @@
 // - the call the worker was running when it fell silent came from a demo running edited code (the client names the
 //   demo of the oldest call owed, error.stalledDemo): that demo's code is the cause, and its Code panel says so;
 // - edited code gives signs of life while it runs, so the watchdog knows it was running and stops the worker after
-//   USER_CODE_STALL_MS of silence rather than STALL_MS (web/runtime/client.js);
+//   user_code_stall_ms of silence rather than stall_ms (web/runtime/client.js's LIMITS);
+// - edited code can also leave the worker running but deaf (js.self.onmessage = None): heartbeats come, answers do
+//   not; the watchdog counts the answers owed (error.deaf), and the culprit is the demo running edited code whose
+//   call the worker answered last;
 // - the worker is restarted at once (no Restart button to find), and every demo on the page is rebuilt and replayed
 //   to the step it had reached: the culprit with the reference code (its edited text stays in the editor, as an
 //   unrun draft), the others with the code they ran, loaded at the steps they were loaded (CodePanel.loads).
 
-import { STALL_MS, USER_CODE_STALL_MS } from "../runtime/client.js";
-
 /** The controller whose edited code hung the worker, or null if the failure is not that (a crash elsewhere). */
 export function editedCodeCulprit(controllers, error) {
-  if (error?.kind !== "crash" || !error.stalledDemo) return null;
+  if (error?.kind !== "crash") return null;
+  if (error.deaf) {
+    const edited = controllers.filter((candidate) => candidate.codePanel?.editedFunctions().length);
+    return edited.find((candidate) => candidate.demo === error.lastAnsweredDemo) ?? edited[0] ?? null;
+  }
+  if (!error.stalledDemo) return null;
   const controller = controllers.find((candidate) => candidate.demo === error.stalledDemo);
   if (!controller?.codePanel) return null;
   const loading = error.stalledCommand === "set_code"; // the edited code's top level, as it loaded
@@ -36,11 +42,15 @@ export async function recoverFromEditedCode(runtime, controllers, culprit, error
   const names = culprit.codePanel.editedFunctions().map((entry) => entry.name);
   if (error.stalledCommand === "set_code" && !names.includes(error.stalledFunction)) names.push(error.stalledFunction);
   culprit.codePanel.keepEditsAsDrafts();
-  const silence = (error.inUserCode ? USER_CODE_STALL_MS : STALL_MS) / 1000;
-  const cause =
-    `Your ${names.join(", ")} kept Python busy without a pause for more than ${silence} s, most likely in a loop ` +
-    "inside one built-in or NumPy call (like sum(range(10**10))), which the time budget per call cannot interrupt; " +
-    "so the Python worker was restarted.";
+  const { stall_ms, user_code_stall_ms } = runtime.limits;
+  const silence = (error.inUserCode ? user_code_stall_ms : stall_ms) / 1000;
+  const cause = error.deaf
+    ? `Your ${names.join(", ")} most likely stopped the Python worker from taking requests: it kept running but ` +
+      `answered nothing for ${stall_ms / 1000} s (edited code that replaces the worker's message handler, ` +
+      "js.self.onmessage, does this); so the Python worker was restarted."
+    : `Your ${names.join(", ")} kept Python busy without a pause for more than ${silence} s, most likely in a loop ` +
+      "inside one built-in or NumPy call (like sum(range(10**10))), which the time budget per call cannot interrupt; " +
+      "so the Python worker was restarted.";
   culprit.codePanel.say(`${cause} Restoring the demo with the reference code…`);
   // Let the failed calls' own handlers run first (they mark their demos stopped), then rebuild.
   await new Promise((resolve) => setTimeout(resolve, 0));

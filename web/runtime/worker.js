@@ -59,8 +59,9 @@ class LoadError extends Error {
 class UpdateError extends Error {}
 
 // A download is judged by its bytes, never by its total time: a 120 KB/s link takes minutes and is fine, while a
-// file that has sent nothing at all for this long is stalled and is named (the page offers Retry).
-const FETCH_STALL_MS = 30000;
+// file that has sent nothing at all for fetch_stall_ms is stalled and is named (the page offers Retry). Both limits
+// come with the init message (web/runtime/client.js's LIMITS; the tests make them small); these are until then.
+const limits = { heartbeat_ms: 1000, fetch_stall_ms: 30000 };
 
 // Every file is fetched once, and all of them at once, as soon as the manifest names them. Pyodide asks for the
 // same URLs later through fetch(); it is handed the response already under way (the original, with its URL, so
@@ -89,7 +90,7 @@ class Download {
       timer = setTimeout(() => {
         stalled = true;
         abort.abort();
-      }, FETCH_STALL_MS);
+      }, limits.fetch_stall_ms);
     };
     armStallTimer();
     const response = networkFetch(url, { signal: abort.signal });
@@ -108,7 +109,7 @@ class Download {
           onBytes();
         }
       } catch (error) {
-        if (stalled) throw new LoadError(url, `no data for ${FETCH_STALL_MS / 1000} s (the connection stalled)`);
+        if (stalled) throw new LoadError(url, `no data for ${limits.fetch_stall_ms / 1000} s (the connection stalled)`);
         throw error instanceof LoadError ? error : new LoadError(url, `network error (${error.message})`);
       } finally {
         clearTimeout(timer);
@@ -361,6 +362,7 @@ self.onmessage = async (event) => {
   }
   try {
     if (type === "init") {
+      if (!loading) setLimits(event.data.limits);
       loading ??= load(event.data.baseURL, event.data.build);
       const versions = await loading;
       postMessage({ id, result: versions });
@@ -381,4 +383,14 @@ self.onmessage = async (event) => {
 postMessage({ type: "progress", stage: STAGES[0], pct: 0, detail: "starting…" });
 // Liveness for the page's watchdog (client.js): this fires whenever the event loop is free, so it keeps coming
 // during a load (its fetches are asynchronous) and between calls, however many are queued.
-setInterval(() => postMessage({ type: "heartbeat" }), 1000);
+let heartbeat = setInterval(() => postMessage({ type: "heartbeat" }), limits.heartbeat_ms);
+
+/** The page's limits (positive numbers only), once, before the load starts. */
+function setLimits(given) {
+  for (const name of Object.keys(limits)) {
+    const value = given?.[name];
+    if (typeof value === "number" && Number.isFinite(value) && value > 0) limits[name] = value;
+  }
+  clearInterval(heartbeat);
+  heartbeat = setInterval(() => postMessage({ type: "heartbeat" }), limits.heartbeat_ms);
+}

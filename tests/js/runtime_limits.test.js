@@ -1,0 +1,31 @@
+// The watchdog's limits (web/runtime/client.js): the tests may make them small; nothing else may change them.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { LIMITS, limitsFrom, PythonRuntime } from "../../web/runtime/client.js";
+
+test("the page's own limits, when nothing is given", () => {
+  assert.deepEqual({ ...limitsFrom(undefined) }, { ...LIMITS });
+  assert.deepEqual({ ...new PythonRuntime("/").limits }, { ...LIMITS });
+  assert.ok(Object.isFrozen(new PythonRuntime("/").limits));
+});
+
+test("a test's small limits replace the named ones only", () => {
+  const limits = limitsFrom({ stall_ms: 1500, heartbeat_ms: 250 });
+  assert.equal(limits.stall_ms, 1500);
+  assert.equal(limits.heartbeat_ms, 250);
+  assert.equal(limits.load_stall_ms, LIMITS.load_stall_ms);
+});
+
+test("values that are not positive finite numbers, unknown names and inherited ones are ignored", () => {
+  const hostile = Object.create({ stall_ms: 1 });
+  Object.assign(hostile, {
+    heartbeat_ms: "5",
+    load_stall_ms: -1,
+    user_code_stall_ms: Number.NaN,
+    fetch_stall_ms: Number.POSITIVE_INFINITY,
+    constructor: 3,
+  });
+  assert.deepEqual({ ...limitsFrom(hostile) }, { ...LIMITS });
+  assert.deepEqual({ ...limitsFrom("stall_ms=1") }, { ...LIMITS });
+});
