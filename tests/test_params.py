@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rlplay.__main__ import full_schema
 from rlplay.app.bridge import DEMOS, demo_classes
-from rlplay.params import from_params, validate
+from rlplay.params import from_params, schema, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,3 +80,62 @@ def test_a_notice_echoes_at_most_40_characters_of_a_hostile_value(demo):
         _, notices = from_params(config_class, {entry["name"]: "<" + "9" * 1998 + ">"})
         assert len(notices) == 1 and len(notices[0]) < 400, (entry["name"], notices)
         assert "9" * 41 not in notices[0]
+
+
+# -- which setting matters when: declared once with the field (Param.shown_when), checked against what runs ------------
+
+SETTINGS_WHERE_FIELDS_REST = [
+    ("gridworld", {"explore": "softmax"}),
+    ("gridworld", {"explore": "ucb", "algo": "sarsa"}),
+    ("gridworld", {}),
+    ("bandit", {}),
+    ("cartpole", {"algo": "dqn"}),
+    ("cartpole", {"algo": "actor-critic"}),
+]
+
+
+@pytest.mark.parametrize(("demo", "settings"), SETTINGS_WHERE_FIELDS_REST)
+def test_a_field_declared_inactive_changes_nothing_in_the_run(demo, settings):
+    """The oracle for ``shown_when``: the page hides a control and the CLI says "changes nothing" exactly when
+    another value of that field gives the very same run."""
+    from rlplay.params import inactive
+
+    driver_class, config_class = demo_classes(demo)
+    base = config_class(**settings)
+    units = {"gridworld": 3000, "bandit": 300, "cartpole": 1500}[demo]
+    reference = driver_class(base)
+    reference.advance(units)
+    fields = {entry["name"]: entry for entry in schema(config_class)}
+    resting = inactive(base)
+    for name in resting:
+        entry = fields[name]
+        other = entry["default"] * 0.5 + entry.get("high", entry["default"]) * 0.5
+        other = type(entry["default"])(other) if entry["type"] != "int" else int(round(other))
+        if other == getattr(base, name):
+            other = entry.get("low", other)
+        changed = driver_class(dataclasses.replace(base, **{name: other}))
+        changed.advance(units)
+        assert changed.snapshot()["figures"] == reference.snapshot()["figures"], (name, other)
+
+
+def test_every_shown_when_names_a_real_field_and_the_schema_carries_it():
+    for demo in DEMOS:
+        _, config_class = demo_classes(demo)
+        entries = {entry["name"]: entry for entry in schema(config_class)}
+        for entry in entries.values():
+            for condition in entry.get("shown_when", []):
+                assert condition["field"] in entries, (demo, entry["name"], condition)
+                values = condition.get("in", condition.get("not_in", []))
+                choices = entries[condition["field"]].get("choices")
+                assert choices is None or set(values) <= set(choices), (demo, entry["name"], condition)
+            for choice in entry.get("choice_labels", {}):
+                assert choice in entry["choices"]
+
+
+def test_the_cli_says_when_a_given_value_changes_nothing(capsys):
+    from rlplay.__main__ import main
+
+    assert main(["gridworld", "--episodes", "1", "--quiet", "--tau", "0.3", "--alpha", "0.2"]) == 0
+    err = capsys.readouterr().err
+    assert "tau changes nothing here: it matters only when explore is softmax" in err
+    assert "alpha changes nothing" not in err

@@ -65,6 +65,14 @@ export const PAGE_FIELDS = new Map(
  * Text from a URL or a user, made safe to show: controls, bidi and invisible characters become a visible
  * ⟨U+XXXX⟩, and long text is cut to `limit` characters. displayText("a\u202Eb") === "a⟨U+202E⟩b".
  */
+/** One `shown_when` condition (rlplay.params.When.describe): {field, in | not_in | at_least}. */
+export function conditionHolds(condition, value) {
+  if (condition.at_least !== undefined) return value >= condition.at_least;
+  if (condition.in) return condition.in.includes(value);
+  if (condition.not_in) return !condition.not_in.includes(value);
+  return true;
+}
+
 export function displayText(text, limit = Infinity) {
   const visible = String(text).replace(
     INVISIBLE,
@@ -151,6 +159,15 @@ export class StateRegistry extends EventTarget {
 
   get(demo, name) {
     return own(own(this.values, demo), name);
+  }
+
+  /**
+   * Whether a field matters with the demo's current values: every condition of its `shown_when` (declared with the
+   * field in Python's Param, read from params.json) holds. The page hides the controls of fields that do not.
+   */
+  shown(demo, name) {
+    const conditions = this.field(demo, name)?.shown_when ?? [];
+    return conditions.every((condition) => conditionHolds(condition, this.get(demo, condition.field)));
   }
 
   /** Set a value from the UI or a snapshot; returns {ok, message}. Emits "change" when it changed. */

@@ -98,10 +98,12 @@ function sliderValue(field, position) {
  * for booleans. Changes go to the registry; the registry's changes come back to the control.
  * Returns the wrapper element; its data-control is the field name (for hide=).
  */
-export function fieldControl(registry, demo, name, { label, format = (v) => String(v), choiceLabels = {} } = {}) {
+export function fieldControl(registry, demo, name, { label, format = (v) => String(v), choiceLabels } = {}) {
   const field = registry.field(demo, name);
   const id = `${demo}-${name}`;
-  const title = label ?? name;
+  // The label and the choices' names are declared with the field in Python (params.json); a demo may override.
+  const title = label ?? field.label ?? name;
+  choiceLabels = choiceLabels ?? field.choice_labels ?? {};
   const wrapper = el("div", { class: "control", dataset: { control: name } });
   const tip = field.doc ? infoTip(`${id}-doc`, title, field.doc) : null;
   const help = tip?.doc ?? null;

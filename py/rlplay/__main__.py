@@ -24,7 +24,7 @@ from pathlib import Path
 
 from rlplay.app.contract import describe
 from rlplay.demos import DEMOS, demo_classes
-from rlplay.params import from_params, schema
+from rlplay.params import from_params, inactive_notices, schema
 from rlplay.studies import sweep
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "web" / "params.json"
@@ -64,7 +64,7 @@ def train(demo: str, params: dict[str, str], episodes: int | None, steps: int | 
     if driver is None:
         driver_class, config_class = demo_classes(demo)
         config, notices = from_params(config_class, params)
-        for notice in notices:
+        for notice in [*notices, *inactive_notices(config, params)]:
             print(f"notice: {notice}", file=sys.stderr)
         driver = driver_class(config)
     started = time.perf_counter()

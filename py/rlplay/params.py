@@ -28,11 +28,45 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class When:
+    """A condition on another field of the same config: ``field``'s value is one of ``values`` (``is_in``), or is
+    none of them (``is_in=False``), or, for numbers, is at least ``at_least``.
+
+    >>> When("algo", ("dyna-q",)).holds({"algo": "dyna-q"}), When("seeds", at_least=2).holds({"seeds": 1})
+    (True, False)
+    """
+
+    field: str
+    values: tuple = ()
+    is_in: bool = True
+    at_least: float | None = None
+
+    def holds(self, config: dict) -> bool:
+        value = config[self.field]
+        if self.at_least is not None:
+            return value >= self.at_least
+        return (value in self.values) == self.is_in
+
+    def __str__(self) -> str:
+        if self.at_least is not None:
+            return f"{self.field} is at least {self.at_least:g}"
+        return f"{self.field} is {'' if self.is_in else 'not '}{' or '.join(map(str, self.values))}"
+
+    def describe(self) -> dict:
+        if self.at_least is not None:
+            return {"field": self.field, "at_least": self.at_least}
+        return {"field": self.field, "in" if self.is_in else "not_in": list(self.values)}
+
+
+@dataclass(frozen=True)
 class Param:
-    """Range and UI hints of one config field.
+    """Range and UI hints of one config field, declared once for validation, the CLI and the page's settings.
 
     ``low``/``high`` bound numbers (inclusive); ``step`` is the slider step; ``choices`` lists allowed strings;
-    ``log`` asks the UI for a logarithmic slider.
+    ``log`` asks the UI for a logarithmic slider. ``label`` is the control's label and ``choice_labels`` the names
+    of the choices as people read them; ``group`` is the panel part the control sits in; ``shown_when`` lists the
+    conditions (all must hold) under which the field matters, so the page hides its control otherwise and the CLI
+    says a value given for it changes nothing (``inactive``).
     """
 
     low: float | None = None
@@ -40,6 +74,16 @@ class Param:
     step: float | None = None
     choices: tuple[str, ...] | None = None
     log: bool = False
+    label: str = ""
+    group: str = ""
+    shown_when: tuple[When, ...] = ()
+    choice_labels: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self):
+        known = set(self.choices or ())
+        stray = [choice for choice, _ in self.choice_labels if choice not in known]
+        if stray:
+            raise ValueError(f"choice_labels name choices that do not exist: {stray}")
 
 
 def _field_params(config_class) -> dict[str, tuple[type, Param | None]]:
@@ -101,6 +145,36 @@ def validate(config) -> None:
             raise ValueError(f"{name} must be one of {', '.join(param.choices)}; got {_echo(value)}")
         if param.low is not None and param.high is not None and not (param.low <= value <= param.high):
             raise ValueError(f"{name} must be between {param.low:g} and {param.high:g}, got {_echo(value)}")
+
+
+def inactive(config) -> list[str]:
+    """The fields of ``config`` whose ``shown_when`` does not hold: set or not, they change nothing in this run.
+
+    >>> from rlplay.demos.gridworld import GridworldConfig
+    >>> inactive(GridworldConfig(explore="softmax"))[:3]
+    ['n', 'planning_steps', 'epsilon']
+    """
+    values = {field.name: getattr(config, field.name) for field in dataclasses.fields(config)}
+    return [
+        name
+        for name, (_, param) in _field_params(type(config)).items()
+        if param is not None and not all(condition.holds(values) for condition in param.shown_when)
+    ]
+
+
+def inactive_notices(config, given) -> list[str]:
+    """A remark for each field in ``given`` that changes nothing in this run, saying when it would.
+
+    >>> from rlplay.demos.gridworld import GridworldConfig
+    >>> inactive_notices(GridworldConfig(), ["tau", "alpha"])
+    ['tau changes nothing here: it matters only when explore is softmax']
+    """
+    params = _field_params(type(config))
+    return [
+        f"{name} changes nothing here: it matters only when {' and '.join(map(str, params[name][1].shown_when))}"
+        for name in inactive(config)
+        if name in given
+    ]
 
 
 def shown(text: str, limit: int = 40) -> str:
@@ -169,7 +243,7 @@ def from_params(config_class, params: dict[str, str]):
 
 
 def schema(config_class) -> list[dict]:
-    """The fields of a config for the page: name, type, default, range, doc."""
+    """The fields of a config for the page: name, type, default, range, doc, label, group, shown_when."""
     docs = field_docs(config_class)
     defaults = config_class()
     out = []
@@ -182,5 +256,13 @@ def schema(config_class) -> list[dict]:
                     entry[key] = list(value) if key == "choices" else value
             if param.log:
                 entry["log"] = True
+            if param.label:
+                entry["label"] = param.label
+            if param.group:
+                entry["group"] = param.group
+            if param.shown_when:
+                entry["shown_when"] = [condition.describe() for condition in param.shown_when]
+            if param.choice_labels:
+                entry["choice_labels"] = dict(param.choice_labels)
         out.append(entry)
     return out

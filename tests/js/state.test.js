@@ -3,7 +3,15 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { displayText, MAX_NOTICES, PAGE_FIELDS, parseValue, REPLAY_CAP, StateRegistry } from "../../web/state.js";
+import {
+  conditionHolds,
+  displayText,
+  MAX_NOTICES,
+  PAGE_FIELDS,
+  parseValue,
+  REPLAY_CAP,
+  StateRegistry,
+} from "../../web/state.js";
 
 const schema = JSON.parse(readFileSync(new URL("../../web/params.json", import.meta.url), "utf8"));
 const uiSchema = { gridworld: [{ name: "speed", type: "str", default: "30", choices: ["30", "max"] }] };
@@ -264,3 +272,29 @@ for (const field of PAGE_FIELDS.values()) {
     assert.match(badNotices[0], new RegExp(`${field.name}`));
   });
 }
+
+test("a setting is shown exactly when its shown_when (declared in Python, params.json) holds", () => {
+  const registry = new StateRegistry(schema, uiSchema);
+  assert.equal(registry.shown("gridworld", "tau"), false); // ε-greedy by default
+  assert.equal(registry.shown("gridworld", "epsilon"), true);
+  registry.set("gridworld", "explore", "softmax");
+  assert.equal(registry.shown("gridworld", "tau"), true);
+  assert.equal(registry.shown("gridworld", "epsilon"), false);
+  assert.equal(registry.shown("gridworld", "episodes"), false); // only when averaging over seeds
+  registry.set("gridworld", "seeds", 2);
+  assert.equal(registry.shown("gridworld", "episodes"), true);
+  assert.equal(registry.shown("cartpole", "dqn_lr"), false);
+  registry.set("cartpole", "algo", "dqn");
+  assert.deepEqual(
+    ["lr", "hidden", "dqn_lr", "dqn_hidden"].map((name) => registry.shown("cartpole", name)),
+    [false, false, true, true],
+  );
+  assert.equal(registry.shown("gridworld", "alpha"), true); // no condition: always shown
+});
+
+test("conditionHolds reads the three forms of a condition", () => {
+  assert.equal(conditionHolds({ field: "a", in: ["x"] }, "x"), true);
+  assert.equal(conditionHolds({ field: "a", not_in: ["x"] }, "x"), false);
+  assert.equal(conditionHolds({ field: "a", at_least: 2 }, 1), false);
+  assert.equal(conditionHolds({ field: "a", at_least: 2 }, 2), true);
+});

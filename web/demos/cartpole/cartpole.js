@@ -38,24 +38,7 @@ const ALGO_NOTES = {
   dqn: "DQN, the bridge from the gridworld's Q-table: a cart-pole's state is 4 real numbers, so the table explodes. A network Q(s, a) replaces it, steadied by a replay buffer and a frozen target copy; ε-greedy explores. It learns from every step, with its own learning rate and network size. Measured, seeds 0–4: solved (100-episode mean ≥ 475) at a median of episode 484; 4 of 5 seeds within 150k steps, all 5 within 200k.",
 };
 const MODE_LABELS = { train: "Train", watch: "Watch", play: "Play it yourself" };
-const FIELD_LABELS = {
-  lr: "Learning rate",
-  gamma: "Discount γ",
-  hidden: "Hidden units",
-  seed: "Seed",
-  entropy: "Entropy bonus",
-  clip: "PPO clip ε",
-  dqn_lr: "DQN learning rate",
-  dqn_hidden: "DQN hidden units",
-};
 const MAIN_FIELDS = ["lr", "dqn_lr", "gamma", "hidden", "dqn_hidden", "seed"];
-// DQN has its own learning rate and network size: only the pair the chosen algorithm uses is shown.
-const SHOWN_FOR = {
-  lr: (algo) => algo !== "dqn",
-  hidden: (algo) => algo !== "dqn",
-  dqn_lr: (algo) => algo === "dqn",
-  dqn_hidden: (algo) => algo === "dqn",
-};
 
 const reducedMotion = () => window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
 
@@ -213,7 +196,7 @@ export default class CartpoleController extends DemoController {
               className: "cartpole-seed",
               onInvalid: (message) => this.showNotices([message]),
             })
-          : fieldControl(this.registry, demo, name, { label: FIELD_LABELS[name] ?? name, format: format(name) });
+          : fieldControl(this.registry, demo, name, { format: format(name) });
       this.fieldControls.set(name, element);
       return element;
     };
@@ -515,10 +498,8 @@ export default class CartpoleController extends DemoController {
   /** What the algorithm is, and while PPO trains, its two diagnostics with what they mean. */
   showAlgoNote(algo, losses) {
     this.algoNote.textContent = ALGO_NOTES[algo] ?? "";
-    for (const [name, shown] of Object.entries(SHOWN_FOR)) {
-      const element = this.fieldControls?.get(name);
-      if (element) element.hidden = !shown(algo);
-    }
+    // Only the settings the chosen algorithm uses are shown (each field's shown_when, declared in Python).
+    for (const [name, element] of this.fieldControls ?? []) element.hidden = !this.registry.shown(this.demo, name);
     const ppo = algo === "ppo" && Number.isFinite(losses.approx_kl);
     this.ppoLine.hidden = !ppo;
     if (ppo) {

@@ -26,16 +26,6 @@ export { EpisodeCurve };
 
 const SPEEDS = ["2", "5", "10", "30", "100", "300", "1000", "max"];
 const LOG_X_FROM = 300; // episodes: from here the curve's x axis is logarithmic, so the early learning stays visible
-const EXPLORE_LABELS = { "epsilon-greedy": "ε-greedy", softmax: "softmax (Boltzmann)", ucb: "UCB" };
-const EXPLORE_FIELDS = { "epsilon-greedy": ["epsilon", "epsilon_decay", "epsilon_min"], softmax: ["tau"], ucb: ["c"] };
-const ALGO_LABELS = {
-  "q-learning": "Q-learning",
-  sarsa: "SARSA",
-  "expected-sarsa": "Expected SARSA",
-  "n-step-sarsa": "n-step SARSA",
-  "monte-carlo": "Monte Carlo (every visit)",
-  "dyna-q": "Dyna-Q (planning)",
-};
 const PAINT_REWARDS = ["-1", "-0.5", "-0.1", "+0.5", "+1"];
 const AVERAGE_BUDGET_MS = 30; // the averaging job runs in the worker in slices this long, so the page stays responsive
 
@@ -287,69 +277,56 @@ export default class GridworldController extends DemoController {
     this.driverButtons.push(this.stepButton, this.episodeButton);
     this.resetButton.title = "Forget Q (same seed, same layout)";
 
-    // Settings: the agent, then the world.
+    // Settings: the agent, then the world. Labels, choice names and when each control shows are declared with the
+    // field in Python (Param: label, choice_labels, shown_when; web/params.json).
     const greek = (v, digits = 2) => Number(v).toFixed(digits);
-    const control = (name, label, format) => fieldControl(registry, demo, name, { label, format });
-    this.exploreControls = {
-      epsilon: control("epsilon", "ε (random-action probability)", greek),
-      epsilon_decay: control("epsilon_decay", "ε decay per episode", (v) => greek(v, 3)),
-      epsilon_min: control("epsilon_min", "ε floor", greek),
-      tau: control("tau", "τ (softmax temperature)", (v) => String(Number(v.toPrecision(2)))),
-      c: control("c", "c (UCB bonus weight)", greek),
+    const formats = {
+      epsilon_decay: (v) => greek(v, 3),
+      tau: (v) => String(Number(v.toPrecision(2))),
+      gamma: (v) => greek(v, 3),
+      size: (v) => (Number(v) === 0 ? "layout" : `${v}×${v}`),
+      n: String,
+      planning_steps: String,
+      max_episode_steps: String,
+      compare_n: String,
+      compare_planning_steps: String,
+      episodes: String,
+      seeds: String,
     };
-    this.ruleControls = {
-      n: control("n", "n (rewards before bootstrapping)", String),
-      planning_steps: control("planning_steps", "planning steps per real step", String),
+    this.fieldControls = new Map();
+    const control = (name) => {
+      const node = fieldControl(registry, demo, name, { format: formats[name] ?? greek });
+      this.fieldControls.set(name, node);
+      return node;
     };
     const agentControls = el(
       "div",
       { class: "controls" },
-      fieldControl(registry, demo, "algo", { label: "Learning rule", choiceLabels: ALGO_LABELS }),
-      ...Object.values(this.ruleControls),
-      fieldControl(registry, demo, "explore", { label: "Exploration", choiceLabels: EXPLORE_LABELS }),
-      ...Object.values(this.exploreControls),
-      control("alpha", "α (learning rate)", greek),
-      control("gamma", "γ (discount)", (v) => greek(v, 3)),
+      ...["algo", "n", "planning_steps", "explore", "epsilon", "epsilon_decay", "epsilon_min", "tau", "c"].map(control),
+      control("alpha"),
+      control("gamma"),
     );
-    registry.addEventListener("change", (event) => {
-      if (event.detail.demo === demo && event.detail.name === "explore") this.showExploreControls();
-    });
     const worldControls = el(
       "div",
       { class: "controls" },
-      fieldControl(registry, demo, "preset", {
-        label: "Layout",
-        choiceLabels: { default: "default 7×7", seed5: "the post's 5×5", maze: "maze 9×9", cliff: "cliff walk 4×12" },
-      }),
-      control("size", "open grid size (0 = layout's)", (v) => (Number(v) === 0 ? "layout" : `${v}×${v}`)),
-      control("slip", "slip (random move probability)", greek),
-      control("max_episode_steps", "max steps per episode", (v) => String(v)),
+      control("preset"),
+      control("size"),
+      control("slip"),
+      control("max_episode_steps"),
       seedControl(registry, demo, "seed", {
         className: "gw-seed",
         onInvalid: (message) => this.showNotices([message]),
       }),
     );
-    this.compareControls = {
-      compare_alpha: control("compare_alpha", "B: α", greek),
-      compare_epsilon: control("compare_epsilon", "B: ε", greek),
-      compare_n: control("compare_n", "B: n", String),
-      compare_planning_steps: control("compare_planning_steps", "B: planning steps", String),
-      episodes: control("episodes", "episodes per averaged run", String),
-    };
     const compareControls = el(
       "div",
       { class: "controls" },
-      fieldControl(registry, demo, "compare", {
-        label: "Compare with (B)",
-        choiceLabels: { off: "off", ...ALGO_LABELS },
-      }),
-      ...Object.values(this.compareControls),
-      control("seeds", "average over seeds (1 = one live run)", String),
+      ...["compare", "compare_alpha", "compare_epsilon", "compare_n", "compare_planning_steps", "episodes"].map(
+        control,
+      ),
+      control("seeds"),
     );
-    this.planControl = fieldControl(registry, demo, "plan", {
-      label: "Method",
-      choiceLabels: { "value-iteration": "value iteration", "policy-iteration": "policy iteration" },
-    });
+    this.planControl = fieldControl(registry, demo, "plan");
     this.planning = new PlanningPanel(this);
     this.planning.root.addEventListener("toggle", () => this.planning.draw());
     this.showExploreControls();
@@ -379,30 +356,16 @@ export default class GridworldController extends DemoController {
     this.gridColumn.insertBefore(this.messages, this.gridColumn.querySelector(".gw-legend"));
   }
 
+  /** Hide the controls of settings that do not matter now (their `shown_when`), and those `hide=` names. */
   showExploreControls() {
-    const explore = this.registry.get(this.demo, "explore");
     const hiddenByPage = new Set(
       String(this.registry.page.hide || "")
         .split(",")
         .map((s) => s.trim()),
     );
-    const wanted = new Set(EXPLORE_FIELDS[explore] ?? []);
-    for (const [name, node] of Object.entries(this.exploreControls))
-      node.hidden = !wanted.has(name) || hiddenByPage.has(name);
+    for (const [name, node] of this.fieldControls)
+      node.hidden = !this.registry.shown(this.demo, name) || hiddenByPage.has(name);
     const get = (name) => this.registry.get(this.demo, name);
-    const rule = { n: "n-step-sarsa", planning_steps: "dyna-q" };
-    for (const [name, node] of Object.entries(this.ruleControls))
-      node.hidden = get("algo") !== rule[name] || hiddenByPage.has(name);
-    const compareOn = get("compare") !== "off";
-    const compareWanted = {
-      compare_alpha: compareOn,
-      compare_epsilon: compareOn,
-      compare_n: get("compare") === "n-step-sarsa",
-      compare_planning_steps: get("compare") === "dyna-q",
-      episodes: get("seeds") > 1,
-    };
-    for (const [name, node] of Object.entries(this.compareControls))
-      node.hidden = !compareWanted[name] || hiddenByPage.has(name);
     this.paintControls.hidden = get("edit") !== "paint";
     if (this.modelToggle) this.modelToggle.hidden = get("algo") !== "dyna-q";
     for (const [name, shown] of Object.entries(this.modeStats ?? {})) {
@@ -556,7 +519,7 @@ export default class GridworldController extends DemoController {
       this.showExploreControls();
       return;
     }
-    if (["algo", "compare", "seeds"].includes(name)) this.showExploreControls();
+    this.showExploreControls(); // any setting may be another's shown_when
     super.onSetting(name, value); // configured live, coalesced; the base notes mid-run changes
   }
 
@@ -738,7 +701,8 @@ export default class GridworldController extends DemoController {
 
   drawCurve() {
     const snapshot = this.snapshot;
-    const name = (algo) => ALGO_LABELS[algo] ?? algo;
+    const labels = this.registry.field(this.demo, "algo").choice_labels ?? {};
+    const name = (algo) => labels[algo] ?? algo;
     const get = (key) => this.registry.get(this.demo, key);
     if (this.averaging() && snapshot?.average) {
       const { mean, se } = { mean: snapshot.average_mean, se: snapshot.average_se };

@@ -296,20 +296,20 @@ def describe_last_pull(race: BanditRace, code: CodeSlots) -> dict | None:
 
 @dataclass(frozen=True)
 class BanditConfig:
-    seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
+    seed: Annotated[int, Param(0, 2**31 - 1, 1, label="Seed")] = 0
     """Random seed of the pulls' noise and the strategies' choices, 0..2147483647."""
     arm_seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
     """Random seed of the arms' hidden means (New arms adds 1), 0..2147483647."""
-    arms: Annotated[int, Param(2, 10, 1)] = 5
+    arms: Annotated[int, Param(2, 10, 1, label="Arms k")] = 5
     """Number of arms k, 2..10."""
-    epsilon: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.1
+    epsilon: Annotated[float, Param(0.0, 1.0, 0.01, label="ε (ε-greedy)")] = 0.1
     """ε-greedy: probability of a random pull, 0..1."""
-    tau: Annotated[float, Param(0.01, 5.0, 0.01, log=True)] = 0.5
+    tau: Annotated[float, Param(0.01, 5.0, 0.01, log=True, label="τ (softmax)")] = 0.5
     """Softmax temperature τ, 0.01..5: small = nearly greedy, large = nearly random."""
     # c is in reward units. The post's c = 2 suits Sutton & Barto's testbed (reward noise σ = 1); with this
     # bandit's σ = 0.3 it over-explores and loses to ε-greedy. c ≈ σ·√2 is the Hoeffding-scale choice: over 500
     # runs of 1000 pulls on 5 arms, regret is UCB 14 (c = 0.5) or 94 (c = 2) against ε-greedy's 80.
-    c: Annotated[float, Param(0.0, 10.0, 0.1)] = 0.5
+    c: Annotated[float, Param(0.0, 10.0, 0.1, label="c (UCB)")] = 0.5
     """UCB exploration weight c, 0..10: bonus c·√(ln t / N(a)) for rarely pulled arms."""
     runs: Annotated[int, Param(1, 2000, 1)] = 1
     """1 = one live race; more = the curves average that many races, each on its own arms, 1..2000."""

@@ -50,7 +50,7 @@ from rlplay.demos.gridworld import code as gridworld_code
 from rlplay.demos.gridworld.average import SeedAverage
 from rlplay.demos.gridworld.planner import METHODS, Planner
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
-from rlplay.params import Param, shown, validate
+from rlplay.params import Param, When, shown, validate
 
 MAX_SIZE = 12
 VI_THETA = 1e-6  # value iteration stops when no value changes by more than this in a sweep
@@ -62,6 +62,16 @@ _CELL = re.compile(r"^\s*([0-9]{1,4})\.([0-9]{1,4})\s*$")
 RULES: dict[str, type[TabularAgent]] = {
     rule.name: rule for rule in (QLearning, Sarsa, ExpectedSarsa, NStepSarsa, MonteCarlo, DynaQ)
 }
+RULE_LABELS = (
+    ("q-learning", "Q-learning"),
+    ("sarsa", "SARSA"),
+    ("expected-sarsa", "Expected SARSA"),
+    ("n-step-sarsa", "n-step SARSA"),
+    ("monte-carlo", "Monte Carlo (every visit)"),
+    ("dyna-q", "Dyna-Q (planning)"),
+)
+EPSILON_GREEDY = (When("explore", ("epsilon-greedy",)),)  # the fields that matter only to ε-greedy
+COMPARING = (When("compare", ("off",), is_in=False),)
 ON_POLICY = ("sarsa", "n-step-sarsa", "monte-carlo")  # rules whose targets follow the exploring policy
 CURVE_POINTS = 500  # the live comparison's return curves are binned to at most this many points
 CURVE_EPISODES = 20_000  # ...from at most this many latest episodes (a snapshot every frame must stay cheap)
@@ -73,17 +83,45 @@ _PAINT = re.compile(
 
 @dataclass(frozen=True)
 class GridworldConfig:
-    seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
+    seed: Annotated[int, Param(0, 2**31 - 1, 1, label="Seed")] = 0
     """Random seed of the run (exploration and slips), 0..2147483647."""
-    algo: Annotated[str, Param(choices=tuple(RULES))] = "q-learning"
+    algo: Annotated[
+        str, Param(choices=tuple(RULES), label="Learning rule", group="agent", choice_labels=RULE_LABELS)
+    ] = "q-learning"
     """Learning rule: q-learning, sarsa, expected-sarsa, n-step-sarsa, monte-carlo or dyna-q."""
-    n: Annotated[int, Param(1, 32, 1)] = 4
+    n: Annotated[
+        int,
+        Param(
+            1,
+            32,
+            1,
+            label="n (rewards before bootstrapping)",
+            group="agent",
+            shown_when=(When("algo", ("n-step-sarsa",)),),
+        ),
+    ] = 4
     """n-step SARSA: rewards summed before bootstrapping, 1..32 (1 = SARSA)."""
-    planning_steps: Annotated[int, Param(0, 200, 1)] = 10
+    planning_steps: Annotated[
+        int,
+        Param(0, 200, 1, label="planning steps per real step", group="agent", shown_when=(When("algo", ("dyna-q",)),)),
+    ] = 10
     """Dyna-Q: planning updates from the learned model after each real step, 0..200 (0 = Q-learning)."""
-    preset: Annotated[str, Param(choices=("default", "seed5", "maze", "cliff"))] = "default"
+    preset: Annotated[
+        str,
+        Param(
+            choices=("default", "seed5", "maze", "cliff"),
+            label="Layout",
+            group="world",
+            choice_labels=(
+                ("default", "default 7×7"),
+                ("seed5", "the post's 5×5"),
+                ("maze", "maze 9×9"),
+                ("cliff", "cliff walk 4×12"),
+            ),
+        ),
+    ] = "default"
     """Layout: default (7x7, two barriers), seed5 (the post's 5x5), maze (9x9) or cliff (4x12)."""
-    size: Annotated[int, Param(0, MAX_SIZE, 1)] = 0
+    size: Annotated[int, Param(0, MAX_SIZE, 1, label="open grid size (0 = layout's)", group="world")] = 0
     """Grid size: 0 = the preset's grid; 2..12 = an open size x size grid, start top-left, goal bottom-right."""
     walls: Annotated[str, Param()] = ""
     """Walls: empty = the preset's, - = none, else row.col cells joined by _, e.g. 1.1_2.1."""
@@ -91,43 +129,95 @@ class GridworldConfig:
     """Start cell: empty = the preset's, else row.col, e.g. 0.0."""
     goal: Annotated[str, Param()] = ""
     """Goal cell: empty = the preset's, else row.col, e.g. 6.6."""
-    slip: Annotated[float, Param(0.0, 0.5, 0.01)] = 0.0
+    slip: Annotated[float, Param(0.0, 0.5, 0.01, label="slip (random move probability)", group="world")] = 0.0
     """Probability that a move goes in one of the three other directions instead, 0..0.5."""
-    explore: Annotated[str, Param(choices=EXPLORERS)] = "epsilon-greedy"
+    explore: Annotated[
+        str,
+        Param(
+            choices=EXPLORERS,
+            label="Exploration",
+            group="agent",
+            choice_labels=(("epsilon-greedy", "ε-greedy"), ("softmax", "softmax (Boltzmann)"), ("ucb", "UCB")),
+        ),
+    ] = "epsilon-greedy"
     """Exploration: epsilon-greedy, softmax (Boltzmann) or ucb (upper confidence bound)."""
-    epsilon: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.1
+    epsilon: Annotated[
+        float, Param(0.0, 1.0, 0.01, label="ε (random-action probability)", group="agent", shown_when=EPSILON_GREEDY)
+    ] = 0.1
     """ε-greedy: probability of a random action, 0..1."""
-    epsilon_decay: Annotated[float, Param(0.9, 1.0, 0.001)] = 1.0
+    epsilon_decay: Annotated[
+        float, Param(0.9, 1.0, 0.001, label="ε decay per episode", group="agent", shown_when=EPSILON_GREEDY)
+    ] = 1.0
     """ε-greedy: ε is multiplied by this after every episode, 0.9..1 (1 = no decay)."""
-    epsilon_min: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.01
+    epsilon_min: Annotated[float, Param(0.0, 1.0, 0.01, label="ε floor", group="agent", shown_when=EPSILON_GREEDY)] = (
+        0.01
+    )
     """ε-greedy: the decay stops at this floor (never above ε), 0..1."""
-    tau: Annotated[float, Param(0.001, 10.0, 0.001, log=True)] = 0.02
+    tau: Annotated[
+        float,
+        Param(
+            0.001,
+            10.0,
+            0.001,
+            log=True,
+            label="τ (softmax temperature)",
+            group="agent",
+            shown_when=(When("explore", ("softmax",)),),
+        ),
+    ] = 0.02
     """Softmax temperature τ, 0.001..10: small = nearly greedy, large = nearly random."""
-    c: Annotated[float, Param(0.0, 10.0, 0.05)] = 0.5
+    c: Annotated[
+        float,
+        Param(0.0, 10.0, 0.05, label="c (UCB bonus weight)", group="agent", shown_when=(When("explore", ("ucb",)),)),
+    ] = 0.5
     """UCB exploration weight c, 0..10: bonus c·√(ln t / N(s,a)) for rarely tried actions."""
-    alpha: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.5
+    alpha: Annotated[float, Param(0.0, 1.0, 0.01, label="α (learning rate)", group="agent")] = 0.5
     """Learning rate α, 0..1: how far each Q(s,a) moves towards its TD target."""
-    gamma: Annotated[float, Param(0.0, 1.0, 0.001)] = 0.99
+    gamma: Annotated[float, Param(0.0, 1.0, 0.001, label="γ (discount)", group="agent")] = 0.99
     """Discount factor γ, 0..1: the weight of a reward one step later."""
-    max_episode_steps: Annotated[int, Param(10, 10_000, 10)] = 1000
+    max_episode_steps: Annotated[int, Param(10, 10_000, 10, label="max steps per episode", group="world")] = 1000
     """Steps after which an unfinished episode is cut off (truncated), 10..10000."""
     paint: Annotated[str, Param()] = ""
     """Painted rewards: row.col:reward cells joined by _, :end for a terminal one, e.g. 2.3:-1_0.4:0.5:end."""
-    compare: Annotated[str, Param(choices=("off", *RULES))] = "off"
+    compare: Annotated[
+        str,
+        Param(
+            choices=("off", *RULES),
+            label="Compare with (B)",
+            group="compare",
+            choice_labels=(("off", "off"), *RULE_LABELS),
+        ),
+    ] = "off"
     """Compare: off, or a second learner (any rule) on the same world, seed and random numbers."""
-    compare_alpha: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.5
+    compare_alpha: Annotated[float, Param(0.0, 1.0, 0.01, label="B: α", group="compare", shown_when=COMPARING)] = 0.5
     """Compare: the second learner's learning rate α, 0..1."""
-    compare_epsilon: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.1
+    compare_epsilon: Annotated[float, Param(0.0, 1.0, 0.01, label="B: ε", group="compare", shown_when=COMPARING)] = 0.1
     """Compare: the second learner's ε (ε-greedy), 0..1."""
-    compare_n: Annotated[int, Param(1, 32, 1)] = 4
+    compare_n: Annotated[
+        int, Param(1, 32, 1, label="B: n", group="compare", shown_when=(When("compare", ("n-step-sarsa",)),))
+    ] = 4
     """Compare: the second learner's n (n-step SARSA), 1..32."""
-    compare_planning_steps: Annotated[int, Param(0, 200, 1)] = 10
+    compare_planning_steps: Annotated[
+        int, Param(0, 200, 1, label="B: planning steps", group="compare", shown_when=(When("compare", ("dyna-q",)),))
+    ] = 10
     """Compare: the second learner's planning steps (Dyna-Q), 0..200."""
-    seeds: Annotated[int, Param(1, 200, 1)] = 1
+    seeds: Annotated[int, Param(1, 200, 1, label="average over seeds (1 = one live run)", group="compare")] = 1
     """Runs averaged: 1 = one live run; 2..200 = mean return curves over seeds seed..seed+N−1."""
-    episodes: Annotated[int, Param(50, 2000, 50)] = 500
+    episodes: Annotated[
+        int,
+        Param(
+            50, 2000, 50, label="episodes per averaged run", group="compare", shown_when=(When("seeds", at_least=2),)
+        ),
+    ] = 500
     """Averaged runs: episodes each run learns for, 50..2000."""
-    plan: Annotated[str, Param(choices=METHODS)] = "value-iteration"
+    plan: Annotated[
+        str,
+        Param(
+            choices=METHODS,
+            label="Method",
+            choice_labels=(("value-iteration", "value iteration"), ("policy-iteration", "policy iteration")),
+        ),
+    ] = "value-iteration"
     """Planning panel: value-iteration (one sweep a step) or policy-iteration (evaluation sweeps, then improvement)."""
 
     def __post_init__(self):
