@@ -1,0 +1,64 @@
+"""The checks and the test lanes: lint, format, node tests and doctests, then pytest's fast, slow or soak lane."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from build_jobs.common import ROOT, log
+from build_jobs.machine import ensure_chromium, ensure_node_tools, ensure_shells, ensure_venv
+from build_jobs.site import build
+
+
+def checks(python: Path, env: dict) -> list[tuple[str, list[str]]]:
+    """The fast checks that run before pytest, in order: lint, format, JS unit tests, doctests."""
+    ruff = [str(python), "-m", "ruff"]
+    biome = str(ROOT / "node_modules" / ".bin" / "biome")
+    return [
+        ("ruff check", [*ruff, "check", "py", "tests", "build.py", "build_jobs"]),
+        ("ruff format", [*ruff, "format", "--check", "py", "tests", "build.py", "build_jobs"]),
+        ("biome (JS lint + format)", [biome, "ci", "--colors=off", "web", "tests/js"]),
+        ("node --test (JS unit tests)", ["node", "--test", "tests/js/"]),
+        ("doctests", [str(python), "-m", "pytest", "-q", "--doctest-modules", "py", "-p", "no:cacheprovider"]),
+    ]
+
+
+def setup() -> tuple[Path, str]:
+    """Everything the tests need, installed once: .venv, the pinned JS tools, a Chromium, fish and zsh, dist/."""
+    python = ensure_venv()
+    ensure_node_tools()
+    chromium = ensure_chromium(python)
+    ensure_shells()
+    build()
+    return python, chromium
+
+
+# The lanes (README, "The test lanes"): the fast lane is every test not marked slow or soak; the slow lane is the
+# learning runs to a threshold and the long claims over seeds; the soak runs all three demos for 10 minutes.
+# `.ci/run` runs the fast and the slow lane.
+LANES = {"fast": ["-m", "not slow and not soak"], "slow": ["-m", "slow"], "soak": ["-m", "soak"], "all": ["-m", ""]}
+
+
+def test(args: list[str]) -> int:
+    lane = "fast"
+    pytest_args = []
+    for arg in args:
+        if arg in ("--slow", "--soak", "--all"):
+            lane = arg.removeprefix("--")
+        else:
+            pytest_args.append(arg)
+    python, chromium = setup()
+    env = {**os.environ, "CHROMIUM_PATH": chromium, "PYTHONPATH": str(ROOT / "py")}
+    if lane != "slow":
+        for name, command in checks(python, env):
+            log(f"check: {name}")
+            if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
+                log(f"FAILED: {name}")
+                return 1
+    log(f"running pytest, the {lane} lane (Chromium: {chromium})")
+    started = time.monotonic()
+    status = subprocess.run([str(python), "-m", "pytest", *LANES[lane], *pytest_args], cwd=ROOT, env=env).returncode
+    log(f"the {lane} lane took {time.monotonic() - started:.0f} s")
+    return status

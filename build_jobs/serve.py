@@ -1,0 +1,152 @@
+"""Serve dist/ on localhost (gzip, an optional throttle for the slow-link tests)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from build_jobs.common import DIST
+from build_jobs.site import build
+
+MIME_TYPES = {
+    ".wasm": "application/wasm",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".svg": "image/svg+xml",
+    ".css": "text/css",
+    ".html": "text/html; charset=utf-8",
+    ".png": "image/png",
+}
+
+
+# Compressed on the fly as GitHub Pages does (it gzips by content type; zip archives and wheels are compressed
+# already), so what the benchmark counts as transferred is what a visitor downloads.
+GZIP_SUFFIXES = {".wasm", ".js", ".mjs", ".json", ".html", ".css", ".svg"}
+
+
+class Throttle:
+    """One link's bandwidth, shared by every connection of a server: a slow link for tests and the benchmark."""
+
+    def __init__(self, bytes_per_second: float):
+        self.bytes_per_second = bytes_per_second
+        self.lock = threading.Lock()
+        self.free_at = time.monotonic()
+
+    def take(self, count: int) -> None:
+        with self.lock:
+            now = time.monotonic()
+            self.free_at = max(now, self.free_at) + count / self.bytes_per_second
+            wait = self.free_at - now
+        time.sleep(wait)
+
+
+@functools.lru_cache(maxsize=64)
+def _gzipped(path: str, mtime_ns: int, size: int) -> bytes:
+    import gzip
+
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
+class DistHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves dist/ (optionally under a sub-path, as GitHub Pages does) with the right MIME types and caching,
+    gzip where Pages uses it, and optionally through a throttled link."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    base_path = "/"
+    throttle: Throttle | None = None
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real host
+
+    def log_message(self, format, *args):  # quiet: tests and bench read their own output
+        if os.environ.get("RLPLAY_SERVE_LOG"):
+            super().log_message(format, *args)
+
+    def translate_path(self, path):
+        clean = path.split("?", 1)[0].split("#", 1)[0]
+        if not clean.startswith(self.base_path):
+            return str(Path(self.directory) / "__outside_base__")
+        return super().translate_path("/" + clean[len(self.base_path) :])
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if (
+            path.suffix not in GZIP_SUFFIXES
+            or not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+        ):
+            return super().send_head()
+        stat = path.stat()
+        body = _gzipped(str(path), stat.st_mtime_ns, stat.st_size)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def copyfile(self, source, outputfile):
+        while block := source.read(16384):
+            if self.throttle is not None:
+                self.throttle.take(len(block))
+            outputfile.write(block)
+            self.server.sent_bytes += len(block)  # the benchmark's "bytes transferred" (bodies, as sent)
+
+    def end_headers(self):
+        path = self.path.split("?", 1)[0]
+        if "/pyodide/" in path or "/wheels/" in path:
+            # Versioned or content-addressed paths: they never change.
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable")
+        else:
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    sent_bytes = 0
+
+    def handle_error(self, request, client_address):
+        # A browser that closes a connection mid-download (tests do, on exit) is not an error worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def start_server(
+    directory: Path,
+    port: int = 0,
+    base_path: str = "/",
+    host: str = "127.0.0.1",
+    bytes_per_second: float | None = None,
+):
+    """Start a threaded static server in the background; returns (server, url). ``bytes_per_second`` makes every
+    response share one link of that bandwidth."""
+    attributes = {"base_path": base_path, "throttle": Throttle(bytes_per_second) if bytes_per_second else None}
+    handler = functools.partial(type("Handler", (DistHandler,), attributes), directory=str(directory))
+    server = QuietServer((host, port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://{host}:{server.server_address[1]}{base_path}"
+
+
+def serve(port: int) -> None:
+    build()
+    server, url = start_server(DIST, port)
+    print(f"Serving RL Playground at {url}  (Ctrl+C to stop)", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# test and bench: a pinned .venv and a Chromium
+# ---------------------------------------------------------------------------------------------------------------
