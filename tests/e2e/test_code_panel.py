@@ -18,8 +18,8 @@ from rlplay.algos import exploration
 from rlplay.app import replay
 from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo
 from rlplay.demos.cartpole import code as cartpole_code
-from rlplay.demos.cartpole import gridworld_code
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
+from rlplay.demos.gridworld import code as gridworld_code
 
 FIGURES = "(demo) => window.rlplay.inspect(demo).figures"
 EDITOR_TEXT = "(demo) => window.rlplay.inspect(demo).editorText"
