@@ -7,7 +7,7 @@ import pytest
 from rlplay.algos import ppo, rlhf_ppo
 from rlplay.algos.bigram_lm import END, exact_kl, expected_token_sum, token_log_probs
 from rlplay.algos.nn import exp
-from rlplay.algos.rlhf import RLHFRun, run_curve
+from rlplay.algos.rlhf import BetaSweep, RLHFRun, run_curve
 from rlplay.algos.rlhf_ppo import RLHFPPOConfig
 from rlplay.envs.token_world import MAX_LEN
 
@@ -102,3 +102,11 @@ def test_same_seed_same_numbers_and_beta_does_not_move_the_data():
     np.testing.assert_array_equal(one.phi, other.phi)
     np.testing.assert_array_equal(one.eval_u, other.eval_u)
     assert one.evaluate() == other.evaluate()  # both are π_ref before any update
+
+
+def test_each_beta_of_the_sweep_is_the_run_that_beta_would_make():
+    run = RLHFRun(5, RLHFPPOConfig())
+    sweep = BetaSweep(run.feedback, RLHFPPOConfig(), updates=4, betas=(0.0, 0.5))
+    assert sweep.advance(100) == 8 and sweep.done and sweep.advance(1) == 0
+    for beta, curve in zip((0.0, 0.5), sweep.curves, strict=True):
+        assert curve == run_curve(5, RLHFPPOConfig(beta=beta), 4)

@@ -17,6 +17,7 @@ or the labels never changes the corpus, the pairs or the evaluation batch.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,15 +56,16 @@ def pair_sequences(logp_ref: np.ndarray, rng: np.random.Generator, pairs: int):
     return (tokens[:pairs], lengths[:pairs]), (tokens[pairs:], lengths[pairs:])
 
 
-class RLHFRun:
-    """One run: corpus → π_ref → labelled pairs → r_φ → PPO updates (``update()``), measured by ``evaluate()``.
+class Feedback:
+    """Steps 1 and 2 of a run: corpus → π_ref → labelled pairs → r_φ, and the fixed evaluation batch.
 
     ``labels``: None for the simulated labeller, else the user's answers, one per offered pair (0 = a, 1 = b,
-    −1 = skipped).
+    −1 = skipped). Several PPO runs may share one (a β sweep): they then see the same reward model and are measured
+    on the same batch.
     """
 
-    def __init__(self, seed: int, config: RLHFPPOConfig, setup: RLHFSetup = RLHFSetup(), labels=None):
-        corpus_seed, pairs_seed, labeller_seed, ppo_seed, eval_seed = np.random.SeedSequence(seed).spawn(5)
+    def __init__(self, seed: int, setup: RLHFSetup = RLHFSetup(), labels=None):
+        corpus_seed, pairs_seed, labeller_seed, self.ppo_seed, eval_seed = np.random.SeedSequence(seed).spawn(5)
         self.setup = setup
         self.corpus = write_corpus(np.random.default_rng(corpus_seed), setup.corpus_size)
         self.theta_ref = reference_logits(self.corpus, V, setup.alpha)
@@ -82,22 +84,49 @@ class RLHFRun:
         f_a = word_counts(*self.pair_a, V)[labelled]
         f_b = word_counts(*self.pair_b, V)[labelled]
         self.phi, self.fit_loss = fit_reward_model(f_a, f_b, self.labels[labelled], setup.l2, setup.fit_steps)
-        self.ppo = RLHFPPO(config, self.theta_ref, MAX_LEN, self.proxy_reward, np.random.default_rng(ppo_seed))
         self.eval_u = np.random.default_rng(eval_seed).random((setup.eval_batch, MAX_LEN))
 
     def proxy_reward(self, tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """r_φ(x) of a batch."""
         return reward(self.phi, word_counts(tokens, lengths, V))
 
-    def evaluate(self, logp: np.ndarray | None = None) -> dict:
-        """proxy and gold means over the fixed evaluation batch sampled from π_θ (or ``logp``), and the exact KL."""
-        logp = self.ppo.logp() if logp is None else logp
+    def evaluate(self, logp: np.ndarray) -> dict:
+        """proxy and gold means over the fixed evaluation batch sampled from ``logp``, and the exact KL to π_ref."""
         tokens, lengths = sample(logp, self.eval_u)
         return {
             "proxy": float(self.proxy_reward(tokens, lengths).mean()),
             "gold": float(gold_reward(tokens, lengths).mean()),
             "kl": exact_kl(logp, self.logp_ref, MAX_LEN),
         }
+
+
+class RLHFRun:
+    """One run: its ``feedback`` (steps 1 and 2), then PPO updates (``update()``), measured by ``evaluate()``.
+
+    The feedback's attributes (``phi``, ``labels``, ``logp_ref``, ...) read as the run's own.
+    """
+
+    def __init__(
+        self,
+        seed: int,
+        config: RLHFPPOConfig,
+        setup: RLHFSetup = RLHFSetup(),
+        labels=None,
+        feedback: Feedback | None = None,
+    ):
+        self.feedback = Feedback(seed, setup, labels) if feedback is None else feedback
+        rng = np.random.default_rng(self.feedback.ppo_seed)
+        self.ppo = RLHFPPO(config, self.feedback.theta_ref, MAX_LEN, self.feedback.proxy_reward, rng)
+
+    def __getattr__(self, name: str):
+        # only for names the run itself lacks: the feedback's
+        if name == "feedback":
+            raise AttributeError(name)
+        return getattr(self.feedback, name)
+
+    def evaluate(self) -> dict:
+        """proxy, gold and KL of π_θ now (``Feedback.evaluate``)."""
+        return self.feedback.evaluate(self.ppo.logp())
 
     def update(self) -> dict:
         return self.ppo.update()
@@ -113,3 +142,43 @@ def run_curve(seed: int, config: RLHFPPOConfig, updates: int, setup: RLHFSetup =
         for key, value in run.evaluate().items():
             curve[key].append(value)
     return curve
+
+
+SWEEP_BETAS = (0.0, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)  # the β sweep of the reward–KL picture, 0 to the top of β's range
+
+
+class BetaSweep:
+    """Gao et al.'s reward–KL picture: one run per β (same feedback, same PPO seed), proxy, gold and KL after each
+    update. ``advance(n)`` makes n updates in turn (β₀, β₁, …), so every curve grows together; ``curves[i]`` holds
+    run i's lists ``proxy``, ``gold``, ``kl`` (index 0 is π_ref).
+
+    Run i is the run ``RLHFRun(seed, config with beta = betas[i])`` would make, number for number.
+    """
+
+    def __init__(self, feedback: Feedback, config: RLHFPPOConfig, updates: int, betas=SWEEP_BETAS):
+        self.betas = tuple(betas)
+        self.updates = updates
+        self.runs = [RLHFRun(0, dataclasses.replace(config, beta=beta), feedback=feedback) for beta in self.betas]
+        start = feedback.evaluate(feedback.logp_ref)
+        self.curves = [{key: [value] for key, value in start.items()} for _ in self.betas]
+        self.done_updates = 0  # over all runs
+
+    @property
+    def total(self) -> int:
+        return self.updates * len(self.betas)
+
+    @property
+    def done(self) -> bool:
+        return self.done_updates >= self.total
+
+    def advance(self, n: int) -> int:
+        """Up to ``n`` more updates, round robin over the β values; returns how many were made."""
+        n = max(0, min(int(n), self.total - self.done_updates))
+        for _ in range(n):
+            i = self.done_updates % len(self.betas)
+            run = self.runs[i]
+            run.update()
+            for key, value in run.evaluate().items():
+                self.curves[i][key].append(value)
+            self.done_updates += 1
+        return n
