@@ -187,6 +187,19 @@ def cartpole_episodes_to_solve(seeds=CARTPOLE_SEEDS) -> dict:
     return out
 
 
+def native_rlhf_default_run() -> dict:
+    """RLHF: a whole default run (build: corpus, π_ref, labels, reward-model fit; then every PPO update with its
+    evaluation), natively: PPO updates per second and the run's seconds, build included."""
+    from rlplay.demos.rlhf import RlhfConfig, RlhfDemo
+
+    started = time.perf_counter()
+    demo = RlhfDemo(RlhfConfig())
+    built = time.perf_counter()
+    ran = demo.advance(RlhfConfig().updates)
+    finished = time.perf_counter()
+    return {"updates_per_second": ran / (finished - built), "run_seconds": finished - started}
+
+
 def native_dqn_steps_per_second(steps: int = 5000) -> float:
     """Cart-pole DQN training steps/s (one Adam update per step once learning starts), natively."""
     from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
@@ -428,6 +441,26 @@ def browser_dqn_steps_per_second(page, steps: int = 5000) -> float:
             return steps / ((performance.now() - t0) / 1000);
         }""",
         [steps],
+    )
+
+
+def browser_rlhf_default_run(page) -> dict:
+    """``native_rlhf_default_run`` in the worker, through the bridge, in calls of 10 updates as the page asks."""
+    return page.evaluate(
+        """async () => {
+            const rt = window.rlplay.runtime;
+            const t0 = performance.now();
+            const created = await rt.call('rlhf', 'create', {params: {}});
+            const t1 = performance.now();
+            let ran = 0;
+            for (;;) {
+                const out = await rt.call('rlhf', 'step', {n: 10, since: 1e12});
+                ran += out.ran;
+                if (out.ran < 10) break;
+            }
+            const t2 = performance.now();
+            return {updates_per_second: ran / ((t2 - t1) / 1000), run_seconds: (t2 - t0) / 1000, ok: !!created};
+        }"""
     )
 
 
@@ -909,6 +942,17 @@ def markdown(results: dict) -> str:
             f"| cartpole DQN: env + one Adam update a step | {fmt(browser)} | {fmt(dqn['native'])} | "
             f"{dqn['native'] / browser if browser else float('nan'):.2f}× | (not the demo's floor: see above) |"
         )
+    rlhf = results["throughput"].get("rlhf")
+    if rlhf:
+        browser = rlhf.get("browser") or {}
+        native = rlhf["native"]
+        lines.append(
+            f"| rlhf: PPO updates/s (64 sentences, 4 epochs, evaluation), default run {native['run_seconds']:.1f} s "
+            f"native, {browser.get('run_seconds', float('nan')):.1f} s in the worker | "
+            f"{fmt(browser.get('updates_per_second'))} | {fmt(native['updates_per_second'])} | "
+            f"{native['updates_per_second'] / browser['updates_per_second'] if browser else float('nan'):.2f}× | "
+            "default run ≤ 20 s in the browser |"
+        )
     if "time_to_criteria" in results:
         lines += ["", "| Time to criterion at max speed | seconds | target |", "|---|---|---|"]
         for name, entry in results["time_to_criteria"].items():
@@ -1009,6 +1053,7 @@ def main(argv=None) -> int:
         results["throughput"] = {demo: {"native": native_throughput(demo)} for demo in DEMOS}
         results["throughput"]["cartpole_policy"] = {"native": native_policy_steps_per_second()}
         results["throughput"]["cartpole_dqn"] = {"native": native_dqn_steps_per_second()}
+        results["throughput"]["rlhf"] = {"native": native_rlhf_default_run()}
         results["learning"] = learning_efficiency()
         results["grid_rules"] = {"native": native_rule_throughput(), "learning": gridworld_rules_learning()}
     server, url = build.start_server(Path(args.dist), 0)
@@ -1033,6 +1078,7 @@ def main(argv=None) -> int:
                 results["throughput"][demo]["browser"] = browser_throughput(page, demo)
             results["throughput"]["cartpole_policy"]["browser"] = browser_policy_steps_per_second(page)
             results["throughput"]["cartpole_dqn"]["browser"] = browser_dqn_steps_per_second(page)
+            results["throughput"]["rlhf"]["browser"] = browser_rlhf_default_run(page)
             results["grid_rules"]["browser"] = browser_rule_throughput(page)
             context.close()
             print("[bench] time to criteria…", flush=True)

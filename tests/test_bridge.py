@@ -65,7 +65,7 @@ def test_unknown_demo_is_refused():
     payload, _ = call("os", "create")
     assert payload["error"] == {
         "kind": "input",
-        "message": "unknown demo 'os'; choose one of gridworld, bandit, cartpole",
+        "message": f"unknown demo 'os'; choose one of {', '.join(bridge.DEMOS)}",
     }
 
 

@@ -16,6 +16,7 @@ from rlplay.core.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.bandit import BanditConfig, BanditDemo
 from rlplay.demos.cartpole import ALGOS, CartpoleConfig, CartpoleDemo
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
+from rlplay.demos.rlhf import RlhfConfig, RlhfDemo
 from rlplay.envs import cartpole as cartpole_env
 from rlplay.params import Param, validate
 
@@ -53,6 +54,8 @@ SCENARIOS = [
     ("gridworld", {"paint": ""}, [("paint_cell", {"row": 2, "col": 2, "reward": 0.5}), ("plan_phase", {})]),
     ("bandit", {}, [("new_arms", {})]),
     ("bandit", {"runs": "20", "horizon": "200", "epsilon": "0", "c": "0"}, []),
+    ("rlhf", {"updates": "20"}, [("sweep", {"budget_ms": 30})]),
+    ("rlhf", {"labeller": "user", "labels": "ab-ba", "beta": "0", "updates": "20"}, []),
     *[
         (
             "cartpole",
@@ -107,6 +110,7 @@ def test_static_keys_are_sent_only_when_they_change():
         ("gridworld", lambda: GridworldDemo(GridworldConfig(seed=2, slip=0.2))),
         ("bandit", lambda: BanditDemo(BanditConfig(runs=3))),
         ("cartpole", lambda: CartpoleDemo(CartpoleConfig(algo="ppo"))),
+        ("rlhf", lambda: RlhfDemo(RlhfConfig(updates=20, labeller="user", labels="ba"))),
     ],
 )
 def test_driver_snapshots_keep_the_contract_before_the_bridge(demo, driver):

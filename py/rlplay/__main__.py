@@ -2,7 +2,8 @@
 
     python -m rlplay gridworld [--seed N] [--episodes N | --steps N] [--<field> VALUE ...]
         e.g. --algo sarsa --preset cliff --compare q-learning --seeds 50   (mean returns over 50 seeds, both rules)
-    python -m rlplay bandit    [--seed N] [--steps N] [--epsilon 0.1 ...]
+    python -m rlplay bandit    [--seed N] [--steps N] [--epsilon 0.1 ...]    (no --steps: the whole horizon)
+    python -m rlplay rlhf      [--beta 0.5] [--seed N] [--steps N] [--labeller user --labels ab-ba]   (PPO updates)
     python -m rlplay cartpole  [--algo actor-critic] [--seed N] [--episodes N] [--save agent.json]
     python -m rlplay cartpole  --load agent.json --watch [N]    Watch a saved agent: N episode lengths, as the page
     python -m rlplay schema    [--check]      write (or check) web/params.json and web/contract.json, the page's
@@ -78,6 +79,10 @@ def train(demo: str, params: dict[str, str], episodes: int | None, steps: int | 
                 _progress(done, steps, "steps", started)
             if ran == 0:
                 break
+    elif episodes is None and getattr(driver, "ENDS", False):
+        # the whole run, to its end (the bandit's horizon, RLHF's updates)
+        while driver.advance(chunk) > 0:
+            pass
     else:
         target = episodes if episodes is not None else 500
         while True:

@@ -24,8 +24,11 @@ CASES = [
     ("cartpole", {"seed": "3", "algo": "reinforce"}, [4000, 6000]),
     ("cartpole", {"seed": "1", "algo": "ppo"}, [2048, 6000]),
     ("cartpole", {"seed": "4", "algo": "dqn"}, [1500, 2500]),  # 3000 updates past learning_starts
+    # RLHF: corpus, labels and the reward model's fit, then PPO updates (the portable exp/log, no BLAS)
+    ("rlhf", {"seed": "3"}, [1, 29, 30]),
+    ("rlhf", {"seed": "5", "beta": "0", "labeller": "user", "labels": "abba-ab"}, [40, 40]),
 ]
-TOLERANCE = {"gridworld": 0.0, "bandit": 0.0, "cartpole": 1e-9}
+TOLERANCE = {"gridworld": 0.0, "bandit": 0.0, "cartpole": 1e-9, "rlhf": 0.0}
 
 
 def native_snapshot(demo, params, chunks):

@@ -89,6 +89,7 @@ def fit_reward_model(f_a: np.ndarray, f_b: np.ndarray, labels: np.ndarray, l2: f
     lr = 1.0 / (0.25 * float((diff * diff).sum(axis=1).mean()) + l2)
     loss = 0.0
     for _ in range(steps):
+        # looked up in this module at each call: the Code panel's edited version, while it runs, is put here
         loss, grad = bradley_terry_loss(phi, f_winner, f_loser, l2)
         # φ ← φ − (1/L) ∂loss/∂φ
         phi = phi - lr * grad

@@ -51,9 +51,10 @@ class RLHFSetup:
 
 
 def pair_sequences(logp_ref: np.ndarray, rng: np.random.Generator, pairs: int):
-    """``pairs`` pairs (a, b) sampled from π_ref: two ``(tokens, lengths)``."""
+    """``pairs`` pairs (a, b) sampled from π_ref: two ``(tokens, lengths)``. Pair i is sequences 2i and 2i + 1, so it
+    is the same pair whatever the number of pairs (a user's label i stays on it)."""
     tokens, lengths = sample(logp_ref, rng.random((2 * pairs, MAX_LEN)))
-    return (tokens[:pairs], lengths[:pairs]), (tokens[pairs:], lengths[pairs:])
+    return (tokens[0::2], lengths[0::2]), (tokens[1::2], lengths[1::2])
 
 
 class Feedback:

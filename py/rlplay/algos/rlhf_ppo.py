@@ -21,8 +21,8 @@ end is scored).
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 
@@ -30,52 +30,48 @@ from rlplay.algos.actor_critic import gae, value_loss
 from rlplay.algos.bigram_lm import contexts_of, sample, written
 from rlplay.algos.nn import Adam, log_softmax
 from rlplay.algos.ppo import ppo_policy_loss
-
-# field → (low, high): the one place each range is stated
-RANGES = {
-    "beta": (0.0, 2.0),
-    "lr": (1e-4, 1.0),
-    "critic_lr": (1e-4, 1.0),
-    "lam": (0.0, 1.0),
-    "clip": (0.01, 0.5),
-    "entropy": (0.0, 0.1),
-    "batch": (4, 1024),
-    "epochs": (1, 20),
-    "minibatches": (1, 64),
-}
+from rlplay.params import Param, validate
 
 
 @dataclass
 class RLHFPPOConfig:
-    beta: float = 0.5
-    """KL penalty coefficient β (nats of KL traded per unit of reward), 0..2; 0 = no penalty."""
-    lr: float = 0.01
+    beta: Annotated[float, Param(0.0, 2.0)] = 0.5
+    """KL penalty coefficient β (reward given up per nat of KL from π_ref), 0..2; 0 = no penalty."""
+    lr: Annotated[float, Param(1e-4, 1.0)] = 0.01
     """Adam step size on the policy's logits, 1e-4..1."""
-    critic_lr: float = 0.1
+    critic_lr: Annotated[float, Param(1e-4, 1.0)] = 0.1
     """Adam step size on the critic's table, 1e-4..1."""
-    lam: float = 0.95
+    lam: Annotated[float, Param(0.0, 1.0)] = 0.95
     """GAE λ, 0..1."""
-    clip: float = 0.2
+    clip: Annotated[float, Param(0.01, 0.5)] = 0.2
     """Clip range ε of the probability ratio, 0.01..0.5."""
-    entropy: float = 0.0
+    entropy: Annotated[float, Param(0.0, 0.1)] = 0.0
     """Entropy bonus coefficient, 0..0.1."""
-    batch: int = 64
+    batch: Annotated[int, Param(4, 1024)] = 64
     """Sequences sampled per update (a rollout), 4..1024."""
-    epochs: int = 4
+    epochs: Annotated[int, Param(1, 20)] = 4
     """Passes over each rollout, 1..20."""
-    minibatches: int = 2
+    minibatches: Annotated[int, Param(1, 64)] = 2
     """Minibatches per pass (Adam steps per epoch), 1..64."""
 
     def __post_init__(self):
-        for field in fields(self):
-            low, high = RANGES[field.name]
-            value = getattr(self, field.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"{field.name} must be a number in {low}..{high}, got {value!r}")
-            if field.type == "int" and value != int(value):
-                raise ValueError(f"{field.name} must be a whole number in {low}..{high}, got {value!r}")
-            if not low <= value <= high:
-                raise ValueError(f"{field.name} must be in {low}..{high}, got {value!r}")
+        validate(self)
+
+
+def kl_penalised_rewards(proxy, log_ratio, last, beta):
+    """The reward of every token of a rollout: −β log(π_θ/π_ref) per token, plus r_φ(x) on each sequence's last.
+
+    ``proxy``: r_φ(x) per sequence (B,); ``log_ratio``: log π_θold(x_t|x_{t−1}) − log π_ref(x_t|x_{t−1}) per token,
+    sequence after sequence (T,); ``last``: the index in those T of each sequence's last token (B,).
+
+    >>> kl_penalised_rewards(np.array([1.0]), np.array([0.5, -0.5]), np.array([1]), 0.1).tolist()
+    [-0.05, 1.05]
+    """
+    # r_t = −β (log π_θold(x_t|x_{t−1}) − log π_ref(x_t|x_{t−1}))
+    rewards = -beta * log_ratio
+    # + r_φ(x) where the sequence ends
+    rewards[last] += proxy
+    return rewards
 
 
 class RLHFPPO:
@@ -113,12 +109,11 @@ class RLHFPPO:
         # the written positions, sequence after sequence
         context, token, position = contexts[inside], tokens[inside], positions[inside]
         logp_old = logp[context, token]
-        logp_ref = self.logp_ref[context, token]
+        log_ratio = logp_old - self.logp_ref[context, token]
         proxy = self.score(tokens, lengths)
         last = np.cumsum(lengths) - 1  # index of each sequence's last token in the flat arrays
-        # r_t = −β (log π_θold − log π_ref), plus r_φ(x) on the last token
-        rewards = -config.beta * (logp_old - logp_ref)
-        rewards[last] += proxy
+        # looked up in this module at each call: the Code panel's edited version, while it runs, is put here
+        rewards = np.asarray(kl_penalised_rewards(proxy, log_ratio.copy(), last, config.beta), dtype=np.float64)
         return {
             "tokens": tokens,
             "lengths": lengths,
@@ -129,7 +124,7 @@ class RLHFPPO:
             "rewards": rewards,
             "last": last,
             "proxy": proxy,
-            "log_ratio": logp_old - logp_ref,
+            "log_ratio": log_ratio,
         }
 
     def update(self) -> dict:

@@ -7,6 +7,9 @@ class DemoDriver:
     """Base of the three drivers: ``step`` is ``advance`` then ``snapshot``; ``COMMANDS`` starts empty."""
 
     COMMANDS: frozenset[str] = frozenset()
+    # True for a driver whose run has an end (advance returns 0 there: the bandit's horizon, RLHF's updates); the
+    # CLI then trains to that end by default, else to 500 episodes
+    ENDS: bool = False
 
     def advance(self, n: int) -> int:
         raise NotImplementedError

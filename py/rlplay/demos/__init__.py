@@ -40,6 +40,7 @@ DEMOS: dict[str, str] = {
     "gridworld": "rlplay.demos.gridworld",
     "bandit": "rlplay.demos.bandit",
     "cartpole": "rlplay.demos.cartpole",
+    "rlhf": "rlplay.demos.rlhf",
 }
 """Every demo by name: the module that exports its ``Demo``, ``Config`` and ``CONTRACT`` (imported when first used)."""
 

@@ -324,6 +324,7 @@ class BanditDemo(DemoDriver):
     """Three exploration strategies on the same bandit(s). See ``rlplay.demos`` for the contract."""
 
     COMMANDS = frozenset({"new_arms"})
+    ENDS = True  # advance stops at the horizon: the CLI's default is the whole race
     EDITABLE = EDITABLE
 
     def __init__(self, config: BanditConfig | None = None):
