@@ -1,6 +1,6 @@
 """RL Playground's benchmark: ``python3 build.py bench [--quick] [--soak-seconds N]``.
 
-Parts alone: ``--startup-only``, ``--grid-rules``, ``--code-stops``, ``--speeds [DEMO ...]``.
+Parts alone: ``--startup-only``, ``--grid-rules``, ``--code-stops``, ``--speeds [DEMO ...]``, ``--compare``.
 
 One run measures, on this machine, side by side:
 1. startup, in headless Chromium, stage by stage: cold (an empty profile) and warm (the same profile, browser
@@ -1031,12 +1031,15 @@ def main(argv=None) -> int:
         metavar="DEMO",
         help="only the real rate of each speed setting (of the demos named, or all)",
     )
+    parser.add_argument("--compare", action="store_true", help="only the cart-pole seed comparison's time")
     parser.add_argument("--startup-runs", type=int, default=5, help="runs of each startup measurement (default 5)")
     parser.add_argument("--startup-only", action="store_true", help="measure only the startup profile")
     parser.add_argument("--dist", default=str(build.DIST), help="the built site to measure (default dist/)")
     args = parser.parse_args(argv)
     if args.grid_rules:
         return grid_rules_only()
+    if args.compare:
+        return compare_only()
     if args.code_stops:
         return code_stops_only()
     if args.soak_only:
@@ -1105,6 +1108,98 @@ def main(argv=None) -> int:
     out.write_text(json.dumps(results, indent=1))
     print(results["markdown"])
     print(f"\n[bench] wrote {out}")
+    return 0
+
+
+# The cart-pole's "Compare over seeds" as the reinforce-vs-actor-critic scene runs it: the seed's REINFORCE and
+# actor-critic on seeds 0-7, each until solved or COMPARE_EPISODES episodes (issue 24's target: <= 30 s in the browser)
+COMPARE_ALGOS = ["reinforce", "actor-critic"]
+COMPARE_SEEDS = 8
+COMPARE_EPISODES = 2000
+COMPARE_TARGET_S = 30.0
+
+
+def native_seed_comparison(batch: bool) -> dict:
+    """The comparison natively, batched or one run after another: wall and CPU seconds, and its medians."""
+    from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
+
+    demo = CartpoleDemo(CartpoleConfig())
+    wall, cpu = time.perf_counter(), time.process_time()
+    demo.compare_start(COMPARE_ALGOS, seeds=COMPARE_SEEDS, episodes=COMPARE_EPISODES, batch=batch)
+    while True:
+        out = demo.compare_step(budget_ms=1000)
+        if out["done"]:
+            break
+    return {
+        "seconds": time.perf_counter() - wall,
+        "cpu_seconds": time.process_time() - cpu,
+        "figures": out["figures"],
+        "solved_at": {algo: out["result"][algo]["solved_at"] for algo in COMPARE_ALGOS},
+    }
+
+
+def browser_seed_comparison(page, batch: bool) -> dict:
+    """The comparison in the page's worker through the bridge, in the page's chunks (120 ms of work a call)."""
+    return page.evaluate(
+        """async ([algos, seeds, episodes, batch]) => {
+            const rt = window.rlplay.runtime;
+            await rt.call('cartpole', 'create', {params: {}});
+            const t0 = performance.now();
+            await rt.call('cartpole', 'compare_start', {args: {algos, seeds, episodes, batch}, since: 1e12});
+            for (;;) {
+                const out = (await rt.call('cartpole', 'compare_step', {args: {budget_ms: 120}, since: 1e12})).result;
+                if (out.done) {
+                    const solved = {};
+                    for (const algo of algos) solved[algo] = out.result[algo].solved_at;
+                    return {seconds: (performance.now() - t0) / 1000, figures: out.figures, solved_at: solved};
+                }
+            }
+        }""",
+        [COMPARE_ALGOS, COMPARE_SEEDS, COMPARE_EPISODES, batch],
+    )
+
+
+def compare_markdown(compare: dict) -> list[str]:
+    lines = [
+        f"| Cart-pole comparison: REINFORCE vs actor-critic, seeds 0–{COMPARE_SEEDS - 1}, each until solved or "
+        f"{COMPARE_EPISODES} episodes | batched | one after another | speed-up | target |",
+        "|---|---|---|---|---|",
+    ]
+    for where in ("browser", "native"):
+        entry = compare.get(where)
+        if not entry:
+            continue
+        batched, alone = entry["batched"]["seconds"], entry["one_after_another"]["seconds"]
+        target = f"≤ {COMPARE_TARGET_S:.0f} s" if where == "browser" else ""
+        lines.append(f"| {where} (wall) | {batched:.1f} s | {alone:.1f} s | {alone / batched:.2f}× | {target} |")
+        if "cpu_seconds" in entry["batched"]:
+            cpu_b, cpu_a = entry["batched"]["cpu_seconds"], entry["one_after_another"]["cpu_seconds"]
+            lines.append(f"| {where} (CPU) | {cpu_b:.1f} s | {cpu_a:.1f} s | {cpu_a / cpu_b:.2f}× | |")
+    medians = compare.get("browser", compare.get("native", {})).get("batched", {}).get("figures", {})
+    if medians:
+        lines.append("")
+        lines.append("Medians (episodes to solve): " + ", ".join(f"{k}: {v}" for k, v in sorted(medians.items())))
+    return lines
+
+
+def compare_only() -> int:
+    """``bench.py --compare``: the seed comparison batched and one run after another, natively and in the browser;
+    the two must give the same numbers (they are the same runs)."""
+    compare = {"native": {"batched": native_seed_comparison(True), "one_after_another": native_seed_comparison(False)}}
+
+    def measure(browser, url):
+        page = browser.new_page()
+        page.goto(url)
+        wait_ready(page, demos=("cartpole",))
+        return {
+            "batched": browser_seed_comparison(page, True),
+            "one_after_another": browser_seed_comparison(page, False),
+        }
+
+    compare["browser"] = in_served_browser(measure)
+    for entry in compare.values():
+        assert entry["batched"]["solved_at"] == entry["one_after_another"]["solved_at"], entry
+    print("\n".join(compare_markdown(compare)))
     return 0
 
 

@@ -4,7 +4,7 @@ codes and the constants the page reads (the form is explained in ``rlplay.app.co
 from __future__ import annotations
 
 from rlplay.core.contract import Figure, Key, constant, notices_keys
-from rlplay.demos.cartpole.driver import SOLVED_MEAN_LENGTH, SOLVED_WINDOW
+from rlplay.demos.cartpole.driver import ALGOS, SOLVED_MEAN_LENGTH, SOLVED_WINDOW
 from rlplay.envs import cartpole as cartpole_env
 
 CONTRACT: dict = {
@@ -81,6 +81,17 @@ CONTRACT: dict = {
             "episodes finished when the 100-episode mean first reached the solved threshold; -1 = not yet",
             "episodes",
         ),
+        # the seed comparison (compare_start/compare_step), by algorithm: present from a comparison's start until
+        # the next one starts or it is cancelled
+        **{
+            f"compare-median-{algo}": Figure(
+                f"seed comparison: the median over seeds of the episodes {algo} took to solve, as soon as no run still "
+                "training can change it; -1 = not known yet, or not solved within the episodes per run",
+                "episodes",
+                optional=True,
+            )
+            for algo in ALGOS
+        },
     },
     "notices": {
         "diverged": "training diverged (NaN): lower the learning rate or reset",

@@ -98,7 +98,23 @@ class CartpoleDemo(DemoDriver):
         self.config = config if config is not None else CartpoleConfig()
         self.code = cartpole_code.new_slots()  # the Code panel's functions (rlplay.demos.cartpole.code)
         self.comparison = None  # a SeedComparison in progress (``compare_start``), apart from this run
+        self.comparison_figures: dict = {}  # its per-algorithm figures, kept after it finishes
         self._fresh_run()
+
+    make_learner = staticmethod(make_learner)  # for the seed comparison's batched runs
+
+    @staticmethod
+    def run_streams(seed: int) -> dict:
+        """The run's independent random streams, split from ``SeedSequence(seed)``: the training env's starts, the
+        action uniforms, the networks' initialisation (a generator), the Watch and the Play episodes."""
+        env_seq, action_seq, learner_seq, watch_seq, play_seq = np.random.SeedSequence(seed).spawn(5)
+        return {
+            "env": env_seq,
+            "action": action_seq,
+            "learner": np.random.default_rng(learner_seq),
+            "watch": watch_seq,
+            "play": play_seq,
+        }
 
     def code_names(self) -> list[str]:
         """The functions the Code panel shows for the current algorithm."""
@@ -106,10 +122,11 @@ class CartpoleDemo(DemoDriver):
 
     def _fresh_run(self) -> None:
         config = self.config
-        env_seq, action_seq, learner_seq, watch_seq, play_seq = np.random.SeedSequence(config.seed).spawn(5)
-        self.env = CartPole(seed=env_seq)
-        self.action_uniforms = Uniforms(np.random.default_rng(action_seq), block=UNIFORM_BLOCK)  # one per step
-        self.learner = make_learner(config, np.random.default_rng(learner_seq))
+        streams = self.run_streams(config.seed)
+        watch_seq, play_seq = streams["watch"], streams["play"]
+        self.env = CartPole(seed=streams["env"])
+        self.action_uniforms = Uniforms(np.random.default_rng(streams["action"]), block=UNIFORM_BLOCK)  # one a step
+        self.learner = make_learner(config, streams["learner"])
         self.watch_env = CartPole(seed=watch_seq)
         self.watch_rng = np.random.default_rng(watch_seq.spawn(1)[0])
         self.watch_p_right = math.nan
@@ -303,20 +320,27 @@ class CartpoleDemo(DemoDriver):
     def load_agent(self, text: str) -> dict:
         """Become the agent in ``text``: its config, seed and weights, as a fresh run. A bad file changes nothing."""
         loaded = agent_file.loads(text, type(self))  # raises ValueError before anything here changes
-        kept = {"comparison": self.comparison, "code": self.code}  # the comparison and any edited code stay
+        # the comparison and any edited code stay
+        kept = {"comparison": self.comparison, "comparison_figures": self.comparison_figures, "code": self.code}
         vars(self).clear()
         vars(self).update(vars(loaded))
         vars(self).update(kept)
         return {f.name: getattr(self.config, f.name) for f in dataclasses.fields(self.config)}
 
     # -- research views: many seeds, and the spread of the gradient ----------------------------------------------
-    def compare_start(self, algos, seeds: int = 8, episodes: int = 500) -> dict:
+    def compare_start(self, algos, seeds: int = 8, episodes: int = 500, batch: bool = True) -> dict:
         """Start comparing ``algos`` over seeds 0..seeds−1 (``rlplay.demos.cartpole.compare``); this run is untouched.
 
-        The comparison uses this run's settings other than algo and seed (lr, γ, hidden units, ...)."""
+        The comparison uses this run's settings other than algo and seed (lr, γ, hidden units, ...). ``batch=False``
+        trains every run alone, one after another (the same numbers, slower: the benchmark's reference)."""
         if not isinstance(algos, list) or not all(isinstance(a, str) for a in algos):
             raise ValueError("algos must be a list of algorithm names")
-        self.comparison = SeedComparison(algos, int(seeds), int(episodes), base=self.config, make_run=type(self))
+        if not isinstance(batch, bool):
+            raise ValueError("batch must be true or false")
+        self.comparison = SeedComparison(
+            algos, int(seeds), int(episodes), base=self.config, make_run=type(self), batch=batch
+        )
+        self.comparison_figures = self.comparison.figures()
         return self.comparison.progress()
 
     def compare_step(self, budget_ms: float = 100.0) -> dict:
@@ -325,7 +349,8 @@ class CartpoleDemo(DemoDriver):
             raise ValueError("no comparison is running: start one first")
         budget_ms = min(max(float(budget_ms), 1.0), 1000.0)
         self.comparison.advance_for(budget_ms)
-        out = {**self.comparison.progress(), "done": self.comparison.done}
+        self.comparison_figures = self.comparison.figures()
+        out = {**self.comparison.progress(), "done": self.comparison.done, "figures": self.comparison_figures}
         if self.comparison.done:
             out["result"] = self.comparison.result()
             out["episodes"] = self.comparison.episodes
@@ -334,6 +359,7 @@ class CartpoleDemo(DemoDriver):
 
     def compare_cancel(self) -> dict:
         self.comparison = None
+        self.comparison_figures = {}
         return {"cancelled": True}
 
     def gradient_spread(self, episodes: int = 16) -> dict:
@@ -367,6 +393,7 @@ class CartpoleDemo(DemoDriver):
                 "mean-length-100": sum(window) / len(window) if window else -1,
                 "best-length": self.best_length,
                 "solved-at-episode": self.solved_at,
+                **self.comparison_figures,
             },
             "episode_lengths": np.array(lengths[since:], dtype=np.float64),
             "episode_lengths_offset": since,

@@ -1,0 +1,148 @@
+"""Cart-pole runs trained together (``rlplay.algos.batched_policy_gradient``) against the same runs trained alone.
+
+The oracle is the demo's own run of each seed (``CartpoleDemo``): the batch must give every run the same episodes,
+the same solve episode and the same weights, bit for bit.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from rlplay.algos.batched_policy_gradient import BatchedPolicyGradient, policy_network
+from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
+from rlplay.demos.cartpole.compare import SeedComparison, solve_stats
+from rlplay.envs.cartpole import MAX_EPISODE_STEPS, CartPole, portable_cos, portable_sin
+from rlplay.envs.cartpole_batch import CartPoleBatch, portable_sin_cos
+
+
+def test_portable_sin_cos_gives_the_single_state_functions_bits():
+    rng = np.random.default_rng(0)
+    theta = np.concatenate([rng.uniform(-0.6, 0.6, 20_000), [0.0, -0.0, 0.5, -0.5, 0.5000000000000001, 1e-300]])
+    sin, cos = portable_sin_cos(theta)
+    assert sin.tolist() == [portable_sin(t) for t in theta.tolist()]
+    assert cos.tolist() == [portable_cos(t) for t in theta.tolist()]
+    assert math.copysign(1.0, portable_sin_cos(np.array([-0.0]))[0][0]) == -1.0  # sin(−0) = −0, as portable_sin
+
+
+def test_a_batch_of_cartpoles_steps_each_like_a_lone_cartpole_with_ends_holds_and_time_limits():
+    seeds = [3, 4, 5]
+    batch, lone = CartPoleBatch(seeds), [CartPole(seed=s) for s in seeds]
+    states = [env.reset()[0] for env in lone]
+    assert batch.state.T.tolist() == [list(s) for s in states]
+    held_until = {}
+    ends = {"terminated": 0, "truncated": 0}
+    for step in range(1500):
+        # a balancing rule for runs 0 and 1 (they reach the 500-step limit), random pushes for run 2
+        actions = np.array([s[2] + 0.5 * s[3] > 0 if r < 2 else (step * 7 + r) % 3 == 0 for r, s in enumerate(states)])
+        moving = batch.moving.copy()
+        terminated, truncated = batch.step(actions)
+        for r, env in enumerate(lone):
+            if not moving[r]:
+                assert not terminated[r] and not truncated[r]
+                assert batch.state[:, r].tolist() == list(states[r])  # a held run stays put
+                if step >= held_until[r]:
+                    batch.reset_run(r)
+                    states[r] = env.reset()[0]
+                continue
+            states[r], _, term, trunc, _ = env.step(int(actions[r]))
+            assert batch.state[:, r].tolist() == list(states[r])
+            assert (bool(terminated[r]), bool(truncated[r])) == (term, trunc)
+            if term or trunc:
+                ends["terminated" if term else "truncated"] += 1
+                assert batch.lengths[r] == env.length
+                batch.hold(r)
+                held_until[r] = step + 3
+    assert ends["terminated"] > 10 and ends["truncated"] >= 2, ends
+
+
+def lone_run(algo: str, seed: int, episodes: int) -> CartpoleDemo:
+    """The demo's run of (algo, seed), stopped right after ``episodes`` episodes."""
+    demo = CartpoleDemo(CartpoleConfig(algo=algo, seed=seed))
+    while len(demo.episode_lengths) < episodes:
+        demo.advance(1)
+    return demo
+
+
+def batched_runs(jobs, max_episodes: int) -> BatchedPolicyGradient:
+    learners, env_seeds, action_seeds = [], [], []
+    for algo, seed in jobs:
+        streams = CartpoleDemo.run_streams(seed)
+        learners.append(CartpoleDemo.make_learner(CartpoleConfig(algo=algo, seed=seed), streams["learner"]))
+        env_seeds.append(streams["env"])
+        action_seeds.append(streams["action"])
+    batch = BatchedPolicyGradient(
+        learners, env_seeds, action_seeds, max_episodes=max_episodes, solved_mean_length=475.0, solved_window=100
+    )
+    while not batch.done:
+        batch.advance(1000)
+    return batch
+
+
+def assert_same_weights(batched_learner, demo: CartpoleDemo) -> None:
+    for name, network in demo.learner.networks().items():
+        mine = batched_learner.networks()[name]
+        for p, q in zip(mine.params, network.params, strict=True):
+            assert np.array_equal(p, q), name
+
+
+def test_batched_runs_are_the_demos_runs_bit_for_bit():
+    jobs = [(algo, seed) for algo in ("reinforce", "reinforce-baseline", "actor-critic") for seed in (0, 1)]
+    batch = batched_runs(jobs, max_episodes=40)
+    for i, (algo, seed) in enumerate(jobs):
+        demo = lone_run(algo, seed, 40)
+        assert list(batch.episode_lengths[i]) == list(demo.episode_lengths), (algo, seed)
+        assert batch.steps[i] == demo.steps and batch.updates[i] == 40
+        assert_same_weights(batch.learners[i], demo)
+        assert not batch.training[i] and batch.solved_at[i] == -1 and batch.diverged_at[i] == -1
+
+
+@pytest.mark.slow
+def test_batched_runs_to_solving_are_the_demos_runs_bit_for_bit():
+    """Slow (about 400k environment steps, trained twice): whole runs until solved, so 500-step episodes (the
+    time-limit cut, with actor-critic's bootstrap from V of the state after it) are in."""
+    jobs = [("actor-critic", 0), ("actor-critic", 1), ("reinforce", 6)]
+    batch = batched_runs(jobs, max_episodes=2000)
+    for i, (algo, seed) in enumerate(jobs):
+        demo = lone_run(algo, seed, len(batch.episode_lengths[i]))
+        assert list(batch.episode_lengths[i]) == list(demo.episode_lengths)
+        assert batch.solved_at[i] == demo.solved_at > 0
+        assert max(demo.episode_lengths) == MAX_EPISODE_STEPS
+        assert_same_weights(batch.learners[i], demo)
+
+
+def test_only_learners_that_update_per_episode_with_one_network_shape_train_in_a_batch():
+    streams = CartpoleDemo.run_streams(0)
+    dqn = CartpoleDemo.make_learner(CartpoleConfig(algo="dqn"), streams["learner"])
+    with pytest.raises(ValueError, match="only Reinforce, ActorCritic"):
+        BatchedPolicyGradient([dqn], [1], [2], max_episodes=10, solved_mean_length=475.0, solved_window=100)
+    small = CartpoleDemo.make_learner(CartpoleConfig(hidden=8), streams["learner"])
+    large = CartpoleDemo.make_learner(CartpoleConfig(hidden=16), streams["learner"])
+    with pytest.raises(ValueError, match="same shape"):
+        BatchedPolicyGradient(
+            [small, large], [1, 2], [3, 4], max_episodes=10, solved_mean_length=475.0, solved_window=100
+        )
+    assert policy_network(small).W1.shape == (4, 8)
+
+
+def test_the_seed_comparison_reports_each_median_once_no_running_seed_can_change_it():
+    demo = CartpoleDemo(CartpoleConfig())
+    demo.compare_start(["reinforce", "actor-critic", "ppo"], seeds=2, episodes=100)
+    figures = demo.snapshot()["figures"]
+    assert {figures[f"compare-median-{a}"] for a in ("reinforce", "actor-critic", "ppo")} == {-1}
+    while demo.comparison is not None:
+        out = demo.compare_step(budget_ms=200)
+    result = out["result"]
+    for algo in ("reinforce", "actor-critic", "ppo"):
+        entry = result[algo]
+        # 100 episodes are too few to solve (the window alone is 100): every median is "not solved"
+        assert {key: entry[key] for key in ("median", "q1", "q3", "solved", "runs")} == solve_stats([-1, -1])
+        assert len(entry["curve_median"]) == 100
+        assert demo.snapshot()["figures"][f"compare-median-{algo}"] == -1
+    # the batched rows are the demo's own runs of those seeds
+    lone = lone_run("actor-critic", 1, 100)
+    comparison = SeedComparison(["actor-critic"], 2, 100, make_run=CartpoleDemo)
+    while not comparison.done:
+        comparison.advance_for(1000)
+    assert list(comparison.lengths["actor-critic"][1]) == list(lone.episode_lengths)
+    demo.compare_cancel()
+    assert "compare-median-reinforce" not in demo.snapshot()["figures"]
