@@ -26,6 +26,13 @@ const baseURL = new URL("../", import.meta.url).href;
 // (the hook below replaces it); a link cannot set them (web/runtime/client.js, limitsFrom).
 const runtime = new PythonRuntime(baseURL, { limits: globalThis.rlplay?.limits });
 const controllers = new Map();
+// What main() loaded once (the registry, the demo modules, the contract) for mountDemos and open(); `started`
+// settles once the first load asked for its drivers (or could not), so an early open() waits for that.
+const page = {};
+page.started = new Promise((resolve) => {
+  page.markStarted = resolve;
+});
+let opening = Promise.resolve(); // open() calls run one after another
 
 // Pyodide 0.27.7 crashes on iPad Safari (fixed in 0.28): say so instead of crashing.
 function isIPadSafari() {
@@ -370,14 +377,10 @@ async function main() {
     startEmbedFrame();
     if (!focus) notices.push("embed=1 needs demo=gridworld, bandit or cartpole; showing the whole page.");
   }
-  const roots = [...document.querySelectorAll("[data-demo]")];
-  for (const root of roots) {
+  for (const root of document.querySelectorAll("[data-demo]")) {
     const demo = root.dataset.demo;
-    if (registry.page.embed && focus && demo !== focus) {
-      root.closest("section")?.remove();
-      continue;
-    }
-    if (broken.has(demo)) {
+    if (registry.page.embed && focus && demo !== focus) root.closest("section")?.remove();
+    else if (broken.has(demo)) {
       root.dataset.status = "error";
       // "The other demos still work" only when one does (a shared view or chart breaks them all).
       const others = registry.page.embed ? [] : Object.keys(CONTROLLERS).filter((d) => d !== demo && !broken.has(d));
@@ -386,50 +389,10 @@ async function main() {
           more: others.length ? "The other demos still work." : "",
         }),
       );
-      continue;
     }
-    const Controller = modules[demo].default;
-    const controller = new Controller({ root, runtime, registry, contract: contract[demo] });
-    controller.mount();
-    root.querySelector(".demo-panel")?.append(shareTools(controller, registry));
-    controller.applyHide();
-    controllers.set(demo, controller);
   }
-  // Edited code in the link that no Code panel will show (an embed, another demo, an unreadable link) is reported.
-  const codeNotice = await codeLinkNotice(registry.page.code, {
-    focus,
-    embed: registry.page.embed,
-    demos: [...controllers.keys()],
-  });
-  if (codeNotice) notices.push(codeNotice);
-  // Notices about the link go next to the demo it opens (until a setting changes); the rest at the top of the page.
-  const noticesFor = new Map();
-  if (notices.length && focus && !registry.page.embed && controllers.has(focus)) {
-    noticesFor.set(focus, notices.splice(0));
-    controllers.get(focus).showNotices(noticesFor.get(focus));
-  }
-  if (notices.length) {
-    const box = document.getElementById("page-notices");
-    box.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, text)));
-    box.append(
-      el(
-        "button",
-        {
-          type: "button",
-          class: "notice-dismiss",
-          "aria-label": "Dismiss these notices",
-          onclick: () => {
-            box.hidden = true;
-          },
-        },
-        "×",
-      ),
-    );
-    box.hidden = false;
-  }
-  // A demo's own page (gridworld.html, made by build.py for link previews) opens at that demo.
-  const pageDemo = document.querySelector('meta[name="rlplay-demo"]')?.content;
-  if ((focus || pageDemo) && !registry.page.embed) document.getElementById(focus || pageDemo)?.scrollIntoView();
+  Object.assign(page, { registry, modules, broken, contract });
+  const noticesFor = await mountDemos(notices);
   // Exposed for the end-to-end tests and for curious readers in the console.
   // The documented test hook is inspect(demo): a plain object (see DemoController.inspect); the rest may change.
   window.rlplay = {
@@ -439,6 +402,7 @@ async function main() {
     contract,
     widgets: new Map(),
     inspect: (demo) => controllers.get(demo)?.inspect() ?? null,
+    open,
   };
   // Lesson widgets (the PPO clip explorer): drawn now with a loading note; each follows the runtime's "state"
   // events, so it computes its curves once Python is ready, and again after a Restart or a Retry.
@@ -465,24 +429,108 @@ async function main() {
   for (const [demo, controller] of controllers) controller.create({ notices: noticesFor.get(demo) ?? [] });
 }
 
-main().catch((error) => {
-  startFailed = true;
-  banner.hidden = false;
-  banner.dataset.state = "error";
-  banner.replaceChildren(
-    el("p", { class: "banner-title", role: "alert" }, `The page failed to start: ${error.message}`),
-    el("button", { type: "button", class: "primary", onclick: () => location.reload() }, "Retry"),
-  );
-  if (self.origin === "null") {
-    // A sandboxed frame without allow-same-origin, on a server that allows CORS for the page but not for the rest.
-    banner.append(
-      el("p", {}, "This page is in a sandboxed frame without allow-same-origin: it cannot load Python there."),
+// ---- the demos on the page, and opening another setup without reloading --------------------------------------
+
+/** Mount a controller on every demo root the page has (from the registry's state) and put the link's notices where
+ *  they belong: next to the demo it opens, else at the top of the page. Returns each demo's notices for create(). */
+async function mountDemos(notices) {
+  const { registry, modules, broken, contract } = page;
+  const focus = registry.page.demo;
+  for (const root of document.querySelectorAll("[data-demo]")) {
+    const demo = root.dataset.demo;
+    if (broken.has(demo)) continue; // its error box stays, from the first load
+    const Controller = modules[demo].default;
+    const controller = new Controller({ root, runtime, registry, contract: contract[demo] });
+    controller.mount();
+    root.querySelector(".demo-panel")?.append(shareTools(controller, registry));
+    controller.applyHide();
+    controllers.set(demo, controller);
+  }
+  // Edited code in the link that no Code panel will show (an embed, another demo, an unreadable link) is reported.
+  const codeNotice = await codeLinkNotice(registry.page.code, {
+    focus,
+    embed: registry.page.embed,
+    demos: [...controllers.keys()],
+  });
+  if (codeNotice) notices.push(codeNotice);
+  const noticesFor = new Map();
+  if (notices.length && focus && !registry.page.embed && controllers.has(focus)) {
+    noticesFor.set(focus, notices.splice(0));
+    controllers.get(focus).showNotices(noticesFor.get(focus));
+  }
+  const box = document.getElementById("page-notices");
+  box.replaceChildren(...notices.map((text) => el("p", { class: "notice" }, text)));
+  box.hidden = !notices.length;
+  if (notices.length) {
+    box.append(
       el(
-        "a",
-        { href: globalThis.rlplayBoot?.fullPageURL() ?? location.href, target: "_blank", rel: "noopener" },
-        "Open the full page",
+        "button",
+        {
+          type: "button",
+          class: "notice-dismiss",
+          "aria-label": "Dismiss these notices",
+          onclick: () => {
+            box.hidden = true;
+          },
+        },
+        "×",
       ),
     );
   }
-  for (const root of document.querySelectorAll("[data-demo]")) root.dataset.status = "error";
-});
+  // A demo's own page (gridworld.html, made by build.py for link previews) opens at that demo.
+  const pageDemo = document.querySelector('meta[name="rlplay-demo"]')?.content;
+  if ((focus || pageDemo) && !registry.page.embed) document.getElementById(focus || pageDemo)?.scrollIntoView();
+  return noticesFor;
+}
+
+/**
+ * window.rlplay.open(query): switch the page to another setup, as the link `?query` would, on the live Python
+ * runtime and without reloading. Every controller is unmounted (DemoController.unmount), the registry reads the
+ * query afresh (the URL becomes it), a new controller is mounted on each demo and its driver created fresh in the
+ * worker (replaying a link's steps=). Resolves once every demo's create has finished; calls run one after another.
+ * An embed is a first load, with its own page around it: open() refuses to switch into or out of one.
+ */
+function open(query = "") {
+  const run = opening.then(() => openNow(String(query).replace(/^\?/, "")));
+  opening = run.catch(() => {});
+  return run;
+}
+
+async function openNow(search) {
+  if (page.registry.page.embed || new URLSearchParams(search).has("embed"))
+    throw new Error("open() does not switch into or out of an embed (a first load): navigate to it instead");
+  await page.started;
+  for (const controller of controllers.values()) controller.unmount();
+  controllers.clear();
+  page.registry.reset();
+  const notices = page.registry.load(search);
+  history.replaceState(null, "", `${location.pathname}${search ? `?${search}` : ""}`);
+  const noticesFor = await mountDemos(notices);
+  await Promise.all(
+    [...controllers].map(([demo, controller]) => controller.create({ notices: noticesFor.get(demo) ?? [] })),
+  );
+}
+
+main()
+  .finally(() => page.markStarted())
+  .catch((error) => {
+    startFailed = true;
+    banner.hidden = false;
+    banner.dataset.state = "error";
+    banner.replaceChildren(
+      el("p", { class: "banner-title", role: "alert" }, `The page failed to start: ${error.message}`),
+      el("button", { type: "button", class: "primary", onclick: () => location.reload() }, "Retry"),
+    );
+    if (self.origin === "null") {
+      // A sandboxed frame without allow-same-origin, on a server that allows CORS for the page but not for the rest.
+      banner.append(
+        el("p", {}, "This page is in a sandboxed frame without allow-same-origin: it cannot load Python there."),
+        el(
+          "a",
+          { href: globalThis.rlplayBoot?.fullPageURL() ?? location.href, target: "_blank", rel: "noopener" },
+          "Open the full page",
+        ),
+      );
+    }
+    for (const root of document.querySelectorAll("[data-demo]")) root.dataset.status = "error";
+  });

@@ -183,6 +183,16 @@ export class StateRegistry extends EventTarget {
     return parsed;
   }
 
+  /** Every value back to its default, the page fields too, and no URL update pending: a registry that has read
+   *  nothing (before load() reads another link into it: the page's open()). Emits no events. */
+  reset() {
+    for (const demo of this.demos())
+      for (const [name, field] of Object.entries(this.fields[demo])) this.values[demo][name] = field.default;
+    for (const field of PAGE_FIELDS.values()) this.page[field.name] = field.default;
+    clearTimeout(this.urlTimer);
+    this.urlTimer = 0;
+  }
+
   /**
    * Read a query string. Returns the notices for everything that was ignored, capped or given twice.
    * Nothing here assigns through a name from the URL: each name is first resolved against the allow-list.

@@ -110,6 +110,11 @@ export class PythonEditor {
     });
   }
 
+  /** Take the editor off the page: CodeMirror removes its listeners and observers. */
+  destroy() {
+    this.view.destroy();
+  }
+
   get text() {
     return this.view.state.doc.toString();
   }

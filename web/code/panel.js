@@ -306,6 +306,15 @@ export class CodePanel {
     }
   }
 
+  /** The controller's unmount: the editor destroyed (CodeMirror's own listeners and observers), a pending refetch
+   *  dropped. */
+  destroy() {
+    this.destroyed = true;
+    clearTimeout(this.refetchTimer);
+    this.editor?.destroy();
+    this.editor = null;
+  }
+
   /** Fetch the sources (once per driver) and build the editor on first open. */
   load() {
     this.loading ??= this.fetchSources().catch((error) => {
@@ -322,11 +331,16 @@ export class CodePanel {
     const payload = await this.controller.runtime.call(this.demo, "get_source", {});
     this.setFunctions(payload.functions);
     if (!this.editor) {
-      this.editor = await PythonEditor.create(this.editorHost, {
+      const editor = await PythonEditor.create(this.editorHost, {
         label: "Python source",
         onChange: (text) => this.onEdit(text),
         onRun: () => this.runMyCode(),
       });
+      if (this.destroyed) {
+        editor.destroy(); // the demo was unmounted while the editor loaded
+        return;
+      }
+      this.editor = editor;
     }
     this.select(this.current ?? this.functions[0]?.name);
     this.runButton.disabled = false;

@@ -14,6 +14,10 @@
 // this.midRunChanges (settings changed during the run: the link and the reproduce command say so),
 // reproduceCommand(), exportRun(), inspect().
 //
+// Lifecycle: mount() builds the demo inside its root; unmount() undoes it: what it and its views attached to anything
+// that outlives them went through this.disposables (web/disposables.js), this.own(view) registers a view's destroy(),
+// and the root is put back as the page had it (window.rlplay.open in web/app.js mounts new controllers).
+//
 // Play/pause cannot race: at most one work request is in flight per demo, and every answer is checked against
 // the run it was asked for (a reset or a restart makes older answers stale).
 //
@@ -25,6 +29,7 @@
 // lists, and the demo's own inspectDemo() part); the e2e tests read only that (window.rlplay.inspect(demo)).
 
 import { CodePanel } from "../code/panel.js";
+import { Disposables } from "../disposables.js";
 import { reproduceNow } from "../reproduce.js";
 import { RuntimeCallError } from "../runtime/client.js";
 import { displayText } from "../state.js";
@@ -72,8 +77,13 @@ export function noticeParagraphs(notices, className = "notice") {
 export class DemoController {
   constructor({ root, runtime, registry, contract }) {
     this.root = root;
+    // The root as the page had it before mount: unmount() puts it back (its children and its attributes).
+    this.pristineRoot = root.cloneNode(true);
     this.runtime = runtime;
-    this.registry = registry;
+    // Everything mount() and the views attach is undone in one place (unmount); the registry is seen through it,
+    // so a listener added by any helper handed this.registry is removed with the rest.
+    this.disposables = new Disposables();
+    this.registry = this.disposables.scope(registry);
     this.contract = contract ?? { keys: {}, static: [], growing: {}, figures: {}, notices: {}, constants: {} };
     this.statics = {}; // the static keys of the latest snapshot that carried them
     this.pendingConfig = new Map(); // settings changed since the last configure call: name -> value
@@ -117,7 +127,7 @@ export class DemoController {
     // The Code panel (web/code/panel.js): the Python this demo runs, editable. A demo opts out with codePanel = false;
     // an embed keeps its fixed frame and has none.
     if (this.constructor.codePanel !== false && !this.registry.page.embed) {
-      this.codePanel = new CodePanel(this);
+      this.codePanel = this.own(new CodePanel(this));
       this.codePanel.mount(panel);
     }
     this.applyHide();
@@ -136,7 +146,7 @@ export class DemoController {
       this.onSetting(event.detail.name, event.detail.value);
     });
     this.observeVisibility();
-    const frame = (now) => {
+    this.disposables.frames((now) => {
       if (this.dirty && this.snapshot) {
         this.dirty = false;
         try {
@@ -147,10 +157,39 @@ export class DemoController {
       }
       this.flushConfigure();
       this.pump(now);
-      requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
+    });
     this.drawStatic?.();
+  }
+
+  /** Register something mount() built that holds on to the page (a chart, a view, a panel with destroy()), so
+   *  unmount() destroys it; returns it. */
+  own(thing) {
+    return this.disposables.add(thing);
+  }
+
+  /**
+   * Undo mount(): every listener, observer, timer and animation loop the controller and its views added, and its
+   * charts and Code panel destroyed; the root back as the page had it. Answers still on their way are dropped
+   * (the run token moves on). A controller is mounted once: the page opens another setup with new controllers.
+   */
+  unmount() {
+    if (this.isDisposed) return;
+    this.runToken++;
+    this.creating = null;
+    this.playing = false;
+    this.pendingConfig.clear();
+    try {
+      this.disposables.dispose();
+    } finally {
+      const pristine = this.pristineRoot.cloneNode(true);
+      for (const name of this.root.getAttributeNames()) this.root.removeAttribute(name);
+      for (const name of pristine.getAttributeNames()) this.root.setAttribute(name, pristine.getAttribute(name));
+      this.root.replaceChildren(...pristine.childNodes);
+    }
+  }
+
+  get isDisposed() {
+    return this.disposables.isDisposed;
   }
 
   /** (Re)build the Python driver from the registry's state. */
@@ -342,6 +381,7 @@ export class DemoController {
   // ---- play / pause / reset -----------------------------------------------------------------------------
 
   setStatus(status) {
+    if (this.isDisposed) return; // a late answer to an unmounted controller: the root is another's now
     this.status = status;
     this.root.dataset.status = status;
     this.showPlayState();
@@ -484,6 +524,7 @@ export class DemoController {
   }
 
   pump(now) {
+    if (this.isDisposed) return;
     if (!this.playing || this.status === "error" || this.status === "loading") {
       this.lastPump = now;
       return;
@@ -566,7 +607,7 @@ export class DemoController {
   }
 
   receive(raw, reason) {
-    if (!raw) return;
+    if (!raw || this.isDisposed) return;
     // Static keys come only when they changed (all of them then): keep them, and merge them into every snapshot.
     const staticNames = this.contract.static;
     const changed = staticNames.some((name) => name in raw);
@@ -643,15 +684,16 @@ export class DemoController {
   // ---- visibility: run only while seen ------------------------------------------------------------------
 
   observeVisibility() {
-    document.addEventListener("visibilitychange", () => {
+    this.disposables.listen(document, "visibilitychange", () => {
       this.pageVisible = !document.hidden;
       this.updateRunState();
     });
     if ("IntersectionObserver" in window) {
-      new IntersectionObserver((entries) => {
+      const observer = new IntersectionObserver((entries) => {
         for (const entry of entries) this.visible = entry.isIntersecting;
         this.updateRunState();
-      }).observe(this.root);
+      });
+      this.disposables.observe(observer).observe(this.root);
     }
   }
 

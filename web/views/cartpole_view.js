@@ -10,6 +10,7 @@
 // and an episode also ends when |theta| > theta_threshold (12°), shown as a faint wedge around the pivot. The limits
 // are rlplay's own, from web/contract.json: `new CartPoleView(container, { limits: contract.constants })`.
 
+import { Disposables } from "../disposables.js";
 import { drawArrow, fitCanvas, themeColor } from "../ui.js";
 
 const CART_WIDTH = 0.4; // m (Gymnasium draws 50 px at 125 px/m)
@@ -42,8 +43,15 @@ export class CartPoleView {
       this.staticKey = "";
       if (this.lastFrame) this.draw(this.lastFrame);
     };
-    if ("ResizeObserver" in window) new ResizeObserver(refresh).observe(this.wrapper);
-    window.matchMedia?.("(prefers-color-scheme: dark)")?.addEventListener?.("change", refresh);
+    this.disposables = new Disposables(); // what it watches on the page; destroy() lets go
+    if ("ResizeObserver" in window) this.disposables.observe(new ResizeObserver(refresh)).observe(this.wrapper);
+    const scheme = window.matchMedia?.("(prefers-color-scheme: dark)");
+    if (scheme) this.disposables.listen(scheme, "change", refresh);
+  }
+
+  /** Stop watching the stage's size and the colour scheme. */
+  destroy() {
+    this.disposables.dispose();
   }
 
   /** Metres to CSS pixels, and where the track is, for the current canvas size. */

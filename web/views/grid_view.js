@@ -25,6 +25,7 @@
 // optimal path (dashed, gold, a little above left when the greedy path is drawn too, so both show where they
 // coincide); painted cells carry their reward as a label and a frame (solid = terminal, dashed = not).
 
+import { Disposables } from "../disposables.js";
 import { drawArrow, fitCanvas, themeColor } from "../ui.js";
 import { gridLayers, valueDomain } from "./grid_layers.js";
 
@@ -109,19 +110,26 @@ export class GridView {
     this.animation = null;
     this.rows = 0;
     this.cols = 0;
+    this.disposables = new Disposables(); // what it watches on the page; destroy() lets go
     if ("ResizeObserver" in window) {
-      this.resizeObserver = new ResizeObserver(() => {
+      const observer = new ResizeObserver(() => {
         this.staticKey = "";
         this.onResize();
       });
-      this.resizeObserver.observe(canvas);
+      this.disposables.observe(observer).observe(canvas);
     }
     const scheme = window.matchMedia?.("(prefers-color-scheme: dark)");
-    scheme?.addEventListener?.("change", () => {
-      this.palette = readPalette();
-      this.staticKey = "";
-      this.onResize();
-    });
+    if (scheme)
+      this.disposables.listen(scheme, "change", () => {
+        this.palette = readPalette();
+        this.staticKey = "";
+        this.onResize();
+      });
+  }
+
+  /** Stop watching the canvas's size and the colour scheme. */
+  destroy() {
+    this.disposables.dispose();
   }
 
   /** Keep the canvas's shape that of the grid: its height follows its width. */

@@ -50,6 +50,7 @@
 // yAxis, logTicks, log2Ticks, decimatedRuns, xOf, textBox, boxesOverlap, plotTopForLabels, placeRefLabels, placeEmptyText,
 // fitWidth.
 
+import { Disposables } from "../disposables.js";
 import { fitCanvas, themeColor } from "../ui.js";
 
 const FONT_SIZE = 12; // CSS px, tick and legend labels
@@ -452,25 +453,26 @@ export class LineChart {
     if (!canvas.hasAttribute("role")) canvas.setAttribute("role", "img");
     this.spec = null;
     this.pending = false;
+    this.disposables = new Disposables(); // what it watches on the page; destroy() lets go
     if ("ResizeObserver" in window) {
       let lastWidth = -1;
       let lastHeight = -1;
-      this.resizeObserver = new ResizeObserver(() => {
+      const observer = new ResizeObserver(() => {
         if (canvas.clientWidth === lastWidth && canvas.clientHeight === lastHeight) return;
         lastWidth = canvas.clientWidth;
         lastHeight = canvas.clientHeight;
         this.redrawSoon();
       });
-      this.resizeObserver.observe(canvas);
+      this.disposables.observe(observer).observe(canvas);
     }
-    this.colorScheme = window.matchMedia?.("(prefers-color-scheme: dark)");
-    this.onScheme = () => this.redrawSoon();
-    this.colorScheme?.addEventListener?.("change", this.onScheme);
+    const scheme = globalThis.matchMedia?.("(prefers-color-scheme: dark)");
+    if (scheme) this.disposables.listen(scheme, "change", () => this.redrawSoon());
   }
 
+  /** Stop watching the canvas's size and the colour scheme, and drop a pending redraw. */
   destroy() {
-    this.resizeObserver?.disconnect();
-    this.colorScheme?.removeEventListener?.("change", this.onScheme);
+    this.disposables.dispose();
+    this.spec = null;
   }
 
   /** Redraw the last data in the next animation frame (after a resize or a theme change). */

@@ -178,7 +178,7 @@ export default class BanditController extends DemoController {
       const canvas = el("canvas");
       const figure = el("figure", { class: `bandit-chart bandit-chart-${name}` }, el("figcaption", {}, title), canvas);
       if (note) figure.append(note);
-      return { figure, chart: new LineChart(canvas, options) };
+      return { figure, chart: this.own(new LineChart(canvas, options)) };
     };
     this.averageNote = el("p", { class: "bandit-note", hidden: true });
     this.regretChart = chart(
@@ -244,7 +244,7 @@ export default class BanditController extends DemoController {
       "aria-live": "polite",
       dataset: { summary: "bandit" },
     });
-    this.announcer = new Announcer(this.summary);
+    this.announcer = new Announcer(this.summary, { timers: this.disposables });
 
     panel.append(
       crn,
@@ -297,12 +297,18 @@ export default class BanditController extends DemoController {
     super.mount();
     // Redraw the machines when their box changes size or the colour scheme flips (the charts watch themselves).
     if ("ResizeObserver" in window)
-      new ResizeObserver(() => {
+      this.disposables
+        .observe(
+          new ResizeObserver(() => {
+            this.dirty = true;
+          }),
+        )
+        .observe(this.machines);
+    const scheme = window.matchMedia?.("(prefers-color-scheme: dark)");
+    if (scheme)
+      this.disposables.listen(scheme, "change", () => {
         this.dirty = true;
-      }).observe(this.machines);
-    window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener?.("change", () => {
-      this.dirty = true;
-    });
+      });
     // Messages ("Finished: …") belong where the eyes are: under the buttons, not at the foot of the panel.
     // The driver's remarks on the settings ("ε = 0: …") stay while they hold, apart from passing messages.
     this.remarks = el("div", { class: "bandit-remarks", role: "status", "aria-live": "polite" });

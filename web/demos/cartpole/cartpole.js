@@ -108,7 +108,7 @@ export default class CartpoleController extends DemoController {
 
     // the stage: the animated cart-pole, with the play-mode instructions and touch buttons under it
     const stageBox = el("div", { class: "cartpole-view" });
-    this.view = new CartPoleView(stageBox, { label: "Cart-pole animation", limits: this.contract.constants });
+    this.view = this.own(new CartPoleView(stageBox, { label: "Cart-pole animation", limits: this.contract.constants }));
     this.view.canvas.addEventListener("keydown", (event) => this.onKey(event));
     this.view.canvas.addEventListener("pointerdown", () => this.mode() === "play" && this.view.canvas.focus());
     this.hint = el("p", { class: "cartpole-hint" });
@@ -160,14 +160,16 @@ export default class CartpoleController extends DemoController {
     stageBox.append(this.hint, this.playPad);
 
     // the charts: the learning curve (with the "forget" button), V(s) along the replay, the advantage scale
-    this.charts = new CartpoleCharts(this.limits, {
-      onForget: () => {
-        this.previousRuns = [];
-        this.charts.showForget(false);
-        this.chartsDirty = true;
-        this.dirty = true;
-      },
-    });
+    this.charts = this.own(
+      new CartpoleCharts(this.limits, {
+        onForget: () => {
+          this.previousRuns = [];
+          this.charts.showForget(false);
+          this.chartsDirty = true;
+          this.dirty = true;
+        },
+      }),
+    );
 
     // figures
     const stats = el(
@@ -215,12 +217,12 @@ export default class CartpoleController extends DemoController {
       : null;
 
     this.summary = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
-    this.announcer = new Announcer(this.summary);
+    this.announcer = new Announcer(this.summary, { timers: this.disposables });
     this.algoNote = el("p", { class: "cartpole-note cartpole-algo-note" });
     this.ppoLine = el("p", { class: "cartpole-note cartpole-ppo-line", hidden: true, dataset: { stat: "ppo" } });
     this.agentFiles = new AgentFiles(this);
     this.agentFiles.acceptDrops(this.root);
-    this.compare = new SeedCompare(this, { algos, labels: ALGO_LABELS, colors: ALGO_COLORS });
+    this.compare = this.own(new SeedCompare(this, { algos, labels: ALGO_LABELS, colors: ALGO_COLORS }));
     this.spread = new GradientSpread(this);
 
     panel.append(

@@ -35,15 +35,17 @@ export class AgentFiles {
     );
   }
 
-  /** Let a file dropped anywhere on `target` load as an agent. */
+  /** Let a file dropped anywhere on `target` load as an agent (until the controller unmounts: `target` is its
+   *  root, which outlives it). */
   acceptDrops(target) {
-    target.addEventListener("dragover", (event) => {
+    const { disposables } = this.controller;
+    disposables.listen(target, "dragover", (event) => {
       if (!event.dataTransfer?.types?.includes("Files")) return;
       event.preventDefault();
       target.classList.add("cartpole-drop");
     });
-    target.addEventListener("dragleave", () => target.classList.remove("cartpole-drop"));
-    target.addEventListener("drop", (event) => {
+    disposables.listen(target, "dragleave", () => target.classList.remove("cartpole-drop"));
+    disposables.listen(target, "drop", (event) => {
       const file = event.dataTransfer?.files?.[0];
       target.classList.remove("cartpole-drop");
       if (!file) return;

@@ -222,6 +222,11 @@ export class CartpoleCharts {
     );
   }
 
+  /** The controller's unmount: the three charts let go of the page. */
+  destroy() {
+    for (const chart of [this.curveChart, this.value.chart, this.adv.chart]) chart.destroy();
+  }
+
   /** Show or hide "Forget previous runs". */
   showForget(shown) {
     this.forgetButton.hidden = !shown;

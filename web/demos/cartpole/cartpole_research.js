@@ -110,6 +110,7 @@ export class SeedCompare {
     try {
       await c.runtime.call(c.demo, "compare_start", { args: { algos, seeds, episodes }, since: c.since() });
       for (;;) {
+        if (c.isDisposed) break; // unmounted: the driver is gone (the page opened another setup)
         if (this.cancelled) {
           await c.runtime.call(c.demo, "compare_cancel", { args: {}, since: c.since() });
           this.status.textContent = "Cancelled: nothing was kept.";
@@ -154,6 +155,12 @@ export class SeedCompare {
   cancel() {
     this.cancelled = true;
     this.status.textContent = "Cancelling after this chunk…";
+  }
+
+  /** The controller's unmount: the loop stops after the chunk in flight, the chart lets go of the page. */
+  destroy() {
+    this.cancelled = true;
+    this.chart.destroy();
   }
 
   draw() {

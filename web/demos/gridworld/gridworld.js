@@ -133,11 +133,13 @@ export default class GridworldController extends DemoController {
       "aria-label": "Gridworld. Arrow keys move the cursor; Enter or Space applies the edit at the cursor.",
       "aria-describedby": `${demo}-shown ${demo}-summary`,
     });
-    this.gridView = new GridView(this.gridCanvas, {
-      onResize: () => {
-        this.dirty = true;
-      },
-    });
+    this.gridView = this.own(
+      new GridView(this.gridCanvas, {
+        onResize: () => {
+          this.dirty = true;
+        },
+      }),
+    );
     this.cursorStatus = el("p", { class: "visually-hidden gw-cursor", "aria-live": "polite" });
     bindGridInput(this);
     const legend = el(
@@ -248,13 +250,15 @@ export default class GridworldController extends DemoController {
       class: "gw-curve",
       "aria-label": "Learning curve: steps per episode against episode",
     });
-    this.chart = new LineChart(this.curveCanvas, {
-      height: 210,
-      emptyText: "no finished episode yet",
-      formatX: (v) => (Number.isInteger(v) ? formatCompact(v) : ""), // episodes are whole
-    });
+    this.chart = this.own(
+      new LineChart(this.curveCanvas, {
+        height: 210,
+        emptyText: "no finished episode yet",
+        formatX: (v) => (Number.isInteger(v) ? formatCompact(v) : ""), // episodes are whole
+      }),
+    );
     this.summary = el("p", { class: "gw-summary", id: `${demo}-summary`, "aria-live": "polite" }, "");
-    this.announcer = new Announcer(this.summary);
+    this.announcer = new Announcer(this.summary, { timers: this.disposables });
     const side = el("div", { class: "gw-side" }, stats, this.curveCanvas, this.summary);
 
     // Transport: Play, Step, Episode, Reset; speed.
@@ -327,7 +331,7 @@ export default class GridworldController extends DemoController {
       control("seeds"),
     );
     this.planControl = fieldControl(registry, demo, "plan");
-    this.planning = new PlanningPanel(this);
+    this.planning = this.own(new PlanningPanel(this));
     this.planning.root.addEventListener("toggle", () => this.planning.draw());
     this.showExploreControls();
 

@@ -97,6 +97,13 @@ export class PlanningPanel {
     }
   }
 
+  /** Stop sweeping, and let go of the page (the view's and the chart's observers): the controller's unmount. */
+  destroy() {
+    this.stop();
+    this.view.destroy();
+    this.deltaChart.destroy();
+  }
+
   stop() {
     clearInterval(this.timer);
     this.timer = 0;
