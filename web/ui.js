@@ -98,7 +98,12 @@ function sliderValue(field, position) {
  * for booleans. Changes go to the registry; the registry's changes come back to the control.
  * Returns the wrapper element; its data-control is the field name (for hide=).
  */
-export function fieldControl(registry, demo, name, { label, format = (v) => String(v), choiceLabels } = {}) {
+export function fieldControl(
+  registry,
+  demo,
+  name,
+  { label, format = (v) => String(v), choiceLabels, exact = false } = {},
+) {
   const field = registry.field(demo, name);
   const id = `${demo}-${name}`;
   // The label and the choices' names are declared with the field in Python (params.json); a demo may override.
@@ -133,18 +138,39 @@ export function fieldControl(registry, demo, name, { label, format = (v) => Stri
       step: 1,
       "aria-describedby": help ? `${id}-doc` : null,
     });
-    output = el("output", { for: id, class: "value" });
+    // A count a teacher types (exact): a number box beside the slider takes any value in range, to the unit; a
+    // slider's thousand positions cannot reach every count (issue 24: dragging to 50 seeds gave 11).
+    const box = exact
+      ? el("input", {
+          type: "number",
+          class: "value exact",
+          min: field.low,
+          max: field.high,
+          step: field.type === "int" ? (field.step ?? 1) : "any",
+          inputmode: field.type === "int" ? "numeric" : "decimal",
+          "aria-label": `${title} (exact)`,
+        })
+      : null;
+    output = box ?? el("output", { for: id, class: "value" });
     const show = (value) => {
       input.value = String(Math.round(1000 * sliderPosition(field, value)));
       input.setAttribute("aria-valuetext", format(value));
-      output.textContent = format(value);
+      if (box) box.value = String(value);
+      else output.textContent = format(value);
     };
     show(registry.get(demo, name));
     input.addEventListener("input", () => {
       const value = sliderValue(field, Number(input.value) / 1000);
-      output.textContent = format(value);
+      if (box) box.value = String(value);
+      else output.textContent = format(value);
       input.setAttribute("aria-valuetext", format(value));
       registry.set(demo, name, value);
+    });
+    box?.addEventListener("change", () => {
+      const result = registry.set(demo, name, box.value.trim());
+      show(registry.get(demo, name)); // refused (out of range, not whole): the value in force again
+      box.setCustomValidity(result.ok ? "" : result.message);
+      if (!result.ok) box.reportValidity();
     });
     registry.addEventListener("change", (event) => {
       if (event.detail.demo === demo && event.detail.name === name && event.detail.source !== "ui")

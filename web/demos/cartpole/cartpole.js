@@ -198,7 +198,10 @@ export default class CartpoleController extends DemoController {
               className: "cartpole-seed",
               onInvalid: (message) => this.showNotices([message]),
             })
-          : fieldControl(this.registry, demo, name, { format: format(name) });
+          : fieldControl(this.registry, demo, name, {
+              format: format(name),
+              exact: this.registry.field(demo, name)?.type === "int", // counts (hidden units): typed exactly
+            });
       this.fieldControls.set(name, element);
       return element;
     };

@@ -297,9 +297,11 @@ export default class GridworldController extends DemoController {
       episodes: String,
       seeds: String,
     };
+    // Counts a teacher types: a number box beside the slider (issue 24)
+    const COUNTS = new Set(["planning_steps", "max_episode_steps", "compare_planning_steps", "episodes", "seeds"]);
     this.fieldControls = new Map();
     const control = (name) => {
-      const node = fieldControl(registry, demo, name, { format: formats[name] ?? greek });
+      const node = fieldControl(registry, demo, name, { format: formats[name] ?? greek, exact: COUNTS.has(name) });
       this.fieldControls.set(name, node);
       return node;
     };
