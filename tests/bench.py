@@ -12,6 +12,8 @@ One run measures, on this machine, side by side:
 6. time to each page-level criterion at max speed, against its target: the wall-clock budgets the end-to-end tests
    used to assert (the tests now use budgets of steps or episodes);
 7. the real rate of each demo's speed settings (``--speeds`` alone): does "100/s" run 100 a second?
+8. parameter studies (``--studies`` alone): Figure 6.3's interim study natively, serially and on the local pool
+   (the speed-up), and in the page's worker (target ≤ 30 s), with steps per second.
 
 Writes bench/results.json and prints a Markdown table (README.md carries the latest one).
 """
@@ -879,6 +881,79 @@ def code_stops_only() -> int:
     return 0
 
 
+STUDY_TARGET_S = 30.0  # Figure 6.3's interim study (50 runs × 3 rules × 10 α × 100 episodes) in the page
+
+
+def native_study_speeds(scene: str = "cliff-alpha-study") -> dict:
+    """The study at its page defaults natively: in this process, then on one worker per core; seconds, steps/s and
+    the pool's speed-up (the results are identical: tests/test_studies.py)."""
+    from rlplay.studies import STUDIES, run_study_to_end
+
+    study = STUDIES[scene]
+    out = {"scene": scene, "workers": os.cpu_count() or 1}
+    for name, workers in (("serial", 1), ("pool", out["workers"])):
+        started = time.perf_counter()
+        results = run_study_to_end(study, workers=workers)
+        seconds = time.perf_counter() - started
+        out[name] = {"seconds": seconds, "steps_per_second": results.steps / seconds, "steps": results.steps}
+    out["speedup"] = out["serial"]["seconds"] / out["pool"]["seconds"]
+    return out
+
+
+def browser_study_seconds(page, scene: str = "cliff-alpha-study", demo: str = "gridworld") -> dict:
+    """The study at its page defaults in the page's worker, as the study panel runs it (study_step calls of 90 ms):
+    wall seconds from study_start to done, and the worker's steps per second."""
+    return page.evaluate(
+        """async ([demo, scene]) => {
+          const runtime = window.rlplay.runtime;
+          const started = performance.now();
+          let answer = await runtime.call(demo, "study_start", { scene, settings: {} });
+          let calls = 0;
+          while (!answer.study.done) {
+            answer = await runtime.call(demo, "study_step", { budget_ms: 90 });
+            calls += 1;
+          }
+          const study = answer.study;
+          return { seconds: (performance.now() - started) / 1000, calls, steps: study.steps,
+                   worker_seconds: study.elapsed_s, steps_per_second: study.steps_per_second };
+        }""",
+        [demo, scene],
+    )
+
+
+def studies_markdown(studies: dict) -> list[str]:
+    native, browser = studies["native"], studies.get("browser")
+    lines = [
+        "",
+        "| Figure 6.3 interim study (1,500 runs, 100 episodes each) | seconds | steps/s | target |",
+        "|---|---|---|---|",
+        f"| native, one process | {native['serial']['seconds']:.1f} | {fmt(native['serial']['steps_per_second'])} | |",
+        f"| native, {native['workers']} local processes (speed-up {native['speedup']:.2f}×) | "
+        f"{native['pool']['seconds']:.1f} | {fmt(native['pool']['steps_per_second'])} | |",
+    ]
+    if browser:
+        lines.append(
+            f"| in the page's worker ({browser['calls']} calls of ≤ 90 ms) | {browser['seconds']:.1f} | "
+            f"{fmt(browser['steps_per_second'])} | ≤ {STUDY_TARGET_S:g} s |"
+        )
+    return lines
+
+
+def studies_only() -> int:
+    """``bench.py --studies``: the parameter study's rows alone (native serial and pool, in the page), printed."""
+
+    def measure(browser, url):
+        page = browser.new_page()
+        page.goto(url)
+        wait_ready(page, demos=("gridworld",))
+        return browser_study_seconds(page)
+
+    studies = {"native": native_study_speeds(), "browser": in_served_browser(measure)}
+    print("\n".join(studies_markdown(studies)))
+    print(json.dumps(studies, indent=1))
+    return 0
+
+
 def fmt(value, digits=0, unit=""):
     if value is None:
         return "n/a"
@@ -953,6 +1028,8 @@ def markdown(results: dict) -> str:
             f"{native['updates_per_second'] / browser['updates_per_second'] if browser else float('nan'):.2f}× | "
             "default run ≤ 20 s in the browser |"
         )
+    if "studies" in results:
+        lines += studies_markdown(results["studies"])
     if "time_to_criteria" in results:
         lines += ["", "| Time to criterion at max speed | seconds | target |", "|---|---|---|"]
         for name, entry in results["time_to_criteria"].items():
@@ -1025,6 +1102,7 @@ def main(argv=None) -> int:
     parser.add_argument("--grid-rules", action="store_true", help="only the gridworld rules' throughput and learning")
     parser.add_argument("--code-stops", action="store_true", help="only how soon runaway edited code is stopped")
     parser.add_argument("--soak-only", action="store_true", help="only the memory soak (--soak-seconds long)")
+    parser.add_argument("--studies", action="store_true", help="only the parameter study: native pool, in the page")
     parser.add_argument(
         "--speeds",
         nargs="*",
@@ -1044,6 +1122,8 @@ def main(argv=None) -> int:
         return code_stops_only()
     if args.soak_only:
         return soak_only(30.0 if args.quick else args.soak_seconds)
+    if args.studies:
+        return studies_only()
     if args.speeds is not None:
         return speeds_only(args.speeds or DEMOS)
     soak = 30.0 if args.quick else args.soak_seconds
@@ -1059,6 +1139,7 @@ def main(argv=None) -> int:
         results["throughput"]["rlhf"] = {"native": native_rlhf_default_run()}
         results["learning"] = learning_efficiency()
         results["grid_rules"] = {"native": native_rule_throughput(), "learning": gridworld_rules_learning()}
+        results["studies"] = {"native": native_study_speeds()}
     server, url = build.start_server(Path(args.dist), 0)
     executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
     try:
@@ -1083,6 +1164,7 @@ def main(argv=None) -> int:
             results["throughput"]["cartpole_dqn"]["browser"] = browser_dqn_steps_per_second(page)
             results["throughput"]["rlhf"]["browser"] = browser_rlhf_default_run(page)
             results["grid_rules"]["browser"] = browser_rule_throughput(page)
+            results["studies"]["browser"] = browser_study_seconds(page)
             context.close()
             print("[bench] time to criteria…", flush=True)
             results["time_to_criteria"] = measure_time_to_criteria(browser, url)

@@ -427,6 +427,7 @@ async function main() {
   }
   registerOffline(banner); // now, not earlier: precaching must not compete with the first load
   for (const [demo, controller] of controllers) controller.create({ notices: noticesFor.get(demo) ?? [] });
+  page.sceneStudy?.start();
 }
 
 // ---- the demos on the page, and opening another setup without reloading --------------------------------------
@@ -453,6 +454,15 @@ async function mountDemos(notices) {
     demos: [...controllers.keys()],
   });
   if (codeNotice) notices.push(codeNotice);
+  // A scene (?scene=NAME): the parameter study of that name opens where its demo offers it, and starts once the
+  // demos are created. The names come from web/contract.json (rlplay.studies), not from a list here.
+  page.sceneStudy = null;
+  if (registry.page.scene) {
+    const host = [...controllers.values()].find((c) => c.studyPanels?.some((s) => s.name === registry.page.scene));
+    page.sceneStudy = host?.openScene(registry.page.scene) ?? null;
+    if (!page.sceneStudy)
+      notices.push(`Ignored scene=“${displayText(registry.page.scene, 40)}”: no demo on this page offers it.`);
+  }
   const noticesFor = new Map();
   if (notices.length && focus && !registry.page.embed && controllers.has(focus)) {
     noticesFor.set(focus, notices.splice(0));
@@ -479,7 +489,8 @@ async function mountDemos(notices) {
   }
   // A demo's own page (gridworld.html, made by build.py for link previews) opens at that demo.
   const pageDemo = document.querySelector('meta[name="rlplay-demo"]')?.content;
-  if ((focus || pageDemo) && !registry.page.embed) document.getElementById(focus || pageDemo)?.scrollIntoView();
+  if ((focus || pageDemo) && !registry.page.embed && !page.sceneStudy)
+    document.getElementById(focus || pageDemo)?.scrollIntoView();
   return noticesFor;
 }
 
@@ -509,6 +520,7 @@ async function openNow(search) {
   await Promise.all(
     [...controllers].map(([demo, controller]) => controller.create({ notices: noticesFor.get(demo) ?? [] })),
   );
+  page.sceneStudy?.start();
 }
 
 main()

@@ -5,7 +5,8 @@
 // URL forms:
 //   ?demo=gridworld&seed=3&alpha=0.2&speed=max&autoplay=1   one demo's fields, unprefixed (links, embeds)
 //   ?gridworld.seed=3&bandit.epsilon=0.2                     several demos on the full page
-// Page fields: demo, embed, hide (comma list of control names to hide), autoplay, steps (replay a shared run), code.
+// Page fields: demo, embed, hide (comma list of control names to hide), autoplay, steps (replay a shared run), code,
+// scene (a parameter study to open and run).
 //
 // A URL is hostile input. Parsing it cannot be turned against the page:
 // - every parsed structure has no prototype (Object.create(null)) and every lookup is an own-property lookup, so a
@@ -58,6 +59,8 @@ export const PAGE_FIELDS = new Map(
     { name: "steps", type: "int", default: 0, low: 0, cap: REPLAY_CAP },
     // Edited code carried by a link (web/code/share.js decodes it; only its Run button runs it): read as data here.
     { name: "code", type: "str", default: "", maxLength: 16000 },
+    // A scene to open and start: a parameter study a demo offers (web/contract.json's `studies`, from rlplay.studies).
+    { name: "scene", type: "str", default: "", maxLength: 60 },
   ].map((field) => [field.name, Object.freeze(field)]),
 );
 

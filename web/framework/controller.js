@@ -35,6 +35,7 @@ import { RuntimeCallError } from "../runtime/client.js";
 import { displayText } from "../state.js";
 import { displayStat, el, formatStat, infoTip } from "../ui.js";
 import { replayShared } from "./replay.js";
+import { StudyPanel } from "./study_panel.js";
 
 // The NumPy dtype each typed array came from (web/runtime/worker.js), as rlplay.app.contract names them.
 const DTYPES = {
@@ -129,6 +130,15 @@ export class DemoController {
     if (this.constructor.codePanel !== false && !this.registry.page.embed) {
       this.codePanel = this.own(new CodePanel(this));
       this.codePanel.mount(panel);
+    }
+    // The parameter studies this demo offers (web/contract.json's `studies`), each in a closed section of its own.
+    this.studyPanels = [];
+    if (!this.registry.page.embed) {
+      for (const [name, declaration] of Object.entries(this.contract.studies ?? {})) {
+        const study = this.own(new StudyPanel(this, name, declaration));
+        this.studyPanels.push(study);
+        panel.append(study.details);
+      }
     }
     this.applyHide();
     this.registry.addEventListener("change", (event) => {
@@ -656,8 +666,20 @@ export class DemoController {
       figures: { ...(this.snapshot?.figures ?? {}) },
       snapshot,
       editorText: this.codePanel?.editor?.text ?? null, // the Code panel's editor, as the learner sees it
+      scene: this.scene ?? null, // the scene this demo opened (?scene=), if any
+      study: this.studyPanels?.find((study) => study.name === this.scene || study.study)?.inspect() ?? null,
       ...this.inspectDemo(),
     };
+  }
+
+  /** Open the parameter study `name` (a ?scene= link): its section opens and comes into view; `start` runs it. */
+  openScene(name) {
+    const study = this.studyPanels?.find((panel) => panel.name === name);
+    if (!study) return null;
+    this.scene = name;
+    study.details.open = true;
+    study.details.scrollIntoView({ block: "start" });
+    return study;
   }
 
   /** The demo's own part of inspect(): plain data only (subclasses). */

@@ -195,8 +195,8 @@ STUDY = Study(
     name="bandit-parameter-study",
     title="Figure 2.6: bandit methods on the 10-armed testbed, each against its parameter",
     claim=(
-        "Every method is best at an intermediate value of its parameter, and UCB's best is the highest: "
-        "about 1.5 of the best arm's ~1.55, near c = 1 to 2."
+        "Every method does best at an intermediate value of its parameter, and UCB's best is the highest of all, "
+        "at c = 1/2 to 1."
     ),
     metric="mean reward over the first {pulls:,} pulls",
     y_label="mean reward",

@@ -6,8 +6,8 @@
         draw(job.snapshot())            # progress, done, curves with mean and SE per point
 
 The work is ``run_study``'s serial path, so a study in the page gives the numbers the command line and a pool give.
-A task is never cut: the budget decides how many tasks a call starts, from the slowest task time seen so far, so a
-call overruns its budget by at most one task (the study's ``chunk`` keeps a task well under 0.1 s in the browser).
+A task is never cut: a call starts another task while the time left covers the mean task time so far, so a call
+overruns its budget by at most one task (the study's ``chunk`` keeps a task well under 0.1 s in the browser).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ class StudyJob:
         self.results = StudyResults(study, self.config)
         self._work = run_study(study, self.config, chunk=chunk)
         self.elapsed_s = 0.0  # time spent in tasks, for steps per second
-        self._slowest_task_s = 0.0
+        self.tasks_run = 0
+        self.task_seconds = 0.0
 
     @property
     def finished(self) -> bool:
@@ -46,11 +47,11 @@ class StudyJob:
                 self.results = next(self._work)
             except StopIteration:
                 break
-            task_s = time.perf_counter() - task_started
-            self._slowest_task_s = max(self._slowest_task_s, task_s)
             tasks_run += 1
-            # stop when another task as slow as the slowest seen would not fit
-            if time.perf_counter() - started + self._slowest_task_s > budget_s:
+            self.tasks_run += 1
+            self.task_seconds += time.perf_counter() - task_started
+            # stop when a task of the mean length so far would not fit
+            if time.perf_counter() - started + self.task_seconds / self.tasks_run > budget_s:
                 break
         self.elapsed_s += time.perf_counter() - started
         return tasks_run
@@ -64,7 +65,7 @@ class StudyJob:
     def snapshot(self) -> dict:
         """``StudyResults.summary`` plus the time spent, the steps per second and the summary lines (``best_lines``)."""
         summary = self.results.summary()
-        summary["summary"] = best_lines(self.results)
+        summary["summary"] = best_lines(self.results, summary["best"])
         summary["elapsed_s"] = self.elapsed_s
         summary["steps_per_second"] = self.results.steps / self.elapsed_s if self.elapsed_s > 0 else 0.0
         return summary

@@ -57,13 +57,13 @@ def summary_lines(results: StudyResults) -> list[str]:
     return lines
 
 
-def best_lines(results: StudyResults) -> list[str]:
+def best_lines(results: StudyResults, best: dict | None = None) -> list[str]:
     """Each method's best point so far, as the page's summary and the command line's ``best:`` write it:
     ``Expected SARSA: −44.71 ± 0.33 at α = 1``."""
     study = results.study
     digits = 3 if study.x_log2 else 2
     lines = []
-    best = results.best()
+    best = results.best() if best is None else best
     for method in results.methods:
         point = best[method.name]
         if point:

@@ -204,10 +204,11 @@ class StudyResults:
             out[method.name] = {"values": list(method.values), "mean": means, "se": ses, "runs": counts}
         return out
 
-    def best(self) -> dict[str, dict]:
-        """Per method, its best point so far: ``value``, ``mean``, ``se`` (``{}`` for a method with no run yet)."""
+    def best(self, curves: dict | None = None) -> dict[str, dict]:
+        """Per method, its best point so far: ``value``, ``mean``, ``se`` (``{}`` for a method with no run yet);
+        from ``curves`` if given (``curves()``)."""
         out = {}
-        for name, curve in self.curves().items():
+        for name, curve in (self.curves() if curves is None else curves).items():
             finished = [i for i, runs in enumerate(curve["runs"]) if runs > 0]
             if not finished:
                 out[name] = {}
@@ -237,6 +238,7 @@ class StudyResults:
 
     def summary(self) -> dict:
         """What the page shows and ``--json`` prints: the study, its settings, progress and the curves."""
+        curves = self.curves()
         return {
             "study": self.study.name,
             "title": self.study.title,
@@ -248,6 +250,6 @@ class StudyResults:
             "done": self.done,
             "steps": self.steps,
             "cancelled": self.cancelled,
-            "curves": self.curves(),
-            "best": self.best(),
+            "curves": curves,
+            "best": self.best(curves),
         }
