@@ -33,7 +33,7 @@ import { Disposables } from "../disposables.js";
 import { reproduceNow } from "../reproduce.js";
 import { RuntimeCallError } from "../runtime/client.js";
 import { displayText } from "../state.js";
-import { displayStat, el, formatStat, infoTip } from "../ui.js";
+import { displayStat, el, fieldControl, formatStat, infoTip } from "../ui.js";
 import { replayShared } from "./replay.js";
 import { StudyPanel } from "./study_panel.js";
 
@@ -105,6 +105,7 @@ export class DemoController {
     this.lastPump = 0;
     this.rate = { units: 0, ms: 0, window: [] };
     this.stats = new Map();
+    this.fieldControls = new Map(); // name -> control of each Python setting made by settingControl
     // Python settings changed before this demo's driver exists: create() applies them once it does.
     this.deferredSettings = new Map();
     // A demo's own buttons that act on its driver (Step, Episode, New arms): like Reset, disabled until it exists
@@ -142,7 +143,9 @@ export class DemoController {
     }
     this.applyHide();
     this.registry.addEventListener("change", (event) => {
-      if (event.detail.demo !== this.demo || event.detail.source === "snapshot") return;
+      if (event.detail.demo !== this.demo) return;
+      this.showSettings(); // any setting may be another's shown_when
+      if (event.detail.source === "snapshot") return;
       if (event.detail.name === "speed") {
         this.unitBudget = 0;
         return;
@@ -374,6 +377,35 @@ export class DemoController {
     if (!node) return;
     node.dataset.value = formatStat(value, digits);
     node.textContent = displayStat(value, digits);
+  }
+
+  /**
+   * The controls of the Python settings declared in `group` (their `group` in params.json), in the order Python
+   * declares them. Each control's label, choice names and when it shows come from the declaration (Param); `formats`
+   * maps a name to how its value reads.
+   */
+  settingsGroup(group, formats = {}) {
+    return Object.entries(this.registry.fields[this.demo])
+      .filter(([, field]) => field.group === group)
+      .map(([name]) => this.settingControl(name, formats[name]));
+  }
+
+  /**
+   * One Python setting's control, kept in `fieldControls` so that `showSettings` keeps its visibility current. A
+   * whole-number setting (a count a teacher types: seeds, episodes, hidden units) gets a number box beside its slider.
+   */
+  settingControl(name, format) {
+    const exact = this.registry.field(this.demo, name)?.type === "int";
+    const node = fieldControl(this.registry, this.demo, name, { ...(format ? { format } : {}), exact });
+    this.fieldControls.set(name, node);
+    return node;
+  }
+
+  /** Show a setting's control only while the setting matters (its `shown_when`) and `hide=` does not name it. */
+  showSettings() {
+    const hidden = new Set(String(this.registry.page.hide || "").split(","));
+    for (const [name, node] of this.fieldControls)
+      node.hidden = !this.registry.shown(this.demo, name) || hidden.has(name);
   }
 
   applyHide() {

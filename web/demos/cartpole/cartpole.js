@@ -17,7 +17,7 @@
 
 import { DemoController } from "../../framework/controller.js";
 import { GrowingSeries } from "../../framework/series.js";
-import { Announcer, el, fieldControl, formatStat, seedControl } from "../../ui.js";
+import { Announcer, el, formatStat, seedControl } from "../../ui.js";
 import { CartPoleView } from "../../views/cartpole_view.js";
 import { movingAverage } from "../../views/line_chart.js";
 import { AgentFiles } from "./cartpole_agent.js";
@@ -190,21 +190,13 @@ export default class CartpoleController extends DemoController {
     // settings: the main ones, the rest folded away
     const python = Object.keys(this.registry.pythonParams(demo)).filter((name) => name !== "algo");
     const format = (name) => (v) => (name === "lr" || name === "dqn_lr" ? Number(v).toPrecision(2) : String(v));
-    this.fieldControls = new Map();
-    const control = (name) => {
-      const element =
-        name === "seed"
-          ? seedControl(this.registry, demo, "seed", {
-              className: "cartpole-seed",
-              onInvalid: (message) => this.showNotices([message]),
-            })
-          : fieldControl(this.registry, demo, name, {
-              format: format(name),
-              exact: this.registry.field(demo, name)?.type === "int", // counts (hidden units): typed exactly
-            });
-      this.fieldControls.set(name, element);
-      return element;
-    };
+    const control = (name) =>
+      name === "seed"
+        ? seedControl(this.registry, demo, "seed", {
+            className: "cartpole-seed",
+            onInvalid: (message) => this.showNotices([message]),
+          })
+        : this.settingControl(name, format(name));
     // In an embed only Speed stays out: the frame has no room for a row of sliders (they fold into Settings).
     const embed = this.registry.page.embed;
     const main = embed ? [] : MAIN_FIELDS.filter((name) => python.includes(name));
@@ -503,8 +495,7 @@ export default class CartpoleController extends DemoController {
   /** What the algorithm is, and while PPO trains, its two diagnostics with what they mean. */
   showAlgoNote(algo, losses) {
     this.algoNote.textContent = ALGO_NOTES[algo] ?? "";
-    // Only the settings the chosen algorithm uses are shown (each field's shown_when, declared in Python).
-    for (const [name, element] of this.fieldControls ?? []) element.hidden = !this.registry.shown(this.demo, name);
+    this.showSettings(); // only the settings the chosen algorithm uses (each field's shown_when, declared in Python)
     const ppo = algo === "ppo" && Number.isFinite(losses.approx_kl);
     this.ppoLine.hidden = !ppo;
     if (ppo) {

@@ -297,41 +297,17 @@ export default class GridworldController extends DemoController {
       episodes: String,
       seeds: String,
     };
-    // Counts a teacher types: a number box beside the slider (issue 24)
-    const COUNTS = new Set(["planning_steps", "max_episode_steps", "compare_planning_steps", "episodes", "seeds"]);
-    this.fieldControls = new Map();
-    const control = (name) => {
-      const node = fieldControl(registry, demo, name, { format: formats[name] ?? greek, exact: COUNTS.has(name) });
-      this.fieldControls.set(name, node);
-      return node;
-    };
-    const agentControls = el(
-      "div",
-      { class: "controls" },
-      ...["algo", "n", "planning_steps", "explore", "epsilon", "epsilon_decay", "epsilon_min", "tau", "c"].map(control),
-      control("alpha"),
-      control("gamma"),
-    );
+    const agentControls = el("div", { class: "controls" }, ...this.settingsGroup("agent", formats));
     const worldControls = el(
       "div",
       { class: "controls" },
-      control("preset"),
-      control("size"),
-      control("slip"),
-      control("max_episode_steps"),
+      ...this.settingsGroup("world", formats),
       seedControl(registry, demo, "seed", {
         className: "gw-seed",
         onInvalid: (message) => this.showNotices([message]),
       }),
     );
-    const compareControls = el(
-      "div",
-      { class: "controls" },
-      ...["compare", "compare_alpha", "compare_epsilon", "compare_n", "compare_planning_steps", "episodes"].map(
-        control,
-      ),
-      control("seeds"),
-    );
+    const compareControls = el("div", { class: "controls" }, ...this.settingsGroup("compare", formats));
     this.planControl = fieldControl(registry, demo, "plan");
     this.planning = this.own(new PlanningPanel(this));
     this.planning.root.addEventListener("toggle", () => this.planning.draw());
@@ -362,15 +338,10 @@ export default class GridworldController extends DemoController {
     this.gridColumn.insertBefore(this.messages, this.gridColumn.querySelector(".gw-legend"));
   }
 
-  /** Hide the controls of settings that do not matter now (their `shown_when`), and those `hide=` names. */
+  /** The settings that matter now (the base's showSettings), and the grid's own parts that depend on them. */
   showExploreControls() {
-    const hiddenByPage = new Set(
-      String(this.registry.page.hide || "")
-        .split(",")
-        .map((s) => s.trim()),
-    );
-    for (const [name, node] of this.fieldControls)
-      node.hidden = !this.registry.shown(this.demo, name) || hiddenByPage.has(name);
+    this.showSettings();
+    const hiddenByPage = new Set(String(this.registry.page.hide || "").split(","));
     const get = (name) => this.registry.get(this.demo, name);
     this.paintControls.hidden = get("edit") !== "paint";
     if (this.modelToggle) this.modelToggle.hidden = get("algo") !== "dyna-q";
@@ -525,7 +496,7 @@ export default class GridworldController extends DemoController {
       this.showExploreControls();
       return;
     }
-    this.showExploreControls(); // any setting may be another's shown_when
+    if (["edit", "algo", "seeds"].includes(name)) this.showExploreControls(); // the grid's own parts
     super.onSetting(name, value); // configured live, coalesced; the base notes mid-run changes
   }
 
