@@ -325,11 +325,12 @@ def test_every_algo_runs_in_chunks_as_in_one_go_and_switching_starts_fresh(algo)
 
 
 def test_on_policy_rules_with_a_large_alpha_get_a_notice():
-    notices = GridworldDemo(GridworldConfig(algo="sarsa")).notices()
-    assert any("greedy path may keep changing" in note for note in notices)
+    notices = GridworldDemo(GridworldConfig(algo="sarsa", alpha=0.5)).notices()
+    assert any("greedy path may keep changing" in note and "α = 0.05" in note for note in notices)
     assert not any(
         "keep changing" in note for note in GridworldDemo(GridworldConfig(algo="sarsa", alpha=0.1)).notices()
     )
+    assert not any("keep changing" in note for note in GridworldDemo(GridworldConfig(algo="sarsa")).notices())
     assert not any("keep changing" in note for note in GridworldDemo(GridworldConfig()).notices())
 
 

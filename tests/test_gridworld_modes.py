@@ -96,7 +96,7 @@ def test_a_terminal_paint_ends_episodes_and_a_wall_replaces_paint():
 
 
 def test_compare_runs_two_learners_on_the_same_random_numbers():
-    demo = GridworldDemo(GridworldConfig(preset="cliff", compare="sarsa"))
+    demo = GridworldDemo(GridworldConfig(preset="cliff", compare="sarsa", compare_alpha=0.5))
     demo.advance(20_000)
     a, b = Sarsa(Gridworld("cliff"), alpha=0.5, epsilon=0.1, gamma=0.99, epsilon_min=0.01, seed=0), None
     a.run(20_000)
@@ -120,7 +120,7 @@ def test_compare_runs_two_learners_on_the_same_random_numbers():
 
 
 def test_average_over_seeds_equals_independent_runs_and_does_not_depend_on_chunks():
-    config = GridworldConfig(preset="cliff", compare="sarsa", seeds=4, episodes=50, seed=7)
+    config = GridworldConfig(preset="cliff", compare="sarsa", compare_alpha=0.5, seeds=4, episodes=50, seed=7)
     whole, pieces = GridworldDemo(config), GridworldDemo(config)
     while whole.advance(100_000):
         pass

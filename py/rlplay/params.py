@@ -59,6 +59,27 @@ class When:
 
 
 @dataclass(frozen=True)
+class DefaultBy:
+    """A default that follows another field's choice: under ``field`` = c the default is ``values``' entry for c
+    (for any other choice, ``fallback``). A config field declared with it has ``None`` as its dataclass default, and
+    the config's ``__post_init__`` calls ``resolve_defaults`` first.
+
+    >>> DefaultBy("algo", (("sarsa", 0.05),), fallback=0.5).default("sarsa"), DefaultBy("algo", (), 0.5).default("x")
+    (0.05, 0.5)
+    """
+
+    field: str
+    values: tuple[tuple[str, object], ...]
+    fallback: object
+
+    def default(self, choice):
+        return dict(self.values).get(choice, self.fallback)
+
+    def describe(self) -> dict:
+        return {"field": self.field, "values": dict(self.values), "otherwise": self.fallback}
+
+
+@dataclass(frozen=True)
 class Param:
     """Range and UI hints of one config field, declared once for validation, the CLI and the page's settings.
 
@@ -66,7 +87,8 @@ class Param:
     ``log`` asks the UI for a logarithmic slider. ``label`` is the control's label and ``choice_labels`` the names
     of the choices as people read them; ``group`` is the panel part the control sits in; ``shown_when`` lists the
     conditions (all must hold) under which the field matters, so the page hides its control otherwise and the CLI
-    says a value given for it changes nothing (``inactive``).
+    says a value given for it changes nothing (``inactive``); ``default_by`` makes the default follow another
+    field's choice (``DefaultBy``; e.g. each gridworld learning rule's own α).
     """
 
     low: float | None = None
@@ -78,6 +100,7 @@ class Param:
     group: str = ""
     shown_when: tuple[When, ...] = ()
     choice_labels: tuple[tuple[str, str], ...] = ()
+    default_by: DefaultBy | None = None
 
     def __post_init__(self):
         known = set(self.choices or ())
@@ -99,6 +122,62 @@ def _field_params(config_class) -> dict[str, tuple[type, Param | None]]:
             base = hint
         out[field.name] = (base, param)
     return out
+
+
+def dependent_defaults(config_class, values: dict) -> dict:
+    """The default of every field declared with ``default_by``, under ``values`` (the other fields' values; a field
+    missing from ``values`` counts at its dataclass default).
+
+    >>> from rlplay.demos.gridworld import GridworldConfig
+    >>> dependent_defaults(GridworldConfig, {"algo": "sarsa"})["alpha"]
+    0.05
+    """
+    base = {field.name: field.default for field in dataclasses.fields(config_class)}
+    merged = {**base, **values}
+    return {
+        name: param.default_by.default(merged[param.default_by.field])
+        for name, (_, param) in _field_params(config_class).items()
+        if param is not None and param.default_by is not None
+    }
+
+
+def resolve_defaults(config) -> None:
+    """Give each ``default_by`` field left at ``None`` its default under the config's other values (in place: call
+    it first in a frozen config's ``__post_init__``)."""
+    values = {field.name: getattr(config, field.name) for field in dataclasses.fields(config)}
+    for name, default in dependent_defaults(type(config), values).items():
+        if values[name] is None:
+            object.__setattr__(config, name, default)
+
+
+def follow_defaults(config, changes: dict) -> dict:
+    """``changes``, plus the defaults a change of a governing field brings: a ``default_by`` field not in
+    ``changes`` that is at its default under the old settings (the user had not set it) takes its default under the
+    new ones; one the user set keeps its value.
+
+    >>> from rlplay.demos.gridworld import GridworldConfig
+    >>> follow_defaults(GridworldConfig(), {"algo": "sarsa"})["alpha"]
+    0.05
+    >>> follow_defaults(GridworldConfig(alpha=0.3), {"algo": "sarsa"})
+    {'algo': 'sarsa'}
+    """
+    old = {field.name: getattr(config, field.name) for field in dataclasses.fields(config)}
+    old_defaults = dependent_defaults(type(config), old)
+    new_defaults = dependent_defaults(type(config), {**old, **changes})
+    out = dict(changes)
+    for name, default in new_defaults.items():
+        if name not in changes and old[name] == old_defaults[name] and default != old[name]:
+            out[name] = default
+    return out
+
+
+def default_of(config, name: str):
+    """The default of field ``name`` under ``config``'s other values (its ``default_by`` choice, if it has one)."""
+    values = {field.name: getattr(config, field.name) for field in dataclasses.fields(config)}
+    dependent = dependent_defaults(type(config), values)
+    if name in dependent:
+        return dependent[name]
+    return getattr(type(config)(), name)
 
 
 def field_docs(config_class) -> dict[str, str]:
@@ -264,5 +343,7 @@ def schema(config_class) -> list[dict]:
                 entry["shown_when"] = [condition.describe() for condition in param.shown_when]
             if param.choice_labels:
                 entry["choice_labels"] = dict(param.choice_labels)
+            if param.default_by is not None:
+                entry["default_by"] = param.default_by.describe()
         out.append(entry)
     return out

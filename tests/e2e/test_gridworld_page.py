@@ -235,13 +235,13 @@ def test_cliff_compare_over_50_seeds_shows_sarsa_above_q_learning(page, server_u
     from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 
     started = time.monotonic()
-    open_demo(page, server_url, "demo=gridworld&preset=cliff&compare=sarsa&seeds=50&autoplay=1")
+    open_demo(page, server_url, "demo=gridworld&preset=cliff&compare=sarsa&compare_alpha=0.5&seeds=50&autoplay=1")
     wait_until(lambda: stat(page, DEMO, "average-runs") == 50, 240, interval_s=0.5, message="50 runs averaged")
     print(f"\ncliff, 50 seeds x 2 rules x 500 episodes: {time.monotonic() - started:.1f} s in the browser")
     q_learning, sarsa = stat(page, DEMO, "average-return-a"), stat(page, DEMO, "average-return-b")
     assert sarsa > q_learning + 15
     assert -58 < q_learning < -44 and -35 < sarsa < -20
-    native = GridworldDemo(GridworldConfig(preset="cliff", compare="sarsa", seeds=50))
+    native = GridworldDemo(GridworldConfig(preset="cliff", compare="sarsa", compare_alpha=0.5, seeds=50))
     while native.advance(1_000_000):
         pass
     figures = native.snapshot()["figures"]

@@ -16,6 +16,8 @@ import dataclasses
 import functools
 import re
 
+from rlplay.params import default_of
+
 SAFE_VALUE = re.compile(r"[A-Za-z0-9._:+-]+")  # painted rewards read "2.3:+0.5_0.4:-1"
 
 
@@ -32,11 +34,11 @@ def command_args(config) -> list[list[str]] | None:
 
     Defaults are left out: the command installs this same wheel, whose defaults are these.
     """
-    defaults = type(config)()
     out = []
     for field in dataclasses.fields(config):
         value = getattr(config, field.name)
-        if value == getattr(defaults, field.name):
+        # a default that follows another field (a rule's own α) is judged under this config's choice of it
+        if value == default_of(config, field.name):
             continue
         text = canonical(value)
         if not SAFE_VALUE.fullmatch(text):
