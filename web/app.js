@@ -13,11 +13,11 @@ import { displayText, StateRegistry } from "./state.js";
 import { el } from "./ui.js";
 
 // Every module loaded after start goes through web/loader.js, which names the file that failed and offers Retry.
-const CONTROLLERS = {
-  gridworld: () => importModule(new URL("./demos/gridworld/gridworld.js", import.meta.url)),
-  bandit: () => importModule(new URL("./demos/bandit/bandit.js", import.meta.url)),
-  cartpole: () => importModule(new URL("./demos/cartpole/cartpole.js", import.meta.url)),
-};
+// A demo's controller is found by its name, as Python's registry (rlplay.demos.DEMOS) finds its driver: the default
+// export of web/demos/<demo>/<demo>.js. No list here to keep in step: a page runs the demos it has a [data-demo]
+// section for that Python declares (params.json).
+const DEMO_NAME = /^[a-z][a-z0-9_]*$/;
+const controllerModule = (demo) => importModule(new URL(`./demos/${demo}/${demo}.js`, import.meta.url));
 const STAGE_LABELS = { runtime: "Python runtime", numpy: "NumPy", rlplay: "rlplay" };
 globalThis.rlplayBoot?.started(); // web/boot.js: the page's code runs (else it names the file that did not load)
 
@@ -358,10 +358,12 @@ async function main() {
   const modules = {};
   const uiSchema = {};
   const broken = new Map(); // demo -> why its module did not load; the other demos still start
+  const sections = [...document.querySelectorAll("[data-demo]")].map((root) => root.dataset.demo);
+  const pageDemos = [...new Set(sections)].filter((demo) => DEMO_NAME.test(demo) && Object.hasOwn(schema, demo));
   await Promise.all(
-    Object.entries(CONTROLLERS).map(async ([demo, load]) => {
+    pageDemos.map(async (demo) => {
       try {
-        modules[demo] = await load();
+        modules[demo] = await controllerModule(demo);
         uiSchema[demo] = modules[demo].default.uiFields ?? [];
       } catch (error) {
         broken.set(demo, error);
@@ -383,7 +385,7 @@ async function main() {
     else if (broken.has(demo)) {
       root.dataset.status = "error";
       // "The other demos still work" only when one does (a shared view or chart breaks them all).
-      const others = registry.page.embed ? [] : Object.keys(CONTROLLERS).filter((d) => d !== demo && !broken.has(d));
+      const others = registry.page.embed ? [] : pageDemos.filter((d) => d !== demo && !broken.has(d));
       (root.querySelector(".demo-panel") ?? root).append(
         moduleFailure(`The ${demo} demo could not start`, broken.get(demo), {
           more: others.length ? "The other demos still work." : "",
@@ -439,7 +441,7 @@ async function mountDemos(notices) {
   const focus = registry.page.demo;
   for (const root of document.querySelectorAll("[data-demo]")) {
     const demo = root.dataset.demo;
-    if (broken.has(demo)) continue; // its error box stays, from the first load
+    if (broken.has(demo) || !modules[demo]) continue; // its error box stays, from the first load
     const Controller = modules[demo].default;
     const controller = new Controller({ root, runtime, registry, contract: contract[demo] });
     controller.mount();
