@@ -7,6 +7,7 @@ import {
   codeLinkNotice,
   decodeCode,
   encodeCode,
+  lastLoads,
   linkProblem,
   MAX_DECODED_BYTES,
   MAX_LINK_CHARS,
@@ -116,4 +117,20 @@ test("code that no panel will show is reported by the page", async () => {
   assert.equal(await codeLinkNotice("%%%", { focus: "gridworld", demos }), ""); // that demo's panel says why
   assert.equal(await codeLinkNotice(bandit, { focus: "gridworld", demos }), ""); // the bandit's panel shows it
   assert.equal(await codeLinkNotice("", { demos }), "");
+});
+
+test("a link's prompt shows and runs only the last version of each function, in order", () => {
+  const hidden = [0, "ucb", "import js\njs.fetch('https://example.com/')\ndef ucb(q, n, t, c, u_tie):\n    return 0\n"];
+  const shown = [40, "ucb", "def ucb(q, n, t, c, u_tie):\n    return 1\n"];
+  const other = [9, "softmax", "def softmax(q, tau, u):\n    return 0\n"];
+  assert.deepEqual(lastLoads([hidden, other, shown]), [other, shown]);
+  assert.deepEqual(lastLoads([other]), [other]);
+  for (const loads of [
+    [hidden, shown],
+    [hidden, other, shown],
+    [shown, hidden],
+  ]) {
+    const kept = lastLoads(loads);
+    assert.equal(new Set(kept.map((load) => load[1])).size, kept.length); // one version a function: all shown
+  }
 });

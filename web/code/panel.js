@@ -12,7 +12,7 @@
 import { ModuleLoadError, moduleFailure } from "../loader.js";
 import { el } from "../ui.js";
 import { PythonEditor } from "./editor.js";
-import { decodeCode, encodeCode, linkProblem, pythonFile } from "./share.js";
+import { decodeCode, encodeCode, lastLoads, linkProblem, pythonFile } from "./share.js";
 
 let stylesheetAdded = false;
 
@@ -167,16 +167,23 @@ export class CodePanel {
       this.say(`${problem[0].toUpperCase()}${problem.slice(1)}. Nothing from it will run.`);
       return;
     }
-    this.linked = link;
-    for (const [, name, source] of link.loads) this.drafts.set(name, source);
-    this.select(link.loads[0][1]);
-    const names = [...new Set(link.loads.map((load) => load[1]))].join(", ");
+    // What runs is what is shown: the last version of each function (share.js, lastLoads); earlier ones are said.
+    const loads = lastLoads(link.loads);
+    const earlier = link.loads.length - loads.length;
+    this.linked = { ...link, loads };
+    for (const [, name, source] of loads) this.drafts.set(name, source);
+    this.select(loads[0][1]);
+    const names = loads.map((load) => load[1]).join(", ");
     this.prompt.replaceChildren(
       el(
         "p",
         {},
         `This link carries edited code for ${names}. It is shown above and has not run: until you ask, the demo ` +
-          "runs the reference code.",
+          "runs the reference code." +
+          (earlier
+            ? ` It also holds ${earlier} earlier version${earlier > 1 ? "s" : ""} that its run replaced: not shown, ` +
+              "and never run."
+            : ""),
       ),
       el(
         "button",

@@ -115,6 +115,19 @@ export function linkProblem(link, demo, functions) {
 }
 
 /**
+ * The loads a link's prompt shows and runs: the last version of each function, in the order of those last loads.
+ * A link made by the page holds every version a run loaded (the .py replays them at their steps), but a link's code
+ * runs from the start, where only the last of each counts; and an earlier version's top level, if it were run, would
+ * run code the editor never showed. lastLoads([[0, "f", "a"], [9, "g", "b"], [40, "f", "c"]])
+ * → [[9, "g", "b"], [40, "f", "c"]]
+ */
+export function lastLoads(loads) {
+  const last = new Map();
+  for (const [index, load] of loads.entries()) last.set(load[1], index);
+  return loads.filter((load, index) => last.get(load[1]) === index);
+}
+
+/**
  * What the page must say about a link's `code` that no Code panel will show (each panel reports what it shows):
  * an embed has no Code panel; code for a demo not on the page; a link that cannot be read and opens no one demo
  * (with demo=, that demo's panel says why). "" when a panel takes care of it, or there is no code.
