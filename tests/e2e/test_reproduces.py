@@ -1,4 +1,5 @@
-"""What the page offers to reproduce, reproduces (issue 29), in the browser where it must be: code links.
+"""What the page offers to reproduce, reproduces (issue 29), in the browser where it must be: code links, edited
+code that fails in NumPy.
 
 Native halves are in tests/test_code.py and tests/test_reproduce_faults.py.
 """
@@ -10,6 +11,7 @@ import json
 import zlib
 
 from helpers import demo_root, wait_status, wait_until
+from rlplay.app import bridge
 
 
 def packed(payload: dict) -> str:
@@ -39,3 +41,33 @@ def test_a_code_link_with_several_versions_of_a_function_runs_only_the_one_it_sh
     message = root.locator(".code-message")
     wait_until(lambda: "runs now" in message.text_content(), 20, 0.05, "the shown code to run")
     assert "hidden version" not in message.text_content() and "SyntaxError" not in message.text_content()
+
+
+SINGULAR = (
+    "import numpy as np\n"
+    "def ucb(q, n, t, c, u_tie):\n"
+    "    np.linalg.inv(np.array([[1.0, 2.0], [2.0, 4.0]]))\n"
+    "    return 0\n"
+)
+
+
+def test_a_singular_matrix_in_edited_code_fails_in_the_page_as_it_does_natively(page, server_url):
+    """NumPy on Pyodide returns NaN for np.linalg.inv of a singular matrix where native NumPy raises LinAlgError, so
+    the same edited code ran on in the page and failed in its downloaded .py. The page now fails as natively."""
+    bridge.handle("bandit", "create", json.dumps({"params": {"seed": "0"}}))
+    bridge.handle("bandit", "set_code", json.dumps({"name": "ucb", "source": SINGULAR}))
+    native = json.loads(bridge.handle("bandit", "step", json.dumps({"n": 5}))[0])["error"]
+    native = {key: native[key] for key in ("kind", "function", "code_error", "message", "line")}
+    assert native["message"] == "LinAlgError: Singular matrix"
+    page.goto(f"{server_url}?demo=bandit")
+    wait_status(page, "bandit", ("ready",), timeout=90_000)
+    loaded = page.evaluate(
+        "([source]) => window.rlplay.runtime.call('bandit', 'set_code', {name: 'ucb', source})", [SINGULAR]
+    )
+    assert "error" not in loaded
+    error = page.evaluate(
+        """async () => { try { await window.rlplay.runtime.call('bandit', 'step', {n: 5}); return null; }
+           catch (e) { return {kind: e.kind, function: e.function, code_error: e.codeError, message: e.message,
+                               line: e.line}; } }"""
+    )
+    assert error == native

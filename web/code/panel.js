@@ -468,10 +468,14 @@ export class CodePanel {
     if (this.current) this.select(this.current);
     await controller.reset();
     if (units > 0) await controller.fastForward(units, controller.runToken);
+    // Edited code that reached past its own function (a module's function, NumPy's) was undone by the bridge too.
+    const undone = payload.undone?.length
+      ? ` Your code had also changed ${payload.undone.join(", ")} outside its own function: put back too.`
+      : "";
     this.say(
-      units > 0
+      (units > 0
         ? `Reference code restored, and the reference run replayed to step ${controller.unitsDone()}: these are its figures.`
-        : "Reference code restored.",
+        : "Reference code restored.") + undone,
     );
     if (wasPlaying) controller.play();
   }

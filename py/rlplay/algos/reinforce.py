@@ -111,7 +111,9 @@ def time_baseline_advantages(ret: np.ndarray, baseline: np.ndarray, rate: float)
     """REINFORCE + baseline's advantages: adv_t = G_t − b(t), then b(t) ← b(t) + rate · (G_t − b(t)).
 
     ``baseline`` holds b(t) for every step t an episode has reached; returns the advantages and the new baseline
-    (the one passed in is left as it was). Deleting ``- baseline[:T]`` gives the seed's raw returns back (adv_t = G_t).
+    (the one passed in is left as it was). Deleting ``- baseline[:T]`` gives raw returns back (adv_t = G_t), but not
+    the seed's REINFORCE: this learner clips its gradient (max_grad_norm), and with raw returns it then collapses on
+    most seeds (tests/test_reproduce_faults.py).
     """
     T = len(ret)
     if len(baseline) < T:

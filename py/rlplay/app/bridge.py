@@ -47,7 +47,7 @@ import traceback
 import numpy as np
 
 from rlplay.algos.ppo import clipped_surrogate
-from rlplay.app import contract
+from rlplay.app import contract, lapack_errors
 from rlplay.core import user_code
 from rlplay.core.reproduce import add_reproduce_keys
 from rlplay.demos import DEMOS, demo_classes  # noqa: F401 - DEMOS re-exported: the names the bridge accepts
@@ -55,6 +55,8 @@ from rlplay.demos.cartpole import code as cartpole_code
 from rlplay.params import from_params
 from rlplay.studies import STUDIES
 from rlplay.studies.job import StudyJob
+
+lapack_errors.install()  # in the browser, a singular matrix raises as it does natively (edited code may solve one)
 
 _drivers: dict[str, object] = {}
 _studies: dict[str, StudyJob] = {}  # the study job of each demo that ran one
@@ -270,8 +272,15 @@ def _code_command(driver, slots, command: str, args: dict, since: int) -> dict:
     if names is not None and not (isinstance(names, list) and all(isinstance(name, str) for name in names)):
         raise ValueError("reset_code's names must be a list of function names")
     restored = slots.restore(names)
+    # What edited code changed beyond its own function (a module's function, NumPy's): put back, and named.
+    undone = user_code.restore_pristine()
     shown = driver.code_names() if hasattr(driver, "code_names") else None
-    return {"restored": restored, "functions": slots.describe(shown), "snapshot": driver.snapshot(since)}
+    return {
+        "restored": restored,
+        "undone": undone,
+        "functions": slots.describe(shown),
+        "snapshot": driver.snapshot(since),
+    }
 
 
 def handle(demo: str, command: str, args_json: str = "{}"):

@@ -195,6 +195,81 @@ def guarded(name: str, function: Callable, check: Callable) -> Callable:
     return call
 
 
+# -- rlplay as it was before any edited code ran -------------------------------------------------------------------
+# Edited code runs with a copy of its module's globals, so redefining a name there changes nothing else; but it can
+# still reach a module itself (``import rlplay.algos.exploration as e; e.ucb = ...``, ``np.argmax = ...``) and change
+# it for the worker's lifetime, and Reset to reference would then replay something else under that name. So the
+# names rlplay's modules, its classes and the NumPy and math it calls bind to functions, classes, modules and plain
+# values are recorded the first time edited code runs, and put back by ``restore_pristine`` (bridge ``reset_code``),
+# with the code objects and defaults of rlplay's functions. What this cannot see: an object changed in place (an
+# entry of a module-level list or dict), and anything outside those modules; a worker restart clears those too.
+GUARDED_MODULES = ("rlplay", "numpy", "math")
+_KEPT = (types.FunctionType, types.BuiltinFunctionType, types.ModuleType, type, int, float, complex, str, bytes, tuple)
+
+
+def _guarded(module_name: str) -> bool:
+    return any(module_name == prefix or module_name.startswith(prefix + ".") for prefix in GUARDED_MODULES)
+
+
+def _kept(value) -> bool:
+    return value is None or isinstance(value, _KEPT) or callable(value)
+
+
+class Pristine:
+    """The guarded modules' bindings as first seen; ``restore`` puts back any that changed and names them."""
+
+    def __init__(self):
+        self.modules: dict[str, tuple[types.ModuleType, dict]] = {}
+        self.classes: dict[type, dict] = {}
+        self.functions: dict[types.FunctionType, tuple] = {}
+
+    def watch(self) -> None:
+        """Record every guarded module not recorded yet (cheap when there is none)."""
+        for module_name, module in list(sys.modules.items()):
+            if module is None or module_name in self.modules or not _guarded(module_name):
+                continue
+            values = {key: value for key, value in vars(module).items() if _kept(value)}
+            self.modules[module_name] = (module, values)
+            for value in values.values():
+                owner = getattr(value, "__module__", None) or ""
+                if not owner.startswith("rlplay"):
+                    continue
+                if isinstance(value, type) and value not in self.classes:
+                    self.classes[value] = {key: item for key, item in vars(value).items() if _kept(item)}
+                elif isinstance(value, types.FunctionType) and value not in self.functions:
+                    self.functions[value] = (value.__code__, value.__defaults__, value.__kwdefaults__)
+
+    def restore(self) -> list[str]:
+        """Put back every recorded binding that changed; returns their names ("rlplay.algos.exploration.ucb")."""
+        missing = object()
+        changed = []
+        for module_name, (module, values) in self.modules.items():
+            current = vars(module)
+            for key, value in values.items():
+                if current.get(key, missing) is not value:
+                    setattr(module, key, value)
+                    changed.append(f"{module_name}.{key}")
+        for cls, values in self.classes.items():
+            for key, value in values.items():
+                if vars(cls).get(key, missing) is not value:
+                    with contextlib.suppress(AttributeError, TypeError):
+                        setattr(cls, key, value)
+                        changed.append(f"{cls.__module__}.{cls.__qualname__}.{key}")
+        for function, (code, defaults, kwdefaults) in self.functions.items():
+            if (function.__code__, function.__defaults__, function.__kwdefaults__) != (code, defaults, kwdefaults):
+                function.__code__, function.__defaults__, function.__kwdefaults__ = code, defaults, kwdefaults
+                changed.append(f"{function.__module__}.{function.__qualname__}")
+        return sorted(set(changed))
+
+
+PRISTINE = Pristine()
+
+
+def restore_pristine() -> list[str]:
+    """rlplay, NumPy and math as they were before edited code first ran; returns what edited code had changed."""
+    return PRISTINE.restore()
+
+
 # -- checks shared by the demos ------------------------------------------------------------------------------------
 def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) or type(value).__module__ == "numpy"
@@ -252,6 +327,7 @@ def compile_function(name: str, source: str, reference: Callable, extra_globals:
     namespace.update(extra_globals)
     namespace["__name__"] = "rlplay_user_code"
     namespace.pop(name, None)
+    PRISTINE.watch()  # rlplay as it is before this code first runs, for Reset to reference (restore_pristine)
     _new_command()
     _traced(name, exec, (code, namespace))  # the module's top level, on a budget of its own
     function = namespace.get(name)

@@ -5,8 +5,9 @@ name for the length of a bridge command, ``CodeSlots.patched``): ``reinforce_los
 REINFORCE and actor-critic), ``gae`` (actor-critic's and PPO's advantages) and ``ppo_policy_loss`` (PPO). There is
 no faster twin: the demo runs these very functions.
 
-``time_baseline_advantages`` (REINFORCE + baseline's G_t − b(t); delete the baseline and it learns from raw returns,
-as the seed's REINFORCE does) is editable too.
+``time_baseline_advantages`` (REINFORCE + baseline's G_t − b(t)) is editable too. Deleting the baseline gives raw
+returns under this learner's gradient clipping, which the seed's REINFORCE does not have: it collapses on most seeds
+(tests/test_reproduce_faults.py), and the role text says so.
 
 Shown only: the update methods that compute returns and baselines (``Reinforce.update``, ``ActorCritic.update``,
 ``PPO.update``, ``DQN.update``) hold the learner's state (buffers, the running baseline, the optimisers), which an edit
@@ -102,7 +103,8 @@ EDITABLE = {
         reinforce.time_baseline_advantages,
         _check_baseline,
         role="REINFORCE + baseline's advantages G_t − b(t) and the running baseline b(t) (delete − baseline[:T] and "
-        "it learns from raw returns, as the seed's REINFORCE does)",
+        "it learns from raw returns, but with this learner's gradient clipping: unlike the seed's REINFORCE, it "
+        "collapses on most seeds, mean length under 20; the baseline is what lets clipped updates learn)",
         patch=(("rlplay.algos.reinforce", "time_baseline_advantages"),),
     ),
     "DQN.update": Editable(
