@@ -95,8 +95,9 @@ def test_the_suggested_baseline_edit_does_what_the_code_panel_and_readme_say():
 
     The Code panel and the README said deleting ``- baseline[:T]`` makes REINFORCE + baseline learn 'as the seed's
     REINFORCE does'. It does not: the edit keeps this learner's gradient clipping (norm 1), which the seed's REINFORCE
-    does not have, and on three of these four seeds it collapses (mean length under 20) while the seed's REINFORCE
-    solves all four. The text now says so (rlplay.demos.cartpole.code, README); this checks it on its seeds."""
+    does not have: on these four seeds it solves only seed 2 within 400,000 steps, collapses to one action on seeds 0
+    and 3 (mean length about 9) and reaches a mean of about 154 on seed 1, while the seed's REINFORCE solves all four
+    by episode 1,150. The text now says so (rlplay.demos.cartpole.code, README); this checks it on its seeds."""
     reference = inspect.getsource(cartpole_code.EDITABLE["time_baseline_advantages"].reference)
     edited = reference.replace("    adv = ret - baseline[:T]\n", "    adv = ret\n")
     assert edited.count("adv = ret\n") == 1
@@ -107,7 +108,9 @@ def test_the_suggested_baseline_edit_does_what_the_code_panel_and_readme_say():
         outcomes[seed] = (raw["solved-at-episode"], raw["mean-length-100"], seed_reinforce["solved-at-episode"])
     solved_by_edit = [seed for seed, (solved, _, _) in outcomes.items() if solved >= 0]
     assert solved_by_edit == [2], outcomes
-    assert all(mean < 20 for solved, mean, _ in outcomes.values() if solved < 0), outcomes
+    collapsed = [seed for seed, (solved, mean, _) in outcomes.items() if solved < 0 and mean < 10]
+    assert collapsed == [0, 3], outcomes
+    assert 100 < outcomes[1][1] < 475, outcomes  # README: "a mean length of 154 on seed 1"
     assert all(0 <= seed_solved <= 1150 for _, _, seed_solved in outcomes.values()), outcomes
 
 

@@ -9,6 +9,17 @@
 // the one cache of the version that controls it: never an old runtime with a new page, nor the reverse. The new
 // version takes over when the reader accepts the page's "new version: reload" notice, or when every tab of the
 // old one has closed.
+//
+// A first visit's tab is claimed as soon as the first version activates (clients.claim): from then on, whatever it
+// loads later (the Code panel's editor, a restarted worker's runtime) comes from this build's cache, so the tab runs
+// one build from load to close even if a deploy lands while it is open. Claiming can only go wrong if a deploy landed
+// between that tab's load and this install (the tab is then older than this cache): the page asks for this
+// version when it is claimed and, if it is not its own, offers the reload before anything else is loaded
+// (web/runtime/offline.js); the Python worker refuses a runtime of another build in any case.
+//
+// A cached file is checked against its sha256 each time it is served, after it is handed over (no delay): one that
+// no longer matches (a corrupted disk entry) is dropped and fetched again, verified, so the next load (Retry) gets a
+// good copy. A file whose hash check cannot even run (a read error) is dropped too.
 
 const BUILD = { version: "dev", files: [] }; // replaced by build.py
 
@@ -52,13 +63,35 @@ self.addEventListener("activate", (event) => {
       for (const name of await caches.keys()) {
         if (name.startsWith("rlplay-") && name !== CACHE) await caches.delete(name);
       }
+      await self.clients.claim(); // see the top: a first visit's tab runs this build from now on
     })(),
   );
 });
 
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();
+  // The page asks which build serves it once it is claimed (web/runtime/offline.js).
+  if (event.data === "version") event.source?.postMessage({ type: "rlplay:sw-version", version: BUILD.version });
 });
+
+/** Check a cached file against its sha256 after serving it; a bad copy is dropped and fetched again, verified. */
+async function heal(key, hit) {
+  const sha256 = SHA256.get(key);
+  let good = false;
+  try {
+    good = hex(await crypto.subtle.digest("SHA-256", await hit.arrayBuffer())) === sha256;
+  } catch {
+    good = false;
+  }
+  if (good) return;
+  const cache = await caches.open(CACHE);
+  await cache.delete(key);
+  try {
+    await cache.put(key, await fetchVerified(key, sha256));
+  } catch {
+    // Offline or mid-deploy: the entry stays dropped, so the next request goes to the network.
+  }
+}
 
 function cacheKey(request) {
   const url = new URL(request.url);
@@ -75,10 +108,10 @@ self.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET") return;
   const key = cacheKey(event.request);
   if (!key || !SHA256.has(key)) return; // not part of the site: the network, as without a service worker
-  event.respondWith(
-    (async () => {
-      const hit = await (await caches.open(CACHE)).match(key);
-      return hit ?? fetch(event.request);
-    })(),
-  );
+  const served = (async () => {
+    const hit = await (await caches.open(CACHE)).match(key);
+    if (hit) event.waitUntil(heal(key, hit.clone()));
+    return hit ?? fetch(event.request);
+  })();
+  event.respondWith(served);
 });

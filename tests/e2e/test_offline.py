@@ -172,3 +172,60 @@ def test_a_page_and_a_runtime_of_different_builds_never_mix(page, dist, tmp_path
         assert banner.get_by_role("button", name="Reload").is_visible()
     finally:
         server.shutdown()
+
+
+CORRUPT = """async (url) => {
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    if (await cache.match(url)) {
+      await cache.put(url, new Response(new Uint8Array(1024), {headers: {"content-type": "application/wasm"}}));
+      return name;
+    }
+  }
+  return null;
+}"""
+CACHED_SHA256 = """async (url) => {
+  for (const name of await caches.keys()) {
+    const hit = await (await caches.open(name)).match(url);
+    if (hit) {
+      const digest = await crypto.subtle.digest("SHA-256", await hit.arrayBuffer());
+      return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+    }
+  }
+  return null;
+}"""
+
+
+def test_a_first_visit_is_claimed_and_a_corrupted_cache_entry_heals(browser, dist):
+    """A first visit's tab is claimed by the service worker (it ran on the network until a reload, so a deploy while
+    it was open gave it the new build's files); a cached runtime replaced by 1 kB of zeros broke the page for good,
+    online too (hashes were checked only at install). Now the bad copy is dropped and fetched again, and Retry works."""
+    import hashlib
+
+    server, url = build.start_server(dist, 0)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{url}?demo=bandit")
+        wait_status(page, "bandit", "ready", timeout=90_000)
+        wait_offline_copy(page)
+        wait_until(lambda: page.evaluate("Boolean(navigator.serviceWorker.controller)"), 10, message="the claim")
+        manifest = json.loads((dist / "manifest.json").read_text())
+        wasm = f"{url}{manifest['pyodide']}pyodide.asm.wasm"
+        good = hashlib.sha256((dist / manifest["pyodide"] / "pyodide.asm.wasm").read_bytes()).hexdigest()
+        assert page.evaluate(CORRUPT, wasm)
+        page.reload()
+        ready = page.locator('[data-demo="bandit"][data-status="ready"]')
+        failed = page.locator("#runtime-banner[data-state=error]")
+        ready.or_(failed).first.wait_for(timeout=90_000)
+        if failed.count():  # the corrupted copy was served first: named, and Retry fetches the good one
+            assert "pyodide.asm.wasm" in failed.text_content()
+            failed.get_by_role("button", name="Retry").click()
+        wait_status(page, "bandit", "ready", timeout=90_000)
+        wait_until(lambda: page.evaluate(CACHED_SHA256, wasm) == good, 20, message="the cache to hold the good copy")
+        root = demo_root(page, "bandit")
+        root.get_by_role("button", name="Step", exact=True).click()
+        wait_until(lambda: stat(page, "bandit", "pulls") > 0, 20, message="a pull")
+    finally:
+        context.close()
+        server.shutdown()

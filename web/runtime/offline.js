@@ -20,6 +20,11 @@ function serviceWorkers() {
   }
 }
 
+/** The build this page is (build.py stamps it into index.html), or null in a page served from web/ unbuilt. */
+function pageBuild() {
+  return document.querySelector('meta[name="rlplay-build"]')?.content ?? null;
+}
+
 function showUpdateNotice(anchor, waiting) {
   if (document.querySelector(".update-notice")) return;
   const notice = el(
@@ -36,7 +41,9 @@ function showUpdateNotice(anchor, waiting) {
           dataset: { control: "update-reload" },
           onclick: () => {
             accepted = true;
-            waiting.postMessage("skip-waiting"); // the page reloads once the new version controls it
+            // The page reloads once the new version controls it; a version that already does: reload now.
+            if (waiting) waiting.postMessage("skip-waiting");
+            else location.reload();
           },
         },
         "Reload",
@@ -55,7 +62,18 @@ export async function registerOffline(anchor) {
   const container = serviceWorkers();
   if (!container) return "unavailable";
   container.addEventListener("controllerchange", () => {
-    if (accepted) location.reload();
+    if (accepted) {
+      location.reload();
+      return;
+    }
+    // A first visit claimed by the service worker (web/sw.js): if a deploy landed between this page's load and the
+    // install, the cache that now serves it is another build's; offer the reload before anything else loads.
+    container.controller?.postMessage("version");
+  });
+  container.addEventListener("message", (event) => {
+    const build = pageBuild();
+    if (event.data?.type === "rlplay:sw-version" && build && event.data.version !== build)
+      showUpdateNotice(anchor, null);
   });
   let registration;
   try {

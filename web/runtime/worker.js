@@ -19,10 +19,25 @@ function mark(name) {
 }
 mark("worker_start");
 const instantiateStreaming = WebAssembly.instantiateStreaming;
-WebAssembly.instantiateStreaming = async (...args) => {
+// A runtime that does not compile (a corrupted copy: the service worker drops it and fetches it again) is named as a
+// file that did not load, so the page offers Retry. Pyodide logs such a failure and then never settles its load, so
+// the load also races this promise (load).
+let wasmFailed = null;
+const wasmFailure = new Promise((_, reject) => {
+  wasmFailed = reject;
+});
+wasmFailure.catch(() => {});
+WebAssembly.instantiateStreaming = async (source, ...rest) => {
   mark("wasm_compile_start");
   try {
-    return await instantiateStreaming(...args);
+    return await instantiateStreaming(source, ...rest);
+  } catch (error) {
+    const response = await Promise.resolve(source).catch(() => null);
+    const url = response?.url || new URL("pyodide.asm.wasm", self.location).href;
+    const failure =
+      error instanceof WebAssembly.CompileError ? new LoadError(url, `it did not compile (${error.message})`) : error;
+    wasmFailed(failure);
+    throw failure;
   } finally {
     mark("wasm_compile_end");
   }
@@ -187,11 +202,14 @@ async function load(baseURL, build) {
 
   mark("interpreter_start");
   pyodide = await step(runtime, () =>
-    module.loadPyodide({
-      indexURL,
-      packages: [],
-      ...(manifest.stdlib ? { stdLibURL: new URL(manifest.stdlib, baseURL).href } : {}),
-    }),
+    Promise.race([
+      module.loadPyodide({
+        indexURL,
+        packages: [],
+        ...(manifest.stdlib ? { stdLibURL: new URL(manifest.stdlib, baseURL).href } : {}),
+      }),
+      wasmFailure,
+    ]),
   );
   mark("interpreter_end");
   progress("runtime", 100);
