@@ -4,21 +4,17 @@ it) after every command, in every algorithm and mode; static keys travel only wh
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from typing import Annotated
 
 import numpy as np
 import pytest
 from rlplay import demos
 from rlplay.app import bridge, contract
-from rlplay.core.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.bandit import BanditConfig, BanditDemo
 from rlplay.demos.cartpole import ALGOS, CartpoleConfig, CartpoleDemo
 from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 from rlplay.demos.rlhf import RlhfConfig, RlhfDemo
 from rlplay.envs import cartpole as cartpole_env
-from rlplay.params import Param, validate
 
 
 def call(demo, command, **args):
@@ -181,75 +177,11 @@ def test_the_checker_catches_a_broken_snapshot():
         assert expected in problems
 
 
-# -- a toy fourth demo, registered only here: a new demo is a module exporting Demo, Config, CONTRACT and one DEMOS line
+# -- the toy demo (rlplay/demos/toy/): a new demo is a package exporting Demo, Config, CONTRACT and one DEMOS line ----
 
 
-@dataclasses.dataclass(frozen=True)
-class ToyConfig:
-    seed: Annotated[int, Param(0, 2**31 - 1, 1)] = 0
-    """Seed of the flips, 0..2147483647."""
-    p: Annotated[float, Param(0.0, 1.0, 0.01)] = 0.5
-    """Probability of heads, 0..1."""
-
-    def __post_init__(self):
-        validate(self)
-
-
-class ToyDemo(DemoDriver):
-    """Flips a biased coin; the share of heads after each flip is its learning curve."""
-
-    def __init__(self, config: ToyConfig | None = None):
-        self.config = config or ToyConfig()
-        self.reset()
-
-    def reset(self):
-        self.rng, self.rate, self.heads = np.random.default_rng(self.config.seed), [], 0
-
-    def advance(self, n):
-        for _ in range(n):
-            self.heads += bool(self.rng.random() < self.config.p)
-            self.rate.append(self.heads / (len(self.rate) + 1))
-        return n
-
-    def configure(self, **changes):
-        self.config = dataclasses.replace(self.config, **changes)
-        return []
-
-    def snapshot(self, since=0):
-        since = max(0, min(int(since), len(self.rate)))
-        return {
-            "figures": {"flips": len(self.rate), "heads": self.heads},
-            "rate": np.array(self.rate[since:]),
-            "rate_offset": since,
-            "config": {f.name: str(getattr(self.config, f.name)) for f in dataclasses.fields(self.config)},
-            **notice_fields([Notice("certain", "p = 1: every flip is heads")] if self.config.p == 1.0 else []),
-        }
-
-
-TOY_CONTRACT = {
-    "units": "flips",
-    "keys": {
-        "figures": contract.Key("dict", "flips and heads"),
-        "rate": contract.Key(
-            "array", "share of heads after each flip", "share", ("tail",), "float64", "growing", "rate_offset"
-        ),
-        "rate_offset": contract.Key("int", "index of the first value in rate", "flips"),
-        "config": contract.Key("dict", "the config", update="static"),
-        "notices": contract.Key("list", "remarks", update="static"),
-        "notice_codes": contract.Key("list", "their codes", update="static"),
-    },
-    "figures": {"flips": contract.Figure("flips", "flips"), "heads": contract.Figure("heads", "flips")},
-    "notices": {"certain": "p = 1"},
-    "constants": {},
-}
-
-
-# what a demo's package exports (rlplay.demos): this module stands in for rlplay/demos/toy/
-Demo, Config, CONTRACT = ToyDemo, ToyConfig, TOY_CONTRACT
-
-
-def test_a_toy_fourth_demo_needs_no_change_to_the_other_three(monkeypatch):
-    monkeypatch.setitem(demos.DEMOS, "toy", __name__)  # the one registration line
+def test_the_toy_demo_keeps_the_contract_through_the_bridge_with_one_registration_line():
+    assert demos.DEMOS["toy"] == "rlplay.demos.toy"  # the one registration line
     _, created = call("toy", "create", params={"seed": "1", "p": "0.3"})
     assert_keeps("toy", created)
     _, stepped = call("toy", "step", n=500, since=0, static=created["static_version"])

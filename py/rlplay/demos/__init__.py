@@ -41,6 +41,7 @@ DEMOS: dict[str, str] = {
     "bandit": "rlplay.demos.bandit",
     "cartpole": "rlplay.demos.cartpole",
     "rlhf": "rlplay.demos.rlhf",
+    "toy": "rlplay.demos.toy",  # the example a new demo starts from (ARCHITECTURE.md); no section on index.html
 }
 """Every demo by name: the module that exports its ``Demo``, ``Config`` and ``CONTRACT`` (imported when first used)."""
 
