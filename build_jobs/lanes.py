@@ -7,8 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from build_jobs.common import ROOT, log
-from build_jobs.machine import ensure_chromium, ensure_node_tools, ensure_shells, ensure_venv
+from build_jobs.common import ROOT, SLOW_LANE_REQUIREMENTS, log
+from build_jobs.machine import ensure_chromium, ensure_extras, ensure_node_tools, ensure_shells, ensure_venv
 from build_jobs.site import build
 
 
@@ -51,6 +51,9 @@ def test(args: list[str]) -> int:
             pytest_args.append(arg)
     python, chromium = setup()
     env = {**os.environ, "CHROMIUM_PATH": chromium, "PYTHONPATH": str(ROOT / "py")}
+    if lane in ("slow", "all"):
+        ensure_extras(python, SLOW_LANE_REQUIREMENTS)
+        env["RLPLAY_REQUIRE_RAY"] = "1"  # the Ray test runs, never skips, in this lane
     if lane != "slow":
         for name, command in checks(python, env):
             log(f"check: {name}")

@@ -33,6 +33,19 @@ def ensure_venv() -> Path:
     return python
 
 
+def ensure_extras(python: Path, requirements: list[str]) -> None:
+    """Install ``requirements`` into .venv once (a stamp remembers them): the slow lane's Ray, say."""
+    stamp = VENV / ".extras"
+    wanted = "\n".join(requirements)
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    log(f"installing {', '.join(requirements)} for the slow lane")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *requirements], check=True
+    )
+    stamp.write_text(wanted)
+
+
 def _playwright_chromium() -> str | None:
     root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache" / "ms-playwright"))
     for candidate in sorted(root.glob("chromium-*/chrome-linux*/chrome"), reverse=True):
