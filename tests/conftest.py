@@ -70,15 +70,22 @@ class PageWatch:
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.failed_requests: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
-        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        page.on("requestfailed", lambda request: self.failed_requests.append(f"{request.url} {request.failure}"))
-        page.on(
-            "response",
-            lambda response: (
+        self.page = page
+        self.handlers = {
+            "console": lambda message: message.type == "error" and self.console_errors.append(message.text),
+            "pageerror": lambda error: self.page_errors.append(str(error)),
+            "requestfailed": lambda request: self.failed_requests.append(f"{request.url} {request.failure}"),
+            "response": lambda response: (
                 response.status >= 400 and self.failed_requests.append(f"{response.url} {response.status}")
             ),
-        )
+        }
+        for event, handler in self.handlers.items():
+            page.on(event, handler)
+
+    def detach(self):
+        """Stop collecting (the shared page outlives the test that watched it)."""
+        for event, handler in self.handlers.items():
+            self.page.remove_listener(event, handler)
 
     def assert_clean(self):
         assert self.page_errors == [], self.page_errors
@@ -99,3 +106,52 @@ def page(context):
     page.watch = PageWatch(page)
     yield page
     page.close()
+
+
+# ---- one booted page for the whole session -------------------------------------------------------------------------
+
+DEMOS = ("gridworld", "bandit", "cartpole")
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def _boot(page, url: str):
+    page.goto(url)
+    for demo in DEMOS:
+        page.locator(f'[data-demo="{demo}"][data-status="ready"]').wait_for(state="attached", timeout=120_000)
+
+
+def _alive(page, url: str) -> bool:
+    """The site's page, on its own path, with a ready runtime and open() (a test may have navigated or killed it)."""
+    if not page.url.startswith(url) or page.url[len(url) :].split("?")[0].split("#")[0] not in ("", "index.html"):
+        return False
+    try:
+        return page.evaluate("() => Boolean(window.rlplay?.open) && window.rlplay.runtime.state === 'ready'")
+    except Exception:  # a crashed or navigating page: boot it again
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_session(browser, server_url):
+    """The site, booted once (Pyodide starts once) for every test that uses ``app``."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    _boot(page, server_url)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def app(app_session, server_url):
+    """The session's page, handed to one test: alive (booted again if a test navigated away or killed its runtime),
+    at the default viewport, with a fresh ``page.watch``, nothing focused and no routes left. Open the test's setup
+    with ``open_setup(app, query)`` (tests/e2e/helpers.py), which checks that no earlier test's demo state is left."""
+    page = app_session
+    if not _alive(page, server_url):
+        _boot(page, server_url)
+    page.set_viewport_size(VIEWPORT)
+    page.evaluate("() => document.activeElement?.blur()")
+    page.watch = PageWatch(page)
+    page.app_url = server_url
+    yield page
+    page.watch.detach()
+    page.unroute_all(behavior="ignoreErrors")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+ALL_DEMOS = ("gridworld", "bandit", "cartpole")
+
 
 def demo_root(page, demo: str):
     return page.locator(f'[data-demo="{demo}"]')
@@ -59,3 +61,36 @@ def limits_in_use(page) -> dict:
     """The watchdog's limits the page runs with (so a test can check its small limits took: a test that waits three
     small limits long proves nothing if the page kept its 10 s)."""
     return page.evaluate("() => ({...window.rlplay.runtime.limits})")
+
+
+def open_setup(page, query: str = "", status=("ready", "running"), timeout: float = 90_000):
+    """Switch the shared page to ``?query`` as a link would (window.rlplay.open), wait for the query's demo (or every
+    demo) to reach ``status``, and check that it starts clean: the URL is the query, every demo's driver is new (no
+    step taken unless the query replays or plays one, no call left from an earlier test), every Code panel closed."""
+    page.evaluate("(query) => window.rlplay.open(query)", query)
+    params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+    focus = params.get("demo")
+    for demo in [focus] if focus else ALL_DEMOS:
+        page.locator(", ".join(f'[data-demo="{demo}"][data-status="{wanted}"]' for wanted in status)).first.wait_for(
+            state="attached", timeout=timeout
+        )
+    assert page.evaluate(
+        "(query) => new URLSearchParams(location.search).toString() === new URLSearchParams(query).toString()", query
+    ), f"the URL is {page.evaluate('location.search')!r}, not the query opened"
+    state = page.evaluate(
+        """(demos) => ({
+            demos: demos.map((demo) => window.rlplay.inspect(demo)),
+            pending: window.rlplay.runtime.pending.size,
+        })""",
+        list(ALL_DEMOS),
+    )
+    moving = params.get("autoplay") == "1" or "steps" in params
+    for shown in state["demos"]:
+        replayed = moving and focus in (None, shown["demo"])  # autoplay and steps= act on the focus (or on all)
+        assert shown["status"] != "error", f"{shown['demo']} did not start clean: {shown['status']}"
+        if not replayed:
+            assert shown["unitsDone"] == 0, f"{shown['demo']} starts at step {shown['unitsDone']}, not 0"
+        if "code" not in params:
+            assert shown["editorText"] is None, f"{shown['demo']}'s Code panel is still open"
+    if not moving:
+        assert state["pending"] == 0, f"{state['pending']} calls still waiting for an answer"

@@ -11,12 +11,20 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import ROOT
-from helpers import demo_root, stat, wait_status, wait_until
+from helpers import demo_root, open_setup, stat, wait_status, wait_until
 from rlplay.demos.bandit import BanditConfig, BanditDemo
 
 LANES = ("epsilon-greedy", "softmax", "ucb")
 SNAPSHOT_FIGURES = "window.rlplay.inspect('bandit').figures"
+
+
+@pytest.fixture
+def page(app):
+    """This file's tests share the session's booted page (tests/conftest.py: app); each opens its setup with
+    open_setup, which checks that it starts clean."""
+    return app
 
 
 def displayed_digits(name: str) -> int:
@@ -49,11 +57,10 @@ def query_of(page) -> str:
     return page.evaluate("location.search")
 
 
-def open_bandit(page, url: str) -> None:
-    """Open the page and wait for the bandit to be ready; on failure, say what the page shows instead."""
-    page.goto(url)
+def open_bandit(page, query: str) -> None:
+    """Open the setup and wait for the bandit to be ready; on failure, say what the page shows instead."""
     try:
-        wait_status(page, "bandit", "ready", timeout=90_000)
+        open_setup(page, query, status=("ready",))
     except Exception as error:
         root = demo_root(page, "bandit")
         raise AssertionError(
@@ -81,8 +88,8 @@ def play_to(page, pulls: int, timeout_s: float) -> float:
     return time.monotonic() - started
 
 
-def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, artifacts):
-    open_bandit(page, f"{server_url}?demo=bandit&speed=max")
+def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, artifacts):
+    open_bandit(page, "demo=bandit&speed=max")
     root = demo_root(page, "bandit")
     assert stat(page, "bandit", "pulls") == 0
 
@@ -135,8 +142,8 @@ def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, server_url, 
     page.watch.assert_clean()
 
 
-def test_averaged_mode_ucb_ends_with_lower_regret_than_epsilon_greedy(page, server_url, artifacts):
-    open_bandit(page, f"{server_url}?demo=bandit&speed=max&runs=200")
+def test_averaged_mode_ucb_ends_with_lower_regret_than_epsilon_greedy(page, artifacts):
+    open_bandit(page, "demo=bandit&speed=max&runs=200")
     root = demo_root(page, "bandit")
     seconds = play_to(page, 1000, timeout_s=60)
     print(f"\nbandit average of 200 races: 1000 pulls in {seconds:.2f} s")
@@ -161,8 +168,8 @@ def test_averaged_mode_ucb_ends_with_lower_regret_than_epsilon_greedy(page, serv
     page.watch.assert_clean()
 
 
-def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page, server_url):
-    open_bandit(page, f"{server_url}?demo=bandit&arms=7&seed=3")
+def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page):
+    open_bandit(page, "demo=bandit&arms=7&seed=3")
     root = demo_root(page, "bandit")
 
     step = root.get_by_role("button", name="Step")
@@ -210,8 +217,7 @@ def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page, server
     query = query_of(page)
 
     # The link reproduces the state: same arms (arm_seed), same seed, revealed.
-    page.goto(f"{server_url}{query}")
-    wait_status(page, "bandit", "ready", timeout=90_000)
+    open_setup(page, query.lstrip("?"), status=("ready",))  # read as a link: registry.load, a fresh driver
     assert page.evaluate("window.rlplay.registry.get('bandit', 'arm_seed')") == 1
     assert root.get_by_label("Reveal the hidden means").is_checked()
     means = page.evaluate("window.rlplay.inspect('bandit').snapshot.means.data")
@@ -220,9 +226,9 @@ def test_keyboard_step_reset_new_arms_and_reveal_round_trip_the_url(page, server
     page.watch.assert_clean()
 
 
-def test_extreme_settings_and_bad_url_values_are_explained_and_the_race_still_runs(page, server_url):
+def test_extreme_settings_and_bad_url_values_are_explained_and_the_race_still_runs(page):
     """ε = 0, τ at its floor (softmax's exponent would overflow without the max-shift), c = 0, and a bad value."""
-    open_bandit(page, f"{server_url}?demo=bandit&speed=max&epsilon=0&tau=0.01&c=0&horizon=100&arms=<b>9</b>")
+    open_bandit(page, "demo=bandit&speed=max&epsilon=0&tau=0.01&c=0&horizon=100&arms=<b>9</b>")
     root = demo_root(page, "bandit")
     # The notice about the link sits next to the demo the link opens.
     page_notices = root.locator(".messages").text_content()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers import demo_root, open_demo, stat, wait_until
+from helpers import demo_root, open_setup, stat, wait_until
 
 SOLVE_BUDGET_EPISODES = 600  # twice the native seed-0 run's 303
 TRIPLE_BUDGET_EPISODES = 400  # over three times the native seed-0 run's 122
@@ -24,6 +24,13 @@ CURVE = """() => {
            previous: c.previousRuns.map((run) => ({ label: run.label, algo: run.algo, n: run.episodes })),
            algo: c.algo, status: c.status };
 }"""
+
+
+@pytest.fixture
+def page(app):
+    """This file's tests share the session's booted page (tests/conftest.py: app); each opens its setup with
+    open_setup, which checks that it starts clean."""
+    return app
 
 
 def curve(page) -> dict:
@@ -39,8 +46,8 @@ def pause(page):
 
 
 @pytest.mark.slow  # a learning run to a threshold: the slow lane
-def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, artifacts):
-    open_demo(page, server_url, "demo=cartpole&algo=actor-critic&speed=max&autoplay=1")
+def test_actor_critic_reaches_mean_length_475_within_budget(page, artifacts):
+    open_setup(page, "demo=cartpole&algo=actor-critic&speed=max&autoplay=1")
     wait_until(
         lambda: (
             stat(page, "cartpole", "solved-at-episode") >= 0
@@ -79,8 +86,8 @@ def test_actor_critic_reaches_mean_length_475_within_budget(page, server_url, ar
 
 
 @pytest.mark.slow  # a learning run to a threshold: the slow lane
-def test_reinforce_with_baseline_mean_length_at_least_triples(page, server_url):
-    open_demo(page, server_url, "demo=cartpole&algo=reinforce-baseline&speed=max&autoplay=1")
+def test_reinforce_with_baseline_mean_length_at_least_triples(page):
+    open_setup(page, "demo=cartpole&algo=reinforce-baseline&speed=max&autoplay=1")
 
     def tripled():
         lengths = curve(page)["lengths"]
@@ -104,8 +111,8 @@ def test_reinforce_with_baseline_mean_length_at_least_triples(page, server_url):
     page.watch.assert_clean()
 
 
-def test_toggle_keeps_previous_curve_then_watch_and_play(page, server_url):
-    open_demo(page, server_url, "demo=cartpole&algo=actor-critic&speed=max&autoplay=1")
+def test_toggle_keeps_previous_curve_then_watch_and_play(page):
+    open_setup(page, "demo=cartpole&algo=actor-critic&speed=max&autoplay=1")
     root = demo_root(page, "cartpole")
     wait_until(lambda: stat(page, "cartpole", "episode") >= 30, 60, message="30 actor-critic episodes")
 
@@ -178,8 +185,8 @@ COMPARE_BUDGET_S = 900  # 16 runs in the browser's worker, on the 2-core test ma
 
 
 @pytest.mark.slow  # a learning run to a threshold: the slow lane
-def test_compare_over_seeds_shows_actor_critic_ahead_of_reinforce_with_bands(page, server_url, artifacts):
-    open_demo(page, server_url, "demo=cartpole")
+def test_compare_over_seeds_shows_actor_critic_ahead_of_reinforce_with_bands(page, artifacts):
+    open_setup(page, "demo=cartpole")
     root = demo_root(page, "cartpole")
     compare = root.locator('[data-control="compare"]')
     compare.get_by_label("REINFORCE", exact=True).check()
@@ -231,8 +238,8 @@ def test_compare_over_seeds_shows_actor_critic_ahead_of_reinforce_with_bands(pag
     page.watch.assert_clean()
 
 
-def test_compare_can_be_cancelled_and_the_gradient_spread_is_measured(page, server_url):
-    open_demo(page, server_url, "demo=cartpole")
+def test_compare_can_be_cancelled_and_the_gradient_spread_is_measured(page):
+    open_setup(page, "demo=cartpole")
     root = demo_root(page, "cartpole")
     compare = root.locator('[data-control="compare"]')
     compare.get_by_role("button", name="Compare over seeds").click()
@@ -253,8 +260,8 @@ def test_compare_can_be_cancelled_and_the_gradient_spread_is_measured(page, serv
     page.watch.assert_clean()
 
 
-def test_save_reload_load_and_watch_gives_the_same_episode(page, server_url, tmp_path):
-    open_demo(page, server_url, "demo=cartpole&algo=actor-critic&seed=3&speed=max&autoplay=1")
+def test_save_reload_load_and_watch_gives_the_same_episode(page, tmp_path):
+    open_setup(page, "demo=cartpole&algo=actor-critic&seed=3&speed=max&autoplay=1")
     root = demo_root(page, "cartpole")
     wait_until(lambda: stat(page, "cartpole", "episode") >= 40, 90, message="40 training episodes")
     pause(page)
@@ -268,7 +275,7 @@ def test_save_reload_load_and_watch_gives_the_same_episode(page, server_url, tmp
     before = finished_watch_episode(page, 30)
 
     # reload the page, on another run: the file must bring its own settings
-    open_demo(page, server_url, "demo=cartpole&algo=ppo")
+    open_setup(page, "demo=cartpole&algo=ppo")
     root = demo_root(page, "cartpole")
     root.locator('[data-control="agent"] input[type="file"]').set_input_files(str(saved))
     wait_until(lambda: "Loaded" in root.locator(".cartpole-agent-status").text_content(), 20, message="the load")
@@ -280,8 +287,8 @@ def test_save_reload_load_and_watch_gives_the_same_episode(page, server_url, tmp
     page.watch.assert_clean()
 
 
-def test_a_corrupted_agent_file_is_refused_with_a_message_and_changes_nothing(page, server_url, tmp_path):
-    open_demo(page, server_url, "demo=cartpole&algo=ppo&speed=max&autoplay=1")
+def test_a_corrupted_agent_file_is_refused_with_a_message_and_changes_nothing(page, tmp_path):
+    open_setup(page, "demo=cartpole&algo=ppo&speed=max&autoplay=1")
     root = demo_root(page, "cartpole")
     wait_until(lambda: stat(page, "cartpole", "episode") >= 5, 60, message="5 training episodes")
     pause(page)
@@ -301,8 +308,8 @@ def test_a_corrupted_agent_file_is_refused_with_a_message_and_changes_nothing(pa
     page.watch.assert_clean()
 
 
-def test_the_shipped_agent_balances_for_500_steps_in_watch(page, server_url, artifacts):
-    open_demo(page, server_url, "demo=cartpole")
+def test_the_shipped_agent_balances_for_500_steps_in_watch(page, artifacts):
+    open_setup(page, "demo=cartpole")
     root = demo_root(page, "cartpole")
     root.get_by_role("button", name="Watch a trained agent").click()
     wait_until(lambda: "Loaded" in root.locator(".cartpole-agent-status").text_content(), 30, message="the load")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import demo_root, open_demo, stat, wait_until
+from helpers import demo_root, open_setup, stat, wait_until
 from rlplay.app import contract
 
 INSPECT = "(demo) => window.rlplay.inspect(demo)"
@@ -19,6 +19,13 @@ CASES = {
 }
 
 
+@pytest.fixture
+def page(app):
+    """This file's tests share the session's booted page (tests/conftest.py: app); each opens its setup with
+    open_setup, which checks that it starts clean."""
+    return app
+
+
 def assert_keeps(page, demo):
     seen = page.evaluate(INSPECT, demo)
     problems = contract.check_snapshot(demo, seen["snapshot"])
@@ -27,9 +34,9 @@ def assert_keeps(page, demo):
 
 
 @pytest.mark.parametrize("demo", sorted(CASES))
-def test_the_pages_snapshots_keep_the_contract(page, server_url, demo):
+def test_the_pages_snapshots_keep_the_contract(page, demo):
     query, (name, value), units, budget = CASES[demo]
-    open_demo(page, server_url, query)
+    open_setup(page, query)
     assert page.evaluate("() => window.rlplay.contract") == json.loads(json.dumps(contract.describe()))
     assert_keeps(page, demo)  # as created
     root = demo_root(page, demo)

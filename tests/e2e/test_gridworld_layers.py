@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from helpers import demo_root, open_demo, stat, wait_until
+import pytest
+from helpers import demo_root, open_setup, stat, wait_until
 
 DEMO = "gridworld"
 LEARN_BUDGET_STEPS = 5_000  # natively, the default run's greedy path is optimal from step 1,500 on
@@ -20,6 +21,13 @@ HANG_GUARD_S = 120  # only a wedged page takes this long; not a speed target
 FRAME_PROBE = 0.08  # cells from the edge: inside the V(s) border (FRAME = 0.16), clear of the cell border line
 TRIANGLE_PROBE = 0.22  # cells from the edge: inside a Q triangle, between the border and V*'s square
 CENTRE_PROBE = 0.13  # cells from the middle, diagonally: inside V*'s square, clear of the axis-aligned arrows
+
+
+@pytest.fixture
+def page(app):
+    """This file's tests share the session's booted page (tests/conftest.py: app); each opens its setup with
+    open_setup, which checks that it starts clean."""
+    return app
 
 
 def inspect(page) -> dict:
@@ -58,8 +66,8 @@ def layer_numbers(text: str) -> list[float]:
     return [float(n.replace("−", "-")) for n in re.findall(r"[−-]?\d+(?:\.\d+)?", text.split(":", 1)[1])]
 
 
-def test_all_overlays_on_draw_each_layer_in_its_place_and_the_legend_states_their_ranges(page, server_url):
-    open_demo(page, server_url, "demo=gridworld&speed=max&autoplay=1")
+def test_all_overlays_on_draw_each_layer_in_its_place_and_the_legend_states_their_ranges(page):
+    open_setup(page, "demo=gridworld&speed=max&autoplay=1")
     root = demo_root(page, DEMO)
     wait_until(
         lambda: stat(page, DEMO, "steps") >= LEARN_BUDGET_STEPS, HANG_GUARD_S, message=f"{LEARN_BUDGET_STEPS} steps"
@@ -216,10 +224,10 @@ def test_all_overlays_on_draw_each_layer_in_its_place_and_the_legend_states_thei
     page.watch.assert_clean()
 
 
-def test_old_links_show_what_they_showed(page, server_url):
+def test_old_links_show_what_they_showed(page):
     """A link from before the layers combined: show_optimal=1 was V* alone with value iteration's arrows and the
     optimal path; show_values=1 was the learned V alone. Neither has show_q, so both open without the triangles."""
-    open_demo(page, server_url, "demo=gridworld&show_optimal=1")
+    open_setup(page, "demo=gridworld&show_optimal=1")
     root = demo_root(page, DEMO)
     page.wait_for_timeout(200)
     assert not root.get_by_label("Q triangles").is_checked()
@@ -234,7 +242,7 @@ def test_old_links_show_what_they_showed(page, server_url):
     page.wait_for_timeout(100)
     assert [layer["place"] for layer in inspect(page)["layers"]["layers"]] == ["triangles", "centre"]
 
-    open_demo(page, server_url, "demo=gridworld&show_values=1")
+    open_setup(page, "demo=gridworld&show_values=1")
     page.wait_for_timeout(200)
     layers = inspect(page)["layers"]
     assert [(layer["name"], layer["place"]) for layer in layers["layers"]] == [("v", "cell")]

@@ -12,13 +12,20 @@ import re
 import time
 
 import pytest
-from helpers import demo_root, open_demo, stat, wait_until
+from helpers import demo_root, open_setup, stat, wait_until
 
 DEMO = "gridworld"
 # Budgets in steps, not seconds (speed targets live in tests/bench.py): natively, the default run's greedy path is
 # optimal from step 1,500 on, and stays so at every 100 steps up to 100,000.
 LEARN_BUDGET_STEPS = 5_000
 HANG_GUARD_S = 120  # only a wedged page takes this long; not a speed target
+
+
+@pytest.fixture
+def page(app):
+    """This file's tests share the session's booted page (tests/conftest.py: app); each opens its setup with
+    open_setup, which checks that it starts clean."""
+    return app
 
 
 def snapshot_value(page, expression: str):
@@ -62,8 +69,8 @@ def grid_pixel(page, x: float, y: float) -> list[int]:
     )
 
 
-def test_max_speed_learns_the_optimal_path_and_screenshot(page, server_url, artifacts):
-    open_demo(page, server_url, "demo=gridworld&speed=max&autoplay=1")
+def test_max_speed_learns_the_optimal_path_and_screenshot(page, artifacts):
+    open_setup(page, "demo=gridworld&speed=max&autoplay=1")
     optimal = wait_until(lambda: stat(page, DEMO, "optimal-path-length"), 10, message="optimal-path-length")
     assert optimal == 14  # the default layout's only shortest route
     wait_until(
@@ -89,8 +96,8 @@ def test_max_speed_learns_the_optimal_path_and_screenshot(page, server_url, arti
     page.watch.assert_clean()
 
 
-def test_toggling_a_wall_changes_the_grid_and_value_iteration(page, server_url):
-    open_demo(page, server_url, "demo=gridworld")
+def test_toggling_a_wall_changes_the_grid_and_value_iteration(page):
+    open_setup(page, "demo=gridworld")
     root = demo_root(page, DEMO)
     assert stat(page, DEMO, "optimal-path-length") == 14
     before_v = v_star(page)
@@ -118,8 +125,8 @@ def test_toggling_a_wall_changes_the_grid_and_value_iteration(page, server_url):
     page.watch.assert_clean()
 
 
-def test_reset_clears_q(page, server_url):
-    open_demo(page, server_url, "demo=gridworld&speed=max&autoplay=1")
+def test_reset_clears_q(page):
+    open_setup(page, "demo=gridworld&speed=max&autoplay=1")
     root = demo_root(page, DEMO)
     wait_until(lambda: stat(page, DEMO, "steps") > 2000, 20, message="some training")
     root.get_by_role("button", name="Pause").click()
@@ -140,8 +147,8 @@ def test_reset_clears_q(page, server_url):
     page.watch.assert_clean()
 
 
-def test_unreachable_edit_is_refused_and_the_demo_keeps_working(page, server_url):
-    open_demo(page, server_url, "demo=gridworld")
+def test_unreachable_edit_is_refused_and_the_demo_keeps_working(page):
+    open_setup(page, "demo=gridworld")
     root = demo_root(page, DEMO)
     walls_before = snapshot_value(page, "layout.walls")
     page.mouse.click(*cell_center(page, 5, 6))  # the goal's last open neighbour: walling it cuts the goal off
@@ -160,8 +167,8 @@ def test_unreachable_edit_is_refused_and_the_demo_keeps_working(page, server_url
     page.watch.assert_clean()
 
 
-def test_keyboard_play_pause_and_edit(page, server_url):
-    open_demo(page, server_url, "demo=gridworld&speed=10")
+def test_keyboard_play_pause_and_edit(page):
+    open_setup(page, "demo=gridworld&speed=10")
     root = demo_root(page, DEMO)
     play = root.locator('[data-control="play"]')
 
@@ -208,14 +215,14 @@ def greedy_is_optimal(page) -> bool:
     return stat(page, DEMO, "greedy-path-length") == stat(page, DEMO, "optimal-path-length") > 0
 
 
-def test_switching_algo_trains_every_rule_to_the_optimal_greedy_path(page, server_url):
+def test_switching_algo_trains_every_rule_to_the_optimal_greedy_path(page):
     """The page's defaults, every rule chosen from the Learning rule menu as a user would.
 
     Natively, on this layout with these settings (tests/bench.py, seeds 0–9), each rule's greedy path is first
     optimal within 130 episodes; SARSA, n-step SARSA and Monte Carlo keep changing it afterwards with α = 0.5 (the
     page says so in a notice), which this test does not claim otherwise.
     """
-    open_demo(page, server_url, "demo=gridworld&speed=max")
+    open_setup(page, "demo=gridworld&speed=max")
     root = demo_root(page, DEMO)
     for algo, label in RULE_LABELS.items():
         root.get_by_label("Learning rule").select_option(label=label)
@@ -229,13 +236,13 @@ def test_switching_algo_trains_every_rule_to_the_optimal_greedy_path(page, serve
 
 
 @pytest.mark.slow  # a learning run to a threshold: the slow lane
-def test_cliff_compare_over_50_seeds_shows_sarsa_above_q_learning(page, server_url):
+def test_cliff_compare_over_50_seeds_shows_sarsa_above_q_learning(page):
     """Sutton & Barto's Figure 6.4 on the page: Q-learning (A) and SARSA (B), ε = 0.1, α = 0.5, 50 seeds, 500
     episodes each. The figures must equal the native run of the same job (same code, same random numbers)."""
     from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
 
     started = time.monotonic()
-    open_demo(page, server_url, "demo=gridworld&preset=cliff&compare=sarsa&compare_alpha=0.5&seeds=50&autoplay=1")
+    open_setup(page, "demo=gridworld&preset=cliff&compare=sarsa&compare_alpha=0.5&seeds=50&autoplay=1")
     wait_until(lambda: stat(page, DEMO, "average-runs") == 50, 240, interval_s=0.5, message="50 runs averaged")
     print(f"\ncliff, 50 seeds x 2 rules x 500 episodes: {time.monotonic() - started:.1f} s in the browser")
     q_learning, sarsa = stat(page, DEMO, "average-return-a"), stat(page, DEMO, "average-return-b")
@@ -251,12 +258,12 @@ def test_cliff_compare_over_50_seeds_shows_sarsa_above_q_learning(page, server_u
     page.watch.assert_clean()
 
 
-def test_value_iteration_steps_one_sweep_per_click_until_delta_is_below_theta(page, server_url):
+def test_value_iteration_steps_one_sweep_per_click_until_delta_is_below_theta(page):
     from rlplay.algos.value_iteration import value_iteration
     from rlplay.envs.gridworld import Gridworld
 
     oracle = value_iteration(*Gridworld("default").model(), gamma=0.99, theta=1e-6)
-    open_demo(page, server_url, "demo=gridworld")
+    open_setup(page, "demo=gridworld")
     root = demo_root(page, DEMO)
     root.locator(".gw-planning > summary").click()
     step = root.get_by_role("button", name="Step sweep")
@@ -273,8 +280,8 @@ def test_value_iteration_steps_one_sweep_per_click_until_delta_is_below_theta(pa
     page.watch.assert_clean()
 
 
-def test_a_painted_minus_one_cell_changes_v_star_and_the_learned_path_avoids_it(page, server_url):
-    open_demo(page, server_url, "demo=gridworld&speed=max")
+def test_a_painted_minus_one_cell_changes_v_star_and_the_learned_path_avoids_it(page):
+    open_setup(page, "demo=gridworld&speed=max")
     root = demo_root(page, DEMO)
     before = v_star(page)[0]
     root.get_by_label("Click cells to").select_option(label="paint rewards")
