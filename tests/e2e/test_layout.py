@@ -534,9 +534,9 @@ def test_the_lessons_equations_are_math_markup(page, server_url, artifacts):
     """MathML written in index.html (no script, CSP unchanged): screen readers meet math, not a stream of italics."""
     page.goto(server_url)
     equations = page.locator("math.equation")
-    assert equations.count() == 6
+    assert equations.count() == 7  # 1-6, and RLHF's objective (section 7)
     assert page.locator("[role=math]:not(math)").count() == 0
-    assert page.get_by_role("math").count() >= 6
+    assert page.get_by_role("math").count() >= 7
     for i in range(equations.count()):
         equation = equations.nth(i)
         assert equation.locator("mi, mo, mn").count() >= 3

@@ -77,7 +77,7 @@ export default class RlhfController extends DemoController {
     const chart = (name, title, options) => {
       const canvas = el("canvas");
       const figure = el("figure", { class: `rlhf-chart rlhf-chart-${name}` }, el("figcaption", {}, title), canvas);
-      return { figure, chart: new LineChart(canvas, options) };
+      return { figure, chart: this.own(new LineChart(canvas, options)) };
     };
     this.rewardChart = chart("rewards", "Rewards of π_θ over training", {
       height: 200,
@@ -87,7 +87,7 @@ export default class RlhfController extends DemoController {
 
     // The reward–KL picture, with the β sweep.
     const canvas = el("canvas");
-    this.rewardKl = new RewardKlView(canvas, { height: 250 });
+    this.rewardKl = this.own(new RewardKlView(canvas, { height: 250 }));
     this.sweepButton = el(
       "button",
       { type: "button", dataset: { control: "sweep" }, onclick: () => this.runSweep() },
@@ -166,7 +166,7 @@ export default class RlhfController extends DemoController {
     );
 
     this.summary = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
-    this.announcer = new Announcer(this.summary);
+    this.announcer = new Announcer(this.summary, { timers: this.disposables });
     this.remarks = el("div", { class: "rlhf-remarks", role: "status", "aria-live": "polite" });
 
     panel.append(
@@ -191,6 +191,16 @@ export default class RlhfController extends DemoController {
     registry.addEventListener("change", (event) => {
       if (event.detail.demo === demo && event.detail.name === "context") this.dirty = true;
     });
+  }
+
+  mount() {
+    super.mount();
+    // The reward–KL canvas follows the colour scheme (the line charts watch it themselves).
+    const scheme = window.matchMedia?.("(prefers-color-scheme: dark)");
+    if (scheme)
+      this.disposables.listen(scheme, "change", () => {
+        this.dirty = true;
+      });
   }
 
   // ---- the run --------------------------------------------------------------------------------------------
@@ -222,7 +232,11 @@ export default class RlhfController extends DemoController {
     for (const name of ["steps", "kl", "proxy-reward", "gold-reward", "gold-reward-peak"]) {
       this.setStat(name, figures[name] ?? -1, name === "steps" ? 0 : 2);
     }
-    if (reason === "run" || reason === "step") this.summarize(false);
+    if (reason === "run" || reason === "step") {
+      this.summarize(false);
+      // the run's end: stop asking for work (at max a call for 0 units would never say "exhausted")
+      if (this.playing && this.maxUnits() === 0) this.onExhausted();
+    }
   }
 
   /** The aria-live summary (throttled): "After 40 updates: KL 2.1 nats, proxy 3.4, gold 0.6." */
@@ -286,9 +300,9 @@ export default class RlhfController extends DemoController {
     this.sweepButton.disabled = true;
     try {
       for (;;) {
-        if (!this.sweeping || token !== this.runToken) break;
+        if (!this.sweeping || token !== this.runToken || this.isDisposed) break;
         if (this.inFlight) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          await new Promise((resolve) => this.disposables.setTimeout(resolve, 20));
           continue;
         }
         this.inFlight = true;
@@ -335,9 +349,9 @@ export default class RlhfController extends DemoController {
 
     const updates = Number(this.registry.get(this.demo, "updates"));
     const xStart = 0;
-    const rewardSeries = [{ label: "proxy r_φ", color: "--accent", y: curves.proxy, xStart, width: 2 }];
+    const rewardSeries = [{ label: "proxy (reward model)", color: "--accent", y: curves.proxy, xStart, width: 2 }];
     if (simulated) rewardSeries.push({ label: "gold (hidden)", color: "--good", y: curves.gold, xStart, width: 2 });
-    const refLines = simulated && curves.gold.length ? [{ y: curves.gold[0], label: "π_ref's gold" }] : [];
+    const refLines = simulated && curves.gold.length ? [{ y: curves.gold[0], label: "reference's gold" }] : [];
     this.rewardChart.chart.draw({
       series: rewardSeries,
       refLines,

@@ -88,7 +88,7 @@ export class RewardKlView {
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     for (const t of ticks(0, xMax, 5)) ctx.fillText(formatStat(t, 1), x(t * t), height - pad.bottom + 4);
-    ctx.fillText("√KL(π_θ ‖ π_ref)  (√nats)", (pad.left + width - pad.right) / 2, height - 16);
+    ctx.fillText("√KL(policy ‖ reference), √nats", (pad.left + width - pad.right) / 2, height - 16);
     // runs: the faint ones first, the emphasised (current) run on top
     const ordered = [...runs].sort((a, b) => Number(a.emphasis) - Number(b.emphasis));
     for (const run of ordered) {
