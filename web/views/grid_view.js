@@ -39,7 +39,7 @@ const DELTAS = [
 ]; // (Δrow, Δcol) of up, down, left, right
 const LUT_SIZE = 257;
 const PATH_OFFSET = 0.1; // cells: how far the optimal and the second greedy path sit from the cells' centres
-const reducedMotion = window.matchMedia?.("(prefers-reduced-motion: reduce)"); // then the agent jumps cell to cell
+const reducedMotion = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)"); // then the agent jumps cell to cell
 
 function parseColor(text) {
   const value = String(text).trim();
