@@ -6,6 +6,8 @@
     python -m rlplay rlhf      [--beta 0.5] [--seed N] [--steps N] [--labeller user --labels ab-ba]   (PPO updates)
     python -m rlplay cartpole  [--algo actor-critic] [--seed N] [--episodes N] [--save agent.json]
     python -m rlplay cartpole  --load agent.json --watch [N]    Watch a saved agent: N episode lengths, as the page
+    python -m rlplay DEMO      --scene NAME [--json]    run a lesson's scene (rlplay/demos/<demo>/scenes.py)
+                                              natively; print its claim's figures, the numbers the page shows
     python -m rlplay schema    [--check]      write (or check) web/params.json and web/contract.json, the page's
                                               view of the configs and of the snapshots (rlplay.app.contract)
     python -m rlplay sweep     --scene NAME [--runs N] [--workers N] [--ray [ADDRESS]] [--json] [--csv PATH]
@@ -24,7 +26,8 @@ import time
 from pathlib import Path
 
 from rlplay.app.contract import describe
-from rlplay.demos import DEMOS, demo_classes
+from rlplay.core.scene import lookup
+from rlplay.demos import DEMOS, demo_classes, demo_module, scenes
 from rlplay.params import from_params, inactive_notices, schema
 from rlplay.studies import sweep
 
@@ -116,6 +119,50 @@ def watch_lengths(driver, episodes: int) -> list[int]:
     return lengths
 
 
+def run_scene(scene) -> dict:
+    """Stage ``scene`` natively as the page does and run it to where its claim is read; returns the claim, the
+    highlighted figures by label and any other numbers of the claim (``RUN`` of the demo's scenes)."""
+    driver_class, config_class = demo_classes(scene.demo)
+    config, notices = from_params(config_class, scene.params())
+    if notices:
+        raise ValueError(f"scene {scene.name}: {'; '.join(notices)}")
+    driver = driver_class(config)
+    started = time.perf_counter()
+    run = getattr(demo_module(scene.demo), "RUN", {}).get(scene.name)
+    extra = run(driver) if run is not None else {}
+    if run is None:
+        if scene.steps:
+            driver.advance(scene.steps)
+        elif getattr(driver, "ENDS", False):
+            while driver.advance(1_000_000):
+                pass
+    figures = driver.snapshot()["figures"]
+    return {
+        "scene": scene.name,
+        "claim": scene.claim,
+        "figures": {name: figures.get(name) for name, _ in scene.highlight},
+        "labels": dict(scene.highlight),
+        "numbers": extra,
+        "seconds": time.perf_counter() - started,
+        "driver": driver,
+    }
+
+
+def scene_command(scene, as_json: bool) -> int:
+    result = run_scene(scene)
+    result.pop("driver")
+    if as_json:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+        return 0
+    print(f"{scene.name}: {scene.claim}")
+    for name, value in result["figures"].items():
+        print(f"  {result['labels'][name]} [{name}]: {value}")
+    for label, value in result["numbers"].items():
+        print(f"  {label}: {value:.6g}" if isinstance(value, float) else f"  {label}: {value}")
+    print(f"  seconds: {result['seconds']:.2f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["schema"]:
@@ -131,7 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", metavar="PATH", help="cartpole: write the trained agent to this JSON file")
     parser.add_argument("--load", metavar="PATH", help="cartpole: start from the agent in this JSON file")
     parser.add_argument("--watch", type=int, nargs="?", const=1, metavar="N", help="cartpole: N Watch episodes")
+    parser.add_argument("--scene", metavar="NAME", help="run this scene of the demo and print its claim's figures")
     known, rest = parser.parse_known_args(argv)
+    if known.scene is not None:
+        if rest or known.save or known.load or known.watch is not None or known.episodes or known.steps:
+            parser.error("--scene runs the scene as declared: give only --json with it")
+        try:
+            scene = lookup(scenes(), known.scene, known.demo)
+        except ValueError as error:
+            parser.error(str(error))
+        return scene_command(scene, known.json)
     if known.demo != "cartpole" and (known.save or known.load or known.watch is not None):
         parser.error("--save, --load and --watch are for the cartpole demo")
     _, config_class = demo_classes(known.demo)

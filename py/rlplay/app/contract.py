@@ -76,6 +76,7 @@ def static_keys(demo: str) -> list[str]:
 def describe() -> dict:
     """The contract as JSON-able data, for ``web/contract.json``."""
     out = {}
+    all_scenes = demos.scenes()
     for demo, entry in CONTRACT.all().items():
         keys = {}
         for name, key in entry["keys"].items():
@@ -93,6 +94,8 @@ def describe() -> dict:
             "constants": entry["constants"],
             # the parameter studies the demo's section offers, each declared once in rlplay.studies
             "studies": {name: STUDIES[name].describe() for name in demo_studies(demo)},
+            # the demo's scenes (rlplay/demos/<demo>/scenes.py): a claim and the setup that shows it, by name
+            "scenes": {name: scene.describe() for name, scene in all_scenes.items() if scene.demo == demo},
         }
     return out
 

@@ -36,6 +36,9 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from rlplay.core.scene import scene_names
+from rlplay.studies import STUDIES
+
 DEMOS: dict[str, str] = {
     "gridworld": "rlplay.demos.gridworld",
     "bandit": "rlplay.demos.bandit",
@@ -61,3 +64,16 @@ def demo_classes(demo: str) -> tuple[type, type]:
     """``(Demo, Config)`` of ``demo``."""
     module = demo_module(demo)
     return module.Demo, module.Config
+
+
+def scenes() -> dict:
+    """Every demo's scenes (``rlplay.core.scene``) by name, in registration order. A name used twice, or also by a
+    parameter study (the page opens both by ``?scene=``), is a ``ValueError``."""
+    out = scene_names(*(getattr(demo_module(demo), "SCENES", ()) for demo in DEMOS))
+    clash = sorted(set(out) & set(STUDIES))
+    if clash:
+        raise ValueError(f"scene names also used by parameter studies: {', '.join(clash)}")
+    for scene in out.values():
+        if scene.demo not in DEMOS or scene not in getattr(demo_module(scene.demo), "SCENES", ()):
+            raise ValueError(f"scene {scene.name!r} is declared by another demo than its own, {scene.demo!r}")
+    return out

@@ -2,6 +2,7 @@
 
 from rlplay.demos.bandit.contract import CONTRACT
 from rlplay.demos.bandit.driver import EDITABLE, LANES, BanditConfig, BanditDemo, BanditRace
+from rlplay.demos.bandit.scenes import RUN, SCENES
 
 Demo = BanditDemo
 Config = BanditConfig
@@ -10,6 +11,8 @@ STUDIES = ("bandit-parameter-study",)
 
 __all__ = [
     "CONTRACT",
+    "RUN",
+    "SCENES",
     "Config",
     "STUDIES",
     "Demo",

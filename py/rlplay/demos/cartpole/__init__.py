@@ -12,12 +12,15 @@ from rlplay.demos.cartpole.driver import (
     CartpoleDemo,
     train_until_solved,
 )
+from rlplay.demos.cartpole.scenes import RUN, SCENES
 
 Demo = CartpoleDemo
 Config = CartpoleConfig
 
 __all__ = [
     "CONTRACT",
+    "RUN",
+    "SCENES",
     "Config",
     "Demo",
     "ALGOS",

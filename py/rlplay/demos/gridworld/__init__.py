@@ -11,6 +11,7 @@ from rlplay.demos.gridworld.driver import (
     parse_cells,
     parse_paint,
 )
+from rlplay.demos.gridworld.scenes import RUN, SCENES
 
 Demo = GridworldDemo
 Config = GridworldConfig
@@ -19,6 +20,8 @@ STUDIES = ("cliff-alpha-study",)
 
 __all__ = [
     "CONTRACT",
+    "RUN",
+    "SCENES",
     "Config",
     "STUDIES",
     "Demo",

@@ -1,0 +1,175 @@
+"""Scenes (``rlplay.core.scene``, declared in ``rlplay/demos/<demo>/scenes.py``): each declaration is valid and
+exported to the page, the CLI runs it, and each claim holds natively over seeds (the long ones in the slow lane)."""
+
+import json
+
+import numpy as np
+import pytest
+from rlplay.__main__ import main, run_scene
+from rlplay.algos.ppo import clipped_surrogate
+from rlplay.app.contract import CONTRACT, describe
+from rlplay.core.scene import Scene, lookup
+from rlplay.demos import demo_classes, scenes
+from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
+from rlplay.demos.gridworld import GridworldDemo
+from rlplay.params import from_params
+from rlplay.studies import STUDIES
+
+SCENES = scenes()
+EXPECTED = {
+    "cliff-sarsa-vs-q",
+    "value-iteration-sweeps",
+    "dyna-q-planning",
+    "bandit-ucb-regret",
+    "reinforce-vs-actor-critic",
+    "reinforce-baseline",
+    "ppo-clip",
+}
+
+
+def test_every_scene_is_declared_once_with_settings_its_demo_accepts():
+    assert set(SCENES) >= EXPECTED
+    assert not set(SCENES) & set(STUDIES)  # the page opens both by ?scene=
+    for scene in SCENES.values():
+        _, config_class = demo_classes(scene.demo)
+        config, notices = from_params(config_class, scene.params())
+        assert not notices, (scene.name, notices)
+        assert all(str(getattr(config, name)) == text or getattr(config, name) == float(text)
+                   for name, text in scene.params().items()), scene.name  # fmt: skip
+        figures = CONTRACT[scene.demo]["figures"]
+        assert all(name in figures for name, _ in scene.highlight), scene.name
+        if scene.command:
+            assert scene.command in demo_classes(scene.demo)[0].COMMANDS
+
+
+def test_the_page_reads_each_demos_scenes_from_contract_json():
+    described = describe()
+    for name, scene in SCENES.items():
+        exported = described[scene.demo]["scenes"][name]
+        assert json.loads(json.dumps(exported)) == json.loads(json.dumps(scene.describe()))
+        assert exported["claim"] == scene.claim and exported["settings"] == scene.params()
+
+
+def test_scene_names_are_validated():
+    with pytest.raises(ValueError, match="no scene 'nope'; choose one of"):
+        lookup(SCENES, "nope")
+    with pytest.raises(ValueError, match="the bandit demo has no scene 'cliff-sarsa-vs-q'"):
+        lookup(SCENES, "cliff-sarsa-vs-q", "bandit")
+    with pytest.raises(ValueError, match="no scene 'int'"):
+        lookup(SCENES, 3)
+    assert lookup(SCENES, "dyna-q-planning", "gridworld").demo == "gridworld"
+    with pytest.raises(ValueError, match="lower-case words"):
+        Scene(name="Bad Name", demo="bandit", claim="A claim.")
+    with pytest.raises(ValueError, match="one sentence"):
+        Scene(name="no-claim", demo="bandit", claim="")
+
+
+def test_the_cli_prints_a_scenes_figures_as_the_scene_runs_them(capsys):
+    assert main(["gridworld", "--scene", "dyna-q-planning", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["figures"] == run_scene(SCENES["dyna-q-planning"])["figures"]
+    assert printed["claim"] == SCENES["dyna-q-planning"].claim
+    with pytest.raises(SystemExit):
+        main(["bandit", "--scene", "dyna-q-planning"])
+    with pytest.raises(SystemExit):
+        main(["gridworld", "--scene", "dyna-q-planning", "--seed", "3"])
+
+
+def staged(name: str, seed: int):
+    """The scene's own run on another seed (its settings with ``seed`` changed)."""
+    scene = SCENES[name]
+    config, _ = from_params(demo_classes(scene.demo)[1], {**scene.params(), "seed": str(seed)})
+    return scene, config
+
+
+def test_dyna_q_planning_on_20_seeds():
+    """Dyna-Q's greedy path is optimal after the scene's steps and Q-learning's is not, on each of seeds 0-19."""
+    for seed in range(20):
+        scene, config = staged("dyna-q-planning", seed)
+        demo = GridworldDemo(config)
+        demo.advance(scene.steps)
+        figures = demo.snapshot()["figures"]
+        assert figures["greedy-path-length"] == figures["optimal-path-length"], seed
+        assert figures["b-greedy-path-length"] != figures["optimal-path-length"], seed
+        assert figures["b-episode"] >= 5, seed  # Q-learning has had episodes to learn from
+
+
+def test_value_iteration_sweeps_shrink_to_v_star_whatever_the_seed():
+    """Value iteration uses no randomness: the claim holds on every seed, with the same sweeps (seeds 0-19)."""
+    sweeps = set()
+    for seed in range(20):
+        scene, config = staged("value-iteration-sweeps", seed)
+        demo = GridworldDemo(config)
+        deltas = []
+        while demo.plan_step(1):
+            deltas.append(demo.snapshot()["planner"]["deltas"][-1])
+        assert all(later <= earlier for earlier, later in zip(deltas[1:], deltas[2:], strict=False)), deltas
+        assert deltas[-1] < 1e-6 <= deltas[-2]
+        planner_V = np.asarray(demo.snapshot()["planner"]["V"]).reshape(-1)
+        np.testing.assert_allclose(planner_V, demo.vi.V, atol=1e-5)
+        figures = demo.snapshot()["figures"]
+        assert figures["optimal-path-length"] == 14 and figures["plan-sweeps"] == len(deltas)
+        sweeps.add(len(deltas))
+    assert len(sweeps) == 1
+
+
+def test_ppo_clip_stops_rewarding_ratios_beyond_the_clip_range_on_20_seeds():
+    """The clipped objective's slope in r is 0 beyond 1 + ε for A > 0 and below 1 − ε for A < 0, and A·1 in
+    between, on 20 seeds of random ratios and advantages."""
+    epsilon = float(SCENES["ppo-clip"].params()["clip"])
+    h = 1e-6
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        ratio, adv = rng.uniform(0.3, 1.7, 200), rng.normal(size=200)
+        slope = (clipped_surrogate(ratio + h, adv, epsilon) - clipped_surrogate(ratio - h, adv, epsilon)) / (2 * h)
+        clipped = ((adv > 0) & (ratio > 1 + epsilon + h)) | ((adv < 0) & (ratio < 1 - epsilon - h))
+        free = (np.abs(ratio - (1 + epsilon)) > h) & (np.abs(ratio - (1 - epsilon)) > h) & ~clipped
+        np.testing.assert_allclose(slope[clipped], 0.0, atol=1e-6)
+        np.testing.assert_allclose(slope[free], adv[free], rtol=1e-5)
+
+
+@pytest.mark.slow
+def test_cliff_sarsa_beats_q_learning_over_the_scenes_50_seeds():
+    """Slow (50 seeds × 2 rules × 500 episodes): Figure 6.4's picture, the scene as declared."""
+    result = run_scene(SCENES["cliff-sarsa-vs-q"])
+    q_learning, sarsa = result["figures"]["average-return-a"], result["figures"]["average-return-b"]
+    assert sarsa > q_learning + 15
+    assert -58 < q_learning < -44 and -35 < sarsa < -20
+
+
+@pytest.mark.slow
+def test_bandit_ucb_regret_bends_over_on_20_seeds():
+    """Slow (20 × 200 races × 1,000 pulls × 3 lanes): on each seed, after 1,000 pulls UCB's regret is below
+    ε-greedy's; UCB's regret a pull in the last 100 pulls is under a tenth of its rate in the first 100 (it bends
+    over), while ε-greedy's is still over 0.6 of its rate in pulls 100-500 (a near-straight climb) and over 5 times
+    UCB's. (Seed 0 measured: ε-greedy 0.107 then 0.081 a pull, UCB 0.148 then 0.0064.)"""
+    for seed in range(20):
+        scene, config = staged("bandit-ucb-regret", seed)
+        driver_class, _ = demo_classes("bandit")
+        demo = driver_class(config)
+        while demo.advance(1_000_000):
+            pass
+        snapshot = demo.snapshot()
+        figures = snapshot["figures"]
+        assert figures["regret-ucb"] < figures["regret-epsilon-greedy"], seed
+        curves = dict(zip(("epsilon-greedy", "softmax", "ucb"), snapshot["cum_regret"], strict=True))
+        ucb, greedy = curves["ucb"], curves["epsilon-greedy"]
+        ucb_late, greedy_late = (ucb[999] - ucb[899]) / 100, (greedy[999] - greedy[899]) / 100
+        assert ucb_late < 0.1 * ucb[99] / 100, seed  # bends over
+        assert greedy_late > 0.6 * (greedy[499] - greedy[99]) / 400, seed  # keeps climbing
+        assert 5 * ucb_late < greedy_late, seed
+
+
+@pytest.mark.slow
+def test_actor_critic_and_the_baseline_solve_in_a_fraction_of_reinforces_episodes_on_20_seeds():
+    """Slow (about 5 M environment steps, batched): the two comparison scenes' claims on seeds 0-19 instead of 0-7,
+    in one comparison of the three."""
+    demo = CartpoleDemo(CartpoleConfig())
+    demo.compare_start(["reinforce", "reinforce-baseline", "actor-critic"], seeds=20, episodes=2000)
+    while demo.comparison is not None:
+        demo.compare_step(1000.0)
+    figures = demo.snapshot()["figures"]
+    reinforce = figures["compare-median-reinforce"]
+    for other in ("actor-critic", "reinforce-baseline"):
+        median = figures[f"compare-median-{other}"]
+        assert 0 < median and (reinforce < 0 or 2 * median < reinforce), figures
