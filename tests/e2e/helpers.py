@@ -7,6 +7,7 @@ The page's Content-Security-Policy forbids eval, so waits use selectors and poll
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qsl
 
 ALL_DEMOS = ("gridworld", "bandit", "cartpole")
 
@@ -68,7 +69,9 @@ def open_setup(page, query: str = "", status=("ready", "running"), timeout: floa
     demo) to reach ``status``, and check that it starts clean: the URL is the query, every demo's driver is new (no
     step taken unless the query replays or plays one, no call left from an earlier test), every Code panel closed."""
     page.evaluate("(query) => window.rlplay.open(query)", query)
-    params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+    params = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        params.setdefault(key, value)  # the page reads the first of a name given twice
     focus = params.get("demo")
     for demo in [focus] if focus else ALL_DEMOS:
         page.locator(", ".join(f'[data-demo="{demo}"][data-status="{wanted}"]' for wanted in status)).first.wait_for(

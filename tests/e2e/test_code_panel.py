@@ -13,7 +13,7 @@ import sys
 
 import pytest
 from conftest import ROOT
-from helpers import demo_root, stat, wait_status, wait_until
+from helpers import demo_root, open_setup, stat, wait_status, wait_until
 from rlplay.algos import exploration
 from rlplay.app import replay
 from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo
@@ -25,6 +25,13 @@ FIGURES = "(demo) => window.rlplay.inspect(demo).figures"
 EDITOR_TEXT = "(demo) => window.rlplay.inspect(demo).editorText"
 
 
+@pytest.fixture
+def page(app):
+    """This file's tests share the session's booted page (tests/conftest.py: app); each opens its setup with
+    open_setup, which checks that it starts clean. (The phone test makes its own; a code link opens in a new page.)"""
+    return app
+
+
 def reference(name: str) -> str:
     return inspect.getsource(EDITABLE[name].reference)
 
@@ -34,9 +41,8 @@ ALWAYS_ARM_0 = reference("epsilon_greedy").replace(
 )
 
 
-def open_code(page, server_url: str, query: str, demo: str = "bandit"):
-    page.goto(f"{server_url}?{query}")
-    wait_status(page, demo, ("ready",), timeout=90_000)
+def open_code(page, query: str, demo: str = "bandit"):
+    open_setup(page, query, status=("ready",))
     root = demo_root(page, demo)
     root.locator(".code-panel > summary").click()
     root.locator(".cm-content").wait_for(timeout=30_000)
@@ -68,8 +74,8 @@ def native(pulls_before: int, edits: dict, pulls_after: int) -> dict:
     return demo.snapshot()["figures"]
 
 
-def test_bandit_code_panel_shows_runs_breaks_and_resets(page, server_url):
-    root = open_code(page, server_url, "demo=bandit&steps=50")
+def test_bandit_code_panel_shows_runs_breaks_and_resets(page):
+    root = open_code(page, "demo=bandit&steps=50")
     assert stat(page, "bandit", "pulls") == 50
 
     # The source shown is the installed source of the function the demo runs, for every function.
@@ -130,8 +136,8 @@ def test_bandit_code_panel_shows_runs_breaks_and_resets(page, server_url):
     page.watch.assert_clean()
 
 
-def test_bandit_optimistic_initial_values_in_a_few_keystrokes(page, server_url):
-    root = open_code(page, server_url, "demo=bandit&epsilon=0")
+def test_bandit_optimistic_initial_values_in_a_few_keystrokes(page):
+    root = open_code(page, "demo=bandit&epsilon=0")
     root.get_by_role("tab", name="initial_estimates").click()
     assert page.evaluate(EDITOR_TEXT, "bandit") == reference("initial_estimates")
     # the last line is `return [0.0] * k`: put 5 for 0, as its docstring suggests
@@ -163,8 +169,8 @@ def native_last_update(pulls: int) -> dict:
     return demo.snapshot()["last_update"]
 
 
-def test_bandit_last_update_shows_the_numbers_of_each_step_and_the_latest_at_max_speed(page, server_url):
-    root = open_code(page, server_url, "demo=bandit&steps=50&horizon=5000&speed=max")
+def test_bandit_last_update_shows_the_numbers_of_each_step_and_the_latest_at_max_speed(page):
+    root = open_code(page, "demo=bandit&steps=50&horizon=5000&speed=max")
     root.get_by_role("tab", name="sample_average_update").click()
     last = root.locator(".code-last-update")
 
@@ -194,8 +200,8 @@ def test_bandit_last_update_shows_the_numbers_of_each_step_and_the_latest_at_max
     ("body", "words"),
     [("    return q[99]\n", "IndexError"), ("    return 'left'\n", "must return an action")],
 )
-def test_bandit_failing_code_pauses_with_its_line_marked(page, server_url, body, words):
-    root = open_code(page, server_url, "demo=bandit&speed=30")
+def test_bandit_failing_code_pauses_with_its_line_marked(page, body, words):
+    root = open_code(page, "demo=bandit&speed=30")
     replace_code(page, root, "def epsilon_greedy(q, epsilon, u_explore, u_action, u_tie):\n" + body)
     root.get_by_role("button", name="Run my code").click()
     message = root.locator(".code-message")
@@ -210,11 +216,11 @@ def test_bandit_failing_code_pauses_with_its_line_marked(page, server_url, body,
     page.watch.assert_clean()
 
 
-def test_a_loop_inside_one_c_call_restarts_the_worker_and_the_demo_comes_back_with_the_reference_code(page, server_url):
+def test_a_loop_inside_one_c_call_restarts_the_worker_and_the_demo_comes_back_with_the_reference_code(page):
     """sum(range(10**10)) runs no line of Python, so the 2 s line budget cannot stop it: the page's watchdog stops the
     worker, names the learner's code as the cause, restarts it and replays the run to its step with the reference
     code; the edited text stays in the editor, unrun; the page is never left with a dead demo."""
-    root = open_code(page, server_url, "demo=bandit&steps=30")
+    root = open_code(page, "demo=bandit&steps=30")
     root.get_by_role("tab", name="ucb").click()
     hanging = "def ucb(q, n, t, c, u_tie):\n    total = sum(range(10**10))\n    return 0\n"
     replace_code(page, root, hanging)
@@ -251,9 +257,8 @@ FOCUSED = """() => { let node = document.activeElement;
 }"""
 
 
-def test_bandit_code_panel_keyboard_only_open_choose_edit_indent_run_leave_and_reset(page, server_url):
-    page.goto(f"{server_url}?demo=bandit")
-    wait_status(page, "bandit", ("ready",), timeout=90_000)
+def test_bandit_code_panel_keyboard_only_open_choose_edit_indent_run_leave_and_reset(page):
+    open_setup(page, "demo=bandit", status=("ready",))
     root = demo_root(page, "bandit")
     root.locator(".code-panel > summary").focus()
     page.keyboard.press("Enter")  # opens the panel
@@ -363,8 +368,8 @@ def grid_native(steps_before: int, edits: dict, steps_after: int, **config) -> G
     return demo
 
 
-def test_gridworld_code_panel_last_update_edit_break_reset(page, server_url):
-    root = open_code(page, server_url, "demo=gridworld&steps=300", demo="gridworld")
+def test_gridworld_code_panel_last_update_edit_break_reset(page):
+    root = open_code(page, "demo=gridworld&steps=300", demo="gridworld")
     assert stat(page, "gridworld", "steps") == 300
     assert page.evaluate(EDITOR_TEXT, "gridworld") == grid_reference("q_learning_update")
     root.get_by_role("tab", name="epsilon_greedy").click()
@@ -458,8 +463,8 @@ def train_until(page, root, steps: int) -> int:
 IN_FLIGHT = "(demo) => window.rlplay.inspect(demo).inFlight"
 
 
-def test_cartpole_code_panel_shows_the_policy_gradient_edits_ppo_and_resets(page, server_url):
-    root = open_code(page, server_url, "demo=cartpole&algo=reinforce&speed=max", demo="cartpole")
+def test_cartpole_code_panel_shows_the_policy_gradient_edits_ppo_and_resets(page):
+    root = open_code(page, "demo=cartpole&algo=reinforce&speed=max", demo="cartpole")
 
     # REINFORCE: its update (shown only) and its policy-gradient step, with the seed's grad_logits line in it.
     tabs = root.locator(".code-tabs [role=tab]")
@@ -505,13 +510,11 @@ def test_cartpole_code_panel_shows_the_policy_gradient_edits_ppo_and_resets(page
     page.watch.assert_clean()
 
 
-def test_a_hang_in_one_demo_restarts_the_worker_and_every_demo_comes_back_with_the_code_it_ran(page, server_url):
+def test_a_hang_in_one_demo_restarts_the_worker_and_every_demo_comes_back_with_the_code_it_ran(page):
     """The whole page: the gridworld runs an edited update; the bandit's edited ucb hangs the shared worker inside one
     C call. After the restart the bandit is back with the reference code, the gridworld with its edited update loaded
     at the step it was loaded at: both at the step they had reached, with the figures they had."""
-    page.goto(server_url)
-    for demo in ("gridworld", "bandit"):
-        wait_status(page, demo, ("ready",), timeout=90_000)
+    open_setup(page, "", status=("ready",))
     grid = demo_root(page, "gridworld")
     step(page, grid, 4, "gridworld", "steps")
     grid.locator(".code-panel > summary").click()
@@ -560,8 +563,8 @@ def run_python_file(path) -> dict:
     return json.loads(completed.stdout)
 
 
-def test_code_travels_in_a_link_runs_only_when_asked_and_replays_natively(page, context, server_url, tmp_path):
-    root = open_code(page, server_url, "demo=bandit&steps=20")
+def test_code_travels_in_a_link_runs_only_when_asked_and_replays_natively(page, context, tmp_path):
+    root = open_code(page, "demo=bandit&steps=20")
     replace_code(page, root, ALWAYS_ARM_0)
     root.get_by_role("button", name="Run my code").click()
     message = root.locator(".code-message")
@@ -602,9 +605,8 @@ def test_code_travels_in_a_link_runs_only_when_asked_and_replays_natively(page, 
     page.watch.assert_clean()
 
 
-def test_a_damaged_code_link_is_explained_and_runs_nothing(page, server_url):
-    page.goto(f"{server_url}?demo=bandit&code=AAAA-not-deflate")
-    wait_status(page, "bandit", ("ready",), timeout=90_000)
+def test_a_damaged_code_link_is_explained_and_runs_nothing(page):
+    open_setup(page, "demo=bandit&code=AAAA-not-deflate", status=("ready",))
     root = demo_root(page, "bandit")  # the panel opens by itself to say what is wrong
     message = root.locator(".code-message")
     wait_until(lambda: "could not be read" in message.text_content(), 10, 0.05, "the explanation")
