@@ -110,13 +110,12 @@ def page(context):
 
 # ---- one booted page for the whole session -------------------------------------------------------------------------
 
-DEMOS = ("gridworld", "bandit", "cartpole")
 VIEWPORT = {"width": 1280, "height": 900}
 
 
 def _boot(page, url: str):
     page.goto(url)
-    for demo in DEMOS:
+    for demo in page.evaluate("[...document.querySelectorAll('[data-demo]')].map((root) => root.dataset.demo)"):
         page.locator(f'[data-demo="{demo}"][data-status="ready"]').wait_for(state="attached", timeout=120_000)
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qsl
 
-ALL_DEMOS = ("gridworld", "bandit", "cartpole")
-
 
 def demo_root(page, demo: str):
     return page.locator(f'[data-demo="{demo}"]')
@@ -73,7 +71,8 @@ def open_setup(page, query: str = "", status=("ready", "running"), timeout: floa
     for key, value in parse_qsl(query, keep_blank_values=True):
         params.setdefault(key, value)  # the page reads the first of a name given twice
     focus = params.get("demo")
-    for demo in [focus] if focus else ALL_DEMOS:
+    demos = page.evaluate("[...document.querySelectorAll('[data-demo]')].map((root) => root.dataset.demo)")
+    for demo in [focus] if focus else demos:
         page.locator(", ".join(f'[data-demo="{demo}"][data-status="{wanted}"]' for wanted in status)).first.wait_for(
             state="attached", timeout=timeout
         )
@@ -85,7 +84,7 @@ def open_setup(page, query: str = "", status=("ready", "running"), timeout: floa
             demos: demos.map((demo) => window.rlplay.inspect(demo)),
             pending: window.rlplay.runtime.pending.size,
         })""",
-        list(ALL_DEMOS),
+        demos,
     )
     moving = params.get("autoplay") == "1" or "steps" in params
     for shown in state["demos"]:
