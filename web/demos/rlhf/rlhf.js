@@ -83,7 +83,12 @@ export default class RlhfController extends DemoController {
       height: 200,
       ariaLabel: "Proxy and gold reward against PPO updates",
     });
-    this.klChart = chart("kl", "KL(π_θ ‖ π_ref)", { height: 130, legend: false, ariaLabel: "KL against PPO updates" });
+    this.klChart = chart("kl", "KL(π_θ ‖ π_ref)", {
+      height: 150,
+      legend: false,
+      yTicks: 3,
+      ariaLabel: "KL against PPO updates",
+    });
 
     // The reward–KL picture, with the β sweep.
     const canvas = el("canvas");
