@@ -68,3 +68,30 @@ def test_with_the_default_penalty_the_gold_reward_ends_above_the_references(runs
     for gold, kl, _ in runs[RLHFPPOConfig().beta]:
         assert gold[-1] > gold[0] + 0.5
         assert kl[-1] < 3.0
+
+
+def test_the_contrarian_labels_are_the_opposite_of_the_simulated_labellers():
+    from rlplay.demos.rlhf import RlhfDemo
+    from rlplay.demos.rlhf.scenes import CONTRARIAN_LABELS
+
+    simulated = RlhfDemo().feedback.labels.tolist()
+    assert CONTRARIAN_LABELS == "".join("b" if answer == 0 else "a" for answer in simulated)
+
+
+@pytest.mark.slow
+def test_the_scenes_show_their_claims():
+    """Each scene's own run (seed 0, 150 updates), staged as the page and the CLI stage it. Slow: three runs."""
+    from rlplay.__main__ import run_scene
+    from rlplay.demos import scenes
+
+    staged = {name: run_scene(scene) for name, scene in scenes().items() if scene.demo == "rlhf"}
+    hacked = staged["rlhf-reward-hacking"]["driver"].curves
+    assert hacked["gold"][-1] < hacked["gold"][0] < max(hacked["gold"]) and hacked["kl"][-1] > 5.0
+    assert hacked["proxy"][-1] > hacked["proxy"][0] + 5.0
+    penalised = staged["rlhf-kl-penalty"]["driver"].curves
+    assert penalised["gold"][-1] > penalised["gold"][0] + 0.5 and penalised["kl"][-1] < 3.0
+    contrarian = staged["rlhf-your-labels"]
+    numbers = contrarian["numbers"]
+    assert numbers["gold reward, the simulated reader's (hidden)"] < numbers["π_ref's gold"] - 2.0
+    curves = contrarian["driver"].curves
+    assert curves["proxy"][-1] > curves["proxy"][0] + 2.0
