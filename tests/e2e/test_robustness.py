@@ -36,7 +36,7 @@ import re
 import time
 
 import pytest
-from helpers import demo_root, limits_in_use, small_limits, stat, wait_status, wait_until
+from helpers import demo_root, limits_in_use, open_setup, small_limits, stat, wait_status, wait_until
 from hostile_links import ALL_CASES, BIDI, BUILT_INS_INTACT, CASES
 
 PROGRESS = {"gridworld": "steps", "bandit": "pulls", "cartpole": "episode"}
@@ -82,16 +82,18 @@ def test_bad_input_gets_a_message_and_the_demo_still_works(shared_context, serve
         page.close()
 
 
-def test_alpha_zero_learns_nothing(page, server_url):
-    page.goto(f"{server_url}?demo=gridworld&alpha=0&speed=max&autoplay=1")
+def test_alpha_zero_learns_nothing(app):
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "demo=gridworld&alpha=0&speed=max&autoplay=1")
     wait_status(page, "gridworld", "running", timeout=90_000)
     wait_until(lambda: stat(page, "gridworld", "steps") > 5000, 20, message="5000 steps")
     q_max = page.evaluate("() => Math.max(...window.rlplay.inspect('gridworld').snapshot.Q.data.map(Math.abs))")
     assert q_max == 0.0
 
 
-def test_softmax_with_the_smallest_tau_stays_finite(page, server_url):
-    page.goto(f"{server_url}?demo=bandit&tau=0.01&speed=max&autoplay=1")
+def test_softmax_with_the_smallest_tau_stays_finite(app):
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "demo=bandit&tau=0.01&speed=max&autoplay=1")
     wait_status(page, "bandit", "running", timeout=90_000)
     wait_until(lambda: stat(page, "bandit", "pulls") >= 1000, 30, message="1000 pulls")
     for lane in ("epsilon-greedy", "softmax", "ucb"):
@@ -290,8 +292,9 @@ def test_busy_a_setting_that_makes_units_dearer_at_max_speed_keeps_training(page
 # ---- file: an agent file is hostile input too ------------------------------------------------------------------
 
 
-def test_file_hostile_agent_files_are_refused_by_name_and_change_nothing(page, server_url):
-    page.goto(f"{server_url}?demo=cartpole")
+def test_file_hostile_agent_files_are_refused_by_name_and_change_nothing(app):
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "demo=cartpole")
     wait_status(page, "cartpole", "ready", timeout=90_000)
     root = demo_root(page, "cartpole")
     status = root.locator(".cartpole-agent-status")

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from helpers import demo_root, stat, wait_status, wait_until
+from helpers import demo_root, open_setup, stat, wait_status, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = ("episode", "steps", "episode-length", "greedy-path-length", "optimal-path-length")
@@ -102,15 +102,22 @@ def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, serve
     context.close()
 
 
-def test_edited_mid_run_links_do_not_claim_to_replay(page, server_url):
+def test_edited_mid_run_links_do_not_claim_to_replay(app):
     """Settings changed during a run make a different run than the link's settings from the start: no steps=."""
-    page.goto(f"{server_url}?demo=gridworld&speed=max&autoplay=1")
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "demo=gridworld&speed=max&autoplay=1")
     wait_status(page, "gridworld", "running", timeout=90_000)
     wait_until(lambda: stat(page, "gridworld", "steps") > 1000, 10, message="training")
     root = demo_root(page, "gridworld")
     root.get_by_label("α (learning rate)").focus()
     page.keyboard.press("PageDown")
-    page.wait_for_timeout(300)
+    # The change is a mid-run change once Python has applied it (at max speed the configure call waits behind the
+    # run in flight: 300 ms was not always enough, on a fresh page as on the shared one).
+    wait_until(
+        lambda: str(page.evaluate("window.rlplay.inspect('gridworld').snapshot.config.alpha")) != "0.5",
+        10,
+        message="the new α to reach Python",
+    )
     root.get_by_role("button", name="Copy link").click()
     link = root.get_by_label("Shareable text").input_value()
     assert "steps" not in parse_qs(urlsplit(link).query)
