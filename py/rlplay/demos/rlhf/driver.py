@@ -65,6 +65,7 @@ class RlhfDemo(DemoDriver):
         self.curves = {key: [value] for key, value in start.items()}
         self.last_update: dict | None = None
         self.sweep_run: BetaSweep | None = None
+        self.samples_reference = self._sentences(self.feedback.logp_ref)  # π_ref's never change within a run
 
     # -- the contract --------------------------------------------------------------------------------------------
     def advance(self, n: int) -> int:
@@ -175,7 +176,7 @@ class RlhfDemo(DemoDriver):
             "gold": np.array(gold[since:]),
             "curve_offset": since,
             "samples": self._sentences(logp),
-            "samples_reference": self._sentences(feedback.logp_ref),
+            "samples_reference": list(self.samples_reference),
             "policy": exp(logp),
             "reference": exp(feedback.logp_ref),
             "vocab": list(VOCAB),
