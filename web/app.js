@@ -236,11 +236,15 @@ function shareTools(controller, registry) {
         dataset: { control: "copy-link" },
         onclick: () => {
           const steps = controller.replayableSteps();
-          const note =
+          const note = [
             !steps && controller.unitsDone() > 0
               ? "Settings changed during this run: the link replays the current settings from the start."
-              : "";
-          show(`${pageURL(registry.demoQuery(demo, { steps }))}#${demo}`, note);
+              : "",
+            controller.linkNote(),
+          ]
+            .filter(Boolean)
+            .join(" ");
+          show(`${pageURL(registry.demoQuery(demo, { steps, ...controller.linkExtras() }))}#${demo}`, note);
         },
       },
       "Copy link",

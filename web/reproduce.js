@@ -32,10 +32,12 @@ export function shellWord(value) {
  * URL. commandLine({demo: "bandit", args: [["seed", "2"]], steps: 500, wheel: "https://x/w/rlplay.whl"})
  * -> "python3 -m venv rlplay-env && rlplay-env/bin/pip install --quiet https://x/w/rlplay.whl && rlplay-env/bin/python -m rlplay bandit --steps=500 --seed=2"
  */
-export function commandLine({ demo, args, steps, wheel }) {
+export function commandLine({ demo, args, steps, wheel, load = "" }) {
   if (!Number.isSafeInteger(steps) || steps < 0) throw new UnsafeWordError(`steps must be a whole number: ${steps}`);
   const run = [`${ENV}/bin/python`, "-m", "rlplay", demo, `--steps=${steps}`];
-  for (const [name, value] of args) {
+  // A run that started from an agent: the agent file holds its settings (the CLI refuses both), then `steps` more.
+  if (load) run.push(`--load=${load}`);
+  for (const [name, value] of load ? [] : args) {
     if (!NAME.test(name) || !SAFE_VALUE.test(value))
       throw new UnsafeWordError(`not a validated setting: ${JSON.stringify(`${name}=${value}`)}`);
     run.push(`--${name}=${value}`);
@@ -115,11 +117,14 @@ export async function reproduceFor(controller, { onWait = () => {}, note = "" } 
   if (!wheel)
     return { command: "", note: "The site's manifest.json could not be read, so the wheel's address is unknown." };
   try {
+    const start = controller.reproduceStart?.() ?? null;
+    if (start?.note) note = `${note} ${start.note}`;
     const command = commandLine({
       demo: controller.demo,
       args: controller.snapshot.reproduce_args,
       steps: controller.unitsDone(),
       wheel: wheel.url ?? wheel.file,
+      load: start?.load ?? "",
     });
     const download = wheel.url ? "" : ` First download the wheel from ${wheel.href} into this folder.`;
     if (controller.snapshot.reproduce_edited_code)
@@ -138,7 +143,14 @@ export function reproduceNow(controller, wheel = knownWheel) {
   const args = controller.snapshot?.reproduce_args;
   if (!args || !wheel) return "";
   try {
-    return commandLine({ demo: controller.demo, args, steps: controller.unitsDone(), wheel: wheel.url ?? wheel.file });
+    const load = controller.reproduceStart?.()?.load ?? "";
+    return commandLine({
+      demo: controller.demo,
+      args,
+      steps: controller.unitsDone(),
+      wheel: wheel.url ?? wheel.file,
+      load,
+    });
   } catch {
     return "";
   }

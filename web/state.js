@@ -59,6 +59,9 @@ export const PAGE_FIELDS = new Map(
     { name: "steps", type: "int", default: 0, low: 0, cap: REPLAY_CAP },
     // Edited code carried by a link (web/code/share.js decodes it; only its Run button runs it): read as data here.
     { name: "code", type: "str", default: "", maxLength: 16000 },
+    // The cart-pole run started from an agent: the site's pretrained one (loaded again, then steps= replayed), or the
+    // sender's own file, which a link cannot carry (the page says so and starts untrained).
+    { name: "agent", type: "str", default: "", choices: ["", "pretrained", "file"] },
     // A scene to open and start: a parameter study a demo offers (web/contract.json's `studies`, from rlplay.studies).
     { name: "scene", type: "str", default: "", maxLength: 60 },
   ].map((field) => [field.name, Object.freeze(field)]),
@@ -291,10 +294,11 @@ export class StateRegistry extends EventTarget {
   }
 
   /** A query string that reproduces one demo exactly (every Python field, the non-default UI fields). */
-  demoQuery(demo, { embed = false, hide = "", autoplay = false, steps = 0 } = {}) {
+  demoQuery(demo, { embed = false, hide = "", autoplay = false, steps = 0, agent = "" } = {}) {
     const query = new URLSearchParams();
     query.set("demo", demo);
     if (embed) query.set("embed", "1");
+    if (agent) query.set("agent", agent);
     if (hide) query.set("hide", hide);
     if (autoplay) query.set("autoplay", "1");
     if (steps > 0) query.set("steps", String(steps));

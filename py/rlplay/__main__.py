@@ -163,6 +163,16 @@ def scene_command(scene, as_json: bool) -> int:
     return 0
 
 
+def _agent_text(where: str) -> str:
+    """An agent file's text from a path, or from an http(s) URL (the page's command loads the site's own agent)."""
+    if where.startswith(("http://", "https://")):
+        import urllib.request
+
+        with urllib.request.urlopen(where, timeout=60) as response:  # noqa: S310 - the scheme is checked above
+            return response.read(2_000_000).decode("utf-8")
+    return Path(where).read_text()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["schema"]:
@@ -176,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--save", metavar="PATH", help="cartpole: write the trained agent to this JSON file")
-    parser.add_argument("--load", metavar="PATH", help="cartpole: start from the agent in this JSON file")
+    parser.add_argument(
+        "--load", metavar="PATH", help="cartpole: start from the agent in this JSON file (a path, or an http(s) URL)"
+    )
     parser.add_argument("--watch", type=int, nargs="?", const=1, metavar="N", help="cartpole: N Watch episodes")
     parser.add_argument("--scene", metavar="NAME", help="run this scene of the demo and print its claim's figures")
     known, rest = parser.parse_known_args(argv)
@@ -202,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"with --load the settings come from the agent file; drop {dropped}")
         try:
             driver_class, _ = demo_classes("cartpole")
-            driver = driver_class.from_agent_file(Path(known.load).read_text())
+            driver = driver_class.from_agent_file(_agent_text(known.load))
         except (OSError, ValueError) as error:
             print(f"cannot load {known.load}: {error}", file=sys.stderr)
             return 2

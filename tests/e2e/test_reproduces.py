@@ -71,3 +71,68 @@ def test_a_singular_matrix_in_edited_code_fails_in_the_page_as_it_does_natively(
                                line: e.line}; } }"""
     )
     assert error == native
+
+
+def test_a_trained_agent_has_a_lineage_in_the_link_and_the_command(page, context, server_url, dist):
+    """After Watch a trained agent and more training, Copy link and Reproduce presented a run from scratch (seed 0,
+    episode 171 where the screen showed 53). Now the link carries agent=pretrained and the steps since loading, and
+    opens on the same figures; the command --loads the served agent file and gives them natively; the episode counter
+    says what it counts."""
+    import re
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from helpers import stat
+
+    page.goto(f"{server_url}?demo=cartpole")
+    wait_status(page, "cartpole", ("ready",), timeout=90_000)
+    root = demo_root(page, "cartpole")
+    root.get_by_role("button", name="Watch a trained agent").click()
+    wait_until(lambda: "Loaded" in root.locator(".cartpole-agent-status").text_content(), 30, message="the load")
+    root.get_by_role("radio", name="Train").click()  # it plays (Watch) since the load: now it trains on
+    wait_until(lambda: stat(page, "cartpole", "episode") >= 3, 60, message="training on from the agent")
+    root.get_by_role("button", name="Pause").click()
+    wait_status(page, "cartpole", ("paused", "ready"), timeout=10_000)
+    wait_until(lambda: not page.evaluate("(d) => window.rlplay.inspect(d).inFlight", "cartpole"), 10, 0.05, "quiet")
+    shown = page.evaluate("(demo) => window.rlplay.inspect(demo)", "cartpole")
+    steps = shown["unitsDone"]
+    episodes = shown["figures"]["episode"]
+    before = shown["snapshot"]["trained_before"]["episodes"]
+    assert before > 0 and steps > 0
+    episode_text = root.locator('[data-stat="episode"]').text_content()
+    assert episode_text == f"{episodes:,} since loading ({before:,} before)"
+
+    root.get_by_role("button", name="Copy link").click()
+    output = root.get_by_label("Shareable text")
+    link = wait_until(lambda: output.input_value(), 10, 0.05, "the link")
+    assert "agent=pretrained" in link and f"steps={steps}" in link
+    other = context.new_page()
+    other.goto(link)
+    wait_until(
+        lambda: other.evaluate("(demo) => window.rlplay?.inspect(demo)?.unitsDone", "cartpole") == steps,
+        120,
+        0.2,
+        "the link's replay",
+    )
+    assert other.evaluate("(demo) => window.rlplay.inspect(demo).figures", "cartpole") == shown["figures"]
+    other.close()
+
+    root.get_by_role("button", name="Reproduce in Python").click()
+    command = wait_until(lambda: " -m rlplay " in output.input_value() and output.input_value(), 30, 0.05, "command")
+    agent_url = f"{server_url.rstrip('/')}/web/agents/cartpole-pretrained.json"
+    assert f"--steps={steps} --load={agent_url}" in command, command
+    assert "--seed" not in command  # the agent file holds the settings
+    run = command.split(" && ")[-1].split(" ", 1)[1]  # "-m rlplay cartpole --steps=... --load=..."
+    out = subprocess.run(
+        [sys.executable, *run.split(" "), "--json", "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "py"), "PATH": "/usr/bin:/bin"},
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    figures = json.loads(out.stdout)["figures"]
+    assert {name: figures[name] for name in shown["figures"]} == shown["figures"]
+    assert re.search(r"since loading", root.locator('[data-stat="episode"]').text_content())

@@ -244,7 +244,7 @@ test("an old link (before a field existed) keeps what it showed; a new link is n
 function twoValues(field) {
   if (field.type === "bool") return ["1", "0"];
   if (field.type === "int") return [String((field.low ?? 0) + 2), String((field.low ?? 0) + 1)];
-  if (field.choices) return field.choices.filter(Boolean).slice(0, 2);
+  if (field.choices) return [...field.choices.filter(Boolean), ""].slice(0, 2);
   return ["first", "second"];
 }
 

@@ -225,7 +225,10 @@ export class DemoController {
       this.showNotices([...notices, ...(payload.notices ?? [])]);
       this.receive(payload.snapshot, "create");
       this.applyDeferredSettings(payload.snapshot);
-      await replayShared(this, token); // a shared link's steps= (web/framework/replay.js)
+      await this.beforeReplay?.(token); // what the run started from besides its settings (the cart-pole's agent)
+      if (token !== this.creating) return;
+      // a shared link's steps= (web/framework/replay.js), on the run beforeReplay may have replaced (a new run token)
+      await replayShared(this, this.runToken);
       if (token !== this.creating) return;
       this.setStatus("ready");
       const autoplay =
@@ -277,6 +280,21 @@ export class DemoController {
   /** The "Reproduce in Python" command, from Python's validated values (web/reproduce.js); "" until they are here. */
   reproduceCommand() {
     return reproduceNow(this);
+  }
+
+  /** What a link must carry besides the settings and steps for this run (the cart-pole's agent=); {} here. */
+  linkExtras() {
+    return {};
+  }
+
+  /** What the Copy link note must say about what the link cannot carry; "" here. */
+  linkNote() {
+    return "";
+  }
+
+  /** What the command must load before it trains ({load: a path or URL, note}) or null: a run from scratch. */
+  reproduceStart() {
+    return null;
   }
 
   /** What the command cannot say (it goes beside it, never into it: a "#" line runs in an interactive zsh). */

@@ -17,10 +17,11 @@
 
 import { DemoController } from "../../framework/controller.js";
 import { GrowingSeries } from "../../framework/series.js";
+import { displayText } from "../../state.js";
 import { Announcer, el, formatStat, seedControl } from "../../ui.js";
 import { CartPoleView } from "../../views/cartpole_view.js";
 import { movingAverage } from "../../views/line_chart.js";
-import { AgentFiles } from "./cartpole_agent.js";
+import { AgentFiles, fetchPretrained, PRETRAINED_URL } from "./cartpole_agent.js";
 import { ALGO_COLORS, ALGO_LABELS, algoLabel, CartpoleCharts, previousRunLabel } from "./cartpole_charts.js";
 import { limitsOf, replayOf, Stage } from "./cartpole_clock.js";
 import { GradientSpread, SeedCompare } from "./cartpole_research.js";
@@ -411,6 +412,7 @@ export default class CartpoleController extends DemoController {
     for (const name of ["episode", "episode-length", "mean-length-100", "best-length", "solved-at-episode"]) {
       if (name in figures) this.setStat(name, figures[name], 1);
     }
+    this.sayWhatCountsSinceLoading(figures, reason);
     const fresh = reason === "create" || reason === "reset" || reason === "load_agent";
     if (fresh) {
       this.stage.endLive(); // a new driver: its watch and play episodes start over too
@@ -482,14 +484,77 @@ export default class CartpoleController extends DemoController {
     };
   }
 
-  /** The driver became a loaded agent (``load_agent``): a fresh run of its seed with the saved weights. */
-  adoptAgent(payload) {
+  /** The driver became a loaded agent (``load_agent``): a fresh run of its seed with the saved weights. `source` is
+   *  where it came from ({kind: "pretrained"} or {kind: "file", name, text}): the run's lineage, which the link, the
+   *  command and a worker restart start from again (beforeReplay, linkExtras, reproduceStart). */
+  adoptAgent(payload, source = null) {
     this.runToken++; // answers for the previous run are stale now
     if (this.lengths.length) this.archive(this.runRecord(), payload.snapshot?.config ?? {});
     this.afterRestart();
     this.stage.endLive();
+    this.agentSource = source;
     this.receive(payload.snapshot, "load_agent");
-    this.editedMidRun = true; // the weights came from a file: the link alone cannot replay them
+  }
+
+  /** Python's word on whether this run started from a loaded agent: the episodes and steps it had before. */
+  trainedBefore() {
+    const before = this.snapshot?.trained_before ?? {};
+    return { episodes: before.episodes ?? 0, steps: before.steps ?? 0 };
+  }
+
+  /** Before a create's replay (a link's steps=, a worker restart): load the agent the run started from again. */
+  async beforeReplay(token) {
+    const page = this.registry.page;
+    const linked = page.demo === this.demo || !page.demo ? page.agent : "";
+    if (!this.linkAgentRead) {
+      // The first create: the link's lineage.
+      this.linkAgentRead = true;
+      this.agentSource = linked === "pretrained" ? { kind: "pretrained" } : null;
+      if (linked === "file") {
+        this.showNotices([
+          "This link's run started from the sender's own agent file, which a link cannot carry: this demo starts " +
+            "untrained, and the link's steps are not replayed. Ask for the file and open it with Load agent….",
+        ]);
+        this.sharedReplay = { outcome: "stopped" }; // replayTarget: nothing to replay
+      }
+    }
+    const source = this.agentSource;
+    if (!source) return;
+    try {
+      const text = source.kind === "pretrained" ? await fetchPretrained() : source.text;
+      const payload = await this.runtime.call(this.demo, "load_agent", { args: { text }, since: 0 });
+      if (token !== this.creating) return;
+      this.adoptAgent(payload, source);
+    } catch (error) {
+      this.agentSource = null;
+      this.showNotices([
+        `The agent this run started from could not be loaded again (${error.message}): it starts untrained.`,
+      ]);
+    }
+  }
+
+  linkExtras() {
+    return this.agentSource && this.trainedBefore().steps > 0 ? { agent: this.agentSource.kind } : {};
+  }
+
+  linkNote() {
+    if (this.agentSource?.kind !== "file" || !this.trainedBefore().steps) return "";
+    return (
+      `This run started from your agent file (${displayText(this.agentSource.name, 60)}), which a link cannot ` +
+      "carry: whoever opens the link is told so and starts untrained. Send the file with it (they open it with " +
+      "Load agent…), or use Reproduce in Python with the file."
+    );
+  }
+
+  reproduceStart() {
+    if (!this.agentSource || !this.trainedBefore().steps) return null;
+    if (this.agentSource.kind === "pretrained") return { load: PRETRAINED_URL.href, note: "" };
+    return {
+      load: "agent.json",
+      note:
+        `The run started from your agent file (${displayText(this.agentSource.name, 60)}): save that file as ` +
+        "agent.json beside you first (the command loads it, then trains the steps since).",
+    };
   }
 
   /** What the algorithm is, and while PPO trains, its two diagnostics with what they mean. */
@@ -555,6 +620,26 @@ export default class CartpoleController extends DemoController {
       previousRuns: this.previousRuns,
       replay: this.stage.replay,
     });
+  }
+
+  /** A run from a loaded agent counts from the load: the figures say so, and "solved at" is not claimed for an
+   *  agent that was solved when it was loaded (its first 100 episodes since loading already averaged 475). */
+  sayWhatCountsSinceLoading(figures, reason) {
+    const before = this.snapshot?.trained_before ?? {};
+    if (!(before.steps > 0)) {
+      // Reset, or a setting that starts a fresh run: no agent behind this run any more. (A create keeps it: the
+      // agent is loaded again right after, in beforeReplay.)
+      if (before.steps === 0 && reason !== "create") this.agentSource = null;
+      return;
+    }
+    const count = (n) => Number(n).toLocaleString("en-US");
+    if ("episode" in figures)
+      this.stats.get("episode").textContent =
+        `${count(figures.episode)} since loading (${count(before.episodes)} before)`;
+    const solved = figures["solved-at-episode"];
+    if ("solved-at-episode" in figures && solved >= 0)
+      this.stats.get("solved-at-episode").textContent =
+        solved <= this.limits.window ? "solved when loaded" : `${count(solved)} since loading`;
   }
 
   /** A short spoken summary for screen readers: what changed (the announcer speaks at most every few seconds). */

@@ -9,6 +9,13 @@ import { displayText } from "../../state.js";
 import { el } from "../../ui.js";
 
 export const PRETRAINED_URL = new URL("../../agents/cartpole-pretrained.json", import.meta.url);
+
+/** The text of the agent shipped with the site. */
+export async function fetchPretrained() {
+  const response = await fetch(PRETRAINED_URL);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.text();
+}
 const MAX_FILE_BYTES = 5_000_000; // the driver refuses larger texts anyway; this spares reading them
 
 export class AgentFiles {
@@ -94,27 +101,27 @@ export class AgentFiles {
       this.say(`Not loaded: could not read ${name} (${error.message}).`, "bad");
       return;
     }
-    await this.loadText(text, name);
+    await this.loadText(text, name, { kind: "file", name: file.name, text });
   }
 
   async loadPretrained() {
     try {
-      const response = await fetch(PRETRAINED_URL);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      await this.loadText(await response.text(), "the trained agent");
+      await this.loadText(await fetchPretrained(), "the trained agent", { kind: "pretrained" });
     } catch (error) {
       this.say(`Could not fetch the trained agent: ${error.message}`, "bad");
     }
   }
 
-  /** Hand the text to Python; on success the demo becomes that agent (a fresh run of its seed) and Watch starts. */
-  async loadText(text, name) {
+  /** Hand the text to Python; on success the demo becomes that agent (a fresh run of its seed) and Watch starts.
+   *  `source` is the run's lineage ({kind: "pretrained"} or {kind: "file", name, text}): links, commands and a
+   *  worker restart start from it again. */
+  async loadText(text, name, source) {
     const c = this.controller;
     const wasPlaying = c.playing;
     if (wasPlaying) c.pause();
     try {
       const payload = await c.runtime.call(c.demo, "load_agent", { args: { text }, since: 0 });
-      c.adoptAgent(payload);
+      c.adoptAgent(payload, source);
       const before = payload.snapshot?.trained_before ?? {};
       this.say(
         `Loaded ${name}: ${payload.result.algo}, seed ${payload.result.seed}, trained for ${before.episodes ?? "?"} episodes. Watching it now.`,
