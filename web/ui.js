@@ -246,11 +246,19 @@ export const ANNOUNCE_EVERY_MS = 3000;
 /**
  * A demo's one screen-reader voice: an aria-live element that speaks at most once every `everyMs`. A newer text
  * waits for its turn (the latest wins, the same text is never repeated); `say(text, { now: true })` speaks at once
- * (a finish, a pause). The clock and timers can be injected (tests/js/ui.test.js).
+ * (a finish, a pause). With `shown`, a visible sentence takes every text at once, so it never lags the figures beside
+ * it; the voice speaks less often, never older than what is shown. The clock and timers can be injected
+ * (tests/js/ui.test.js).
  */
 export class Announcer {
-  constructor(element, { everyMs = ANNOUNCE_EVERY_MS, clock = () => performance.now(), timers = globalThis } = {}) {
+  constructor(
+    element,
+    { everyMs = ANNOUNCE_EVERY_MS, clock = () => performance.now(), timers = globalThis, shown = null } = {},
+  ) {
     this.element = element;
+    // A sentence on screen beside the figures: it takes every text at once (one snapshot, one truth, issue 24);
+    // only the voice waits its turn.
+    this.shown = shown;
     this.everyMs = everyMs;
     this.clock = clock;
     this.timers = timers;
@@ -261,6 +269,7 @@ export class Announcer {
   }
 
   say(text, { now = false } = {}) {
+    if (this.shown && this.shown.textContent !== text) this.shown.textContent = text;
     if (this.timer) {
       this.timers.clearTimeout(this.timer);
       this.timer = 0;

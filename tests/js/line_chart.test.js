@@ -224,3 +224,18 @@ test("the plot starts low enough for the highest labelled reference line's label
   assert.equal(plotTopForLabels([{ y: 500 }], 0, 560, 100, 150), 100);
   assert.equal(plotTopForLabels([{ y: 900, label: "off" }], 0, 560, 100, 150), 100);
 });
+
+test("wholeTicks: a count's axis never ticks between two whole numbers", async () => {
+  const { wholeTicks } = await import("../../web/views/line_chart.js");
+  assert.deepEqual(wholeTicks(1, 2, 5), [1, 2]);
+  assert.deepEqual(wholeTicks(1, 3, 5), [1, 2, 3]);
+  assert.deepEqual(wholeTicks(0, 100, 6), [0, 20, 40, 60, 80, 100]);
+  for (const [lo, hi] of [
+    [1, 2],
+    [1, 4],
+    [3, 7],
+    [1, 11],
+    [0, 1],
+  ])
+    for (const count of [2, 3, 5, 8]) assert.ok(wholeTicks(lo, hi, count).every(Number.isInteger), `${lo}..${hi}`);
+});

@@ -64,3 +64,27 @@ test("the announcer speaks at most once per interval, the latest text, never the
   voice.say("paused", { now: true });
   assert.equal(element.textContent, "paused");
 });
+
+test("one snapshot, one truth: the shown sentence takes every text at once; the voice, throttled, never an older one", () => {
+  const time = fakeTime();
+  const voiceElement = { textContent: "" };
+  const shown = { textContent: "" };
+  const voice = new Announcer(voiceElement, { everyMs: 3000, clock: time.clock, timers: time.api, shown });
+  voice.say("Episode 1");
+  assert.equal(shown.textContent, "Episode 1");
+  assert.equal(voiceElement.textContent, "Episode 1");
+  let spoken = voiceElement.textContent;
+  let times = 1;
+  for (let episode = 2; episode <= 70; episode++) {
+    time.advance(100);
+    // the voice speaks less often, and what it speaks is the newest text (never one older than the shown one)
+    if (voiceElement.textContent !== spoken) {
+      assert.equal(voiceElement.textContent, shown.textContent);
+      spoken = voiceElement.textContent;
+      times += 1;
+    }
+    voice.say(`Episode ${episode}`);
+    assert.equal(shown.textContent, `Episode ${episode}`); // beside the tiles of the same snapshot, never behind
+  }
+  assert.equal(times, 3, "the voice speaks once per 3 s over 6.9 s");
+});

@@ -33,7 +33,8 @@
 //
 // Options (constructor): height (CSS px, default 220; null = size the canvas with your own CSS, which must give it
 //   a definite height), legend (default true), emptyText (shown when there is no data; default "no data yet"),
-//   formatX / formatY (tick label formatters; default: compact numbers like 1.5k, 2M, 0.25), yTicks / xTicks
+//   formatX / formatY (tick label formatters; default: compact numbers like 1.5k, 2M, 0.25), wholeX (x counts whole
+//   things: its ticks are whole numbers, wholeTicks), yTicks / xTicks
 //   (approximate tick counts; default from the size), ariaLabel (the canvas's accessible name; default
 //   "<yLabel> against <xLabel>"; the chart sets role="img").
 //
@@ -82,6 +83,21 @@ export function movingAverage(values, window) {
     }
     out[i] = count > 0 ? sum / count : NaN;
   }
+  return out;
+}
+
+/** Ticks of a count (sweeps, episodes): niceTicks with whole steps only, so no tick reads 1.5.
+ * wholeTicks(1, 2, 5) → [1, 2]; wholeTicks(0, 97, 5) → [0, 20, …, 100] */
+export function wholeTicks(min, max, count = 5) {
+  const ticks = niceTicks(min, max, count);
+  const whole = ticks.filter((t) => Number.isInteger(t));
+  if (whole.length === ticks.length) return ticks;
+  const lo = Math.ceil(min);
+  const hi = Math.floor(max);
+  if (hi < lo) return [lo];
+  const step = Math.max(1, Math.ceil((hi - lo) / Math.max(1, count - 1)));
+  const out = [];
+  for (let t = lo; t <= hi; t += step) out.push(t);
   return out;
 }
 
@@ -593,7 +609,9 @@ export class LineChart {
       ? spec.logBase === 2
         ? log2Ticks(xLo, xHi, plotW)
         : logTicks(xLo, xHi, plotW)
-      : niceTicks(xLo, xHi, o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70))));
+      : o.wholeX
+        ? wholeTicks(xLo, xHi, o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70))))
+        : niceTicks(xLo, xHi, o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70))));
     const ratio = window.devicePixelRatio || 1;
     return {
       logX,

@@ -40,6 +40,16 @@ export class AgentFiles {
       this.input,
       this.status,
     );
+    // "Watching it now" holds only while Watch is the mode: another mode takes the sentence away (issue 24).
+    controller.disposables.listen(controller.registry, "change", (event) => {
+      if (event.detail.demo !== controller.demo || event.detail.name !== "mode" || !this.loaded) return;
+      if (this.status.textContent.startsWith(this.loaded)) this.say(this.loadedText(event.detail.value), "good");
+    });
+  }
+
+  /** The sentence after a load, true in `mode`: "Watching it now" only while watching. */
+  loadedText(mode) {
+    return mode === "watch" ? `${this.loaded} Watching it now.` : this.loaded;
   }
 
   /** Let a file dropped anywhere on `target` load as an agent (until the controller unmounts: `target` is its
@@ -123,11 +133,9 @@ export class AgentFiles {
       const payload = await c.runtime.call(c.demo, "load_agent", { args: { text }, since: 0 });
       c.adoptAgent(payload, source);
       const before = payload.snapshot?.trained_before ?? {};
-      this.say(
-        `Loaded ${name}: ${payload.result.algo}, seed ${payload.result.seed}, trained for ${before.episodes ?? "?"} episodes. Watching it now.`,
-        "good",
-      );
+      this.loaded = `Loaded ${name}: ${payload.result.algo}, seed ${payload.result.seed}, trained for ${before.episodes ?? "?"} episodes.`;
       c.registry.set(c.demo, "mode", "watch");
+      this.say(this.loadedText("watch"), "good");
       c.play();
     } catch (error) {
       const message = error instanceof RuntimeCallError && error.kind === "input" ? error.message : String(error);

@@ -257,9 +257,12 @@ export default class GridworldController extends DemoController {
         formatX: (v) => (Number.isInteger(v) ? formatCompact(v) : ""), // episodes are whole
       }),
     );
-    this.summary = el("p", { class: "gw-summary", id: `${demo}-summary`, "aria-live": "polite" }, "");
-    this.announcer = new Announcer(this.summary, { timers: this.disposables });
-    const side = el("div", { class: "gw-side" }, stats, this.curveCanvas, this.summary);
+    // The sentence beside the figures shows each snapshot's text at once; the screen reader's voice, a hidden live
+    // region, speaks the newest of them every few seconds (one snapshot, one truth).
+    this.summary = el("p", { class: "gw-summary", id: `${demo}-summary` }, "");
+    this.voice = el("p", { class: "visually-hidden", "aria-live": "polite", dataset: { voice: demo } });
+    this.announcer = new Announcer(this.voice, { timers: this.disposables, shown: this.summary });
+    const side = el("div", { class: "gw-side" }, stats, this.curveCanvas, this.summary, this.voice);
 
     // Transport: Play, Step, Episode, Reset; speed.
     this.stepButton = el(
@@ -310,7 +313,10 @@ export default class GridworldController extends DemoController {
     const compareControls = el("div", { class: "controls" }, ...this.settingsGroup("compare", formats));
     this.planControl = fieldControl(registry, demo, "plan");
     this.planning = this.own(new PlanningPanel(this));
-    this.planning.root.addEventListener("toggle", () => this.planning.draw());
+    this.planning.root.addEventListener("toggle", () => {
+      this.planning.draw();
+      this.dirty = true; // the main grid's V* layer follows the panel (plannedSweep)
+    });
     this.showExploreControls();
 
     panel.append(
@@ -418,7 +424,11 @@ export default class GridworldController extends DemoController {
     const drawn = this.gridView.layers;
     if (!drawn) return;
     const number = (v) => formatStat(v, 2).replace("-", "−");
-    const texts = drawn.layers.map((layer) => layerText(layer, number));
+    const sweep = this.plannedSweep();
+    const texts = drawn.layers.map((layer) => {
+      const text = layerText(layer, number);
+      return layer.name === "vstar" && sweep ? text.replace("V*(s)", `V after sweep ${sweep.sweeps}`) : text;
+    });
     const key = texts.join("|");
     if (key !== this.layersKey) {
       this.layersKey = key;
@@ -431,8 +441,12 @@ export default class GridworldController extends DemoController {
     const domain = drawn.domain;
     this.legendScale.hidden = !domain;
     if (domain) {
-      const low = number(domain.lo);
-      const high = number(domain.hi);
+      // Every value the same (before the first step, Q is all 0): one number, said so, no bar from 0 to 0.
+      const flat = this.flatValue(drawn);
+      const low = flat !== null ? `every value ${flat} so far` : number(domain.lo);
+      const high = flat !== null ? "" : number(domain.hi);
+      this.scaleBar.hidden = flat !== null;
+      this.scaleHigh.hidden = flat !== null;
       if (this.scaleLabel.textContent !== low) this.scaleLabel.textContent = low;
       if (this.scaleHigh.textContent !== high) this.scaleHigh.textContent = high;
       // The bar shows the colours the domain spans: both signs diverge from neutral at 0; one sign runs from
@@ -442,7 +456,13 @@ export default class GridworldController extends DemoController {
     }
     const get = (name) => this.registry.get(this.demo, name);
     const lines = [
-      ...(domain ? [`one colour scale for every value, ${number(domain.lo)} to ${number(domain.hi)}`] : []),
+      ...(domain
+        ? [
+            this.flatValue(drawn) !== null
+              ? `every value ${this.flatValue(drawn)} so far`
+              : `one colour scale for every value, ${number(domain.lo)} to ${number(domain.hi)}`,
+          ]
+        : []),
       ...(drawn.paths.includes("greedy") ? ["the greedy path (solid line)"] : []),
       ...(drawn.paths.includes("optimal") ? ["the optimal path (dashed gold line)"] : []),
       ...(get("show_differs") ? ["cells where the greedy action is not optimal (red outline)"] : []),
@@ -586,6 +606,8 @@ export default class GridworldController extends DemoController {
     return {
       grid: g ? { size: g.size, x0: g.x0, y0: g.y0 } : null,
       layers: drawn ? structuredClone(drawn) : null,
+      // where the V* layer's values come from: value iteration's converged V*, or the planning panel's sweep
+      vstar: this.plannedSweep() ? { source: "planner", sweep: this.snapshot.planner.sweeps } : { source: "converged" },
       curve: { episodes: this.curve.total, x: Array.from(x), y: Array.from(y) },
     };
   }
@@ -655,9 +677,19 @@ export default class GridworldController extends DemoController {
       trail: registry.get(this.demo, "show_trail"),
       model: this.modelShown(),
     };
+    // While the planning panel is open, the main grid's V* layer is the sweep the panel stands on (V_k and its
+    // greedy arrows), so every value on the page is the same sweep's; closed, it is value iteration's converged V*.
+    const sweep = this.plannedSweep();
+    const planned = sweep
+      ? {
+          V_star: { data: Float64Array.from(snapshot.planner.V.flat()) },
+          policy_star: { data: Int8Array.from(snapshot.planner.policy.flat()) },
+        }
+      : {};
     const animating = this.gridView.draw(
       {
         ...snapshot,
+        ...planned,
         greedy_path_b: this.comparing() ? snapshot.greedy_path_b : null,
         show,
         differs: this.differs,
@@ -674,6 +706,22 @@ export default class GridworldController extends DemoController {
       this.curveDirty = false;
       this.drawCurve();
     }
+  }
+
+  /** The one value every drawn layer holds, as the legend writes it (before the first step Q is all 0), or null
+   *  when they differ: a colour bar from 0 to 0 says nothing. */
+  flatValue(drawn) {
+    const number = (v) => formatStat(v, 2).replace("-", "−");
+    const texts = new Set(
+      drawn.layers.flatMap((layer) => (Number.isFinite(layer.lo) ? [number(layer.lo), number(layer.hi)] : [])),
+    );
+    return texts.size === 1 ? [...texts][0] : null;
+  }
+
+  /** The planner's state when the main grid shows its sweep (the planning panel is open), else null. */
+  plannedSweep() {
+    const planner = this.snapshot?.planner;
+    return this.planning?.root.open && planner?.V ? planner : null;
   }
 
   drawCurve() {

@@ -32,6 +32,7 @@ export class PlanningPanel {
       height: 180,
       emptyText: "no sweep yet",
       formatY: (v) => `1e${Math.round(v)}`.replace("-", "−"),
+      wholeX: true, // sweeps are counted: no tick at 1.5
       ariaLabel: "Δ per sweep, log scale, with θ",
     });
     const button = (label, control, title, onclick) =>
@@ -132,7 +133,7 @@ export class PlanningPanel {
     const floor = Math.log10(planner.theta) - 3;
     const y = deltas.map((d) => (d > 0 ? Math.max(floor, Math.log10(d)) : floor));
     this.deltaChart.draw({
-      series: [{ label: "Δ = max |V_{k+1} − V_k|", color: "--agent", y, xStart: first, width: 2 }],
+      series: [{ label: "Δ = max |Vₖ₊₁ − Vₖ|", color: "--agent", y, xStart: first, width: 2 }],
       refLines: [{ y: Math.log10(planner.theta), label: `θ = ${planner.theta}`, color: "--gold" }],
       xLabel: "sweep",
       yLabel: "Δ (log scale)",
