@@ -6,6 +6,7 @@ import { editedCodeCulprit, recoverFromEditedCode } from "./code/recover.js";
 import { codeLinkNotice } from "./code/share.js";
 import { startEmbedFrame } from "./embed_frame.js";
 import { importModule, moduleFailure } from "./loader.js";
+import { Presenter } from "./present.js";
 import { reproduceFor } from "./reproduce.js";
 import { PythonRuntime } from "./runtime/client.js";
 import { registerOffline, servedOffline } from "./runtime/offline.js";
@@ -29,6 +30,8 @@ const controllers = new Map();
 // What main() loaded once (the registry, the demo modules, the contract) for mountDemos and open(); `started`
 // settles once the first load asked for its drivers (or could not), so an early open() waits for that.
 const page = {};
+// Present mode (web/present.js): a Present button on every demo; present=1 in the URL.
+const presenter = new Presenter({ controllers: () => controllers, registry: () => page.registry });
 page.started = new Promise((resolve) => {
   page.markStarted = resolve;
 });
@@ -399,6 +402,8 @@ async function main() {
   }
   Object.assign(page, { registry, modules, broken, contract });
   const noticesFor = await mountDemos(notices);
+  presenter.install();
+  presenter.sync(); // present=1: the link's demo on the whole screen
   // Exposed for the end-to-end tests and for curious readers in the console.
   // The documented test hook is inspect(demo): a plain object (see DemoController.inspect); the rest may change.
   window.rlplay = {
@@ -523,6 +528,7 @@ async function openNow(search) {
   const notices = page.registry.load(search);
   history.replaceState(null, "", `${location.pathname}${search ? `?${search}` : ""}`);
   const noticesFor = await mountDemos(notices);
+  presenter.sync();
   await Promise.all(
     [...controllers].map(([demo, controller]) => controller.create({ notices: noticesFor.get(demo) ?? [] })),
   );

@@ -5,8 +5,8 @@
 // URL forms:
 //   ?demo=gridworld&seed=3&alpha=0.2&speed=max&autoplay=1   one demo's fields, unprefixed (links, embeds)
 //   ?gridworld.seed=3&bandit.epsilon=0.2                     several demos on the full page
-// Page fields: demo, embed, hide (comma list of control names to hide), autoplay, steps (replay a shared run), code,
-// scene (a parameter study to open and run).
+// Page fields: demo, embed, present (one demo on the whole screen), hide (comma list of control names to hide),
+// autoplay, steps (replay a shared run), code, scene (a parameter study to open and run).
 //
 // A URL is hostile input. Parsing it cannot be turned against the page:
 // - every parsed structure has no prototype (Object.create(null)) and every lookup is an own-property lookup, so a
@@ -53,6 +53,8 @@ export const PAGE_FIELDS = new Map(
   [
     { name: "demo", type: "str", default: "", choices: ["", "gridworld", "bandit", "cartpole"] },
     { name: "embed", type: "bool", default: false },
+    // Present mode: one demo on the whole screen, for a projector (web/present.js).
+    { name: "present", type: "bool", default: false },
     { name: "autoplay", type: "bool", default: false },
     { name: "hide", type: "str", default: "" },
     // Replay the run to this many units of work on load (a shared link's training progress), then pause.
@@ -323,6 +325,7 @@ export class StateRegistry extends EventTarget {
     const focus = this.page.demo;
     if (focus) query.set("demo", focus);
     if (this.page.embed) query.set("embed", "1");
+    if (this.page.present) query.set("present", "1");
     if (this.page.hide) query.set("hide", this.page.hide);
     if (this.page.autoplay) query.set("autoplay", "1");
     for (const demo of this.demos()) {

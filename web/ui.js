@@ -194,9 +194,15 @@ export function fieldControl(
   return wrapper;
 }
 
-/** Size a canvas's backing store to its CSS size × devicePixelRatio; returns the 2D context scaled to CSS pixels. */
+/** Device pixels per CSS pixel of a canvas: the screen's ratio times any CSS zoom around it (present mode scales a
+ *  demo up with zoom; a backing store of the unzoomed size would be stretched, blurred). */
+export function pixelRatio(canvas) {
+  return (window.devicePixelRatio || 1) * (canvas.currentCSSZoom || 1);
+}
+
+/** Size a canvas's backing store to its CSS size × pixelRatio; returns the 2D context scaled to CSS pixels. */
 export function fitCanvas(canvas) {
-  const ratio = window.devicePixelRatio || 1;
+  const ratio = pixelRatio(canvas);
   const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
   const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
   if (canvas.width !== width || canvas.height !== height) {

@@ -26,7 +26,7 @@
 // coincide); painted cells carry their reward as a label and a frame (solid = terminal, dashed = not).
 
 import { Disposables } from "../disposables.js";
-import { drawArrow, fitCanvas, themeColor } from "../ui.js";
+import { drawArrow, fitCanvas, pixelRatio, themeColor } from "../ui.js";
 import { gridLayers, valueDomain } from "./grid_layers.js";
 
 export { valueDomain };
@@ -146,8 +146,9 @@ export class GridView {
     const g = this.geometry;
     if (!g) return null;
     const rect = this.canvas.getBoundingClientRect();
-    const col = Math.floor((clientX - rect.left - g.x0) / g.size);
-    const row = Math.floor((clientY - rect.top - g.y0) / g.size);
+    const zoom = this.canvas.currentCSSZoom || 1; // present mode: the client box is zoomed, the geometry is not
+    const col = Math.floor(((clientX - rect.left) / zoom - g.x0) / g.size);
+    const row = Math.floor(((clientY - rect.top) / zoom - g.y0) / g.size);
     if (row < 0 || col < 0 || row >= g.rows || col >= g.cols) return null;
     return [row, col];
   }
@@ -278,7 +279,7 @@ export class GridView {
   // ---- the static layer: separators, walls, cliff, start and goal ------------------------------------------
 
   drawStatic(ctx, g, layout, plan, triangles, width, height) {
-    const ratio = window.devicePixelRatio || 1;
+    const ratio = pixelRatio(this.canvas);
     const cells = triangles ? [plan.inset, plan.centre] : null; // the separators' geometry, or none
     const key = JSON.stringify([layout, cells, width, height, ratio, g.size]);
     if (key !== this.staticKey) {

@@ -52,7 +52,7 @@
 // fitWidth.
 
 import { Disposables } from "../disposables.js";
-import { fitCanvas, themeColor } from "../ui.js";
+import { fitCanvas, pixelRatio, themeColor } from "../ui.js";
 
 const FONT_SIZE = 12; // CSS px, tick and legend labels
 const LEGEND_ROW = 18; // CSS px per legend row
@@ -612,7 +612,7 @@ export class LineChart {
       : o.wholeX
         ? wholeTicks(xLo, xHi, o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70))))
         : niceTicks(xLo, xHi, o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70))));
-    const ratio = window.devicePixelRatio || 1;
+    const ratio = pixelRatio(this.canvas);
     return {
       logX,
       any: range.any,
