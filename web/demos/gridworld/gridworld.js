@@ -262,7 +262,29 @@ export default class GridworldController extends DemoController {
     this.summary = el("p", { class: "gw-summary", id: `${demo}-summary` }, "");
     this.voice = el("p", { class: "visually-hidden", "aria-live": "polite", dataset: { voice: demo } });
     this.announcer = new Announcer(this.voice, { timers: this.disposables, shown: this.summary });
-    const side = el("div", { class: "gw-side" }, stats, this.curveCanvas, this.summary, this.voice);
+    // Before and after (issue 24): the previous run's moving average stays on the curve, faded and labelled, until
+    // cleared (a restart by a setting, or the reference code's run when edited code starts).
+    this.before = null; // {label, x, y}
+    this.clearBeforeButton = el(
+      "button",
+      {
+        type: "button",
+        class: "small gw-clear-before",
+        dataset: { control: "clear-before" },
+        hidden: true,
+        onclick: () => this.setBefore(null),
+      },
+      "Clear the faded run",
+    );
+    const side = el(
+      "div",
+      { class: "gw-side" },
+      stats,
+      this.curveCanvas,
+      this.clearBeforeButton,
+      this.summary,
+      this.voice,
+    );
 
     // Transport: Play, Step, Episode, Reset; speed.
     this.stepButton = el(
@@ -499,6 +521,57 @@ export default class GridworldController extends DemoController {
     await super.reset();
   }
 
+  // ---- before and after ---------------------------------------------------------------------------------------
+
+  /** The single run's moving average as it stands, to keep faded (null when no episode has finished). */
+  currentRun(label) {
+    if (this.averaging() || this.comparing() || !this.curve.total) return null;
+    const { x, average } = this.curve.series();
+    return { label, x: Float64Array.from(x), y: Float64Array.from(average) };
+  }
+
+  setBefore(run) {
+    this.before = run;
+    this.clearBeforeButton.hidden = !run;
+    this.curveDirty = true;
+    this.dirty = true;
+  }
+
+  /** Edited code runs (the Code panel's set_code): its legend says so. */
+  codeEdited() {
+    return Boolean(this.codePanel?.editedFunctions().length);
+  }
+
+  async command(command, args = {}) {
+    // Run my code: the run so far stays, faded, as "reference" (or the edited version it replaces, "before").
+    const kept = command === "set_code" ? this.currentRun(this.codeEdited() ? "before your edit" : "reference") : null;
+    const payload = await super.command(command, args);
+    if (payload && kept) this.setBefore(kept);
+    return payload;
+  }
+
+  beforeConfigure() {
+    const labels = this.registry.field(this.demo, "algo").choice_labels ?? {};
+    const config = { ...(this.snapshot?.config ?? {}) };
+    return { config, run: this.currentRun(labels[config.algo] ?? config.algo ?? "") };
+  }
+
+  afterConfigure(payload, _params, before) {
+    if (!payload.restarted?.length || !before?.run) return;
+    // What differed, named: "Q-learning (seed 0), before"
+    const now = this.snapshot?.config ?? {};
+    const differs = payload.restarted
+      .filter(
+        (name) =>
+          name !== "algo" && before.config[name] !== undefined && String(now[name]) !== String(before.config[name]),
+      )
+      .map((name) => `${name} ${before.config[name]}`);
+    this.setBefore({
+      ...before.run,
+      label: `${before.run.label}${differs.length ? ` (${differs.join(", ")})` : ""}, before`,
+    });
+  }
+
   since() {
     return this.curveSince;
   }
@@ -608,7 +681,8 @@ export default class GridworldController extends DemoController {
       layers: drawn ? structuredClone(drawn) : null,
       // where the V* layer's values come from: value iteration's converged V*, or the planning panel's sweep
       vstar: this.plannedSweep() ? { source: "planner", sweep: this.snapshot.planner.sweeps } : { source: "converged" },
-      curve: { episodes: this.curve.total, x: Array.from(x), y: Array.from(y) },
+      curve: { episodes: this.curve.total, x: Array.from(x), y: Array.from(y), labels: [...(this.curveLabels ?? [])] },
+      before: this.before ? { label: this.before.label, points: this.before.x.length } : null,
     };
   }
 
@@ -774,8 +848,14 @@ export default class GridworldController extends DemoController {
     const optimal = this.snapshot?.figures?.["optimal-path-length"] ?? -1;
     const logX = this.curve.total >= LOG_X_FROM;
     const bucketed = this.curve.width > 1;
+    const edited = this.codeEdited() ? ", edited code" : "";
+    const before = this.before
+      ? [{ label: this.before.label, color: "--muted", x: this.before.x, y: this.before.y, width: 2.5, faded: true }]
+      : [];
+    this.curveLabels = [...before.map((s) => s.label), `moving average (${MOVING_AVERAGE} episodes)${edited}`];
     this.chart.draw({
       series: [
+        ...before,
         {
           label: bucketed ? `steps per episode (later: means of ${this.curve.width})` : "steps per episode",
           color: "--muted",
@@ -783,7 +863,7 @@ export default class GridworldController extends DemoController {
           y,
           faded: true,
         },
-        { label: `moving average (${MOVING_AVERAGE} episodes)`, color: "--agent", x, y: average, width: 2 },
+        { label: `moving average (${MOVING_AVERAGE} episodes)${edited}`, color: "--agent", x, y: average, width: 2 },
       ],
       refLines: optimal > 0 ? [{ y: optimal, label: `optimal ${optimal}`, color: "--gold" }] : [],
       xLabel: logX ? "episode (log scale)" : "episode",

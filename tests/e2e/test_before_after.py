@@ -1,0 +1,62 @@
+"""Before and after (issue 24): a run replaced by a setting's restart or by edited code stays on the chart, faded
+and labelled, until the user clears it; while edited code runs, the live curve's legend says so.
+
+The gridworld: a seed change restarts the run, and the old run's moving average stays ("…(seed 0), before");
+Run my code keeps the reference code's run ("reference"), and the live curve's legend says "edited code"; a Reset
+keeps the faded run (a fresh run of the edit beside the reference); "Clear the faded run" takes it away.
+"""
+
+from __future__ import annotations
+
+from helpers import demo_root, open_demo, stat, wait_until
+
+DEMO = "gridworld"
+
+
+def inspect(page):
+    return page.evaluate("window.rlplay.inspect('gridworld')")
+
+
+def train(page, root, episodes):
+    root.get_by_role("button", name="Play", exact=True).click()
+    wait_until(lambda: stat(page, DEMO, "episode") >= episodes, 30, message=f"{episodes} episodes")
+    root.get_by_role("button", name="Pause").click()
+    wait_until(lambda: not inspect(page)["inFlight"], 5, message="the last answer")
+
+
+def test_a_restart_keeps_the_previous_run_faded_until_cleared(page, server_url):
+    open_demo(page, server_url, "demo=gridworld&speed=max")
+    root = demo_root(page, DEMO)
+    train(page, root, 30)
+    episodes = inspect(page)["curve"]["episodes"]
+    page.evaluate("window.rlplay.registry.set('gridworld', 'seed', 5)")
+    wait_until(lambda: inspect(page)["before"] is not None, 10, message="the faded run")
+    state = inspect(page)
+    assert state["before"]["label"] == "Q-learning (seed 0), before", state["before"]
+    assert state["before"]["points"] >= min(episodes, 1)
+    assert state["curve"]["episodes"] == 0 and state["curve"]["labels"][0] == "Q-learning (seed 0), before"
+    clear = root.get_by_role("button", name="Clear the faded run")
+    assert clear.is_visible()
+    clear.click()
+    assert inspect(page)["before"] is None and clear.is_hidden()
+    page.watch.assert_clean()
+
+
+def test_run_my_code_keeps_the_reference_run_and_the_legend_says_edited(page, server_url):
+    open_demo(page, server_url, "demo=gridworld&speed=max")
+    root = demo_root(page, DEMO)
+    train(page, root, 30)
+    assert not any("edited" in label for label in inspect(page)["curve"]["labels"])
+    root.locator(".code-panel > summary").click()
+    root.get_by_role("button", name="Run my code").wait_for()
+    wait_until(lambda: root.get_by_role("button", name="Run my code").is_enabled(), 20, message="the editor")
+    root.get_by_role("button", name="Run my code").click()
+    wait_until(lambda: inspect(page)["before"] is not None, 10, message="the reference run kept")
+    assert inspect(page)["before"]["label"] == "reference"
+    train(page, root, stat(page, DEMO, "episode") + 5)
+    labels = inspect(page)["curve"]["labels"]
+    assert labels[0] == "reference" and labels[-1].endswith("edited code"), labels
+    root.get_by_role("button", name="Reset", exact=True).click()
+    wait_until(lambda: inspect(page)["unitsDone"] == 0, 10, message="the reset")
+    assert inspect(page)["before"]["label"] == "reference"
+    page.watch.assert_clean()
