@@ -384,7 +384,7 @@ async function main() {
     document.documentElement.classList.add("embed");
     oneSheetAtATime();
     startEmbedFrame();
-    if (!focus) notices.push("embed=1 needs demo=gridworld, bandit or cartpole; showing the whole page.");
+    if (!focus) notices.push("embed=1 needs demo= one of the page's demos; showing the whole page.");
   }
   for (const root of document.querySelectorAll("[data-demo]")) {
     const demo = root.dataset.demo;

@@ -51,7 +51,8 @@ function own(object, key) {
 // demos' settings (nothing else on the page reads the query string).
 export const PAGE_FIELDS = new Map(
   [
-    { name: "demo", type: "str", default: "", choices: ["", "gridworld", "bandit", "cartpole"] },
+    // The choices are the demos params.json declares (each registry fills them in from its schema).
+    { name: "demo", type: "str", default: "", choices: [""] },
     { name: "embed", type: "bool", default: false },
     // Present mode: one demo on the whole screen, for a projector (web/present.js).
     { name: "present", type: "bool", default: false },
@@ -153,7 +154,11 @@ export class StateRegistry extends EventTarget {
         this.values[demo][field.name] = field.default;
       }
     }
-    this.page = nullObject([...PAGE_FIELDS.values()].map((f) => [f.name, f.default]));
+    // demo= names one of the demos Python declares (params.json): no list here to keep in step
+    this.pageFields = new Map(PAGE_FIELDS);
+    const demo = PAGE_FIELDS.get("demo");
+    this.pageFields.set("demo", Object.freeze({ ...demo, choices: ["", ...Object.keys(this.fields)] }));
+    this.page = nullObject([...this.pageFields.values()].map((f) => [f.name, f.default]));
     this.urlTimer = 0;
   }
 
@@ -196,7 +201,7 @@ export class StateRegistry extends EventTarget {
   reset() {
     for (const demo of this.demos())
       for (const [name, field] of Object.entries(this.fields[demo])) this.values[demo][name] = field.default;
-    for (const field of PAGE_FIELDS.values()) this.page[field.name] = field.default;
+    for (const field of this.pageFields.values()) this.page[field.name] = field.default;
     clearTimeout(this.urlTimer);
     this.urlTimer = 0;
   }
@@ -228,7 +233,7 @@ export class StateRegistry extends EventTarget {
       return false;
     };
     for (const [key, text] of entries) {
-      const field = PAGE_FIELDS.get(key);
+      const field = this.pageFields.get(key);
       if (!field || !claim(`page.${key}`, key)) continue;
       const parsed = parseValue(field, text);
       if (parsed.ok) {
@@ -238,7 +243,7 @@ export class StateRegistry extends EventTarget {
     }
     const focus = this.page.demo;
     for (const [key, text] of entries) {
-      if (PAGE_FIELDS.has(key)) continue;
+      if (this.pageFields.has(key)) continue;
       const parts = key.split(".");
       if (parts.length > 2 || !parts.every((part) => NAME.test(part))) {
         notices.push(`Ignored “${shown(key)}”: not a setting name.`);

@@ -7,7 +7,6 @@ import {
   conditionHolds,
   displayText,
   MAX_NOTICES,
-  PAGE_FIELDS,
   parseValue,
   REPLAY_CAP,
   StateRegistry,
@@ -248,7 +247,8 @@ function twoValues(field) {
   return ["first", "second"];
 }
 
-for (const field of PAGE_FIELDS.values()) {
+// A registry's page fields: demo= takes its choices from the schema (the demos params.json declares).
+for (const field of new StateRegistry(schema, uiSchema).pageFields.values()) {
   test(`page field ${field.name} given twice keeps the first and is reported, as a demo setting is`, () => {
     const [first, second] = twoValues(field);
     assert.notEqual(first, second);
