@@ -57,7 +57,8 @@ def test_a_click_on_a_pair_is_a_label_in_the_url_and_refits(page):
     assert seen["snapshot"]["pair_labels"]["data"][:3] == [0, 1, -1]
     assert "gold-reward" not in seen["figures"]
     query = parse_qs(urlparse(page.url).query)
-    assert query.get("rlhf.labels") == ["ab"] and query.get("rlhf.labeller") == ["user"]
+    # demo=rlhf: the link writes the demo's fields unprefixed
+    assert query.get("labels") == ["ab"] and query.get("labeller") == ["user"] and query.get("demo") == ["rlhf"]
     # the reward model the page shows is the one fitted natively on those two labels
     native = RlhfDemo(RlhfConfig(seed=1, labeller="user", labels="ab"))
     assert seen["snapshot"]["phi"]["data"] == native.feedback.phi.tolist()
