@@ -3,14 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import {
-  conditionHolds,
-  displayText,
-  MAX_NOTICES,
-  parseValue,
-  REPLAY_CAP,
-  StateRegistry,
-} from "../../web/state.js";
+import { conditionHolds, displayText, MAX_NOTICES, parseValue, REPLAY_CAP, StateRegistry } from "../../web/state.js";
 
 const schema = JSON.parse(readFileSync(new URL("../../web/params.json", import.meta.url), "utf8"));
 const uiSchema = { gridworld: [{ name: "speed", type: "str", default: "30", choices: ["30", "max"] }] };
