@@ -162,7 +162,17 @@ function showRuntimeError(error) {
 
 async function restartRuntime() {
   runtime.restart().catch(() => {});
-  for (const controller of controllers.values()) controller.recover();
+  for (const controller of controllers.values()) {
+    // The run on the screen went with the worker: say so, rather than let its figures read as this run's.
+    const units = controller.unitsDone();
+    controller.recover().then(() => {
+      if (units > 0 && controller.unitsDone() < units)
+        controller.showNotices([
+          `The Python worker restarted, and this demo's run to step ${units.toLocaleString("en-US")} went with it: ` +
+            `it starts again from step ${controller.unitsDone().toLocaleString("en-US")}.`,
+        ]);
+    });
+  }
 }
 
 // ---- sharing ----------------------------------------------------------------------------------------------

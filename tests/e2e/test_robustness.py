@@ -269,10 +269,10 @@ def test_busy_a_setting_that_makes_units_dearer_at_max_speed_keeps_training(page
     The bridge once planned the next 100 ms call at the old rate (~90,000 Dyna-Q steps: a minute of work), so the
     watchdog, after 10 s of silence, said the worker had stopped answering.
 
-    What moved: the watchdog's limit is 2 s here (helpers.small_limits), and the test waits 6 s where it waited 15 s
-    against the page's 10 s: still three limits long, and still 20 times the longest call the bridge may plan (100
-    ms), while the old bug's minute-long call is still 30 limits long."""
-    small_limits(page, stall_ms=2000, heartbeat_ms=250)
+    What moved: the watchdog's limit is 3 s here (helpers.small_limits), and the test waits 9 s where it waited 15 s
+    against the page's 10 s: still three limits long, and still 30 times the longest call the bridge may plan (100
+    ms), while the old bug's minute-long call is still 20 limits long."""
+    small_limits(page, stall_ms=3000, heartbeat_ms=250)
     page.goto(f"{server_url}?demo=gridworld&planning_steps=200&speed=max&autoplay=1")
     wait_status(page, "gridworld", "running", timeout=90_000)
     wait_until(lambda: stat(page, "gridworld", "steps") > 50_000, 30, message="Q-learning at max")
@@ -280,9 +280,9 @@ def test_busy_a_setting_that_makes_units_dearer_at_max_speed_keeps_training(page
     root.get_by_label("Learning rule").select_option(label="Dyna-Q (planning)")
     wait_until(lambda: page.evaluate("window.rlplay.inspect('gridworld').snapshot.config.algo") == "dyna-q", 10,
                message="Dyna-Q to run")  # fmt: skip
-    assert limits_in_use(page)["stall_ms"] == 2000
+    assert limits_in_use(page)["stall_ms"] == 3000
     steps = stat(page, "gridworld", "steps")
-    time.sleep(6)  # three times the watchdog's 2 s (small_limits above)
+    time.sleep(9)  # three times the watchdog's 3 s (small_limits above)
     assert page.locator("#runtime-banner[data-state=error]").count() == 0
     assert root.get_attribute("data-status") == "running"
     assert stat(page, "gridworld", "steps") > steps

@@ -38,7 +38,14 @@ export async function recoverFromEditedCode(runtime, controllers, culprit, error
     controller,
     units: controller.unitsDone(),
     loads: controller === culprit ? [] : [...(controller.codePanel?.loads ?? [])],
+    changes: [...(controller.midRunChanges ?? [])], // settings changed mid-run: not replayed at their steps
   }));
+  // What the replay could not restore, said exactly (a status line never describes a run that is gone).
+  const notRestored = (changes) =>
+    changes.length
+      ? ` Settings changed during the run (${changes.join("; ")}) were not replayed at their steps: the replay ` +
+        "ran the current settings from step 0, so its figures differ from the run that was on the screen."
+      : "";
   const names = culprit.codePanel.editedFunctions().map((entry) => entry.name);
   if (error.stalledCommand === "set_code" && !names.includes(error.stalledFunction)) names.push(error.stalledFunction);
   culprit.codePanel.keepEditsAsDrafts();
@@ -56,20 +63,21 @@ export async function recoverFromEditedCode(runtime, controllers, culprit, error
   await new Promise((resolve) => setTimeout(resolve, 0));
   runtime.restart().catch(() => {});
   await Promise.all(
-    plans.map(async ({ controller, units, loads }) => {
+    plans.map(async ({ controller, units, loads, changes }) => {
       await controller.recover();
       if (controller.codePanel) await controller.codePanel.replayTo(units, loads);
       else await controller.fastForward(units);
       if (controller !== culprit && units > 0) {
         controller.showNotices([
           `The Python worker was restarted (edited code in the ${culprit.demo} demo hung it); this demo was ` +
-            `replayed to step ${controller.unitsDone()}.`,
+            `replayed to step ${controller.unitsDone()}.${notRestored(changes)}`,
         ]);
       }
     }),
   );
+  const culpritChanges = plans.find((plan) => plan.controller === culprit)?.changes ?? [];
   culprit.codePanel.say(
     `${cause} The demo is back at step ${culprit.unitsDone()}, replayed with the reference code; your code is ` +
-      "still in the editor, not running. Fix it and press Run my code.",
+      `still in the editor, not running. Fix it and press Run my code.${notRestored(culpritChanges)}`,
   );
 }
