@@ -136,3 +136,26 @@ def test_user_labels_replace_the_labeller_and_skipped_pairs_are_left_out():
     for bad in ([0] * (pairs - 1), [2] * pairs, "ab"):
         with pytest.raises(ValueError, match="labels must be"):
             RLHFRun(0, RLHFPPOConfig(), labels=bad)
+
+
+def test_a_repeated_fit_is_reused_bit_for_bit_but_never_for_an_edited_loss(monkeypatch):
+    """Re-creating a run (open(), Reset) reuses its fit; an edited Bradley–Terry loss always fits afresh."""
+    from rlplay.algos import reward_model
+
+    rng = np.random.default_rng(5)
+    f_a, f_b = rng.integers(0, 3, (40, 15)).astype(float), rng.integers(0, 3, (40, 15)).astype(float)
+    labels = rng.integers(0, 2, 40)
+    reward_model._FITS.clear()
+    first = reward_model.fit_reward_model(f_a, f_b, labels, 0.01, 200)
+    assert len(reward_model._FITS) == 1
+    again = reward_model.fit_reward_model(f_a, f_b, labels, 0.01, 200)
+    assert np.array_equal(first[0], again[0]) and first[1] == again[1]
+    calls = []
+
+    def edited(phi, f_winner, f_loser, l2):
+        calls.append(1)
+        return reward_model._REFERENCE_LOSS(phi, f_winner, f_loser, l2)
+
+    monkeypatch.setattr(reward_model, "bradley_terry_loss", edited)
+    edited_fit = reward_model.fit_reward_model(f_a, f_b, labels, 0.01, 200)
+    assert len(calls) == 200 and np.array_equal(edited_fit[0], first[0])
