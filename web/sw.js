@@ -60,8 +60,10 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
+      // The worker's Python snapshot of this build (web/runtime/snapshot.js) stays; every other build's cache goes.
+      const keep = [CACHE, `rlplay-python-${BUILD.version}`];
       for (const name of await caches.keys()) {
-        if (name.startsWith("rlplay-") && name !== CACHE) await caches.delete(name);
+        if (name.startsWith("rlplay-") && !keep.includes(name)) await caches.delete(name);
       }
       await self.clients.claim(); // see the top: a first visit's tab runs this build from now on
     })(),

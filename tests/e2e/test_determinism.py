@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from helpers import wait_status
+from helpers import wait_status, wait_until
 from rlplay.app.bridge import demo_classes
 from rlplay.params import from_params
 
@@ -105,3 +105,52 @@ def test_browser_run_equals_native_run(ready_page, demo, params, chunks):
     # DQN's batch products avoid np.dot entirely (rlplay.algos.dqn.dense): its run must agree to the last bit
     tolerance = 0.0 if params.get("algo") == "dqn" else TOLERANCE[demo]
     assert_close(native, browser, tolerance, demo)
+
+
+# The maze with softmax, a bandit race, actor-critic and DQN (past its learning start), in calls small enough for the
+# watchdog on a busy machine.
+SNAPSHOT_CASES = [
+    CASES[1],
+    CASES[4],
+    ("cartpole", {"seed": "2", "algo": "actor-critic"}, [500, 500, 500]),
+    ("cartpole", {"seed": "4", "algo": "dqn"}, [400, 400, 400, 400]),
+]
+
+
+def python_start(page) -> str:
+    """How the page's Python started: "fresh" (and made a snapshot), "snapshot" or "pyodide packages"."""
+    return page.evaluate("async () => (await window.rlplay.runtime.start()).start")
+
+
+def test_a_run_started_from_the_snapshot_equals_one_started_without(browser, server_url):
+    """The first visit starts Python afresh and stores a memory snapshot (web/runtime/snapshot.js); the second, in
+    the same profile, restores it. Both give the same runs, to the last bit, and the native numbers."""
+    context = browser.new_context()
+    try:
+        runs = {}
+        for visit in ("fresh", "snapshot"):
+            page = context.new_page()
+            page.goto(f"{server_url}?demo=bandit&embed=1")
+            wait_status(page, "bandit", "ready", timeout=90_000)
+            assert python_start(page) == visit
+            runs[visit] = [browser_snapshot(page, *case) for case in SNAPSHOT_CASES]
+            if visit == "fresh":
+                # The store writes the heap, then the meta entry that makes it a snapshot.
+                wait_until(
+                    lambda page=page: page.evaluate(
+                        "async () => { for (const name of await caches.keys()) if (name.startsWith('rlplay-python-'))"
+                        " return (await (await caches.open(name)).keys()).length === 2; return false; }"
+                    ),
+                    60,
+                    message="the snapshot's meta entry stored",
+                )
+            page.close()
+        for (demo, params, chunks), fresh, restored in zip(
+            SNAPSHOT_CASES, runs["fresh"], runs["snapshot"], strict=True
+        ):
+            assert restored == fresh, f"{demo} {params}: the snapshot's run differs from the fresh start's"
+            native = native_snapshot(demo, params, [sum(chunks)])
+            tolerance = 0.0 if params.get("algo") == "dqn" else TOLERANCE[demo]
+            assert_close(native, restored, tolerance, demo)
+    finally:
+        context.close()

@@ -5,6 +5,19 @@
 // the wasm heap into its own typed array (no view is held across calls: heap growth would invalidate it) and
 // transferred, not cloned. Every PyProxy is destroyed.
 
+import {
+  CANARY,
+  canKeepSnapshots,
+  findSnapshot,
+  forgetSnapshot,
+  installWheels,
+  relink,
+  snapshotMeta,
+  storeSnapshot,
+  unrestorable,
+} from "./snapshot.js";
+import { canUnzip, unzip } from "./wheel.js";
+
 const STAGES = ["runtime", "numpy", "rlplay"];
 let pyodide = null;
 let bridgeModule = null;
@@ -155,6 +168,72 @@ async function step(downloads, work) {
   return Promise.race([work(), failed]);
 }
 
+/** A download's files (a wheel), read from the response the download started. */
+async function readWheel(download) {
+  await download.done;
+  const response = await self.fetch(download.url);
+  return unzip(await response.arrayBuffer());
+}
+
+// Emscripten's Module of the runtime loadWithWheels started (snapshot.js reads its dynamic linker's tables).
+let emscripten = null;
+
+/** loadPyodide with the wheels (a promise: they are unpacked and compiled while the runtime's wasm compiles)
+ * installed and NumPy's extensions loaded before the interpreter starts. */
+async function loadWithWheels(module, options, wheels) {
+  const create = globalThis._createPyodideModule;
+  let failed = null;
+  globalThis._createPyodideModule = (settings) => {
+    const onModule = (Module) => {
+      emscripten = Module;
+    };
+    settings.preRun.push(
+      installWheels(
+        wheels,
+        onModule,
+        (error) => {
+          failed = error;
+        },
+        mark,
+      ),
+    );
+    return create(settings);
+  };
+  try {
+    const started = await module.loadPyodide(options);
+    if (failed) throw failed;
+    return started;
+  } finally {
+    globalThis._createPyodideModule = create;
+  }
+}
+
+/** The heap as it is now (nothing of the page's has run yet), with what restoring it needs; null if it cannot be
+ * restored. The copy is taken now; what is slow about it (the canary, storing) comes after. */
+function takeSnapshot(libs) {
+  const extra = unrestorable(emscripten, libs);
+  if (extra.length) {
+    console.warn(`Python snapshot not made: ${extra.join(", ")} loaded by Python itself`);
+    return Promise.resolve(null);
+  }
+  let bytes;
+  // Pyodide checks that the JS objects Python holds are the ones a fresh start has; the one it holds that differs
+  // after an import is its record of loaded packages ({numpy: "Unknown"}, from the import hook), which a restored
+  // runtime does not need. It is emptied for the copy and refilled.
+  const loaded = { ...pyodide.loadedPackages };
+  try {
+    for (const name of Object.keys(loaded)) delete pyodide.loadedPackages[name];
+    bytes = pyodide.makeMemorySnapshot();
+  } catch (error) {
+    console.warn(`Python snapshot not made: ${error.message}`);
+    return Promise.resolve(null);
+  } finally {
+    Object.assign(pyodide.loadedPackages, loaded);
+  }
+  const meta = snapshotMeta(emscripten, libs, pyodide.runPython(CANARY));
+  return Promise.resolve({ bytes, meta });
+}
+
 async function load(baseURL, build) {
   const manifestURL = new URL("manifest.json", baseURL).href;
   const manifestResponse = await networkFetch(manifestURL, { cache: "no-cache" }).catch((error) => {
@@ -200,39 +279,110 @@ async function load(baseURL, build) {
     });
   const [module] = await Promise.all([importScript("pyodide.mjs"), importScript("pyodide.asm.js")]);
 
+  // NumPy's and rlplay's wheels, unpacked here while the wasm compiles, and NumPy's extensions compiled (for the
+  // snapshot's fixed placement: web/runtime/snapshot.js). Without DecompressionStream, Pyodide installs them.
+  const snapshot = findSnapshot(baseURL, manifest.version).catch(() => null);
+  const wheels = canUnzip()
+    ? Promise.all([readWheel(numpyDownload), readWheel(rlplayDownload)]).then(async ([numpyFiles, rlplayFiles]) => {
+        const compiled = numpyFiles
+          .filter(({ path }) => path.endsWith(".so"))
+          .sort((a, b) => (a.path < b.path ? -1 : 1))
+          .map(async ({ path, data }) => ({ path, module: await WebAssembly.compile(data) }));
+        const libs = await Promise.all(compiled);
+        mark("wheels_end");
+        return { files: [...numpyFiles, ...rlplayFiles], libs };
+      })
+    : null;
+  wheels?.catch(() => {}); // reported by the start that needs them
+  const options = {
+    indexURL,
+    packages: [],
+    ...(manifest.stdlib ? { stdLibURL: new URL(manifest.stdlib, baseURL).href } : {}),
+  };
+
   mark("interpreter_start");
-  pyodide = await step(runtime, () =>
-    Promise.race([
-      module.loadPyodide({
-        indexURL,
-        packages: [],
-        ...(manifest.stdlib ? { stdLibURL: new URL(manifest.stdlib, baseURL).href } : {}),
-      }),
-      wasmFailure,
-    ]),
-  );
-  mark("interpreter_end");
-  progress("runtime", 100);
+  let startMode = "pyodide packages";
+  const downloads = [numpyDownload, rlplayDownload, ...runtime];
+  const found = wheels && (await snapshot);
+  if (found) {
+    try {
+      const restore = { ...options, _loadSnapshot: found.heap };
+      pyodide = await step(downloads, () => Promise.race([loadWithWheels(module, restore, wheels), wasmFailure]));
+      mark("restored");
+      relink(emscripten, found.meta);
+      if (pyodide.runPython(CANARY) !== found.meta.canary) throw new Error("the snapshot's canary differs");
+      startMode = "snapshot";
+    } catch (error) {
+      if (error instanceof LoadError) throw error;
+      // Refused: start afresh (and make a new snapshot).
+      console.warn(`Python snapshot not used: ${error.message}`);
+      pyodide = null;
+      await forgetSnapshot(manifest.version).catch(() => {});
+    }
+  }
+  let made = null;
+  if (!pyodide && wheels) {
+    const makeSnapshot = canKeepSnapshots();
+    const fresh = { ...options, _makeSnapshot: makeSnapshot };
+    try {
+      pyodide = await step(downloads, () => Promise.race([loadWithWheels(module, fresh, wheels), wasmFailure]));
+    } catch (error) {
+      if (error instanceof LoadError) throw error;
+      console.warn(`Wheels left to Pyodide: ${error.message}`);
+    }
+  }
+  if (pyodide && startMode !== "snapshot") {
+    const makeSnapshot = canKeepSnapshots();
+    mark("interpreter_end");
+    progress("runtime", 100);
+    mark("numpy_start");
+    progress("numpy", 90, "importing");
+    pyodide.runPython("import numpy, numpy.random");
+    mark("numpy_end");
+    progress("numpy", 100);
+    progress("rlplay", 90, "importing");
+    pyodide.runPython("import rlplay.app.bridge");
+    // A page imports only the demos it opens; a snapshot serves every page, so it holds them all.
+    if (makeSnapshot) {
+      pyodide.runPython("import rlplay.demos as d, importlib; [importlib.import_module(m) for m in d.DEMOS.values()]");
+    }
+    mark("rlplay_import_end");
+    if (makeSnapshot) made = takeSnapshot((await wheels).libs);
+    mark("snapshot_end");
+    startMode = "fresh";
+  }
+  if (startMode === "snapshot") {
+    mark("interpreter_end");
+    mark("numpy_start");
+    mark("numpy_end");
+    progress("runtime", 100);
+    progress("numpy", 100);
+  }
+  if (!pyodide) {
+    pyodide = await step(runtime, () => Promise.race([module.loadPyodide(options), wasmFailure]));
+    mark("interpreter_end");
+    progress("runtime", 100);
 
-  mark("numpy_start");
-  const packageErrors = [];
-  const quiet = { messageCallback: () => {}, errorCallback: (m) => packageErrors.push(m) };
-  await step([numpyDownload], async () => {
-    await numpyDownload.done;
-    progress("numpy", 90, "unpacking and importing");
-    await pyodide.loadPackage("numpy", quiet);
-  });
-  if (packageErrors.length) throw new LoadError(numpyDownload.url, packageErrors.join("; "));
-  pyodide.pyimport("numpy").destroy();
-  mark("numpy_end");
-  progress("numpy", 100);
+    mark("numpy_start");
+    const packageErrors = [];
+    const quiet = { messageCallback: () => {}, errorCallback: (m) => packageErrors.push(m) };
+    await step([numpyDownload], async () => {
+      await numpyDownload.done;
+      progress("numpy", 90, "unpacking and importing");
+      await pyodide.loadPackage("numpy", quiet);
+    });
+    if (packageErrors.length) throw new LoadError(numpyDownload.url, packageErrors.join("; "));
+    pyodide.pyimport("numpy").destroy();
+    mark("numpy_end");
+    progress("numpy", 100);
 
-  await step([rlplayDownload], async () => {
-    await rlplayDownload.done;
-    progress("rlplay", 90, "installing");
-    await pyodide.loadPackage(rlplayDownload.url, quiet);
-  });
-  if (packageErrors.length) throw new LoadError(rlplayDownload.url, packageErrors.join("; "));
+    await step([rlplayDownload], async () => {
+      await rlplayDownload.done;
+      progress("rlplay", 90, "installing");
+      await pyodide.loadPackage(rlplayDownload.url, quiet);
+    });
+    if (packageErrors.length) throw new LoadError(rlplayDownload.url, packageErrors.join("; "));
+  }
   // The module and its handle() stay alive for the worker's lifetime (the handle is borrowed from the module).
   bridgeModule = pyodide.pyimport("rlplay.app.bridge");
   bridgeHandle = bridgeModule.handle;
@@ -247,12 +397,19 @@ async function load(baseURL, build) {
   mark("rlplay_end");
   progress("rlplay", 100);
   const [python, numpy, rlplay] = versions.split("|");
+  if (made) {
+    // Stored while the page makes its first calls; a store that fails leaves the next visit a fresh start.
+    made
+      .then((heap) => heap && storeSnapshot(baseURL, manifest.version, heap.bytes, heap.meta))
+      .catch((error) => console.warn(`Python snapshot not stored: ${error.message}`));
+  }
   return {
     pyodide: pyodide.version,
     python,
     numpy,
     rlplay,
     build: manifest.version,
+    start: startMode, // "snapshot", "fresh" (a snapshot made) or "pyodide packages" (the fallback without one)
     timings,
     resources: resourceTimings(),
   };
