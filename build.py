@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_jobs.bench import bench, cards  # noqa: E402
-from build_jobs.common import CACHE, CHROMIUM_FLAGS, DIST, NUMPY_WHEEL, ROOT  # noqa: E402, F401 - for the tests
+from build_jobs.common import CACHE, CHROMIUM_FLAGS, DIST, NUMPY_WHEEL, ROOT, RUNTIME_FILES  # noqa: E402, F401 - for the tests
 from build_jobs.lanes import setup, test  # noqa: E402
 from build_jobs.machine import find_chromium  # noqa: E402, F401 - for the tests
 from build_jobs.serve import serve, start_server  # noqa: E402, F401 - start_server: for the tests

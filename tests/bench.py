@@ -293,15 +293,19 @@ PROFILE = """async () => {
   }
   for (const entry of versions.resources ?? []) files[entry.file] = entry.end - entry.start;
   return {
+    start: versions.start,
     stages: {
       'page shell (DOMContentLoaded)': nav.domContentLoadedEventEnd,
       'first contentful paint': paint ? paint.startTime : NaN,
       'worker start': at('worker_start'),
+      'wheels unzipped + NumPy compiled (beside the wasm)': at('wheels_end') - at('manifest_end'),
       'wasm compile + instantiate': at('wasm_compile_end') - at('wasm_compile_start'),
+      'restore from the snapshot (files, NumPy linked, heap)': at('restored') - at('prerun_start'),
       'interpreter start (after the wasm)': at('interpreter_end') - at('wasm_compile_end'),
       'NumPy load + import': at('numpy_end') - at('numpy_start'),
       'rlplay install + import': at('rlplay_end') - at('numpy_end'),
       'Python ready': ready,
+      'Python ready, one embed': NaN,
       ...Object.fromEntries(Object.entries(window.__readyAt).map(([demo, t]) => [`first create: ${demo} ready`, t - ready])),
     },
     files,
@@ -328,6 +332,55 @@ SW_ACTIVATED = """async () => {
 SLOW_LINK = {"offline": False, "latency": 40, "downloadThroughput": 10e6 / 8, "uploadThroughput": 10e6 / 8}
 
 
+EMBED_READY = """async () => {
+  await window.rlplay.runtime.start();
+  return performance.getEntriesByName('rlplay:python-ready')[0].startTime;
+}"""
+
+# The bare page: Pyodide's own files (official stdlib, lock file and NumPy wheel) in a module worker that runs
+# loadPyodide(), loadPackage("numpy") and `import numpy`, nothing else; the ratio the issue asks for is ours to it.
+BARE_HTML = """<!doctype html><meta charset="utf-8"><title>bare Pyodide + NumPy</title>
+<script type="module">
+const worker = new Worker("./bare_worker.mjs", { type: "module" });
+worker.onmessage = () => { performance.mark("bare:ready"); document.title = "ready"; };
+</script>"""
+BARE_WORKER = """import { loadPyodide } from "./pyodide/pyodide.mjs";
+const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", import.meta.url).href });
+await pyodide.loadPackage("numpy", { messageCallback() {} });
+pyodide.runPython("import numpy");
+postMessage("ready");"""
+
+
+def bare_site(directory: Path) -> Path:
+    """The bare Pyodide + NumPy page, written into ``directory`` from the build's cache of Pyodide's files."""
+    import shutil
+
+    runtime = directory / "pyodide"
+    runtime.mkdir(parents=True, exist_ok=True)
+    for name in [*build.RUNTIME_FILES, build.NUMPY_WHEEL]:
+        shutil.copy(build.CACHE / name, runtime / name)
+    (directory / "index.html").write_text(BARE_HTML)
+    (directory / "bare_worker.mjs").write_text(BARE_WORKER)
+    return directory
+
+
+def _bare_visit(playwright, executable, profile_dir, url) -> float:
+    context = playwright.chromium.launch_persistent_context(
+        str(profile_dir), executable_path=executable, headless=True, args=build.CHROMIUM_FLAGS
+    )
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(url)
+        deadline = time.monotonic() + 180
+        while page.title() != "ready":
+            if time.monotonic() > deadline:
+                raise TimeoutError("the bare Pyodide page was not ready within 180 s")
+            time.sleep(0.05)
+        return page.evaluate("() => performance.getEntriesByName('bare:ready')[0].startTime")
+    finally:
+        context.close()
+
+
 def _visit(playwright, executable, profile_dir, server, url, slow_link=False) -> dict:
     context = playwright.chromium.launch_persistent_context(
         str(profile_dir), executable_path=executable, headless=True, args=build.CHROMIUM_FLAGS
@@ -345,6 +398,13 @@ def _visit(playwright, executable, profile_dir, server, url, slow_link=False) ->
         profile = page.evaluate(PROFILE)
         profile["bytes_at_ready"] = bytes_at_ready
         profile["offline_copy"] = page.evaluate(SW_ACTIVATED)
+        if not slow_link:
+            # One embed, as a blog shows it (same profile, so warm after warm): its own Python start.
+            embed = context.new_page()
+            embed.goto(f"{url}?demo=bandit&embed=1")
+            wait_ready(embed, demos=("bandit",))
+            profile["stages"]["Python ready, one embed"] = embed.evaluate(EMBED_READY)
+            embed.close()
         return profile
     finally:
         context.close()
@@ -354,6 +414,9 @@ def measure_startup(playwright, executable, server, url, runs: int) -> dict:
     import tempfile
 
     visits = {"cold": [], "warm": []}
+    bare = {"cold": [], "warm": []}
+    bare_dir = tempfile.TemporaryDirectory(prefix="rlplay-bare-")
+    bare_server, bare_url = build.start_server(bare_site(Path(bare_dir.name)), 0)
     first_visit_bytes = []
     ready_bytes = []
     for _ in range(runs):
@@ -367,6 +430,11 @@ def measure_startup(playwright, executable, server, url, runs: int) -> dict:
             warm["bytes"] = server.sent_bytes
             visits["cold"].append(cold)
             visits["warm"].append(warm)
+        with tempfile.TemporaryDirectory() as profile_dir:
+            bare["cold"].append(_bare_visit(playwright, executable, profile_dir, bare_url))
+            bare["warm"].append(_bare_visit(playwright, executable, profile_dir, bare_url))
+    bare_server.shutdown()
+    bare_dir.cleanup()
     slow = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as profile_dir:
@@ -387,12 +455,138 @@ def measure_startup(playwright, executable, server, url, runs: int) -> dict:
         "runs": runs,
         "cold": {"stages": medians(visits["cold"], "stages"), "files": medians(visits["cold"], "files")},
         "warm": {"stages": medians(visits["warm"], "stages"), "files": medians(visits["warm"], "files")},
+        "start_modes": {visit: [p.get("start") for p in visits[visit]] for visit in visits},
+        "bare_ready_ms": {visit: statistics.median(bare[visit]) for visit in bare},
         "first_visit_bytes": statistics.median(first_visit_bytes),
         "first_visit_bytes_at_ready": statistics.median(ready_bytes),
         "warm_visit_bytes": statistics.median([w["bytes"] for w in visits["warm"]]),
         "slow_link_ready_ms": statistics.median(slow),
         "slow_link": "10 Mbit/s, 40 ms RTT (Chromium network emulation)",
     }
+
+
+# ---- embeds on one blog page: three against one --------------------------------------------------------------
+# A blog page on another origin with one embed, then with three (gridworld, bandit, cartpole), in a tall window so
+# every frame is in view (they load lazily): the time until every frame's Python is ready, and the memory the
+# browser's processes hold then (PSS, summed over the browser's process tree), cold (an empty profile) and warm
+# (the same profile again). Each embed starts its own worker today (one Python per embed).
+
+EMBED_DEMOS = ("gridworld", "bandit", "cartpole")
+# In each embed's own frame (cross-origin: read through Playwright's frames): when its Python was ready, in epoch ms.
+FRAME_READY = """() => {
+  const entry = performance.getEntriesByName('rlplay:python-ready')[0];
+  return entry ? performance.timeOrigin + entry.startTime : null;
+}"""
+
+
+def _frames_ready(page, count: int):
+    """ms from the blog page's navigation until the last of its ``count`` embeds had Python ready; None until then."""
+    frames = [frame for frame in page.frames if frame != page.main_frame and "embed=1" in frame.url]
+    if len(frames) != count:
+        return None
+    at = []
+    for frame in frames:
+        try:
+            ready = frame.evaluate(FRAME_READY)
+        except Exception:  # noqa: BLE001 - a frame still navigating has nothing to say yet
+            return None
+        if ready is None:
+            return None
+        at.append(ready)
+    return max(at) - page.evaluate("performance.timeOrigin")
+
+
+def _process_tree_pss(marker: str) -> float:
+    """PSS in bytes of the process whose command line holds ``marker`` (the browser) and all its descendants."""
+    children: dict[int, list[int]] = {}
+    root = None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+            if root is None and marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                root = int(entry.name)
+        except (OSError, ValueError, IndexError):
+            continue
+    total, stack = 0.0, [root] if root else []
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += float(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def measure_embeds(playwright, executable, site_url: str) -> dict:
+    import tempfile
+
+    results = {}
+    with tempfile.TemporaryDirectory() as host:
+        for count in (1, 3):
+            tags = "".join(f'<rl-playground demo="{demo}"></rl-playground>' for demo in EMBED_DEMOS[:count])
+            (Path(host) / f"blog{count}.html").write_text(
+                f'<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">'
+                f'<script src="{site_url}web/embed.js" defer></script><article style="max-width:680px">{tags}</article>'
+            )
+        server, host_url = build.start_server(Path(host), 0)
+        try:
+            for count in (1, 3):
+                with tempfile.TemporaryDirectory() as profile_dir:
+                    for visit in ("cold", "warm"):
+                        context = playwright.chromium.launch_persistent_context(
+                            profile_dir,
+                            executable_path=executable,
+                            headless=True,
+                            args=build.CHROMIUM_FLAGS,
+                            viewport={"width": 1280, "height": 4000},
+                        )
+                        try:
+                            page = context.pages[0] if context.pages else context.new_page()
+                            page.goto(f"{host_url}blog{count}.html")
+                            deadline = time.monotonic() + 180
+                            ready = None
+                            while ready is None and time.monotonic() < deadline:
+                                ready = _frames_ready(page, count)
+                                time.sleep(0.1)
+                            time.sleep(1.0)  # the first frames drawn
+                            results[f"{count}_{visit}"] = {
+                                "ready_ms": ready if ready is not None else math.nan,
+                                "pss_bytes": _process_tree_pss(profile_dir),
+                                # auto-height: each frame's height in the 680-px column
+                                "heights": page.evaluate(
+                                    "() => [...document.querySelectorAll('iframe')].map("
+                                    "(f) => Math.round(f.getBoundingClientRect().height))"
+                                ),
+                            }
+                        finally:
+                            context.close()
+        finally:
+            server.shutdown()
+    return results
+
+
+def embeds_markdown(embeds: dict) -> list[str]:
+    lines = ["| Embeds on one blog page | 1 embed | 3 embeds | 3 / 1 (target ≤ 1.3) |", "|---|---|---|---|"]
+    for visit in ("cold", "warm"):
+        one, three = embeds[f"1_{visit}"], embeds[f"3_{visit}"]
+        lines.append(
+            f"| {visit}: all ready (ms) | {fmt(one['ready_ms'])} | {fmt(three['ready_ms'])} | "
+            f"{three['ready_ms'] / one['ready_ms']:.2f} |"
+        )
+        lines.append(
+            f"| {visit}: browser PSS (MB) | {one['pss_bytes'] / 1e6:.0f} | {three['pss_bytes'] / 1e6:.0f} | "
+            f"{three['pss_bytes'] / one['pss_bytes']:.2f} |"
+        )
+    heights = ", ".join(f"{demo} {h} px" for demo, h in zip(EMBED_DEMOS, embeds["3_warm"]["heights"], strict=False))
+    lines.append(f"| auto-height embeds in a 680-px column (target ≤ 640 px) | {heights} | | |")
+    return [*lines, ""]
 
 
 def startup_markdown(startup: dict) -> list[str]:
@@ -410,6 +604,15 @@ def startup_markdown(startup: dict) -> list[str]:
         f"| bytes sent by the server, first visit including the offline copy's install | "
         f"{startup['first_visit_bytes'] / 1e6:.2f} MB | |",
         f"| Python ready on a cold visit through {startup['slow_link']} | {fmt(startup['slow_link_ready_ms'])} | |",
+        f"| how Python started | {', '.join(startup['start_modes']['cold'])} | {', '.join(startup['start_modes']['warm'])} |",
+        f"| bare Pyodide + NumPy page, same run: ready | {fmt(startup['bare_ready_ms']['cold'])} | "
+        f"{fmt(startup['bare_ready_ms']['warm'])} |",
+        "| Python ready / bare page's (target: warm ≤ 0.5) | "
+        + " | ".join(
+            f"{startup[visit]['stages']['Python ready'] / startup['bare_ready_ms'][visit]:.2f}"
+            for visit in ("cold", "warm")
+        )
+        + " |",
         "",
     ]
     return lines
@@ -994,6 +1197,8 @@ def markdown(results: dict) -> str:
     lines = [f"Measured {results['date']} on {results['machine']}, Chromium {results.get('chromium', '?')}.", ""]
     if "startup" in results:
         lines += startup_markdown(results["startup"])
+    if "embeds" in results:
+        lines += embeds_markdown(results["embeds"])
     lines += [
         "| Throughput | browser (Pyodide) | native (CPython) | native/browser | target |",
         "|---|---|---|---|---|",
@@ -1150,6 +1355,8 @@ def main(argv=None) -> int:
             results["chromium"] = browser.version
             print("[bench] startup…", flush=True)
             results["startup"] = measure_startup(playwright, executable, server, url, args.startup_runs)
+            print("[bench] embeds on one page…", flush=True)
+            results["embeds"] = measure_embeds(playwright, executable, url)
             if args.startup_only:
                 browser.close()
                 raise _StartupOnly
@@ -1179,6 +1386,7 @@ def main(argv=None) -> int:
             browser.close()
     except _StartupOnly:
         print("\n".join(startup_markdown(results["startup"])))
+        print("\n".join(embeds_markdown(results["embeds"])))
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).with_name("startup.json").write_text(json.dumps(results, indent=1))
         return 0

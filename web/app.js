@@ -206,9 +206,10 @@ function attribute(value) {
   return String(value).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The Embed button's text: the one-tag form (with embed.js, sized to its content) and the plain iframe. */
+/** The Embed button's text: the one-tag form (with embed.js, sized to its content) and the plain iframe. Only the
+ *  settings that differ from their defaults are written (the embed opens on the defaults for the rest). */
 function embedSnippet(demo, registry) {
-  const query = registry.demoQuery(demo, { embed: true });
+  const query = registry.demoQuery(demo, { embed: true, changedOnly: true });
   const src = pageURL(query);
   const script = new URL("embed.js", import.meta.url).href;
   const attributes = [...new URLSearchParams(query)]

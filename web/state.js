@@ -58,6 +58,10 @@ export const PAGE_FIELDS = new Map(
     { name: "present", type: "bool", default: false },
     { name: "autoplay", type: "bool", default: false },
     { name: "hide", type: "str", default: "" },
+    // An embed's parts to show beyond its lesson view ("all": every part; README, "Embedding").
+    { name: "show", type: "str", default: "" },
+    // A lesson's scene, by name: carried by links and embeds as it is (the scenes read it where they exist).
+    { name: "scene", type: "str", default: "", maxLength: 80 },
     // Replay the run to this many units of work on load (a shared link's training progress), then pause.
     { name: "steps", type: "int", default: 0, low: 0, cap: REPLAY_CAP },
     // Edited code carried by a link (web/code/share.js decodes it; only its Run button runs it): read as data here.
@@ -301,17 +305,20 @@ export class StateRegistry extends EventTarget {
   }
 
   /** A query string that reproduces one demo exactly (every Python field, the non-default UI fields). */
-  demoQuery(demo, { embed = false, hide = "", autoplay = false, steps = 0, agent = "" } = {}) {
+  demoQuery(demo, { embed = false, hide = "", autoplay = false, steps = 0, agent = "", changedOnly = false } = {}) {
     const query = new URLSearchParams();
     query.set("demo", demo);
     if (embed) query.set("embed", "1");
     if (agent) query.set("agent", agent);
     if (hide) query.set("hide", hide);
+    if (this.page.scene) query.set("scene", this.page.scene);
     if (autoplay) query.set("autoplay", "1");
     if (steps > 0) query.set("steps", String(steps));
     for (const [name, field] of Object.entries(this.fields[demo])) {
       const value = this.values[demo][name];
-      if (!field.ui || this.written(demo, name)) query.set(name, formatValue(value));
+      // changedOnly (the Embed snippet): a Python field only where it differs from its default
+      const differs = formatValue(value) !== formatValue(field.default);
+      if (field.ui ? this.written(demo, name) : !changedOnly || differs) query.set(name, formatValue(value));
     }
     return query.toString();
   }
@@ -332,6 +339,8 @@ export class StateRegistry extends EventTarget {
     if (this.page.embed) query.set("embed", "1");
     if (this.page.present) query.set("present", "1");
     if (this.page.hide) query.set("hide", this.page.hide);
+    if (this.page.show) query.set("show", this.page.show);
+    if (this.page.scene) query.set("scene", this.page.scene);
     if (this.page.autoplay) query.set("autoplay", "1");
     for (const demo of this.demos()) {
       for (const name of Object.keys(this.fields[demo])) {

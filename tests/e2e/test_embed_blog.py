@@ -7,6 +7,7 @@ playground's frame is ignored.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,9 @@ def test_height_messages_from_anyone_else_are_ignored(page, blog_url):
 def test_a_frame_out_of_view_follows_its_content(page, blog_url):
     """Chromium does not render a cross-origin iframe out of view, so its ResizeObserver is silent there: a frame
     that the gridworld above pushed down while Python loaded kept its loading height (once an intermittent failure
-    of the test above). A DOM change is reported all the same."""
+    of the test above). A DOM change is reported all the same. (A window 600 px tall: the compact gridworld above
+    no longer pushes the bandit's frame below a taller one.)"""
+    page.set_viewport_size({"width": 1280, "height": 600})
     page.goto(blog_url)
     selector = "#bandit"
     page.locator(selector).scroll_into_view_if_needed()
@@ -145,6 +148,9 @@ def test_the_embed_buttons_snippet_works_pasted_into_a_blog(page, server_url, tm
     snippet = root.get_by_role("textbox", name="Shareable text").input_value()
     assert "<rl-playground" in snippet and "<iframe" in snippet and "embed.js" in snippet, snippet
     assert 'demo="bandit"' in snippet and 'seed="4"' in snippet, snippet
+    # Only what differs from the defaults (the link changed the seed alone): was every setting, 28 attributes.
+    tag = re.search(r"<rl-playground([^>]*)>", snippet).group(1)
+    assert re.findall(r'(\w+)="', tag) == ["demo", "seed"], tag
     (tmp_path / "index.html").write_text(
         f'<!doctype html><html><head><link rel="icon" href="data:,"></head><body>{snippet}</body></html>'
     )
@@ -157,6 +163,64 @@ def test_the_embed_buttons_snippet_works_pasted_into_a_blog(page, server_url, tm
             frame = frame_of(page, selector)
             frame.locator('[data-demo="bandit"][data-status="ready"]').wait_for(timeout=90_000)
             assert str(frame.evaluate("window.rlplay.registry.get('bandit', 'seed')")) == "4"
+        page.watch.assert_clean()
+    finally:
+        server.shutdown()
+
+
+# Issue 25: an auto-height embed opens on its lesson view, at most this tall (CSS px) at each blog column width.
+COMPACT_HEIGHT = {680: 640, 375: 900}
+LESSON_VIEW = {
+    "gridworld": ["canvas.gw-grid", "canvas.gw-curve", '[data-stat="greedy-path-length"]'],
+    "bandit": [".bandit-view", ".bandit-chart-regret canvas", '[data-stat="regret-ucb"]'],
+    "cartpole": [".cartpole-stage", "canvas.cartpole-curve", '[data-stat="mean-length-100"]'],
+}
+LEFT_OUT = {"gridworld": ".gw-planning", "bandit": ".bandit-chart-reward", "cartpole": ".cartpole-research-row"}
+
+
+@pytest.mark.parametrize("width", sorted(COMPACT_HEIGHT))
+def test_auto_height_embeds_open_compact_on_their_lesson_view(page, server_url, tmp_path, artifacts, width):
+    """Three embeds in a blog column of ``width`` px (the phone's whole screen at 375): each at most
+    COMPACT_HEIGHT[width] px tall, with its canvas, Play, Reset, main chart and key figure shown and folded Settings,
+    its secondary parts left out; ``show=all`` brings them back (and is taller)."""
+    site = server_url.rstrip("/")
+    tags = "".join(f'<rl-playground id="{demo}" demo="{demo}"></rl-playground>' for demo in LESSON_VIEW)
+    tags += '<rl-playground id="all" demo="gridworld" show="all"></rl-playground>'
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><html><head><meta name="viewport" content="width=device-width"><link rel="icon" '
+        f'href="data:,"><script src="{site}/web/embed.js" defer></script><style>body{{margin:0}} '
+        f"article{{max-width:{width}px;margin:0 auto}}</style></head><body><article>{tags}</article></body></html>"
+    )
+    server, url = build.start_server(tmp_path, 0)
+    try:
+        page.set_viewport_size({"width": max(width, 375), "height": 900})
+        page.goto(url)
+        heights = {}
+        for name in [*LESSON_VIEW, "all"]:
+            selector = f"rl-playground#{name} iframe"
+            page.locator(selector).wait_for(state="attached", timeout=30_000)
+            page.locator(selector).scroll_into_view_if_needed()
+            frame = frame_of(page, selector)
+            demo = "gridworld" if name == "all" else name
+            frame.locator(f'[data-demo="{demo}"][data-status="ready"]').wait_for(timeout=90_000)
+            wait_until(lambda s=selector, f=frame: sized(page, s, f), 15, message=f"{name}'s iframe sized")
+            heights[name] = page.locator(selector).evaluate(IFRAME_HEIGHT)
+            if name == "all":
+                assert frame.locator(LEFT_OUT["gridworld"]).is_visible()
+                continue
+            root = frame.locator(f'[data-demo="{demo}"]')
+            for part in LESSON_VIEW[demo]:
+                assert root.locator(part).first.is_visible(), f"{demo}: {part} is not shown"
+            for button in ("Play", "Reset"):
+                assert root.get_by_role("button", name=button, exact=True).is_visible()
+            settings = root.locator("details", has=frame.locator("summary", has_text="Settings"))
+            assert settings.count() == 1 and settings.first.get_attribute("open") is None
+            assert not root.locator(LEFT_OUT[demo]).is_visible(), f"{demo}: {LEFT_OUT[demo]} is shown"
+            page.locator(selector).screenshot(path=str(artifacts / f"embed-compact-{demo}-{width}.png"))
+        print(f"\nauto-height embeds at {width} px: " + ", ".join(f"{k} {v:.0f} px" for k, v in heights.items()))
+        for demo in LESSON_VIEW:
+            assert heights[demo] <= COMPACT_HEIGHT[width], f"{demo}: {heights[demo]} px at {width} px wide"
+        assert heights["all"] > heights["gridworld"] + 200
         page.watch.assert_clean()
     finally:
         server.shutdown()

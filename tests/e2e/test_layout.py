@@ -227,7 +227,9 @@ def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, heigh
     scrolling, no text overlapping or cut (on the page or drawn on a canvas), canvas text at least 12 px, no sideways
     scroll. Small frames stack, and
     what is secondary follows below (the frame may scroll down to it; with embed.js the frame takes its height)."""
-    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, width, height)
+    # The bandit's legend (left out of an embed unless show= names it) is shown: its lamp's ring is checked below.
+    show = "&show=legend" if demo == "bandit" else ""
+    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1{show}", demo, width, height)
     try:
         root = demo_root(page, demo)
         time.sleep(0.3)  # let ResizeObservers settle before the screenshot
@@ -281,8 +283,9 @@ OPEN_SHEETS = """(panel) => [...panel.querySelectorAll(':scope > details[open]')
 @pytest.mark.parametrize("demo,width,height", [("cartpole", 560, 420), ("bandit", 1200, 900)])
 def test_embed_sheets_open_one_at_a_time(browser, server_url, demo, width, height):
     """An opened details in a fixed embed is a sheet over the figures: opening Share after Settings (with the keyboard,
-    as the Share summary may lie under the Settings sheet) leaves no two sheets lying over each other."""
-    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, width, height)
+    as the Share summary may lie under the Settings sheet) leaves no two sheets lying over each other. (Share is left
+    out of an embed unless show= names it.)"""
+    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1&show=share", demo, width, height)
     try:
         panel = demo_root(page, demo).locator(".demo-panel")
         summaries = panel.locator(":scope > details > summary")

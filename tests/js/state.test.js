@@ -59,6 +59,24 @@ test("a demo's query string round-trips through load", () => {
   assert.equal(copy.page.demo, "gridworld");
 });
 
+test("the Embed snippet's query: only the settings that differ from their defaults, and it opens the same", () => {
+  const registry = new StateRegistry(schema, uiSchema);
+  assert.deepEqual(registry.load("?demo=gridworld&seed=7&speed=max&scene=cliff-walk&show=planning"), []);
+  const query = new URLSearchParams(registry.demoQuery("gridworld", { embed: true, changedOnly: true }));
+  assert.deepEqual([...query.keys()], ["demo", "embed", "scene", "seed", "speed"]);
+  assert.equal(query.get("scene"), "cliff-walk");
+  const copy = new StateRegistry(schema, uiSchema);
+  assert.deepEqual(copy.load(`?${query}`), []);
+  assert.deepEqual(plain(copy.values.gridworld), plain(registry.values.gridworld));
+  // every Python setting, as before, when asked for the whole run (a link, the reproduce command)
+  const whole = new URLSearchParams(registry.demoQuery("gridworld"));
+  assert.ok([...whole.keys()].length > 20);
+  // show= and scene= are the page's own, carried by its link
+  const page = new URLSearchParams(registry.pageQuery());
+  assert.equal(page.get("show"), "planning");
+  assert.equal(page.get("scene"), "cliff-walk");
+});
+
 test("unknown and invalid parameters are reported, and the defaults stay", () => {
   const registry = new StateRegistry(schema, uiSchema);
   const defaults = plain(registry.values);

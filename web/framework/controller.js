@@ -384,10 +384,10 @@ export class DemoController {
 
   /** Make a figure element with its label: <dd data-stat="name" data-value="-1">—</dd>. People read the text ("—"
    *  until there is a value); automation reads data-value, the plain number (−1 = not yet). */
-  statElement(name, label, title = "") {
+  statElement(name, label, title = "", part = "") {
     const value = el("dd", { dataset: { stat: name, value: "-1" } }, "—");
     this.stats.set(name, value);
-    return el("div", { class: "stat", title }, el("dt", {}, label), value);
+    return el("div", { class: "stat", title, dataset: part ? { part } : {} }, el("dt", {}, label), value);
   }
 
   setStat(name, value, digits) {
@@ -426,15 +426,31 @@ export class DemoController {
       node.hidden = !this.registry.shown(this.demo, name) || hidden.has(name);
   }
 
+  /**
+   * What the page leaves out: the `hide=` names (controls, `data-control`, and parts, `data-part`) and, in an embed,
+   * the demo's `embedHidden` parts, so that an embed opens on its lesson view (the canvas, the transport, the main
+   * chart and its figures, the settings folded); `show=` brings named parts back, `show=all` every one. A part left
+   * out is marked `data-off` (style.css hides it whatever the demo later does with `hidden`). README lists the names.
+   */
   applyHide() {
-    const hidden = new Set(
-      String(this.registry.page.hide || "")
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
-    for (const node of this.root.querySelectorAll("[data-control]")) {
-      if (hidden.has(node.dataset.control)) node.hidden = true;
+    const names = (value) =>
+      new Set(
+        String(value || "")
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+    const page = this.registry.page;
+    const shown = names(page.show);
+    const hidden = names(page.hide);
+    if (page.embed && !shown.has("all")) {
+      for (const name of this.constructor.embedHidden) if (!shown.has(name)) hidden.add(name);
+    }
+    for (const node of this.root.querySelectorAll("[data-control], [data-part]")) {
+      if (hidden.has(node.dataset.control) || hidden.has(node.dataset.part)) {
+        node.hidden = true;
+        node.dataset.off = "";
+      }
     }
   }
 
@@ -828,6 +844,9 @@ export class DemoController {
 
   // ---- hooks for subclasses -----------------------------------------------------------------------------
   buildControls() {}
+
+  /** The parts (`data-part` names) an embed leaves out unless `show=` names them: all but its lesson view. */
+  static embedHidden = [];
   since() {
     return 0;
   }

@@ -31,6 +31,8 @@ const rows = rowsOf;
 
 export default class BanditController extends DemoController {
   static demo = "bandit";
+  // An embed's lesson view: the machines, the transport, the scores and the regret chart (README: "Embedding").
+  static embedHidden = ["note", "legend", "toggles", "figures", "plotted", "best-arm-chart", "reward-chart", "share"];
   static speeds = ["1", "3", "10", "30", "100", "300", "1000", "max"];
   static uiFields = [
     { name: "speed", type: "str", default: "100", choices: BanditController.speeds, doc: "Pulls per second, or max." },
@@ -92,7 +94,7 @@ export default class BanditController extends DemoController {
 
     const crn = el(
       "p",
-      { class: "bandit-crn" },
+      { class: "bandit-crn", dataset: { part: "note" } },
       "Same machines, same pre-drawn reward for every (pull, arm): the strategies differ only in how they choose.",
     );
 
@@ -103,7 +105,7 @@ export default class BanditController extends DemoController {
     this.runNote = el("p", { class: "bandit-run-note", hidden: true });
     const legend = el(
       "div",
-      { class: "legend bandit-legend", "aria-hidden": "true" },
+      { class: "legend bandit-legend", "aria-hidden": "true", dataset: { part: "legend" } },
       el("span", {}, el("span", { class: "bandit-key bandit-key-q" }), "estimate Q(a)"),
       el("span", {}, el("span", { class: "bandit-key bandit-key-n" }), "share of pulls N(a)/t"),
       el("span", {}, el("span", { class: "bandit-key bandit-key-mu" }), "true mean μ(a)"),
@@ -112,7 +114,7 @@ export default class BanditController extends DemoController {
     );
     const toggles = el(
       "div",
-      { class: "toggles" },
+      { class: "toggles", dataset: { part: "toggles" } },
       fieldControl(registry, demo, "reveal", { label: "Reveal the hidden means" }),
       fieldControl(registry, demo, "logx", { label: "Log pull axis" }),
     );
@@ -161,14 +163,14 @@ export default class BanditController extends DemoController {
     this.scoreCaption = el("caption", {}, "The race so far");
     const scores = el(
       "table",
-      { class: "bandit-scores" },
+      { class: "bandit-scores", dataset: { part: "scores" } },
       this.scoreCaption,
       el("thead", {}, head),
       el("tbody", {}, body),
     );
     const totals = el(
       "dl",
-      { class: "stats bandit-totals" },
+      { class: "stats bandit-totals", dataset: { part: "figures" } },
       this.statElement("pulls", "pulls", "pulls by each strategy so far"),
       this.statElement("steps-per-second", "pulls / s", "pulls per second, measured in the page"),
     );
@@ -176,7 +178,12 @@ export default class BanditController extends DemoController {
     // The charts.
     const chart = (name, title, options, note) => {
       const canvas = el("canvas");
-      const figure = el("figure", { class: `bandit-chart bandit-chart-${name}` }, el("figcaption", {}, title), canvas);
+      const figure = el(
+        "figure",
+        { class: `bandit-chart bandit-chart-${name}`, dataset: { part: `${name}-chart` } },
+        el("figcaption", {}, title),
+        canvas,
+      );
       if (note) figure.append(note);
       return { figure, chart: this.own(new LineChart(canvas, options)) };
     };
@@ -201,7 +208,7 @@ export default class BanditController extends DemoController {
     // Which lanes the charts plot (a lane far above the others flattens them: hide it to compare the rest).
     const plotted = el(
       "fieldset",
-      { class: "bandit-plotted" },
+      { class: "bandit-plotted", dataset: { part: "plotted" } },
       el("legend", {}, "Plot"),
       ...this.lanes.map((lane) => {
         const id = `${this.demo}-${lane.show}`;
@@ -264,7 +271,7 @@ export default class BanditController extends DemoController {
       ),
       el(
         "details",
-        { class: "bandit-settings", open: !registry.page.embed }, // folded in an embed, where room is short
+        { class: "bandit-settings", open: !registry.page.embed, dataset: { part: "settings" } }, // folded in an embed
         el("summary", {}, "Settings"),
         controls,
       ),

@@ -45,6 +45,8 @@ const reducedMotion = () => window.matchMedia?.("(prefers-reduced-motion: reduce
 
 export default class CartpoleController extends DemoController {
   static demo = "cartpole";
+  // An embed's lesson view: the algorithm, the transport, the stage, the learning curve and the figures (README).
+  static embedHidden = ["mode", "note", "agent", "more-figures", "curve-note", "small-charts", "research", "share"];
   static speeds = ["50", "500", "5000", "max"];
   static uiFields = [
     {
@@ -175,17 +177,22 @@ export default class CartpoleController extends DemoController {
     // figures
     const stats = el(
       "dl",
-      { class: "stats" },
+      { class: "stats", dataset: { part: "figures" } },
       this.statElement("episode", "episode", "Episodes finished in this run"),
       this.statElement("episode-length", "last length", "Length of the last finished episode, in steps"),
       this.statElement("mean-length-100", "mean of last 100", "Mean length of the last 100 episodes"),
-      this.statElement("best-length", "best length", "Longest episode so far"),
+      this.statElement("best-length", "best length", "Longest episode so far", "more-figures"),
       this.statElement(
         "solved-at-episode",
         "solved at episode",
         `Episode at which the ${this.limits.window}-episode mean first reached ${this.limits.solved}; −1 = not yet`,
       ),
-      this.statElement("steps-per-second", "steps / s", "Environment steps per second, as you see them"),
+      this.statElement(
+        "steps-per-second",
+        "steps / s",
+        "Environment steps per second, as you see them",
+        "more-figures",
+      ),
     );
 
     // settings: the main ones, the rest folded away
@@ -206,7 +213,7 @@ export default class CartpoleController extends DemoController {
     const more = rest.length
       ? el(
           "details",
-          { class: "cartpole-more", dataset: { control: "more" } },
+          { class: "cartpole-more", dataset: { control: "more", part: "settings" } },
           el("summary", {}, embed ? "Settings" : "More settings"),
           el("div", { class: "controls" }, ...rest.map(control)),
         )
@@ -214,7 +221,7 @@ export default class CartpoleController extends DemoController {
 
     this.summary = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
     this.announcer = new Announcer(this.summary, { timers: this.disposables });
-    this.algoNote = el("p", { class: "cartpole-note cartpole-algo-note" });
+    this.algoNote = el("p", { class: "cartpole-note cartpole-algo-note", dataset: { part: "note" } });
     this.ppoLine = el("p", { class: "cartpole-note cartpole-ppo-line", hidden: true, dataset: { stat: "ppo" } });
     this.agentFiles = new AgentFiles(this);
     this.agentFiles.acceptDrops(this.root);
@@ -228,10 +235,20 @@ export default class CartpoleController extends DemoController {
       el("div", { class: "demo-row" }, stageBox, this.charts.curveBox),
       stats,
       this.ppoLine,
-      el("div", { class: "demo-row cartpole-smalls" }, this.charts.value.box, this.charts.adv.box),
+      el(
+        "div",
+        { class: "demo-row cartpole-smalls", dataset: { part: "small-charts" } },
+        this.charts.value.box,
+        this.charts.adv.box,
+      ),
       controls,
       more,
-      el("div", { class: "demo-row cartpole-research-row" }, this.compare.element, this.spread.element),
+      el(
+        "div",
+        { class: "demo-row cartpole-research-row", dataset: { part: "research" } },
+        this.compare.element,
+        this.spread.element,
+      ),
       this.summary,
     );
     this.showMode();

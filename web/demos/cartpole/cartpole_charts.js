@@ -185,12 +185,12 @@ export class CartpoleCharts {
     );
     this.curveBox = el(
       "div",
-      { class: "cartpole-curve-box" },
+      { class: "cartpole-curve-box", dataset: { part: "curve" } },
       el("h4", { class: "cartpole-chart-title" }, "Learning curve: steps balanced per episode"),
       curveCanvas,
       el(
         "div",
-        { class: "cartpole-curve-foot" },
+        { class: "cartpole-curve-foot", dataset: { part: "curve-note" } },
         el(
           "p",
           { class: "cartpole-note" },

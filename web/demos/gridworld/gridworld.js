@@ -44,6 +44,8 @@ function lowerAxis(curves) {
 
 export default class GridworldController extends DemoController {
   static demo = "gridworld";
+  // An embed's lesson view: the grid and its legend, the transport, the figures and the learning curve (README).
+  static embedHidden = ["rewards", "overlays", "edit", "more-figures", "planning", "share"];
   static speeds = SPEEDS;
   static uiFields = [
     // 100 moves/s: natively measured over seeds 0–19, the first episode ends after 148–411 moves (1.5–4 s) and the
@@ -144,7 +146,7 @@ export default class GridworldController extends DemoController {
     bindGridInput(this);
     const legend = el(
       "div",
-      { class: "legend gw-legend", "aria-hidden": "true" },
+      { class: "legend gw-legend", "aria-hidden": "true", dataset: { part: "legend" } },
       el(
         "span",
         { class: "gw-legend-scale" },
@@ -172,7 +174,11 @@ export default class GridworldController extends DemoController {
     this.scaleBar = legend.querySelector(".gw-scale");
     // Each value layer shown, where it sits in a cell and the range of its numbers (from the snapshot, as drawn);
     // the hidden sentence is the grid's text alternative (its aria-describedby).
-    this.layersLegend = el("p", { class: "gw-layers", dataset: { legend: "layers" }, "aria-hidden": "true" });
+    this.layersLegend = el("p", {
+      class: "gw-layers",
+      dataset: { legend: "layers", part: "legend" },
+      "aria-hidden": "true",
+    });
     this.shownText = el("p", { class: "visually-hidden", id: `${demo}-shown` });
     const toggle = (name, label) => fieldControl(registry, demo, name, { label });
     const overlays = el(
@@ -191,14 +197,19 @@ export default class GridworldController extends DemoController {
     this.modelToggle = overlays.lastElementChild;
     const editControl = fieldControl(registry, demo, "edit", { label: "Click cells to", choiceLabels: EDIT_LABELS });
     editControl.classList.add("gw-edit");
+    editControl.dataset.part = "edit";
     this.paintControls = el(
       "div",
-      { class: "gw-paint-controls" },
+      { class: "gw-paint-controls", dataset: { part: "edit" } },
       fieldControl(registry, demo, "paint_reward", { label: "Reward to paint" }),
       fieldControl(registry, demo, "paint_end", { label: "ends the episode" }),
     );
     // The world's rewards, always stated beside the grid (from the snapshot's layout: Python owns them).
-    this.rewardsText = el("p", { class: "gw-rewards", dataset: { rewards: "" }, "aria-live": "polite" });
+    this.rewardsText = el("p", {
+      class: "gw-rewards",
+      dataset: { rewards: "", part: "rewards" },
+      "aria-live": "polite",
+    });
     this.gridColumn = el(
       "div",
       { class: "gw-grid-column" },
@@ -216,9 +227,9 @@ export default class GridworldController extends DemoController {
     // Figures, the learning curve, the summary.
     const stats = el(
       "dl",
-      { class: "stats gw-stats" },
+      { class: "stats gw-stats", dataset: { part: "figures" } },
       this.statElement("episode", "episode"),
-      this.statElement("steps", "steps"),
+      this.statElement("steps", "steps", "", "more-figures"),
       this.statElement("episode-length", "last episode length", "Moves in the last finished episode"),
       this.statElement(
         "greedy-path-length",
@@ -226,8 +237,13 @@ export default class GridworldController extends DemoController {
         "Moves along argmax Q from the start; −1 while it does not reach the goal",
       ),
       this.statElement("optimal-path-length", "optimal path length", "Value iteration's answer on this layout"),
-      this.statElement("steps-per-second", "steps / second"),
-      this.statElement("episode-return", "last episode's return", "Sum of rewards in the last finished episode"),
+      this.statElement("steps-per-second", "steps / second", "", "more-figures"),
+      this.statElement(
+        "episode-return",
+        "last episode's return",
+        "Sum of rewards in the last finished episode",
+        "more-figures",
+      ),
       this.statElement("planning-updates", "planning updates", "Dyna-Q's updates from its model"),
       this.statElement("return-last100", "A: return, last 100", "Mean online return over the last 100 episodes"),
       this.statElement("b-return-last100", "B: return, last 100", "The same for the second learner"),
@@ -248,6 +264,7 @@ export default class GridworldController extends DemoController {
     };
     this.curveCanvas = el("canvas", {
       class: "gw-curve",
+      dataset: { part: "curve" },
       "aria-label": "Learning curve: steps per episode against episode",
     });
     this.chart = this.own(
@@ -346,7 +363,7 @@ export default class GridworldController extends DemoController {
       el("div", { class: "gw-transport" }, this.transport, this.speedControl),
       el(
         "details",
-        { class: "gw-settings", open: !registry.page.embed }, // folded in an embed, where room is short
+        { class: "gw-settings", open: !registry.page.embed, dataset: { part: "settings" } }, // folded in an embed
         el("summary", {}, "Settings"),
         el("h4", { class: "gw-group" }, "Agent"),
         agentControls,

@@ -47,7 +47,7 @@ export class PlanningPanel {
     const method = controller.planControl;
     this.root = el(
       "details",
-      { class: "gw-planning", dataset: { panel: "planning" }, id: `${demo}-planning` },
+      { class: "gw-planning", dataset: { panel: "planning", part: "planning" }, id: `${demo}-planning` },
       el("summary", {}, "Planning: value and policy iteration, sweep by sweep"),
       el(
         "div",
