@@ -1,6 +1,6 @@
 """RL Playground's benchmark: ``python3 build.py bench [--quick] [--soak-seconds N]``.
 
-Parts alone: ``--startup-only``, ``--grid-rules``, ``--code-stops``, ``--speeds [DEMO ...]``, ``--compare``.
+Parts alone: ``--startup-only``, ``--embeds``, ``--grid-rules``, ``--code-stops``, ``--speeds [DEMO ...]``, ``--compare``.
 
 One run measures, on this machine, side by side:
 1. startup, in headless Chromium, stage by stage: cold (an empty profile) and warm (the same profile, browser
@@ -573,6 +573,9 @@ def measure_embeds(playwright, executable, site_url: str) -> dict:
 
 
 def embeds_markdown(embeds: dict) -> list[str]:
+    def fmt(value):  # a frame that never became ready is reported, not a crash
+        return "n/a" if value != value else f"{value:,.0f}"
+
     lines = ["| Embeds on one blog page | 1 embed | 3 embeds | 3 / 1 (target ≤ 1.3) |", "|---|---|---|---|"]
     for visit in ("cold", "warm"):
         one, three = embeds[f"1_{visit}"], embeds[f"3_{visit}"]
@@ -1299,6 +1302,22 @@ class _StartupOnly(Exception):
     """--startup-only: the rest of the benchmark is skipped."""
 
 
+def embeds_only() -> int:
+    """``bench.py --embeds``: three embeds on one blog page against one, printed."""
+    from playwright.sync_api import sync_playwright
+
+    server, url = build.start_server(build.DIST, 0)
+    try:
+        with sync_playwright() as playwright:
+            executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
+            embeds = measure_embeds(playwright, executable, url)
+    finally:
+        server.shutdown()
+    print("\n".join(embeds_markdown(embeds)))
+    print(json.dumps(embeds))
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--soak-seconds", type=float, default=300.0, help="memory soak length (default 300 s)")
@@ -1317,8 +1336,11 @@ def main(argv=None) -> int:
     parser.add_argument("--compare", action="store_true", help="only the cart-pole seed comparison's time")
     parser.add_argument("--startup-runs", type=int, default=5, help="runs of each startup measurement (default 5)")
     parser.add_argument("--startup-only", action="store_true", help="measure only the startup profile")
+    parser.add_argument("--embeds", action="store_true", help="only three embeds on one page against one")
     parser.add_argument("--dist", default=str(build.DIST), help="the built site to measure (default dist/)")
     args = parser.parse_args(argv)
+    if args.embeds:
+        return embeds_only()
     if args.grid_rules:
         return grid_rules_only()
     if args.compare:
