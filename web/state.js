@@ -60,8 +60,6 @@ export const PAGE_FIELDS = new Map(
     { name: "hide", type: "str", default: "" },
     // An embed's parts to show beyond its lesson view ("all": every part; README, "Embedding").
     { name: "show", type: "str", default: "" },
-    // A lesson's scene, by name: carried by links and embeds as it is (the scenes read it where they exist).
-    { name: "scene", type: "str", default: "", maxLength: 80 },
     // Replay the run to this many units of work on load (a shared link's training progress), then pause.
     { name: "steps", type: "int", default: 0, low: 0, cap: REPLAY_CAP },
     // Edited code carried by a link (web/code/share.js decodes it; only its Run button runs it): read as data here.
