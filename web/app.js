@@ -10,6 +10,7 @@ import { Presenter } from "./present.js";
 import { reproduceFor } from "./reproduce.js";
 import { PythonRuntime } from "./runtime/client.js";
 import { registerOffline, servedOffline } from "./runtime/offline.js";
+import { applyScene, findScene, sceneNames, startScene } from "./scenes.js";
 import { displayText, StateRegistry } from "./state.js";
 import { el } from "./ui.js";
 
@@ -31,7 +32,11 @@ const controllers = new Map();
 // settles once the first load asked for its drivers (or could not), so an early open() waits for that.
 const page = {};
 // Present mode (web/present.js): a Present button on every demo; present=1 in the URL.
-const presenter = new Presenter({ controllers: () => controllers, registry: () => page.registry });
+const presenter = new Presenter({
+  controllers: () => controllers,
+  registry: () => page.registry,
+  stepScene: (demo, step) => stepScene(demo, step),
+});
 page.started = new Promise((resolve) => {
   page.markStarted = resolve;
 });
@@ -390,6 +395,8 @@ async function main() {
   );
   const registry = new StateRegistry(schema, uiSchema);
   const notices = registry.load(location.search);
+  page.lesson = findScene(contract, registry.page.scene); // ?scene=NAME: a lesson's declared setup (web/scenes.js)
+  if (page.lesson) applyScene(registry, page.lesson);
   const focus = registry.page.demo;
   if (registry.page.embed) {
     document.documentElement.classList.add("embed");
@@ -414,6 +421,7 @@ async function main() {
   Object.assign(page, { registry, modules, broken, contract });
   const noticesFor = await mountDemos(notices);
   presenter.install();
+  if (!registry.page.embed) bindShowMe();
   presenter.sync(); // present=1: the link's demo on the whole screen
   // Exposed for the end-to-end tests and for curious readers in the console.
   // The documented test hook is inspect(demo): a plain object (see DemoController.inspect); the rest may change.
@@ -448,7 +456,8 @@ async function main() {
     return; // the banner shows the error and offers Retry
   }
   registerOffline(banner); // now, not earlier: precaching must not compete with the first load
-  for (const [demo, controller] of controllers) controller.create({ notices: noticesFor.get(demo) ?? [] });
+  for (const [demo, controller] of controllers)
+    controller.create({ notices: noticesFor.get(demo) ?? [] }).then(() => startLesson(controller));
   page.sceneStudy?.start();
 }
 
@@ -479,7 +488,7 @@ async function mountDemos(notices) {
   // A scene (?scene=NAME): the parameter study of that name opens where its demo offers it, and starts once the
   // demos are created. The names come from web/contract.json (rlplay.studies), not from a list here.
   page.sceneStudy = null;
-  if (registry.page.scene) {
+  if (registry.page.scene && !page.lesson) {
     const host = [...controllers.values()].find((c) => c.studyPanels?.some((s) => s.name === registry.page.scene));
     page.sceneStudy = host?.openScene(registry.page.scene) ?? null;
     if (!page.sceneStudy)
@@ -529,6 +538,39 @@ function open(query = "") {
   return run;
 }
 
+/** The open scene's command, once its demo's driver exists (web/scenes.js). */
+async function startLesson(controller) {
+  const scene = page.lesson;
+  if (!scene || scene.demo !== controller.demo || controller.status === "error") return;
+  await startScene(controller, scene);
+}
+
+/** A "Show me" button in the lesson text opens its scene (on the live runtime) and goes to its demo. */
+function bindShowMe() {
+  for (const button of document.querySelectorAll("button[data-scene]")) {
+    const scene = findScene(page.contract, button.dataset.scene);
+    if (!scene) {
+      button.hidden = true; // no such scene declared in this build
+      continue;
+    }
+    button.title = scene.claim;
+    button.addEventListener("click", async () => {
+      await open(`scene=${encodeURIComponent(scene.name)}`);
+      document.getElementById(scene.demo)?.scrollIntoView({ block: "start" });
+    });
+  }
+}
+
+/** Present mode's → and ←: the demo's next or previous scene, opened on the whole screen. */
+function stepScene(demo, step) {
+  const names = sceneNames(page.contract, demo);
+  if (!names.length) return false;
+  const current = names.indexOf(controllers.get(demo)?.scene ?? "");
+  const next = names[(current + step + names.length + (current < 0 && step < 0 ? 1 : 0)) % names.length];
+  open(`scene=${encodeURIComponent(next)}&present=1`);
+  return true;
+}
+
 async function openNow(search) {
   if (page.registry.page.embed || new URLSearchParams(search).has("embed"))
     throw new Error("open() does not switch into or out of an embed (a first load): navigate to it instead");
@@ -537,11 +579,15 @@ async function openNow(search) {
   controllers.clear();
   page.registry.reset();
   const notices = page.registry.load(search);
+  page.lesson = findScene(page.contract, page.registry.page.scene);
+  if (page.lesson) applyScene(page.registry, page.lesson);
   history.replaceState(null, "", `${location.pathname}${search ? `?${search}` : ""}`);
   const noticesFor = await mountDemos(notices);
   presenter.sync();
   await Promise.all(
-    [...controllers].map(([demo, controller]) => controller.create({ notices: noticesFor.get(demo) ?? [] })),
+    [...controllers].map(([demo, controller]) =>
+      controller.create({ notices: noticesFor.get(demo) ?? [] }).then(() => startLesson(controller)),
+    ),
   );
   page.sceneStudy?.start();
 }

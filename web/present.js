@@ -93,6 +93,11 @@ export class Presenter {
     const first = document.querySelector("[data-demo]")?.dataset.demo;
     const demo = registry.page.demo || first;
     if (demo && this.demo !== demo) this.enter(demo);
+    else if (demo && this.root) {
+      // open() remounted the demo (its unmount puts the root back as it was): present it again
+      this.root.classList.add("presented");
+      this.fit();
+    }
   }
 
   /** Show `demo` alone. With fullscreen (a click), ask the browser; refused or unavailable, the window is enough. */

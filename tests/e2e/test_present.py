@@ -1,8 +1,8 @@
 """Present mode (issue 24): every demo fills the screen for a projector, from its Present button or present=1.
 
 At 1920×1080 the demo covers the window, its main canvas and its main chart take most of the screen, and every text
-shown (in the page and drawn on its canvases) is at least 20 px; → takes a step (no scenes declared yet), Space
-plays and pauses, Escape leaves. At 1280×720 the demo still covers the window with its canvas and chart inside it.
+shown (in the page and drawn on its canvases) is at least 20 px; → and ← step through the demo's scenes, Space plays
+and pauses, Escape leaves. At 1280×720 the demo still covers the window with its canvas and chart inside it.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def test_present_fills_a_1920x1080_screen_with_the_demo(browser, server_url, art
         small = page.evaluate("window.__canvasFonts.filter((f) => f.px < 19.95).map((f) => `${f.text} ${f.px}`)")
         assert small == [], small[:10]
         page.screenshot(path=str(artifacts / f"present-{demo}-1920x1080.png"))
-        # keys: Space pauses, → takes one step of work (no scenes declared yet), Escape leaves
+        # keys: Space pauses, Escape leaves
         page.locator("body").focus()
         page.keyboard.press("Space")
         wait_until(lambda: not page.evaluate(f"window.rlplay.inspect('{demo}').playing"), 5, message="paused")
@@ -100,7 +100,14 @@ def test_present_fills_a_1920x1080_screen_with_the_demo(browser, server_url, art
         context.close()
 
 
-def test_present_keys_step_and_play(browser, server_url):
+def test_present_keys_step_through_the_scenes_and_play(browser, server_url):
+    """→ and ← open the demo's next and previous scene (declared in web/contract.json), still presenting."""
+    import json
+    from pathlib import Path
+
+    contract = json.loads((Path(__file__).resolve().parents[2] / "web" / "contract.json").read_text())
+    names = list(contract["gridworld"]["scenes"])
+    assert len(names) >= 2
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     page.watch = PageWatch(page)
@@ -109,15 +116,18 @@ def test_present_keys_step_and_play(browser, server_url):
         root = demo_root(page, "gridworld")
         assert "presented" in root.get_attribute("class")
         assert page.evaluate("window.rlplay.registry.page.present") is True
-        steps = page.evaluate("window.rlplay.inspect('gridworld').unitsDone")
-        page.keyboard.press("ArrowRight")
-        wait_until(
-            lambda: page.evaluate("window.rlplay.inspect('gridworld').unitsDone") == steps + 1, 5, message="a step"
-        )
         page.keyboard.press("Space")
         wait_until(lambda: page.evaluate("window.rlplay.inspect('gridworld').playing"), 5, message="playing")
         page.keyboard.press("Space")
         wait_until(lambda: not page.evaluate("window.rlplay.inspect('gridworld').playing"), 5, message="paused")
+        scene = lambda: page.evaluate("window.rlplay.inspect('gridworld')?.scene")  # noqa: E731
+        page.keyboard.press("ArrowRight")
+        wait_until(lambda: scene() == names[0], 30, message=f"the first scene, {names[0]}")
+        page.keyboard.press("ArrowRight")
+        wait_until(lambda: scene() == names[1], 30, message=f"the next scene, {names[1]}")
+        assert "presented" in root.get_attribute("class") and "present=1" in page.evaluate("location.search")
+        page.keyboard.press("ArrowLeft")
+        wait_until(lambda: scene() == names[0], 30, message="back to the first scene")
         page.keyboard.press("Escape")
         wait_until(lambda: "presented" not in (root.get_attribute("class") or ""), 5, message="leaving")
     finally:

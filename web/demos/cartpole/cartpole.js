@@ -479,6 +479,19 @@ export default class CartpoleController extends DemoController {
   }
 
   /** inspect()'s cart-pole part: the curves held, the archived runs, and the replayed, watched or played episode. */
+  /** A scene's command (web/scenes.js): its seed comparison runs through the "Compare over seeds" panel, set to
+   *  the scene's algorithms, seeds and episodes, as a click would. */
+  async startScene(scene) {
+    if (scene.command.name !== "compare_start") return this.command(scene.command.name, { args: scene.command.args });
+    const { algos = [], seeds, episodes } = scene.command.args ?? {};
+    for (const check of this.compare.checks) check.input.checked = algos.includes(check.algo);
+    if (seeds) this.compare.seeds.value = String(seeds);
+    if (episodes) this.compare.episodes.value = String(episodes);
+    this.compare.element.closest("details")?.setAttribute("open", "");
+    this.compare.element.scrollIntoView({ block: "center" }); // the comparison is the scene's picture
+    return this.compare.start();
+  }
+
   inspectDemo() {
     const rows = (states) => states.map((state) => Array.from(state));
     const { replay, live, game } = this.stage;

@@ -689,6 +689,12 @@ export default class GridworldController extends DemoController {
    * value layer's name, place and range; the colour domain; the triangles' inset and V*'s centre square, fractions
    * of a cell; `paths`: "optimal", "greedy") and the learning curve held.
    */
+  /** A scene's command (web/scenes.js): the planner's steps show in the planning panel, opened for them. */
+  async startScene(scene) {
+    if (scene.command.name.startsWith("plan_")) this.planning.root.open = true;
+    return this.command(scene.command.name, { args: scene.command.args ?? {} });
+  }
+
   inspectDemo() {
     const g = this.gridView.geometry;
     const drawn = this.gridView.layers;

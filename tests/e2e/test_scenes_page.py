@@ -1,0 +1,67 @@
+"""Scenes on the page (issue 24): `?scene=NAME` opens a lesson's declared setup and starts it; "Show me" opens it
+from the lesson text; inspect(demo).scene names it; Copy link after a change gives the changed setup.
+
+The declarations are read from web/contract.json (Python's rlplay.core.scene, exported by `python -m rlplay
+schema`): each scene's settings must be the registry's values once it opens, and something must start (training,
+a sweep, a comparison, a replay to the scene's steps).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from helpers import demo_root, wait_status, wait_until
+
+CONTRACT = json.loads((Path(__file__).resolve().parents[2] / "web" / "contract.json").read_text())
+SCENES = {name: scene for part in CONTRACT.values() for name, scene in (part.get("scenes") or {}).items()}
+
+
+def started(page, scene) -> bool:
+    demo = scene["demo"]
+    state = page.evaluate(f"window.rlplay.inspect('{demo}')")
+    if state["playing"] or state["unitsDone"] > 0:
+        return True
+    if demo == "gridworld" and state["figures"].get("plan-sweeps", 0) > 0:
+        return True
+    if demo == "cartpole":  # a seed comparison runs in its panel
+        return "Training" in demo_root(page, demo).locator(".cartpole-note[role=status]").first.text_content()
+    return False
+
+
+@pytest.mark.parametrize("name", sorted(SCENES))
+def test_a_scene_opens_from_its_link_and_starts(page, server_url, artifacts, name):
+    scene = SCENES[name]
+    demo = scene["demo"]
+    page.goto(f"{server_url}?scene={name}")
+    wait_status(page, demo, ("ready", "running", "paused"), timeout=90_000)
+    wait_until(lambda: page.evaluate(f"window.rlplay.inspect('{demo}').scene") == name, 20, message="the scene")
+    for field, value in scene["settings"].items():
+        got = page.evaluate(f"window.rlplay.registry.get('{demo}', '{field}')")
+        assert str(got) == str(value) or (isinstance(got, float) and float(value) == got), (field, got, value)
+    for overlay in scene["overlays"]:
+        if page.evaluate(f"window.rlplay.registry.get('{demo}', '{overlay}')") is not None:
+            assert page.evaluate(f"window.rlplay.registry.get('{demo}', '{overlay}')") is True, overlay
+    wait_until(lambda: started(page, scene), 30, message=f"{name} to start")
+    page.screenshot(path=str(artifacts / f"scene-{name}-1280x900.png"))
+    page.watch.assert_clean()
+
+
+def test_show_me_opens_the_scene_and_copy_link_gives_the_changed_setup(page, server_url):
+    page.goto(server_url)
+    wait_status(page, "gridworld", ("ready",), timeout=90_000)
+    page.locator('button[data-scene="dyna-q-planning"]').click()
+    wait_until(
+        lambda: page.evaluate("window.rlplay.inspect('gridworld')?.scene") == "dyna-q-planning", 30, message="scene"
+    )
+    assert page.evaluate("window.rlplay.registry.get('gridworld', 'algo')") == "dyna-q"
+    wait_status(page, "gridworld", ("ready", "running", "paused"), timeout=60_000)
+    page.evaluate("window.rlplay.registry.set('gridworld', 'planning_steps', 25)")  # the user changes the setup
+    root = demo_root(page, "gridworld")
+    root.get_by_role("button", name="Copy link").click()
+    link = root.get_by_label("Shareable text").input_value()
+    query = parse_qs(urlsplit(link).query)
+    assert query["planning_steps"] == ["25"] and query["algo"] == ["dyna-q"] and query["compare"] == ["q-learning"]
+    page.watch.assert_clean()
