@@ -60,3 +60,27 @@ def test_run_my_code_keeps_the_reference_run_and_the_legend_says_edited(page, se
     wait_until(lambda: inspect(page)["unitsDone"] == 0, 10, message="the reset")
     assert inspect(page)["before"]["label"] == "reference"
     page.watch.assert_clean()
+
+
+def test_cartpole_run_my_code_keeps_the_reference_through_a_reset(page, server_url):
+    """The cart-pole: Run my code keeps the reference run faded ("…, reference"); a Reset keeps it beside the
+    edited code's fresh run (it used to drop it)."""
+    open_demo(page, server_url, "demo=cartpole&algo=reinforce&speed=max")
+    root = demo_root(page, "cartpole")
+    root.get_by_role("button", name="Play", exact=True).click()
+    wait_until(lambda: stat(page, "cartpole", "episode") >= 5, 60, message="five episodes")
+    root.get_by_role("button", name="Pause").click()
+    wait_until(lambda: not page.evaluate("window.rlplay.inspect('cartpole').inFlight"), 5, message="the answer")
+    root.locator(".code-panel > summary").click()
+    root.locator(".cm-content").wait_for(timeout=30_000)
+    root.get_by_role("tab", name="reinforce_loss").click()  # an editable function
+    run = root.get_by_role("button", name="Run my code")
+    wait_until(lambda: run.is_visible() and run.is_enabled(), 20, message="the editor")
+    run.click()
+    runs = lambda: page.evaluate("window.rlplay.inspect('cartpole').previousRuns")  # noqa: E731
+    wait_until(lambda: runs(), 10, message="the reference run kept")
+    assert runs()[-1]["label"].endswith(", reference"), runs()
+    root.get_by_role("button", name="Reset", exact=True).click()
+    wait_until(lambda: page.evaluate("window.rlplay.inspect('cartpole').unitsDone") == 0, 10, message="the reset")
+    assert runs()[-1]["label"].endswith(", reference"), runs()
+    page.watch.assert_clean()

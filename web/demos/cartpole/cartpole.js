@@ -322,6 +322,26 @@ export default class CartpoleController extends DemoController {
     this.resetRate();
   }
 
+  /** Run my code (the Code panel's set_code): the run so far stays on the chart, faded, as "reference" (or as the
+   *  edit it replaces), beside the run the edited code goes on with, and after a Reset too (issue 24). */
+  async command(command, args = {}) {
+    const edited = Boolean(this.codePanel?.editedFunctions().length);
+    const run = command === "set_code" && this.lengths.length ? this.runRecord() : null;
+    const payload = await super.command(command, args);
+    if (payload && run) {
+      this.previousRuns.push({
+        algo: run.algo,
+        label: edited ? `${algoLabel(run.algo)}, before your edit` : `${algoLabel(run.algo)}, reference`,
+        lengths: run.lengths,
+        mean100: movingAverage(run.lengths, this.limits.window),
+      });
+      while (this.previousRuns.length > KEPT_RUNS) this.previousRuns.shift();
+      this.charts.showForget(true);
+      this.chartsDirty = true;
+    }
+    return payload;
+  }
+
   async reset() {
     this.afterRestart();
     this.stage.endLive();
@@ -649,6 +669,7 @@ export default class CartpoleController extends DemoController {
       advScale: this.advScale.values,
       previousRuns: this.previousRuns,
       replay: this.stage.replay,
+      edited: Boolean(this.codePanel?.editedFunctions().length),
     });
   }
 

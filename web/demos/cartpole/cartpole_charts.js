@@ -36,7 +36,7 @@ export function previousRunLabel(run, newConfig) {
 }
 
 /** The learning curve: earlier runs' means (faded), this run's episodes (faded) and their moving mean; cap and solved. */
-export function curveSpec({ algo, lengths, previousRuns, limits }) {
+export function curveSpec({ algo, lengths, previousRuns, limits, edited = false }) {
   const { cap, solved, window } = limits;
   const color = algoColor(algo);
   return {
@@ -49,7 +49,13 @@ export function curveSpec({ algo, lengths, previousRuns, limits }) {
         width: 2.5,
       })),
       { label: "each episode", color, y: lengths, faded: true },
-      { label: `${algoLabel(algo)}: mean of last ${window}`, color, y: movingAverage(lengths, window), width: 2.5 },
+      {
+        // while edited code runs, the live curve says so (issue 24)
+        label: `${algoLabel(algo)}${edited ? ", edited code" : ""}: mean of last ${window}`,
+        color,
+        y: movingAverage(lengths, window),
+        width: 2.5,
+      },
     ],
     refLines: [
       { y: cap, label: `cap ${cap}`, color: "--muted", dash: [2, 3] },
@@ -232,8 +238,8 @@ export class CartpoleCharts {
     this.forgetButton.hidden = !shown;
   }
 
-  drawCurve(algo, lengths, previousRuns) {
-    this.curveChart.draw(curveSpec({ algo, lengths, previousRuns, limits: this.limits }));
+  drawCurve(algo, lengths, previousRuns, edited = false) {
+    this.curveChart.draw(curveSpec({ algo, lengths, previousRuns, limits: this.limits, edited }));
   }
 
   drawAdvantage(algo, advScale) {
@@ -263,8 +269,8 @@ export class CartpoleCharts {
   }
 
   /** All three, from the controller's data. */
-  draw({ algo, valueAlgo, lengths, advScale, previousRuns, replay }) {
-    this.drawCurve(algo, lengths, previousRuns);
+  draw({ algo, valueAlgo, lengths, advScale, previousRuns, replay, edited = false }) {
+    this.drawCurve(algo, lengths, previousRuns, edited);
     this.drawAdvantage(algo, advScale);
     this.drawValues(valueAlgo, replay);
   }
