@@ -192,3 +192,13 @@ def test_the_toy_demo_keeps_the_contract_through_the_bridge_with_one_registratio
     assert_keeps("toy", configured)
     assert configured["notice_codes"] == ["certain"] and payload["restarted"] == []
     assert "toy" in contract.describe() and "gridworld" in contract.describe()
+
+
+@pytest.mark.parametrize("demo", ["gridworld", "bandit", "cartpole"])
+def test_the_first_create_in_a_fresh_worker_carries_the_reproduce_values(demo):
+    """Each demo's contract part is read when first asked for; the bridge's first answer for a demo, before any
+    other read, must still carry reproduce_args (it did not: "Reproduce in Python" said the settings were unsafe
+    until the next snapshot)."""
+    contract.CONTRACT.clear()  # as in a worker that has not read any part yet
+    _, created = call(demo, "create", params={"seed": "5"})
+    assert created["reproduce_args"] == [["seed", "5"]]

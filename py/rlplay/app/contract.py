@@ -61,6 +61,13 @@ class _Contracts(dict):
     def __contains__(self, demo) -> bool:
         return demo in demos.DEMOS or dict.__contains__(self, demo)
 
+    def get(self, demo, default=None):
+        """As ``self[demo]`` (``dict.get`` alone never reads a part not read yet), or ``default``."""
+        try:
+            return self[demo]
+        except KeyError:
+            return default
+
     def all(self) -> dict:
         """Every registered demo's part, in registration order."""
         return {demo: self[demo] for demo in demos.DEMOS}
