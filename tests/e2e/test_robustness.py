@@ -210,9 +210,13 @@ def test_replay_an_edit_from_the_keyboard_during_a_replay_stops_it_and_says_so(p
     page.keyboard.press("Enter")  # a wall at (0, 1)
     wait_status(page, "gridworld", "ready", timeout=20_000)
     root.get_by_text("The replay stopped at step", exact=False).wait_for(timeout=5000)  # it was wiped before
-    # The edit is in the page's state at once, and reaches Python's layout with the next configure (the status can
-    # turn ready before that answer arrives: on a busy machine the snapshot was read one answer early).
-    assert "0.1" in page.evaluate("window.rlplay.registry.get('gridworld', 'walls')")
+    # The edit reaches the page's state with the edit's answer and Python's layout with the next snapshot; the status
+    # can turn ready before either arrives (the replay stops first), so both are waited for, 10 s at most.
+    wait_until(
+        lambda: "0.1" in page.evaluate("window.rlplay.registry.get('gridworld', 'walls')"),
+        10,
+        message="the wall in the page's state",
+    )
     wait_until(
         lambda: [0, 1] in page.evaluate("window.rlplay.inspect('gridworld').snapshot.layout.walls"),
         10,

@@ -15,7 +15,7 @@ UCB_REGRET = Scene(
     settings=(("arms", "10"), ("runs", "200"), ("horizon", "1000")),
     compare=("epsilon-greedy", "ucb"),
     seeds=200,
-    overlays=("log_x",),
+    overlays=("logx",),
     speed="max",
     highlight=(
         ("regret-epsilon-greedy", "ε-greedy: regret after 1,000 pulls (mean of 200 races)"),

@@ -63,7 +63,7 @@ VALUE_ITERATION = Scene(
     settings=(("plan", "value-iteration"),),
     command="plan_step",
     command_args=(("n", 1),),
-    overlays=("show_values",),
+    overlays=("show_optimal",),  # V*: the sweeps' values, not the learned V
     highlight=(("plan-sweeps", "sweeps until Δ < θ"), ("optimal-path-length", "V*'s path, moves")),
 )
 
