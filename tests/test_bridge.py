@@ -8,12 +8,9 @@ import json
 import numpy as np
 import pytest
 from rlplay.app import bridge
+from snapshots import bridge_call
 
-
-def call(demo, command, **args):
-    text, arrays = bridge.handle(demo, command, json.dumps(args))
-    payload = json.loads(text)  # strict JSON: NaN would not parse in the browser either
-    return payload, dict(arrays)
+call = bridge_call  # tests/snapshots.py
 
 
 @pytest.fixture(autouse=True)

@@ -17,14 +17,9 @@ from rlplay.app import bridge, replay
 from rlplay.core import user_code
 from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo, BanditRace
 from rlplay.envs.bandit import BanditTestbed
+from snapshots import bridge_payload
 
-
-def call(demo, command, **args):
-    text, arrays = bridge.handle(demo, command, json.dumps(args))
-    payload = json.loads(text)
-    if "snapshot" in payload:
-        payload["snapshot"].update({name: array for name, array in arrays})
-    return payload
+call = bridge_payload  # tests/snapshots.py
 
 
 def race_state(race: BanditRace) -> dict:

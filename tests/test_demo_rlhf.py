@@ -10,6 +10,7 @@ from rlplay.algos.rlhf_ppo import RLHFPPOConfig
 from rlplay.app import bridge
 from rlplay.demos.rlhf import RlhfConfig, RlhfDemo
 from rlplay.params import from_params
+from snapshots import bridge_call
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +20,7 @@ def fresh_bridge():
     bridge._drivers.clear()
 
 
-def call(demo, command, **args):
-    text, arrays = bridge.handle(demo, command, json.dumps(args))
-    return json.loads(text), dict(arrays)
+call = bridge_call  # tests/snapshots.py
 
 
 def test_work_cut_into_calls_gives_the_same_run_and_stops_at_the_end():

@@ -6,22 +6,15 @@ Reset to reference after edited code changed rlplay beyond its own function; the
 from __future__ import annotations
 
 import inspect
-import json
 
 import numpy as np
 import pytest
 from rlplay.algos import exploration
-from rlplay.app import bridge
 from rlplay.core import user_code
 from rlplay.demos.cartpole import code as cartpole_code
+from snapshots import bridge_payload
 
-
-def call(demo, command, **args):
-    text, arrays = bridge.handle(demo, command, json.dumps(args))
-    payload = json.loads(text)
-    if "snapshot" in payload:
-        payload["snapshot"].update({name: array for name, array in arrays})
-    return payload
+call = bridge_payload  # tests/snapshots.py
 
 
 def bandit_figures(pulls: int) -> dict:
