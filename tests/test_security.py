@@ -50,7 +50,14 @@ def test_the_worker_only_calls_the_bridge():
     """The URL can never make the page run arbitrary Python: the worker runs one fixed Python expression at start-up
     and otherwise only calls rlplay.app.bridge.handle, which dispatches from a fixed command list."""
     worker = (ROOT / "web" / "runtime" / "worker.js").read_text()
-    assert worker.count("runPython") == 1
+    # every Python the worker runs itself is written in the file: a string literal, or the canary, a literal
+    # constant of web/runtime/snapshot.js (the memory snapshot's check); never a value that arrived in a message
+    arguments = re.findall(r'runPython\(\s*("(?:[^"\\]|\\.)*"|[A-Za-z_]\w*)\s*,?\s*\)', worker)
+    assert len(arguments) == worker.count("runPython(") >= 1
+    for argument in arguments:
+        assert argument == "CANARY" or re.fullmatch(r'"[^"`$]*"', argument), argument
+    snapshot = (ROOT / "web" / "runtime" / "snapshot.js").read_text()
+    assert re.search(r'export const CANARY =(\s*"[^"`$]*"\s*\+?)+;', snapshot)
     assert "runPythonAsync" not in worker and "pyodide.globals" not in worker
 
 

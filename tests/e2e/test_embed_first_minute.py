@@ -107,6 +107,13 @@ def test_no_visible_minus_one_and_the_banner_does_not_move_the_page(page, server
     heading = page.locator("#mdp h2")
     heading.wait_for()
     page.locator("#runtime-banner[data-state=loading]").wait_for(state="attached", timeout=30_000)
+    # The demos are built (their Play buttons exist) as soon as the page's modules load, while Python still loads;
+    # the gridworld now stands above the lesson, so the lesson is measured from then: Python's start must not move it.
+    for demo in ("gridworld", "bandit", "cartpole"):
+        demo_root(page, demo).get_by_role("button", name="Play").wait_for(state="attached", timeout=30_000)
+    assert page.locator("#runtime-banner[data-state=loading]").count() == 1, (
+        "Python was ready before the demos were built"
+    )
     top_loading = heading.evaluate("(node) => node.getBoundingClientRect().top + scrollY")
     assert minus_ones(page) == []
     for demo in ("gridworld", "bandit", "cartpole"):

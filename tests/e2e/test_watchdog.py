@@ -131,7 +131,7 @@ def test_a_download_that_stalls_is_named_and_retry_recovers(page, server_url):
         wait_status(page, demo, "ready", timeout=120_000)
 
 
-DEAF = "import js\njs.self.onmessage = None  # the worker takes no more requests\n"
+DEAF = "from pyodide.code import run_js\nrun_js('self.onmessage = null')  # the worker takes no more requests\n"
 
 
 def test_edited_code_that_makes_the_worker_deaf_is_named_and_the_demo_restored(page, server_url):
