@@ -2,6 +2,8 @@
 exported to the page, the CLI runs it, and each claim holds natively over seeds (the long ones in the slow lane)."""
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -48,6 +50,14 @@ def test_the_page_reads_each_demos_scenes_from_contract_json():
         exported = described[scene.demo]["scenes"][name]
         assert json.loads(json.dumps(exported)) == json.loads(json.dumps(scene.describe()))
         assert exported["claim"] == scene.claim and exported["settings"] == scene.params()
+
+
+def test_every_scene_has_a_show_me_button_in_the_lesson_text():
+    """Each claim's scene opens from a button beside the claim (index.html's lesson text, ``button[data-scene]``);
+    a button naming no declared scene would be hidden by the page, so none may."""
+    html = (Path(__file__).resolve().parents[1] / "index.html").read_text()
+    buttons = re.findall(r'<button type="button" class="show-me" data-scene="([a-z0-9-]+)">Show me</button>', html)
+    assert set(buttons) == set(SCENES), sorted(set(buttons) ^ set(SCENES))
 
 
 def test_scene_names_are_validated():

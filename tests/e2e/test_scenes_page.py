@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import demo_root, wait_status, wait_until
+from helpers import demo_root, open_setup, wait_status, wait_until
 
 CONTRACT = json.loads((Path(__file__).resolve().parents[2] / "web" / "contract.json").read_text())
 SCENES = {name: scene for part in CONTRACT.values() for name, scene in (part.get("scenes") or {}).items()}
@@ -65,3 +65,20 @@ def test_show_me_opens_the_scene_and_copy_link_gives_the_changed_setup(page, ser
     query = parse_qs(urlsplit(link).query)
     assert query["planning_steps"] == ["25"] and query["algo"] == ["dyna-q"] and query["compare"] == ["q-learning"]
     page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("name", ["rlhf-reward-hacking", "rlhf-kl-penalty", "rlhf-your-labels"])
+def test_each_rlhf_claim_has_a_show_me_button_that_opens_its_scene(app, name):
+    """Section 7's claims each open their scene from a Show me button in the lesson text (on the shared page)."""
+    scene = SCENES[name]
+    open_setup(app, "")
+    button = app.locator(f'#rlhf p button[data-scene="{name}"]')
+    assert button.is_visible() and button.text_content() == "Show me"
+    assert button.get_attribute("title") == scene["claim"]  # the claim, on hover
+    button.click()
+    wait_until(lambda: app.evaluate("window.rlplay.inspect('rlhf')?.scene") == name, 30, message=name)
+    for field, value in scene["settings"].items():
+        got = app.evaluate(f"window.rlplay.registry.get('rlhf', '{field}')")
+        assert str(got) == str(value) or (isinstance(got, float) and float(value) == got), (field, got, value)
+    wait_until(lambda: started(app, scene), 30, message=f"{name} to start")
+    app.watch.assert_clean()
