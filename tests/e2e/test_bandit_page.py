@@ -159,6 +159,9 @@ def test_averaged_mode_ucb_ends_with_lower_regret_than_epsilon_greedy(page, arti
     bands = page.evaluate("window.rlplay.inspect('bandit').curves.regret_stderr.map((b) => b.length)")
     assert bands == [1000, 1000, 1000]
     assert "averaged over 200 races" in root.locator("[data-summary]").text_content()
+    # The table's caption says what its numbers are: means over the races, and only the regret has its ± beside it.
+    caption = root.locator(".bandit-scores caption").text_content()
+    assert caption == "Means over 200 races after 1,000 pulls each (regret ± 1 standard error)", caption
 
     # The log axis, as a reader would switch it on to see log t against ε·t; softmax (far above) off the chart.
     root.get_by_label("Log pull axis").check()

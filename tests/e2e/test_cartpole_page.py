@@ -244,6 +244,9 @@ def test_compare_can_be_cancelled_and_the_gradient_spread_is_measured(page):
     compare = root.locator('[data-control="compare"]')
     compare.get_by_role("button", name="Compare over seeds").click()
     wait_until(lambda: compare.get_by_role("button", name="Cancel").is_visible(), 10, message="Cancel")
+    # The status says what runs: each run stops when it solves or at the budget (not "16 runs of 600 episodes").
+    status = compare.locator("[role=status]").text_content()
+    assert "16 runs" in status and "until solved or 600 episodes" in status, status
     compare.get_by_role("button", name="Cancel").click()
     wait_until(lambda: "Cancelled" in compare.locator("[role=status]").text_content(), 30, message="the cancel")
     assert compare.locator("table tbody tr").count() == 0

@@ -235,6 +235,35 @@ def test_switching_algo_trains_every_rule_to_the_optimal_greedy_path(page):
     page.watch.assert_clean()
 
 
+def test_the_averaged_modes_sentence_says_what_was_averaged(page):
+    """Averaging 3 seeds of 50 episodes: while it runs the sentence counts the finished seeds, and at the end it
+    gives the mean return over each run's last 50 episodes (not "100": the runs are shorter) of the 3 seeds, the
+    native job's numbers."""
+    from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
+
+    open_setup(page, "demo=gridworld&seeds=3&episodes=50&compare=sarsa&compare_alpha=0.5")
+    summary = demo_root(page, DEMO).locator(".gw-summary")
+    assert summary.text_content() == "Averaging 3 seeds, 50 episodes each: 0 of 3 finished. " + (
+        "The grid shows no run while averaging."
+    )  # no mean of no run (the figures hold 0 until a seed finishes)
+    demo_root(page, DEMO).get_by_role("button", name="Play", exact=True).click()
+    wait_until(lambda: stat(page, DEMO, "average-runs") == 3, 60, message="3 seeds averaged")
+    native = GridworldDemo(GridworldConfig(seeds=3, episodes=50, compare="sarsa", compare_alpha=0.5))
+    while native.advance(1_000_000):
+        pass
+    figures = native.snapshot()["figures"]
+    a, b = (
+        f"{figures[n]:,.1f}".rstrip("0").rstrip(".").replace("-", "−") for n in ("average-return-a", "average-return-b")
+    )
+    expected = (
+        f"Averaged 3 seeds, 50 episodes each. Mean return over the last 50 episodes of the 3 seeds: A {a}, B {b}."
+    )
+    wait_until(
+        lambda: summary.text_content().startswith(expected), 10, message=f"{expected!r}, not {summary.text_content()!r}"
+    )
+    page.watch.assert_clean()
+
+
 @pytest.mark.slow  # a learning run to a threshold: the slow lane
 def test_cliff_compare_over_50_seeds_shows_sarsa_above_q_learning(page):
     """Sutton & Barto's Figure 6.4 on the page: Q-learning (A) and SARSA (B), ε = 0.1, α = 0.5, 50 seeds, 500

@@ -522,7 +522,7 @@ export default class BanditController extends DemoController {
         "the charts and figures are means over all of them.";
     }
     this.scoreCaption.textContent = average
-      ? `Expected values after ${pulls.toLocaleString("en-US")} pulls (mean ± standard error over ${this.registry.get(this.demo, "runs")} races)`
+      ? `Means over ${this.registry.get(this.demo, "runs")} races after ${pulls.toLocaleString("en-US")} pulls each (regret ± 1 standard error)`
       : `The race after ${pulls.toLocaleString("en-US")} pulls`;
     const ranking = this.ranking();
     this.laneRows.forEach(({ row, param, badge }, i) => {

@@ -20,6 +20,26 @@ function episodesText(value, budget) {
   return value === null || value === undefined || !Number.isFinite(value) ? `> ${budget}` : formatStat(value, 0);
 }
 
+/** The comparison's status sentence, saying what really runs: every run stops once it solves (the mean of its last
+ *  100 episodes reaches `solved`) or at the episode budget, so "N runs of E episodes" would overstate the work.
+ *  `phase` is "start", "progress" (with `finished`, `total`, `fraction`) or "done".
+ *
+ *  compareStatus("done", { algos: 2, seeds: 8, episodes: 2000, solved: 475, total: 16 })
+ *  → "Done: 8 seeds each of 2 algorithms (16 runs), each run until solved or 2,000 episodes." */
+export function compareStatus(
+  phase,
+  { algos, seeds, episodes, solved, finished = 0, total = algos * seeds, fraction = 0 },
+) {
+  const count = (n, word) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+  const budget = `until solved or ${count(episodes, "episode")}`;
+  const what = `${count(seeds, "seed")} each of ${count(algos, "algorithm")} (${count(total, "run")})`;
+  if (phase === "start")
+    return `Training ${what}, each run ${budget} (solved: mean of the last 100 reaches ${solved})…`;
+  if (phase === "progress")
+    return `${finished} of ${count(total, "run")} finished, each ${budget} (${Math.round(100 * fraction)}% of the work).`;
+  return `Done: ${what}, each run ${budget}.`;
+}
+
 export class SeedCompare {
   constructor(controller, { algos, labels, colors }) {
     this.controller = controller;
@@ -64,7 +84,7 @@ export class SeedCompare {
       el(
         "p",
         { class: "cartpole-note" },
-        "One run proves little: the same algorithm can solve in 200 episodes on one seed and 600 on the next. This trains each chosen algorithm on seeds 0…N−1 with the settings above and shows the median with the middle half of the runs.",
+        "One run proves little: the same algorithm can solve in 200 episodes on one seed and 600 on the next. This trains each chosen algorithm on seeds 0…N−1 with the settings above, each run until it solves or reaches the episode budget, and shows the median with the middle half of the runs.",
       ),
       el(
         "fieldset",
@@ -77,7 +97,7 @@ export class SeedCompare {
         { class: "cartpole-compare-row" },
         el("label", { for: this.seeds.id }, "Seeds N"),
         this.seeds,
-        el("label", { for: this.episodes.id }, "Episodes per run"),
+        el("label", { for: this.episodes.id }, "Episodes per run (at most)"),
         this.episodes,
         this.startButton,
         this.cancelButton,
@@ -106,7 +126,8 @@ export class SeedCompare {
     this.cancelButton.hidden = false;
     this.progress.hidden = false;
     this.progress.value = 0;
-    this.status.textContent = `Training ${algos.length * seeds} runs of ${episodes} episodes…`;
+    const counts = { algos: algos.length, seeds, episodes, solved: this.solved };
+    this.status.textContent = compareStatus("start", counts);
     try {
       await c.runtime.call(c.demo, "compare_start", { args: { algos, seeds, episodes }, since: c.since() });
       for (;;) {
@@ -122,10 +143,10 @@ export class SeedCompare {
         });
         const step = payload.result;
         this.progress.value = step.fraction;
-        this.status.textContent = `${step.finished} of ${step.total} runs done (${Math.round(100 * step.fraction)}%).`;
+        this.status.textContent = compareStatus("progress", { ...counts, ...step });
         if (step.done) {
           this.result = { ...step.result, episodes: step.episodes, algos };
-          this.status.textContent = `Done: ${step.total} runs of ${step.episodes} episodes.`;
+          this.status.textContent = compareStatus("done", { ...counts, episodes: step.episodes, total: step.total });
           this.draw();
           break;
         }

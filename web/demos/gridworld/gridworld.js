@@ -738,12 +738,17 @@ export default class GridworldController extends DemoController {
   summaryFor(snapshot) {
     const f = snapshot.figures;
     if (snapshot.average) {
-      const { done, runs, episodes } = snapshot.average;
-      const b = this.comparing() ? `, B ${formatStat(f["average-return-b"], 1)}` : "";
-      return (
-        `Averaging ${runs} seeds of ${episodes} episodes each: ${done} done. Mean return over the last 100 ` +
-        `episodes: A ${formatStat(f["average-return-a"], 1)}${b}. The grid shows no run while averaging.`
-      );
+      // Every seed runs all its episodes (rlplay.demos.gridworld.average); the means are of the finished seeds only.
+      const { done, runs, episodes, window } = snapshot.average;
+      const b = this.comparing() ? `, B ${displayStat(f["average-return-b"], 1)}` : "";
+      const job = `${runs} seeds, ${episodes.toLocaleString("en-US")} episodes each`;
+      const means =
+        done > 0
+          ? ` Mean return over the last ${window} episodes of the ${done === runs ? runs : `${done} finished`} seeds: ` +
+            `A ${displayStat(f["average-return-a"], 1)}${b}.`
+          : "";
+      const state = done === runs ? `Averaged ${job}.` : `Averaging ${job}: ${done} of ${runs} finished.`;
+      return `${state}${means} The grid shows no run while averaging.`;
     }
     const greedy = f["greedy-path-length"];
     const optimal = f["optimal-path-length"];

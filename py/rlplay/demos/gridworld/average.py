@@ -16,6 +16,8 @@ import numpy as np
 
 from rlplay.algos.tabular import TabularAgent
 
+END_WINDOW = 100  # the figures' "mean return of the last 100 episodes" (Figure 6.4 reads the curves' end)
+
 
 class SeedAverage:
     """``make(seed)`` builds the learners of one run (a list, one per curve); each learns for ``episodes``."""
@@ -61,8 +63,13 @@ class SeedAverage:
         se = done.std(axis=1, ddof=1) / np.sqrt(k) if k >= 2 else np.zeros_like(mean)
         return mean, se
 
-    def last_window_means(self, window: int = 100) -> list[float]:
+    @property
+    def window(self) -> int:
+        """How many of each run's last episodes ``last_window_means`` averages: 100, or all of a shorter run's."""
+        return min(END_WINDOW, self.episodes)
+
+    def last_window_means(self) -> list[float]:
         """Per learner: the mean return over the last ``window`` episodes, averaged over the finished runs."""
         if self.done == 0:
             return [0.0] * len(self.learners)
-        return [float(x) for x in self.returns[:, : self.done, -window:].mean(axis=(1, 2))]
+        return [float(x) for x in self.returns[:, : self.done, -self.window :].mean(axis=(1, 2))]

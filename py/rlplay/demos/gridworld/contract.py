@@ -88,7 +88,12 @@ CONTRACT: dict = {
             dtype="float64",
         ),
         "average_se": Key("array", "seeds > 1: its standard error per episode; else (0,)", "return", dtype="float64"),
-        "average": Key("dict", "seeds > 1: runs, done, episodes, steps of the average; else null", nullable=True),
+        "average": Key(
+            "dict",
+            "seeds > 1: runs, done, episodes, steps of the average, and how many last episodes its figures average "
+            "(window); else null",
+            nullable=True,
+        ),
         "planner": Key("dict", "the step-by-step planner (value or policy iteration): its state and V_k"),
         "last_update": Key(
             "dict",

@@ -785,7 +785,7 @@ class GridworldDemo(DemoDriver):
             empty = np.zeros((0,))
             return {"average_mean": empty, "average_se": empty, "average": None}
         mean, se = job.mean_and_se()
-        info = {"runs": job.runs, "done": job.done, "episodes": job.episodes, "steps": job.steps}
+        info = {"runs": job.runs, "done": job.done, "episodes": job.episodes, "steps": job.steps, "window": job.window}
         return {"average_mean": mean, "average_se": se, "average": info}
 
     def notices(self) -> list[str]:
