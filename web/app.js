@@ -2,7 +2,7 @@
 // one controller per demo on the page, shows loading progress and load/crash errors with Retry/Restart, and wires
 // the sharing tools (Copy link, Embed, Download run, Reproduce in Python).
 
-import { editedCodeCulprit, recoverFromEditedCode } from "./code/recover.js";
+import { editedCodeCulprit, recoverFromEditedCode, restoreNote } from "./code/recover.js";
 import { codeLinkNotice } from "./code/share.js";
 import { startEmbedFrame } from "./embed_frame.js";
 import { importModule, moduleFailure } from "./loader.js";
@@ -166,16 +166,25 @@ function showRuntimeError(error) {
 }
 
 async function restartRuntime() {
+  // Taken before the worker goes: each demo's run as it happened, to replay (DemoController.restoreRun).
+  const plans = [...controllers.values()].map((controller) => [controller, controller.runPlan()]);
   runtime.restart().catch(() => {});
-  for (const controller of controllers.values()) {
-    // The run on the screen went with the worker: say so, rather than let its figures read as this run's.
-    const units = controller.unitsDone();
-    controller.recover().then(() => {
-      if (units > 0 && controller.unitsDone() < units)
-        controller.showNotices([
-          `The Python worker restarted, and this demo's run to step ${units.toLocaleString("en-US")} went with it: ` +
-            `it starts again from step ${controller.unitsDone().toLocaleString("en-US")}.`,
-        ]);
+  for (const [controller, plan] of plans) {
+    // A run whose own replay crashed the worker again is not replayed a second time: it starts afresh, and says so.
+    const again = controller.restoring;
+    controller.restoring = !again && plan.units > 0;
+    const restored = again ? controller.recover().then(() => null) : controller.restoreRun(plan);
+    restored.then((lost) => {
+      if (controller.status === "error") return; // stopped again: the next Restart does not replay it a second time
+      controller.restoring = false;
+      if (!(plan.units > 0) || plan.linkReplay) return; // the link's replay says what it did (web/framework/replay.js)
+      const steps = (n) => n.toLocaleString("en-US");
+      controller.showNotices([
+        lost === null
+          ? `The Python worker stopped again while this demo's run was replayed, so it was not replayed a second ` +
+            `time: the run to step ${steps(plan.units)} is gone, and this one starts from step ${steps(controller.unitsDone())}.`
+          : `The Python worker restarted: this demo's run was replayed to step ${steps(controller.unitsDone())}.${restoreNote(lost)}`,
+      ]);
     });
   }
 }

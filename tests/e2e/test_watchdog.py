@@ -7,6 +7,7 @@ import time
 
 from conftest import build
 from helpers import demo_root, limits_in_use, small_limits, stat, wait_status, wait_until
+from snapshots import bridge_payload
 
 DEMOS = ("gridworld", "bandit", "cartpole")
 # A slow link, measured in the page's limits: the load takes several load_stall_ms and many fetch_stall_ms, so a
@@ -170,8 +171,13 @@ def test_edited_code_that_makes_the_worker_deaf_is_named_and_the_demo_restored(p
     assert "js.self.onmessage" in message.text_content()
     wait_until(lambda: "back at step 25" in message.text_content(), 60, 0.1, "the demo to be replayed")
     said = message.text_content()
-    assert "Settings changed during the run (" in said and "were not replayed at their steps" in said, said
-    assert "epsilon → 0.3 at step 20" in said, said
+    assert "The settings you changed during the run were applied again at their steps." in said, said
+    # The reference run as it happened: ε 0.1 for 20 pulls, then 0.3 (it once replayed ε 0.3 from pull 0).
+    bridge_payload("bandit", "create", params={"seed": "0"})
+    bridge_payload("bandit", "step", n=20)
+    bridge_payload("bandit", "configure", params={"epsilon": "0.3"})
+    native = bridge_payload("bandit", "step", n=5)["snapshot"]["figures"]
+    assert page.evaluate("(d) => window.rlplay.inspect(d).figures", "bandit") == native
     assert page.locator("#runtime-banner").get_attribute("data-state") == "ready"
     pulls = stat(page, "bandit", "pulls")
     root.get_by_role("button", name="Step", exact=True).click()

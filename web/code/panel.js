@@ -487,19 +487,12 @@ export class CodePanel {
     }
   }
 
-  /** After a worker restart (web/code/recover.js): replay the run to ``units``, loading each ``[step, name, source]``
-   *  of ``loads`` at its step, as the run had them; then show what the new worker runs. */
-  async replayTo(units, loads) {
-    const controller = this.controller;
-    const kept = [...loads].sort((a, b) => a[0] - b[0]).filter((load) => load[0] <= units);
-    for (const [step, name, source] of kept) {
-      await controller.fastForward(step, controller.runToken);
-      if (!(await this.setCode(name, source))) break;
-    }
-    await controller.fastForward(units, controller.runToken);
-    this.loads = kept;
-    this.lastUnits = controller.unitsDone();
-    const payload = await controller.runtime.call(this.demo, "get_source", {}).catch(() => null);
+  /** After a worker restart replayed the run (DemoController.restoreRun, which loaded each of ``loads``,
+   *  ``[step, name, source]``, at its step): remember them for sharing and show what the new worker runs. */
+  async restored(loads) {
+    this.loads = loads;
+    this.lastUnits = this.controller.unitsDone();
+    const payload = await this.controller.runtime.call(this.demo, "get_source", {}).catch(() => null);
     if (payload) this.setFunctions(payload.functions);
     if (this.editor && this.current) this.select(this.current);
   }

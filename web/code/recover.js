@@ -14,9 +14,10 @@
 // - edited code can also leave the worker running but deaf (js.self.onmessage = None): heartbeats come, answers do
 //   not; the watchdog counts the answers owed (error.deaf), and the culprit is the demo running edited code whose
 //   call the worker answered last;
-// - the worker is restarted at once (no Restart button to find), and every demo on the page is rebuilt and replayed
-//   to the step it had reached: the culprit with the reference code (its edited text stays in the editor, as an
-//   unrun draft), the others with the code they ran, loaded at the steps they were loaded (CodePanel.loads).
+// - the worker is restarted at once (no Restart button to find), and every demo on the page is replayed as it ran
+//   (DemoController.restoreRun: its config at step 0, each settings change and code load at its step) to the step
+//   it had reached: the culprit with the reference code (its edited text stays in the editor, as an unrun draft),
+//   the others with the code they ran. What a replay could not restore is named (restoreNote).
 
 /** The controller whose edited code hung the worker, or null if the failure is not that (a crash elsewhere). */
 export function editedCodeCulprit(controllers, error) {
@@ -32,20 +33,16 @@ export function editedCodeCulprit(controllers, error) {
   return loading || controller.codePanel.editedFunctions().length ? controller : null;
 }
 
+/** What a restored run's notice adds: nothing when it came back as it was, else what did not, and why. */
+export function restoreNote(lost) {
+  return lost.length
+    ? ` Not restored: ${lost.join("; ")}. Its figures differ from the run that was on the screen.`
+    : " Every setting changed during the run was applied again at its step: the figures are those of the run before.";
+}
+
 /** Restart the worker and bring every demo back to the step it had reached (see the module comment). */
 export async function recoverFromEditedCode(runtime, controllers, culprit, error) {
-  const plans = controllers.map((controller) => ({
-    controller,
-    units: controller.unitsDone(),
-    loads: controller === culprit ? [] : [...(controller.codePanel?.loads ?? [])],
-    changes: [...(controller.midRunChanges ?? [])], // settings changed mid-run: not replayed at their steps
-  }));
-  // What the replay could not restore, said exactly (a status line never describes a run that is gone).
-  const notRestored = (changes) =>
-    changes.length
-      ? ` Settings changed during the run (${changes.join("; ")}) were not replayed at their steps: the replay ` +
-        "ran the current settings from step 0, so its figures differ from the run that was on the screen."
-      : "";
+  const plans = controllers.map((controller) => ({ controller, plan: controller.runPlan() }));
   const names = culprit.codePanel.editedFunctions().map((entry) => entry.name);
   if (error.stalledCommand === "set_code" && !names.includes(error.stalledFunction)) names.push(error.stalledFunction);
   culprit.codePanel.keepEditsAsDrafts();
@@ -62,22 +59,26 @@ export async function recoverFromEditedCode(runtime, controllers, culprit, error
   // Let the failed calls' own handlers run first (they mark their demos stopped), then rebuild.
   await new Promise((resolve) => setTimeout(resolve, 0));
   runtime.restart().catch(() => {});
-  await Promise.all(
-    plans.map(async ({ controller, units, loads, changes }) => {
-      await controller.recover();
-      if (controller.codePanel) await controller.codePanel.replayTo(units, loads);
-      else await controller.fastForward(units);
-      if (controller !== culprit && units > 0) {
+  const outcomes = await Promise.all(
+    plans.map(async ({ controller, plan }) => {
+      const lost = await controller.restoreRun(plan, { withoutCode: controller === culprit });
+      if (controller !== culprit && plan.units > 0) {
         controller.showNotices([
           `The Python worker was restarted (edited code in the ${culprit.demo} demo hung it); this demo was ` +
-            `replayed to step ${controller.unitsDone()}.${notRestored(changes)}`,
+            `replayed to step ${controller.unitsDone()}.${restoreNote(lost)}`,
         ]);
       }
+      return lost;
     }),
   );
-  const culpritChanges = plans.find((plan) => plan.controller === culprit)?.changes ?? [];
+  const culpritLost = outcomes[plans.findIndex((plan) => plan.controller === culprit)] ?? [];
+  const settings = culpritLost.length
+    ? restoreNote(culpritLost)
+    : plans.find((p) => p.controller === culprit)?.plan.changes.length
+      ? " The settings you changed during the run were applied again at their steps."
+      : "";
   culprit.codePanel.say(
     `${cause} The demo is back at step ${culprit.unitsDone()}, replayed with the reference code; your code is ` +
-      `still in the editor, not running. Fix it and press Run my code.${notRestored(culpritChanges)}`,
+      `still in the editor, not running. Fix it and press Run my code.${settings}`,
   );
 }

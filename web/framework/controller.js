@@ -90,6 +90,10 @@ export class DemoController {
     this.pendingConfig = new Map(); // settings changed since the last configure call: name -> value
     this.configuring = false;
     this.midRunChanges = []; // what changed during this run, e.g. "alpha → 0.3 at step 1200" (cleared at step 0)
+    // The run as it happened, for a worker restart to replay (restoreRun): the driver's config when it stood at
+    // step 0, and each command that changed it mid-run, [{at, command, args}], at the step Python applied it.
+    this.runStart = null;
+    this.runEvents = [];
     this.staticVersion = undefined; // their digest, sent back so unchanged ones are not sent again
     this.demo = this.constructor.demo;
     this.playing = false;
@@ -205,8 +209,8 @@ export class DemoController {
     return this.disposables.isDisposed;
   }
 
-  /** (Re)build the Python driver from the registry's state. */
-  async create({ notices = [] } = {}) {
+  /** (Re)build the Python driver from the registry's state (or from `params`: a restored run's start). */
+  async create({ notices = [], params = null } = {}) {
     const token = ++this.runToken;
     this.creating = token; // the newest create() owns the status; a Reset or a setting change meanwhile does not
     this.setStatus("loading");
@@ -215,7 +219,7 @@ export class DemoController {
     try {
       this.createPending = true; // settings changed meanwhile wait for the driver (they go out once it exists)
       const payload = await this.runtime
-        .call(this.demo, "create", { params: this.registry.pythonParams(this.demo) })
+        .call(this.demo, "create", { params: params ?? this.registry.pythonParams(this.demo) })
         .finally(() => {
           this.createPending = false;
         });
@@ -533,28 +537,38 @@ export class DemoController {
   /** Run one command of the driver's COMMANDS (or configure) and take its snapshot. Returns the payload. */
   async command(command, args = {}) {
     const token = ++this.runToken;
-    const units = this.unitsDone();
     const config = { ...(this.snapshot?.config ?? {}) };
     try {
       const payload = await this.call(command, args);
+      // Python applied it even if a newer request made its answer stale: the run's history counts it either way.
+      this.noteRunHistory(command, args, payload.snapshot, config);
       if (token !== this.runToken) return payload;
       this.receive(payload.snapshot, command);
       if (payload.notices?.length) this.showNotices(payload.notices);
-      // A change that kept the run going (not a fresh run from step 0) makes it one the link cannot replay.
-      if (units > 0 && this.unitsDone() > 0 && !RUN_ONLY_COMMANDS.has(command)) {
-        if (command === "configure") {
-          for (const [name, value] of Object.entries(this.snapshot.config ?? {}))
-            if (config[name] !== undefined && config[name] !== value)
-              this.midRunChanges.push(`${name} → ${value} at step ${units}`);
-        } else {
-          const where = args.args && Object.values(args.args).length ? `(${Object.values(args.args).join(", ")})` : "";
-          this.midRunChanges.push(`${command}${where} at step ${units}`);
-        }
-      }
       return payload;
     } catch (error) {
       this.handleError(error);
       return null;
+    }
+  }
+
+  /**
+   * Record a command that changed the run mid-way (not a fresh run from step 0): the link cannot replay such a run,
+   * and a worker restart replays it at its step (runEvents, restoreRun). The step is the one Python applied it at,
+   * this answer's: a run already in flight when it was sent went first (the worker answers in order).
+   */
+  noteRunHistory(command, args, snapshot, before) {
+    if (RUN_ONLY_COMMANDS.has(command) || !snapshot?.figures) return;
+    const at = snapshot.figures[this.contract.units ?? "steps"] ?? 0;
+    if (!(at > 0)) return; // a fresh run: receive() starts its history
+    this.runEvents.push({ at, command, args: structuredClone(args) });
+    if (command === "configure") {
+      for (const [name, value] of Object.entries(snapshot.config ?? {}))
+        if (before[name] !== undefined && before[name] !== value)
+          this.midRunChanges.push(`${name} → ${value} at step ${at}`);
+    } else {
+      const where = args.args && Object.values(args.args).length ? `(${Object.values(args.args).join(", ")})` : "";
+      this.midRunChanges.push(`${command}${where} at step ${at}`);
     }
   }
 
@@ -693,7 +707,12 @@ export class DemoController {
     }
     const snapshot = { ...this.statics, ...raw };
     this.snapshot = snapshot;
-    if (this.unitsDone() === 0) this.midRunChanges = []; // a run at step 0 has no history to differ from
+    if (this.unitsDone() === 0) {
+      // a run at step 0 has no history to differ from: it starts here, with this config
+      this.midRunChanges = [];
+      this.runEvents = [];
+      if (snapshot.config) this.runStart = { ...snapshot.config };
+    }
     this.accept(snapshot, reason);
     this.codePanel?.onSnapshot(snapshot);
     // The driver's config goes into the registry (and the URL) only when it changed, not with every snapshot; a
@@ -835,11 +854,86 @@ export class DemoController {
     this.showError(`Python error: ${error.message}`, { detail: error.traceback });
   }
 
-  /** After the runtime restarted: rebuild the driver from the registry (the URL state) and carry on. */
-  async recover() {
+  /** After the runtime restarted: rebuild the driver from the registry (the URL state, or `params`) and carry on. */
+  async recover(params = null) {
     this.clearError();
     this.playing = false;
-    await this.create();
+    this.startLost = ""; // what the run started from that create() could not load again (beforeReplay says)
+    await this.create({ params });
+  }
+
+  /** What a worker restart needs to replay this run as it happened (restoreRun), taken before the worker goes. */
+  runPlan() {
+    return {
+      units: this.unitsDone(),
+      start: this.runStart ? { ...this.runStart } : null,
+      events: this.runEvents.map((event) => ({ ...event })),
+      // the edited code the run ran from its first step (later loads are set_code events)
+      codeAtStart: (this.codePanel?.loads ?? []).filter((load) => load[0] === 0),
+      changes: [...this.midRunChanges],
+      // a link's replay the crash cut short: create() replays it again, and says so itself (web/framework/replay.js)
+      linkReplay: this.sharedReplay?.outcome === "interrupted",
+    };
+  }
+
+  /**
+   * After a worker restart: build the driver as the run started (its config at step 0, the agent it loaded, the
+   * code it ran from the start) and replay it to the step it had reached, each mid-run change (a setting, an edit
+   * of the grid, a code load) at the step Python applied it, so the figures come back bit for bit. With
+   * `withoutCode` (the edited code hung the worker) the run goes on with the reference code. Returns what could
+   * not be restored, in words ([] when the run is back as it was).
+   */
+  async restoreRun(plan, { withoutCode = false } = {}) {
+    await this.recover(plan.start);
+    const lost = this.startLost ? [this.startLost] : [];
+    if (this.status === "error") return [...lost, "the driver could not be built again"];
+    this.setStatus("loading"); // no Play, Reset or training of its own while the run is replayed
+    let token = this.runToken;
+    const reached = (at) => token === this.runToken && this.unitsDone() === at;
+    try {
+      const panel = this.codePanel;
+      const loads = [];
+      if (panel && !withoutCode) {
+        for (const [, name, source] of plan.codeAtStart) {
+          if (!(await panel.setCode(name, source))) {
+            lost.push(`your ${name} from step 0`);
+            break;
+          }
+          loads.push([0, name, source]);
+        }
+        token = this.runToken;
+      }
+      for (const event of plan.events) {
+        if (event.at > plan.units) break;
+        const code = event.command === "set_code" || event.command === "reset_code";
+        if (code && (withoutCode || !panel)) continue; // the culprit's code is not run again (the caller says so)
+        await this.fastForward(event.at, token);
+        if (!reached(event.at)) {
+          lost.push(`the run from step ${this.unitsDone()} on (it could not be replayed to step ${event.at})`);
+          return lost;
+        }
+        const payload = code
+          ? await panel.setCode(event.args.name, event.args.source)
+          : await this.command(event.command, event.args);
+        token = this.runToken;
+        if (!payload) {
+          lost.push(`${event.command} at step ${event.at}, and the run after it`);
+          return lost;
+        }
+        if (event.command === "set_code") loads.push([event.at, event.args.name, event.args.source]);
+      }
+      await this.fastForward(plan.units, token);
+      // (a link's replay cut short by the crash goes on to the link's step: past plan.units, which is no loss)
+      if (token !== this.runToken || this.unitsDone() < plan.units)
+        lost.push(`the steps after ${this.unitsDone()} (the run had reached ${plan.units})`);
+      if (panel) await panel.restored(loads);
+      return lost;
+    } catch (error) {
+      this.handleError(error); // the new worker failed too: the page's banner says so and offers Restart
+      return [...lost, `the run after step ${this.unitsDone()} (${error.message})`];
+    } finally {
+      if (this.status === "loading") this.setStatus("ready");
+    }
   }
 
   // ---- hooks for subclasses -----------------------------------------------------------------------------

@@ -577,6 +577,8 @@ export default class CartpoleController extends DemoController {
       this.adoptAgent(payload, source);
     } catch (error) {
       this.agentSource = null;
+      this.startLost = `the agent this run started from (it could not be loaded again: ${error.message}; the run starts untrained)`;
+      this.agentFiles?.forget();
       this.showNotices([
         `The agent this run started from could not be loaded again (${error.message}): it starts untrained.`,
       ]);
@@ -680,7 +682,10 @@ export default class CartpoleController extends DemoController {
     if (!(before.steps > 0)) {
       // Reset, or a setting that starts a fresh run: no agent behind this run any more. (A create keeps it: the
       // agent is loaded again right after, in beforeReplay.)
-      if (before.steps === 0 && reason !== "create") this.agentSource = null;
+      if (before.steps === 0 && reason !== "create") {
+        this.agentSource = null;
+        this.agentFiles?.forget();
+      }
       return;
     }
     const count = (n) => Number(n).toLocaleString("en-US");

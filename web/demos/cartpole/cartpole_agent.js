@@ -52,6 +52,14 @@ export class AgentFiles {
     return mode === "watch" ? `${this.loaded} Watching it now.` : this.loaded;
   }
 
+  /** The run is no longer the loaded agent's (Reset, a setting that starts a fresh run, a restart that could not
+   *  load it again): the sentence about the load goes with it, so it never describes an agent that is gone. */
+  forget() {
+    if (!this.loaded) return;
+    if (this.status.textContent.startsWith(this.loaded)) this.say("");
+    this.loaded = null;
+  }
+
   /** Let a file dropped anywhere on `target` load as an agent (until the controller unmounts: `target` is its
    *  root, which outlives it). */
   acceptDrops(target) {
