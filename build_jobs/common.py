@@ -30,7 +30,13 @@ PINNED_SHA256 = {
 RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 
 # Test dependencies, pinned: natively the same NumPy runs as in the browser.
-TEST_REQUIREMENTS = ["numpy==2.0.2", "pytest==9.2.0", "playwright==1.65.2", "ruff==0.17.5"]
+TEST_REQUIREMENTS = [
+    "numpy==2.0.2",
+    "pytest==9.2.0",
+    "pytest-xdist==3.8.0",
+    "playwright==1.65.2",
+    "ruff==0.17.5",
+]
 # The slow lane also runs a parameter study on a local Ray cluster (rlplay's optional extra `ray`).
 SLOW_LANE_REQUIREMENTS = ["ray==2.60.0"]
 CHROMIUM_FLAGS = [

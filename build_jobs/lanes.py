@@ -41,6 +41,16 @@ def setup() -> tuple[Path, str]:
 LANES = {"fast": ["-m", "not slow and not soak"], "slow": ["-m", "slow"], "soak": ["-m", "soak"], "all": ["-m", ""]}
 
 
+def workers(lane: str, pytest_args: list[str]) -> list[str]:
+    """pytest-xdist's options: one test process per core, a test file kept whole on one process (its module fixtures
+    and its booted page are built once). The soak runs alone: it measures three demos at full speed for 10 minutes.
+    ``-n`` on the command line (``-n0`` runs in one process) or RLPLAY_TEST_WORKERS overrides the count."""
+    if lane == "soak" or any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
+        return []
+    count = int(os.environ.get("RLPLAY_TEST_WORKERS") or os.cpu_count() or 1)
+    return ["-n", str(count), "--dist", "loadfile"] if count > 1 else []
+
+
 def test(args: list[str]) -> int:
     lane = "fast"
     pytest_args = []
@@ -62,6 +72,7 @@ def test(args: list[str]) -> int:
                 return 1
     log(f"running pytest, the {lane} lane (Chromium: {chromium})")
     started = time.monotonic()
-    status = subprocess.run([str(python), "-m", "pytest", *LANES[lane], *pytest_args], cwd=ROOT, env=env).returncode
+    command = [str(python), "-m", "pytest", *LANES[lane], *workers(lane, pytest_args), *pytest_args]
+    status = subprocess.run(command, cwd=ROOT, env=env).returncode
     log(f"the {lane} lane took {time.monotonic() - started:.0f} s")
     return status
