@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import inspect
 import itertools
 import math
+import types
 import typing
 from dataclasses import dataclass
 
@@ -109,7 +111,8 @@ class Param:
             raise ValueError(f"choice_labels name choices that do not exist: {stray}")
 
 
-def _field_params(config_class) -> dict[str, tuple[type, Param | None]]:
+@functools.cache  # a class's annotations are read once: get_type_hints compiles each string annotation anew
+def _field_params(config_class) -> typing.Mapping[str, tuple[type, Param | None]]:
     hints = typing.get_type_hints(config_class, include_extras=True)
     out = {}
     for field in dataclasses.fields(config_class):
@@ -121,7 +124,7 @@ def _field_params(config_class) -> dict[str, tuple[type, Param | None]]:
         else:
             base = hint
         out[field.name] = (base, param)
-    return out
+    return types.MappingProxyType(out)  # cached and shared: read-only
 
 
 def dependent_defaults(config_class, values: dict) -> dict:
