@@ -220,10 +220,33 @@ function attribute(value) {
   return String(value).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The Embed button's text: the one-tag form (with embed.js, sized to its content) and the plain iframe. Only the
- *  settings that differ from their defaults are written (the embed opens on the defaults for the rest). */
-function embedSnippet(demo, registry) {
-  const query = registry.demoQuery(demo, { embed: true, changedOnly: true });
+/**
+ * What Copy link and Embed carry, from one function so that they cannot drift: the run's settings, the steps a link
+ * can replay, and what the run started from (the cart-pole's agent=); with the note on what they cannot carry. An
+ * embed writes only the settings that differ from their defaults (it opens on the defaults for the rest).
+ */
+function shareQuery(controller, registry, { embed = false } = {}) {
+  const steps = controller.replayableSteps();
+  const what = embed ? "the embed" : "the link";
+  const note = [
+    !steps && controller.unitsDone() > 0
+      ? `Settings changed during this run: ${what} replays the current settings from the start.`
+      : "",
+    controller.linkNote(),
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const query = registry.demoQuery(controller.demo, {
+    steps,
+    ...controller.linkExtras(),
+    ...(embed ? { embed: true, changedOnly: true } : {}),
+  });
+  return { query, note };
+}
+
+/** The Embed button's text, for a `query` from shareQuery: the one-tag form (with embed.js, sized to its content)
+ *  and the plain iframe. */
+function embedSnippet(demo, query) {
   const src = pageURL(query);
   const script = new URL("embed.js", import.meta.url).href;
   const attributes = [...new URLSearchParams(query)]
@@ -263,16 +286,8 @@ function shareTools(controller, registry) {
         type: "button",
         dataset: { control: "copy-link" },
         onclick: () => {
-          const steps = controller.replayableSteps();
-          const note = [
-            !steps && controller.unitsDone() > 0
-              ? "Settings changed during this run: the link replays the current settings from the start."
-              : "",
-            controller.linkNote(),
-          ]
-            .filter(Boolean)
-            .join(" ");
-          show(`${pageURL(registry.demoQuery(demo, { steps, ...controller.linkExtras() }))}#${demo}`, note);
+          const { query, note } = shareQuery(controller, registry);
+          show(`${pageURL(query)}#${demo}`, note);
         },
       },
       "Copy link",
@@ -282,7 +297,10 @@ function shareTools(controller, registry) {
       {
         type: "button",
         dataset: { control: "embed" },
-        onclick: () => show(embedSnippet(demo, registry)),
+        onclick: () => {
+          const { query, note } = shareQuery(controller, registry, { embed: true });
+          show(embedSnippet(demo, query), note);
+        },
       },
       "Embed",
     ),

@@ -77,6 +77,7 @@ def test_a_restart_replays_each_run_as_it_happened_and_gives_back_the_same_figur
     cartpole.get_by_role("button", name="Watch a trained agent").click()
     agent_status = cartpole.locator(".cartpole-agent-status")
     wait_until(lambda: "Loaded" in agent_status.text_content(), 30, message="the agent to load")
+    _set_mid_run(page, "cartpole", "gamma", "0.95")  # after the load, before training on: the agent's file says 0.99
     cartpole.get_by_role("radio", name="Train").check()  # it plays (Watch) since the load: now it trains on
     _train_to(page, "cartpole", "episode", 3)
     _pause(page, "cartpole")

@@ -122,3 +122,75 @@ def test_edited_mid_run_links_do_not_claim_to_replay(app):
     link = root.get_by_label("Shareable text").input_value()
     assert "steps" not in parse_qs(urlsplit(link).query)
     assert "replays the current settings from the start" in root.locator(".share-status").text_content()
+
+
+def _shared_queries(root) -> tuple[dict, dict, str]:
+    """The Copy link's query and the Embed snippet's iframe query (each name's first value), and the embed's note."""
+    output = root.get_by_label("Shareable text")
+    root.get_by_role("button", name="Copy link").click()
+    link = wait_until(lambda: "?" in output.input_value() and output.input_value(), 10, 0.05, "the link")
+    root.get_by_role("button", name="Embed").click()
+    snippet = wait_until(lambda: "<iframe" in output.input_value() and output.input_value(), 10, 0.05, "the snippet")
+    src = re.search(r'<iframe src="([^"]+)"', snippet).group(1).replace("&amp;", "&")
+    tag = re.search(r"<rl-playground([^>]*)>", snippet).group(1)
+    as_query = lambda url: {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}  # noqa: E731
+    embed = as_query(src)
+    # the one-tag form carries the iframe's query, name for name
+    assert dict(re.findall(r' ([a-z_]+)="([^"]*)"', tag)) == {k: v for k, v in embed.items() if k != "embed"}
+    return as_query(link), embed, root.locator(".share-status").text_content()
+
+
+def _carries_the_link(link: dict, embed: dict) -> None:
+    """The snippet's query is the link's, but for embed=1 and the settings it leaves at their defaults."""
+    assert embed.pop("embed") == "1"
+    assert {name: link.get(name) for name in embed} == embed
+    assert link.get("steps") == embed.get("steps") and link.get("agent") == embed.get("agent")
+
+
+def test_the_embed_snippet_carries_what_the_link_carries(app, browser):
+    """The Embed snippet had no agent= and no steps= for a loaded pretrained agent trained on, so an embed of that
+    screen showed a run from scratch. Now the link and the snippet are built by one function: the snippet carries the
+    link's state (its settings that differ from their defaults, steps=, agent=), opens on the screen's figures, and
+    after a mid-run change says, as the link does, that it replays the current settings from the start."""
+    page = app
+    open_setup(page, "demo=cartpole&speed=5000")
+    root = demo_root(page, "cartpole")
+    root.get_by_role("button", name="Watch a trained agent").click()
+    wait_until(lambda: "Loaded" in root.locator(".cartpole-agent-status").text_content(), 30, message="the load")
+    # A setting changed after the load, before training on: the agent file brings its own lr, this one must win.
+    page.evaluate("([d, n, v]) => window.rlplay.registry.set(d, n, v)", ["cartpole", "lr", "0.02"])
+    wait_until(lambda: page.evaluate("(d) => window.rlplay.inspect(d).snapshot.config.lr", "cartpole") == "0.02", 10)
+    root.get_by_role("radio", name="Train").check()
+    if not page.evaluate("(d) => window.rlplay.inspect(d).playing", "cartpole"):
+        root.get_by_role("button", name="Play").click()
+    wait_until(lambda: stat(page, "cartpole", "episode") >= 2, 60, message="training on from the agent")
+    root.get_by_role("button", name="Pause").click()
+    wait_until(lambda: not page.evaluate("(d) => window.rlplay.inspect(d).inFlight", "cartpole"), 10, 0.05, "quiet")
+    shown = page.evaluate("(d) => window.rlplay.inspect(d)", "cartpole")
+    link, embed, _ = _shared_queries(root)
+    assert embed["agent"] == "pretrained" and embed["steps"] == str(shown["unitsDone"]) and embed["lr"] == "0.02"
+    _carries_the_link(link, embed)
+    # The embed, opened as a blog would, shows the screen's run.
+    context = browser.new_context(viewport={"width": 720, "height": 480})
+    try:
+        frame = context.new_page()
+        frame.goto(f"{page.app_url}?{'&'.join(f'{k}={v}' for k, v in embed.items())}&embed=1")
+        wait_until(
+            lambda: frame.evaluate("(d) => window.rlplay?.inspect(d)?.unitsDone", "cartpole") == shown["unitsDone"],
+            120,
+            0.2,
+            "the embed's replay",
+        )
+        assert frame.evaluate("(d) => window.rlplay.inspect(d).figures", "cartpole") == shown["figures"]
+    finally:
+        context.close()
+
+    # A mid-run change: neither replays the steps, and both say so.
+    _set = "([d, n, v]) => window.rlplay.registry.set(d, n, v)"
+    page.evaluate(_set, ["cartpole", "gamma", "0.9"])
+    wait_until(lambda: page.evaluate("(d) => window.rlplay.inspect(d).replayableSteps", "cartpole") == 0, 10, 0.05)
+    link, embed, note = _shared_queries(root)
+    assert "Settings changed during this run: the embed replays the current settings from the start." in note
+    assert "steps" not in embed and embed["gamma"] == "0.9"
+    _carries_the_link(link, embed)
+    page.watch.assert_clean()

@@ -570,11 +570,28 @@ export default class CartpoleController extends DemoController {
     }
     const source = this.agentSource;
     if (!source) return;
+    // The settings this run was created with (the link's, or a restored run's at step 0): the agent file brings its
+    // own, and those changed after the load (before training on) are put back over them.
+    // A setting that would start a fresh run (another algorithm, seed or size: Python says which, `restarted`) is
+    // the agent's own: the agent wins, loaded again without it.
+    const wanted = { ...(this.snapshot?.config ?? {}) };
+    const agentsOwn = new Set();
     try {
       const text = source.kind === "pretrained" ? await fetchPretrained() : source.text;
-      const payload = await this.runtime.call(this.demo, "load_agent", { args: { text }, since: 0 });
-      if (token !== this.creating) return;
-      this.adoptAgent(payload, source);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const payload = await this.runtime.call(this.demo, "load_agent", { args: { text }, since: 0 });
+        if (token !== this.creating) return;
+        this.adoptAgent(payload, source);
+        const loaded = this.snapshot?.config ?? {};
+        const changed = Object.entries(wanted).filter(
+          ([name, value]) => name in loaded && loaded[name] !== value && !agentsOwn.has(name),
+        );
+        if (!changed.length) break;
+        const answer = await this.command("configure", { params: Object.fromEntries(changed) });
+        if (token !== this.creating) return;
+        if (!answer?.restarted?.length) break;
+        for (const name of answer.restarted) agentsOwn.add(name);
+      }
     } catch (error) {
       this.agentSource = null;
       this.startLost = `the agent this run started from (it could not be loaded again: ${error.message}; the run starts untrained)`;
