@@ -180,7 +180,13 @@ def default_of(config, name: str):
     dependent = dependent_defaults(type(config), values)
     if name in dependent:
         return dependent[name]
-    return getattr(type(config)(), name)
+    return getattr(_default_config(type(config)), name)
+
+
+@functools.cache
+def _default_config(config_class):
+    """``config_class()``, built once: configs are frozen, so the one instance serves every caller."""
+    return config_class()
 
 
 def field_docs(config_class) -> dict[str, str]:

@@ -29,6 +29,7 @@ Every key, with its type, shape and unit, is declared in ``rlplay.app.contract``
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -296,21 +297,28 @@ class GridworldConfig:
 
     def layout(self) -> Layout:
         """The layout these settings describe: the preset (or an open grid), with walls/start/goal overridden."""
-        base = self.base_layout()
-        walls = base.walls if self.walls == "" else parse_cells(self.walls, "walls")
-        start = base.start if self.start == "" else parse_cell(self.start, "start")
-        goal = base.goal if self.goal == "" else parse_cell(self.goal, "goal")
-        return base.with_changes(walls=walls, start=start, goal=goal, painted=parse_paint(self.paint))
+        return _layout(self.preset, self.size, self.walls, self.start, self.goal, self.paint)
 
     def base_layout(self) -> Layout:
         """The preset's layout, or with ``size`` ≥ 2 an open size x size grid."""
-        if self.size == 1:
-            raise ValueError(
-                "size must be 0 (the preset's grid) or 2..12: a 1x1 grid has no room for a start and a goal"
-            )
-        if self.size == 0:
-            return PRESETS[self.preset]
-        return Layout(self.size, self.size, start=(0, 0), goal=(self.size - 1, self.size - 1))
+        return _base_layout(self.preset, self.size)
+
+
+@functools.lru_cache(maxsize=64)  # a config is built many times a call (validation, defaults): its layout once
+def _layout(preset: str, size: int, walls: str, start: str, goal: str, paint: str) -> Layout:
+    base = _base_layout(preset, size)
+    walls_cells = base.walls if walls == "" else parse_cells(walls, "walls")
+    start_cell = base.start if start == "" else parse_cell(start, "start")
+    goal_cell = base.goal if goal == "" else parse_cell(goal, "goal")
+    return base.with_changes(walls=walls_cells, start=start_cell, goal=goal_cell, painted=parse_paint(paint))
+
+
+def _base_layout(preset: str, size: int) -> Layout:
+    if size == 1:
+        raise ValueError("size must be 0 (the preset's grid) or 2..12: a 1x1 grid has no room for a start and a goal")
+    if size == 0:
+        return PRESETS[preset]
+    return Layout(size, size, start=(0, 0), goal=(size - 1, size - 1))
 
 
 def parse_cell(text: str, name: str) -> tuple[int, int]:
