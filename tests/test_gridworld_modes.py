@@ -139,3 +139,59 @@ def test_average_over_seeds_equals_independent_runs_and_does_not_depend_on_chunk
     np.testing.assert_allclose(snap["average_mean"], returns.mean(axis=1), rtol=0, atol=1e-12)
     np.testing.assert_allclose(snap["average_se"], returns.std(axis=1, ddof=1) / 2.0, rtol=0, atol=1e-12)
     assert snap["figures"]["average-return-b"] == pytest.approx(returns[1, :, -100:].mean())
+
+
+def test_while_averaging_the_grid_shows_the_first_seeds_run_paced_by_the_job():
+    """The averaging job's grid shows seed ``seed``'s run (both learners), live: it has finished the job's share of its
+    episodes at every call, and at the end exactly ``episodes``, the same run as a lone learner of that seed; its paths
+    are each learner's most frequent greedy path over the last PATH_WINDOW episodes (the latest of them on a tie)."""
+    from collections import Counter
+
+    from rlplay.demos.gridworld.average import PATH_WINDOW
+
+    config = GridworldConfig(preset="cliff", compare="sarsa", compare_alpha=0.5, seeds=4, episodes=150, seed=3)
+    demo = GridworldDemo(config)
+    job, runs = demo.average, 4
+    assert demo.agent.episodes == demo.agent_b.episodes == 0
+    snap = demo.snapshot()
+    assert snap["average"]["shown"] == {"seed": 3, "episodes": 0, "path_window": PATH_WINDOW}
+    while demo.advance(997):
+        for agent in demo.learners():  # the job's share, in whole episodes of this run's own
+            assert agent.episodes == job.episodes_done // (runs * 2) <= 150
+        assert 0 < job.episodes_done < runs * 2 * 150 or job.finished
+    assert job.finished and demo.agent.episodes == demo.agent_b.episodes == 150
+    snap = demo.snapshot()
+    assert snap["average"]["shown"]["episodes"] == 150
+    # the same run as lone learners of seed 3, each path noted after every episode
+    for i, rule in enumerate((QLearning, Sarsa)):
+        lone = rule(Gridworld("cliff"), alpha=0.5, epsilon=0.1, gamma=0.99, epsilon_min=0.01, seed=3)
+        paths = []
+        for _ in range(150):
+            lone.run_episodes(1)
+            paths.append(tuple(lone.greedy_path()[0]))
+        assert lone.Q == demo.learners()[i].Q
+        window = paths[-PATH_WINDOW:]
+        counts = Counter(window)
+        most = next(p for p in reversed(window) if counts[p] == max(counts.values()))
+        shown = snap["greedy_path" if i == 0 else "greedy_path_b"]
+        assert [tuple(cell) for cell in shown.tolist()] == list(most), rule.name
+    figures = snap["figures"]
+    assert figures["greedy-path-length"] == len(snap["greedy_path"]) - 1  # the figure is the path drawn
+    # a reset starts the shown run again with the job; without averaging the grid shows the greedy path of the moment
+    demo.reset()
+    assert demo.agent.episodes == 0 and demo.snapshot()["average"]["shown"]["episodes"] == 0
+    demo.configure(seeds=1)
+    demo.advance(500)
+    assert demo.shown is None
+    assert demo.snapshot()["greedy_path"].tolist() == [list(cell) for cell in demo.agent.greedy_path()[0]]
+
+
+def test_episode_while_averaging_runs_the_job_until_the_shown_run_finishes_one_more():
+    demo = GridworldDemo(GridworldConfig(preset="cliff", compare="sarsa", seeds=3, episodes=60))
+    demo.episode()
+    assert demo.agent.episodes == 1 and demo.average.episodes_done // 6 == 1
+    answer = demo.episode(budget_ms=100)
+    assert answer["done"] and answer["ran"] > 0 and demo.agent.episodes == 2
+    while demo.advance(10_000):
+        pass
+    assert demo.episode(budget_ms=100) == {"ran": 0, "done": True} and demo.agent.episodes == 60

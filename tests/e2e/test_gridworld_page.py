@@ -330,3 +330,38 @@ def test_a_painted_minus_one_cell_changes_v_star_and_the_learned_path_avoids_it(
              for i in range(0, len(greedy), 2)]  # fmt: skip
     assert (2, 0) not in cells and len(cells) - 1 == 16
     page.watch.assert_clean()
+
+
+def test_while_averaging_the_grids_show_the_first_seeds_run_live_with_both_learners(page):
+    """Averaging a comparison (the cliff scene's setup, 3 seeds of 100 episodes): the grid does not go blank; it shows
+    seed 0's run, live, both learners, B on its own grid with its Q triangles in the colour scale A's uses, each
+    captioned; the paths are Python's (the most frequent greedy path over the last 100 episodes), and at the end they
+    are the native driver's, bit for bit."""
+    from rlplay.demos.gridworld import GridworldConfig, GridworldDemo
+
+    query = "demo=gridworld&preset=cliff&compare=sarsa&compare_alpha=0.5&seeds=3&episodes=100&speed=max"
+    open_setup(page, query)
+    root = demo_root(page, DEMO)
+    root.get_by_role("button", name="Play", exact=True).click()
+    shown = lambda: snapshot_value(page, "average.shown.episodes") or 0  # noqa: E731
+    wait_until(lambda: shown() > 0, HANG_GUARD_S, message="the shown run's first episode")
+    caption_a = root.locator('[data-caption="a"]')
+    caption_b = root.locator('[data-caption="b"]')
+    assert re.fullmatch(r"A: Q-learning · seed 0, live, episode \d+ of 100", caption_a.text_content())
+    assert caption_b.text_content() == "B: SARSA · seed 0, live" and caption_b.is_visible()
+    box = root.locator("canvas.gw-grid-b").bounding_box()
+    assert box["height"] > 60 and abs(box["width"] - 3 * box["height"]) < 2, box  # the 4 × 12 cliff
+    state = page.evaluate("window.rlplay.inspect('gridworld')")
+    assert [layer["name"] for layer in state["gridB"]["layers"]] == ["q"]
+    assert state["gridB"]["domain"] == state["layers"]["domain"]  # one colour scale for both grids
+    assert "most frequent greedy path over its last 100 episodes" in root.locator(".gw-path-note").text_content()
+    wait_until(lambda: snapshot_value(page, "average.done") == 3, HANG_GUARD_S, message="the job's end")
+    wait_until(lambda: shown() == 100, 10, message="the shown run at its last episode")
+    assert "seed 0's run live, episode 100 of 100" in root.locator(".gw-summary").text_content()
+    native = GridworldDemo(GridworldConfig(preset="cliff", compare="sarsa", compare_alpha=0.5, seeds=3, episodes=100))
+    while native.advance(100_000):
+        pass
+    snap = native.snapshot()
+    for key in ("greedy_path", "greedy_path_b"):
+        assert snapshot_value(page, f"{key}.data") == snap[key].ravel().tolist(), key
+    page.watch.assert_clean()

@@ -159,6 +159,20 @@ export class GridView {
     return g ? [g.x0 + (col + 0.5) * g.size, g.y0 + (row + 0.5) * g.size] : null;
   }
 
+  /**
+   * What `data` would draw: the open cells and the layers (grid_layers.js), in `data.domain`'s colour scale when it
+   * is given (two grids side by side share one: the same colour is the same number in both).
+   */
+  plan(data) {
+    const { layout } = data;
+    const blocked = new Set([...layout.walls, ...(layout.cliff ?? [])].map(([r, c]) => r * layout.cols + c));
+    const goalIndex = layout.goal[0] * layout.cols + layout.goal[1];
+    const open = (s) => !blocked.has(s) && s !== goalIndex;
+    const plan = gridLayers(data.show ?? {}, { Q: data.Q?.data ?? null, V_star: data.V_star?.data ?? null }, open);
+    if (data.domain && plan.domain) plan.domain = data.domain;
+    return { open, plan };
+  }
+
   draw(data, now) {
     const { layout } = data;
     this.setShape(layout.rows, layout.cols);
@@ -174,10 +188,7 @@ export class GridView {
     };
     this.geometry = g;
     const show = data.show ?? {};
-    const blocked = new Set([...layout.walls, ...(layout.cliff ?? [])].map(([r, c]) => r * layout.cols + c));
-    const goalIndex = layout.goal[0] * layout.cols + layout.goal[1];
-    const open = (s) => !blocked.has(s) && s !== goalIndex;
-    const plan = gridLayers(show, { Q: data.Q?.data ?? null, V_star: data.V_star?.data ?? null }, open);
+    const { open, plan } = this.plan(data);
     const greedyShown = Boolean(show.path && data.greedy_path?.data?.length >= 4); // a line needs two cells
     const optimalShown = Boolean(show.optimal_path && data.optimal_path?.data?.length >= 4);
     this.domain = plan.domain;

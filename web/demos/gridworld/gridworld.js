@@ -142,6 +142,21 @@ export default class GridworldController extends DemoController {
         },
       }),
     );
+    // Compare mode: the second learner's own grid under A's (its Q triangles and its path, in B's colour, in one
+    // colour scale with A's), each captioned with whose run it is; while averaging, the run of the job's first
+    // seed, live, whose paths are each learner's most frequent greedy path (Python's, snapshot.average.shown).
+    this.gridCanvasB = el("canvas", { class: "gw-grid-b", "aria-hidden": "true" });
+    this.gridViewB = this.own(
+      new GridView(this.gridCanvasB, {
+        onResize: () => {
+          this.dirty = true;
+        },
+      }),
+    );
+    this.captionA = el("p", { class: "gw-caption", dataset: { caption: "a" }, hidden: true });
+    this.captionB = el("p", { class: "gw-caption", dataset: { caption: "b" } });
+    this.gridB = el("div", { class: "gw-grid-b-box", hidden: true }, this.captionB, this.gridCanvasB);
+    this.pathNote = el("p", { class: "gw-path-note", hidden: true });
     this.cursorStatus = el("p", { class: "visually-hidden gw-cursor", "aria-live": "polite" });
     bindGridInput(this);
     const legend = el(
@@ -157,7 +172,12 @@ export default class GridworldController extends DemoController {
       el("span", {}, el("span", { class: "swatch gw-swatch-agent gw-round" }), "agent"),
       el("span", {}, el("span", { class: "swatch gw-swatch-goal" }), "goal"),
       el("span", {}, el("span", { class: "swatch gw-swatch-wall" }), "wall"),
-      el("span", { class: "gw-legend-path" }, el("span", { class: "gw-line gw-line-path" }), "greedy path"),
+      el(
+        "span",
+        { class: "gw-legend-path" },
+        el("span", { class: "gw-line gw-line-path" }),
+        el("span", {}, "greedy path"),
+      ),
       el("span", { class: "gw-legend-optimal" }, el("span", { class: "gw-line gw-line-optimal" }), "optimal path"),
       el("span", { class: "gw-legend-differs" }, el("span", { class: "swatch gw-swatch-differs" }), "greedy ≠ optimal"),
       el("span", { class: "gw-legend-compare" }, el("span", { class: "gw-line gw-line-compare" }), "greedy path B"),
@@ -167,6 +187,7 @@ export default class GridworldController extends DemoController {
     this.legendPaint = legend.querySelector(".gw-legend-paint");
     this.scaleHigh = legend.querySelector(".gw-scale-high");
     this.legendPath = legend.querySelector(".gw-legend-path");
+    this.legendPathLabel = this.legendPath.lastElementChild;
     this.legendOptimal = legend.querySelector(".gw-legend-optimal");
     this.legendDiffers = legend.querySelector(".gw-legend-differs");
     this.legendScale = legend.querySelector(".gw-legend-scale");
@@ -213,8 +234,11 @@ export default class GridworldController extends DemoController {
     this.gridColumn = el(
       "div",
       { class: "gw-grid-column" },
+      this.captionA,
       this.gridCanvas,
+      this.gridB,
       legend,
+      this.pathNote,
       this.layersLegend,
       this.shownText,
       this.rewardsText,
@@ -452,6 +476,8 @@ export default class GridworldController extends DemoController {
     this.legendOptimal.hidden = !get("show_optimal_path");
     this.legendDiffers.hidden = !get("show_differs");
     this.legendCompare.hidden = !this.comparing();
+    const pathLabel = this.comparing() ? "greedy path A" : "greedy path";
+    if (this.legendPathLabel.textContent !== pathLabel) this.legendPathLabel.textContent = pathLabel;
     this.legendPaint.hidden = !(this.snapshot?.layout?.painted ?? []).length;
   }
 
@@ -702,6 +728,8 @@ export default class GridworldController extends DemoController {
     return {
       grid: g ? { size: g.size, x0: g.x0, y0: g.y0 } : null,
       layers: drawn ? structuredClone(drawn) : null,
+      // compare mode: B's own grid as its last frame drew it (its layers, in the colour domain both grids share)
+      gridB: this.gridB.hidden || !this.gridViewB.layers ? null : structuredClone(this.gridViewB.layers),
       // where the V* layer's values come from: value iteration's converged V*, or the planning panel's sweep
       vstar: this.plannedSweep() ? { source: "planner", sweep: this.snapshot.planner.sweeps } : { source: "converged" },
       curve: { episodes: this.curve.total, x: Array.from(x), y: Array.from(y), labels: [...(this.curveLabels ?? [])] },
@@ -735,6 +763,40 @@ export default class GridworldController extends DemoController {
     );
   }
 
+  /** Whose run the grid shows while averaging, and how its paths are chosen (snapshot.average.shown, Python's). */
+  shownRunSentence(average) {
+    const shown = average?.shown;
+    if (!shown) return "";
+    return (
+      `The grid shows seed ${shown.seed}'s run live, episode ${shown.episodes} of ${average.episodes}; each path is ` +
+      `that learner's most frequent greedy path over its last ${shown.path_window} episodes.`
+    );
+  }
+
+  /** The captions over the grids: whose run each shows (compare mode), and while averaging which seed, live. */
+  updateCaptions(snapshot) {
+    const labels = this.registry.field(this.demo, "algo").choice_labels ?? {};
+    const name = (field) => labels[this.registry.get(this.demo, field)] ?? this.registry.get(this.demo, field);
+    const shown = this.averaging() ? snapshot?.average?.shown : null;
+    const live = shown ? ` · seed ${shown.seed}, live` : "";
+    const episode = shown ? `, episode ${shown.episodes} of ${snapshot.average.episodes}` : "";
+    const comparing = this.comparing();
+    const a = comparing || shown ? `A: ${name("algo")}${live}${episode}` : "";
+    const b = comparing ? `B: ${name("compare")}${live}` : "";
+    const note = shown
+      ? `Paths: each learner's most frequent greedy path over its last ${shown.path_window} episodes (the greedy path of the moment flickers).`
+      : "";
+    for (const [node, text] of [
+      [this.captionA, a],
+      [this.captionB, b],
+      [this.pathNote, note],
+    ]) {
+      if (node.textContent !== text) node.textContent = text;
+      node.hidden = !text;
+    }
+    this.gridB.hidden = !comparing;
+  }
+
   summaryFor(snapshot) {
     const f = snapshot.figures;
     if (snapshot.average) {
@@ -748,7 +810,7 @@ export default class GridworldController extends DemoController {
             `A ${displayStat(f["average-return-a"], 1)}${b}.`
           : "";
       const state = done === runs ? `Averaged ${job}.` : `Averaging ${job}: ${done} of ${runs} finished.`;
-      return `${state}${means} The grid shows no run while averaging.`;
+      return `${state}${means} ${this.shownRunSentence(snapshot.average)}`;
     }
     const greedy = f["greedy-path-length"];
     const optimal = f["optimal-path-length"];
@@ -788,19 +850,38 @@ export default class GridworldController extends DemoController {
           policy_star: { data: Int8Array.from(snapshot.planner.policy.flat()) },
         }
       : {};
-    const animating = this.gridView.draw(
-      {
-        ...snapshot,
-        ...planned,
-        greedy_path_b: this.comparing() ? snapshot.greedy_path_b : null,
-        show,
-        differs: this.differs,
-        cursor: this.focused ? this.cursor : null,
-        drag: this.drag,
-        moveMs: this.moveMs,
-      },
-      now,
-    );
+    const comparing = this.comparing() && snapshot.Q_b?.shape?.length === 3;
+    const frame = {
+      ...snapshot,
+      ...planned,
+      greedy_path_b: comparing ? snapshot.greedy_path_b : null,
+      show,
+      differs: this.differs,
+      cursor: this.focused ? this.cursor : null,
+      drag: this.drag,
+      moveMs: this.moveMs,
+    };
+    // B's grid: its Q and its path alone, in the colour scale both grids share
+    const frameB = comparing
+      ? {
+          layout: snapshot.layout,
+          Q: snapshot.Q_b,
+          greedy_path_b: snapshot.greedy_path_b,
+          show: { q: show.q, values: show.values, path: show.path },
+        }
+      : null;
+    if (frameB) {
+      const domains = [this.gridView.plan(frame).plan.domain, this.gridViewB.plan(frameB).plan.domain];
+      if (domains[0] && domains[1]) {
+        frame.domain = frameB.domain = {
+          lo: Math.min(domains[0].lo, domains[1].lo),
+          hi: Math.max(domains[0].hi, domains[1].hi),
+        };
+      }
+    }
+    this.updateCaptions(snapshot);
+    const animating = this.gridView.draw(frame, now);
+    if (frameB && !this.gridB.hidden) this.gridViewB.draw(frameB, now);
     if (animating) this.dirty = true;
     this.updateLayerLegend();
     this.planning.draw();

@@ -33,7 +33,13 @@ CONTRACT: dict = {
             ("rows", "cols"),
             "uint8",
         ),
-        "greedy_path": Key("array", "cells (row, col) along argmax Q from the start", "cell", ("*", 2), "int32"),
+        "greedy_path": Key(
+            "array",
+            "cells (row, col) along argmax Q from the start (seeds > 1: the shown run's most frequent, see average)",
+            "cell",
+            ("*", 2),
+            "int32",
+        ),
         "agent": Key("list", "the agent's cell (row, col)", "cell", (2,)),
         "trail": Key("list", "cells (row, col) of the current episode so far", "cell", ("*", 2)),
         "episode_lengths": Key(
@@ -90,8 +96,9 @@ CONTRACT: dict = {
         "average_se": Key("array", "seeds > 1: its standard error per episode; else (0,)", "return", dtype="float64"),
         "average": Key(
             "dict",
-            "seeds > 1: runs, done, episodes, steps of the average, and how many last episodes its figures average "
-            "(window); else null",
+            "seeds > 1: runs, done, episodes, steps of the average, how many last episodes its figures average "
+            "(window), and shown: the run the grid shows meanwhile (its seed, episodes so far, path_window: its paths "
+            "are each learner's most frequent greedy path over that many latest episodes); else null",
             nullable=True,
         ),
         "planner": Key("dict", "the step-by-step planner (value or policy iteration): its state and V_k"),

@@ -48,7 +48,7 @@ from rlplay.algos.tabular import TabularAgent
 from rlplay.algos.value_iteration import ValueIterationResult, value_iteration
 from rlplay.core.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.gridworld import code as gridworld_code
-from rlplay.demos.gridworld.average import SeedAverage
+from rlplay.demos.gridworld.average import PATH_WINDOW, SeedAverage, ShownRun
 from rlplay.demos.gridworld.planner import METHODS, Planner
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
 from rlplay.params import DefaultBy, Param, When, follow_defaults, resolve_defaults, shown, validate
@@ -433,7 +433,8 @@ class GridworldDemo(DemoDriver):
         )
 
     def _new_average(self) -> None:
-        """With ``seeds`` > 1, a fresh averaging job on the current world and settings (else none)."""
+        """With ``seeds`` > 1, a fresh averaging job on the current world and settings (else none), and the run the
+        grid shows while it works: the driver's own learners, from scratch, paced by the job (``ShownRun``)."""
         config, env = self.config, self.env
 
         def make(seed: int) -> list[TabularAgent]:
@@ -441,6 +442,15 @@ class GridworldDemo(DemoDriver):
             return first + [self._learner(env, seed, second=True)] if config.compare != "off" else first
 
         self.average = SeedAverage(make, config.seed, config.seeds, config.episodes) if config.seeds > 1 else None
+        self.shown = None
+        if self.average is not None:
+            for agent in self.learners():
+                agent.reset()
+            self.shown = ShownRun(self.learners(), config.episodes)
+
+    def _greedy_path(self, i: int) -> tuple[list[tuple[int, int]], bool]:
+        """Learner ``i``'s path for the grid: its greedy path, or while averaging the shown run's steadied one."""
+        return self.shown.path(i) if self.shown is not None else self.learners()[i].greedy_path()
 
     def learners(self) -> list[TabularAgent]:
         return [self.agent] if self.agent_b is None else [self.agent, self.agent_b]
@@ -483,7 +493,9 @@ class GridworldDemo(DemoDriver):
         if n < 0:
             raise ValueError(f"the number of steps must be 0 or more, got {n}")
         if self.average is not None:
-            return self.average.advance(int(n))
+            taken = self.average.advance(int(n))
+            self.shown.follow(self.average)  # the grid's run keeps pace (its steps are not counted)
+            return taken
         ran = gridworld_code.advance(self, int(n))  # the agent's run, with the learner's code if edited
         if self.agent_b is not None:
             self.agent_b.run(int(n))
@@ -629,10 +641,14 @@ class GridworldDemo(DemoDriver):
         episode of Dyna-Q with 200 planning steps, compared, took 6.4 s in one call natively: a worker silent that
         long looks dead. The batches draw the same random numbers as one call (the run does not depend on them).
         """
+        if budget_ms is not None and (
+            isinstance(budget_ms, bool) or not isinstance(budget_ms, (int, float)) or not budget_ms > 0
+        ):
+            raise ValueError(f"budget_ms must be a positive number of milliseconds, got {budget_ms!r}")
+        if self.average is not None:
+            return self._average_episode(budget_ms)
         if budget_ms is None:
             return self._episode_steps(self.agent.max_episode_steps)
-        if isinstance(budget_ms, bool) or not isinstance(budget_ms, (int, float)) or not budget_ms > 0:
-            raise ValueError(f"budget_ms must be a positive number of milliseconds, got {budget_ms!r}")
         deadline = time.perf_counter() + min(float(budget_ms), 100.0) / 1000.0
         ran, batch = 0, 1
         while True:
@@ -642,6 +658,19 @@ class GridworldDemo(DemoDriver):
             if time.perf_counter() >= deadline:
                 return {"ran": ran, "done": False}
             batch *= 2
+
+    def _average_episode(self, budget_ms: float | None):
+        """While averaging: the job's steps until the grid's run has finished one more episode (or the job is done)."""
+        target = self.agent.episodes + 1
+        deadline = None if budget_ms is None else time.perf_counter() + min(float(budget_ms), 100.0) / 1000.0
+        ran = 0
+        while self.agent.episodes < target:
+            taken = self.advance(8)  # a few steps at a time: the job's next episode may end the shown one's
+            ran += taken
+            if taken == 0 or (deadline is not None and time.perf_counter() >= deadline):
+                break
+        done = self.agent.episodes >= target or self.average.finished
+        return ran if budget_ms is None else {"ran": ran, "done": done}
 
     def _episode_steps(self, most: int) -> int:
         """At most ``most`` steps of the current episode, stopping at its end; returns the steps run."""
@@ -656,7 +685,7 @@ class GridworldDemo(DemoDriver):
     def snapshot(self, since: int = 0) -> dict:
         env, agent, vi, layout = self.env, self.agent, self.vi, self.env.layout
         rows, cols = env.rows, env.cols
-        greedy_path, greedy_reached = agent.greedy_path()
+        greedy_path, greedy_reached = self._greedy_path(0)
         # Episode indices are absolute; lengths older than the kept window are gone (see _bound_history).
         dropped = agent.episodes - len(agent.episode_lengths)
         since = max(dropped, min(int(since), agent.episodes))
@@ -738,7 +767,7 @@ class GridworldDemo(DemoDriver):
         b = self.agent_b
         if b is None:
             return {}
-        cells, reached = b.greedy_path()
+        cells, reached = self._greedy_path(1)
         return {
             "b-episode": b.episodes,
             "b-episode-return": b.episode_returns[-1] if b.episode_returns else 0.0,
@@ -754,7 +783,7 @@ class GridworldDemo(DemoDriver):
             empty = np.zeros((0,))
             return {"Q_b": empty, "greedy_path_b": np.zeros((0, 2), dtype=np.int32), "compare_returns": empty,
                     "compare_bin": 1, "compare_first": 0}  # fmt: skip
-        cells, _ = b.greedy_path()
+        cells, _ = self._greedy_path(1)
         # the episodes both have finished, as absolute indices [first, last); their returns are the lists' tails
         last = min(self.agent.episodes, b.episodes)
         first = max(
@@ -793,7 +822,10 @@ class GridworldDemo(DemoDriver):
             empty = np.zeros((0,))
             return {"average_mean": empty, "average_se": empty, "average": None}
         mean, se = job.mean_and_se()
+        # shown: the run on the grid (its seed, episodes so far, and the window its paths are the most frequent in)
+        shown = {"seed": self.config.seed, "episodes": self.agent.episodes, "path_window": PATH_WINDOW}
         info = {"runs": job.runs, "done": job.done, "episodes": job.episodes, "steps": job.steps, "window": job.window}
+        info["shown"] = shown
         return {"average_mean": mean, "average_se": se, "average": info}
 
     def notices(self) -> list[str]:

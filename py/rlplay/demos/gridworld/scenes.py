@@ -8,6 +8,7 @@ numbers of the claim that are not figures (the CLI's ``--scene`` and the tests c
 from __future__ import annotations
 
 from rlplay.core.scene import Scene
+from rlplay.demos.gridworld.average import PATH_WINDOW
 
 
 def run_to_end(driver) -> dict:
@@ -50,7 +51,11 @@ CLIFF = Scene(
         ("average-return-a", "Q-learning: mean return of the last 100 episodes, 50 seeds"),
         ("average-return-b", "SARSA: mean return of the last 100 episodes, 50 seeds"),
     ),
-    legend="The paths drawn are each learner's greedy path (argmax Q, first maximum on ties) in seed 0's live run.",
+    legend=(
+        "The grid shows seed 0's run, live while the 50 seeds are averaged: each learner's path is its most "
+        f"frequent greedy path (argmax Q, first maximum on ties) over its last {PATH_WINDOW} episodes, which stays "
+        "put where the greedy path of the moment flickers."
+    ),
 )
 
 VALUE_ITERATION = Scene(
