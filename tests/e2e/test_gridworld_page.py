@@ -244,7 +244,8 @@ def test_the_averaged_modes_sentence_says_what_was_averaged(page):
     open_setup(page, "demo=gridworld&seeds=3&episodes=50&compare=sarsa&compare_alpha=0.5")
     summary = demo_root(page, DEMO).locator(".gw-summary")
     assert summary.text_content() == "Averaging 3 seeds, 50 episodes each: 0 of 3 finished. " + (
-        "The grid shows no run while averaging."
+        "The grid shows seed 0's run live, episode 0 of 50; each path is that learner's most frequent greedy path "
+        "over its last 50 episodes."
     )  # no mean of no run (the figures hold 0 until a seed finishes)
     demo_root(page, DEMO).get_by_role("button", name="Play", exact=True).click()
     wait_until(lambda: stat(page, DEMO, "average-runs") == 3, 60, message="3 seeds averaged")

@@ -823,7 +823,11 @@ class GridworldDemo(DemoDriver):
             return {"average_mean": empty, "average_se": empty, "average": None}
         mean, se = job.mean_and_se()
         # shown: the run on the grid (its seed, episodes so far, and the window its paths are the most frequent in)
-        shown = {"seed": self.config.seed, "episodes": self.agent.episodes, "path_window": PATH_WINDOW}
+        shown = {
+            "seed": self.config.seed,
+            "episodes": self.agent.episodes,
+            "path_window": min(PATH_WINDOW, job.episodes),
+        }
         info = {"runs": job.runs, "done": job.done, "episodes": job.episodes, "steps": job.steps, "window": job.window}
         info["shown"] = shown
         return {"average_mean": mean, "average_se": se, "average": info}
