@@ -100,7 +100,8 @@ test("an interval runs until dispose", async () => {
   const disposables = new Disposables();
   let calls = 0;
   disposables.setInterval(() => calls++, 2);
-  await tick(30);
+  // until it has run twice (a fixed wait flakes on a loaded machine), for at most 5 s
+  for (const deadline = Date.now() + 5000; calls < 2 && Date.now() < deadline; ) await tick(5);
   disposables.dispose();
   const seen = calls;
   assert.ok(seen >= 2, `the interval ran ${seen} times`);
