@@ -166,3 +166,36 @@ def test_cli_load_watch_gives_the_numbers_of_the_saving_run(tmp_path, capsys):
     out.write_text('{"format": "rlplay-cartpole-agent", "version": 1}')
     assert main(["cartpole", "--load", str(out), "--watch"]) == 2
     assert "cannot load" in capsys.readouterr().err
+
+
+def test_settings_changed_after_a_load_travel_in_the_command_and_a_fresh_run_setting_is_refused(capsys, tmp_path):
+    """The page's command --loads the agent and gave no settings (the CLI refused them), so a learning rate changed
+    after the load was lost: the command trained with the file's. Now reproduce_args of a loaded run are the fields
+    changed since the load, and the CLI applies them over the file's, as the page's configure does: the same figures
+    and the same agent, weight for weight."""
+    from rlplay.app import bridge
+    from snapshots import bridge_payload
+
+    text = PRETRAINED.read_text()
+    bridge_payload("cartpole", "create", params={})
+    assert bridge_payload("cartpole", "load_agent", args={"text": text})["snapshot"]["reproduce_args"] == []
+    changed = bridge_payload("cartpole", "configure", params={"lr": 0.02, "gamma": 0.95})
+    assert changed["restarted"] == [] and changed["snapshot"]["reproduce_args"] == [["lr", "0.02"], ["gamma", "0.95"]]
+    page = bridge_payload("cartpole", "step", n=700)["snapshot"]["figures"]
+    page_agent = bridge_payload("cartpole", "save_agent", args={})["result"]
+    out = tmp_path / "agent.json"
+    command = ["cartpole", "--load", str(PRETRAINED), "--steps=700", "--json", "--save", str(out)]
+    assert main([*command, "--lr=0.02", "--gamma=0.95"]) == 0
+    assert json.loads(capsys.readouterr().out)["figures"] == page
+    assert out.read_text() == page_agent + "\n"
+    # the file's own lr trains another agent: the setting is not ignored
+    assert main([*command, "--gamma=0.95"]) == 0
+    capsys.readouterr()
+    assert out.read_text() != page_agent + "\n"
+    # a setting that starts a fresh run would drop the agent: refused, by name
+    with pytest.raises(SystemExit):
+        main(["cartpole", "--load", str(PRETRAINED), "--seed=3", "--steps=10"])
+    assert "--seed would start a fresh run without the agent" in capsys.readouterr().err
+    # a restart (another seed) leaves the agent behind: the args are against the defaults again
+    assert bridge_payload("cartpole", "configure", params={"seed": 3})["snapshot"]["reproduce_args"][0] == ["seed", "3"]
+    bridge.handle("cartpole", "create", "{}")

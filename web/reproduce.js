@@ -35,9 +35,10 @@ export function shellWord(value) {
 export function commandLine({ demo, args, steps, wheel, load = "" }) {
   if (!Number.isSafeInteger(steps) || steps < 0) throw new UnsafeWordError(`steps must be a whole number: ${steps}`);
   const run = [`${ENV}/bin/python`, "-m", "rlplay", demo, `--steps=${steps}`];
-  // A run that started from an agent: the agent file holds its settings (the CLI refuses both), then `steps` more.
+  // A run that started from an agent: the agent file holds its settings, and `args` are those changed since the
+  // load (Python's reproduce_args say so: rlplay/core/reproduce.py), applied over them; then `steps` more.
   if (load) run.push(`--load=${load}`);
-  for (const [name, value] of load ? [] : args) {
+  for (const [name, value] of args) {
     if (!NAME.test(name) || !SAFE_VALUE.test(value))
       throw new UnsafeWordError(`not a validated setting: ${JSON.stringify(`${name}=${value}`)}`);
     run.push(`--${name}=${value}`);

@@ -6,6 +6,8 @@
     python -m rlplay rlhf      [--beta 0.5] [--seed N] [--steps N] [--labeller user --labels ab-ba]   (PPO updates)
     python -m rlplay cartpole  [--algo actor-critic] [--seed N] [--episodes N] [--save agent.json]
     python -m rlplay cartpole  --load agent.json --watch [N]    Watch a saved agent: N episode lengths, as the page
+    python -m rlplay cartpole  --load agent.json [--lr 0.02 ...] --steps N    train on from it (settings that keep
+                                              the agent apply over the file's; --algo, --seed, --hidden are its own)
     python -m rlplay DEMO      --scene NAME [--json]    run a lesson's scene (rlplay/demos/<demo>/scenes.py)
                                               natively; print its claim's figures, the numbers the page shows
     python -m rlplay schema    [--check]      write (or check) web/params.json and web/contract.json, the page's
@@ -20,12 +22,14 @@ command is an exact replay: the same seed and the same number of steps give the 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
 from pathlib import Path
 
 from rlplay.app.contract import describe
+from rlplay.core.reproduce import canonical
 from rlplay.core.scene import lookup
 from rlplay.demos import DEMOS, demo_classes, demo_module, scenes
 from rlplay.params import from_params, inactive_notices, schema
@@ -173,6 +177,21 @@ def _agent_text(where: str) -> str:
     return Path(where).read_text()
 
 
+def _configure_loaded(driver, config_class, fields: dict[str, str]) -> str:
+    """Apply settings given with ``--load`` over the agent file's (as the page does when they change after a load);
+    returns why not, if one is invalid or would start a fresh run without the agent (its algorithm, seed or size)."""
+    current = {f.name: canonical(getattr(driver.config, f.name)) for f in dataclasses.fields(driver.config)}
+    config, notices = from_params(config_class, {**current, **fields})
+    if notices:
+        return "; ".join(notices)
+    changes = {name: getattr(config, name) for name in fields if getattr(config, name) != getattr(driver.config, name)}
+    fresh = driver.configure(**changes) if changes else []
+    if fresh:
+        names = ", ".join(f"--{name}" for name in fresh)
+        return f"with --load, {names} would start a fresh run without the agent (the agent file sets it); drop it"
+    return ""
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["schema"]:
@@ -209,15 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     fields = {k: v for k, v in vars(field_parser.parse_args(rest)).items() if v is not None}
     driver = None
     if known.load:
-        if fields:
-            dropped = ", ".join(f"--{k}" for k in fields)
-            parser.error(f"with --load the settings come from the agent file; drop {dropped}")
         try:
             driver_class, _ = demo_classes("cartpole")
             driver = driver_class.from_agent_file(_agent_text(known.load))
         except (OSError, ValueError) as error:
             print(f"cannot load {known.load}: {error}", file=sys.stderr)
             return 2
+        error = _configure_loaded(driver, config_class, fields)
+        if error:
+            parser.error(error)
         if known.episodes is None and known.steps is None:
             known.steps = 0  # loading alone trains nothing
     result = train(known.demo, fields, known.episodes, known.steps, known.quiet or known.json, driver)

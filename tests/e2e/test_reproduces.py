@@ -90,6 +90,9 @@ def test_a_trained_agent_has_a_lineage_in_the_link_and_the_command(page, context
     root = demo_root(page, "cartpole")
     root.get_by_role("button", name="Watch a trained agent").click()
     wait_until(lambda: "Loaded" in root.locator(".cartpole-agent-status").text_content(), 30, message="the load")
+    # A learning rate changed after the load, before training on: the agent file's own lr must not come back.
+    page.evaluate("([d, n, v]) => window.rlplay.registry.set(d, n, v)", ["cartpole", "lr", "0.02"])
+    wait_until(lambda: page.evaluate("(d) => window.rlplay.inspect(d).snapshot.config.lr", "cartpole") == "0.02", 10)
     root.get_by_role("radio", name="Train").click()  # it plays (Watch) since the load: now it trains on
     wait_until(lambda: stat(page, "cartpole", "episode") >= 3, 60, message="training on from the agent")
     root.get_by_role("button", name="Pause").click()
@@ -121,8 +124,8 @@ def test_a_trained_agent_has_a_lineage_in_the_link_and_the_command(page, context
     root.get_by_role("button", name="Reproduce in Python").click()
     command = wait_until(lambda: " -m rlplay " in output.input_value() and output.input_value(), 30, 0.05, "command")
     agent_url = f"{server_url.rstrip('/')}/web/agents/cartpole-pretrained.json"
-    assert f"--steps={steps} --load={agent_url}" in command, command
-    assert "--seed" not in command  # the agent file holds the settings
+    assert f"--steps={steps} --load={agent_url} --lr=0.02" in command, command
+    assert "--seed" not in command  # the agent file holds the rest of the settings
     run = command.split(" && ")[-1].split(" ", 1)[1]  # "-m rlplay cartpole --steps=... --load=..."
     out = subprocess.run(
         [sys.executable, *run.split(" "), "--json", "--quiet"],

@@ -50,7 +50,8 @@ def notices_keys() -> dict[str, Key]:
         # Added by the bridge (rlplay.core.reproduce): the only values "Reproduce in Python" is built from.
         "reproduce_args": Key(
             "list",
-            "[name, value] of each non-default config field, validated and shell-safe; absent if one is not",
+            "[name, value] of each non-default config field (for a run from a loaded agent: each field changed "
+            "since the load), validated and shell-safe; absent if one is not",
             update="static",
             optional=True,
         ),

@@ -29,16 +29,17 @@ def canonical(value) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def command_args(config) -> list[list[str]] | None:
+def command_args(config, base=None) -> list[list[str]] | None:
     """The fields of ``config`` that differ from their defaults, as ``[name, value]``; ``None`` if one is unsafe.
 
-    Defaults are left out: the command installs this same wheel, whose defaults are these.
+    Defaults are left out: the command installs this same wheel, whose defaults are these. With ``base`` (the config
+    an agent file gave a run, which the command ``--load``s) the fields that differ from ``base`` instead.
     """
     out = []
     for field in dataclasses.fields(config):
         value = getattr(config, field.name)
         # a default that follows another field (a rule's own α) is judged under this config's choice of it
-        if value == default_of(config, field.name):
+        if value == (default_of(config, field.name) if base is None else getattr(base, field.name)):
             continue
         text = canonical(value)
         if not SAFE_VALUE.fullmatch(text):
@@ -48,8 +49,12 @@ def command_args(config) -> list[list[str]] | None:
 
 
 def add_reproduce_keys(snapshot: dict, driver) -> dict:
-    """Add ``reproduce_args`` (left out when a value is unsafe) and ``reproduce_edited_code`` to a snapshot."""
-    args = command_args(driver.config)
+    """Add ``reproduce_args`` (left out when a value is unsafe) and ``reproduce_edited_code`` to a snapshot.
+
+    A run from a loaded agent (``loaded_config``) gets the fields changed since the load: its command ``--load``s
+    the agent file, whose config is the rest.
+    """
+    args = command_args(driver.config, getattr(driver, "loaded_config", None))
     if args is not None:
         snapshot["reproduce_args"] = args
     snapshot["reproduce_edited_code"] = bool(getattr(getattr(driver, "code", None), "edited", False))

@@ -179,6 +179,7 @@ def from_dict(data, make_run: Callable):
     if baseline is not None:
         demo.learner.baseline = baseline
     demo.episodes_before, demo.steps_before = episodes, steps
+    demo.loaded_config = config  # a command that --loads the file names only the settings changed since
     return demo
 
 

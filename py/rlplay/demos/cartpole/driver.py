@@ -149,6 +149,7 @@ class CartpoleDemo(DemoDriver):
         self.diverged_at = -1  # the update (1-based) whose result was NaN/inf, else −1
         self.episodes_before = 0  # episodes and steps a loaded agent was trained for before this run
         self.steps_before = 0
+        self.loaded_config = None  # the config its agent file gave this run, if it started from one
 
     # -- training ------------------------------------------------------------------------------------------------
     def advance(self, n: int) -> int:
