@@ -22,14 +22,13 @@ command is an exact replay: the same seed and the same number of steps give the 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import time
 from pathlib import Path
 
 from rlplay.app.contract import describe
-from rlplay.core.reproduce import canonical
+from rlplay.app.replay import agent_text, start_from_agent
 from rlplay.core.scene import lookup
 from rlplay.demos import DEMOS, demo_classes, demo_module, scenes
 from rlplay.params import from_params, inactive_notices, schema
@@ -167,31 +166,6 @@ def scene_command(scene, as_json: bool) -> int:
     return 0
 
 
-def _agent_text(where: str) -> str:
-    """An agent file's text from a path, or from an http(s) URL (the page's command loads the site's own agent)."""
-    if where.startswith(("http://", "https://")):
-        import urllib.request
-
-        with urllib.request.urlopen(where, timeout=60) as response:  # noqa: S310 - the scheme is checked above
-            return response.read(2_000_000).decode("utf-8")
-    return Path(where).read_text()
-
-
-def _configure_loaded(driver, config_class, fields: dict[str, str]) -> str:
-    """Apply settings given with ``--load`` over the agent file's (as the page does when they change after a load);
-    returns why not, if one is invalid or would start a fresh run without the agent (its algorithm, seed or size)."""
-    current = {f.name: canonical(getattr(driver.config, f.name)) for f in dataclasses.fields(driver.config)}
-    config, notices = from_params(config_class, {**current, **fields})
-    if notices:
-        return "; ".join(notices)
-    changes = {name: getattr(config, name) for name in fields if getattr(config, name) != getattr(driver.config, name)}
-    fresh = driver.configure(**changes) if changes else []
-    if fresh:
-        names = ", ".join(f"--{name}" for name in fresh)
-        return f"with --load, {names} would start a fresh run without the agent (the agent file sets it); drop it"
-    return ""
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["schema"]:
@@ -230,13 +204,16 @@ def main(argv: list[str] | None = None) -> int:
     if known.load:
         try:
             driver_class, _ = demo_classes("cartpole")
-            driver = driver_class.from_agent_file(_agent_text(known.load))
+            text = agent_text(known.load)
+            driver_class.from_agent_file(text)  # a file that cannot load is named as such
         except (OSError, ValueError) as error:
             print(f"cannot load {known.load}: {error}", file=sys.stderr)
             return 2
-        error = _configure_loaded(driver, config_class, fields)
-        if error:
-            parser.error(error)
+        try:
+            # settings given with it apply over the file's, as the page's do when they change after a load
+            driver = start_from_agent(driver_class, text, fields)
+        except ValueError as error:
+            parser.error(f"with --load, {error}; drop it")
         if known.episodes is None and known.steps is None:
             known.steps = 0  # loading alone trains nothing
     result = train(known.demo, fields, known.episodes, known.steps, known.quiet or known.json, driver)

@@ -578,6 +578,24 @@ def test_code_travels_in_a_link_runs_only_when_asked_and_replays_natively(page, 
     download.value.save_as(path)
     assert run_python_file(path) == page.evaluate(FIGURES, "bandit") == native(20, {"epsilon_greedy": ALWAYS_ARM_0}, 10)
 
+    # A setting changed mid-run (UCB's c at pull 30): the .py replays it at its pull (it used to replay the current
+    # c from pull 0 and say so), and the figures differ from the run without the change.
+    page.evaluate("() => window.rlplay.registry.set('bandit', 'c', 2)")
+    wait_until(lambda: page.evaluate("window.rlplay.inspect('bandit').snapshot.config.c") == "2.0", 10, 0.05, "c")
+    step(page, root, 5)
+    with page.expect_download() as download:
+        root.get_by_role("button", name="Reproduce in Python (.py)").click()
+    download.value.save_as(path)
+    shown = page.evaluate(FIGURES, "bandit")
+    assert run_python_file(path) == shown != native(20, {"epsilon_greedy": ALWAYS_ARM_0}, 15)
+    # the command cannot carry the change: it says so, and where the exact replay is
+    root.get_by_role("button", name="Reproduce in Python", exact=True).click()
+    note = root.locator(".share-status")
+    wait_until(lambda: "c → 2.0 at step 30" in note.text_content(), 30, 0.05, "the note")
+    assert "The Code panel's Reproduce in Python (.py) replays it as it happened." in note.text_content()
+    page.evaluate("() => window.rlplay.registry.set('bandit', 'c', 0.5)")  # the link below: the default c
+    wait_until(lambda: page.evaluate("window.rlplay.inspect('bandit').snapshot.config.c") == "0.5", 10, 0.05, "c")
+
     # The link: compressed code, shown on arrival, run by nothing until the prompt is clicked.
     root.get_by_role("button", name="Copy link with my code").click()
     output = root.locator(".code-panel .share-output")

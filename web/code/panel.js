@@ -129,10 +129,6 @@ export class CodePanel {
     // Settings can change which functions run (the gridworld's rule and selector): ask Python again, once settled.
     this.controller.registry.addEventListener("change", (event) => {
       if (event.detail.demo !== this.demo) return;
-      const field = this.controller.registry.field?.(this.demo, event.detail.name);
-      if (field && !field.ui && event.detail.source !== "snapshot" && this.controller.unitsDone() > 0) {
-        this.settingsChanged = true; // the .py can no longer replay this run step for step
-      }
       if (!this.editor) return;
       clearTimeout(this.refetchTimer);
       this.refetchTimer = setTimeout(() => this.refetch(), 300);
@@ -253,18 +249,18 @@ export class CodePanel {
   downloadPython() {
     const controller = this.controller;
     const steps = controller.unitsDone();
-    const replayable = !this.settingsChanged;
-    const loads = replayable ? this.loads : this.editedFunctions().map((entry) => [0, entry.name, entry.edited]);
-    const note = replayable
-      ? ""
-      : "Settings changed during the page's run, so this file replays the current settings from the start, with " +
-        "the edited code from step 0: the page's numbers are those of a fresh run like that.";
+    // The run as it happened (the same record a worker restart replays: DemoController.runPlan), and what it
+    // started from; a user's own agent file is named, to be saved beside the .py.
+    const plan = controller.runPlan();
+    const start = controller.reproduceStart?.() ?? null;
     const text = pythonFile({
       demo: this.demo,
-      params: controller.registry.pythonParams(this.demo),
-      loads,
+      params: plan.start ?? controller.registry.pythonParams(this.demo),
+      loads: plan.codeAtStart,
+      changes: plan.events.map((event) => [event.at, event.command, event.args]),
+      agent: start?.load ?? null,
       steps,
-      note,
+      note: start?.note ?? "",
     });
     const link = el("a", {
       href: URL.createObjectURL(new Blob([text], { type: "text/x-python" })),
@@ -294,7 +290,6 @@ export class CodePanel {
     if (units < this.lastUnits) {
       // The run started again (Reset, new settings): the code that runs now runs from its start.
       this.loads = this.editedFunctions().map((entry) => [0, entry.name, entry.edited]);
-      this.settingsChanged = false;
     }
     this.lastUnits = units;
     if (!this.editor || !this.details.open) return;
@@ -463,7 +458,6 @@ export class CodePanel {
     if (!payload) return;
     this.drafts.clear();
     this.loads = [];
-    this.settingsChanged = false;
     this.setFunctions(payload.functions);
     if (this.current) this.select(this.current);
     await controller.reset();

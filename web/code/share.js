@@ -153,8 +153,13 @@ function pythonLiteral(value) {
   return JSON.stringify(value, null, 1);
 }
 
-/** A self-contained .py that replays the run natively with the same code, and prints its figures. */
-export function pythonFile({ demo, params, loads, steps, note }) {
+/**
+ * A self-contained .py that replays the run natively with the same code, and prints its figures: the settings at
+ * step 0 (`params`), the code loaded at step 0 (`loads`), each mid-run change at its step (`changes`, [step, command,
+ * args] as the page sent them: a setting, an edit of the grid, a code load) and the agent file it started from
+ * (`agent`, a URL or a path), as rlplay.app.replay.reproduce reads them.
+ */
+export function pythonFile({ demo, params, loads, steps, note, changes = [], agent = null }) {
   return [
     `"""Replay an RL Playground ${demo} run with edited code, natively: the same numbers as the page.`,
     "",
@@ -167,13 +172,18 @@ export function pythonFile({ demo, params, loads, steps, note }) {
     "from rlplay.app.replay import reproduce",
     "",
     `DEMO = ${pythonLiteral(demo)}`,
+    "# the settings at step 0",
     `PARAMS = ${pythonLiteral(params)}`,
     "# [step at which it was loaded, function name, source]",
     `LOADS = ${pythonLiteral(loads)}`,
+    "# what changed during the run: [step, command, arguments], each applied when the run reaches its step",
+    `CHANGES = json.loads(${JSON.stringify(JSON.stringify(changes))})`,
+    "# the agent file the run started from (a URL or a path), or None: a run from scratch",
+    `AGENT = ${agent === null ? "None" : pythonLiteral(agent)}`,
     `STEPS = ${steps}`,
     "",
     'if __name__ == "__main__":',
-    "    print(json.dumps(reproduce(DEMO, PARAMS, LOADS, STEPS), indent=1))",
+    "    print(json.dumps(reproduce(DEMO, PARAMS, LOADS, STEPS, CHANGES, AGENT), indent=1))",
     "",
   ].join("\n");
 }

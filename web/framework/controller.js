@@ -304,7 +304,12 @@ export class DemoController {
   /** What the command cannot say (it goes beside it, never into it: a "#" line runs in an interactive zsh). */
   reproduceNote() {
     if (!this.midRunChanges.length) return "";
-    return `Changed during this run: ${this.midRunChanges.join("; ")}. The command runs the current settings from step 0, so its numbers differ; press Reset for a run it replays exactly.`;
+    // The Code panel's .py carries the changes at their steps (rlplay.app.replay.reproduce); it is offered while
+    // edited code runs.
+    const exact = this.codePanel?.editedFunctions().length
+      ? " The Code panel's Reproduce in Python (.py) replays it as it happened."
+      : "";
+    return `Changed during this run: ${this.midRunChanges.join("; ")}. The command runs the current settings from step 0, so its numbers differ; press Reset for a run it replays exactly.${exact}`;
   }
 
   /** "Download JSON": what every demo shares, then the demo's own exportData(). */

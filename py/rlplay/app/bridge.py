@@ -38,7 +38,6 @@ steps_per_second, curves (per method: values, mean, se, runs), best, summary.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import time
@@ -212,16 +211,7 @@ def _driver_command(driver, demo: str, command: str, args: dict, since: int) -> 
         driver.reset()
         return {"snapshot": driver.snapshot(0)}
     if command == "configure":
-        _, config_class = demo_classes(demo)
-        current = {field.name: str(getattr(driver.config, field.name)) for field in dataclasses.fields(driver.config)}
-        merged = {**current, **{str(k): str(v) for k, v in args.get("params", {}).items()}}
-        config, notices = from_params(config_class, merged)
-        changes = {
-            name: getattr(config, name)
-            for name in args.get("params", {})
-            if hasattr(config, name) and getattr(config, name) != getattr(driver.config, name)
-        }
-        restarted = list(driver.configure(**changes) or []) if changes else []
+        restarted, notices = driver.configure_params(args.get("params", {}))
         # A fresh run starts its series from 0; otherwise only the tail the page lacks.
         return {"notices": notices, "restarted": restarted, "snapshot": driver.snapshot(0 if restarted else since)}
     if command in getattr(driver, "COMMANDS", ()):

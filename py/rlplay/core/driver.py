@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from rlplay.params import from_params
+
 
 class DemoDriver:
     """Base of the three drivers: ``step`` is ``advance`` then ``snapshot``; ``COMMANDS`` starts empty."""
@@ -21,6 +25,19 @@ class DemoDriver:
         """Run ``n`` units of work, then return the snapshot."""
         self.advance(n)
         return self.snapshot()
+
+    def configure_params(self, params: dict) -> tuple[list[str], list[str]]:
+        """Apply settings given as URL-style strings (the page's configure, a command's ``--name=value``), each
+        checked as a link's is; returns the names that needed a fresh run and a notice for each value refused."""
+        current = {field.name: str(getattr(self.config, field.name)) for field in dataclasses.fields(self.config)}
+        merged = {**current, **{str(k): str(v) for k, v in params.items()}}
+        config, notices = from_params(type(self.config), merged)
+        changes = {
+            name: getattr(config, name)
+            for name in params
+            if hasattr(config, name) and getattr(config, name) != getattr(self.config, name)
+        }
+        return (list(self.configure(**changes) or []) if changes else []), notices
 
 
 class Notice(str):
