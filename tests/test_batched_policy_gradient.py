@@ -24,35 +24,49 @@ def test_portable_sin_cos_gives_the_single_state_functions_bits():
     assert math.copysign(1.0, portable_sin_cos(np.array([-0.0]))[0][0]) == -1.0  # sin(−0) = −0, as portable_sin
 
 
-def test_a_batch_of_cartpoles_steps_each_like_a_lone_cartpole_with_ends_holds_and_time_limits():
-    seeds = [3, 4, 5]
+def test_a_batch_of_cartpoles_steps_each_like_a_lone_cartpole_through_ends_time_limits_and_runs_leaving():
+    """The in-place batch step against ``CartPole`` (``cartpole_dynamics``), state for state, bit for bit."""
+    seeds = [3, 4, 5, 6]
     batch, lone = CartPoleBatch(seeds), [CartPole(seed=s) for s in seeds]
     states = [env.reset()[0] for env in lone]
     assert batch.state.T.tolist() == [list(s) for s in states]
-    held_until = {}
     ends = {"terminated": 0, "truncated": 0}
-    for step in range(1500):
-        # a balancing rule for runs 0 and 1 (they reach the 500-step limit), random pushes for run 2
+    for step in range(2500):
+        if step == 1200:  # run 2 leaves the batch: the others go on as before
+            batch.keep([0, 1, 3])
+            del lone[2], states[2]
+        # a balancing rule for runs 0 and 1 (they reach the 500-step limit), random pushes for the others
         actions = np.array([s[2] + 0.5 * s[3] > 0 if r < 2 else (step * 7 + r) % 3 == 0 for r, s in enumerate(states)])
-        moving = batch.moving.copy()
+        assert batch.inputs[:, 0].tolist() == [[*s, 1.0] for s in states]  # the policies' view, with its bias input
         terminated, truncated = batch.step(actions)
         for r, env in enumerate(lone):
-            if not moving[r]:
-                assert not terminated[r] and not truncated[r]
-                assert batch.state[:, r].tolist() == list(states[r])  # a held run stays put
-                if step >= held_until[r]:
-                    batch.reset_run(r)
-                    states[r] = env.reset()[0]
-                continue
             states[r], _, term, trunc, _ = env.step(int(actions[r]))
             assert batch.state[:, r].tolist() == list(states[r])
-            assert (bool(terminated[r]), bool(truncated[r])) == (term, trunc)
+            assert (terminated is not None and bool(terminated[r]), truncated is not None and bool(truncated[r])) == (
+                term,
+                trunc,
+            )
             if term or trunc:
                 ends["terminated" if term else "truncated"] += 1
                 assert batch.lengths[r] == env.length
-                batch.hold(r)
-                held_until[r] = step + 3
+                assert batch.episode_states(r, env.length).shape == (env.length, 4)
+                batch.reset_run(r)
+                states[r] = env.reset()[0]
     assert ends["terminated"] > 10 and ends["truncated"] >= 2, ends
+
+
+def test_a_finished_episodes_states_are_read_back_from_the_batchs_history():
+    seeds = [7, 8]
+    batch, lone = CartPoleBatch(seeds), CartPole(seed=seeds[1])
+    visited = [lone.reset()[0]]
+    for _ in range(600):
+        terminated, _ = batch.step(np.array([True, False]))
+        state, _, term, _, _ = lone.step(0)
+        if term:
+            break
+        visited.append(state)
+    assert terminated is not None and terminated[1]
+    assert batch.episode_states(1, len(visited)).tolist() == [list(s) for s in visited]
 
 
 def lone_run(algo: str, seed: int, episodes: int) -> CartpoleDemo:

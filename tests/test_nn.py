@@ -40,6 +40,46 @@ def test_matmul_matches_numpy():
     np.testing.assert_allclose(nn.transpose_matmul(a, c), a.T @ c, rtol=1e-13)
 
 
+def test_matmul_and_transpose_matmul_sum_in_their_definitions_order_bit_for_bit():
+    """The fast layouts against the definitions (NumPy's own summation order, which every platform shares): the same
+    bits, signs of zero included, for the shapes the networks use and odd ones, in C, Fortran and strided layouts."""
+
+    def definition(a, b):
+        return (a[..., :, :, None] * b).sum(axis=-2) if a.ndim > 1 else (a[:, None] * b).sum(axis=0)
+
+    def transpose_definition(a, b):
+        return (a[:, :, None] * b[:, None, :]).sum(axis=0)
+
+    def layout(x, kind):
+        if kind == "F":
+            return np.asfortranarray(x)
+        if kind == "strided":
+            wide = np.zeros((x.shape[0] * 2, x.shape[1] * 3))
+            wide[::2, ::3] = x
+            return wide[::2, ::3]
+        return np.ascontiguousarray(x)
+
+    def same(x, y):
+        return x.shape == y.shape and np.array_equal(x, y) and np.array_equal(np.signbit(x), np.signbit(y))
+
+    rng = np.random.default_rng(7)
+    shapes = [(500, 32, 2), (500, 4, 32), (500, 2, 32), (500, 32, 1), (500, 1, 32), (1, 32, 2), (9, 33, 3), (8, 1, 1)]
+    shapes += [tuple(int(v) for v in rng.integers(1, 70, 3)) for _ in range(60)]
+    for rows, k, n in shapes:
+        # values over many magnitudes, and zeros of both signs, so that any change of order or sign shows
+        a = rng.standard_normal((rows, k)) * 10 ** rng.uniform(-6, 6, (rows, k))
+        a[rng.random((rows, k)) < 0.2] = -0.0
+        b = rng.standard_normal((k, n))
+        c = rng.standard_normal((rows, n)) * 10 ** rng.uniform(-6, 6, (rows, n))
+        c[rng.random((rows, n)) < 0.2] = -0.0
+        for kind_a in ("C", "F", "strided"):
+            for kind_b in ("C", "F", "strided"):
+                A, B, C = layout(a, kind_a), layout(b, kind_b), layout(c, kind_b)
+                assert same(nn.matmul(A, B), definition(A, B)), (rows, k, n, kind_a, kind_b)
+                assert same(nn.matmul(A[0], B), definition(A[0], B)), (rows, k, n, kind_a, kind_b)
+                assert same(nn.transpose_matmul(A, C), transpose_definition(A, C)), (rows, k, n, kind_a, kind_b)
+
+
 def test_mlp_backward_matches_finite_differences():
     rng = np.random.default_rng(1)
     mlp = nn.MLP(4, 6, 3, rng, out_scale=1.0)

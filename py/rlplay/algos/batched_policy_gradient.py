@@ -8,20 +8,21 @@
         run r's learner updates on that episode, by its own code (REINFORCE: G_t; actor-critic: GAE from its critic)
 
 Why: a lone run spends most of its time on per-step overhead (a handful of NumPy calls to pick an action, a dozen
-lines of Python physics), not arithmetic. Stepping R runs as arrays pays that overhead once for all R.
+lines of Python physics), not arithmetic. Stepping R runs as arrays pays that overhead once for all R; a run that
+stops (solved, out of episodes, or diverged) leaves the batch, so the others' steps no longer carry it.
 
 Each run is the run a lone driver makes with the same seeds: its learner is built and updated by the algorithm's
 own class (``Reinforce``, ``ActorCritic``), its start states come from its own generator, and its action uniforms
-are drawn from its own generator in the same blocks as ``exploration.Uniforms``. Only the test that picks the
+are drawn from its own generator, one a step, as ``exploration.Uniforms`` hands them out. Only the test that picks the
 action is computed differently: ``u < σ(d)`` becomes ``d > logit(u)`` (the same test in exact arithmetic; the logits
-of a block of uniforms cost one NumPy call), with d = h · (W2[:, 1] − W2[:, 0]) + (b2[1] − b2[0]) from a stacked
-``np.matmul``, where ``MLP.forward_one`` takes ``np.dot`` and ``sample_two_actions`` ``math.exp``. Rounding differs
-in the last bit, which changes an action only if the uniform lands within ~1e-16 of π(right|s); so in practice
-every episode, every update and every weight is the same bits as the lone run's (the tests check whole runs).
+of a block of uniforms cost one NumPy call), with d = h · (W2[:, 1] − W2[:, 0]) + (b2[1] − b2[0]) from stacked
+``np.matmul``/``np.vecdot``, where ``MLP.forward_one`` takes ``np.dot`` and ``sample_two_actions`` ``math.exp``.
+Rounding differs in the last bit, which changes an action only if the uniform lands within ~1e-16 of π(right|s); so
+in practice every episode, every update and every weight is the same bits as the lone run's (the tests check whole
+runs).
 
 A run stops once it is solved (the mean length of its last ``solved_window`` episodes reaches
-``solved_mean_length``), after ``max_episodes`` episodes, or if its update diverges (NaN or infinity); it then
-leaves the batch.
+``solved_mean_length``), after ``max_episodes`` episodes, or if its update diverges (NaN or infinity).
 """
 
 from __future__ import annotations
@@ -34,10 +35,9 @@ import numpy as np
 from rlplay.algos.actor_critic import ActorCritic
 from rlplay.algos.nn import log
 from rlplay.algos.reinforce import Reinforce
-from rlplay.envs.cartpole_batch import CartPoleBatch
+from rlplay.envs.cartpole_batch import HISTORY, CartPoleBatch
 
 BATCHABLE = (Reinforce, ActorCritic)  # learners that update once per finished episode, with a two-action policy
-HISTORY = 512  # steps of states and actions kept for the episodes in progress (an episode has at most 500)
 
 
 def policy_network(learner):
@@ -63,7 +63,7 @@ class BatchedPolicyGradient:
         max_episodes: int,
         solved_mean_length: float,
         solved_window: int,
-        block: int = 4096,
+        block: int = 1024,
     ):
         if not len(learners) == len(env_seeds) == len(action_seeds):
             raise ValueError("give one env seed and one action seed per learner")
@@ -89,86 +89,89 @@ class BatchedPolicyGradient:
         self.steps = [0] * runs
         self.training = [True] * runs
 
+        # column c of every batch array is run self.columns[c]; a run that stops leaves (``_drop``)
+        self.columns = list(range(runs))
         self.env = CartPoleBatch(env_seeds)
         self.generators = [np.random.default_rng(seed) for seed in action_seeds]
         self.block = int(block)
-        self.logit_u = np.empty((runs, self.block))
-        self.position = np.zeros(runs, dtype=np.int64)
-        for run in range(runs):
-            self._refill(run)
-        self._refill_in = self.block  # steps until some run has used up its block
+        self.logit_u = np.empty((self.block, runs))  # row i: every run's uniform for step (block start + i), as logits
+        self._rows = []
+        # the actions of the last HISTORY steps, by clock modulo HISTORY (as ``env.history`` keeps the states)
+        self.action_history = np.zeros((HISTORY, runs), dtype=bool)
 
         hidden = policy_network(self.learners[0]).W1.shape[1]
-        self.W1 = np.empty((runs, 4, hidden))
-        self.b1 = np.empty((runs, 1, hidden))
-        self.w_diff = np.empty((runs, hidden, 1))
-        self.b_diff = np.empty((runs, 1, 1))
-        self._load_policies(np.arange(runs))
-        # the last HISTORY steps' states (before the step) and actions, by clock modulo HISTORY
-        self.history_states = np.zeros((HISTORY, 4, runs))
-        self.history_actions = np.zeros((HISTORY, runs), dtype=bool)
+        # each run's policy as it picks actions, biases folded in: h = relu([s, 1] W1b), with a last hidden unit
+        # that is always 1 (weights 0 from the state, 1 from the constant); d = h · w_diff, whose last entry is b_diff
+        self.W1b = np.zeros((runs, 5, hidden + 1))
+        self.W1b[:, 4, hidden] = 1.0
+        self.w_diff = np.empty((runs, hidden + 1))
+        self.h = np.empty((runs, 1, hidden + 1))
+        for column in self.columns:
+            self._load_policy(column)
 
     @property
     def done(self) -> bool:
-        return not any(self.training)
+        return not self.columns
 
-    def _refill(self, run: int) -> None:
-        """Run ``run``'s next block of uniforms from its own generator (as ``Uniforms.refill``), as logits:
+    def _refill(self) -> None:
+        """Every run's next block of uniforms from its own generator (as ``Uniforms.refill``), as logits:
         u < σ(d) ⟺ d > log(u / (1 − u))."""
-        u = self.generators[run].random(self.block)
+        u = np.empty((self.block, len(self.columns)))
+        for column, run in enumerate(self.columns):
+            u[:, column] = self.generators[run].random(self.block)
         with np.errstate(divide="ignore"):  # u = 0 gives −∞: the action is then "right", as u < σ(d) would have it
-            self.logit_u[run] = log(u / (1.0 - u))
-        self.position[run] = 0
+            self.logit_u = log(u / (1.0 - u))
+        self._rows = list(self.logit_u)
 
-    def _load_policies(self, rows) -> None:
-        """Copy runs ``rows``' policies into the stacked weights the step's forward pass uses."""
-        for run in rows:
-            W1, b1, W2, b2 = policy_network(self.learners[run]).params
-            self.W1[run] = W1
-            self.b1[run, 0] = b1
-            # d = l_1 − l_0 = h · (W2[:, 1] − W2[:, 0]) + (b2[1] − b2[0])
-            self.w_diff[run, :, 0] = W2[:, 1] - W2[:, 0]
-            self.b_diff[run, 0, 0] = b2[1] - b2[0]
+    def _load_policy(self, column: int) -> None:
+        """Copy a run's policy into the stacked weights the step's forward pass uses."""
+        W1, b1, W2, b2 = policy_network(self.learners[self.columns[column]]).params
+        hidden = len(b1)
+        self.W1b[column, :4, :hidden] = W1
+        self.W1b[column, 4, :hidden] = b1
+        # d = l_1 − l_0 = h · (W2[:, 1] − W2[:, 0]) + (b2[1] − b2[0])
+        self.w_diff[column, :hidden] = W2[:, 1] - W2[:, 0]
+        self.w_diff[column, hidden] = b2[1] - b2[0]
 
     def advance(self, n: int) -> int:
         """Take up to ``n`` steps of the batch (fewer once every run has stopped); returns the steps taken."""
         taken = 0
         env = self.env
-        runs = np.arange(len(self.learners))
-        while taken < n and not self.done:
-            taken += 1
-            if self._refill_in == 0:
-                for run in np.flatnonzero(self.position == self.block).tolist():
-                    self._refill(run)
-                self._refill_in = self.block - int(self.position.max())  # a bound: held runs do not advance
-            self._refill_in -= 1
-            logit_u = self.logit_u[runs, self.position]
-            self.position += self.env.moving
-            state = env.state
-            # h = relu(s W1 + b1);  d = h · w_diff + b_diff, for every run with its own weights
-            h = np.matmul(state.T[:, None, :], self.W1)
-            h += self.b1
-            np.maximum(h, 0.0, out=h)
-            d = np.matmul(h, self.w_diff)
-            d += self.b_diff
-            # right if u < σ(d), i.e. if d > logit(u)
-            actions = d[:, 0, 0] > logit_u
-            slot = env.clock % HISTORY
-            self.history_states[slot] = state
-            self.history_actions[slot] = actions
-            terminated, truncated = env.step(actions)
-            if np.count_nonzero(terminated) or truncated is not env.not_truncated:
-                self._end_episodes(terminated, truncated)
+        while taken < n and self.columns:
+            row = env.clock % self.block
+            if row == 0:
+                self._refill()
+            W1b, w_diff, h = self.W1b, self.w_diff, self.h
+            hidden = h[:, 0]
+            rows, action_history = self._rows, self.action_history
+            # between ends of episodes the runs and their weights stay put: step without looking back
+            for _ in range(min(n - taken, self.block - row)):
+                taken += 1
+                # h = relu(s W1 + b1);  d = h · w_diff + b_diff, for every run with its own weights
+                np.matmul(env.inputs, W1b, out=h)
+                np.maximum(hidden, 0.0, out=hidden)
+                # right if u < σ(d), i.e. if d > logit(u)
+                actions = np.vecdot(hidden, w_diff) > rows[row]
+                row += 1
+                action_history[env.clock % HISTORY] = actions
+                terminated, truncated = env.step(actions)
+                if (terminated is not None or truncated is not None) and self._end_episodes(terminated, truncated):
+                    break  # a run left the batch: every batch array changed
         return taken
 
-    def _end_episodes(self, terminated, truncated) -> None:
+    def _end_episodes(self, terminated, truncated) -> bool:
         """Update each run whose episode ended on this step (by its learner's own code), record the episode, and
-        start its next one, or stop the run."""
+        start its next one, or take the run out of the batch; True if a run left."""
         env = self.env
-        for run in np.flatnonzero(terminated | truncated).tolist():
+        ended = terminated if truncated is None else truncated if terminated is None else terminated | truncated
+        stopped = []
+        for column in np.flatnonzero(ended).tolist():
+            run = self.columns[column]
             learner = self.learners[run]
-            T = int(env.lengths[run])
-            stats = self._learn(learner, run, T, bool(terminated[run]), bool(truncated[run]))
+            T = int(env.clock - env.starts[column])
+            fell = terminated is not None and bool(terminated[column])
+            cut = truncated is not None and bool(truncated[column])
+            stats = self._learn(learner, column, T, fell, cut)
             self.updates[run] += 1
             self.steps[run] += T
             lengths = self.episode_lengths[run]
@@ -182,19 +185,33 @@ class BatchedPolicyGradient:
                     self.solved_at[run] = len(lengths)
             if not finite or self.solved_at[run] > 0 or len(lengths) >= self.max_episodes:
                 self.training[run] = False
-                env.hold(run)
+                stopped.append(column)
             else:
-                self._load_policies([run])
-                env.reset_run(run)
+                self._load_policy(column)
+                env.reset_run(column)
+        if stopped:
+            self._drop(stopped)
+        return bool(stopped)
 
-    def _learn(self, learner, run: int, T: int, terminated: bool, truncated: bool) -> dict:
-        """Hand run ``run``'s finished episode (its last T steps) to its learner; returns the update's stats.
+    def _drop(self, stopped) -> None:
+        """Take the stopped runs' columns out of every batch array."""
+        keep = [column for column in range(len(self.columns)) if column not in stopped]
+        self.columns = [self.columns[column] for column in keep]
+        self.env.keep(keep)
+        self.W1b, self.w_diff, self.h = self.W1b[keep], self.w_diff[keep], self.h[keep]
+        self.logit_u = np.ascontiguousarray(self.logit_u[:, keep])
+        self._rows = list(self.logit_u)
+        self.action_history = np.ascontiguousarray(self.action_history[:, keep])
+
+    def _learn(self, learner, column: int, T: int, terminated: bool, truncated: bool) -> dict:
+        """Hand a run's finished episode (its last T steps) to its learner; returns the update's stats.
 
         The learner gets the episode as ``observe`` would have collected it, step by step: its buffers hold the
         first T − 1 steps, and ``observe`` of the last step runs its update."""
-        slots = np.arange(self.env.clock - T, self.env.clock) % HISTORY
-        states = list(self.history_states[slots, :, run])
-        actions = self.history_actions[slots, run].astype(np.int64).tolist()
+        env = self.env
+        states = env.episode_states(column, T).tolist()
+        slots = np.arange(env.clock - T, env.clock) % HISTORY
+        actions = self.action_history[slots, column].astype(np.int64).tolist()
         learner.states, learner.actions, learner.rewards = states[:-1], actions[:-1], [1.0] * (T - 1)
-        final_state = self.env.state[:, run].copy()
+        final_state = env.state[:, column].tolist()
         return learner.observe(states[-1], actions[-1], 1.0, terminated, truncated, final_state)

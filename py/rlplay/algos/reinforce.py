@@ -92,18 +92,19 @@ def reinforce_loss(logits: np.ndarray, actions: np.ndarray, adv: np.ndarray, ent
     rows = np.arange(batch)
     logp_all = log_softmax(logits)
     logp = logp_all[rows, actions]
-    H = entropy(logp_all)
+    probs = exp(logp_all)  # π(·|s)
+    H = entropy(logp_all, probs)
     # pg_loss = −(1/B) Σ adv_t log π(a_t|s_t)
     pg_loss = -float((adv * logp).mean())
     entropy_loss = float(H.mean())
     loss = pg_loss - ent_coef * entropy_loss
     # ∇_logits log π(a|s) = onehot(a) − π: the seed's grad_logits = −probs; grad_logits[action] += 1.0
-    grad_logits = -exp(logp_all)
+    grad_logits = -probs
     grad_logits[rows, actions] += 1.0
     # scaled by the return (or advantage): good returns → increase this action's probability
     grad_logits *= adv[:, None]
     # the loss descends, so its gradient is minus the mean ascent direction
-    dlogits = -grad_logits / batch + entropy_backward(logp_all, np.full(batch, -ent_coef / batch))
+    dlogits = -grad_logits / batch + entropy_backward(logp_all, np.full(batch, -ent_coef / batch), probs)
     return loss, {"pg_loss": pg_loss, "entropy_loss": entropy_loss}, dlogits
 
 

@@ -2,14 +2,18 @@
 
     state (4, R) = rows x, x_dot, theta, theta_dot;   state ← cartpole_dynamics(state, force)   (Euler, τ = 0.02 s)
 
-The physics is ``rlplay.envs.cartpole.cartpole_dynamics`` itself, called once on arrays; each run keeps its own
+The physics is ``rlplay.envs.cartpole.cartpole_dynamics``'s, operation for operation, written out in place over the
+batch (``CartPoleBatch.step``: one NumPy call costs as much as the arithmetic of all R runs, and the in-place form
+with stacked rows takes about half the calls of calling ``cartpole_dynamics`` on arrays). Each run keeps its own
 ``CartPole`` for its start states (its own generator, so run r's episodes start where a lone ``CartPole`` with the
 same seed starts them). Episodes end as in ``CartPole``: terminated when |x| > 2.4 m or |θ| > 12°, truncated at 500
-steps.
+steps. Every run is always in an episode: the caller starts a run's next episode (``reset_run``) as soon as one
+ends, or takes the run out of the batch (``keep``).
 
 Determinism: every run's states are the same bits as a lone ``CartPole`` would give. NumPy's +, −, ×, ÷ on float64
-arrays round each operation as Python's floats do, in the same order, and ``portable_sin_cos`` evaluates the same
-Taylor series as ``portable_sin``/``portable_cos`` (tested bit for bit).
+arrays round each operation as Python's floats do, the step does ``cartpole_dynamics``'s operations on the same
+operands in the same order, and ``portable_sin_cos`` evaluates the same Taylor series as
+``portable_sin``/``portable_cos`` (tests/test_batched_policy_gradient.py checks both against ``CartPole``, bit for bit).
 """
 
 from __future__ import annotations
@@ -18,13 +22,20 @@ import numpy as np
 
 from rlplay.envs.cartpole import (
     FORCE_MAG,
+    GRAVITY,
+    HALF_LENGTH,
+    MASS_POLE,
     MAX_EPISODE_STEPS,
+    POLE_MASS_LENGTH,
     PORTABLE_TRIG_LIMIT,
+    TAU,
     THETA_THRESHOLD,
+    TOTAL_MASS,
     X_THRESHOLD,
     CartPole,
-    cartpole_dynamics,
 )
+
+HISTORY = 512  # states kept, by clock modulo HISTORY: an episode's (at most 500) and the one after its last push
 
 # The Horner levels of ``portable_sin`` and ``portable_cos``, innermost first: each level is q ← 1 − (θ²/d) · q,
 # from q = 1. sin has one level fewer; its extra innermost level divides by +∞, which leaves q = 1 − 0 · 1 = 1 exactly.
@@ -38,6 +49,11 @@ _DIVISORS = np.array(
 _ONE = np.array(1.0)
 _FORCE = np.array(FORCE_MAG)
 _TWO_FORCE = np.array(2.0 * FORCE_MAG)
+_LIMITS = np.array([[X_THRESHOLD], [THETA_THRESHOLD]])  # |x| and |θ| beyond these end an episode
+_DIVISORS_COS_SIN = np.ascontiguousarray(_DIVISORS[:, ::-1])  # (level, cos|sin, 1): the order CartPoleBatch keeps
+_PML_MP_G = np.array([[POLE_MASS_LENGTH], [MASS_POLE], [GRAVITY]])
+_PML, _TOTAL_MASS, _HALF_LENGTH, _TAU = (np.array(c) for c in (POLE_MASS_LENGTH, TOTAL_MASS, HALF_LENGTH, TAU))
+_FOUR_THIRDS = np.array(4.0 / 3.0)
 
 
 def _sin_cos_series(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -45,10 +61,12 @@ def _sin_cos_series(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     t2 = theta * theta
     # θ²/d for every level, sin's and cos's: (level, 2, R)
     ratios = t2 / _DIVISORS
-    q = np.ones((2,) + theta.shape)
-    for ratio in ratios:
+    # the innermost level: q = 1 − (θ²/d) · 1
+    q = _ONE - ratios[0]
+    for ratio in ratios[1:]:
         # q ← 1 − (θ²/d) · q, as the single-state series nest it
-        q = _ONE - ratio * q
+        np.multiply(ratio, q, out=q)
+        np.subtract(_ONE, q, out=q)
     return theta * q[0], q[1]
 
 
@@ -72,67 +90,140 @@ def portable_sin_cos(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class CartPoleBatch:
     """R independent cart-poles, stepped together. ``seeds[r]`` seeds run r's start states (as ``CartPole(seed)``).
 
-    ``state`` is (4, R). ``step(actions)`` moves every moving run one step and returns ``(terminated, truncated)``,
-    (R,) booleans (``truncated`` may be the shared ``not_truncated``: read it, never write it). A run whose episode
-    ended should be put on ``hold(r)``: it then stays in its final state, and never ends again, until
-    ``reset_run(r)`` starts its next episode.
+    ``state`` is (4, R), a view into ``history``: the last ``HISTORY`` states, the state at clock c in
+    ``history[c % HISTORY, :4]``, so a finished episode's states are read back rather than copied every step. Row 4 of
+    ``history`` is a constant 1, so that ``inputs`` (the state as (R, 1, 5) rows [x, x˙, θ, θ˙, 1]) can be multiplied
+    by a policy's weights with its biases as a fifth row, in one call.
+    ``step(actions)`` moves every run one step and returns ``(terminated, truncated)``: (R,) booleans, or None when no
+    run's episode ended that way. A run whose episode ended must then be reset (``reset_run``) or dropped (``keep``)
+    before the next step.
 
-    Per-step costs are what matter here (one NumPy call costs about as much as the arithmetic of all R runs):
-    episode lengths are ``clock − starts`` rather than a counter incremented every step, and the time limit is
-    looked at only from the step on which the oldest episode can reach it.
+    Per-step costs are what matter here (one NumPy call costs about as much as the arithmetic of all R runs), so
+    ``step`` is ``cartpole_dynamics`` written out in place: the same operations on the same operands in the same
+    order (so the same bits; the tests compare it with ``CartPole`` step by step), but into buffers made once, with
+    the operations that share an operator done as one call on stacked rows. Episode lengths are ``clock − starts``
+    rather than a counter incremented every step, and the time limit is looked at only from the step on which the
+    oldest episode can reach it.
     """
 
     def __init__(self, seeds):
         self.envs = [CartPole(seed=seed) for seed in seeds]
-        self.state = np.array([env.reset()[0] for env in self.envs], dtype=np.float64).T.copy()
+        self.history = np.ones((HISTORY, 5, len(self.envs)))
+        self.history[0, :4] = np.array([env.reset()[0] for env in self.envs], dtype=np.float64).T
         self.clock = 0  # steps the batch has taken
         self.starts = np.zeros(len(self.envs), dtype=np.int64)  # the clock when each run's episode started
-        self.moving = np.ones(len(self.envs), dtype=bool)
-        self.not_truncated = np.zeros(len(self.envs), dtype=bool)
-        self._all_moving = True
-        self._next_limit = MAX_EPISODE_STEPS  # the clock at which the oldest moving episode reaches the time limit
+        self._next_limit = MAX_EPISODE_STEPS  # the clock at which the oldest episode reaches the time limit
+        self._buffers()
+
+    def _buffers(self) -> None:
+        """The step's work arrays for the current number of runs, and their views, made once."""
+        runs = len(self.envs)
+        self._rows = [row[:4] for row in self.history]  # history[c % HISTORY, :4] for every c
+        self._inputs = [row.T[:, None, :] for row in self.history]
+        self.state = self._rows[self.clock % HISTORY]
+        # W = [θ˙, cos θ, sin θ]: the operands the first products share; the series leave their q in W[1:3]
+        W = np.empty((3, runs))
+        self._W, self._q, self._theta_dot, self._cos, self._sin = W, W[1:3], W[0], W[1], W[2]
+        self._t2 = np.empty(runs)
+        self._ratios = np.empty((len(_DIVISORS), 2, runs))
+        self._ratio_rows = list(self._ratios)
+        # P = [m_p l θ˙, m_p cos θ, g sin θ], then [temp, m_p cos²θ / M, g sin θ]
+        P = np.empty((3, runs))
+        self._P, self._P01, self._temp, self._P1, self._gsin = P, P[0:2], P[0], P[1], P[2]
+        self._den, self._num, self._x_acc_term = np.empty(runs), np.empty(runs), np.empty(runs)
+        # D = [x˙, x¨, θ˙, θ¨]: Euler's state ← state + τ D
+        D = np.empty((4, runs))
+        self._D, self._velocities, self._x_acc, self._theta_acc = D, D[0::2], D[1], D[3]
+        self._abs = np.empty((2, runs))
+
+    @property
+    def runs(self) -> int:
+        return len(self.envs)
 
     @property
     def lengths(self) -> np.ndarray:
-        """Steps taken in each run's current episode (meaningless for a run on hold)."""
+        """Steps taken in each run's current episode."""
         return self.clock - self.starts
 
-    def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Push each moving run (0 = left, 1 = right) for τ seconds."""
+    def step(self, actions: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Push each run (actions: 0/False = left, 1/True = right) for τ seconds: ``cartpole_dynamics``, in place."""
+        mul, sub, div = np.multiply, np.subtract, np.divide
+        state = self.state
+        theta = state[2]
         # F = +10 N for 1, −10 N for 0
         force = actions * _TWO_FORCE - _FORCE
-        x, x_dot, theta, theta_dot = self.state
-        # an unfinished episode has |θ| ≤ 12° < 0.5 rad: the series alone give portable_sin/cos's bits (a run on
-        # hold may be past that, but its step is thrown away)
-        sin, cos = _sin_cos_series(theta)
-        # the one dynamics function, with this step's sin θ and cos θ already computed for all runs
-        new = np.array(cartpole_dynamics(x, x_dot, theta, theta_dot, force, sin=lambda _: sin, cos=lambda _: cos))
+        # cos θ and sin θ by portable_cos/sin's series (an episode in progress has |θ| ≤ 12° < 0.5 rad):
+        # q ← 1 − (θ²/d) · q, innermost level first, both series at once
+        t2, q, ratios = self._t2, self._q, self._ratio_rows
+        mul(theta, theta, out=t2)
+        div(t2, _DIVISORS_COS_SIN, out=self._ratios)
+        sub(_ONE, ratios[0], out=q)
+        for ratio in ratios[1:]:
+            mul(ratio, q, out=q)
+            sub(_ONE, q, out=q)
+        sin, cos, W, P = self._sin, self._cos, self._W, self._P
+        mul(theta, sin, out=sin)  # sin θ = θ · q
+        np.copyto(self._theta_dot, state[3])
+        # [m_p l θ˙, m_p cos θ, g sin θ]
+        mul(_PML_MP_G, W, out=P)
+        # [m_p l θ˙ θ˙, m_p cos θ cos θ]
+        mul(self._P01, W[0:2], out=self._P01)
+        temp = self._temp
+        mul(temp, sin, out=temp)
+        # temp = (F + m_p l θ˙² sin θ) / (m_c + m_p), beside m_p cos²θ / (m_c + m_p)
+        np.add(force, temp, out=temp)
+        div(self._P01, _TOTAL_MASS, out=self._P01)
+        # θ¨ = (g sin θ − cos θ · temp) / (l · (4/3 − m_p cos²θ / (m_c + m_p)))
+        den, num = self._den, self._num
+        sub(_FOUR_THIRDS, self._P1, out=den)
+        mul(_HALF_LENGTH, den, out=den)
+        mul(cos, temp, out=num)
+        sub(self._gsin, num, out=num)
+        theta_acc = self._theta_acc
+        div(num, den, out=theta_acc)
+        # x¨ = temp − m_p l θ¨ cos θ / (m_c + m_p)
+        term = self._x_acc_term
+        mul(_PML, theta_acc, out=term)
+        mul(term, cos, out=term)
+        div(term, _TOTAL_MASS, out=term)
+        sub(temp, term, out=self._x_acc)
+        # explicit Euler: positions use the old velocities; state ← state + τ [x˙, x¨, θ˙, θ¨]
+        D = self._D
+        np.copyto(self._velocities, state[1::2])
+        mul(_TAU, D, out=D)
         self.clock += 1
+        new = self.state = self._rows[self.clock % HISTORY]
+        np.add(state, D, out=new)
         # |x| > 2.4 is x < −2.4 or x > 2.4 (``is_failed``), for every float
-        terminated = (np.abs(new[0]) > X_THRESHOLD) | (np.abs(new[2]) > THETA_THRESHOLD)
-        if self._all_moving:
-            self.state = new
-        else:
-            self.state = np.where(self.moving, new, self.state)
-            terminated &= self.moving
+        failed = np.greater(np.abs(new[0::2], out=self._abs), _LIMITS)
+        terminated = failed[0] | failed[1] if failed.any() else None
         if self.clock < self._next_limit:
-            return terminated, self.not_truncated
-        return terminated, (self.lengths >= MAX_EPISODE_STEPS) & self.moving
+            return terminated, None
+        truncated = self.lengths >= MAX_EPISODE_STEPS
+        return terminated, truncated if truncated.any() else None
 
-    def hold(self, r: int) -> None:
-        """Stop moving run r (its episode ended) until ``reset_run(r)``."""
-        self.moving[r] = False
-        self._moved()
+    @property
+    def inputs(self) -> np.ndarray:
+        """The state as (R, 1, 5) rows [x, x˙, θ, θ˙, 1] (a view)."""
+        return self._inputs[self.clock % HISTORY]
+
+    def episode_states(self, r: int, length: int) -> np.ndarray:
+        """Run r's states of its last ``length`` steps (before each push), (length, 4), oldest first."""
+        slots = np.arange(self.clock - length, self.clock) % HISTORY
+        return self.history[slots, :4, r]
 
     def reset_run(self, r: int) -> None:
         """Start run r's next episode from its own generator's next start state."""
         start, _ = self.envs[r].reset()
         self.state[:, r] = start
         self.starts[r] = self.clock
-        self.moving[r] = True
-        self._moved()
+        self._next_limit = int(self.starts.min()) + MAX_EPISODE_STEPS
 
-    def _moved(self) -> None:
-        self._all_moving = bool(self.moving.all())
-        starts = self.starts[self.moving]
-        self._next_limit = int(starts.min()) + MAX_EPISODE_STEPS if len(starts) else 2**62
+    def keep(self, runs) -> None:
+        """Keep only ``runs`` (indices, in order): the others leave the batch, and every array shrinks to match."""
+        runs = list(runs)
+        self.envs = [self.envs[r] for r in runs]
+        self.history = np.ascontiguousarray(self.history[:, :, runs])
+        self.starts = self.starts[runs]
+        self._next_limit = int(self.starts.min()) + MAX_EPISODE_STEPS if runs else 2**62
+        self._buffers()
