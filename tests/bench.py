@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import build  # noqa: E402  (build.py, loaded once)
 
 DEMOS = ("gridworld", "bandit", "cartpole")
-UNITS = {"gridworld": "Q-learning steps/s", "bandit": "pulls/s (3 lanes)", "cartpole": "env+policy training steps/s"}
+UNITS = {"gridworld": "Q-learning steps/s", "bandit": "pulls/s (4 lanes)", "cartpole": "env+policy training steps/s"}
 THROUGHPUT_UNITS = {"gridworld": 400_000, "bandit": 1000, "cartpole": 40_000}
 
 

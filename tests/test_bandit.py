@@ -106,4 +106,4 @@ def test_race_stops_at_capacity_and_grows():
     race = BanditRace(BanditTestbed(1, 3), epsilon=0.1, tau=0.5, c=2.0, seed=0, capacity=50)
     assert race.run(80) == 50 and race.run(5) == 0
     race.resize(60)
-    assert race.run(80) == 10 and race.curve_regret.shape == (3, 60)
+    assert race.run(80) == 10 and race.curve_regret.shape == (len(LANES), 60)

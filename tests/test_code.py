@@ -15,7 +15,8 @@ from rlplay.algos import exploration
 from rlplay.algos.sample_average import sample_average_update
 from rlplay.app import bridge, replay
 from rlplay.core import user_code
-from rlplay.demos.bandit import EDITABLE, BanditConfig, BanditDemo, BanditRace
+from rlplay.demos.bandit import EDITABLE, LANES, BanditConfig, BanditDemo, BanditRace
+from rlplay.demos.bandit.driver import OPTIMISTIC as OPTIMISTIC_LANE
 from rlplay.envs.bandit import BanditTestbed
 from snapshots import bridge_payload
 
@@ -41,14 +42,15 @@ ALWAYS_ARM_0 = source_of("epsilon_greedy").replace(
 )
 
 
+@pytest.mark.parametrize("alpha", [None, 0.1])  # sample averages, or a constant step size (constant_step_update)
 @pytest.mark.parametrize("runs", [1, 7])
-def test_fast_twins_and_plain_reference_loop_give_the_same_numbers(runs):
+def test_fast_twins_and_plain_reference_loop_give_the_same_numbers(runs, alpha):
     """What the panel's one line says: the demo's NumPy twins compute exactly what the shown functions compute."""
     for seed in range(3):
         races = []
         for plain in (False, True):
             testbed = BanditTestbed(runs=runs, k=5, arm_seed=seed, seed=seed)
-            race = BanditRace(testbed, epsilon=0.1, tau=0.5, c=0.5, seed=seed + 100, capacity=600)
+            race = BanditRace(testbed, epsilon=0.1, tau=0.5, c=0.5, seed=seed + 100, capacity=600, alpha=alpha)
             for chunk in (1, 99, 500):
                 race.run(chunk, plain=plain)
             races.append(race_state(race))
@@ -130,11 +132,11 @@ def test_optimistic_initial_values_make_a_greedy_learner_try_every_arm_once():
     partly = BanditDemo(greedy)
     partly.code.load("initial_estimates", OPTIMISTIC)
     partly.advance(2)
-    unpulled = partly.race.N == 0
-    assert (partly.race.Q[unpulled] == 5.0).all()
+    Q, N = partly.race.Q[:OPTIMISTIC_LANE], partly.race.N[:OPTIMISTIC_LANE]  # the optimistic lane has its own Q₀
+    assert (Q[N == 0] == 5.0).all()
     partly.code.restore()
     partly.advance(1)
-    assert (partly.race.Q[partly.race.N == 0] == 0.0).all()
+    assert (Q[N == 0] == 0.0).all()
     # the same load at the same pull, natively through the .py's path: the same numbers
     figures = replay.reproduce("bandit", {"epsilon": "0"}, [[20, "initial_estimates", OPTIMISTIC]], 30)
     late.advance(30 - late.race.pulls)
@@ -181,7 +183,7 @@ def test_failing_selector_pauses_with_its_line_and_the_state_stays_whole(body, k
     assert (error["code_error"], error["line"], error["function"]) == (kind, line, "epsilon_greedy")
     assert words in error["message"]
     snapshot = call("bandit", "snapshot")["snapshot"]
-    assert snapshot["figures"]["pulls"] == 10 and snapshot["N"].sum() == 30  # no half-made pull
+    assert snapshot["figures"]["pulls"] == 10 and snapshot["N"].sum() == 10 * len(LANES)  # no half-made pull
     # the previous version (the reference) runs again, and the run is the reference run
     functions = call("bandit", "get_source")["functions"]
     assert functions[0]["edited"] is None
@@ -317,7 +319,7 @@ def lanes_oracle(pulls: int, seed: int = 0, arm_seed: int = 0) -> list[tuple]:
     for _ in range(pulls):
         table = testbed.next_rewards()
     out = []
-    for lane in range(3):
+    for lane in range(len(LANES)):
         arm = int(now.race.last_arm[lane, 0])
         Q, N = earlier.race.Q[lane, 0].tolist(), earlier.race.N[lane, 0].tolist()
         q_before, reward = Q[arm], float(table[0, arm])
@@ -349,7 +351,9 @@ def test_bandit_last_update_line_carries_the_real_numbers_at_any_chunking():
         assert last["function"] == "sample_average_update" and last["line"] == line_of_update + 1
         lines = last["text"].splitlines()
         assert lines[0] == f"pull {pulls}"
-        for text, label, (arm, q, r, n, q_new) in zip(lines[1:], ("ε-greedy", "softmax", "UCB"), expected, strict=True):
+        for text, label, (arm, q, r, n, q_new) in zip(
+            lines[1:], ("ε-greedy", "softmax", "UCB", "optimistic"), expected, strict=True
+        ):
             formula = f"Q[{arm}] ← {_signed(q)} + ({_signed(r)} − {_signed(q)}) / {n:g} = {_signed(q_new)}"
             assert text.split() == [label, *formula.split()]
     assert BanditDemo().snapshot()["last_update"] is None  # nothing before the first pull

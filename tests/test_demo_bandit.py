@@ -12,8 +12,10 @@ from rlplay.envs.bandit import draw_means
 from rlplay.params import from_params, schema
 from snapshots import assert_same_snapshot
 
-ARRAYS = {"means", "Q", "N", "last_arm", "cum_reward", "cum_regret", "best_arm_rate", "regret_stderr"}
-FIGURES = {"pulls"} | {f"{kind}-{lane}" for kind in ("regret", "reward", "best-arm-rate") for lane in LANES}
+ARRAYS = {"means", "Q", "N", "last_arm", "cum_reward", "cum_regret", "best_arm_rate", "optimal_share", "regret_stderr"}
+KINDS = ("regret", "reward", "best-arm-rate", "optimal-share")
+FIGURES = {"pulls"} | {f"{kind}-{lane}" for kind in KINDS for lane in LANES}
+L = len(LANES)
 
 
 def pulled(config=None, n=400) -> BanditDemo:
@@ -62,16 +64,20 @@ def test_race_snapshot_keys_and_consistency():
     snap = demo.snapshot()
     assert snap["mode"] == "race" and "regret_stderr" not in snap and snap["lanes"] == list(LANES)
     assert set(snap["figures"]) == FIGURES and snap["figures"]["pulls"] == 400
-    assert snap["means"].shape == (5,) and snap["Q"].shape == snap["N"].shape == (3, 5)
-    assert snap["last_arm"].dtype == np.int32 and snap["last_arm"].shape == (3,)
+    assert snap["means"].shape == (5,) and snap["Q"].shape == snap["N"].shape == (L, 5)
+    assert snap["last_arm"].dtype == np.int32 and snap["last_arm"].shape == (L,)
     assert (snap["N"].sum(axis=1) == 400).all()
-    for name in ("cum_reward", "cum_regret", "best_arm_rate"):
-        assert snap[name].dtype == np.float64 and snap[name].shape == (3, 400)
+    for name in ("cum_reward", "cum_regret", "best_arm_rate", "optimal_share"):
+        assert snap[name].dtype == np.float64 and snap[name].shape == (L, 400)
     for lane, name in enumerate(LANES):
         assert snap["figures"][f"regret-{name}"] == snap["cum_regret"][lane, -1]
         assert snap["figures"][f"reward-{name}"] == snap["cum_reward"][lane, -1]
         rate = snap["figures"][f"best-arm-rate-{name}"]
         assert rate == snap["N"][lane, snap["optimal_arm"]] / 400 and 0 <= rate <= 1
+        # one race: each pull's share is 1 on the best arm, else 0; the figure is its mean over the last 100 pulls
+        share = snap["optimal_share"][lane]
+        assert set(share.tolist()) <= {0.0, 1.0} and share.sum() == snap["N"][lane, snap["optimal_arm"]]
+        assert snap["figures"][f"optimal-share-{name}"] == share[-100:].mean()
     # pseudo-regret from the counts: Σ_a N(a) (μ* − μ_a)
     gaps = snap["means"].max() - snap["means"]
     np.testing.assert_allclose(snap["cum_regret"][:, -1], snap["N"] @ gaps)
@@ -90,15 +96,15 @@ def test_curves_tail_from_since():
     demo = pulled(n=400)
     full, tail = demo.snapshot(), demo.snapshot(since=350)
     assert tail["curve_offset"] == 350
-    for name in ("cum_reward", "cum_regret", "best_arm_rate"):
+    for name in ("cum_reward", "cum_regret", "best_arm_rate", "optimal_share"):
         np.testing.assert_array_equal(tail[name], full[name][:, 350:])
-    assert demo.snapshot(since=10**6)["cum_regret"].shape == (3, 0)
+    assert demo.snapshot(since=10**6)["cum_regret"].shape == (L, 0)
 
 
 def test_average_mode_is_a_mean_over_runs_with_a_standard_error():
     demo = pulled(BanditConfig(runs=200, horizon=500), n=500)
     snap = demo.snapshot()
-    assert snap["mode"] == "average" and snap["regret_stderr"].shape == (3, 500)
+    assert snap["mode"] == "average" and snap["regret_stderr"].shape == (L, 500)
     race = demo.race
     np.testing.assert_allclose(snap["cum_regret"][:, -1], race.cum_regret.mean(axis=1))
     np.testing.assert_allclose(snap["regret_stderr"][:, -1], race.cum_regret.std(axis=1, ddof=1) / np.sqrt(200))
@@ -171,3 +177,18 @@ def test_schema_describes_every_field():
     assert list(entries) == [f.name for f in dataclasses.fields(BanditConfig)]
     assert entries["tau"]["log"] is True and entries["runs"]["high"] == 2000
     assert all(entry["doc"] for entry in entries.values())
+
+
+def test_the_optimistic_lane_leaves_the_other_lanes_numbers_as_they_were():
+    """The optimistic lane draws its tie-breaks from a stream of its own: whatever its Q₀, the other lanes pull, earn
+    and estimate exactly the same (so adding it changed none of their numbers), alone or averaged over runs."""
+    for runs in (1, 20):
+        snapshots = []
+        for q0 in (5.0, -3.0):
+            demo = BanditDemo(BanditConfig(runs=runs, q0=q0, horizon=300))
+            demo.advance(300)
+            snapshots.append(demo.snapshot())
+        high, low = snapshots
+        for name in ("Q", "N", "cum_reward", "cum_regret", "best_arm_rate", "optimal_share"):
+            np.testing.assert_array_equal(high[name][:3], low[name][:3])
+        assert not np.array_equal(high["cum_regret"][3], low["cum_regret"][3])  # its own Q₀ does change its race

@@ -45,5 +45,8 @@ def test_every_scene_overlay_is_a_switch_the_page_has(switches):
             for overlay in scene.get("overlays", []):
                 assert overlay in set(switches.get(demo, [])) | SHOWN_BY_NAME, (demo, name, overlay)
                 checked += 1
+            for switch in scene.get("hidden", []):  # turned off: a switch of the demo's own (no part by name)
+                assert switch in switches.get(demo, []), (demo, name, switch)
+                checked += 1
     assert checked >= 5
     assert "logx" in switches["bandit"] and "show_optimal" in switches["gridworld"]

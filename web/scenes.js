@@ -1,6 +1,6 @@
 // Scenes on the page (issue 24): `?scene=NAME` opens a lesson's setup and starts it. The declaration is Python's
 // (rlplay.core.scene, each demo's scenes.py), read from web/contract.json's `scenes`; nothing here copies it.
-// The registry takes the scene's settings, overlays and speed before the demo's driver is created, so the run is
+// The registry takes the scene's settings, overlays (switched on), hidden switches (off) and speed before the demo's driver is created, so the run is
 // the scene's from step 0; a scene with `steps` replays to that step and pauses (the page's steps=), one with a
 // `command` runs it once the driver exists (the demo's startScene, or the command itself), the rest play.
 // Afterwards the setup is the user's: Copy link writes the settings as they are then.
@@ -31,6 +31,8 @@ export function applyScene(registry, scene) {
     if (registry.field(demo, name)?.type === "bool") registry.set(demo, name, true, { source: "scene" });
     else elsewhere.push(name);
   }
+  for (const name of scene.hidden ?? [])
+    if (registry.field(demo, name)?.type === "bool") registry.set(demo, name, false, { source: "scene" });
   if (scene.speed) registry.set(demo, "speed", scene.speed, { source: "scene" });
   if (!registry.page.demo) registry.page.demo = demo;
   if (scene.steps > 0) registry.page.steps = scene.steps;

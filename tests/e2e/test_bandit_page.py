@@ -16,7 +16,7 @@ from conftest import ROOT
 from helpers import demo_root, open_setup, stat, wait_status, wait_until
 from rlplay.demos.bandit import BanditConfig, BanditDemo
 
-LANES = ("epsilon-greedy", "softmax", "ucb")
+LANES = ("epsilon-greedy", "softmax", "ucb", "optimistic-greedy")
 SNAPSHOT_FIGURES = "window.rlplay.inspect('bandit').figures"
 
 
@@ -31,7 +31,7 @@ def displayed_digits(name: str) -> int:
     """The precision the page rounds each figure to (bandit.js: accept)."""
     if name == "pulls":
         return 0
-    return 3 if name.startswith("best-arm-rate") else 2
+    return 3 if name.startswith(("best-arm-rate", "optimal-share")) else 2
 
 
 def native_figures(pulls: int, **params) -> dict:
@@ -107,7 +107,12 @@ def test_race_runs_1000_pulls_fast_and_matches_the_native_run(page, artifacts):
     # The screen-reader summary names every strategy's regret, lowest first.
     summary = root.locator("[data-summary]").text_content()
     ranked = sorted(LANES, key=lambda lane: native[f"regret-{lane}"])
-    labels = {"epsilon-greedy": "ε-greedy", "softmax": "softmax", "ucb": "UCB"}
+    labels = {
+        "epsilon-greedy": "ε-greedy",
+        "softmax": "softmax",
+        "ucb": "UCB",
+        "optimistic-greedy": "optimistic greedy",
+    }
     assert summary.startswith("After 1,000 pulls: "), summary
     positions = [summary.index(labels[lane]) for lane in ranked]
     assert positions == sorted(positions), summary
@@ -155,9 +160,9 @@ def test_averaged_mode_ucb_ends_with_lower_regret_than_epsilon_greedy(page, arti
     assert stat(page, "bandit", "regret-ucb") < stat(page, "bandit", "regret-epsilon-greedy")
     # Each expected regret comes with its standard error, shown and shaded.
     stderr_text = root.locator(".bandit-se").all_text_contents()
-    assert len(stderr_text) == 3 and all(text.strip().startswith("±") for text in stderr_text), stderr_text
+    assert len(stderr_text) == len(LANES) and all(text.strip().startswith("±") for text in stderr_text), stderr_text
     bands = page.evaluate("window.rlplay.inspect('bandit').curves.regret_stderr.map((b) => b.length)")
-    assert bands == [1000, 1000, 1000]
+    assert bands == [1000] * len(LANES)
     assert "averaged over 200 races" in root.locator("[data-summary]").text_content()
     # The table's caption says what its numbers are: means over the races, and only the regret has its ± beside it.
     caption = root.locator(".bandit-scores caption").text_content()
@@ -244,4 +249,41 @@ def test_extreme_settings_and_bad_url_values_are_explained_and_the_race_still_ru
     play_to(page, 100, timeout_s=30)
     wait_status(page, "bandit", "paused", timeout=5_000)
     assert_figures_match(page, native_figures(100, epsilon=0.0, tau=0.01, c=0.0, horizon=100))
+    page.watch.assert_clean()
+
+
+def test_the_optimistic_scene_shows_figure_2_3_with_the_native_numbers(page, artifacts):
+    """?scene=bandit-optimistic (Figure 2.3): the scene's settings are the page's, it starts by itself with the charts
+    on the claim's two learners, the best-arm chart plots the "% optimal action" curves, and, paused past the spike
+    at pull 11, every figure and curve is the native run's to the same pull."""
+    from rlplay.demos import scenes
+    from rlplay.params import from_params
+
+    scene = scenes()["bandit-optimistic"]
+    open_setup(page, "scene=bandit-optimistic", status=("ready", "running", "paused"))
+    root = demo_root(page, "bandit")
+    assert page.evaluate("window.rlplay.inspect('bandit').scene") == "bandit-optimistic"
+    for name, value in scene.params().items():
+        got = page.evaluate(f"window.rlplay.registry.get('bandit', '{name}')")
+        assert str(got) == value or (isinstance(got, (int, float)) and got == float(value)), (name, got, value)
+    assert root.get_by_label("α (step size)").is_visible()  # shown: the step size is constant
+    # the charts plot the claim's two learners (the scene switches the others off; Plot brings them back)
+    shown = [page.evaluate(f"window.rlplay.registry.get('bandit', 'show_{lane.replace('-', '_')}')") for lane in LANES]
+    assert shown == [True, False, False, True], shown
+    wait_until(lambda: stat(page, "bandit", "pulls") >= 30, 60, message="30 pulls")
+    root.get_by_role("button", name="Pause").click()
+    wait_until(lambda: not page.evaluate("window.rlplay.inspect('bandit').inFlight"), 10, message="the last answer")
+    pulls = int(stat(page, "bandit", "pulls"))
+    config, _ = from_params(BanditConfig, scene.params())
+    native = BanditDemo(config)
+    native.advance(pulls)
+    snapshot = native.snapshot()
+    assert_figures_match(page, snapshot["figures"])
+    curves = page.evaluate("window.rlplay.inspect('bandit').curves.optimal_share")
+    assert curves == snapshot["optimal_share"].tolist()
+    optimistic, greedy = curves[3], curves[0]
+    assert optimistic[10] > 0.5 > greedy[10]  # the spike at pull 11, on the page's chart
+    caption = root.locator(".bandit-chart-best-arm figcaption").text_content()
+    assert caption == "% optimal action: share of the 500 races pulling the best arm at each pull", caption
+    screenshot(page, artifacts / "bandit-optimistic.png")
     page.watch.assert_clean()

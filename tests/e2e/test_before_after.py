@@ -1,14 +1,14 @@
 """Before and after (issue 24): a run replaced by a setting's restart or by edited code stays on the chart, faded
 and labelled, until the user clears it; while edited code runs, the live curve's legend says so.
 
-The gridworld: a seed change restarts the run, and the old run's moving average stays ("…(seed 0), before");
+The gridworld and the bandit share the piece that keeps the run (web/framework/before.js). The gridworld: a seed change restarts the run, and the old run's moving average stays ("…(seed 0), before");
 Run my code keeps the reference code's run ("reference"), and the live curve's legend says "edited code"; a Reset
 keeps the faded run (a fresh run of the edit beside the reference); "Clear the faded run" takes it away.
 """
 
 from __future__ import annotations
 
-from helpers import demo_root, open_demo, stat, wait_until
+from helpers import demo_root, open_demo, open_setup, stat, wait_until
 
 DEMO = "gridworld"
 
@@ -84,3 +84,43 @@ def test_cartpole_run_my_code_keeps_the_reference_through_a_reset(page, server_u
     wait_until(lambda: page.evaluate("window.rlplay.inspect('cartpole').unitsDone") == 0, 10, message="the reset")
     assert runs()[-1]["label"].endswith(", reference"), runs()
     page.watch.assert_clean()
+
+
+def test_bandit_keeps_the_replaced_race_faded_until_cleared_and_says_edited(app):
+    """The bandit (on the shared page): a seed change restarts the race and the race so far stays on the charts,
+    faded, as "seed 0, before" until Clear; Run my code keeps the reference code's race ("reference"), the legend says
+    "edited code runs", and a Reset keeps the faded race beside the edit's fresh one."""
+    open_setup(app, "demo=bandit&speed=max&horizon=200", status=("ready",))
+    root = demo_root(app, "bandit")
+
+    def state():
+        return app.evaluate("window.rlplay.inspect('bandit')")
+
+    def race_to_the_horizon():
+        root.get_by_role("button", name="Play", exact=True).click()
+        wait_until(lambda: stat(app, "bandit", "pulls") == 200, 30, message="the horizon")
+        wait_until(lambda: not state()["inFlight"] and state()["status"] == "paused", 10, message="the finish")
+
+    race_to_the_horizon()
+    assert state()["before"] is None and state()["plotNote"] == ""
+    app.evaluate("window.rlplay.registry.set('bandit', 'seed', 5)")
+    wait_until(lambda: state()["before"] is not None, 10, message="the faded race")
+    assert state()["before"] == {"label": "seed 0, before", "points": 200}
+    assert state()["unitsDone"] == 0 and state()["plotNote"] == "faded: seed 0, before"
+    clear = root.get_by_role("button", name="Clear the faded run")
+    assert clear.is_visible()
+    clear.click()
+    assert state()["before"] is None and clear.is_hidden() and state()["plotNote"] == ""
+
+    race_to_the_horizon()
+    root.locator(".code-panel > summary").click()
+    run = root.get_by_role("button", name="Run my code")
+    wait_until(lambda: run.is_visible() and run.is_enabled(), 20, message="the editor")
+    run.click()
+    wait_until(lambda: state()["before"] is not None, 10, message="the reference race kept")
+    assert state()["before"] == {"label": "reference", "points": 200}
+    assert state()["plotNote"] == "faded: reference · edited code runs"
+    root.get_by_role("button", name="Reset", exact=True).click()
+    wait_until(lambda: state()["unitsDone"] == 0, 10, message="the reset")
+    assert state()["before"]["label"] == "reference" and "edited code runs" in state()["plotNote"]
+    app.watch.assert_clean()

@@ -19,7 +19,7 @@ const COLORS = {
   softmax: "--lane-softmax",
   ucb: "--lane-ucb",
   "gradient-bandit": "--good",
-  "optimistic-greedy": "--gold",
+  "optimistic-greedy": "--lane-optimistic-greedy",
 };
 const PALETTE = ["--accent", "--good", "--gold", "--bad", "--agent"];
 

@@ -15,9 +15,10 @@ DEMO --scene NAME`` runs it natively and prints the claim's figures), and the te
 its default. ``command`` is a bridge command the scene starts after ``create`` (the cart-pole's seed comparison),
 with its JSON-able ``command_args``. ``steps`` is the work the scene runs before its claim is read (0: until the
 demo's own end, e.g. an averaging job or a comparison finishing). ``overlays`` and ``speed`` are the page's own
-controls (UI fields); ``highlight`` names the figures (``data-stat`` names) the claim is read from, each with the
-label the page and the CLI print. ``legend`` is a sentence the page shows beside the picture (how something drawn
-was chosen, e.g. which greedy path).
+controls (UI fields), the switches the scene turns on; ``hidden`` the switches it turns off (the bandit's lanes
+the claim is not about, so the picture shows only its comparison); ``highlight`` names the figures (``data-stat``
+names) the claim is read from, each with the label the page and the CLI print. ``legend`` is a sentence the page
+shows beside the picture (how something drawn was chosen, e.g. which greedy path).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Scene:
     command_args: tuple[tuple[str, object], ...] = ()
     steps: int = 0
     overlays: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
     speed: str = ""
     highlight: tuple[tuple[str, str], ...] = ()
     legend: str = ""
@@ -66,6 +68,7 @@ class Scene:
             "seeds": self.seeds,
             "steps": self.steps,
             "overlays": list(self.overlays),
+            "hidden": list(self.hidden),
             "speed": self.speed,
             "highlight": [{"figure": figure, "label": label} for figure, label in self.highlight],
             "legend": self.legend,

@@ -5,6 +5,7 @@
 //
 // This controller owns the loop and the learning curves it has been sent; BanditView and LineChart only draw.
 
+import { codeRunLabel, KeptRun, restartLabel } from "../../framework/before.js";
 import { DemoController } from "../../framework/controller.js";
 import { GrowingSeries, rowsOf } from "../../framework/series.js";
 import { Announcer, el, fieldControl, formatStat, seedControl, themeColor } from "../../ui.js";
@@ -24,6 +25,14 @@ const LANE_STYLES = [
   },
   { key: "softmax", label: "softmax", color: "--lane-softmax", param: "tau", symbol: "τ", show: "show_softmax" },
   { key: "ucb", label: "UCB", color: "--lane-ucb", param: "c", symbol: "c", show: "show_ucb" },
+  {
+    key: "optimistic-greedy",
+    label: "optimistic greedy",
+    color: "--lane-optimistic-greedy",
+    param: "q0",
+    symbol: "Q₀",
+    show: "show_optimistic_greedy",
+  },
 ];
 const RUN_PRESETS = [1, 20, 100, 200, 500, 1000, 2000];
 const HORIZON_PRESETS = [100, 300, 1000, 2000, 5000, 10000, 30000, 100000];
@@ -56,6 +65,14 @@ export default class BanditController extends DemoController {
     this.wantFull = false;
     this.finished = false;
     this.stderrCells = [];
+    // Before and after (issue 24): a run replaced by Run my code or by a restarting setting stays on the charts,
+    // faded and labelled, until cleared ({label, curves: name -> one Float64Array per lane}; web/framework/before.js).
+    this.kept = new KeptRun({
+      className: "bandit-clear-before",
+      onChange: () => {
+        this.dirty = true;
+      },
+    });
   }
 
   /** The curves received so far: name -> one Float64Array per lane (views, valid until the next snapshot). */
@@ -127,13 +144,22 @@ export default class BanditController extends DemoController {
       el("th", { scope: "col" }, "regret"),
       el("th", { scope: "col" }, "reward"),
       el("th", { scope: "col", title: "share of pulls on the best arm" }, "best arm"),
+      el(
+        "th",
+        {
+          scope: "col",
+          class: "bandit-col-optimal",
+          title: "% optimal action: share of the races pulling the best arm, over the last 100 pulls",
+        },
+        "optimal, last 100",
+      ),
     );
     this.laneRows = [];
     const body = this.lanes.map((lane) => {
-      const cells = ["regret", "reward", "best-arm-rate"].map((figure) => {
+      const cells = ["regret", "reward", "best-arm-rate", "optimal-share"].map((figure) => {
         const value = el("span", { dataset: { stat: `${figure}-${lane.key}`, value: "-1" } }, "—");
         this.stats.set(`${figure}-${lane.key}`, value);
-        const cell = el("td", {}, value);
+        const cell = el("td", figure === "optimal-share" ? { class: "bandit-col-optimal" } : {}, value);
         if (figure === "regret") {
           const stderr = el("span", { class: "bandit-se", hidden: true });
           this.stderrCells.push(stderr);
@@ -161,12 +187,11 @@ export default class BanditController extends DemoController {
       return row;
     });
     this.scoreCaption = el("caption", {}, "The race so far");
+    // In a narrow column the table scrolls sideways inside its box, never the page.
     const scores = el(
-      "table",
-      { class: "bandit-scores", dataset: { part: "scores" } },
-      this.scoreCaption,
-      el("thead", {}, head),
-      el("tbody", {}, body),
+      "div",
+      { class: "bandit-scores-box", dataset: { part: "scores" } },
+      el("table", { class: "bandit-scores" }, this.scoreCaption, el("thead", {}, head), el("tbody", {}, body)),
     );
     const totals = el(
       "dl",
@@ -204,8 +229,11 @@ export default class BanditController extends DemoController {
       legend: false,
       ariaLabel: "Share of pulls on the best arm for each strategy against pulls",
     });
+    this.bestCaption = this.bestChart.figure.querySelector("figcaption");
 
-    // Which lanes the charts plot (a lane far above the others flattens them: hide it to compare the rest).
+    // Which lanes the charts plot (a lane far above the others flattens them: hide it to compare the rest); the legend
+    // also says what a faded run is and whether edited code runs.
+    this.plotNote = el("span", { class: "bandit-plot-note", hidden: true });
     const plotted = el(
       "fieldset",
       { class: "bandit-plotted", dataset: { part: "plotted" } },
@@ -226,6 +254,8 @@ export default class BanditController extends DemoController {
           lane.label,
         );
       }),
+      this.plotNote,
+      this.kept.button,
     );
 
     // Settings.
@@ -238,6 +268,9 @@ export default class BanditController extends DemoController {
       fieldControl(registry, demo, "epsilon"),
       fieldControl(registry, demo, "tau"),
       fieldControl(registry, demo, "c"),
+      this.settingControl("q0"),
+      this.settingControl("step_size"),
+      this.settingControl("alpha"),
       this.presetControl("runs", "Average over runs", RUN_PRESETS, (n) =>
         n === 1 ? "1 — one live race" : `${n} races`,
       ),
@@ -361,7 +394,7 @@ export default class BanditController extends DemoController {
     const figures = snapshot.figures ?? {};
     for (const [name, value] of Object.entries(figures)) {
       if (name === "steps-per-second") continue;
-      const digits = name.startsWith("best-arm-rate") ? 3 : 2;
+      const digits = name.startsWith("best-arm-rate") || name.startsWith("optimal-share") ? 3 : 2;
       this.setStat(name, value, digits);
     }
     const average = snapshot.mode === "average";
@@ -464,12 +497,60 @@ export default class BanditController extends DemoController {
     super.onSetting(name, value); // ε, τ and c apply from the next pull; the base notes the mid-run change
   }
 
-  /** inspect()'s bandit part: the curves held, name -> one list per lane (the driver's lane order). */
+  /** inspect()'s bandit part: the curves held, name -> one list per lane (the driver's lane order), the faded run
+   *  kept and what the legend says. */
   inspectDemo() {
     const curves = this.curves;
+    const kept = this.kept.run;
     return {
       curves: Object.fromEntries(this.curveNames.map((name) => [name, curves[name].map((lane) => Array.from(lane))])),
+      before: kept ? { label: kept.label, points: kept.curves.cum_regret[0].length } : null,
+      plotNote: this.plotNote.hidden ? "" : this.plotNote.textContent,
     };
+  }
+
+  // ---- before and after -----------------------------------------------------------------------------------
+
+  /** The run's curves as they stand, to keep faded (null before the first pull). */
+  currentRun(label) {
+    if (!this.pulls()) return null;
+    const curves = Object.fromEntries(
+      this.curveNames.map((name) => [name, this.series[name].map((series) => Float64Array.from(series.values))]),
+    );
+    return { label, curves };
+  }
+
+  /** Edited code runs (the Code panel's set_code): the legend says so. */
+  codeEdited() {
+    return Boolean(this.codePanel?.editedFunctions().length);
+  }
+
+  async command(command, args = {}) {
+    // Run my code: the run so far stays, faded, as "reference" (or the edited version it replaces); New arms starts
+    // a fresh race, and the old one stays as "arm_seed 0, before".
+    const config = { ...(this.snapshot?.config ?? {}) };
+    const kept =
+      command === "set_code"
+        ? this.currentRun(codeRunLabel(this.codeEdited()))
+        : command === "new_arms"
+          ? this.currentRun("")
+          : null;
+    const payload = await super.command(command, args);
+    if (payload && kept && command === "new_arms")
+      kept.label = restartLabel("", config, this.snapshot?.config ?? {}, ["arm_seed"]);
+    if (payload && kept) this.kept.set(kept);
+    return payload;
+  }
+
+  beforeConfigure() {
+    return { config: { ...(this.snapshot?.config ?? {}) }, run: this.currentRun("") };
+  }
+
+  afterConfigure(payload, _params, before) {
+    if (!payload.restarted?.length || !before?.run) return;
+    // What differed, named: "seed 0, before"
+    const now = this.snapshot?.config ?? {};
+    this.kept.set({ ...before.run, label: restartLabel("", before.config, now, payload.restarted) });
   }
 
   // ---- drawing --------------------------------------------------------------------------------------------
@@ -489,7 +570,7 @@ export default class BanditController extends DemoController {
     const means = Array.from(snapshot.means?.data ?? []);
     const Q = rows(snapshot.Q).map((row) => Array.from(row));
     const N = rows(snapshot.N).map((row) => Array.from(row, Math.round));
-    const lastArm = Array.from(snapshot.last_arm?.data ?? [-1, -1, -1]);
+    const lastArm = Array.from(snapshot.last_arm?.data ?? this.lanes.map(() => -1));
     const pulls = this.pulls();
 
     // A value scale that holds the means and the estimates, and does not jump while the estimates settle.
@@ -533,13 +614,25 @@ export default class BanditController extends DemoController {
 
     const horizon = this.horizon();
     const curves = this.curves;
-    const xSpan = { xMin: logX ? 1 : 0, xMax: Math.max(horizon, pulls, 10) };
-    const series = (name, { band = null } = {}) =>
-      this.lanes.flatMap((lane, i) =>
-        this.registry.get(this.demo, lane.show)
+    const kept = this.kept.run;
+    const edited = this.codeEdited();
+    const keptPulls = kept ? kept.curves.cum_regret[0].length : 0;
+    const xSpan = { xMin: logX ? 1 : 0, xMax: Math.max(horizon, pulls, keptPulls, 10) };
+    const shown = this.lanes.map((lane) => this.registry.get(this.demo, lane.show));
+    // The kept run's lanes first, faded, under the live ones.
+    const series = (name, { band = null } = {}) => [
+      ...(kept
+        ? this.lanes.flatMap((lane, i) =>
+            shown[i]
+              ? [{ label: `${lane.label}, ${kept.label}`, color: lane.color, y: kept.curves[name][i], faded: true }]
+              : [],
+          )
+        : []),
+      ...this.lanes.flatMap((lane, i) =>
+        shown[i]
           ? [
               {
-                label: lane.label,
+                label: `${lane.label}${edited ? ", edited code" : ""}`,
                 color: lane.color,
                 y: curves[name][i],
                 width: 2,
@@ -547,7 +640,11 @@ export default class BanditController extends DemoController {
               },
             ]
           : [],
-      );
+      ),
+    ];
+    const note = [kept ? `faded: ${kept.label}` : "", edited ? "edited code runs" : ""].filter(Boolean).join(" · ");
+    this.plotNote.hidden = !note;
+    this.plotNote.textContent = note;
     this.regretChart.chart.draw({
       series: series("cum_regret", { band: average ? "regret_stderr" : null }),
       xLabel: logX ? "pulls t (log scale)" : "pulls t",
@@ -564,10 +661,15 @@ export default class BanditController extends DemoController {
       ...xSpan,
     });
     const k = means.length || 1;
+    // Averaged: Figure 2.3's "% optimal action", the share of the races pulling the best arm at each pull; one race:
+    // the share of its pulls so far (a single pull is on the best arm or not).
+    this.bestCaption.textContent = average
+      ? `% optimal action: share of the ${this.registry.get(this.demo, "runs")} races pulling the best arm at each pull`
+      : "Share of pulls on the best arm";
     this.bestChart.chart.draw({
-      series: series("best_arm_rate"),
+      series: series(average ? "optimal_share" : "best_arm_rate"),
       xLabel: "pulls t",
-      yLabel: "best-arm share",
+      yLabel: average ? "% optimal action" : "best-arm share",
       refLines: [{ y: 1 / k, label: `random: 1/${k}` }],
       yMin: 0,
       yMax: 1,
@@ -581,7 +683,10 @@ export default class BanditController extends DemoController {
   /** What to look for in the regret chart, from the curves themselves. */
   regretNote(average, logX) {
     const parts = [];
-    if (average) {
+    // The UCB lesson's words only while the chart plots UCB and ε-greedy (a scene may show other lanes).
+    const ucbShown = ["show_ucb", "show_epsilon_greedy"].every((name) => this.registry.get(this.demo, name));
+    if (average && !ucbShown) parts.push("Shaded: ± 1 standard error of the mean.");
+    else if (average) {
       parts.push("Shaded: ± 1 standard error of the mean.");
       parts.push(
         logX

@@ -12,6 +12,7 @@
 // episode_lengths_offset, epsilon_now, config, notices, Q_b, greedy_path_b, compare_returns + compare_bin, average +
 // average_mean + average_se, planner.
 
+import { codeRunLabel, KeptRun, restartLabel } from "../../framework/before.js";
 import { DemoController, noticeParagraphs } from "../../framework/controller.js";
 import { tailPlacement } from "../../framework/series.js";
 import { Announcer, displayStat, el, fieldControl, formatStat, seedControl } from "../../ui.js";
@@ -305,27 +306,14 @@ export default class GridworldController extends DemoController {
     this.announcer = new Announcer(this.voice, { timers: this.disposables, shown: this.summary });
     // Before and after (issue 24): the previous run's moving average stays on the curve, faded and labelled, until
     // cleared (a restart by a setting, or the reference code's run when edited code starts).
-    this.before = null; // {label, x, y}
-    this.clearBeforeButton = el(
-      "button",
-      {
-        type: "button",
-        class: "small gw-clear-before",
-        dataset: { control: "clear-before" },
-        hidden: true,
-        onclick: () => this.setBefore(null),
+    this.kept = new KeptRun({
+      className: "gw-clear-before",
+      onChange: () => {
+        this.curveDirty = true;
+        this.dirty = true;
       },
-      "Clear the faded run",
-    );
-    const side = el(
-      "div",
-      { class: "gw-side" },
-      stats,
-      this.curveCanvas,
-      this.clearBeforeButton,
-      this.summary,
-      this.voice,
-    );
+    }); // {label, x, y} (web/framework/before.js)
+    const side = el("div", { class: "gw-side" }, stats, this.curveCanvas, this.kept.button, this.summary, this.voice);
 
     // Transport: Play, Step, Episode, Reset; speed.
     this.stepButton = el(
@@ -573,11 +561,12 @@ export default class GridworldController extends DemoController {
     return { label, x: Float64Array.from(x), y: Float64Array.from(average) };
   }
 
+  get before() {
+    return this.kept.run;
+  }
+
   setBefore(run) {
-    this.before = run;
-    this.clearBeforeButton.hidden = !run;
-    this.curveDirty = true;
-    this.dirty = true;
+    this.kept.set(run);
   }
 
   /** Edited code runs (the Code panel's set_code): its legend says so. */
@@ -587,7 +576,7 @@ export default class GridworldController extends DemoController {
 
   async command(command, args = {}) {
     // Run my code: the run so far stays, faded, as "reference" (or the edited version it replaces, "before").
-    const kept = command === "set_code" ? this.currentRun(this.codeEdited() ? "before your edit" : "reference") : null;
+    const kept = command === "set_code" ? this.currentRun(codeRunLabel(this.codeEdited())) : null;
     const payload = await super.command(command, args);
     if (payload && kept) this.setBefore(kept);
     return payload;
@@ -603,15 +592,9 @@ export default class GridworldController extends DemoController {
     if (!payload.restarted?.length || !before?.run) return;
     // What differed, named: "Q-learning (seed 0), before"
     const now = this.snapshot?.config ?? {};
-    const differs = payload.restarted
-      .filter(
-        (name) =>
-          name !== "algo" && before.config[name] !== undefined && String(now[name]) !== String(before.config[name]),
-      )
-      .map((name) => `${name} ${before.config[name]}`);
     this.setBefore({
       ...before.run,
-      label: `${before.run.label}${differs.length ? ` (${differs.join(", ")})` : ""}, before`,
+      label: restartLabel(before.run.label, before.config, now, payload.restarted, ["algo"]),
     });
   }
 

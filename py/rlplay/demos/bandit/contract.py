@@ -10,9 +10,7 @@ CONTRACT: dict = {
     "units": "pulls",
     "keys": {
         "figures": Key("dict", "the numbers shown in data-stat elements (see figures)"),
-        "Q": Key(
-            "array", "race 0's sample-average estimate of each arm, per lane", "reward", ("lanes", "k"), "float64"
-        ),
+        "Q": Key("array", "race 0's estimate of each arm, per lane", "reward", ("lanes", "k"), "float64"),
         "N": Key("array", "race 0's pull count of each arm, per lane", "pulls", ("lanes", "k"), "float64"),
         "last_arm": Key("array", "race 0's latest arm per lane, -1 before the first pull", "arm", ("lanes",), "int32"),
         "cum_reward": Key(
@@ -36,6 +34,15 @@ CONTRACT: dict = {
         "best_arm_rate": Key(
             "array",
             "share of pulls on the best arm so far, per lane (mean over runs)",
+            "share",
+            ("lanes", "tail"),
+            "float64",
+            "growing",
+            "curve_offset",
+        ),
+        "optimal_share": Key(
+            "array",
+            "share of the runs that pulled the best arm at each pull, per lane (Figure 2.3's % optimal action)",
             "share",
             ("lanes", "tail"),
             "float64",
@@ -71,6 +78,13 @@ CONTRACT: dict = {
         **{f"reward-{lane}": Figure(f"{lane}: cumulative reward", "reward") for lane in LANES},
         **{
             f"best-arm-rate-{lane}": Figure(f"{lane}: share of pulls on the best arm; -1 before the first", "share")
+            for lane in LANES
+        },
+        **{
+            f"optimal-share-{lane}": Figure(
+                f"{lane}: share of the runs pulling the best arm, mean over the last 100 pulls; -1 before the first",
+                "share",
+            )
             for lane in LANES
         },
     },

@@ -1,10 +1,12 @@
-"""Bandit demo driver: ε-greedy, softmax and UCB race on the same slot machines.
+"""Bandit demo driver: ε-greedy, softmax, UCB and optimistic greedy race on the same slot machines.
 
     Q(a) ← Q(a) + (r − Q(a)) / N(a)                   (sample average of arm a's rewards, after N(a) += 1)
+    Q(a) ← Q(a) + α (r − Q(a))                          (or a constant step size α: step_size = "constant")
     regret(T) = Σ_{t=1..T} (μ* − μ_{a_t})                (pseudo-regret: the means, not the noisy rewards)
 
 Source: Sutton & Barto, *Reinforcement Learning: An Introduction* (2nd ed., 2018), §2.4 (incremental sample
-averages), §2.3 and §2.7 (the testbed, ε-greedy against UCB); the seed post's three-strategy comparison.
+averages), §2.5 (constant step size), §2.6 (optimistic initial values: a greedy learner that starts every estimate at
+Q₀ = 5, Figure 2.3), §2.3 and §2.7 (the testbed, ε-greedy against UCB); the seed post's three-strategy comparison.
 
 The driver contract is in ``rlplay.demos``. One unit of ``advance`` is one pull by every lane. The lanes pull from
 one ``BanditTestbed``, whose reward table for each pull is drawn before any lane chooses (common random numbers).
@@ -12,7 +14,8 @@ With ``runs`` > 1 the race is repeated on ``runs`` independent bandits at once, 
 has a runs axis; ``runs = 1`` is the live race, the same code), and the curves are means over runs.
 
 Snapshot: curves ``cum_reward``, ``cum_regret``, ``best_arm_rate`` (lanes x pulls, means over runs; plus
-``regret_stderr`` with ``runs`` > 1); ``means``, ``Q``, ``N``, ``last_arm`` and ``optimal_arm`` are run 0's, also in
+``regret_stderr`` with ``runs`` > 1), ``optimal_share`` (the share of runs pulling the best arm at each pull: Figure
+2.3's "% optimal action"); ``means``, ``Q``, ``N``, ``last_arm`` and ``optimal_arm`` are run 0's, also in
 average mode (each run has its own arms, so a mean over runs of arm 2's estimate would describe no machine).
 """
 
@@ -26,9 +29,12 @@ from typing import Annotated
 
 import numpy as np
 
+from rlplay.algos.constant_step_size import constant_step_update
 from rlplay.algos.exploration import (
     epsilon_greedy,
     epsilon_greedy_batch,
+    greedy,
+    greedy_batch,
     softmax,
     softmax_batch,
     ucb,
@@ -38,29 +44,49 @@ from rlplay.algos.sample_average import initial_estimates, sample_average_update
 from rlplay.core.driver import DemoDriver, Notice, notice_fields
 from rlplay.core.user_code import CodeSlots, Editable, check_action, finite_list, reference_source
 from rlplay.envs.bandit import TABLE_FLOATS, BanditTestbed
-from rlplay.params import Param, validate
+from rlplay.params import Param, When, validate
 
-LANES = ("epsilon-greedy", "softmax", "ucb")
+LANES = ("epsilon-greedy", "softmax", "ucb", "optimistic-greedy")
+OPTIMISTIC = LANES.index("optimistic-greedy")  # the last lane: always greedy, every estimate starting at Q₀ = q0
 UNIFORMS_PER_PULL = 3  # per lane and run: u_explore, u_action, u_tie (softmax and UCB use the first only)
+# The first three lanes draw their uniforms in one block, as before the optimistic lane came; it draws its tie-breaks
+# (one uniform per run and pull) from a stream of its own, in blocks of the same pulls: the other lanes' numbers
+# are the same with or without it.
+DRAWN_LANES = OPTIMISTIC
+OPTIMAL_WINDOW = 100  # the optimal-share figures average the per-pull share over the last 100 pulls
 
 
 class BanditRace:
-    """The three lanes (``LANES``) learning on one testbed; records mean curves for up to ``capacity`` pulls.
+    """The lanes (``LANES``) learning on one testbed; records mean curves for up to ``capacity`` pulls.
 
-    State, lane x run x arm: ``Q`` (sample-average estimates), ``N`` (pull counts); lane x run: ``cum_reward``,
-    ``cum_regret``, ``best_count``, ``last_arm``. Curves, lane x pull (means over runs): ``curve_reward``,
-    ``curve_regret``, ``curve_best_rate``, and ``curve_regret_stderr`` (standard error of the mean regret).
+    State, lane x run x arm: ``Q`` (estimates), ``N`` (pull counts); lane x run: ``cum_reward``, ``cum_regret``,
+    ``best_count``, ``last_arm``. Curves, lane x pull (means over runs): ``curve_reward``, ``curve_regret``,
+    ``curve_best_rate``, ``curve_optimal_share`` and ``curve_regret_stderr`` (standard error of the mean regret).
+    ``alpha`` is the constant step size, or None for sample averages (1/N(a)); ``q0`` the optimistic lane's Q₀.
 
     >>> race = BanditRace(BanditTestbed(runs=1, k=5), epsilon=0.1, tau=0.5, c=2.0, seed=0, capacity=100)
     >>> race.run(1000), race.N.sum(axis=2).ravel().tolist()
-    (100, [100.0, 100.0, 100.0])
+    (100, [100.0, 100.0, 100.0, 100.0])
     """
 
-    def __init__(self, testbed: BanditTestbed, *, epsilon: float, tau: float, c: float, seed, capacity: int):
+    def __init__(
+        self,
+        testbed: BanditTestbed,
+        *,
+        epsilon: float,
+        tau: float,
+        c: float,
+        seed,
+        capacity: int,
+        q0: float = 5.0,
+        alpha: float | None = None,
+        tie_seed=None,
+    ):
         self.testbed = testbed
-        self.epsilon, self.tau, self.c = epsilon, tau, c
+        self.epsilon, self.tau, self.c, self.alpha = epsilon, tau, c, alpha
         lanes, runs, k = len(LANES), testbed.runs, testbed.k
         self.Q = np.zeros((lanes, runs, k))
+        self.Q[OPTIMISTIC] = q0
         self.N = np.zeros((lanes, runs, k))
         self.cum_reward = np.zeros((lanes, runs))
         self.cum_regret = np.zeros((lanes, runs))
@@ -68,11 +94,17 @@ class BanditRace:
         self.last_arm = np.full((lanes, runs), -1, dtype=np.int64)
         self.pulls = 0
         self.capacity = 0
-        self.curve_reward = self.curve_regret = self.curve_best_rate = self.curve_regret_stderr = np.zeros((lanes, 0))
+        self.curve_reward = self.curve_regret = self.curve_best_rate = np.zeros((lanes, 0))
+        self.curve_optimal_share = self.curve_regret_stderr = np.zeros((lanes, 0))
         self.resize(capacity)
         self._rng = np.random.default_rng(seed)
-        self._block_pulls = max(1, TABLE_FLOATS // (lanes * runs * UNIFORMS_PER_PULL))
-        self._uniforms = np.empty((0, lanes, runs, UNIFORMS_PER_PULL))
+        # the optimistic lane's tie-breaks: a child of the race's seed unless given
+        if tie_seed is None:
+            tie_seed = seed.spawn(1)[0] if isinstance(seed, np.random.SeedSequence) else [7, seed]
+        self._tie_rng = np.random.default_rng(tie_seed)
+        self._block_pulls = max(1, TABLE_FLOATS // (DRAWN_LANES * runs * UNIFORMS_PER_PULL))
+        self._uniforms = np.empty((0, DRAWN_LANES, runs, UNIFORMS_PER_PULL))
+        self._ties = np.empty((0, runs))
         self._index = 0
         # where (lane, run, arm) sits in the flattened Q and N
         self._row_start = (np.arange(lanes * runs) * k).reshape(lanes, runs)
@@ -87,11 +119,24 @@ class BanditRace:
         """Room for ``capacity`` pulls in the curves (never less than what is recorded)."""
         capacity = max(int(capacity), self.pulls)
         grown = []
-        for curve in (self.curve_reward, self.curve_regret, self.curve_best_rate, self.curve_regret_stderr):
+        curves = (
+            self.curve_reward,
+            self.curve_regret,
+            self.curve_best_rate,
+            self.curve_optimal_share,
+            self.curve_regret_stderr,
+        )
+        for curve in curves:
             new = np.zeros((len(LANES), capacity))
             new[:, : self.pulls] = curve[:, : self.pulls]
             grown.append(new)
-        self.curve_reward, self.curve_regret, self.curve_best_rate, self.curve_regret_stderr = grown
+        (
+            self.curve_reward,
+            self.curve_regret,
+            self.curve_best_rate,
+            self.curve_optimal_share,
+            self.curve_regret_stderr,
+        ) = grown
         self.capacity = capacity
 
     def run(self, n: int, code: CodeSlots | None = None, plain: bool = False) -> int:
@@ -104,10 +149,11 @@ class BanditRace:
         self._initial_estimates(code)
         if plain or (code is not None and code.edited):
             return self._run_plain(n, code)
-        testbed, Q, N = self.testbed, self.Q, self.N
+        testbed, Q, N, alpha = self.testbed, self.Q, self.N, self.alpha
         Q_flat, N_flat = Q.reshape(-1), N.reshape(-1)
         for i in range(n):
             u = self._next_uniforms()
+            ties = self._ties[self._index]
             self._index += 1
             rewards = testbed.next_rewards()  # (runs, k), the same table for every lane
             t = self.pulls + 1  # this pull, counted from 1
@@ -116,6 +162,7 @@ class BanditRace:
                     epsilon_greedy_batch(Q[0], self.epsilon, u[0, :, 0], u[0, :, 1], u[0, :, 2]),
                     softmax_batch(Q[1], self.tau, u[1, :, 0]),
                     ucb_batch(Q[2], N[2], t, self.c, u[2, :, 0]),
+                    greedy_batch(Q[OPTIMISTIC], ties),
                 ]
             )
             r = rewards[self._runs, arms]  # (lanes, runs)
@@ -123,30 +170,36 @@ class BanditRace:
             if i == n - 1:
                 q_before = Q_flat[at[:, 0]]  # run 0's estimates before the last pull (a copy), for last_pull
             N_flat[at] += 1.0
-            # Q(a) ← Q(a) + (r − Q(a)) / N(a)   (sample_average_update, for every lane and run at once)
-            Q_flat[at] += (r - Q_flat[at]) / N_flat[at]
+            if alpha is None:
+                # Q(a) ← Q(a) + (r − Q(a)) / N(a)   (sample_average_update, for every lane and run at once)
+                Q_flat[at] += (r - Q_flat[at]) / N_flat[at]
+            else:
+                # Q(a) ← Q(a) + α (r − Q(a))   (constant_step_update, for every lane and run at once)
+                Q_flat[at] += alpha * (r - Q_flat[at])
             self._record(arms, r, t)
         if n:
             self.last_pull = (arms[:, 0], r[:, 0], q_before, N_flat[at[:, 0]], Q_flat[at[:, 0]], False)
         return n
 
     def _initial_estimates(self, code: CodeSlots | None) -> None:
-        """Arms never pulled hold Q₀(a) (``initial_estimates``, edited or not): a new version applies to them."""
+        """Arms never pulled hold Q₀(a) (``initial_estimates``, edited or not): a new version applies to them, in
+        every lane but the optimistic one (whose Q₀ is its setting, ``q0``)."""
         if code is None or "initial_estimates" not in code.sources:
             q0 = np.zeros(self.testbed.k)  # the reference's Q₀, without a call on the fast path
         else:
             q0 = np.array(code.function("initial_estimates")(self.testbed.k), dtype=float)
         if not np.array_equal(q0, self._q0):
-            unpulled = self.N == 0
-            self.Q[unpulled] = np.broadcast_to(q0, self.Q.shape)[unpulled]
+            Q, unpulled = self.Q[:OPTIMISTIC], self.N[:OPTIMISTIC] == 0
+            Q[unpulled] = np.broadcast_to(q0, Q.shape)[unpulled]
             self._q0 = q0
 
     def _next_uniforms(self) -> np.ndarray:
         """This pull's uniforms (lanes, runs, 3); the caller moves ``_index`` on once the pull is made."""
         if self._index == len(self._uniforms):
             # The block the next pull would draw anyway, so a pull undone after a refill loses nothing.
-            shape = (self._block_pulls, len(LANES), self.testbed.runs, UNIFORMS_PER_PULL)
+            shape = (self._block_pulls, DRAWN_LANES, self.testbed.runs, UNIFORMS_PER_PULL)
             self._uniforms = self._rng.random(shape)
+            self._ties = self._tie_rng.random((self._block_pulls, self.testbed.runs))
             self._index = 0
         return self._uniforms[self._index]
 
@@ -163,12 +216,14 @@ class BanditRace:
         select_epsilon_greedy = version("epsilon_greedy")
         select_softmax = version("softmax")
         select_ucb = version("ucb")
+        alpha = self.alpha
         update = version("sample_average_update")
-        edited_update = code is not None and "sample_average_update" in code.sources
+        edited_update = code is not None and "sample_average_update" in code.sources and alpha is None
         testbed, Q, N = self.testbed, self.Q, self.N
         lanes, runs = len(LANES), testbed.runs
         for _ in range(n):
             u = self._next_uniforms().tolist()
+            ties = self._ties[self._index].tolist()
             t = self.pulls + 1
             arms = np.empty((lanes, runs), dtype=np.int64)
             for run in range(runs):
@@ -176,6 +231,7 @@ class BanditRace:
                 arms[0, run] = select_epsilon_greedy(Q[0, run].tolist(), self.epsilon, u_explore, u_action, u_tie)
                 arms[1, run] = select_softmax(Q[1, run].tolist(), self.tau, u[1][run][0])
                 arms[2, run] = select_ucb(Q[2, run].tolist(), N[2, run].tolist(), t, self.c, u[2][run][0])
+                arms[OPTIMISTIC, run] = greedy(Q[OPTIMISTIC, run].tolist(), ties[run])
             rewards = testbed.next_rewards()
             r = rewards[self._runs, arms]
             rows = []
@@ -184,7 +240,12 @@ class BanditRace:
                 for lane in range(lanes):
                     for run in range(runs):
                         q, counts = Q[lane, run].tolist(), N[lane, run].tolist()
-                        update(q, counts, int(arms[lane, run]), float(r[lane, run]))
+                        arm, reward = int(arms[lane, run]), float(r[lane, run])
+                        if alpha is None:
+                            update(q, counts, arm, reward)
+                        else:  # a constant step size: the reference update (only the sample average is editable)
+                            counts[arm] += 1
+                            constant_step_update(q, arm, reward, alpha)
                         rows.append((lane, run, q, counts))
             except Exception:
                 testbed._index -= 1  # read this pull's rewards again next time
@@ -204,12 +265,15 @@ class BanditRace:
         self.cum_reward += r
         # regret += μ* − μ_a
         self.cum_regret += testbed.gaps[self._runs, arms]
-        self.best_count += arms == testbed.optimal_arm
+        optimal = arms == testbed.optimal_arm
+        self.best_count += optimal
         self.last_arm = arms
         column = self.pulls
-        self.curve_reward[:, column] = self.cum_reward.mean(axis=1)
-        self.curve_regret[:, column] = self.cum_regret.mean(axis=1)
-        self.curve_best_rate[:, column] = self.best_count.mean(axis=1) / t
+        # means over runs, as ndarray.mean computes them (np.add.reduce, then ÷ runs) without its per-call overhead
+        self.curve_reward[:, column] = np.add.reduce(self.cum_reward, axis=1) / runs
+        self.curve_regret[:, column] = np.add.reduce(self.cum_regret, axis=1) / runs
+        self.curve_best_rate[:, column] = np.add.reduce(self.best_count, axis=1) / runs / t
+        self.curve_optimal_share[:, column] = np.count_nonzero(optimal, axis=1) / runs
         if runs > 1:
             # standard error of the mean regret across runs: s / √runs
             self.curve_regret_stderr[:, column] = self.cum_regret.std(axis=1, ddof=1) / math.sqrt(runs)
@@ -237,19 +301,20 @@ EDITABLE = {
     "sample_average_update": Editable(
         sample_average_update,
         _check_update,
-        "The race applies it to every lane and run at once, with the same float operations (tests/test_code.py).",
-        "every lane's update",
+        "The race applies it to every lane and run at once, with the same float operations (tests/test_code.py). "
+        "With a constant step size α (Settings) the race uses constant_step_update instead.",
+        "every lane's update (step size 1/N)",
     ),
     "initial_estimates": Editable(
         initial_estimates,
         _check_initial,
         "",
-        "every lane's Q₀ (an arm keeps it until its first pull): try optimistic initial values",
+        "Q₀ of every lane but optimistic greedy, whose Q₀ is a setting (an arm keeps it until its first pull)",
     ),
 }
 
 
-LANE_LABELS = {"epsilon-greedy": "ε-greedy", "softmax": "softmax", "ucb": "UCB"}
+LANE_LABELS = {"epsilon-greedy": "ε-greedy", "softmax": "softmax", "ucb": "UCB", "optimistic-greedy": "optimistic"}
 
 
 def _number(value: float) -> str:
@@ -272,10 +337,11 @@ def _reference_update_source() -> str:
 
 
 def describe_last_pull(race: BanditRace, code: CodeSlots) -> dict | None:
-    """The Code panel's "last update": each lane's sample-average update of race 0's latest pull, numbers in.
+    """The Code panel's "last update": each lane's update of race 0's latest pull, numbers in.
 
-    With the reference update, ``Q[a] ← Q[a] + (r − Q[a]) / N[a] = new`` (N already counted this pull); with an
-    edited one, what it did (the reference formula would not be what ran).
+    With the reference update, ``Q[a] ← Q[a] + (r − Q[a]) / N[a] = new`` (N already counted this pull), or with a
+    constant step size ``Q[a] ← Q[a] + α·(r − Q[a]) = new``; with an edited one, what it did (the reference formula
+    would not be what ran).
     """
     if race.last_pull is None:
         return None
@@ -286,10 +352,14 @@ def describe_last_pull(race: BanditRace, code: CodeSlots) -> dict | None:
         a, r, q, n, q_new = int(arms[lane]), float(rewards[lane]), float(before[lane]), counts[lane], after[lane]
         if edited:
             text = f"Q[{a}]: {_number(q)} → {_number(q_new)}, N[{a}] = {n:g}, r = {_number(r)}"
+        elif race.alpha is not None:
+            text = f"Q[{a}] ← {_number(q)} + {race.alpha:g}·({_number(r)}\u00a0−\u00a0{_number(q)}) = {_number(q_new)}"
         else:
             # no-break spaces inside the brackets: on a narrow screen the line wraps between terms, not inside one
             text = f"Q[{a}] ← {_number(q)} + ({_number(r)}\u00a0−\u00a0{_number(q)}) / {n:g} = {_number(q_new)}"
         lines.append(f"  {LANE_LABELS[name]:<{width}}  {text}")
+    if race.alpha is not None:
+        return {"function": "constant_step_update", "text": "\n".join(lines), "line": 0}
     source = code.sources.get("sample_average_update") or _reference_update_source()
     return {"function": "sample_average_update", "text": "\n".join(lines), "line": update_line(source)}
 
@@ -311,6 +381,22 @@ class BanditConfig:
     # runs of 1000 pulls on 5 arms, regret is UCB 14 (c = 0.5) or 94 (c = 2) against ε-greedy's 80.
     c: Annotated[float, Param(0.0, 10.0, 0.1, label="c (UCB)")] = 0.5
     """UCB exploration weight c, 0..10: bonus c·√(ln t / N(a)) for rarely pulled arms."""
+    q0: Annotated[float, Param(-10.0, 10.0, 0.1, label="Q₀ (optimistic greedy)")] = 5.0
+    """Optimistic greedy: every arm's estimate before its first pull, −10..10 (the arms' means are about 1)."""
+    step_size: Annotated[
+        str,
+        Param(
+            choices=("sample-average", "constant"),
+            label="Step size",
+            choice_labels=(("sample-average", "1/N(a): sample average"), ("constant", "constant α")),
+        ),
+    ] = "sample-average"
+    """Every lane's update: sample-average (step 1/N(a), Q₀ forgotten at the first pull) or constant (step α)."""
+    alpha: Annotated[
+        float,
+        Param(0.01, 1.0, 0.01, label="α (step size)", shown_when=(When("step_size", ("constant",)),)),
+    ] = 0.1
+    """Constant step size α, 0.01..1: Q(a) ← Q(a) + α (r − Q(a)); Q₀'s weight decays as (1 − α)ⁿ."""
     runs: Annotated[int, Param(1, 2000, 1)] = 1
     """1 = one live race; more = the curves average that many races, each on its own arms, 1..2000."""
     horizon: Annotated[int, Param(10, 100_000, 10)] = 1000
@@ -334,7 +420,8 @@ class BanditDemo(DemoDriver):
 
     def _fresh_run(self) -> None:
         config = self.config
-        noise_seed, choice_seed = np.random.SeedSequence(config.seed).spawn(2)
+        # spawn(3)'s first two children are spawn(2)'s: the optimistic lane left the other lanes' numbers as they were
+        noise_seed, choice_seed, tie_seed = np.random.SeedSequence(config.seed).spawn(3)
         self.testbed = BanditTestbed(config.runs, config.arms, arm_seed=config.arm_seed, seed=noise_seed)
         self.race = BanditRace(
             self.testbed,
@@ -343,8 +430,16 @@ class BanditDemo(DemoDriver):
             c=config.c,
             seed=choice_seed,
             capacity=config.horizon,
+            q0=config.q0,
+            alpha=self._alpha(config),
+            tie_seed=tie_seed,
         )
         self.code.bind_rng(self.race._rng)
+
+    @staticmethod
+    def _alpha(config: BanditConfig) -> float | None:
+        """The race's step size: α, or None for sample averages."""
+        return config.alpha if config.step_size == "constant" else None
 
     # -- the contract --------------------------------------------------------------------------------------------
     def advance(self, n: int) -> int:
@@ -360,8 +455,9 @@ class BanditDemo(DemoDriver):
     def configure(self, **changes) -> list[str]:
         """Apply changed settings; returns the names that needed a fresh race.
 
-        ε, τ and c apply from the next pull. A longer horizon extends the race; a horizon shorter than the pulls
-        already made, or new seeds, arms or runs, start a fresh race. On a ``ValueError`` nothing changes.
+        ε, τ, c and the step size apply from the next pull. A longer horizon extends the race; a horizon shorter than
+        the pulls already made, or new seeds, arms, runs or Q₀, start a fresh race. On a ``ValueError`` nothing
+        changes.
         """
         fields = {f.name for f in dataclasses.fields(BanditConfig)}
         unknown = sorted(set(changes) - fields)
@@ -370,13 +466,14 @@ class BanditDemo(DemoDriver):
         old, new = self.config, dataclasses.replace(self.config, **changes)
         changed = {name for name in fields if getattr(old, name) != getattr(new, name)}
         self.config = new
-        fresh = [name for name in ("seed", "arm_seed", "arms", "runs") if name in changed]
+        fresh = [name for name in ("seed", "arm_seed", "arms", "runs", "q0") if name in changed]
         if "horizon" in changed and new.horizon < self.race.pulls:
             fresh.append("horizon")
         if fresh:
             self._fresh_run()
             return fresh
         self.race.epsilon, self.race.tau, self.race.c = new.epsilon, new.tau, new.c
+        self.race.alpha = self._alpha(new)
         self.race.resize(new.horizon)
         return []
 
@@ -399,6 +496,10 @@ class BanditDemo(DemoDriver):
             figures[f"reward-{name}"] = float(race.curve_reward[lane, t - 1]) if t else 0.0
         for lane, name in enumerate(LANES):
             figures[f"best-arm-rate-{name}"] = float(race.curve_best_rate[lane, t - 1]) if t else -1
+        for lane, name in enumerate(LANES):
+            # Figure 2.3's "% optimal action" at the end: the share of runs pulling the best arm, last 100 pulls
+            recent = race.curve_optimal_share[lane, max(0, t - OPTIMAL_WINDOW) : t]
+            figures[f"optimal-share-{name}"] = float(recent.mean()) if t else -1
         averaged = self.config.runs > 1
         snapshot = {
             "figures": figures,
@@ -409,6 +510,7 @@ class BanditDemo(DemoDriver):
             "cum_reward": race.curve_reward[:, since:t].copy(),
             "cum_regret": race.curve_regret[:, since:t].copy(),
             "best_arm_rate": race.curve_best_rate[:, since:t].copy(),
+            "optimal_share": race.curve_optimal_share[:, since:t].copy(),
             "curve_offset": since,
             "lanes": list(LANES),
             "optimal_arm": int(testbed.optimal_arm[0]),
