@@ -610,6 +610,7 @@ async function openNow(search) {
   if (page.lesson) applyScene(page.registry, page.lesson);
   history.replaceState(null, "", `${location.pathname}${search ? `?${search}` : ""}`);
   const noticesFor = await mountDemos(notices);
+  presenter.install(); // the remounted roots' Present buttons
   presenter.sync();
   await Promise.all(
     [...controllers].map(([demo, controller]) =>

@@ -60,23 +60,27 @@ export class Presenter {
     };
   }
 
-  /** A Present button in the title of every demo on the page (once per root: controllers come and go). */
+  /** A Present button in the title of every demo on the page; again after open() (an unmount puts the root back as
+   *  the page had it, without the button), the same button. */
   install() {
     for (const root of document.querySelectorAll("[data-demo]")) {
       const demo = root.dataset.demo;
-      if (this.buttons.has(demo)) continue;
-      const button = el(
-        "button",
-        {
-          type: "button",
-          class: "present-button small",
-          dataset: { control: "present" },
-          "aria-pressed": "false",
-          title: "Show this demo alone, on the whole screen (Escape leaves)",
-          onclick: () => (this.demo === demo ? this.leave() : this.enter(demo, { fullscreen: true })),
-        },
-        "Present",
-      );
+      const made = this.buttons.get(demo);
+      if (made && root.contains(made)) continue;
+      const button =
+        made ??
+        el(
+          "button",
+          {
+            type: "button",
+            class: "present-button small",
+            dataset: { control: "present" },
+            "aria-pressed": "false",
+            title: "Show this demo alone, on the whole screen (Escape leaves)",
+            onclick: () => (this.demo === demo ? this.leave() : this.enter(demo, { fullscreen: true })),
+          },
+          "Present",
+        );
       this.buttons.set(demo, button);
       (root.querySelector(".demo-title") ?? root).append(button);
     }

@@ -120,6 +120,7 @@ export class SeedCompare {
     const seeds = Number(this.seeds.value);
     const episodes = Number(this.episodes.value);
     if (c.playing) c.pause(); // the worker does one thing at a time: the comparison, not this run's training
+    this.element.dataset.state = "shown"; // Present mode lays the comparison beside the stage (cartpole.css)
     this.running = true;
     this.cancelled = false;
     this.startButton.disabled = true;
