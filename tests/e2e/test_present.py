@@ -106,6 +106,8 @@ def test_present_fills_the_screen_with_the_demo(app, artifacts, demo, size):
         assert root.evaluate("(node) => node.scrollTop") == 0
         area = 0
         for box in main_boxes(app, demo):
+            if not inside(box, width, height):
+                app.screenshot(path=str(artifacts / f"present-{demo}-{width}x{height}-failed.png"))
             assert inside(box, width, height), box
             area += (box[2] - box[0]) * (box[3] - box[1])
         if width == 1920:
