@@ -5,6 +5,7 @@
 import { editedCodeCulprit, recoverFromEditedCode, restoreNote } from "./code/recover.js";
 import { codeLinkNotice } from "./code/share.js";
 import { startEmbedFrame } from "./embed_frame.js";
+import { shareQuery } from "./framework/share_query.js";
 import { importModule, moduleFailure } from "./loader.js";
 import { Presenter } from "./present.js";
 import { reproduceFor } from "./reproduce.js";
@@ -218,30 +219,6 @@ async function copyText(text, status, note = "") {
  *  someone's HTML: it must not be able to break out of its attribute). */
 function attribute(value) {
   return String(value).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/**
- * What Copy link and Embed carry, from one function so that they cannot drift: the run's settings, the steps a link
- * can replay, and what the run started from (the cart-pole's agent=); with the note on what they cannot carry. An
- * embed writes only the settings that differ from their defaults (it opens on the defaults for the rest).
- */
-function shareQuery(controller, registry, { embed = false } = {}) {
-  const steps = controller.replayableSteps();
-  const what = embed ? "the embed" : "the link";
-  const note = [
-    !steps && controller.unitsDone() > 0
-      ? `Settings changed during this run: ${what} replays the current settings from the start.`
-      : "",
-    controller.linkNote(),
-  ]
-    .filter(Boolean)
-    .join(" ");
-  const query = registry.demoQuery(controller.demo, {
-    steps,
-    ...controller.linkExtras(),
-    ...(embed ? { embed: true, changedOnly: true } : {}),
-  });
-  return { query, note };
 }
 
 /** The Embed button's text, for a `query` from shareQuery: the one-tag form (with embed.js, sized to its content)

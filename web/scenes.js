@@ -24,17 +24,22 @@ export function sceneNames(contract, demo) {
  *  the demo has no field for (shown by the page otherwise, e.g. the PPO clip explorer). */
 export function applyScene(registry, scene) {
   const demo = scene.demo;
+  // What the link set itself wins: a link copied after changing a scene's setup names the scene and the changes,
+  // and opens on the changes (the scene's values once overwrote them, and its steps the link's).
+  const given = (key) => registry.given?.has(key) ?? false;
   for (const [name, value] of Object.entries(scene.settings ?? {}))
-    registry.set(demo, name, value, { source: "scene" });
+    if (!given(`${demo}.${name}`)) registry.set(demo, name, value, { source: "scene" });
   const elsewhere = [];
   for (const name of scene.overlays ?? []) {
-    if (registry.field(demo, name)?.type === "bool") registry.set(demo, name, true, { source: "scene" });
-    else elsewhere.push(name);
+    if (registry.field(demo, name)?.type !== "bool") elsewhere.push(name);
+    else if (!given(`${demo}.${name}`)) registry.set(demo, name, true, { source: "scene" });
   }
   for (const name of scene.hidden ?? [])
-    if (registry.field(demo, name)?.type === "bool") registry.set(demo, name, false, { source: "scene" });
-  if (scene.speed) registry.set(demo, "speed", scene.speed, { source: "scene" });
+    if (registry.field(demo, name)?.type === "bool" && !given(`${demo}.${name}`))
+      registry.set(demo, name, false, { source: "scene" });
+  if (scene.speed && !given(`${demo}.speed`)) registry.set(demo, "speed", scene.speed, { source: "scene" });
   if (!registry.page.demo) registry.page.demo = demo;
+  if (given("page.steps")) return elsewhere;
   if (scene.steps > 0) registry.page.steps = scene.steps;
   else if (!scene.command) registry.page.autoplay = true;
   return elsewhere;

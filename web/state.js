@@ -161,6 +161,7 @@ export class StateRegistry extends EventTarget {
     const demo = PAGE_FIELDS.get("demo");
     this.pageFields.set("demo", Object.freeze({ ...demo, choices: ["", ...Object.keys(this.fields)] }));
     this.page = nullObject([...this.pageFields.values()].map((f) => [f.name, f.default]));
+    this.given = new Set(); // what the last link read set itself (load): a scene fills in only the rest
     this.urlTimer = 0;
   }
 
@@ -204,6 +205,7 @@ export class StateRegistry extends EventTarget {
     for (const demo of this.demos())
       for (const [name, field] of Object.entries(this.fields[demo])) this.values[demo][name] = field.default;
     for (const field of this.pageFields.values()) this.page[field.name] = field.default;
+    this.given = new Set();
     clearTimeout(this.urlTimer);
     this.urlTimer = 0;
   }
@@ -286,6 +288,8 @@ export class StateRegistry extends EventTarget {
         if (old) this.values[demo][name] = field.oldLinks.value;
       }
     }
+    // What the link itself set ("page.steps", "gridworld.seed"): a scene it names fills in only the rest.
+    this.given = new Set(taken.keys());
     if (notices.length > MAX_NOTICES) {
       const more = notices.length - (MAX_NOTICES - 1);
       notices.length = MAX_NOTICES - 1;

@@ -66,7 +66,12 @@ def test_a_restart_replays_each_run_as_it_happened_and_gives_back_the_same_figur
     _train_to(page, "bandit", "pulls", changed_at + 200)
     _pause(page, "bandit")
 
-    # (b) the gridworld: α changed while it plays.
+    # (b) the gridworld: two planner sweeps before training (at step 0), then α changed while it plays.
+    grid = demo_root(page, "gridworld")
+    grid.locator(".gw-planning > summary").click()
+    for sweep in (1, 2):
+        grid.get_by_role("button", name="Step sweep").click()
+        wait_until(lambda sweep=sweep: stat(page, "gridworld", "plan-sweeps") == sweep, 10, 0.05, f"sweep {sweep}")
     _train_to(page, "gridworld", "steps", 2000)
     _set_mid_run(page, "gridworld", "alpha", "0.9")
     _train_to(page, "gridworld", "steps", stat(page, "gridworld", "steps") + 2000)
@@ -87,6 +92,7 @@ def test_a_restart_replays_each_run_as_it_happened_and_gives_back_the_same_figur
         # changed mid-run: a link cannot replay these runs (the Copy link says so); the recovery must
         assert page.evaluate("(d) => window.rlplay.inspect(d).replayableSteps", demo) == 0, demo
     assert before["bandit"]["config"]["epsilon"] == "0.3" and before["gridworld"]["config"]["alpha"] == "0.9"
+    assert before["gridworld"]["figures"]["plan-sweeps"] == 2
     assert page.evaluate("(d) => window.rlplay.inspect(d).snapshot.trained_before.steps", "cartpole") > 0
 
     _crash_and_restart(page)

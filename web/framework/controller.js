@@ -94,6 +94,8 @@ export class DemoController {
     // step 0, and each command that changed it mid-run, [{at, command, args}], at the step Python applied it.
     this.runStart = null;
     this.runEvents = [];
+    this.runStartCode = []; // [[0, name, source]]: the edited code that ran from the run's first step
+    this.historyUnits = 0;
     this.staticVersion = undefined; // their digest, sent back so unchanged ones are not sent again
     this.demo = this.constructor.demo;
     this.playing = false;
@@ -213,6 +215,7 @@ export class DemoController {
   async create({ notices = [], params = null } = {}) {
     const token = ++this.runToken;
     this.creating = token; // the newest create() owns the status; a Reset or a setting change meanwhile does not
+    this.inCreate = true;
     this.setStatus("loading");
     this.statics = {};
     this.staticVersion = undefined;
@@ -243,6 +246,8 @@ export class DemoController {
       }
     } catch (error) {
       if (token === this.creating) this.handleError(error);
+    } finally {
+      if (token === this.creating) this.inCreate = false;
     }
   }
 
@@ -565,8 +570,10 @@ export class DemoController {
   noteRunHistory(command, args, snapshot, before) {
     if (RUN_ONLY_COMMANDS.has(command) || !snapshot?.figures) return;
     const at = snapshot.figures[this.contract.units ?? "steps"] ?? 0;
-    if (!(at > 0)) return; // a fresh run: receive() starts its history
+    // Every change since the run started is replayed by a restart, those at step 0 too (a planner's sweeps, a
+    // setting before training); only those after it make a run the link cannot replay (its settings carry the rest).
     this.runEvents.push({ at, command, args: structuredClone(args) });
+    if (!(at > 0)) return;
     if (command === "configure") {
       for (const [name, value] of Object.entries(snapshot.config ?? {}))
         if (before[name] !== undefined && before[name] !== value)
@@ -712,12 +719,12 @@ export class DemoController {
     }
     const snapshot = { ...this.statics, ...raw };
     this.snapshot = snapshot;
-    if (this.unitsDone() === 0) {
-      // a run at step 0 has no history to differ from: it starts here, with this config
-      this.midRunChanges = [];
-      this.runEvents = [];
-      if (snapshot.config) this.runStart = { ...snapshot.config };
-    }
+    const units = this.unitsDone();
+    if (units === 0) this.midRunChanges = []; // a run at step 0 has no history to differ from
+    // A new run starts here (created, reset, an agent loaded, or a change that started it afresh): its history.
+    if (["create", "reset", "load_agent"].includes(reason) || (units === 0 && this.historyUnits > 0))
+      this.startHistory(snapshot, reason);
+    this.historyUnits = units;
     this.accept(snapshot, reason);
     this.codePanel?.onSnapshot(snapshot);
     // The driver's config goes into the registry (and the URL) only when it changed, not with every snapshot; a
@@ -729,6 +736,16 @@ export class DemoController {
       }
     }
     this.dirty = true;
+  }
+
+  /** The run as it starts: its config, and the edited code it runs from its first step (a driver just created runs
+   *  the reference code; Reset, a load or a fresh run keep what runs). Mid-run changes follow in runEvents. */
+  startHistory(snapshot, reason) {
+    this.runStart = snapshot.config ? { ...snapshot.config } : null;
+    this.runEvents = [];
+    // (while create() runs, the Code panel may still list what the worker before a restart ran)
+    const edited = reason === "create" || this.inCreate ? [] : (this.codePanel?.editedFunctions() ?? []);
+    this.runStartCode = edited.map((entry) => [0, entry.name, entry.edited]);
   }
 
   // ---- the test hook ------------------------------------------------------------------------------------------
@@ -873,8 +890,7 @@ export class DemoController {
       units: this.unitsDone(),
       start: this.runStart ? { ...this.runStart } : null,
       events: this.runEvents.map((event) => ({ ...event })),
-      // the edited code the run ran from its first step (later loads are set_code events)
-      codeAtStart: (this.codePanel?.loads ?? []).filter((load) => load[0] === 0),
+      codeAtStart: this.runStartCode.map((load) => [...load]), // loads after the start are set_code events
       changes: [...this.midRunChanges],
       // a link's replay the crash cut short: create() replays it again, and says so itself (web/framework/replay.js)
       linkReplay: this.sharedReplay?.outcome === "interrupted",
@@ -912,12 +928,13 @@ export class DemoController {
         if (event.at > plan.units) break;
         const code = event.command === "set_code" || event.command === "reset_code";
         if (code && (withoutCode || !panel)) continue; // the culprit's code is not run again (the caller says so)
+        const load = event.command === "set_code";
         await this.fastForward(event.at, token);
         if (!reached(event.at)) {
           lost.push(`the run from step ${this.unitsDone()} on (it could not be replayed to step ${event.at})`);
           return lost;
         }
-        const payload = code
+        const payload = load
           ? await panel.setCode(event.args.name, event.args.source)
           : await this.command(event.command, event.args);
         token = this.runToken;
