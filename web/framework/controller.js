@@ -570,6 +570,14 @@ export class DemoController {
   noteRunHistory(command, args, snapshot, before) {
     if (RUN_ONLY_COMMANDS.has(command) || !snapshot?.figures) return;
     const at = snapshot.figures[this.contract.units ?? "steps"] ?? 0;
+    if (at === 0 && this.historyUnits > 0) {
+      // it started a fresh run (a new seed, new arms): its history starts here, also when a newer request made
+      // this answer stale and receive() never sees it
+      this.startHistory({ config: snapshot.config ?? this.snapshot?.config }, command);
+      this.historyUnits = 0;
+      this.midRunChanges = [];
+      return;
+    }
     // Every change since the run started is replayed by a restart, those at step 0 too (a planner's sweeps, a
     // setting before training); only those after it make a run the link cannot replay (its settings carry the rest).
     this.runEvents.push({ at, command, args: structuredClone(args) });
