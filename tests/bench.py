@@ -524,6 +524,33 @@ def _process_tree_pss(marker: str) -> float:
     return total
 
 
+def _process_tree_cpu_seconds(marker: str) -> float:
+    """CPU seconds (user + system) used so far by the process whose command line holds ``marker`` and its living
+    descendants: on a shared machine the browser's own CPU time says more than wall time about its speed."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    root = None
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            pid = int(entry.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            times[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            if root is None and marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                root = pid
+        except (OSError, ValueError, IndexError):
+            continue
+    total, stack = 0.0, [root] if root else []
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        total += times.get(pid, 0.0)
+    return total
+
+
 def measure_embeds(playwright, executable, site_url: str) -> dict:
     import tempfile
 
@@ -1238,6 +1265,8 @@ def markdown(results: dict) -> str:
         )
     if "studies" in results:
         lines += studies_markdown(results["studies"])
+    if "compare" in results:
+        lines += compare_markdown(results["compare"])
     if "time_to_criteria" in results:
         lines += ["", "| Time to criterion at max speed | seconds | target |", "|---|---|---|"]
         for name, entry in results["time_to_criteria"].items():
@@ -1367,12 +1396,18 @@ def main(argv=None) -> int:
         results["learning"] = learning_efficiency()
         results["grid_rules"] = {"native": native_rule_throughput(), "learning": gridworld_rules_learning()}
         results["studies"] = {"native": native_study_speeds()}
+        print("[bench] seed comparison, natively…", flush=True)
+        results["compare"] = {
+            "native": {"batched": native_seed_comparison(True), "one_after_another": native_seed_comparison(False)}
+        }
     server, url = build.start_server(Path(args.dist), 0)
     executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=[*build.CHROMIUM_FLAGS, "--js-flags=--expose-gc"]
+                executable_path=executable,
+                headless=True,
+                args=[*build.CHROMIUM_FLAGS, "--js-flags=--expose-gc", COMPARE_MARKER],
             )
             results["chromium"] = browser.version
             print("[bench] startup…", flush=True)
@@ -1395,6 +1430,9 @@ def main(argv=None) -> int:
             results["grid_rules"]["browser"] = browser_rule_throughput(page)
             results["studies"]["browser"] = browser_study_seconds(page)
             context.close()
+            print("[bench] seed comparison, in the page…", flush=True)
+            results["compare"]["browser"] = browser_seed_comparisons(browser, url)
+            check_seed_comparisons(results["compare"])
             print("[bench] time to criteria…", flush=True)
             results["time_to_criteria"] = measure_time_to_criteria(browser, url)
             print("[bench] speed settings…", flush=True)
@@ -1436,6 +1474,7 @@ def native_seed_comparison(batch: bool) -> dict:
     from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
 
     demo = CartpoleDemo(CartpoleConfig())
+    load = os.getloadavg()[0]
     wall, cpu = time.perf_counter(), time.process_time()
     demo.compare_start(COMPARE_ALGOS, seeds=COMPARE_SEEDS, episodes=COMPARE_EPISODES, batch=batch)
     while True:
@@ -1445,14 +1484,20 @@ def native_seed_comparison(batch: bool) -> dict:
     return {
         "seconds": time.perf_counter() - wall,
         "cpu_seconds": time.process_time() - cpu,
+        "load": [load, os.getloadavg()[0]],
         "figures": out["figures"],
         "solved_at": {algo: out["result"][algo]["solved_at"] for algo in COMPARE_ALGOS},
     }
 
 
+COMPARE_MARKER = "--rlplay-bench-compare"  # an argument Chromium ignores, to find its processes by
+
+
 def browser_seed_comparison(page, batch: bool) -> dict:
-    """The comparison in the page's worker through the bridge, in the page's chunks (120 ms of work a call)."""
-    return page.evaluate(
+    """The comparison in the page's worker through the bridge, in the page's chunks (120 ms of work a call); with the
+    CPU seconds the browser's processes used meanwhile, when it was started with ``COMPARE_MARKER``."""
+    load, cpu = os.getloadavg()[0], _process_tree_cpu_seconds(COMPARE_MARKER)
+    out = page.evaluate(
         """async ([algos, seeds, episodes, batch]) => {
             const rt = window.rlplay.runtime;
             await rt.call('cartpole', 'create', {params: {}});
@@ -1469,28 +1514,63 @@ def browser_seed_comparison(page, batch: bool) -> dict:
         }""",
         [COMPARE_ALGOS, COMPARE_SEEDS, COMPARE_EPISODES, batch],
     )
+    cpu = _process_tree_cpu_seconds(COMPARE_MARKER) - cpu
+    return {**out, "load": [load, os.getloadavg()[0]], **({"cpu_seconds": cpu} if cpu > 0 else {})}
+
+
+def browser_seed_comparisons(browser, url) -> dict:
+    """Batched, then one run after another, in one page (the same worker, so the ratio compares like with like)."""
+    page = browser.new_page()
+    page.goto(url)
+    wait_ready(page, demos=("cartpole",))
+    out = {"batched": browser_seed_comparison(page, True), "one_after_another": browser_seed_comparison(page, False)}
+    page.close()
+    return out
+
+
+def check_seed_comparisons(compare: dict) -> None:
+    """Batched and one after another are the same runs (each seed's run of the demo), natively and in the browser:
+    the same solve episodes everywhere."""
+    solved = [entry[mode]["solved_at"] for entry in compare.values() for mode in ("batched", "one_after_another")]
+    assert all(s == solved[0] for s in solved), compare
 
 
 def compare_markdown(compare: dict) -> list[str]:
+    """The seed comparison's rows: seconds to finish batched and one run after another, the speed-up, the target, the
+    load average while it ran (the machine is shared), and the two medians."""
     lines = [
-        f"| Cart-pole comparison: REINFORCE vs actor-critic, seeds 0–{COMPARE_SEEDS - 1}, each until solved or "
-        f"{COMPARE_EPISODES} episodes | batched | one after another | speed-up | target |",
-        "|---|---|---|---|---|",
+        "",
+        f'| Cart-pole "Compare over seeds": REINFORCE vs actor-critic, seeds 0–{COMPARE_SEEDS - 1}, each until '
+        f"solved or {COMPARE_EPISODES} episodes | batched | one after another | speed-up | target | load average |",
+        "|---|---|---|---|---|---|",
     ]
     for where in ("browser", "native"):
         entry = compare.get(where)
         if not entry:
             continue
-        batched, alone = entry["batched"]["seconds"], entry["one_after_another"]["seconds"]
+        batched, alone = entry["batched"], entry["one_after_another"]
         target = f"≤ {COMPARE_TARGET_S:.0f} s" if where == "browser" else ""
-        lines.append(f"| {where} (wall) | {batched:.1f} s | {alone:.1f} s | {alone / batched:.2f}× | {target} |")
-        if "cpu_seconds" in entry["batched"]:
-            cpu_b, cpu_a = entry["batched"]["cpu_seconds"], entry["one_after_another"]["cpu_seconds"]
-            lines.append(f"| {where} (CPU) | {cpu_b:.1f} s | {cpu_a:.1f} s | {cpu_a / cpu_b:.2f}× | |")
-    medians = compare.get("browser", compare.get("native", {})).get("batched", {}).get("figures", {})
-    if medians:
-        lines.append("")
-        lines.append("Medians (episodes to solve): " + ", ".join(f"{k}: {v}" for k, v in sorted(medians.items())))
+        loads = batched["load"] + alone["load"]
+        load = f"{min(loads):.0f}–{max(loads):.0f}"
+        lines.append(
+            f"| {where} (wall) | {batched['seconds']:.1f} s | {alone['seconds']:.1f} s | "
+            f"{alone['seconds'] / batched['seconds']:.2f}× | {target} | {load} |"
+        )
+        if "cpu_seconds" in batched and "cpu_seconds" in alone:
+            label = "CPU of the browser's processes" if where == "browser" else "CPU"
+            lines.append(
+                f"| {where} ({label}) | {batched['cpu_seconds']:.1f} s | {alone['cpu_seconds']:.1f} s | "
+                f"{alone['cpu_seconds'] / batched['cpu_seconds']:.2f}× | | |"
+            )
+    figures = next(iter(compare.values()))["batched"]["figures"]
+    medians = {algo: figures[f"compare-median-{algo}"] for algo in COMPARE_ALGOS}
+    if all(m > 0 for m in medians.values()):
+        ratio = medians["reinforce"] / medians["actor-critic"]
+        lines += [
+            "",
+            f"Medians, episodes to solve (the same runs batched and alone, natively and in the browser): REINFORCE "
+            f"{medians['reinforce']:g}, actor-critic {medians['actor-critic']:g} ({ratio:.1f}× fewer).",
+        ]
     return lines
 
 
@@ -1498,19 +1578,8 @@ def compare_only() -> int:
     """``bench.py --compare``: the seed comparison batched and one run after another, natively and in the browser;
     the two must give the same numbers (they are the same runs)."""
     compare = {"native": {"batched": native_seed_comparison(True), "one_after_another": native_seed_comparison(False)}}
-
-    def measure(browser, url):
-        page = browser.new_page()
-        page.goto(url)
-        wait_ready(page, demos=("cartpole",))
-        return {
-            "batched": browser_seed_comparison(page, True),
-            "one_after_another": browser_seed_comparison(page, False),
-        }
-
-    compare["browser"] = in_served_browser(measure)
-    for entry in compare.values():
-        assert entry["batched"]["solved_at"] == entry["one_after_another"]["solved_at"], entry
+    compare["browser"] = in_served_browser(browser_seed_comparisons, [COMPARE_MARKER])
+    check_seed_comparisons(compare)
     print("\n".join(compare_markdown(compare)))
     return 0
 

@@ -8,8 +8,9 @@
 
 REINFORCE (with or without its baseline) and actor-critic runs train together, as one NumPy computation over the
 batch of runs (``rlplay.algos.batched_policy_gradient``): every run is still the run the demo makes with that seed
-(the same bits: the tests compare whole runs), about three times sooner. PPO and DQN runs train one after another,
-each a ``CartpoleDemo`` of its own.
+(the same bits: the tests compare whole runs), sooner: the steps of all runs cost about one run's, the updates are
+still each run's own (README, "Benchmark", has the measured times). PPO and DQN runs train one after another, each a
+``CartpoleDemo`` of its own.
 
 The work is cut into budgeted chunks (``SeedComparison.advance_for(budget_ms)``) so that the page's worker answers
 between chunks: the page shows progress and can cancel by simply not asking for the next chunk. Any row of the table
