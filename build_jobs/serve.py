@@ -76,6 +76,9 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path("/" + clean[len(self.base_path) :])
 
     def send_head(self):
+        self.fault_sent = False  # one handler may serve several requests (keep-alive)
+        if self._faulted():
+            return None
         path = Path(self.translate_path(self.path))
         if (
             path.suffix not in GZIP_SUFFIXES
@@ -93,6 +96,28 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
+    def _faulted(self) -> bool:
+        """The tests' faults (``server.faults``: a path's ending -> an HTTP status, or "hold" to answer only once the
+        fault is removed). On the server, not in the browser: the shared Python worker's requests are its own, and
+        no page's route sees them. Returns True once an error was sent."""
+        faults = getattr(self.server, "faults", None)
+        if not faults:
+            return False
+        path = self.path.split("?", 1)[0]
+        suffix = next((ending for ending in list(faults) if path.endswith(ending)), None)
+        if suffix is None:
+            return False
+        self.server.fault_hits.add(suffix)
+        held_until = time.monotonic() + 600
+        while faults.get(suffix) == "hold" and time.monotonic() < held_until:
+            time.sleep(0.05)
+        status = faults.get(suffix)
+        if isinstance(status, int):
+            self.fault_sent = True  # never cached: the file is back once the fault is removed (end_headers)
+            self.send_error(status)
+            return True
+        return False
+
     def copyfile(self, source, outputfile):
         while block := source.read(16384):
             if self.throttle is not None:
@@ -102,7 +127,9 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self):
         path = self.path.split("?", 1)[0]
-        if "/pyodide/" in path or "/wheels/" in path:
+        if getattr(self, "fault_sent", False):
+            self.send_header("Cache-Control", "no-store")
+        elif "/pyodide/" in path or "/wheels/" in path:
             # Versioned or content-addressed paths: they never change.
             self.send_header("Cache-Control", "public, max-age=31536000, immutable")
         else:
@@ -113,6 +140,11 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
 class QuietServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     sent_bytes = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.faults: dict[str, int | str] = {}  # the tests' (DistHandler._faulted)
+        self.fault_hits: set[str] = set()  # which of them were asked for
 
     def handle_error(self, request, client_address):
         # A browser that closes a connection mid-download (tests do, on exit) is not an error worth a traceback.

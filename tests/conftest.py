@@ -43,11 +43,27 @@ def dist() -> Path:
 
 
 @pytest.fixture(scope="session")
-def server_url(dist):
-    """dist/ served at the root of a free localhost port."""
+def site_server(dist):
+    """dist/ served at the root of a free localhost port: (server, url)."""
     server, url = build.start_server(dist, 0)
-    yield url
+    yield server, url
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def server_url(site_server):
+    return site_server[1]
+
+
+@pytest.fixture
+def site_faults(site_server):
+    """The site's server's faults for one test: ``site_faults["pyodide.asm.wasm"] = 404`` answers that file with
+    HTTP 404, ``= "hold"`` holds its requests until the entry is removed (build_jobs/serve.py). The server's, not
+    a page's route: the shared Python worker's requests (web/runtime/worker.js) pass no page's route."""
+    faults = site_server[0].faults
+    site_server[0].fault_hits.clear()
+    yield faults
+    faults.clear()
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +75,30 @@ def browser():
         pytest.fail("no Chromium: run the tests through `python3 build.py test`, or set CHROMIUM_PATH")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=build.CHROMIUM_FLAGS)
+        if os.environ.get("RLPLAY_TEST_WORKER") == "dedicated":
+            _force_dedicated_worker(browser)
         yield browser
         browser.close()
+
+
+def _force_dedicated_worker(browser):
+    """RLPLAY_TEST_WORKER=dedicated: every page runs Python in a dedicated worker, the fallback for browsers without
+    SharedWorker (web/runtime/client.js, workerKind), so the suite can be run on that path too."""
+    new_context = browser.new_context
+
+    def forced(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.add_init_script("window.rlplay = Object.assign(window.rlplay ?? {}, { worker: 'dedicated' });")
+        return context
+
+    browser.new_context = forced
+
+
+def duplicate_worker_fetch(request) -> bool:
+    """A request for the shared Python worker's script that Chromium aborted: a page that connects to a shared worker
+    already starting or running (a second embed, a reload) is shown the script's request, which is then dropped; the
+    worker it needed is the one running (a worker that cannot load is a load error, which the tests do see)."""
+    return request.url.endswith("/web/runtime/worker.js") and request.failure == "net::ERR_ABORTED"
 
 
 class PageWatch:
@@ -74,7 +112,9 @@ class PageWatch:
         self.handlers = {
             "console": lambda message: message.type == "error" and self.console_errors.append(message.text),
             "pageerror": lambda error: self.page_errors.append(str(error)),
-            "requestfailed": lambda request: self.failed_requests.append(f"{request.url} {request.failure}"),
+            "requestfailed": lambda request: (
+                duplicate_worker_fetch(request) or self.failed_requests.append(f"{request.url} {request.failure}")
+            ),
             "response": lambda response: (
                 response.status >= 400 and self.failed_requests.append(f"{response.url} {response.status}")
             ),

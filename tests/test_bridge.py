@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 from rlplay.app import bridge
-from snapshots import bridge_call
+from snapshots import bridge_call, bridge_payload
 
 call = bridge_call  # tests/snapshots.py
 
@@ -176,3 +176,41 @@ def test_a_budgeted_step_stops_at_its_budget_and_says_whether_the_run_ended():
     call("bandit", "create", params={"horizon": "10"})
     payload, _ = call("bandit", "step", n=50, budget_ms=100, since=10**9)
     assert payload["ran"] == 10 and payload["exhausted"] is True  # the horizon ended the run
+
+
+def _client_call(client: str, demo: str, command: str, **args) -> dict:
+    text, arrays = bridge.handle(demo, command, json.dumps(args), client)
+    payload = json.loads(text)
+    if "snapshot" in payload:
+        payload["snapshot"].update(dict(arrays))
+    return payload
+
+
+def test_each_client_has_its_own_demos_and_cannot_reach_anothers():
+    """One worker serves several pages (the embeds of a blog page share one): each client's drivers, studies and
+    rates are its own. A call from client "a" naming the demo client "b" created is refused, and "a"'s own demo of
+    the same name runs its own seed; forgetting "b" leaves "a" untouched."""
+    try:
+        created = _client_call("b", "gridworld", "create", params={"seed": "7"})
+        assert "error" not in created, created
+        refused = _client_call("a", "gridworld", "step", n=5, since=0)
+        assert refused["error"]["kind"] == "input" and "has not been created" in refused["error"]["message"]
+        assert _client_call("a", "gridworld", "study_snapshot")["error"]["kind"] == "input"
+        # b's driver did not move, and a's same-named demo is another run (its own seed), stepped alone.
+        assert _client_call("b", "gridworld", "snapshot", since=0)["snapshot"]["figures"]["steps"] == 0
+        _client_call("a", "gridworld", "create", params={"seed": "3"})
+        a = _client_call("a", "gridworld", "step", n=40, since=0)["snapshot"]
+        b = _client_call("b", "gridworld", "step", n=40, since=0)["snapshot"]
+        bridge_call("gridworld", "create", params={"seed": "7"})
+        solo = bridge_payload("gridworld", "step", n=40, since=0)["snapshot"]
+        assert (b["config"]["seed"], a["config"]["seed"]) == ("7", "3")
+        assert np.array_equal(b["Q"], solo["Q"]), "client b's run differs from the same run alone"
+        assert not np.array_equal(a["Q"], b["Q"])
+        # A client's page went away: its state goes, the others' stays.
+        bridge.forget_client("b")
+        assert "b" not in bridge._clients
+        assert _client_call("b", "gridworld", "snapshot", since=0)["error"]["kind"] == "input"
+        assert _client_call("a", "gridworld", "snapshot", since=0)["snapshot"]["figures"]["steps"] == 40
+    finally:
+        for client in ("a", "b"):
+            bridge.forget_client(client)

@@ -2,7 +2,7 @@
 // one controller per demo on the page, shows loading progress and load/crash errors with Retry/Restart, and wires
 // the sharing tools (Copy link, Embed, Download run, Reproduce in Python).
 
-import { editedCodeCulprit, recoverFromEditedCode, restoreNote } from "./code/recover.js";
+import { editedCodeCulprit, recoverAfterRestartElsewhere, recoverFromEditedCode, restoreNote } from "./code/recover.js";
 import { codeLinkNotice } from "./code/share.js";
 import { startEmbedFrame } from "./embed_frame.js";
 import { shareQuery } from "./framework/share_query.js";
@@ -27,7 +27,8 @@ globalThis.rlplayBoot?.started(); // web/boot.js: the page's code runs (else it 
 const baseURL = new URL("../", import.meta.url).href;
 // The tests' small watchdog limits: only from a window.rlplay that a test's init script made before this module ran
 // (the hook below replaces it); a link cannot set them (web/runtime/client.js, limitsFrom).
-const runtime = new PythonRuntime(baseURL, { limits: globalThis.rlplay?.limits });
+// Likewise a test's "dedicated" (window.rlplay.worker): the fallback worker, run on purpose.
+const runtime = new PythonRuntime(baseURL, { limits: globalThis.rlplay?.limits, worker: globalThis.rlplay?.worker });
 const controllers = new Map();
 // What main() loaded once (the registry, the demo modules, the contract) for mountDemos and open(); `started`
 // settles once the first load asked for its drivers (or could not), so an early open() waits for that.
@@ -102,6 +103,12 @@ runtime.addEventListener("state", (event) => {
   }
   if (state === "error") {
     // A learner's edited code that hung the worker: restart at once and replay every demo (web/code/recover.js).
+    // Another embed on this page found the shared Python worker dead and moved to a new one: follow it, replaying
+    // every demo here to its step.
+    if (error?.elsewhere) {
+      recoverAfterRestartElsewhere(runtime, [...controllers.values()], error);
+      return;
+    }
     const culprit = editedCodeCulprit([...controllers.values()], error);
     if (culprit) recoverFromEditedCode(runtime, [...controllers.values()], culprit, error);
     else showRuntimeError(error);

@@ -53,7 +53,13 @@ def small_limits(target, **limits) -> None:
     ``window.rlplay.limits`` made before it boots (web/app.js, web/runtime/client.js's ``LIMITS``); a link cannot."""
     import json
 
-    target.add_init_script(f"window.rlplay = {{ limits: {json.dumps(limits)} }};")
+    target.add_init_script(f"window.rlplay = Object.assign(window.rlplay ?? {{}}, {{ limits: {json.dumps(limits)} }});")
+
+
+def dedicated_worker(target) -> None:
+    """Run the page's Python in a dedicated worker, the fallback where there is no SharedWorker (a test's switch, set
+    before the page boots like the limits; web/runtime/client.js, workerKind)."""
+    target.add_init_script("window.rlplay = Object.assign(window.rlplay ?? {}, { worker: 'dedicated' });")
 
 
 def limits_in_use(page) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import build
-from helpers import wait_status, wait_until
+from helpers import dedicated_worker, wait_status, wait_until
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "blog.html"
 # The frame's content height, and the iframe's height on the blog page, in CSS px.
@@ -174,8 +174,14 @@ LESSON_VIEW = {
     "gridworld": ["canvas.gw-grid", "canvas.gw-curve", '[data-stat="greedy-path-length"]'],
     "bandit": [".bandit-view", ".bandit-chart-regret canvas", '[data-stat="regret-ucb"]'],
     "cartpole": [".cartpole-stage", "canvas.cartpole-curve", '[data-stat="mean-length-100"]'],
+    "rlhf": [".rlhf-sample-pair", ".rlhf-chart-rewards canvas", '[data-stat="gold-reward"]'],
 }
-LEFT_OUT = {"gridworld": ".gw-planning", "bandit": ".bandit-chart-reward", "cartpole": ".cartpole-research-row"}
+LEFT_OUT = {
+    "gridworld": ".gw-planning",
+    "bandit": ".bandit-chart-reward",
+    "cartpole": ".cartpole-research-row",
+    "rlhf": ".rlhf-reward-kl",
+}
 
 
 @pytest.mark.parametrize("width", sorted(COMPACT_HEIGHT))
@@ -222,5 +228,162 @@ def test_auto_height_embeds_open_compact_on_their_lesson_view(page, server_url, 
             assert heights[demo] <= COMPACT_HEIGHT[width], f"{demo}: {heights[demo]} px at {width} px wide"
         assert heights["all"] > heights["gridworld"] + 200
         page.watch.assert_clean()
+    finally:
+        server.shutdown()
+
+
+# ---- one Python per page: the embeds share one worker (web/runtime/worker.js as a SharedWorker) ---------------------
+
+# Each embed replays a seeded run on its own (steps=): the figures a solo page of the same setup reaches.
+SHARED_SETUPS = {
+    "gridworld": "seed=3&steps=3000",
+    "bandit": "seed=5&steps=300",
+    "cartpole": "seed=2&steps=1500",
+}
+
+
+def _three_embeds_page(tmp_path, server_url) -> str:
+    site = server_url.rstrip("/")
+    tags = "".join(
+        f'<rl-playground id="{demo}" demo="{demo}" {" ".join(f"{k}={v!r}" for k, v in (p.split("=") for p in query.split("&")))}>'
+        "</rl-playground>"
+        for demo, query in SHARED_SETUPS.items()
+    )
+    (tmp_path / "index.html").write_text(
+        f'<!doctype html><html><head><link rel="icon" href="data:,"><script src="{site}/web/embed.js" defer></script>'
+        f'</head><body><article style="max-width:680px">{tags}</article></body></html>'
+    )
+    return tags
+
+
+def _run_of(frame, demo: str) -> dict:
+    """The demo's figures and every array of its snapshot that is the run's state (live or static: a growing key's
+    array is only the last tail the page was sent), as plain data: what a solo run must equal bit for bit."""
+    state = frame.evaluate("(demo) => window.rlplay.inspect(demo)", demo)
+    keys = frame.evaluate("(demo) => window.rlplay.contract[demo].keys", demo)
+    arrays = {
+        key: value
+        for key, value in state["snapshot"].items()
+        if isinstance(value, dict) and "shape" in value and keys.get(key, {}).get("update") != "growing"
+    }
+    assert arrays, f"{demo}: no array to compare"
+    return {"units": state["unitsDone"], "figures": state["figures"], "arrays": arrays}
+
+
+def _shared_worker_targets(browser) -> list[str]:
+    """The browser's own count (CDP): the Python shared workers alive, by name (not what the page says of itself)."""
+    cdp = browser.new_browser_cdp_session()
+    try:
+        targets = cdp.send("Target.getTargets")["targetInfos"]
+    finally:
+        cdp.detach()
+    return [t["title"] for t in targets if t["type"] == "shared_worker" and "worker.js" in t["url"]]
+
+
+def _ready_frames(page) -> dict:
+    frames = {}
+    for demo in SHARED_SETUPS:
+        frame = frame_of(page, f"rl-playground#{demo} iframe")
+        frame.locator(f'[data-demo="{demo}"][data-status="ready"]').wait_for(timeout=120_000)
+        wait_until(
+            lambda f=frame, d=demo: (
+                f.evaluate("(d) => window.rlplay.inspect(d).unitsDone", d) == int(SHARED_SETUPS[d].split("steps=")[1])
+            ),
+            120,
+            message=f"{demo}'s replay",
+        )
+        frames[demo] = frame
+    return frames
+
+
+def test_three_embeds_share_one_python_each_with_its_own_run(browser, page, server_url, tmp_path):
+    """Three embeds on one blog page: one Python worker serves them all (the browser counts one shared worker; each
+    frame's runtime names the same worker and a client of its own), each embed's run equals the same setup run
+    alone on a page of its own with a dedicated worker (bit for bit), and an embed cannot reach another's demo: a
+    call naming it is refused, and a message forging another client's id changes nothing."""
+    _three_embeds_page(tmp_path, server_url)
+    server, url = build.start_server(tmp_path, 0)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 4000})  # every frame in view: embeds out of view pause
+        page.goto(url)
+        frames = _ready_frames(page)
+        versions = {demo: frame.evaluate("window.rlplay.runtime.versions") for demo, frame in frames.items()}
+        assert {v["worker"] for v in versions.values()} == {"shared"}, versions
+        assert len({v["worker_id"] for v in versions.values()}) == 1, "the embeds run on different workers"
+        assert len({v["client"] for v in versions.values()}) == 3, "two embeds share one client's state"
+        assert len(_shared_worker_targets(browser)) == 1, _shared_worker_targets(browser)
+        runs = {demo: _run_of(frame, demo) for demo, frame in frames.items()}
+
+        # Isolation: the bandit's page asks for the gridworld's demo, which only the gridworld's page created.
+        bandit, grid = frames["bandit"], frames["gridworld"]
+        refused = bandit.evaluate(
+            """() => window.rlplay.runtime.call('gridworld', 'step', {n: 5, since: 0}).then(
+                 () => 'answered', (error) => `${error.kind}: ${error.message}`)"""
+        )
+        assert refused == "input: the gridworld demo has not been created yet", refused
+        # A message that names the gridworld page's client, posted by the bandit's page: the worker goes by the port.
+        forged = {
+            "type": "call",
+            "id": 10**6,
+            "demo": "gridworld",
+            "command": "reset",
+            "client": versions["gridworld"]["client"],
+        }
+        bandit.evaluate("(message) => window.rlplay.runtime.worker.postMessage(message)", forged)
+        bandit.evaluate("() => window.rlplay.runtime.call('bandit', 'snapshot', {since: 0})")  # after the forged one
+        after = grid.evaluate("() => window.rlplay.runtime.call('gridworld', 'snapshot', {since: 0})")
+        assert after["snapshot"]["figures"] == runs["gridworld"]["figures"], "another embed reset the gridworld"
+        page.watch.assert_clean()
+    finally:
+        server.shutdown()
+
+    # Each setup alone, on a page of its own, in a dedicated worker (the fallback): the same run, bit for bit.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    dedicated_worker(context)
+    solo = context.new_page()
+    try:
+        for demo, query in SHARED_SETUPS.items():
+            solo.goto(f"{server_url}?demo={demo}&embed=1&{query}")
+            steps = int(query.split("steps=")[1])
+            wait_until(
+                lambda d=demo, s=steps: solo.evaluate("(d) => window.rlplay?.inspect?.(d)?.unitsDone ?? -1", d) == s,
+                120,
+                message=f"{demo}'s solo replay",
+            )
+            assert solo.evaluate("window.rlplay.runtime.versions.worker") == "dedicated"
+            assert _run_of(solo, demo) == runs[demo], f"{demo}: the embed's run differs from the same setup alone"
+    finally:
+        context.close()
+
+
+def test_one_embeds_crash_restarts_the_shared_worker_and_every_embed_replays_its_run(
+    browser, page, server_url, tmp_path
+):
+    """The shared worker dies under one embed (the tests' stand-in: it closes without a word): that embed's watchdog
+    finds it silent and offers Restart; restarting moves every embed to one new worker (the old one gone), and the
+    other embeds replay their runs to the steps they had, with the same figures, and say so."""
+    _three_embeds_page(tmp_path, server_url)
+    server, url = build.start_server(tmp_path, 0)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 4000})
+        page.goto(url)
+        frames = _ready_frames(page)
+        before = {demo: _run_of(frame, demo) for demo, frame in frames.items()}
+        old = frames["gridworld"].evaluate("window.rlplay.runtime.versions.worker_id")
+        grid = frames["gridworld"]
+        grid.evaluate("window.rlplay.runtime.worker.terminate()")
+        grid.locator('[data-demo="gridworld"]').get_by_role("button", name="Step", exact=True).click()
+        banner = grid.locator("#runtime-banner[data-state=error]")
+        banner.wait_for(timeout=60_000)
+        assert "stopped answering" in banner.text_content()
+        banner.get_by_role("button", name="Restart").click()
+        for demo in ("bandit", "cartpole"):
+            root = frames[demo].locator(f'[data-demo="{demo}"]')
+            root.get_by_text("restarted by another embed on this page", exact=False).wait_for(timeout=120_000)
+            wait_until(lambda f=frames[demo], d=demo: _run_of(f, d) == before[d], 120, message=f"{demo} replayed")
+        grid.locator('[data-demo="gridworld"][data-status="ready"]').wait_for(timeout=120_000)
+        workers = {frame.evaluate("window.rlplay.runtime.versions.worker_id") for frame in frames.values()}
+        assert len(workers) == 1 and old not in workers, (old, workers)
+        wait_until(lambda: len(_shared_worker_targets(browser)) == 1, 10, message="the old worker to go")
     finally:
         server.shutdown()

@@ -6,7 +6,9 @@ widget, the runtime's worker, the Code panel's editor), the page must show the f
 alert, next to a Retry button; never a page that says nothing, and never "ready" over a demo that did not start.
 
 To stay fast, the page is opened once per module with the runtime held at its manifest (Python never loads: naming a
-file does not need it), in one page; Python loads only for the two Retry round trips at the end.
+file does not need it), in one page; Python loads only for the two Retry round trips at the end. Files are blocked
+and held by the site's server (``site_faults``), not by a route of the page: the shared Python worker's requests
+(web/runtime/worker.js and its imports, the manifest) pass no page's route.
 """
 
 from __future__ import annotations
@@ -32,17 +34,17 @@ def failure_box(page, path: str):
     return page.locator("#runtime-banner, .error-box").filter(has_text=re.compile(re.escape(path) + r".{0,20}HTTP 500"))
 
 
-def test_every_module_blocked_in_turn_is_named_with_retry(page, server_url, dist):
+def test_every_module_blocked_in_turn_is_named_with_retry(page, server_url, dist, site_server, site_faults):
     """One page load per module; the runtime waits at its manifest, so each load takes well under a second."""
     modules = page_modules(dist)
     assert len(modules) > 25 and "web/views/line_chart.js" in modules and "web/widgets/ppo_clip.js" in modules
-    page.route("**/manifest.json", lambda route: None)  # held: Python never loads here
-    requested = set()
-    page.on("request", lambda request: requested.add(request.url.split("?")[0]))
+    assert "web/runtime/worker.js" in modules
+    site_faults["/manifest.json"] = "hold"  # Python never loads here
+    asked = site_server[0].fault_hits  # the blocked paths the server was asked for
     unnamed, tried = [], 0
     for path in modules:
-        requested.clear()
-        page.route(f"**/{path}", lambda route: route.fulfill(status=500, body="broken"))
+        asked.discard(f"/{path}")
+        site_faults[f"/{path}"] = 500
         page.goto(server_url)
         box = failure_box(page, path).first
         try:
@@ -50,12 +52,12 @@ def test_every_module_blocked_in_turn_is_named_with_retry(page, server_url, dist
             box.get_by_role("button", name="Retry").wait_for(timeout=2_000)
         except Exception:  # noqa: BLE001 - collected, so one run lists every module that is not named
             # A module this page never asks for (another page's demo, a test fixture's) is not one of its modules.
-            if any(url.endswith(f"/{path}") for url in requested):
+            if f"/{path}" in asked:
                 unnamed.append(path)
             else:
                 tried -= 1
         tried += 1
-        page.unroute(f"**/{path}")
+        del site_faults[f"/{path}"]
     assert unnamed == [], f"not named with a Retry when blocked: {unnamed}"
     assert tried > 25
 
@@ -101,9 +103,9 @@ def test_the_widget_and_the_editor_blocked_leave_the_demos_working_and_retry_giv
     page.locator('[data-widget="ppo-clip"] canvas').first.wait_for(timeout=30_000)
 
 
-def test_without_boot_js_the_page_still_starts(page, server_url):
+def test_without_boot_js_the_page_still_starts(page, server_url, site_faults):
     """web/boot.js only names failures; blocked, the page itself must not depend on it."""
     page.route("**/web/boot.js", lambda route: route.fulfill(status=500, body="broken"))
-    page.route("**/manifest.json", lambda route: None)
+    site_faults["/manifest.json"] = "hold"
     page.goto(f"{server_url}?demo=gridworld")
     demo_root(page, "gridworld").get_by_role("button", name="Play").wait_for(timeout=30_000)

@@ -49,15 +49,15 @@ def test_worker_crash_shows_error_and_restart_recovers(page, server_url):
     wait_until(lambda: stat(page, "gridworld", "steps") > 100, 10, message="training after restart")
 
 
-def test_missing_file_is_named_and_retry_works(page, server_url):
-    page.route(f"**/{NUMPY_WHEEL}", lambda route: route.fulfill(status=404, body="not found"))
+def test_missing_file_is_named_and_retry_works(page, server_url, site_faults):
+    site_faults[NUMPY_WHEEL] = 404
     page.goto(server_url)
     banner = page.locator("#runtime-banner[data-state=error]")
     banner.wait_for(timeout=60_000)
     text = banner.text_content()
     assert f"Could not load {NUMPY_WHEEL}: HTTP 404" in text
     assert demo_root(page, "gridworld").get_attribute("data-status") == "error"
-    page.unroute(f"**/{NUMPY_WHEEL}")
+    del site_faults[NUMPY_WHEEL]
     banner.get_by_role("button", name="Retry").click()
     for demo in ("gridworld", "bandit", "cartpole"):
         wait_status(page, demo, "ready", timeout=90_000)

@@ -109,7 +109,7 @@ def test_a_slow_link_loads_with_progress_and_every_demo_becomes_ready(browser, d
         server.shutdown()
 
 
-def test_a_download_that_stalls_is_named_and_retry_recovers(page, server_url):
+def test_a_download_that_stalls_is_named_and_retry_recovers(page, server_url, site_faults):
     """Bytes, not time, judge a download: one that sends nothing for fetch_stall_ms is named, and Retry loads the page.
 
     What moved: the limit is 2 s here (helpers.small_limits; the page's is 30 s), and the heartbeat 0.25 s, so the
@@ -117,8 +117,7 @@ def test_a_download_that_stalls_is_named_and_retry_recovers(page, server_url):
     never as a worker that stopped answering."""
     small_limits(page, fetch_stall_ms=2000, heartbeat_ms=250)
     wheel = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
-    held = []
-    page.route(f"**/{wheel}", lambda route: held.append(route))  # never answered: the connection hangs
+    site_faults[wheel] = "hold"  # not answered: the connection hangs
     started = time.monotonic()
     page.goto(server_url)
     banner = page.locator("#runtime-banner[data-state=error]")
@@ -126,7 +125,7 @@ def test_a_download_that_stalls_is_named_and_retry_recovers(page, server_url):
     assert f"Could not load {wheel}: no data for 2 s" in banner.text_content()
     assert time.monotonic() - started >= 2
     assert "stopped answering" not in banner.text_content()  # the worker was alive all along
-    page.unroute(f"**/{wheel}")
+    del site_faults[wheel]
     banner.get_by_role("button", name="Retry").click()
     for demo in DEMOS:
         wait_status(page, demo, "ready", timeout=120_000)

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { LIMITS, limitsFrom, PythonRuntime } from "../../web/runtime/client.js";
+import { LIMITS, limitsFrom, PythonRuntime, workerKind } from "../../web/runtime/client.js";
 
 test("the page's own limits, when nothing is given", () => {
   assert.deepEqual({ ...limitsFrom(undefined) }, { ...LIMITS });
@@ -28,4 +28,14 @@ test("values that are not positive finite numbers, unknown names and inherited o
   });
   assert.deepEqual({ ...limitsFrom(hostile) }, { ...LIMITS });
   assert.deepEqual({ ...limitsFrom("stall_ms=1") }, { ...LIMITS });
+});
+
+test("the worker is shared where the browser has SharedWorker, dedicated without it or when a test forces it", () => {
+  const withShared = { SharedWorker: function SharedWorker() {} };
+  assert.equal(workerKind(undefined, withShared), "shared");
+  assert.equal(workerKind(undefined, {}), "dedicated");
+  assert.equal(workerKind("dedicated", withShared), "dedicated");
+  // Only "dedicated" is a switch: anything else leaves the choice to the browser.
+  assert.equal(workerKind("shared", {}), "dedicated");
+  assert.equal(workerKind("anything", withShared), "shared");
 });

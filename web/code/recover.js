@@ -40,6 +40,27 @@ export function restoreNote(lost) {
     : " Every setting changed during the run was applied again at its step: the figures are those of the run before.";
 }
 
+/**
+ * The embeds of one page share one Python worker (web/runtime/client.js): when another embed found it dead (edited
+ * code there hung it, or it crashed) and moved to a new one, this page follows and brings each of its demos back to
+ * its step, with the code each ran, as the page does for its own demos after a hang.
+ */
+export async function recoverAfterRestartElsewhere(runtime, controllers, error) {
+  const plans = controllers.map((controller) => ({ controller, plan: controller.runPlan() }));
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the failed calls' own handlers first
+  runtime.restart().catch(() => {});
+  await Promise.all(
+    plans.map(async ({ controller, plan }) => {
+      const lost = await controller.restoreRun(plan, { withoutCode: false });
+      if (plan.units > 0) {
+        controller.showNotices([
+          `${error.message} This demo was replayed to step ${controller.unitsDone()}.${restoreNote(lost)}`,
+        ]);
+      }
+    }),
+  );
+}
+
 /** Restart the worker and bring every demo back to the step it had reached (see the module comment). */
 export async function recoverFromEditedCode(runtime, controllers, culprit, error) {
   const plans = controllers.map((controller) => ({ controller, plan: controller.runPlan() }));

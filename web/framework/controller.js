@@ -460,12 +460,18 @@ export class DemoController {
     if (page.embed && !shown.has("all")) {
       for (const name of this.constructor.embedHidden) if (!shown.has(name)) hidden.add(name);
     }
+    this.hiddenNames = hidden; // for parts a demo draws later (partHidden)
     for (const node of this.root.querySelectorAll("[data-control], [data-part]")) {
       if (hidden.has(node.dataset.control) || hidden.has(node.dataset.part)) {
         node.hidden = true;
         node.dataset.off = "";
       }
     }
+  }
+
+  /** Whether the page leaves out the part `name` (applyHide), for what a demo draws after mounting. */
+  partHidden(name) {
+    return Boolean(this.hiddenNames?.has(name));
   }
 
   // ---- play / pause / reset -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// The main thread's handle on the Python worker. One per page, shared by every demo.
+// The main thread's handle on the Python worker. One per page, shared by every demo; the worker itself serves every
+// embed of a blog page where the browser has SharedWorker (workerKind below; ARCHITECTURE.md, "One Python per page").
 //
 //   const runtime = new PythonRuntime(baseURL);
 //   runtime.addEventListener("progress", (e) => ...);   // {stage, pct, detail}
@@ -76,12 +77,58 @@ export function limitsFrom(given) {
   return Object.freeze(limits);
 }
 
+/**
+ * Which worker runs Python: "shared" (a SharedWorker, module type) where the browser has one, so that every page of
+ * this site's build in the browser's partition (the embeds of one blog page, same-origin iframes of this site) is
+ * served by one Python; else "dedicated" (a Worker per page, as before). `forced` is "dedicated" only from a test's
+ * init script (window.rlplay.worker, read once by web/app.js like the limits): the fallback, run on purpose.
+ */
+export function workerKind(forced, scope = globalThis) {
+  if (forced === "dedicated") return "dedicated";
+  return typeof scope.SharedWorker === "function" ? "shared" : "dedicated";
+}
+
+// The shared worker's generation is the number in its name: a page that declares the worker dead asks it to close
+// itself (no page can terminate a SharedWorker) and moves to the next generation, a new worker under a new name;
+// the other pages hear of it (the worker's "closing", this channel's "restarted", or their own watchdog) and follow.
+// The generation a page reached is kept in localStorage, so an embed that starts later (a lazy iframe scrolled into
+// view) joins the live worker rather than a closed or stuck one. ARCHITECTURE.md, "One Python per page".
+const CHANNEL = "rlplay-python";
+const generationKey = (build) => `rlplay-python-generation:${build ?? ""}`;
+
+function storedGeneration(build) {
+  try {
+    return Number.parseInt(globalThis.localStorage?.getItem(generationKey(build)) ?? "0", 10) || 0;
+  } catch {
+    return 0; // storage blocked: generations still agree through the channel and the watchdog
+  }
+}
+
+function storeGeneration(build, generation) {
+  try {
+    if (storedGeneration(build) < generation)
+      globalThis.localStorage?.setItem(generationKey(build), String(generation));
+  } catch {
+    // as above
+  }
+}
+
+/** A crash this page did not see happen: another page found the shared worker dead (web/app.js replays its demos). */
+function elsewhere(message) {
+  const error = new RuntimeCallError({ kind: "crash", message });
+  error.elsewhere = true;
+  return error;
+}
+
 export class PythonRuntime extends EventTarget {
-  constructor(baseURL, { limits } = {}) {
+  constructor(baseURL, { limits, worker } = {}) {
     super();
     this.baseURL = baseURL;
     this.limits = limitsFrom(limits);
+    this.kind = workerKind(worker); // "shared" or "dedicated" (see workerKind)
+    this.sharedGeneration = 0; // the shared worker's generation this page uses (see CHANNEL above)
     this.worker = null;
+    this.port = null; // the shared worker's port
     this.state = "idle";
     this.versions = null;
     this.nextId = 1;
@@ -94,14 +141,77 @@ export class PythonRuntime extends EventTarget {
     this.sent = 0; // calls and messages posted to the worker, for the tests (a hidden tab posts none)
     this.inUserCode = false; // the worker's last message was a sign of edited code running (see above)
     this.watchdog = null;
+    this.build = globalThis.document?.querySelector('meta[name="rlplay-build"]')?.content ?? null;
+    this.channel = null;
+    if (this.kind === "shared") this.listenToOtherPages();
+  }
+
+  /** Shared: another page moved to a newer worker generation (it found this one dead), or this page went away. */
+  listenToOtherPages() {
+    if (typeof BroadcastChannel === "function") {
+      this.channel = new BroadcastChannel(CHANNEL);
+      this.channel.onmessage = ({ data }) => {
+        if (data?.type !== "restarted" || data.build !== this.build || !(data.generation > this.sharedGeneration))
+          return;
+        const error = elsewhere(
+          `The Python worker was restarted by another embed on this page (${data.reason || "it stopped answering"}).`,
+        );
+        if (this.state === "idle") {
+          this.sharedGeneration = data.generation;
+        } else if (this.state === "error") {
+          // Already stopped (its own watchdog, or a Restart not pressed yet): it restarts with the others.
+          this.sharedGeneration = data.generation;
+          this.lastError = error;
+          this.setState("error", error);
+        } else {
+          this.fail(error, { closeWorker: false, generation: data.generation });
+        }
+      };
+    }
+    // A page that goes away says goodbye, so the shared worker drops its state at once (SharedWorker has no port
+    // close event in older engines; the worker also forgets a port silent for minutes). Restored from the
+    // back/forward cache, the page has no state in Python any more: it starts again, replaying its demos.
+    globalThis.addEventListener?.("pagehide", () => {
+      this.port?.postMessage({ type: "goodbye" });
+      this.saidGoodbye = true;
+    });
+    globalThis.addEventListener?.("pageshow", (event) => {
+      if (!event.persisted || !this.saidGoodbye) return;
+      this.saidGoodbye = false;
+      if (this.state !== "idle") this.fail(elsewhere("The page was restored, and its Python state had been released."));
+    });
   }
 
   start() {
     if (this.startPromise) return this.startPromise;
     this.generation += 1;
     this.setState("loading");
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
-    this.worker.onmessage = (event) => this.onMessage(event.data);
+    const script = new URL("./worker.js", import.meta.url);
+    if (this.kind === "shared") {
+      this.sharedGeneration = Math.max(this.sharedGeneration, storedGeneration(this.build));
+      const worker = new SharedWorker(script, {
+        type: "module",
+        name: `rlplay-python ${this.build ?? ""} #${this.sharedGeneration}`,
+      });
+      const port = worker.port;
+      this.port = port;
+      port.onmessage = (event) => this.onMessage(event.data);
+      port.start();
+      // The tests' fault injection (window.rlplay.runtime.worker.terminate()): the worker closes without a word,
+      // as a crashed one would; the watchdog finds it silent.
+      const facade = {
+        postMessage: (message, transfer) => port.postMessage(message, transfer),
+        terminate: () => port.postMessage({ type: "close", quiet: true }),
+        onerror: null,
+        onmessageerror: null,
+      };
+      worker.onerror = (event) => facade.onerror?.(event);
+      port.onmessageerror = () => facade.onmessageerror?.();
+      this.worker = facade;
+    } else {
+      this.worker = new Worker(script, { type: "module" });
+      this.worker.onmessage = (event) => this.onMessage(event.data);
+    }
     this.lastSignOfLife = performance.now();
     this.lastAnswer = performance.now();
     this.inUserCode = false;
@@ -128,11 +238,10 @@ export class PythonRuntime extends EventTarget {
         new RuntimeCallError({ kind: "crash", message: "The Python worker sent a message that could not be read." }),
       );
     // The page's build (build.py stamps it into index.html): the worker refuses a runtime of another build.
-    const build = document.querySelector('meta[name="rlplay-build"]')?.content ?? null;
     this.startPromise = this.send({
       type: "init",
       baseURL: this.baseURL,
-      build,
+      build: this.build,
       limits: { heartbeat_ms: this.limits.heartbeat_ms, fetch_stall_ms: this.limits.fetch_stall_ms },
     }).then(
       (versions) => {
@@ -149,16 +258,19 @@ export class PythonRuntime extends EventTarget {
     return this.startPromise;
   }
 
-  /** Stop the worker (the last resort for a run that must end now) and start a fresh one. */
+  /** Stop the worker (the last resort for a run that must end now) and start a fresh one. Shared: the other pages
+   * still on the worker this page left are told, and restart too (each replays its own demos: web/app.js). */
   restart() {
+    const reason = this.lastError && !this.lastError.elsewhere ? this.lastError.message : "";
     this.stop();
-    return this.start();
+    const started = this.start();
+    if (this.kind === "shared" && reason) this.announceRestart(reason);
+    return started;
   }
 
   stop() {
     this.stopWatchdog();
-    if (this.worker) this.worker.terminate();
-    this.worker = null;
+    this.release();
     this.startPromise = null;
     const error = new RuntimeCallError({ kind: "crash", message: "The Python worker was stopped." });
     for (const { reject } of this.pending.values()) reject(error);
@@ -179,6 +291,8 @@ export class PythonRuntime extends EventTarget {
       const allowed = loading ? load_stall_ms : this.inUserCode ? user_code_stall_ms : stall_ms;
       const silent = silentFor >= allowed;
       const deaf = !loading && now - this.lastAnswer >= stall_ms;
+      // Shared: this page is alive (the worker forgets a port silent for minutes: its page went away).
+      this.port?.postMessage({ type: "alive" });
       if (this.pending.size === 0 || !(silent || deaf)) {
         suspicious = false;
         return;
@@ -242,6 +356,25 @@ export class PythonRuntime extends EventTarget {
       this.dispatchEvent(new CustomEvent("progress", { detail: data }));
       return;
     }
+    // Shared: another page found the worker dead and asked it to close; an error nothing in the worker caught; this
+    // page's port was forgotten (silent for minutes: a frozen tab), with its state.
+    if (data.type === "closing") {
+      this.fail(elsewhere(`The Python worker was stopped by another embed on this page (${data.reason}).`), {
+        closeWorker: false,
+      });
+      return;
+    }
+    if (data.type === "crash") {
+      this.fail(new RuntimeCallError({ kind: "crash", message: `The Python worker crashed: ${data.message}` }));
+      return;
+    }
+    if (data.type === "forgotten") {
+      this.fail(elsewhere("The Python worker had released this page's state (it was silent for minutes)."), {
+        closeWorker: false,
+        sameGeneration: true,
+      });
+      return;
+    }
     const entry = this.pending.get(data.id);
     if (!entry) return;
     this.pending.delete(data.id);
@@ -251,8 +384,31 @@ export class PythonRuntime extends EventTarget {
     else entry.resolve(data.result);
   }
 
-  fail(error) {
+  /** Let go of the worker: terminate a dedicated one; leave a shared one, asking it to close (`closeWorker`: this
+   * page found it dead) or saying goodbye (it serves the other pages on). */
+  release({ closeWorker = false, reason = "" } = {}) {
+    if (this.kind === "shared") {
+      this.port?.postMessage(closeWorker ? { type: "close", reason } : { type: "goodbye" });
+      this.port?.close();
+      this.port = null;
+    } else if (this.worker) {
+      this.worker.terminate();
+    }
+    this.worker = null;
+  }
+
+  /**
+   * The worker is dead for this page (or, shared, `error.elsewhere`: another page found it dead). Shared, unless
+   * `sameGeneration`, the page moves on to the next generation (`generation`, if another page named it) and, if it
+   * found the worker dead itself (`closeWorker`), asks it to close: the next start() connects to a new worker under
+   * a new name, and the other pages follow.
+   */
+  fail(error, { closeWorker = true, sameGeneration = false, generation = 0 } = {}) {
     if (this.state === "error") return;
+    if (this.kind === "shared" && !sameGeneration && this.port) {
+      this.sharedGeneration = Math.max(generation, this.sharedGeneration + 1);
+      storeGeneration(this.build, this.sharedGeneration);
+    }
     // The oldest call still owed is the one the worker was running when it died (calls run one at a time, in
     // order): its demo, so the page can tell a learner's edited code that hung the worker (web/code/recover.js).
     const stalled = this.pending.values().next().value;
@@ -263,12 +419,16 @@ export class PythonRuntime extends EventTarget {
     error.lastAnsweredDemo = this.lastAnsweredDemo;
     this.lastError = error;
     this.stopWatchdog();
-    if (this.worker) this.worker.terminate();
-    this.worker = null;
+    this.release({ closeWorker, reason: error.message });
     this.startPromise = null;
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
     this.setState("error", error);
+  }
+
+  /** Shared: tell the other pages this one moved to a new worker (they leave the old one, which it found dead). */
+  announceRestart(reason) {
+    this.channel?.postMessage({ type: "restarted", build: this.build, generation: this.sharedGeneration, reason });
   }
 
   setState(state, error = null) {

@@ -1,6 +1,13 @@
 // The Python worker: the only place Python runs. A module worker that loads Pyodide once, installs NumPy and the
 // rlplay wheel, then answers {id, type: "call", demo, command, args} with {id, result} or {id, error}.
 //
+// It runs as a SharedWorker where the page's browser has one (web/runtime/client.js chooses), so that the embeds of
+// one blog page (iframes of this site, same-origin with each other) share one Python: each page is a client with a
+// port of its own (from onconnect), its own heartbeat, and its own state in Python (rlplay.app.bridge keys every
+// driver by the client's id, which the worker gives, never the page). As a dedicated Worker it has one client, its
+// page. Either way every message from a page comes in through self.onmessage (edited code that clears it makes the
+// worker deaf to every page, as the watchdog expects), except a port's own goodbye, liveness and close requests.
+//
 // Data crossing the boundary: the bridge returns JSON text plus a list of NumPy arrays; each array is copied out of
 // the wasm heap into its own typed array (no view is held across calls: heap growth would invalidate it) and
 // transferred, not cloned. Every PyProxy is destroyed.
@@ -19,6 +26,44 @@ import {
 import { canUnzip, unzip } from "./wheel.js";
 
 const STAGES = ["runtime", "numpy", "rlplay"];
+const SHARED = typeof SharedWorkerGlobalScope !== "undefined" && self instanceof SharedWorkerGlobalScope;
+// Which worker this is, in the versions every client is sent: the tests count the workers serving a page by it.
+const WORKER_ID = Math.random().toString(36).slice(2, 10);
+// A port not heard from for this long belongs to a page that went away without its goodbye (a crashed tab; an
+// engine that fires no pagehide): its state is dropped. Pages say "alive" every heartbeat_ms while they watch the
+// worker; a background tab's timers may be throttled to once a minute, hence minutes, not seconds.
+const PORT_SILENCE_MS = 5 * 60 * 1000;
+
+/** One page the worker serves: where its answers go, and its heartbeat. */
+class Client {
+  constructor(id, target) {
+    this.id = id; // "" for a dedicated worker's page (rlplay.app.bridge's own client)
+    this.target = target; // the port (shared) or the worker's global scope (dedicated)
+    this.heartbeat = 0;
+    this.lastHeard = Date.now();
+    this.gone = false;
+  }
+
+  post(message, transfer = []) {
+    this.target.postMessage(message, transfer);
+  }
+
+  beat(ms) {
+    clearInterval(this.heartbeat);
+    // Liveness for the page's watchdog (client.js): this fires whenever the event loop is free, so it keeps coming
+    // during a load (its fetches are asynchronous) and between calls, however many are queued.
+    this.heartbeat = setInterval(() => this.post({ type: "heartbeat" }), ms);
+  }
+}
+
+const clients = new Map(); // message target (a port, or self) -> Client
+let nextClient = 1;
+let running = null; // the client whose call Python is running (its edited code's signs of life go to it)
+
+function broadcast(message) {
+  for (const client of clients.values()) client.post(message);
+}
+
 let pyodide = null;
 let bridgeModule = null;
 let bridgeHandle = null;
@@ -67,11 +112,13 @@ function resourceTimings() {
 }
 
 const shownPct = {};
+const lastProgress = {}; // stage -> its last progress message, for a page that connects during the load
 function progress(stage, pct, detail = "") {
   const clamped = Math.max(0, Math.min(100, Math.round(pct)));
   if (clamped < (shownPct[stage] ?? 0)) return; // a bar never goes back
   shownPct[stage] = clamped;
-  postMessage({ type: "progress", stage, pct: clamped, detail, at_ms: performance.now() });
+  lastProgress[stage] = { type: "progress", stage, pct: clamped, detail, at_ms: performance.now() };
+  broadcast(lastProgress[stage]);
 }
 
 class LoadError extends Error {
@@ -389,7 +436,7 @@ async function load(baseURL, build) {
   // Signs of life from a learner's edited code while it runs (rlplay.core.user_code.on_user_code_alive): the watchdog
   // tells a worker stuck inside one C call of edited code by them (web/runtime/client.js).
   const userCode = pyodide.pyimport("rlplay.core.user_code");
-  userCode.on_user_code_alive = (running) => postMessage({ type: "user-code", running: Boolean(running) });
+  userCode.on_user_code_alive = (alive) => running?.post({ type: "user-code", running: Boolean(alive) });
   userCode.destroy();
   const versions = pyodide.runPython(
     "import sys, numpy, rlplay; f'{sys.version.split()[0]}|{numpy.__version__}|{rlplay.__version__}'",
@@ -410,6 +457,8 @@ async function load(baseURL, build) {
     rlplay,
     build: manifest.version,
     start: startMode, // "snapshot", "fresh" (a snapshot made) or "pyodide packages" (the fallback without one)
+    worker: SHARED ? "shared" : "dedicated",
+    worker_id: WORKER_ID,
     timings,
     resources: resourceTimings(),
   };
@@ -428,8 +477,14 @@ const TYPED_ARRAYS = {
   I: Uint32Array,
 };
 
-function callBridge(demo, command, args) {
-  const out = bridgeHandle(demo, command, JSON.stringify(args ?? {}));
+function callBridge(client, demo, command, args) {
+  running = client;
+  let out;
+  try {
+    out = bridgeHandle(demo, command, JSON.stringify(args ?? {}), client.id);
+  } finally {
+    running = null;
+  }
   const transfer = [];
   let payload;
   try {
@@ -493,7 +548,12 @@ function takeNextCall() {
   if (message.command !== "configure") return { message, superseded: [] };
   const superseded = [];
   let merged = message;
-  while (inbox.length && inbox[0].command === "configure" && inbox[0].demo === message.demo) {
+  while (
+    inbox.length &&
+    inbox[0].command === "configure" &&
+    inbox[0].demo === message.demo &&
+    inbox[0].client === message.client
+  ) {
     const next = inbox.shift();
     superseded.push(merged.id);
     merged = {
@@ -510,62 +570,120 @@ async function drainInbox() {
     if (!bridgeHandle) await loading;
     while (inbox.length) {
       const { message, superseded } = takeNextCall();
+      const { client } = message;
+      if (client.gone) continue; // its page said goodbye while the call waited
       try {
-        const { payload, transfer } = callBridge(message.demo, message.command, message.args);
-        for (const id of superseded) postMessage({ id, result: { superseded: true, snapshot: null } });
-        if (payload.error) postMessage({ id: message.id, error: payload.error });
-        else postMessage({ id: message.id, result: payload }, transfer);
+        const { payload, transfer } = callBridge(client, message.demo, message.command, message.args);
+        for (const id of superseded) client.post({ id, result: { superseded: true, snapshot: null } });
+        if (payload.error) client.post({ id: message.id, error: payload.error });
+        else client.post({ id: message.id, result: payload }, transfer);
       } catch (error) {
-        for (const id of [...superseded, message.id]) postMessage({ id, error: errorData(error) });
+        for (const id of [...superseded, message.id]) client.post({ id, error: errorData(error) });
       }
       await yieldToEventLoop();
     }
   } catch (error) {
     // The load failed: every waiting call fails with it.
-    for (const { id } of inbox.splice(0)) postMessage({ id, error: errorData(error) });
+    for (const { id, client } of inbox.splice(0)) client.post({ id, error: errorData(error) });
   } finally {
     draining = false;
   }
 }
 
-self.onmessage = async (event) => {
+/** Every message from a page, shared or dedicated: `event.target` is the page's port (or, dedicated, this scope). */
+async function receive(event) {
+  const client = clients.get(event.target);
+  if (!client) return;
   const { id, type } = event.data;
   if (type === "call") {
-    inbox.push(event.data);
+    inbox.push({ ...event.data, client });
     if (!draining) drainInbox();
     return;
   }
   try {
     if (type === "init") {
       if (!loading) setLimits(event.data.limits);
+      const heartbeat = event.data.limits?.heartbeat_ms;
+      client.beat(typeof heartbeat === "number" && Number.isFinite(heartbeat) && heartbeat > 0 ? heartbeat : 1000);
       loading ??= load(event.data.baseURL, event.data.build);
       const versions = await loading;
-      postMessage({ id, result: versions });
+      client.post({ id, result: { ...versions, client: client.id, clients: clients.size } });
       return;
     }
     if (type === "memory") {
       // For the benchmark's soak: the wasm heap is one WebAssembly.Memory; its size only grows.
       if (!pyodide) await loading;
-      postMessage({ id, result: { wasm_heap_bytes: pyodide._module.HEAP8.buffer.byteLength } });
+      client.post({ id, result: { wasm_heap_bytes: pyodide._module.HEAP8.buffer.byteLength } });
       return;
     }
-    postMessage({ id, error: { kind: "internal", message: `unknown message type ${type}` } });
+    client.post({ id, error: { kind: "internal", message: `unknown message type ${type}` } });
   } catch (error) {
-    postMessage({ id, error: errorData(error) });
+    client.post({ id, error: errorData(error) });
   }
-};
+}
+self.onmessage = receive;
 
-postMessage({ type: "progress", stage: STAGES[0], pct: 0, detail: "starting…" });
-// Liveness for the page's watchdog (client.js): this fires whenever the event loop is free, so it keeps coming
-// during a load (its fetches are asynchronous) and between calls, however many are queued.
-let heartbeat = setInterval(() => postMessage({ type: "heartbeat" }), limits.heartbeat_ms);
+/** A page went away (its goodbye, or a port silent for PORT_SILENCE_MS): its calls, heartbeat and Python state go. */
+function forget(client) {
+  if (client.gone) return;
+  client.gone = true;
+  clearInterval(client.heartbeat);
+  clients.delete(client.target);
+  for (let i = inbox.length - 1; i >= 0; i--) if (inbox[i].client === client) inbox.splice(i, 1);
+  try {
+    bridgeModule?.forget_client(client.id);
+  } catch (error) {
+    console.warn(`client ${client.id} not forgotten: ${error.message}`);
+  }
+}
 
-/** The page's limits (positive numbers only), once, before the load starts. */
+if (SHARED) {
+  self.onconnect = (event) => {
+    const port = event.ports[0];
+    const client = new Client(String(nextClient++), port);
+    clients.set(port, client);
+    port.onmessage = (message) => {
+      client.lastHeard = Date.now();
+      const type = message.data?.type;
+      // A page whose port was forgotten learns it at once (its drivers are gone: it starts again).
+      if (client.gone) return port.postMessage({ type: "forgotten" });
+      if (type === "alive") return;
+      if (type === "goodbye") return forget(client);
+      // A page's watchdog decided this worker is dead (silent, or deaf: see web/runtime/client.js). No page can
+      // terminate a SharedWorker, so it asks the worker to close itself; every other page is told (a worker stuck
+      // inside one C call reads this only once the call returns). "quiet": the tests' stand-in for a worker that
+      // died without a word (window.rlplay.runtime.worker.terminate()).
+      if (type === "close") {
+        if (!message.data.quiet) broadcast({ type: "closing", reason: String(message.data.reason ?? "") });
+        for (const other of [...clients.values()]) forget(other);
+        self.close();
+        return;
+      }
+      self.onmessage?.(message);
+    };
+    port.start();
+    client.beat(limits.heartbeat_ms);
+    for (const stage of STAGES) if (lastProgress[stage]) client.post(lastProgress[stage]);
+  };
+  setInterval(() => {
+    const now = Date.now();
+    for (const client of [...clients.values()]) if (now - client.lastHeard > PORT_SILENCE_MS) forget(client);
+  }, 30_000);
+  // An error nothing caught: a dedicated worker's page hears of it through its onerror; a shared worker's pages
+  // would not, so it is sent to each (the page treats it as a crash, as it does a dedicated worker's).
+  self.addEventListener("error", (event) => broadcast({ type: "crash", message: String(event.message ?? "") }));
+} else {
+  const page = new Client("", self);
+  clients.set(self, page);
+  page.beat(limits.heartbeat_ms);
+}
+
+progress(STAGES[0], 0, "starting…");
+
+/** The first page's limits (positive numbers only), once, before the load starts. */
 function setLimits(given) {
   for (const name of Object.keys(limits)) {
     const value = given?.[name];
     if (typeof value === "number" && Number.isFinite(value) && value > 0) limits[name] = value;
   }
-  clearInterval(heartbeat);
-  heartbeat = setInterval(() => postMessage({ type: "heartbeat" }), limits.heartbeat_ms);
 }

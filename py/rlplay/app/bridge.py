@@ -26,6 +26,13 @@ Every command may pass ``static``: the ``static_version`` of the snapshot the pa
 keys (``rlplay.app.contract``) still have that version leaves them out.
 Stateless: ``handle("ppo", "clip_curve", '{"epsilon": 0.2}')``.
 
+Clients: one Python worker may serve several pages at once (the embeds of one blog page share a SharedWorker:
+web/runtime/worker.js). Each page is a client, named by the worker (never by the page), and every driver, study
+and learned rate lives under its client: ``handle(demo, command, args_json, client)`` sees only that client's
+demos, so one embed can neither read nor change another's (a call naming a demo another client created answers
+"not created yet"). ``forget_client(client)`` drops a client's state when its page goes away. The dedicated worker
+and the native callers are the one client "".
+
 Parameter studies (``rlplay.studies``), for a demo that offers them (its ``STUDIES``), beside its driver and
 independent of it (the demo need not be created):
 - ``study_start {scene, settings}``: a new study job (any running one of this demo is dropped); ``settings`` are
@@ -38,6 +45,7 @@ steps_per_second, curves (per method: values, mean, se, runs), best, summary.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import time
@@ -57,12 +65,25 @@ from rlplay.studies.job import StudyJob
 
 lapack_errors.install()  # in the browser, a singular matrix raises as it does natively (edited code may solve one)
 
-_drivers: dict[str, object] = {}
-_studies: dict[str, StudyJob] = {}  # the study job of each demo that ran one
+
+@dataclasses.dataclass
+class _Client:
+    """One page's state in this interpreter: its drivers, study jobs and learned rates, by demo."""
+
+    drivers: dict[str, object] = dataclasses.field(default_factory=dict)
+    studies: dict[str, StudyJob] = dataclasses.field(default_factory=dict)  # the study job of each demo that ran one
+    # Work units per millisecond, learned per demo for one driver, its settings and its edited code (a new
+    # algorithm, more planning steps, 2000 bandit runs or a slow edit make a unit hundreds of times dearer):
+    # demo -> (key, rate).
+    units_per_ms: dict[str, tuple[tuple, float]] = dataclasses.field(default_factory=dict)
+
+
+_clients: dict[str, _Client] = {"": _Client()}
+# The one client of a dedicated worker and of native callers (the tests read its drivers here).
+_drivers = _clients[""].drivers
+_studies = _clients[""].studies
+_units_per_ms = _clients[""].units_per_ms
 STUDY_STEP_MAX_MS = 100.0
-# Work units per millisecond, learned per demo for one driver, its settings and its edited code (a new algorithm,
-# more planning steps, 2000 bandit runs or a slow edit make a unit hundreds of times dearer): demo -> (key, rate).
-_units_per_ms: dict[str, tuple[tuple, float]] = {}
 # A batch is planned to take at most this share of the call's budget, at the rate last measured: a unit that
 # becomes dearer within a batch (DQN starts learning after its warm-up, PPO's update falls due) overshoots the budget
 # by that share times the jump, not by the whole budget times the jump.
@@ -104,17 +125,34 @@ def _split_arrays(payload: dict) -> tuple[dict, list]:
     return payload, arrays
 
 
-def _driver(demo: str):
-    if demo not in _drivers:
+def _client(client: str) -> _Client:
+    return _clients.setdefault(client, _Client())
+
+
+def forget_client(client: str) -> None:
+    """Drop everything a client made (its page went away); the client "" is emptied, never removed."""
+    state = _clients.get(client)
+    if state is None:
+        return
+    for part in (state.drivers, state.studies, state.units_per_ms):
+        part.clear()
+    if client != "":
+        del _clients[client]
+
+
+def _driver(client: str, demo: str):
+    drivers = _client(client).drivers
+    if demo not in drivers:
         raise ValueError(f"the {demo} demo has not been created yet")
-    return _drivers[demo]
+    return drivers[demo]
 
 
-def _create(demo: str, params: dict) -> dict:
+def _create(client: str, demo: str, params: dict) -> dict:
     driver_class, config_class = demo_classes(demo)
     config, notices = from_params(config_class, {str(k): str(v) for k, v in (params or {}).items()})
-    _drivers[demo] = driver_class(config)
-    return {"notices": notices, "snapshot": _drivers[demo].snapshot(0)}
+    drivers = _client(client).drivers
+    drivers[demo] = driver_class(config)
+    return {"notices": notices, "snapshot": drivers[demo].snapshot(0)}
 
 
 def _rate_key(driver) -> tuple:
@@ -123,13 +161,14 @@ def _rate_key(driver) -> tuple:
     return id(driver), getattr(driver, "config", None), getattr(slots, "sources", None)
 
 
-def _run(demo: str, budget_ms: float, max_units: int, since: int) -> dict:
+def _run(client: str, demo: str, budget_ms: float, max_units: int, since: int) -> dict:
     """Advance in batches until ``budget_ms`` has passed or ``max_units`` ran; never one unit more than asked."""
-    driver = _driver(demo)
+    driver = _driver(client, demo)
+    rates = _client(client).units_per_ms
     budget_ms = min(max(float(budget_ms), 0.5), 100.0)
     max_units = max(int(max_units), 0)
     key = _rate_key(driver)
-    known, rate = _units_per_ms.get(demo, (None, None))
+    known, rate = rates.get(demo, (None, None))
     if known != key:
         rate = None  # not measured for this run's settings: probe with 1 unit, then 4, 16, ... until one can be timed
     probe = 1
@@ -157,12 +196,12 @@ def _run(demo: str, budget_ms: float, max_units: int, since: int) -> dict:
             exhausted = True  # horizon reached, or training stopped (e.g. diverged)
             break
     if rate is not None:
-        _units_per_ms[demo] = (key, rate)
+        rates[demo] = (key, rate)
     elapsed_ms = (time.perf_counter() - started) * 1000.0
     return {"ran": ran, "elapsed_ms": elapsed_ms, "exhausted": exhausted, "snapshot": driver.snapshot(since)}
 
 
-def _dispatch(demo: str, command: str, args: dict) -> dict:
+def _dispatch(client: str, demo: str, command: str, args: dict) -> dict:
     since = int(args.get("since", 0))
     if demo == "ppo" and command == "clip_curve":
         epsilon = float(args.get("epsilon", 0.2))
@@ -178,10 +217,10 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
         # the PPO clip explorer's Code panel: the function it draws, shown only
         return {"functions": cartpole_code.new_slots().describe(["clipped_surrogate"])}
     if command.startswith("study_"):
-        return _study_command(demo, command, args)
+        return _study_command(client, demo, command, args)
     if command == "create":
-        return _create(demo, args.get("params", {}))
-    driver = _driver(demo)
+        return _create(client, demo, args.get("params", {}))
+    driver = _driver(client, demo)
     slots = getattr(driver, "code", None)
     if command in ("get_source", "set_code", "reset_code"):
         return _code_command(driver, slots, command, args, since)
@@ -190,19 +229,19 @@ def _dispatch(demo: str, command: str, args: dict) -> dict:
     if slots is not None and slots.edited:
         # the learner's functions under the names the driver's loop calls, and all or nothing if they fail
         with slots.patched(), slots.atomic(driver):
-            return _driver_command(driver, demo, command, args, since)
-    return _driver_command(driver, demo, command, args, since)
+            return _driver_command(client, driver, demo, command, args, since)
+    return _driver_command(client, driver, demo, command, args, since)
 
 
-def _driver_command(driver, demo: str, command: str, args: dict, since: int) -> dict:
+def _driver_command(client: str, driver, demo: str, command: str, args: dict, since: int) -> dict:
     if command == "run":
-        return _run(demo, args.get("budget_ms", 8.0), args.get("max_units", 10**9), since)
+        return _run(client, demo, args.get("budget_ms", 8.0), args.get("max_units", 10**9), since)
     if command == "step":
         n = max(int(args.get("n", 1)), 0)
         if args.get("budget_ms") is not None:
             # The page's fixed speeds: n units, but no more than the budget's worth (5000 DQN steps a second asks
             # for 2500 at once, ~6 s natively with 256 hidden units); "exhausted" says whether the run itself ended.
-            return _run(demo, args["budget_ms"], n, since)
+            return _run(client, demo, args["budget_ms"], n, since)
         ran = driver.advance(n)
         return {"ran": ran, "snapshot": driver.snapshot(since)}
     if command == "snapshot":
@@ -220,8 +259,9 @@ def _driver_command(driver, demo: str, command: str, args: dict, since: int) -> 
     raise ValueError(f"the {demo} demo has no command {command!r}")
 
 
-def _study_command(demo: str, command: str, args: dict) -> dict:
+def _study_command(client: str, demo: str, command: str, args: dict) -> dict:
     notices = []
+    studies = _client(client).studies
     if command == "study_start":
         scene = args.get("scene")
         if demo not in DEMOS or scene not in contract.demo_studies(demo):
@@ -232,10 +272,10 @@ def _study_command(demo: str, command: str, args: dict) -> dict:
             raise ValueError("study_start's settings must be an object of setting names to values")
         study = STUDIES[scene]
         config, notices = from_params(study.config, {str(k): str(v) for k, v in settings.items()})
-        _studies[demo] = StudyJob(study, config)
-    elif demo not in _studies:
+        studies[demo] = StudyJob(study, config)
+    elif demo not in studies:
         raise ValueError(f"the {demo} demo has no study started")
-    job = _studies[demo]
+    job = studies[demo]
     if command == "study_step":
         job.run(min(max(float(args.get("budget_ms", 50.0)), 0.0), STUDY_STEP_MAX_MS))
     elif command == "study_cancel":
@@ -273,24 +313,26 @@ def _code_command(driver, slots, command: str, args: dict, since: int) -> dict:
     }
 
 
-def handle(demo: str, command: str, args_json: str = "{}"):
-    """Run one command; returns ``(json_text, [(name, ndarray), ...])``. Never raises."""
+def handle(demo: str, command: str, args_json: str = "{}", client: str = ""):
+    """Run one command for ``client`` (see "Clients" above); returns ``(json_text, [(name, ndarray), ...])``. Never
+    raises."""
+    drivers = _client(str(client)).drivers
     try:
         args = json.loads(args_json or "{}")
         if not isinstance(args, dict):
             raise ValueError("arguments must be a JSON object")
-        payload = _dispatch(demo, command, args)
+        payload = _dispatch(str(client), demo, command, args)
         declared = contract.CONTRACT.get(demo, {}).get("keys", {})
-        if isinstance(payload.get("snapshot"), dict) and demo in _drivers and "reproduce_args" in declared:
+        if isinstance(payload.get("snapshot"), dict) and demo in drivers and "reproduce_args" in declared:
             # The only values the page may build a shell command from (rlplay/core/reproduce.py).
-            add_reproduce_keys(payload["snapshot"], _drivers[demo])
+            add_reproduce_keys(payload["snapshot"], drivers[demo])
         if isinstance(payload.get("snapshot"), dict):
             have = None if command == "create" else args.get("static")
             contract.elide_static(demo, payload["snapshot"], have if isinstance(have, str) else None)
         payload, arrays = _split_arrays(payload)
     except user_code.UserCodeError as error:
         # Edited code failed: the previous version runs again (a failed load changed nothing).
-        slots = getattr(_drivers.get(demo), "code", None)
+        slots = getattr(drivers.get(demo), "code", None)
         if slots is not None and error.kind != "syntax" and command != "set_code":
             slots.revert(error.function)
         payload, arrays = {"error": error.as_dict()}, []

@@ -20,9 +20,22 @@ const SWEEP_COLORS = [
   "--muted",
 ];
 const SWEEP_BUDGET_MS = 150;
+const EMBED_SAMPLES = 4; // of each model's samples, in an embed (its lesson view)
 
 export default class RlhfController extends DemoController {
   static demo = "rlhf";
+  // An embed's lesson view: the transport with β, the figures, both models' samples and the rewards chart (proxy
+  // against gold: the over-optimisation the demo is about). The rest comes back with show= (README lists them).
+  static embedHidden = [
+    "more-figures",
+    "more-samples",
+    "next-word",
+    "kl-chart",
+    "reward-kl",
+    "labelling",
+    "reward-model",
+    "share",
+  ];
   static speeds = ["1", "3", "10", "30", "max"];
   static uiFields = [
     {
@@ -58,25 +71,40 @@ export default class RlhfController extends DemoController {
     this.policyHeading = el("h4", {}, "π_θ (tuned)");
     const samples = el(
       "div",
-      { class: "rlhf-sample-pair" },
+      { class: "rlhf-sample-pair", dataset: { part: "samples" } },
       el("div", {}, el("h4", {}, "π_ref (the corpus model)"), this.referenceList),
       el("div", {}, this.policyHeading, this.policyList),
     );
 
     const figures = el(
       "dl",
-      { class: "stats rlhf-stats" },
+      { class: "stats rlhf-stats", dataset: { part: "figures" } },
       this.statElement("steps", "PPO updates", "PPO updates made (64 sentences each)"),
       this.statElement("kl", "KL (nats)", "KL(π_θ ‖ π_ref) over whole sentences, exact"),
       this.statElement("proxy-reward", "proxy r_φ", "the reward model's mean score on a fixed batch of 256 samples"),
       this.statElement("gold-reward", "gold", "the hidden gold reward's mean on the same batch (simulated labeller)"),
-      this.statElement("gold-reward-peak", "gold peak", "the best gold reward so far, π_ref's included"),
-      this.statElement("steps-per-second", "updates / s", "PPO updates per second, measured in the page"),
+      this.statElement(
+        "gold-reward-peak",
+        "gold peak",
+        "the best gold reward so far, π_ref's included",
+        "more-figures",
+      ),
+      this.statElement(
+        "steps-per-second",
+        "updates / s",
+        "PPO updates per second, measured in the page",
+        "more-figures",
+      ),
     );
 
     const chart = (name, title, options) => {
       const canvas = el("canvas");
-      const figure = el("figure", { class: `rlhf-chart rlhf-chart-${name}` }, el("figcaption", {}, title), canvas);
+      const figure = el(
+        "figure",
+        { class: `rlhf-chart rlhf-chart-${name}`, dataset: { part: `${name}-chart` } },
+        el("figcaption", {}, title),
+        canvas,
+      );
       return { figure, chart: this.own(new LineChart(canvas, options)) };
     };
     this.rewardChart = chart("rewards", "Rewards of π_θ over training", {
@@ -102,7 +130,7 @@ export default class RlhfController extends DemoController {
     this.sweepLegend = el("div", { class: "legend rlhf-sweep-legend" });
     const rewardKl = el(
       "figure",
-      { class: "rlhf-chart rlhf-reward-kl" },
+      { class: "rlhf-chart rlhf-reward-kl", dataset: { part: "reward-kl" } },
       el("figcaption", {}, "Reward against √KL: gold solid, proxy dashed (Gao et al. 2022)"),
       canvas,
       this.sweepLegend,
@@ -115,7 +143,7 @@ export default class RlhfController extends DemoController {
     this.nextWords = el("div", { class: "rlhf-bars" });
     const nextWord = el(
       "figure",
-      { class: "rlhf-next-word" },
+      { class: "rlhf-next-word", dataset: { part: "next-word" } },
       el(
         "figcaption",
         {},
@@ -145,7 +173,7 @@ export default class RlhfController extends DemoController {
     );
     const pair = el(
       "div",
-      { class: "rlhf-pair" },
+      { class: "rlhf-pair", dataset: { part: "labelling" } },
       el("h4", {}, "Label it yourself: which review is better?"),
       el("div", { class: "rlhf-pair-row" }, el("span", { class: "rlhf-pair-tag" }, "A"), this.pairA),
       el("div", { class: "rlhf-pair-row" }, el("span", { class: "rlhf-pair-tag" }, "B"), this.pairB),
@@ -155,7 +183,7 @@ export default class RlhfController extends DemoController {
     this.phiBars = el("div", { class: "rlhf-bars rlhf-phi" });
     const phi = el(
       "figure",
-      { class: "rlhf-phi-figure" },
+      { class: "rlhf-phi-figure", dataset: { part: "reward-model" } },
       el("figcaption", {}, "What the reward model learned: r_φ(x) = Σ φ[word]"),
       this.phiBars,
     );
@@ -190,7 +218,12 @@ export default class RlhfController extends DemoController {
         el("div", { class: "rlhf-col" }, rewardKl),
         el("div", { class: "rlhf-col" }, pair, phi),
       ),
-      el("details", { class: "rlhf-settings", open: !registry.page.embed }, el("summary", {}, "Settings"), controls),
+      el(
+        "details",
+        { class: "rlhf-settings", open: !registry.page.embed, dataset: { part: "settings" } }, // folded in an embed
+        el("summary", {}, "Settings"),
+        controls,
+      ),
       this.summary,
     );
     registry.addEventListener("change", (event) => {
@@ -346,8 +379,10 @@ export default class RlhfController extends DemoController {
     const curves = this.curves;
     const simulated = snapshot.config?.labeller !== "user";
 
+    // An embed shows the first EMBED_SAMPLES of each model's samples (show=more-samples: all of them).
+    const shown = this.partHidden("more-samples") ? EMBED_SAMPLES : Number.POSITIVE_INFINITY;
     const fill = (list, sentences) =>
-      list.replaceChildren(...(sentences ?? []).map((sentence) => el("li", {}, sentence)));
+      list.replaceChildren(...(sentences ?? []).slice(0, shown).map((sentence) => el("li", {}, sentence)));
     fill(this.referenceList, snapshot.samples_reference);
     fill(this.policyList, snapshot.samples);
     this.policyHeading.textContent = steps ? `π_θ after ${steps} updates` : "π_θ (= π_ref before the first update)";

@@ -10,6 +10,7 @@ import { Announcer, el, seedControl } from "../../ui.js";
 export default class ToyController extends DemoController {
   static demo = "toy";
   static speeds = ["10", "100", "max"];
+  static embedHidden = ["share"]; // an embed shows the coin's transport, figures and p; show=share brings the links
   static uiFields = [{ name: "speed", type: "str", default: "max", choices: ToyController.speeds, doc: "Flips/s." }];
 
   constructor(options) {
@@ -23,7 +24,12 @@ export default class ToyController extends DemoController {
     this.announcer = new Announcer(this.summary);
     panel.append(
       el("div", {}, this.transport, this.speedControl),
-      el("dl", { class: "stats" }, this.statElement("flips", "flips"), this.statElement("heads", "heads")),
+      el(
+        "dl",
+        { class: "stats", dataset: { part: "figures" } },
+        this.statElement("flips", "flips"),
+        this.statElement("heads", "heads"),
+      ),
       this.settingControl("p"), // its label, "p(heads)", is declared with the field in Python
       seedControl(this.registry, this.demo, "seed", { onInvalid }),
       this.summary,
