@@ -469,7 +469,7 @@ def measure_startup(playwright, executable, server, url, runs: int) -> dict:
 # A blog page on another origin with one embed, then with three (gridworld, bandit, cartpole), in a tall window so
 # every frame is in view (they load lazily): the time until every frame's Python is ready, and the memory the
 # browser's processes hold then (PSS, summed over the browser's process tree), cold (an empty profile) and warm
-# (the same profile again). Each embed starts its own worker today (one Python per embed).
+# (the same profile again). The embeds share one Python worker (a SharedWorker) where the browser has one.
 
 EMBED_DEMOS = ("gridworld", "bandit", "cartpole")
 # In each embed's own frame (cross-origin: read through Playwright's frames): when its Python was ready, in epoch ms.
@@ -494,6 +494,16 @@ def _frames_ready(page, count: int):
             return None
         at.append(ready)
     return max(at) - page.evaluate("performance.timeOrigin")
+
+
+def _python_workers(page) -> list[str]:
+    """The Python worker serving each embed, as its kind and id (web/runtime/worker.js reports both)."""
+    workers = []
+    for frame in page.frames:
+        if frame != page.main_frame and "embed=1" in frame.url:
+            versions = frame.evaluate("window.rlplay?.runtime?.versions ?? {}")
+            workers.append(f"{versions.get('worker', '?')} {versions.get('worker_id', '?')}")
+    return workers
 
 
 def _process_tree_pss(marker: str) -> float:
@@ -581,10 +591,15 @@ def measure_embeds(playwright, executable, site_url: str) -> dict:
                             ready = None
                             while ready is None and time.monotonic() < deadline:
                                 ready = _frames_ready(page, count)
-                                time.sleep(0.1)
-                            time.sleep(1.0)  # the first frames drawn
+                                # Not time.sleep: Playwright's sync API learns of new frames and their navigations
+                                # only while it is called, and _frames_ready may call nothing (it never saw the
+                                # frames: every result was n/a).
+                                page.wait_for_timeout(100)
+                            page.wait_for_timeout(1000)  # the first frames drawn
                             results[f"{count}_{visit}"] = {
                                 "ready_ms": ready if ready is not None else math.nan,
+                                # which Python workers serve the embeds: one shared by all, or one each
+                                "workers": _python_workers(page),
                                 "pss_bytes": _process_tree_pss(profile_dir),
                                 # auto-height: each frame's height in the 680-px column
                                 "heights": page.evaluate(
@@ -614,6 +629,10 @@ def embeds_markdown(embeds: dict) -> list[str]:
             f"| {visit}: browser PSS (MB) | {one['pss_bytes'] / 1e6:.0f} | {three['pss_bytes'] / 1e6:.0f} | "
             f"{three['pss_bytes'] / one['pss_bytes']:.2f} |"
         )
+    for visit in ("cold", "warm"):
+        workers = embeds[f"3_{visit}"].get("workers", [])
+        kinds = sorted({worker.split()[0] for worker in workers})
+        lines.append(f"| {visit}: Python workers serving the 3 embeds | | {len(set(workers))} ({', '.join(kinds)}) | |")
     heights = ", ".join(f"{demo} {h} px" for demo, h in zip(EMBED_DEMOS, embeds["3_warm"]["heights"], strict=False))
     lines.append(f"| auto-height embeds in a 680-px column (target ≤ 640 px) | {heights} | | |")
     return [*lines, ""]
