@@ -38,6 +38,13 @@ export function applyScene(registry, scene) {
     if (registry.field(demo, name)?.type === "bool" && !given(`${demo}.${name}`))
       registry.set(demo, name, false, { source: "scene" });
   if (scene.speed && !given(`${demo}.speed`)) registry.set(demo, "speed", scene.speed, { source: "scene" });
+  // A default that follows another field (a rule's own α) and that neither the link nor the scene sets follows the
+  // scene's choice, as the CLI's --scene does.
+  const kept = new Set([
+    ...(registry.given ?? []),
+    ...Object.keys(scene.settings ?? {}).map((name) => `${demo}.${name}`),
+  ]);
+  registry.followDefaults?.(demo, kept);
   if (!registry.page.demo) registry.page.demo = demo;
   if (given("page.steps")) return elsewhere;
   if (scene.steps > 0) registry.page.steps = scene.steps;

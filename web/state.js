@@ -186,6 +186,20 @@ export class StateRegistry extends EventTarget {
     return conditions.every((condition) => conditionHolds(condition, this.get(demo, condition.field)));
   }
 
+  /**
+   * Give each field declared with `default_by` in Python's Param (params.json: `{field, values, otherwise}`), except
+   * those `kept` names as "demo.name", its default under the current value of the field it follows: what Python's
+   * `resolve_defaults` gives a field left out. No event: called while a link or a scene is read, before any driver.
+   */
+  followDefaults(demo, kept = new Set()) {
+    for (const [name, field] of Object.entries(this.fields[demo] ?? {})) {
+      const rule = field.default_by;
+      if (!rule || kept.has(`${demo}.${name}`)) continue;
+      const choice = String(this.values[demo][rule.field]);
+      this.values[demo][name] = Object.hasOwn(rule.values ?? {}, choice) ? rule.values[choice] : rule.otherwise;
+    }
+  }
+
   /** Set a value from the UI or a snapshot; returns {ok, message}. Emits "change" when it changed. */
   set(demo, name, value, { source = "ui" } = {}) {
     const field = this.field(demo, name);
@@ -288,6 +302,9 @@ export class StateRegistry extends EventTarget {
         if (old) this.values[demo][name] = field.oldLinks.value;
       }
     }
+    // A field whose default follows another (Python's default_by: a rule's own α) and that the link leaves out takes
+    // its default under the link's choice, as the CLI does: `algo=sarsa` runs SARSA at SARSA's α.
+    for (const demo of this.demos()) this.followDefaults(demo, taken);
     // What the link itself set ("page.steps", "gridworld.seed"): a scene it names fills in only the rest.
     this.given = new Set(taken.keys());
     if (notices.length > MAX_NOTICES) {
