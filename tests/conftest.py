@@ -194,3 +194,9 @@ def app(app_session, server_url):
     yield page
     page.watch.detach()
     page.unroute_all(behavior="ignoreErrors")
+    # Left playing (a scene at max speed), the session's page would train on, a core's worth, through every test
+    # that comes after on this process, first loads included; the next test opens its own setup anyway.
+    try:
+        page.evaluate("() => { for (const c of window.rlplay?.controllers?.values() ?? []) c.pause?.(); }")
+    except Exception:  # noqa: BLE001 - a page the test crashed or navigated away is booted again by the next test
+        pass
