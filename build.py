@@ -27,7 +27,7 @@ from build_jobs.bench import bench, cards  # noqa: E402
 from build_jobs.common import CACHE, CHROMIUM_FLAGS, DIST, NUMPY_WHEEL, ROOT, RUNTIME_FILES  # noqa: E402, F401 - for the tests
 from build_jobs.lanes import setup, test  # noqa: E402
 from build_jobs.machine import find_chromium  # noqa: E402, F401 - for the tests
-from build_jobs.serve import serve, start_server  # noqa: E402, F401 - start_server: for the tests
+from build_jobs.serve import precompress, serve, start_server  # noqa: E402, F401 - the last two: for the tests
 from build_jobs.site import (  # noqa: E402, F401 - all but build: for the tests
     NUMPY_LEFT_OUT_FOLDERS,
     NUMPY_LEFT_OUT_SUFFIXES,

@@ -270,14 +270,24 @@ def _run_of(frame, demo: str) -> dict:
     return {"units": state["unitsDone"], "figures": state["figures"], "arrays": arrays}
 
 
-def _shared_worker_targets(browser) -> list[str]:
-    """The browser's own count (CDP): the Python shared workers alive, by name (not what the page says of itself)."""
+def _shared_worker_targets(browser, page) -> list[str]:
+    """The browser's own count (CDP): the Python shared workers alive in ``page``'s browser context, by name (not
+    what the page says of itself). Another context of the same browser (the session's booted page) has its own."""
+    page_cdp = page.context.new_cdp_session(page)
+    try:
+        context_id = page_cdp.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+    finally:
+        page_cdp.detach()
     cdp = browser.new_browser_cdp_session()
     try:
         targets = cdp.send("Target.getTargets")["targetInfos"]
     finally:
         cdp.detach()
-    return [t["title"] for t in targets if t["type"] == "shared_worker" and "worker.js" in t["url"]]
+    return [
+        t["title"]
+        for t in targets
+        if t["type"] == "shared_worker" and "worker.js" in t["url"] and t.get("browserContextId") == context_id
+    ]
 
 
 def _ready_frames(page) -> dict:
@@ -311,7 +321,7 @@ def test_three_embeds_share_one_python_each_with_its_own_run(browser, page, serv
         assert {v["worker"] for v in versions.values()} == {"shared"}, versions
         assert len({v["worker_id"] for v in versions.values()}) == 1, "the embeds run on different workers"
         assert len({v["client"] for v in versions.values()}) == 3, "two embeds share one client's state"
-        assert len(_shared_worker_targets(browser)) == 1, _shared_worker_targets(browser)
+        assert len(_shared_worker_targets(browser, page)) == 1, _shared_worker_targets(browser, page)
         runs = {demo: _run_of(frame, demo) for demo, frame in frames.items()}
 
         # Isolation: the bandit's page asks for the gridworld's demo, which only the gridworld's page created.
@@ -384,6 +394,6 @@ def test_one_embeds_crash_restarts_the_shared_worker_and_every_embed_replays_its
         grid.locator('[data-demo="gridworld"][data-status="ready"]').wait_for(timeout=120_000)
         workers = {frame.evaluate("window.rlplay.runtime.versions.worker_id") for frame in frames.values()}
         assert len(workers) == 1 and old not in workers, (old, workers)
-        wait_until(lambda: len(_shared_worker_targets(browser)) == 1, 10, message="the old worker to go")
+        wait_until(lambda: len(_shared_worker_targets(browser, page)) == 1, 10, message="the old worker to go")
     finally:
         server.shutdown()
