@@ -13,7 +13,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import subprocess
 import zlib
+from pathlib import Path
 
 LONG = "9" * 5000
 RLO = "%E2%80%AE"  # U+202E RIGHT-TO-LEFT OVERRIDE, percent-encoded as a link carries it
@@ -157,3 +159,15 @@ BUILT_INS_INTACT = """() => {
         && probe.toString() === "[object Object]" && probe.polluted === undefined && probe.x === undefined
         && typeof Object.prototype.hasOwnProperty === "function" && Array.prototype.polluted === undefined;
 }"""
+
+
+RUNNER = Path(__file__).resolve().parent / "js" / "links_runner.mjs"
+
+
+def read_links(queries: list[str]) -> list[dict]:
+    """Each query read by the page's state registry (web/state.js) under node, in one node process: its notices, the
+    Python settings it would send to each demo's ``create``, the focus demo, whether built-ins are intact."""
+    out = subprocess.run(
+        ["node", str(RUNNER)], input=json.dumps(queries), capture_output=True, text=True, check=True, timeout=60
+    )
+    return json.loads(out.stdout)

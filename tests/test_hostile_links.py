@@ -7,11 +7,10 @@ the demo must train; the code-link cases' parsing has its own node tests (tests/
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
-from hostile_links import ALL_CASES, BIDI
+from hostile_links import ALL_CASES, BIDI, read_links
 from rlplay.app import bridge
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,15 +21,7 @@ URL_CASES = [case for case in ALL_CASES if case[0] != "code-link"]
 def read_by_the_page() -> dict[str, dict]:
     """Each case's query read by web/state.js in node, in one node process."""
     queries = [case[2].split("#")[0] for case in URL_CASES]  # a link's #fragment never reaches location.search
-    out = subprocess.run(
-        ["node", str(ROOT / "tests" / "js" / "links_runner.mjs")],
-        input=json.dumps(queries),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return dict(zip((case[1] for case in URL_CASES), json.loads(out.stdout), strict=True))
+    return dict(zip((case[1] for case in URL_CASES), read_links(queries), strict=True))
 
 
 def python_notices(demo: str, params: dict) -> list[str]:
@@ -56,13 +47,6 @@ def test_a_hostile_link_is_named_and_changes_no_built_in(read_by_the_page, kind,
 
 def test_the_runner_reports_what_a_plain_link_sets():
     """The runner is live: a plain link sets the value and gives no notice."""
-    out = subprocess.run(
-        ["node", str(ROOT / "tests" / "js" / "links_runner.mjs")],
-        input=json.dumps(["demo=bandit&epsilon=0.3"]),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    (read,) = json.loads(out.stdout)
+    (read,) = read_links(["demo=bandit&epsilon=0.3"])
     assert read == {**read, "notices": [], "focus": "bandit", "builtIns": True}
     assert read["python"]["bandit"]["epsilon"] == "0.3"

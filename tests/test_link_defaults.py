@@ -6,15 +6,11 @@ Python's ``create``); the CLI's side is ``from_params`` with only the link's own
 from __future__ import annotations
 
 import dataclasses
-import json
-import subprocess
-from pathlib import Path
 
 import pytest
+from hostile_links import read_links
 from rlplay.demos import DEMOS, demo_classes
 from rlplay.params import from_params, schema
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def governed_links() -> list[tuple[str, str, str]]:
@@ -33,16 +29,7 @@ LINKS = governed_links()
 
 @pytest.fixture(scope="module")
 def read_by_the_page() -> list[dict]:
-    queries = [f"demo={demo}&{name}={choice}" for demo, name, choice in LINKS]
-    out = subprocess.run(
-        ["node", str(ROOT / "tests" / "js" / "links_runner.mjs")],
-        input=json.dumps(queries),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return json.loads(out.stdout)
+    return read_links([f"demo={demo}&{name}={choice}" for demo, name, choice in LINKS])
 
 
 def test_there_are_fields_whose_default_follows_another():
