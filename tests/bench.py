@@ -506,8 +506,8 @@ def _python_workers(page) -> list[str]:
     return workers
 
 
-def _process_tree_pss(marker: str) -> float:
-    """PSS in bytes of the process whose command line holds ``marker`` (the browser) and all its descendants."""
+def _process_tree(marker: str) -> list[int]:
+    """The process whose command line holds ``marker`` (the browser) and all its living descendants."""
     children: dict[int, list[int]] = {}
     root = None
     for entry in Path("/proc").iterdir():
@@ -521,10 +521,18 @@ def _process_tree_pss(marker: str) -> float:
                 root = int(entry.name)
         except (OSError, ValueError, IndexError):
             continue
-    total, stack = 0.0, [root] if root else []
+    tree, stack = [], [root] if root else []
     while stack:
         pid = stack.pop()
+        tree.append(pid)
         stack.extend(children.get(pid, []))
+    return tree
+
+
+def _process_tree_pss(marker: str) -> float:
+    """PSS in bytes of the process whose command line holds ``marker`` (the browser) and all its descendants."""
+    total = 0.0
+    for pid in _process_tree(marker):
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
@@ -537,27 +545,14 @@ def _process_tree_pss(marker: str) -> float:
 def _process_tree_cpu_seconds(marker: str) -> float:
     """CPU seconds (user + system) used so far by the process whose command line holds ``marker`` and its living
     descendants: on a shared machine the browser's own CPU time says more than wall time about its speed."""
-    children: dict[int, list[int]] = {}
-    times: dict[int, float] = {}
-    root = None
     ticks = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    total = 0.0
+    for pid in _process_tree(marker):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            pid = int(entry.name)
-            children.setdefault(int(fields[1]), []).append(pid)
-            times[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-            if root is None and marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
-                root = pid
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
         except (OSError, ValueError, IndexError):
             continue
-    total, stack = 0.0, [root] if root else []
-    while stack:
-        pid = stack.pop()
-        stack.extend(children.get(pid, []))
-        total += times.get(pid, 0.0)
     return total
 
 

@@ -7,13 +7,11 @@ the demo must train; the code-link cases' parsing has its own node tests (tests/
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hostile_links import ALL_CASES, BIDI, read_links
 from rlplay.app import bridge
 
-ROOT = Path(__file__).resolve().parents[1]
 URL_CASES = [case for case in ALL_CASES if case[0] != "code-link"]
 
 
