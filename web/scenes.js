@@ -44,7 +44,7 @@ export function applyScene(registry, scene) {
     ...(registry.given ?? []),
     ...Object.keys(scene.settings ?? {}).map((name) => `${demo}.${name}`),
   ]);
-  registry.followDefaults?.(demo, kept);
+  registry.followDefaults(demo, kept);
   if (!registry.page.demo) registry.page.demo = demo;
   if (given("page.steps")) return elsewhere;
   if (scene.steps > 0) registry.page.steps = scene.steps;
