@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { LIMITS, limitsFrom, PythonRuntime, workerKind } from "../../web/runtime/client.js";
+import { LIMITS, limitsFrom, PythonRuntime, silenceAllowed, workerKind } from "../../web/runtime/client.js";
 
 test("the page's own limits, when nothing is given", () => {
   assert.deepEqual({ ...limitsFrom(undefined) }, { ...LIMITS });
@@ -38,4 +38,12 @@ test("the worker is shared where the browser has SharedWorker, dedicated without
   // Only "dedicated" is a switch: anything else leaves the choice to the browser.
   assert.equal(workerKind("shared", {}), "dedicated");
   assert.equal(workerKind("anything", withShared), "shared");
+});
+
+test("setting up (a load, a demo's create) may be silent for load_stall_ms; edited code that runs, for its own limit", () => {
+  const limits = limitsFrom({ stall_ms: 1000, load_stall_ms: 9000, user_code_stall_ms: 300 });
+  assert.equal(silenceAllowed(limits), 1000);
+  assert.equal(silenceAllowed(limits, { setup: true }), 9000);
+  assert.equal(silenceAllowed(limits, { inUserCode: true }), 300);
+  assert.equal(silenceAllowed(limits, { setup: true, inUserCode: true }), 300);
 });

@@ -98,8 +98,12 @@ export async function recoverFromEditedCode(runtime, controllers, culprit, error
     : plans.find((p) => p.controller === culprit)?.plan.changes.length
       ? " The settings you changed during the run were applied again at their steps."
       : "";
+  // (a driver that could not be built again is not "back": the runtime's banner offers Restart)
+  const where =
+    culprit.status === "error"
+      ? "The demo could not be brought back"
+      : `The demo is back at step ${culprit.unitsDone()}, replayed with the reference code`;
   culprit.codePanel.say(
-    `${cause} The demo is back at step ${culprit.unitsDone()}, replayed with the reference code; your code is ` +
-      `still in the editor, not running. Fix it and press Run my code.${settings}`,
+    `${cause} ${where}; your code is still in the editor, not running. Fix it and press Run my code.${settings}`,
   );
 }

@@ -886,6 +886,7 @@ export class DemoController {
     }
     this.playing = false;
     this.setStatus("error");
+    this.lastFailure = error.message; // a restore that could not build the driver again says why (restoreRun)
     if (error.kind === "crash" || error.kind === "load") return; // the page's runtime banner offers Restart/Retry
     this.showError(`Python error: ${error.message}`, { detail: error.traceback });
   }
@@ -921,7 +922,7 @@ export class DemoController {
   async restoreRun(plan, { withoutCode = false } = {}) {
     await this.recover(plan.start);
     const lost = this.startLost ? [this.startLost] : [];
-    if (this.status === "error") return [...lost, "the driver could not be built again"];
+    if (this.status === "error") return [...lost, `the driver could not be built again (${this.lastFailure})`];
     this.setStatus("loading"); // no Play, Reset or training of its own while the run is replayed
     let token = this.runToken;
     const reached = (at) => token === this.runToken && this.unitsDone() === at;

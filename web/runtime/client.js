@@ -40,7 +40,8 @@ export class RuntimeCallError extends Error {
 // - silent: it owes answers and has shown no sign of life at all for stall_ms (one call holds the worker for a
 //   budget of at most ~100 ms, so 10 s of silence is no longer "busy"). A load also has synchronous steps
 //   (compiling, starting the interpreter, importing NumPy) that take far longer on a slow phone, so while loading
-//   the silence allowed is load_stall_ms. A slow link is judged by the worker itself, which names a file that has
+//   the silence allowed is load_stall_ms, and so it is while the worker builds a demo's driver (its `create`, one
+//   call, which for the RLHF demo includes fitting its reward model). A slow link is judged by the worker itself, which names a file that has
 //   sent no byte for fetch_stall_ms (worker.js): loading has no time limit.
 // - deaf: once loaded, it owes answers and has answered nothing for stall_ms, though heartbeats still come. Its event
 //   loop is free, yet calls go unanswered: something replaced its message handler (edited code that sets
@@ -59,6 +60,18 @@ export const LIMITS = Object.freeze({
   user_code_stall_ms: 2500,
   fetch_stall_ms: 30000,
 });
+
+/**
+ * How long the worker may stay silent while it owes answers. Setting up is not a call within the ~100 ms budget:
+ * loading Pyodide, and a demo's `create`, which builds its driver in one call (the RLHF demo fits its reward model
+ * there: 2.4 s natively, 5 s in a page at a load average of 29), so both get load_stall_ms; the oldest call owed (the
+ * one the worker is running: it answers in order) says which. Edited code that gave a sign of running is judged by
+ * its own limit first. silenceAllowed(LIMITS, {setup: true}) === 60000
+ */
+export function silenceAllowed(limits, { setup = false, inUserCode = false } = {}) {
+  if (inUserCode) return limits.user_code_stall_ms;
+  return setup ? limits.load_stall_ms : limits.stall_ms;
+}
 
 /**
  * The limits, with any of them replaced by the tests' own (small ones, so a test of a 10 s stall takes a second).
@@ -283,14 +296,15 @@ export class PythonRuntime extends EventTarget {
   startWatchdog() {
     this.stopWatchdog();
     let suspicious = false;
-    const { heartbeat_ms, stall_ms, load_stall_ms, user_code_stall_ms } = this.limits;
+    const { heartbeat_ms, stall_ms } = this.limits;
     this.watchdog = setInterval(() => {
       const now = performance.now();
-      const loading = this.state === "loading";
+      const oldest = this.pending.values().next().value;
+      const setup = this.state === "loading" || oldest?.command === "create";
       const silentFor = now - this.lastSignOfLife;
-      const allowed = loading ? load_stall_ms : this.inUserCode ? user_code_stall_ms : stall_ms;
+      const allowed = silenceAllowed(this.limits, { setup, inUserCode: this.inUserCode });
       const silent = silentFor >= allowed;
-      const deaf = !loading && now - this.lastAnswer >= stall_ms;
+      const deaf = !setup && now - this.lastAnswer >= stall_ms;
       // Shared: this page is alive (the worker forgets a port silent for minutes: its page went away).
       this.port?.postMessage({ type: "alive" });
       if (this.pending.size === 0 || !(silent || deaf)) {
