@@ -136,9 +136,37 @@ def test_average_over_seeds_equals_independent_runs_and_does_not_depend_on_chunk
             agent = rule(Gridworld("cliff"), alpha=0.5, epsilon=0.1, gamma=0.99, epsilon_min=0.01, seed=7 + i)
             agent.run_episodes(50)
             returns[j, i] = agent.episode_returns[:50]
-    np.testing.assert_allclose(snap["average_mean"], returns.mean(axis=1), rtol=0, atol=1e-12)
-    np.testing.assert_allclose(snap["average_se"], returns.std(axis=1, ddof=1) / 2.0, rtol=0, atol=1e-12)
+    # the curves: each seed's returns smoothed over its latest (up to) 10 episodes, then mean and SE over the 4 seeds
+    w = snap["average"]["smooth"]
+    assert w == 10
+    smoothed = np.array([[[returns[j, i, max(0, e - w + 1) : e + 1].mean() for e in range(50)] for i in range(4)]
+                         for j in range(2)])  # fmt: skip
+    np.testing.assert_allclose(snap["average_mean"], smoothed.mean(axis=1), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(snap["average_se"], smoothed.std(axis=1, ddof=1) / 2.0, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(snap["average_mean"][:, 0], returns[:, :, 0].mean(axis=1))  # episode 1: itself alone
+    # the figures read the raw returns, not the smoothed curves
     assert snap["figures"]["average-return-b"] == pytest.approx(returns[1, :, -100:].mean())
+    # smooth=1 is no smoothing: the per-episode mean and SE
+    mean, se = whole.average.mean_and_se(smooth=1)
+    np.testing.assert_allclose(mean, returns.mean(axis=1), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(se, returns.std(axis=1, ddof=1) / 2.0, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="window"):
+        whole.average.mean_and_se(smooth=0)
+
+
+def test_smoothing_narrows_the_cliff_curves_band():
+    """The ±1 SE band of the smoothed curve is the SE of what is drawn: on the cliff, where one episode's return swings
+    by 100 with a fall, averaging each seed over 10 episodes makes the band narrower than the per-episode one late in
+    the run (an oracle for "the band follows the smoothing", not a tuned threshold: the ratio is about 1/√10 there
+    if episodes were independent)."""
+    config = GridworldConfig(preset="cliff", compare="sarsa", compare_alpha=0.5, seeds=20, episodes=200, seed=0)
+    demo = GridworldDemo(config)
+    while demo.advance(1_000_000):
+        pass
+    _, se_raw = demo.average.mean_and_se(smooth=1)
+    _, se = demo.average.mean_and_se()
+    late = slice(100, 200)
+    assert (se[:, late].mean(axis=1) < 0.6 * se_raw[:, late].mean(axis=1)).all()
 
 
 def test_while_averaging_the_grid_shows_the_first_seeds_run_paced_by_the_job():

@@ -262,6 +262,15 @@ def test_the_averaged_modes_sentence_says_what_was_averaged(page):
     wait_until(
         lambda: summary.text_content().startswith(expected), 10, message=f"{expected!r}, not {summary.text_content()!r}"
     )
+    # the curves are Python's smoothed means (each seed over its last 10 episodes), and the chart says so
+    mean = snapshot_value(page, "average_mean.data")
+    assert mean == pytest.approx(native.snapshot()["average_mean"].ravel().tolist(), abs=1e-9)
+    root = demo_root(page, DEMO)
+    note = root.locator('[data-part="curve-note"]')
+    assert note.is_visible() and note.text_content().startswith(
+        "Smoothed: each seed's sum of rewards per episode is averaged over its last 10 episodes (fewer before "
+        "episode 10), then over the seeds; the band is ±1 standard error of that smoothed number"
+    )
     page.watch.assert_clean()
 
 

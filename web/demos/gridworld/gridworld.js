@@ -313,7 +313,18 @@ export default class GridworldController extends DemoController {
         this.dirty = true;
       },
     }); // {label, x, y} (web/framework/before.js)
-    const side = el("div", { class: "gw-side" }, stats, this.curveCanvas, this.kept.button, this.summary, this.voice);
+    // While averaging: how the curves are smoothed and what the band is (Python's numbers, average.smooth).
+    this.curveNote = el("p", { class: "gw-curve-note", hidden: true, dataset: { part: "curve-note" } });
+    const side = el(
+      "div",
+      { class: "gw-side" },
+      stats,
+      this.curveCanvas,
+      this.curveNote,
+      this.kept.button,
+      this.summary,
+      this.voice,
+    );
 
     // Transport: Play, Step, Episode, Reset; speed.
     this.stepButton = el(
@@ -890,14 +901,23 @@ export default class GridworldController extends DemoController {
     return this.planning?.root.open && planner?.V ? planner : null;
   }
 
+  /** The note under the curve ("" hides it). */
+  setCurveNote(text) {
+    if (this.curveNote.textContent !== text) this.curveNote.textContent = text;
+    this.curveNote.hidden = !text;
+  }
+
   drawCurve() {
     const snapshot = this.snapshot;
     const labels = this.registry.field(this.demo, "algo").choice_labels ?? {};
     const name = (algo) => labels[algo] ?? algo;
     const get = (key) => this.registry.get(this.demo, key);
     if (this.averaging() && snapshot?.average) {
+      // Python smooths each seed's returns (average.smooth episodes, trailing) before the mean and its SE: the band
+      // is the SE of the curve drawn (rlplay.demos.gridworld.average).
       const { mean, se } = { mean: snapshot.average_mean, se: snapshot.average_se };
       const [learners, episodes] = mean.shape;
+      const { done, runs, smooth } = snapshot.average;
       const series = [];
       const colors = ["--text", "--agent"];
       const labels = [name(get("algo")), name(get("compare"))];
@@ -906,15 +926,23 @@ export default class GridworldController extends DemoController {
         const band = se.data.subarray(i * episodes, (i + 1) * episodes);
         series.push({ label: `${labels[i]}: mean ± 1 SE`, color: colors[i], y: row, band, width: 2 });
       }
-      const { done, runs } = snapshot.average;
       this.chart.draw({
         series: done > 0 ? series : [],
         yMin: lowerAxis(series.map((s) => s.y)),
         xLabel: `episode (mean over ${done} of ${runs} seeds)`,
-        yLabel: "sum of rewards per episode",
+        yLabel: smooth > 1 ? `sum of rewards, ${smooth}-episode moving average` : "sum of rewards per episode",
+        yLabelShort: smooth > 1 ? `return, ${smooth}-ep. average` : "return",
       });
+      this.setCurveNote(
+        smooth > 1
+          ? `Smoothed: each seed's sum of rewards per episode is averaged over its last ${smooth} episodes ` +
+              `(fewer before episode ${smooth}), then over the seeds; the band is ±1 standard error of that ` +
+              "smoothed number across the seeds."
+          : "The band is ±1 standard error of each episode's sum of rewards across the seeds.",
+      );
       return;
     }
+    this.setCurveNote("");
     if (this.comparing() && snapshot?.compare_returns?.shape?.length === 2) {
       const curves = snapshot.compare_returns;
       const width = snapshot.compare_bin ?? 1;

@@ -1,7 +1,14 @@
 """Online return per episode averaged over many seeds, for one learner or two, in chunks of environment steps.
 
-    mean_e = (1/k) Σ_i G_{i,e}        SE_e = sd_i(G_{i,e}) / √k        (k runs done, G_{i,e} = run i's sum of rewards
-                                                                       in episode e)
+    S_{i,e} = (1/w_e) Σ_{j=e−w_e+1..e} G_{i,j}      w_e = min(SMOOTH_EPISODES, e)   (run i's latest w_e episodes)
+    mean_e = (1/k) Σ_i S_{i,e}        SE_e = sd_i(S_{i,e}) / √k        (k runs done, G_{i,j} = run i's sum of rewards
+                                                                       in episode j, episodes counted from 1)
+
+The curves are smoothed, as those of Sutton & Barto's Figure 6.4 are: each run's returns by a trailing moving
+average over its latest ``SMOOTH_EPISODES`` episodes (fewer for the first ones), before the runs are averaged. The
+standard error is that of the smoothed numbers across runs, so the ±1 SE band belongs to the curve drawn (smoothing
+the per-episode SE curve instead would not be the SE of anything); the mean of the smoothed runs is the smoothed
+mean. The figures (``last_window_means``) read the returns themselves, not the smoothed curves.
 
 Run i uses seed ``seed + i`` for every learner, so in a comparison both rules see the same random numbers, run by
 run. ``advance(n)`` takes at most ``n`` environment steps and can stop anywhere: the page calls it within a time
@@ -25,6 +32,21 @@ import numpy as np
 from rlplay.algos.tabular import TabularAgent
 
 END_WINDOW = 100  # the figures' "mean return of the last 100 episodes" (Figure 6.4 reads the curves' end)
+SMOOTH_EPISODES = 10  # the curves' trailing moving average, episodes of each run (see the module docstring)
+
+
+def trailing_mean(G: np.ndarray, w: int) -> np.ndarray:
+    """Along the last axis, the mean of each entry and the ``w − 1`` before it (of all before it, near the start).
+
+    >>> trailing_mean(np.array([1.0, 2.0, 3.0, 4.0]), 2)
+    array([1. , 1.5, 2.5, 3.5])
+    """
+    if w < 1:
+        raise ValueError(f"the moving average's window must be 1 episode or more, got {w}")
+    sums = np.cumsum(G, axis=-1)
+    sums[..., w:] = sums[..., w:] - sums[..., :-w]
+    counts = np.minimum(np.arange(1, G.shape[-1] + 1), w)
+    return sums / counts
 
 
 class SeedAverage:
@@ -69,13 +91,15 @@ class SeedAverage:
         self.steps += taken
         return taken
 
-    def mean_and_se(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per learner and episode: the mean return over the finished runs and its standard error (0 below 2 runs)."""
+    def mean_and_se(self, smooth: int = SMOOTH_EPISODES) -> tuple[np.ndarray, np.ndarray]:
+        """Per learner and episode: each finished run's return smoothed over its latest ``smooth`` episodes
+        (``trailing_mean``), and the mean of that over the runs with its standard error (0 below 2 runs);
+        ``smooth=1``: the returns as they are."""
         k = self.done
         if k == 0:
             shape = (len(self.learners), self.episodes)
             return np.zeros(shape), np.zeros(shape)
-        done = self.returns[:, :k]
+        done = trailing_mean(self.returns[:, :k], smooth)
         mean = done.mean(axis=1)
         se = done.std(axis=1, ddof=1) / np.sqrt(k) if k >= 2 else np.zeros_like(mean)
         return mean, se

@@ -89,16 +89,23 @@ CONTRACT: dict = {
         "compare_first": Key("int", "compare mode: the first episode of compare_returns", "episode"),
         "average_mean": Key(
             "array",
-            "seeds > 1: mean return per episode over the seeds run so far; else (0,)",
+            "seeds > 1: (learners, episodes), per episode the mean over the seeds run so far of each seed's return "
+            "smoothed over its latest average.smooth episodes (a trailing moving average); else (0,)",
             "return",
             dtype="float64",
         ),
-        "average_se": Key("array", "seeds > 1: its standard error per episode; else (0,)", "return", dtype="float64"),
+        "average_se": Key(
+            "array",
+            "seeds > 1: the standard error of average_mean across the seeds (of the smoothed returns); else (0,)",
+            "return",
+            dtype="float64",
+        ),
         "average": Key(
             "dict",
             "seeds > 1: runs, done, episodes, steps of the average, how many last episodes its figures average "
-            "(window), and shown: the run the grid shows meanwhile (its seed, episodes so far, path_window: its paths "
-            "are each learner's most frequent greedy path over that many latest episodes); else null",
+            "(window), the episodes of the curves' moving average (smooth), and shown: the run the grid shows "
+            "meanwhile (its seed, episodes so far, path_window: its paths are each learner's most frequent greedy "
+            "path over that many latest episodes); else null",
             nullable=True,
         ),
         "planner": Key("dict", "the step-by-step planner (value or policy iteration): its state and V_k"),

@@ -48,7 +48,7 @@ from rlplay.algos.tabular import TabularAgent
 from rlplay.algos.value_iteration import ValueIterationResult, value_iteration
 from rlplay.core.driver import DemoDriver, Notice, notice_fields
 from rlplay.demos.gridworld import code as gridworld_code
-from rlplay.demos.gridworld.average import PATH_WINDOW, SeedAverage, ShownRun
+from rlplay.demos.gridworld.average import PATH_WINDOW, SMOOTH_EPISODES, SeedAverage, ShownRun
 from rlplay.demos.gridworld.planner import METHODS, Planner
 from rlplay.envs.gridworld import PRESETS, Gridworld, Layout
 from rlplay.params import DefaultBy, Param, When, follow_defaults, resolve_defaults, shown, validate
@@ -829,6 +829,7 @@ class GridworldDemo(DemoDriver):
             "path_window": min(PATH_WINDOW, job.episodes),
         }
         info = {"runs": job.runs, "done": job.done, "episodes": job.episodes, "steps": job.steps, "window": job.window}
+        info["smooth"] = SMOOTH_EPISODES  # the curves' moving average, episodes of each run (average.mean_and_se)
         info["shown"] = shown
         return {"average_mean": mean, "average_se": se, "average": info}
 
