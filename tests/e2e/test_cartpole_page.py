@@ -8,6 +8,7 @@ triples by episode 122); the wall-clock targets (120 s on the 2-core test machin
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -247,9 +248,13 @@ def test_compare_can_be_cancelled_and_the_gradient_spread_is_measured(page):
     # The status says what runs: each run stops when it solves or at the budget (not "16 runs of 600 episodes").
     status = compare.locator("[role=status]").text_content()
     assert "16 runs" in status and "until solved or 600 episodes" in status, status
+    # The stage, whose training waits for the comparison, says what runs instead of "press Play to train".
+    banner = lambda: page.evaluate("window.rlplay.inspect('cartpole').banner")  # noqa: E731
+    assert re.fullmatch(r"comparing over seeds — \d+ of 16 runs finished, below", banner()), banner()
     compare.get_by_role("button", name="Cancel").click()
     wait_until(lambda: "Cancelled" in compare.locator("[role=status]").text_content(), 30, message="the cancel")
     assert compare.locator("table tbody tr").count() == 0
+    assert banner() == "press Play to train"
     assert compare.get_by_role("button", name="Compare over seeds").is_enabled()
 
     spread = root.locator('[data-control="spread"]')

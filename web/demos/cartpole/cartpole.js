@@ -531,6 +531,7 @@ export default class CartpoleController extends DemoController {
         ? { states: rows(game.states), actions: game.actions.slice(), done: game.done, length: game.length }
         : null,
       compare: this.compare.inspect(),
+      banner: this.frame().banner ?? null, // what the stage says over its sky now
     };
   }
 
@@ -672,7 +673,8 @@ export default class CartpoleController extends DemoController {
   /** What the stage shows now: the replay, the watched policy, or the human's game. */
   frame() {
     const algo = algoLabel(this.algo());
-    return this.stage.frame(this.mode(), { algo, playing: this.playing, label: algoLabel });
+    const busy = this.compare.stageBanner(); // the worker compares seeds: say so, not "press Play to train"
+    return this.stage.frame(this.mode(), { algo, playing: this.playing, label: algoLabel, busy });
   }
 
   /** The value chart's algorithm: the replayed episode's (it may predate a switch), else the current one. */

@@ -169,14 +169,17 @@ export function press(game) {
   return "start";
 }
 
-/** The stage in train mode: the replayed episode at its clock, or an empty stage. `label(algo)` names an algorithm. */
-export function replayFrame(replay, { algo, playing, label = (name) => name }) {
+/**
+ * The stage in train mode: the replayed episode at its clock, or an empty stage. `label(algo)` names an algorithm;
+ * `busy` is what the worker is doing instead of training (the seed comparison), shown rather than "press Play".
+ */
+export function replayFrame(replay, { algo, playing, label = (name) => name, busy = null }) {
   if (!replay) {
     return {
       state: UPRIGHT.slice(),
       pRight: null,
       caption: `${algo}: no finished episode yet`,
-      banner: playing ? null : "press Play to train",
+      banner: playing ? null : (busy ?? "press Play to train"),
     };
   }
   const k = Math.min(replay.k, replay.T - 1);
@@ -195,14 +198,14 @@ export function replayFrame(replay, { algo, playing, label = (name) => name }) {
   };
 }
 
-/** The stage in watch mode: the current policy's episode at its clock. */
-export function watchFrame(live, { algo, playing, limits }) {
+/** The stage in watch mode: the current policy's episode at its clock (`busy`: as in replayFrame). */
+export function watchFrame(live, { algo, playing, limits, busy = null }) {
   if (!live)
     return {
       state: UPRIGHT.slice(),
       pRight: null,
       caption: `Watch: ${algo}'s current policy`,
-      banner: playing ? null : "press Play to watch",
+      banner: playing ? null : (busy ?? "press Play to watch"),
     };
   const last = live.states.length - 1;
   const k = Math.min(live.k, last);
@@ -306,12 +309,12 @@ export class Stage {
     return { switched: false, cursorMoved: false };
   }
 
-  /** What the stage shows now in `mode`; `algo` is the current algorithm's label. */
-  frame(mode, { algo, playing, label }) {
+  /** What the stage shows now in `mode`; `algo` is the current algorithm's label, `busy` as in replayFrame. */
+  frame(mode, { algo, playing, label, busy = null }) {
     const limits = this.controller.limits;
-    if (mode === "watch") return watchFrame(this.live, { algo, playing, limits });
+    if (mode === "watch") return watchFrame(this.live, { algo, playing, limits, busy });
     if (mode === "play") return playFrame(this.game, { action: this.action, playing, limits });
-    return replayFrame(this.replay, { algo, playing, label });
+    return replayFrame(this.replay, { algo, playing, label, busy });
   }
 
   /** Watch: start an episode, or fetch the steps due. */

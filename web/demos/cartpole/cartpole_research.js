@@ -40,6 +40,15 @@ export function compareStatus(
   return `Done: ${what}, each run ${budget}.`;
 }
 
+/** The cart-pole stage's banner while a comparison runs (two lines, split at " — "; null when none runs).
+ *
+ *  compareBanner({ running: true, finished: 3, total: 16 }) → "comparing over seeds — 3 of 16 runs finished, below" */
+export function compareBanner({ running, finished = 0, total = 0, cancelling = false }) {
+  if (!running) return null;
+  if (cancelling) return "cancelling the seed comparison";
+  return `comparing over seeds — ${finished} of ${total} runs finished, below`;
+}
+
 export class SeedCompare {
   constructor(controller, { algos, labels, colors }) {
     this.controller = controller;
@@ -48,6 +57,8 @@ export class SeedCompare {
     this.colors = colors;
     this.running = false;
     this.cancelled = false;
+    this.finished = 0; // runs finished in the comparison running (for the stage's banner)
+    this.total = 0;
     this.result = null;
     const demo = controller.demo;
     this.checks = algos.map((algo) => {
@@ -128,6 +139,8 @@ export class SeedCompare {
     this.progress.hidden = false;
     this.progress.value = 0;
     const counts = { algos: algos.length, seeds, episodes, solved: this.solved };
+    this.finished = 0;
+    this.total = algos.length * seeds;
     this.status.textContent = compareStatus("start", counts);
     try {
       await c.runtime.call(c.demo, "compare_start", { args: { algos, seeds, episodes }, since: c.since() });
@@ -144,6 +157,8 @@ export class SeedCompare {
         });
         const step = payload.result;
         this.progress.value = step.fraction;
+        this.finished = step.finished;
+        this.total = step.total;
         this.status.textContent = compareStatus("progress", { ...counts, ...step });
         if (step.done) {
           this.result = { ...step.result, episodes: step.episodes, algos };
@@ -160,6 +175,12 @@ export class SeedCompare {
       this.cancelButton.hidden = true;
       this.progress.hidden = true;
     }
+  }
+
+  /** What the stage says while this comparison runs instead of training (null when it does not run). */
+  stageBanner() {
+    const { running, finished, total, cancelled } = this;
+    return compareBanner({ running, finished, total, cancelling: cancelled });
   }
 
   /** inspect()'s part: the last finished comparison's curves and table, as plain data (null before one). */
