@@ -49,11 +49,14 @@ class Throttle:
         time.sleep(wait)
 
 
-@functools.lru_cache(maxsize=64)
-def _gzipped(path: str, mtime_ns: int, size: int) -> bytes:
+@functools.lru_cache(maxsize=256)  # every file of dist/ (about 80), so none is compressed twice
+def _gzipped(path: str, mtime_ns: int, size: int) -> tuple[bytes, str]:
+    """The file's gzip body and its strong ETag (a hash of that body)."""
     import gzip
+    import hashlib
 
-    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+    body = gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
 
 
 def precompress(root: Path) -> None:
@@ -96,11 +99,19 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
         ):
             return super().send_head()
         stat = path.stat()
-        body = _gzipped(str(path), stat.st_mtime_ns, stat.st_size)
+        body, etag = _gzipped(str(path), stat.st_mtime_ns, stat.st_size)
+        # A revalidation (the browser's HTTP cache, the service worker's no-cache fetch) is answered as GitHub Pages
+        # answers it: 304 and no body when the ETag still matches.
+        if etag in (tag.strip() for tag in self.headers.get("If-None-Match", "").split(",")):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return None
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
         self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         return io.BytesIO(body)

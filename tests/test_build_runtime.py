@@ -1,6 +1,6 @@
 """The trimmed runtime that build.py ships: what it leaves out of NumPy's wheel and Python's stdlib, that both ship
-as Python 3.12 bytecode of exactly their sources, and that the lock Pyodide checks names the file it gets. (The whole
-browser suite runs on this runtime; these are its static checks.)"""
+as Python 3.12 bytecode of exactly their sources (docstrings left out), and that the lock Pyodide checks names the
+file it gets. (The whole browser suite runs on this runtime; these are its static checks.)"""
 
 from __future__ import annotations
 
@@ -100,3 +100,17 @@ def test_the_stdlib_keeps_what_rlplay_and_numpy_import_as_bytecode_and_drops_the
             if name.endswith(".pyc"):
                 assert_compiled_from(trimmed.read(name), source.read(name[:-1]), name)
         assert "json/__init__.pyc" in trimmed.namelist() and "json/__init__.py" not in trimmed.namelist()
+
+
+def test_the_bytecode_leaves_out_docstrings_except_those_read_at_import(runtime):
+    """Docstrings go (as ``python -OO`` drops them); strings that are data stay, and so do the docstrings of the
+    modules that copy theirs into compiled objects on import (DOCSTRINGS_READ_AT_IMPORT)."""
+    _, wheel, stdlib = runtime
+    with zipfile.ZipFile(wheel) as numpy, zipfile.ZipFile(stdlib) as python:
+        # A function's docstring, a module's docstring: gone.
+        assert b"Take elements from an array along an axis." not in numpy.read("numpy/_core/fromnumeric.pyc")
+        assert b"JSON (JavaScript Object Notation)" not in python.read("json/__init__.pyc")
+        # add_newdoc's arguments are data, not docstrings: NumPy attaches them to its C types.
+        assert b"Flat iterator object to iterate over arrays." in numpy.read("numpy/_core/_add_newdocs.pyc")
+        # The dispatchers' docstrings become those of NumPy's C functions (np.empty_like.__doc__).
+        assert b"Return a new array with the same shape and type" in numpy.read("numpy/_core/multiarray.pyc")
