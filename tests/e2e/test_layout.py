@@ -409,6 +409,29 @@ def test_canvas_text_is_typeset(browser, server_url):
         context.close()
 
 
+TICK = re.compile(r"[−-]?\d+(\.\d+)?[kM]?")  # a tick label: a number as formatCompact writes it
+
+
+def test_empty_charts_show_no_made_up_ticks(browser, server_url):
+    """Before training, an axis with no data has no scale: the chart draws it without ticks, rather than 0, 0.2, …, 1
+    (issue 24). An axis whose scale is declared (both ends pinned, or reference lines) keeps its ticks: the learning
+    curve's y (0 to past the 500-step cap), the comparison's y (0 to 520)."""
+    context, page = open_page(browser, f"{server_url}?demo=cartpole", "cartpole", 1280, 900)
+    try:
+        demo_root(page, "cartpole").locator(".cartpole-compare-chart").scroll_into_view_if_needed()
+        time.sleep(0.5)
+        ticks = {}
+        for name, items in page.evaluate("() => window.__canvasBoxes()"):
+            ticks.setdefault(name, []).append(sorted({i["text"] for i in items if TICK.fullmatch(i["text"])}))
+        assert ticks["cartpole-small"] and all(found == [] for found in ticks["cartpole-small"]), ticks
+        [curve] = ticks["cartpole-curve"]
+        assert {"0", "200", "400"} <= set(curve) and not {"0.5", "1"} & set(curve), curve  # y only: no x scale yet
+        [compare] = ticks["cartpole-compare-chart"]
+        assert {"0", "100", "500"} <= set(compare) and not {"0.2", "0.4", "1"} & set(compare), compare
+    finally:
+        context.close()
+
+
 # Pixels of a series colour (any of the bandit's three lanes) inside the ink box of the text `label` drawn on `canvas`.
 CURVE_PIXELS_UNDER_LABEL = """([canvas, label]) => {
   const box = window.__canvasBoxesOf(canvas).find((item) => item.text === label);

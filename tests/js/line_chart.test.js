@@ -8,6 +8,7 @@ import {
   decimatedRuns,
   fitWidth,
   formatCompact,
+  knownAxes,
   log2Ticks,
   logTicks,
   movingAverage,
@@ -38,6 +39,14 @@ test("chartRanges takes the data, bands and reference lines, then pinned ends; g
   assert.deepEqual(chartRanges([], []), { xLo: 0, xHi: 1, yLo: 0, yHi: 1, any: false });
   const flat = chartRanges([{ y: [3, 3] }], []);
   assert.ok(flat.yLo < 3 && flat.yHi > 3); // a flat line gets room above and below
+});
+
+test("knownAxes: an axis without data is labelled only when its scale is declared", () => {
+  assert.deepEqual(knownAxes(false, [], {}), { x: false, y: false }); // the made-up 0 to 1: no ticks
+  assert.deepEqual(knownAxes(false, [], { xMin: 0, yMin: 0 }), { x: false, y: false }); // one end is not a scale
+  assert.deepEqual(knownAxes(false, [], { xMin: 0, xMax: 500, yMin: 0, yMax: 520 }), { x: true, y: true });
+  assert.deepEqual(knownAxes(false, [{ y: 475 }], { yMin: 0 }), { x: false, y: true }); // a reference line's value
+  assert.deepEqual(knownAxes(true, [], {}), { x: true, y: true }); // data
 });
 
 test("yAxis rounds automatic ends out to ticks, keeps pinned ends, pads when rounding would waste space", () => {

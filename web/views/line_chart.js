@@ -48,8 +48,8 @@
 // tests/js/line_chart.test.js; tests/e2e/test_layout.py checks every canvas's drawn text for overlaps.
 //
 // Also exported: movingAverage(values, window), niceTicks(min, max, count), formatCompact(value), chartRanges,
-// yAxis, logTicks, log2Ticks, decimatedRuns, xOf, textBox, boxesOverlap, plotTopForLabels, placeRefLabels, placeEmptyText,
-// fitWidth.
+// knownAxes, yAxis, logTicks, log2Ticks, decimatedRuns, xOf, textBox, boxesOverlap, plotTopForLabels, placeRefLabels,
+// placeEmptyText, fitWidth.
 
 import { Disposables } from "../disposables.js";
 import { fitCanvas, pixelRatio, themeColor } from "../ui.js";
@@ -207,6 +207,19 @@ export function chartRanges(series, refLines, spec = {}) {
     yHi += pad;
   }
   return { xLo, xHi, yLo, yHi, any };
+}
+
+/**
+ * Which axes have a scale worth labelling: one that comes from the data, or (with no data) from both pinned ends (the
+ * y axis: or from reference lines). Before any data an axis would otherwise span a made-up 0 to 1, and its ticks
+ * (0.2, 0.4, …) would read as values: it is drawn without them.
+ * knownAxes(false, [], { yMin: 0, yMax: 520 }) → { x: false, y: true }
+ */
+export function knownAxes(any, refLines, spec = {}) {
+  return {
+    x: any || (finite(spec.xMin) && finite(spec.xMax)),
+    y: any || refLines.length > 0 || (finite(spec.yMin) && finite(spec.yMax)),
+  };
 }
 
 /**
@@ -587,8 +600,11 @@ export class LineChart {
     const o = this.options;
     const logX = Boolean(spec.logX);
     const range = chartRanges(series, refLines, spec);
+    const known = knownAxes(range.any, refLines, spec);
     const yTickCount = o.yTicks ?? Math.max(2, Math.min(6, Math.floor((height - top - 30) / 32)));
-    const { yLo, yHi, ticks: yTicks } = yAxis(range.yLo, range.yHi, yTickCount, spec);
+    const axis = yAxis(range.yLo, range.yHi, yTickCount, spec);
+    const { yLo, yHi } = axis;
+    const yTicks = known.y ? axis.ticks : [];
     const { xLo, xHi } = range;
     let labelWidth = 0;
     for (const t of yTicks) labelWidth = Math.max(labelWidth, g.measureText(o.formatY(t)).width);
@@ -605,13 +621,10 @@ export class LineChart {
     if (plotW < 20 || plotH < 20) return null;
     const lx0 = logX ? Math.log10(xLo) : xLo;
     const lx1 = logX ? Math.log10(xHi) : xHi;
-    const xTicks = logX
-      ? spec.logBase === 2
-        ? log2Ticks(xLo, xHi, plotW)
-        : logTicks(xLo, xHi, plotW)
-      : o.wholeX
-        ? wholeTicks(xLo, xHi, o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70))))
-        : niceTicks(xLo, xHi, o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70))));
+    const xTickCount = o.xTicks ?? Math.max(2, Math.min(8, Math.floor(plotW / 70)));
+    let xTicks = [];
+    if (known.x && logX) xTicks = spec.logBase === 2 ? log2Ticks(xLo, xHi, plotW) : logTicks(xLo, xHi, plotW);
+    else if (known.x) xTicks = o.wholeX ? wholeTicks(xLo, xHi, xTickCount) : niceTicks(xLo, xHi, xTickCount);
     const ratio = pixelRatio(this.canvas);
     return {
       logX,
