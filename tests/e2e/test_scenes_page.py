@@ -49,6 +49,31 @@ def test_a_scene_opens_from_its_link_and_starts(page, server_url, artifacts, nam
     page.watch.assert_clean()
 
 
+BOX = "(node) => { const r = node.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+
+
+def test_value_iteration_scene_shows_the_planning_panel_beside_the_grid_in_view(page, server_url):
+    """At 1280×900 the scene opens with the grid, the panel's Step sweep and its Δ chart on one screen, the panel
+    beside the grid (it stood under the settings, below the fold); the main grid shows the panel's sweep, so the
+    panel's own copy folds away, and comes back when the V* overlay is turned off."""
+    page.goto(f"{server_url}?scene=value-iteration-sweeps")
+    wait_status(page, "gridworld", ("ready", "running", "paused"), timeout=90_000)
+    root = demo_root(page, "gridworld")
+    step = root.get_by_role("button", name="Step sweep")
+    wait_until(lambda: step.is_visible(), 20, message="the planning panel, open")
+    grid = root.locator("canvas.gw-grid").evaluate(BOX)
+    for part in (step, root.locator("canvas.gw-plan-delta"), root.locator('[data-stat="plan-sweeps"]')):
+        left, top, right, bottom = part.evaluate(BOX)
+        assert 0 <= top and bottom <= 900, (part, top, bottom)  # on the first screen, no scrolling
+        assert left >= grid[2], (part, left, grid)  # beside the grid, not under it
+    assert 0 <= grid[1] and grid[3] <= 900, grid
+    own_copy = root.locator("canvas.gw-plan-grid")
+    assert not own_copy.is_visible()
+    root.get_by_label("V* (value iteration)").uncheck()
+    wait_until(lambda: own_copy.is_visible(), 5, message="the panel's own grid, with V* off on the main grid")
+    page.watch.assert_clean()
+
+
 def test_show_me_opens_the_scene_and_copy_link_gives_the_changed_setup(page, server_url):
     page.goto(server_url)
     wait_status(page, "gridworld", ("ready",), timeout=90_000)

@@ -838,6 +838,8 @@ export default class GridworldController extends DemoController {
     // While the planning panel is open, the main grid's V* layer is the sweep the panel stands on (V_k and its
     // greedy arrows), so every value on the page is the same sweep's; closed, it is value iteration's converged V*.
     const sweep = this.plannedSweep();
+    // the panel need not draw its own copy of the sweep beside a grid that shows it (gridworld.css)
+    this.planning.root.toggleAttribute("data-mirrored", Boolean(sweep && show.optimal));
     const planned = sweep
       ? {
           V_star: { data: Float64Array.from(snapshot.planner.V.flat()) },
