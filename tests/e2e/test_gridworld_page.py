@@ -271,6 +271,9 @@ def test_the_averaged_modes_sentence_says_what_was_averaged(page):
         "Smoothed: each seed's sum of rewards per episode is averaged over its last 10 episodes (fewer before "
         "episode 10), then over the seeds; the band is ±1 standard error of that smoothed number"
     )
+    assert root.locator("canvas.gw-curve").get_attribute("aria-label") == (
+        "sum of rewards, 10-episode moving average against episode (mean over 3 of 3 seeds)"
+    )
     page.watch.assert_clean()
 
 

@@ -553,11 +553,11 @@ export class LineChart {
     }
   }
 
-  /** The canvas's accessible name: the option, or "<yLabel> against <xLabel>". */
+  /** The canvas's accessible name: the option, or "<yLabel> against <xLabel>" of what this draw shows (a chart that
+   *  switches from steps to averaged returns is named again). */
   label(spec) {
-    if (this.options.ariaLabel) this.canvas.setAttribute("aria-label", this.options.ariaLabel);
-    else if (!this.canvas.hasAttribute("aria-label"))
-      this.canvas.setAttribute("aria-label", `${spec.yLabel ?? "value"} against ${spec.xLabel ?? "x"}`);
+    const text = this.options.ariaLabel || `${spec.yLabel ?? "value"} against ${spec.xLabel ?? "x"}`;
+    if (this.canvas.getAttribute("aria-label") !== text) this.canvas.setAttribute("aria-label", text);
   }
 
   /** The legend row(s) above the plot; returns the y where the plot may start. */

@@ -287,11 +287,8 @@ export default class GridworldController extends DemoController {
       "average-return-a": () => this.averaging(),
       "average-return-b": () => this.averaging() && this.comparing(),
     };
-    this.curveCanvas = el("canvas", {
-      class: "gw-curve",
-      dataset: { part: "curve" },
-      "aria-label": "Learning curve: steps per episode against episode",
-    });
+    // (its accessible name is the chart's: "<y title> against <x title>" of what it draws, steps or returns)
+    this.curveCanvas = el("canvas", { class: "gw-curve", dataset: { part: "curve" } });
     this.chart = this.own(
       new LineChart(this.curveCanvas, {
         height: 210,
