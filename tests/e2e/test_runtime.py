@@ -49,6 +49,29 @@ def test_worker_crash_shows_error_and_restart_recovers(page, server_url):
     wait_until(lambda: stat(page, "gridworld", "steps") > 100, 10, message="training after restart")
 
 
+# A browser with SharedWorker but no module SharedWorker (Firefox before 114) runs the script as a classic one, which
+# fails on its first import: played here by dropping the module type, so Chromium does exactly that and fires the
+# SharedWorker's error event before any message.
+CLASSIC_SHARED_WORKER = """(() => {
+  const Real = window.SharedWorker;
+  window.SharedWorker = function SharedWorker(url, options) {
+    const { type, ...classic } = options ?? {};
+    return new Real(url, classic);
+  };
+})()"""
+
+
+def test_a_shared_worker_that_does_not_start_falls_back_to_a_dedicated_one(page, server_url):
+    page.add_init_script(CLASSIC_SHARED_WORKER)
+    page.goto(f"{server_url}?demo=gridworld&seed=3")
+    wait_status(page, "gridworld", "ready", timeout=120_000)
+    assert page.evaluate("window.rlplay.runtime.versions.worker") == "dedicated"
+    assert "the shared worker did not start" in page.evaluate("window.rlplay.runtime.sharedFallback")
+    demo_root(page, "gridworld").get_by_role("button", name="Step", exact=True).click()
+    wait_until(lambda: stat(page, "gridworld", "steps") == 1, 20, message="one step in the dedicated worker")
+    page.watch.assert_clean()
+
+
 def test_missing_file_is_named_and_retry_works(page, server_url, site_faults):
     site_faults[NUMPY_WHEEL] = 404
     page.goto(server_url)

@@ -91,10 +91,12 @@ export function limitsFrom(given) {
 }
 
 /**
- * Which worker runs Python: "shared" (a SharedWorker, module type) where the browser has one, so that every page of
- * this site's build in the browser's partition (the embeds of one blog page, same-origin iframes of this site) is
- * served by one Python; else "dedicated" (a Worker per page, as before). `forced` is "dedicated" only from a test's
- * init script (window.rlplay.worker, read once by web/app.js like the limits): the fallback, run on purpose.
+ * Which worker a page tries first: "shared" (a SharedWorker, module type) where the browser has one, so that every
+ * page of this site's build in the browser's partition (the embeds of one blog page, same-origin iframes of this
+ * site) is served by one Python; else "dedicated" (a Worker per page, as before). Having SharedWorker is not having
+ * module SharedWorkers, nor being allowed one: if the shared worker cannot be made or fails to start, the page falls
+ * back to a dedicated worker at run time (PythonRuntime.fallBack). `forced` is "dedicated" only from a test's init
+ * script (window.rlplay.worker, read once by web/app.js like the limits): the fallback, run on purpose.
  */
 export function workerKind(forced, scope = globalThis) {
   if (forced === "dedicated") return "dedicated";
@@ -161,6 +163,8 @@ export class PythonRuntime extends EventTarget {
 
   /** Shared: another page moved to a newer worker generation (it found this one dead), or this page went away. */
   listenToOtherPages() {
+    const page = globalThis.addEventListener ? globalThis : null;
+    this.pageListeners = { page, pagehide: null, pageshow: null };
     if (typeof BroadcastChannel === "function") {
       this.channel = new BroadcastChannel(CHANNEL);
       this.channel.onmessage = ({ data }) => {
@@ -184,72 +188,50 @@ export class PythonRuntime extends EventTarget {
     // A page that goes away says goodbye, so the shared worker drops its state at once (SharedWorker has no port
     // close event in older engines; the worker also forgets a port silent for minutes). Restored from the
     // back/forward cache, the page has no state in Python any more: it starts again, replaying its demos.
-    globalThis.addEventListener?.("pagehide", () => {
+    this.pageListeners.pagehide = () => {
       this.port?.postMessage({ type: "goodbye" });
       this.saidGoodbye = true;
-    });
-    globalThis.addEventListener?.("pageshow", (event) => {
+    };
+    this.pageListeners.pageshow = (event) => {
       if (!event.persisted || !this.saidGoodbye) return;
       this.saidGoodbye = false;
       if (this.state !== "idle") this.fail(elsewhere("The page was restored, and its Python state had been released."));
-    });
+    };
+    page?.addEventListener("pagehide", this.pageListeners.pagehide);
+    page?.addEventListener("pageshow", this.pageListeners.pageshow);
+  }
+
+  /** What listenToOtherPages added, removed: a page that fell back to a dedicated worker has no other pages. */
+  stopListeningToOtherPages() {
+    this.channel?.close();
+    this.channel = null;
+    const { page, pagehide, pageshow } = this.pageListeners ?? {};
+    page?.removeEventListener("pagehide", pagehide);
+    page?.removeEventListener("pageshow", pageshow);
+    this.pageListeners = null;
   }
 
   start() {
     if (this.startPromise) return this.startPromise;
     this.generation += 1;
     this.setState("loading");
-    const script = new URL("./worker.js", import.meta.url);
-    if (this.kind === "shared") {
-      this.sharedGeneration = Math.max(this.sharedGeneration, storedGeneration(this.build));
-      const worker = new SharedWorker(script, {
-        type: "module",
-        name: `rlplay-python ${this.build ?? ""} #${this.sharedGeneration}`,
-      });
-      const port = worker.port;
-      this.port = port;
-      port.onmessage = (event) => this.onMessage(event.data);
-      port.start();
-      // The tests' fault injection (window.rlplay.runtime.worker.terminate()): the worker closes without a word,
-      // as a crashed one would; the watchdog finds it silent.
-      const facade = {
-        postMessage: (message, transfer) => port.postMessage(message, transfer),
-        terminate: () => port.postMessage({ type: "close", quiet: true }),
-        onerror: null,
-        onmessageerror: null,
-      };
-      worker.onerror = (event) => facade.onerror?.(event);
-      port.onmessageerror = () => facade.onmessageerror?.();
-      this.worker = facade;
-    } else {
-      this.worker = new Worker(script, { type: "module" });
-      this.worker.onmessage = (event) => this.onMessage(event.data);
-    }
     this.lastSignOfLife = performance.now();
     this.lastAnswer = performance.now();
     this.inUserCode = false;
+    try {
+      this.connect();
+    } catch (error) {
+      // Not even a dedicated module worker (Firefox before 114 has none; nor has Chrome before 80).
+      const failure = new RuntimeCallError({
+        kind: "crash",
+        message:
+          `This browser cannot start the Python worker (${error.message}). RL Playground needs module workers: ` +
+          "Chrome or Edge 80, Firefox 114, Safari 15 or later.",
+      });
+      this.fail(failure, { closeWorker: false });
+      return Promise.reject(failure);
+    }
     this.startWatchdog();
-    this.worker.onerror = async (event) => {
-      event.preventDefault?.();
-      // hostile-links: a worker that never started is usually a missing file; name it (web/boot.js).
-      const boot = globalThis.rlplayBoot;
-      const missing = event.message ? null : await boot?.findMissing(new URL("./worker.js", import.meta.url).href);
-      this.fail(
-        new RuntimeCallError(
-          missing
-            ? {
-                kind: "load",
-                message: `Could not load ${boot.sitePath(missing.url)}: ${missing.reason}`,
-                file: boot.sitePath(missing.url),
-              }
-            : { kind: "crash", message: `The Python worker crashed: ${event.message || "unknown error"}` },
-        ),
-      );
-    };
-    this.worker.onmessageerror = () =>
-      this.fail(
-        new RuntimeCallError({ kind: "crash", message: "The Python worker sent a message that could not be read." }),
-      );
     // The page's build (build.py stamps it into index.html): the worker refuses a runtime of another build.
     this.startPromise = this.send({
       type: "init",
@@ -269,6 +251,117 @@ export class PythonRuntime extends EventTarget {
       },
     );
     return this.startPromise;
+  }
+
+  /** Make the worker this page talks to (this.worker): the shared one (see workerKind) unless the browser refuses
+   * it, else a dedicated one. Throws if the browser cannot make even a dedicated module worker. */
+  connect() {
+    const script = new URL("./worker.js", import.meta.url);
+    if (this.kind === "shared") {
+      try {
+        this.worker = this.connectShared(script);
+        return;
+      } catch (error) {
+        // No module SharedWorker (a TypeError), or none allowed here (a SecurityError).
+        this.leaveShared(`new SharedWorker() threw ${error.name}: ${error.message}`);
+      }
+    }
+    const worker = new Worker(script, { type: "module" });
+    worker.onmessage = (event) => this.onMessage(event.data);
+    worker.onerror = (event) => this.onWorkerError(event);
+    worker.onmessageerror = () => this.onMessageError();
+    this.worker = worker;
+  }
+
+  /** The shared worker, behind the face of a dedicated one (postMessage, terminate, onerror). */
+  connectShared(script) {
+    this.sharedGeneration = Math.max(this.sharedGeneration, storedGeneration(this.build));
+    const worker = new SharedWorker(script, {
+      type: "module",
+      name: `rlplay-python ${this.build ?? ""} #${this.sharedGeneration}`,
+    });
+    const port = worker.port;
+    this.port = port;
+    let heard = false;
+    port.onmessage = (event) => {
+      heard = true;
+      this.onMessage(event.data);
+    };
+    port.start();
+    // A SharedWorker's error event means its script did not start (it failed to load or to run: no module support,
+    // blocked by the browser's settings); a started worker's own errors never reach the page. Before the worker's
+    // first word this page falls back to a dedicated worker; after it, the worker is lost as any crashed one.
+    worker.onerror = (event) => {
+      if (this.worker !== facade) return;
+      if (heard) {
+        this.onWorkerError(event);
+        return;
+      }
+      event.preventDefault?.();
+      this.fallBack(`the shared worker did not start (${event.message || "an error event before its first message"})`);
+    };
+    port.onmessageerror = () => this.onMessageError();
+    // The tests' fault injection (window.rlplay.runtime.worker.terminate()): the worker closes without a word,
+    // as a crashed one would; the watchdog finds it silent.
+    const facade = {
+      postMessage: (message, transfer) => port.postMessage(message, transfer),
+      terminate: () => port.postMessage({ type: "close", quiet: true }),
+    };
+    return facade;
+  }
+
+  /** This page runs on a dedicated worker from now on (`reason`: why not the shared one, kept in sharedFallback). */
+  leaveShared(reason) {
+    this.kind = "dedicated";
+    this.sharedFallback = reason;
+    this.stopListeningToOtherPages();
+    this.port?.close();
+    this.port = null;
+    console.warn(`RL Playground: Python runs in a dedicated worker: ${reason}.`);
+  }
+
+  /** The shared worker failed to start after this page had posted to it: the same messages go to a dedicated one. */
+  fallBack(reason) {
+    this.leaveShared(reason);
+    this.worker = null;
+    try {
+      this.connect();
+    } catch (error) {
+      this.fail(
+        new RuntimeCallError({
+          kind: "crash",
+          message: `This browser cannot start the Python worker (${error.message}).`,
+        }),
+        { closeWorker: false },
+      );
+      return;
+    }
+    this.lastSignOfLife = performance.now();
+    for (const entry of this.pending.values()) this.worker.postMessage(entry.message);
+  }
+
+  async onWorkerError(event) {
+    event.preventDefault?.();
+    // hostile-links: a worker that never started is usually a missing file; name it (web/boot.js).
+    const boot = globalThis.rlplayBoot;
+    const missing = event.message ? null : await boot?.findMissing(new URL("./worker.js", import.meta.url).href);
+    this.fail(
+      new RuntimeCallError(
+        missing
+          ? {
+              kind: "load",
+              message: `Could not load ${boot.sitePath(missing.url)}: ${missing.reason}`,
+              file: boot.sitePath(missing.url),
+            }
+          : { kind: "crash", message: `The Python worker crashed: ${event.message || "unknown error"}` },
+      ),
+    );
+  }
+
+  onMessageError() {
+    this.fail(
+      new RuntimeCallError({ kind: "crash", message: "The Python worker sent a message that could not be read." }),
+    );
   }
 
   /** Stop the worker (the last resort for a run that must end now) and start a fresh one. Shared: the other pages
@@ -355,8 +448,16 @@ export class PythonRuntime extends EventTarget {
         this.lastAnswer = this.lastSignOfLife;
       }
       this.sent += 1;
-      this.pending.set(id, { resolve, reject, demo: message.demo, command: message.command, name: message.args?.name });
-      this.worker.postMessage({ ...message, id });
+      const posted = { ...message, id }; // kept: a fallback posts it again (fallBack)
+      this.pending.set(id, {
+        resolve,
+        reject,
+        demo: message.demo,
+        command: message.command,
+        name: message.args?.name,
+        message: posted,
+      });
+      this.worker.postMessage(posted);
     });
   }
 
