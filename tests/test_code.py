@@ -513,7 +513,7 @@ def cart_figures(algo: str, steps: int, edits: dict | None = None) -> dict:
 def test_cartpole_panel_shows_each_algorithms_functions_from_the_installed_source():
     call("cartpole", "create", params={"algo": "reinforce"})
     functions = call("cartpole", "get_source")["functions"]
-    assert [f["name"] for f in functions] == ["Reinforce.update", "reinforce_loss"]
+    assert [f["name"] for f in functions] == ["Reinforce.learn", "reinforce_loss"]
     for entry in functions:
         assert entry["source"] == inspect.getsource(cartpole_code.EDITABLE[entry["name"]].reference)
     assert [f["editable"] for f in functions] == [False, True]

@@ -468,8 +468,8 @@ def test_cartpole_code_panel_shows_the_policy_gradient_edits_ppo_and_resets(page
 
     # REINFORCE: its update (shown only) and its policy-gradient step, with the seed's grad_logits line in it.
     tabs = root.locator(".code-tabs [role=tab]")
-    assert [tab.get_attribute("data-function") for tab in tabs.all()] == ["Reinforce.update", "reinforce_loss"]
-    assert page.evaluate(EDITOR_TEXT, "cartpole") == cart_reference("Reinforce.update")
+    assert [tab.get_attribute("data-function") for tab in tabs.all()] == ["Reinforce.learn", "reinforce_loss"]
+    assert page.evaluate(EDITOR_TEXT, "cartpole") == cart_reference("Reinforce.learn")
     assert root.get_by_role("button", name="Run my code").is_hidden()
     root.get_by_role("tab", name="reinforce_loss").click()
     assert page.evaluate(EDITOR_TEXT, "cartpole") == cart_reference("reinforce_loss")

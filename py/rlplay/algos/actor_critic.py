@@ -125,18 +125,28 @@ class ActorCritic:
 
     def update(self, bootstrap_obs) -> dict:
         """One actor step and one critic step on the finished episode; ``bootstrap_obs`` is the state after the cut."""
-        config = self.config
-        T = len(self.rewards)
         X = np.array(self.states if bootstrap_obs is None else self.states + [bootstrap_obs])
+        stats = self.learn(X, np.array(self.actions), self.rewards)
+        self.states, self.actions, self.rewards = [], [], []
+        return stats
+
+    def learn(self, X: np.ndarray, actions: np.ndarray, rewards: list, diagnostics: bool = True) -> dict:
+        """One actor step and one critic step on a finished episode given as arrays: the states ``X``, with one row
+        more than ``rewards`` if the episode was cut by the time limit (the state after the cut, to bootstrap from),
+        and ``actions`` (T,) (what ``update`` builds from its lists, and ``BatchedPolicyGradient`` from its history).
+        With ``diagnostics=False`` the stats leave out ``adv_scale``."""
+        config = self.config
+        T = len(rewards)
+        bootstrapped = len(X) > T
         V_all, critic_cache = self.critic.forward(X)
         V_all = V_all[:, 0]
         values = V_all[:T]
         next_values = np.empty(T)
         next_values[:-1] = V_all[1:T]
         # after a fall the future is worth 0; after the time-limit cut it is worth V(s_T)
-        next_values[-1] = 0.0 if bootstrap_obs is None else V_all[T]
+        next_values[-1] = V_all[T] if bootstrapped else 0.0
         ends = [False] * (T - 1) + [True]
-        adv = gae(self.rewards, values.tolist(), next_values.tolist(), ends, config.gamma, config.lam)
+        adv = gae(rewards, values.tolist(), next_values.tolist(), ends, config.gamma, config.lam)
         # ret_t = adv_t + V(s_t): the λ-return target, held fixed while the critic moves
         ret = adv + values
 
@@ -150,20 +160,16 @@ class ActorCritic:
 
         # actor: the policy-gradient loss of REINFORCE, with the critic's advantage in place of G_t − b(t)
         logits, actor_cache = self.actor.forward(X[:T])
-        loss, terms, dlogits = reinforce_loss(logits, np.array(self.actions), adv, config.entropy)
+        loss, terms, dlogits = reinforce_loss(logits, actions, adv, config.entropy)
         actor_grads = self.actor.backward(actor_cache, dlogits)
         actor_norm = clip_grad_norm(actor_grads, config.max_grad_norm)
         self.actor_optimizer.step(actor_grads)
 
-        self.states, self.actions, self.rewards = [], [], []
         self.updates += 1
-        return {
-            **terms,
-            "v_loss": v_loss,
-            "loss": loss + v_loss,
-            "adv_scale": float(adv.std()),
-            "grad_norm": max(actor_norm, critic_norm),
-        }
+        stats = {**terms, "v_loss": v_loss, "loss": loss + v_loss, "grad_norm": max(actor_norm, critic_norm)}
+        if diagnostics:
+            stats["adv_scale"] = float(adv.std())
+        return stats
 
     def values(self, X: np.ndarray) -> np.ndarray:
         """V(s) for each row of ``X`` (the driver's ``replay_values``)."""

@@ -34,9 +34,10 @@ import numpy as np
 
 from rlplay.algos.actor_critic import ActorCritic
 from rlplay.algos.nn import log
-from rlplay.algos.reinforce import Reinforce
+from rlplay.algos.reinforce import Reinforce, unit_reward_returns
 from rlplay.envs.cartpole_batch import HISTORY, CartPoleBatch
 
+_ZERO = np.array(0.0)
 BATCHABLE = (Reinforce, ActorCritic)  # learners that update once per finished episode, with a two-action policy
 
 
@@ -148,8 +149,8 @@ class BatchedPolicyGradient:
             for _ in range(min(n - taken, self.block - row)):
                 taken += 1
                 # h = relu(s W1 + b1);  d = h · w_diff + b_diff, for every run with its own weights
-                np.matmul(env.inputs, W1b, out=h)
-                np.maximum(hidden, 0.0, out=hidden)
+                np.matmul(env.inputs, W1b, h)  # outputs passed by position: an ``out=`` keyword costs more
+                np.maximum(hidden, _ZERO, hidden)
                 # right if u < σ(d), i.e. if d > logit(u)
                 actions = np.vecdot(hidden, w_diff) > rows[row]
                 row += 1
@@ -204,14 +205,16 @@ class BatchedPolicyGradient:
         self.action_history = np.ascontiguousarray(self.action_history[:, keep])
 
     def _learn(self, learner, column: int, T: int, terminated: bool, truncated: bool) -> dict:
-        """Hand a run's finished episode (its last T steps) to its learner; returns the update's stats.
+        """Hand a run's finished episode (its last T steps) to its learner's ``learn``; returns the update's stats.
 
-        The learner gets the episode as ``observe`` would have collected it, step by step: its buffers hold the
-        first T − 1 steps, and ``observe`` of the last step runs its update."""
+        The learner gets the arrays its ``update`` would have built from what ``observe`` collected: the states
+        (with the state after the cut too, when actor-critic bootstraps from it), the actions, and the returns of a
+        reward of 1 a step."""
         env = self.env
-        states = env.episode_states(column, T).tolist()
-        slots = np.arange(env.clock - T, env.clock) % HISTORY
-        actions = self.action_history[slots, column].astype(np.int64).tolist()
-        learner.states, learner.actions, learner.rewards = states[:-1], actions[:-1], [1.0] * (T - 1)
-        final_state = env.state[:, column].tolist()
-        return learner.observe(states[-1], actions[-1], 1.0, terminated, truncated, final_state)
+        bootstrap = isinstance(learner, ActorCritic) and truncated and not terminated
+        slots = np.arange(env.clock - T, env.clock + bootstrap) % HISTORY
+        X = np.ascontiguousarray(env.history[slots, :4, column])
+        actions = self.action_history[slots[:T], column].astype(np.int64)
+        if isinstance(learner, ActorCritic):
+            return learner.learn(X, actions, [1.0] * T, diagnostics=False)
+        return learner.learn(X, actions, unit_reward_returns(T, learner.config.gamma), diagnostics=False)

@@ -15,6 +15,11 @@ computed here from +, −, ×, ÷ and exact scalings by powers of two, because N
 C library's (glibc natively, musl in Pyodide) differ in the last bit. ReLU, ``sqrt`` and division are exact in IEEE
 754. The single-state forward used to pick actions (``MLP.forward_one``) does use ``np.dot`` and ``math.exp``: a
 last-bit difference there changes nothing unless a uniform draw lands within ~1e-16 of π(a|s).
+
+Speed: an episode's arrays are small, so the cost of an update is mostly the number of NumPy calls and what each
+call does before its loop. Sums call ``np.add.reduce`` (what ``ndarray.sum`` reaches through a Python-level wrapper:
+the same loop, the same bits), and scalar operands are 0-d arrays (``_operand``), which NumPy takes without the
+conversion it does for a Python float on every call.
 """
 
 from __future__ import annotations
@@ -31,6 +36,18 @@ _EXP_COEFFS = [1.0 / math.factorial(n) for n in range(14)]
 _LOG_COEFFS = [2.0 / (2 * k + 1) for k in range(13)]
 
 
+def _operand(value: float) -> np.ndarray:
+    """A constant as a 0-d float64 array: NumPy takes it as an operand in about half the time of a Python float
+    (which it converts on every call), the same value and so the same bits."""
+    return np.array(value, dtype=np.float64)
+
+
+_LN2_HI, _LN2_LO = _operand(LN2_HI), _operand(LN2_LO)
+_EXP_TERMS = [_operand(c) for c in _EXP_COEFFS]
+_LOG_TERMS = [_operand(c) for c in _LOG_COEFFS]
+_ONE, _TWO, _ZERO, _SQRT_HALF = _operand(1.0), _operand(2.0), _operand(0.0), _operand(0.7071067811865476)
+_EXP_LOW, _EXP_HIGH, _EXP_SAFE = _operand(-746.0), _operand(710.0), _operand(709.0)
+
 def exp(x) -> np.ndarray:
     """eˣ from exact operations only (same bits on every platform), within ~2 ulp.
 
@@ -40,16 +57,16 @@ def exp(x) -> np.ndarray:
     True
     """
     # clip to [−746, 710] (np.clip's bits, without its Python-level wrapper)
-    x = np.minimum(np.maximum(np.asarray(x, dtype=np.float64), -746.0), 710.0)
-    k = np.rint(x / LN2_HI)
-    r = (x - k * LN2_HI) - k * LN2_LO
+    x = np.minimum(np.maximum(np.asarray(x, dtype=np.float64), _EXP_LOW), _EXP_HIGH)
+    k = np.rint(x / _LN2_HI)
+    r = (x - k * _LN2_HI) - k * _LN2_LO
     # Horner, from the innermost coefficient: p = c13, then p ← p · r + c for c = c12 … c0
-    p = r * _EXP_COEFFS[-1]
-    p += _EXP_COEFFS[-2]
-    for c in _EXP_COEFFS[-3::-1]:
+    p = r * _EXP_TERMS[-1]
+    p += _EXP_TERMS[-2]
+    for c in _EXP_TERMS[-3::-1]:
         p *= r
         p += c
-    if x.max(initial=-np.inf) <= 709.0:  # 2ᵏ · p cannot overflow (the common case: no errstate to enter)
+    if np.maximum.reduce(x, None, None, None, False, -np.inf) <= _EXP_SAFE:  # 2ᵏ · p cannot overflow (no errstate)
         return np.ldexp(p, k.astype(np.int64))
     with np.errstate(over="ignore"):  # beyond 709.78 the answer is inf, as np.exp's
         return np.ldexp(p, k.astype(np.int64))
@@ -65,26 +82,26 @@ def log(y) -> np.ndarray:
     """
     y = np.asarray(y, dtype=np.float64)
     # every y positive and finite (the common case): no special values to patch, no errstate to enter
-    plain = y.size > 0 and 0.0 < y.min() and y.max() < np.inf
+    plain = y.size > 0 and 0.0 < np.minimum.reduce(y, None) and np.maximum.reduce(y, None) < np.inf
     m, e = np.frexp(y)
-    small = m < 0.7071067811865476
-    m = np.where(small, m * 2.0, m)
+    small = m < _SQRT_HALF
+    m = np.where(small, m * _TWO, m)
     e = (e - small).astype(np.float64)
     if plain:
-        s = (m - 1.0) / (m + 1.0)
+        s = (m - _ONE) / (m + _ONE)
     else:
         with np.errstate(divide="ignore", invalid="ignore"):  # y ≤ 0 and inf are patched below
-            s = (m - 1.0) / (m + 1.0)
+            s = (m - _ONE) / (m + _ONE)
     s2 = s * s
-    p = s2 * _LOG_COEFFS[-1]
-    p += _LOG_COEFFS[-2]
-    for c in _LOG_COEFFS[-3::-1]:
+    p = s2 * _LOG_TERMS[-1]
+    p += _LOG_TERMS[-2]
+    for c in _LOG_TERMS[-3::-1]:
         p *= s2
         p += c
     if plain:
-        return e * LN2_HI + (e * LN2_LO + s * p)
+        return e * _LN2_HI + (e * _LN2_LO + s * p)
     with np.errstate(invalid="ignore"):
-        out = e * LN2_HI + (e * LN2_LO + s * p)
+        out = e * _LN2_HI + (e * _LN2_LO + s * p)
     out = np.where(y > 0, out, np.where(y == 0, -np.inf, np.nan))
     return np.where(np.isinf(y) & (y > 0), np.inf, out)
 
@@ -104,13 +121,13 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     K = b.shape[0]
     if a.ndim != 2 or not a.flags.c_contiguous or not (b.flags.c_contiguous or K < 8):
         # NumPy orders its loops, and so the sum, by the operands' memory layout: other layouts take the definition
-        return (a[..., :, :, None] * b).sum(axis=-2) if a.ndim > 1 else (a[:, None] * b).sum(axis=0)
+        return np.add.reduce(a[..., :, :, None] * b, -2) if a.ndim > 1 else np.add.reduce(a[:, None] * b, 0)
     if b.shape[1] == 1:
         # one output: each row's K products, contiguous, summed pairwise as the definition sums them
-        return (a * b[:, 0]).sum(axis=-1, keepdims=True)
+        return np.add.reduce(a * b[:, 0], -1, keepdims=True)
     # products[k, j, i] = b[k, j] · a[i, k], summed over k in turn
     products = b[:, :, None] * np.ascontiguousarray(a.T)[:, None, :]
-    return np.ascontiguousarray(products.sum(axis=0).T)
+    return np.ascontiguousarray(np.add.reduce(products, 0).T)
 
 
 def transpose_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -120,8 +137,8 @@ def transpose_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     K = N = 1). With N < K the same products are laid out (B, N, K), so that NumPy's loops run along the longer axis.
     """
     if b.shape[1] >= a.shape[1] or not (a.flags.c_contiguous and b.flags.c_contiguous):
-        return (a[:, :, None] * b[:, None, :]).sum(axis=0)
-    return np.ascontiguousarray((b[:, :, None] * a[:, None, :]).sum(axis=0).T)
+        return np.add.reduce(a[:, :, None] * b[:, None, :], 0)
+    return np.ascontiguousarray(np.add.reduce(b[:, :, None] * a[:, None, :], 0).T)
 
 
 class MLP:
@@ -153,14 +170,14 @@ class MLP:
         X, z, h = cache
         # dW2 = hᵀ dy,  db2 = Σ_rows dy
         dW2 = transpose_matmul(h, dy)
-        db2 = dy.sum(axis=0)
+        db2 = np.add.reduce(dy, 0)
         # dh = dy W2ᵀ
         dh = matmul(dy, self.W2.T)
         # dz = dh ⊙ [z > 0]   (ReLU passes gradient only where it was active)
         dz = dh * (z > 0.0)
         # dW1 = Xᵀ dz,  db1 = Σ_rows dz
         dW1 = transpose_matmul(X, dz)
-        db1 = dz.sum(axis=0)
+        db1 = np.add.reduce(dz, 0)
         return [dW1, db1, dW2, db2]
 
     def forward_one(self, obs) -> np.ndarray:
@@ -173,14 +190,14 @@ class MLP:
         return y
 
     def is_finite(self) -> bool:
-        return all(bool(np.isfinite(p).all()) for p in self.params)
+        return all(bool(np.logical_and.reduce(np.isfinite(p), None)) for p in self.params)
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
     """log π(a|s) for every action: ``logits − logsumexp(logits)`` per row, shifted by the row max for stability."""
-    shifted = logits - logits.max(axis=-1, keepdims=True)
+    shifted = logits - np.maximum.reduce(logits, -1, keepdims=True)
     # log π = l − log Σ exp(l)
-    return shifted - log(exp(shifted).sum(axis=-1, keepdims=True))
+    return shifted - log(np.add.reduce(exp(shifted), -1, keepdims=True))
 
 
 def log_softmax_backward(logp: np.ndarray, dlogp: np.ndarray) -> np.ndarray:
@@ -190,13 +207,13 @@ def log_softmax_backward(logp: np.ndarray, dlogp: np.ndarray) -> np.ndarray:
 
 def entropy(logp: np.ndarray, p: np.ndarray | None = None) -> np.ndarray:
     """H(π(·|s)) = −Σ_a π log π, one value per row of ``logp`` (B, A); ``p`` = exp(logp) if the caller has it."""
-    return -((exp(logp) if p is None else p) * logp).sum(axis=-1)
+    return -np.add.reduce((exp(logp) if p is None else p) * logp, -1)
 
 
 def entropy_backward(logp: np.ndarray, dH: np.ndarray, p: np.ndarray | None = None) -> np.ndarray:
     """∂loss/∂logits from ∂loss/∂H (B,): ∂H/∂l_j = −π_j (log π_j + H); ``p`` = exp(logp) if the caller has it."""
     p = exp(logp) if p is None else p
-    H = -(p * logp).sum(axis=-1, keepdims=True)
+    H = -np.add.reduce(p * logp, -1, keepdims=True)
     return -p * (logp + H) * dH[:, None]
 
 
@@ -223,7 +240,7 @@ def grad_norm(grads: list[np.ndarray]) -> float:
     The per-array sums are added with ``math.fsum`` (exact): the built-in ``sum`` of floats changed to compensated
     summation in CPython 3.12, so native 3.11 and Pyodide's 3.12 would round differently.
     """
-    return math.sqrt(math.fsum(float((g * g).sum()) for g in grads))
+    return math.sqrt(math.fsum(float(np.add.reduce(g * g, None)) for g in grads))
 
 
 def clip_grad_norm(grads: list[np.ndarray], max_norm: float) -> float:
@@ -258,15 +275,17 @@ class Adam:
         self.t += 1
         self.beta1_power *= self.beta1
         self.beta2_power *= self.beta2
-        # bias corrections 1 − β^t
-        correction1 = 1.0 - self.beta1_power
-        correction2 = 1.0 - self.beta2_power
+        # bias corrections 1 − β^t; every scalar as a 0-d array (``_operand``: the same bits, faster calls)
+        correction1 = _operand(1.0 - self.beta1_power)
+        correction2 = _operand(1.0 - self.beta2_power)
+        beta1, beta2, lr, eps = _operand(self.beta1), _operand(self.beta2), _operand(self.lr), _operand(self.eps)
+        one_minus_beta1, one_minus_beta2 = _operand(1.0 - self.beta1), _operand(1.0 - self.beta2)
         for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):
             # m ← β1 m + (1 − β1) g
-            m *= self.beta1
-            m += (1.0 - self.beta1) * g
+            m *= beta1
+            m += one_minus_beta1 * g
             # v ← β2 v + (1 − β2) g²
-            v *= self.beta2
-            v += (1.0 - self.beta2) * (g * g)
+            v *= beta2
+            v += one_minus_beta2 * (g * g)
             # θ ← θ − lr · m̂ / (√v̂ + eps),  m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t)
-            p -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+            p -= lr * (m / correction1) / (np.sqrt(v / correction2) + eps)

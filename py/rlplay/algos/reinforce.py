@@ -81,6 +81,23 @@ def discounted_returns(rewards, gamma: float) -> np.ndarray:
     return np.array(ret)
 
 
+# per γ: c[j] = 1 + γ c[j − 1], c[0] = 1: the return of an episode's step j + 1 steps from its end
+_UNIT_RETURNS: dict[float, np.ndarray] = {}
+
+
+def unit_reward_returns(T: int, gamma: float) -> np.ndarray:
+    """``discounted_returns([1.0] * T, gamma)``, the same bits, from a table made once per γ (CartPole's every reward
+    is 1, so G_t depends only on the steps left, T − t).
+
+    >>> unit_reward_returns(3, 0.5).tolist()
+    [1.75, 1.5, 1.0]
+    """
+    table = _UNIT_RETURNS.get(gamma)
+    if table is None or len(table) < T:
+        table = _UNIT_RETURNS[gamma] = discounted_returns([1.0] * max(T, 512), gamma)[::-1].copy()
+    return table[T - 1 :: -1].copy() if T else np.zeros(0)  # a copy: the caller may change it in place
+
+
 def reinforce_loss(logits: np.ndarray, actions: np.ndarray, adv: np.ndarray, ent_coef: float):
     """Loss −mean(adv · log π(a|s)) − ent_coef · mean(H), and ∂loss/∂logits. Returns ``(loss, terms, dlogits)``.
 
@@ -165,23 +182,32 @@ class Reinforce:
         return None
 
     def update(self) -> dict:
+        """One update on the episode ``observe`` stored, which is then forgotten."""
+        ret = discounted_returns(self.rewards, self.config.gamma)
+        stats = self.learn(np.array(self.states), np.array(self.actions), ret)
+        self.states, self.actions, self.rewards = [], [], []
+        return stats
+
+    def learn(self, X: np.ndarray, actions: np.ndarray, ret: np.ndarray, diagnostics: bool = True) -> dict:
+        """One update on a finished episode given as arrays: its states ``X`` (T, 4), ``actions`` (T,) and returns
+        ``ret`` (T,) (what ``update`` builds from its lists, and ``BatchedPolicyGradient`` from its history). With
+        ``diagnostics=False`` the stats leave out ``adv_scale`` (a tenth of a short update's time)."""
         config = self.config
-        ret = discounted_returns(self.rewards, config.gamma)
         if config.baseline == "none":
             # adv_t = G_t   (the seed post's REINFORCE: raw returns)
             adv = ret
         else:
             adv, self.baseline = time_baseline_advantages(ret, self.baseline, config.baseline_rate)
-        X = np.array(self.states)
-        actions = np.array(self.actions)
         logits, cache = self.policy.forward(X)
         loss, terms, dlogits = reinforce_loss(logits, actions, adv, config.entropy)
         grads = self.policy.backward(cache, dlogits)
         norm = clip_grad_norm(grads, config.max_grad_norm)
         self.optimizer.step(grads)
-        self.states, self.actions, self.rewards = [], [], []
         self.updates += 1
-        return {**terms, "loss": loss, "adv_scale": float(adv.std()), "grad_norm": norm}
+        stats = {**terms, "loss": loss, "grad_norm": norm}
+        if diagnostics:
+            stats["adv_scale"] = float(adv.std())
+        return stats
 
     def values(self, X: np.ndarray) -> np.ndarray:
         """REINFORCE has no critic: zeros (the driver's ``replay_values``)."""

@@ -146,7 +146,10 @@ class CartPoleBatch:
         return self.clock - self.starts
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Push each run (actions: 0/False = left, 1/True = right) for τ seconds: ``cartpole_dynamics``, in place."""
+        """Push each run (actions: 0/False = left, 1/True = right) for τ seconds: ``cartpole_dynamics``, in place.
+
+        Every output array is passed by position: with an ``out=`` keyword, NumPy's keyword parsing made these small
+        calls about twice as slow natively (1.1 against 0.5 µs) and 1.4× in Pyodide."""
         mul, sub, div = np.multiply, np.subtract, np.divide
         state = self.state
         theta = state[2]
@@ -155,52 +158,52 @@ class CartPoleBatch:
         # cos θ and sin θ by portable_cos/sin's series (an episode in progress has |θ| ≤ 12° < 0.5 rad):
         # q ← 1 − (θ²/d) · q, innermost level first, both series at once
         t2, q, ratios = self._t2, self._q, self._ratio_rows
-        mul(theta, theta, out=t2)
-        div(t2, _DIVISORS_COS_SIN, out=self._ratios)
-        sub(_ONE, ratios[0], out=q)
+        mul(theta, theta, t2)
+        div(t2, _DIVISORS_COS_SIN, self._ratios)
+        sub(_ONE, ratios[0], q)
         for ratio in ratios[1:]:
-            mul(ratio, q, out=q)
-            sub(_ONE, q, out=q)
+            mul(ratio, q, q)
+            sub(_ONE, q, q)
         sin, cos, W, P = self._sin, self._cos, self._W, self._P
-        mul(theta, sin, out=sin)  # sin θ = θ · q
-        np.copyto(self._theta_dot, state[3])
+        mul(theta, sin, sin)  # sin θ = θ · q
+        self._theta_dot[...] = state[3]
         # [m_p l θ˙, m_p cos θ, g sin θ]
-        mul(_PML_MP_G, W, out=P)
+        mul(_PML_MP_G, W, P)
         # [m_p l θ˙ θ˙, m_p cos θ cos θ]
-        mul(self._P01, W[0:2], out=self._P01)
+        mul(self._P01, W[0:2], self._P01)
         temp = self._temp
-        mul(temp, sin, out=temp)
+        mul(temp, sin, temp)
         # temp = (F + m_p l θ˙² sin θ) / (m_c + m_p), beside m_p cos²θ / (m_c + m_p)
-        np.add(force, temp, out=temp)
-        div(self._P01, _TOTAL_MASS, out=self._P01)
+        np.add(force, temp, temp)
+        div(self._P01, _TOTAL_MASS, self._P01)
         # θ¨ = (g sin θ − cos θ · temp) / (l · (4/3 − m_p cos²θ / (m_c + m_p)))
         den, num = self._den, self._num
-        sub(_FOUR_THIRDS, self._P1, out=den)
-        mul(_HALF_LENGTH, den, out=den)
-        mul(cos, temp, out=num)
-        sub(self._gsin, num, out=num)
+        sub(_FOUR_THIRDS, self._P1, den)
+        mul(_HALF_LENGTH, den, den)
+        mul(cos, temp, num)
+        sub(self._gsin, num, num)
         theta_acc = self._theta_acc
-        div(num, den, out=theta_acc)
+        div(num, den, theta_acc)
         # x¨ = temp − m_p l θ¨ cos θ / (m_c + m_p)
         term = self._x_acc_term
-        mul(_PML, theta_acc, out=term)
-        mul(term, cos, out=term)
-        div(term, _TOTAL_MASS, out=term)
-        sub(temp, term, out=self._x_acc)
+        mul(_PML, theta_acc, term)
+        mul(term, cos, term)
+        div(term, _TOTAL_MASS, term)
+        sub(temp, term, self._x_acc)
         # explicit Euler: positions use the old velocities; state ← state + τ [x˙, x¨, θ˙, θ¨]
         D = self._D
-        np.copyto(self._velocities, state[1::2])
-        mul(_TAU, D, out=D)
+        self._velocities[...] = state[1::2]
+        mul(_TAU, D, D)
         self.clock += 1
         new = self.state = self._rows[self.clock % HISTORY]
-        np.add(state, D, out=new)
+        np.add(state, D, new)
         # |x| > 2.4 is x < −2.4 or x > 2.4 (``is_failed``), for every float
-        failed = np.greater(np.abs(new[0::2], out=self._abs), _LIMITS)
-        terminated = failed[0] | failed[1] if failed.any() else None
+        failed = np.greater(np.abs(new[0::2], self._abs), _LIMITS)
+        terminated = failed[0] | failed[1] if np.count_nonzero(failed) else None
         if self.clock < self._next_limit:
             return terminated, None
         truncated = self.lengths >= MAX_EPISODE_STEPS
-        return terminated, truncated if truncated.any() else None
+        return terminated, truncated if np.count_nonzero(truncated) else None
 
     @property
     def inputs(self) -> np.ndarray:

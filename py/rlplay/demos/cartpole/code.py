@@ -9,7 +9,7 @@ no faster twin: the demo runs these very functions.
 returns under this learner's gradient clipping, which the seed's REINFORCE does not have: it solved 1 of seeds 0–3
 and collapsed on 2 (tests/test_reproduce_faults.py), and the role text says so.
 
-Shown only: the update methods that compute returns and baselines (``Reinforce.update``, ``ActorCritic.update``,
+Shown only: the update methods that compute returns and baselines (``Reinforce.learn``, ``ActorCritic.learn``,
 ``PPO.update``, ``DQN.update``) hold the learner's state (buffers, the running baseline, the optimisers), which an edit
 could leave half-changed in ways no check can catch; ``log_softmax_backward`` (PPO's ∂/∂logits; ``reinforce_loss``
 writes the seed's ``grad_logits = −probs; grad_logits[action] += 1.0`` out itself); and
@@ -84,14 +84,16 @@ EDITABLE = {
         "nothing else)",
         editable=False,
     ),
-    "Reinforce.update": Editable(
-        reinforce.Reinforce.update,
-        role="REINFORCE's returns G_t and baseline (shown only: it holds the learner's state)",
+    "Reinforce.learn": Editable(
+        reinforce.Reinforce.learn,
+        role="REINFORCE's update on an episode: the baseline, the policy-gradient step, Adam (shown only: it holds the "
+        "learner's state)",
         editable=False,
     ),
-    "ActorCritic.update": Editable(
-        actor_critic.ActorCritic.update,
-        role="actor-critic's update (shown only: it holds the learner's state)",
+    "ActorCritic.learn": Editable(
+        actor_critic.ActorCritic.learn,
+        role="actor-critic's update on an episode: the critic's values, GAE, the critic's and the actor's steps (shown "
+        "only: it holds the learner's state)",
         editable=False,
     ),
     "PPO.update": Editable(
@@ -126,9 +128,9 @@ EDITABLE = {
 
 ALGO_FUNCTIONS = {
     # reinforce_loss writes the seed's grad_logits = −probs; grad_logits[action] += 1.0 out itself
-    "reinforce": ("Reinforce.update", "reinforce_loss"),
-    "reinforce-baseline": ("Reinforce.update", "time_baseline_advantages", "reinforce_loss"),
-    "actor-critic": ("ActorCritic.update", "gae", "reinforce_loss"),
+    "reinforce": ("Reinforce.learn", "reinforce_loss"),
+    "reinforce-baseline": ("Reinforce.learn", "time_baseline_advantages", "reinforce_loss"),
+    "actor-critic": ("ActorCritic.learn", "gae", "reinforce_loss"),
     "ppo": ("PPO.update", "gae", "ppo_policy_loss", "clipped_surrogate", "log_softmax_backward"),
     "dqn": ("DQN.update", "dqn_loss"),
 }
