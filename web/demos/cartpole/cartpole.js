@@ -500,7 +500,8 @@ export default class CartpoleController extends DemoController {
 
   /** inspect()'s cart-pole part: the curves held, the archived runs, and the replayed, watched or played episode. */
   /** A scene's command (web/scenes.js): its seed comparison runs through the "Compare over seeds" panel, set to
-   *  the scene's algorithms, seeds and episodes, as a click would. */
+   *  the scene's algorithms, seeds and episodes, as a click would. The scene has started once the comparison is
+   *  under way: it runs on in its panel (a minute in the page), so open() and "Show me" do not wait for its end. */
   async startScene(scene) {
     if (scene.command.name !== "compare_start") return this.command(scene.command.name, { args: scene.command.args });
     const { algos = [], seeds, episodes } = scene.command.args ?? {};
@@ -509,7 +510,7 @@ export default class CartpoleController extends DemoController {
     if (episodes) this.compare.episodes.value = String(episodes);
     this.compare.element.closest("details")?.setAttribute("open", "");
     this.compare.element.scrollIntoView({ block: "center" }); // the comparison is the scene's picture
-    return this.compare.start();
+    this.compare.start(); // it reports its own failures in its panel
   }
 
   inspectDemo() {
