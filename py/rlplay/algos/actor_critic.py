@@ -84,7 +84,7 @@ def value_loss(V: np.ndarray, ret: np.ndarray):
     2.5
     """
     diff = V - ret
-    return 0.5 * float((diff * diff).mean()), diff / len(diff)
+    return 0.5 * (float((diff * diff).sum()) / len(diff)), diff / len(diff)
 
 
 class ActorCritic:

@@ -99,6 +99,7 @@ class BatchedPolicyGradient:
         self._rows = []
         # the actions of the last HISTORY steps, by clock modulo HISTORY (as ``env.history`` keeps the states)
         self.action_history = np.zeros((HISTORY, runs), dtype=bool)
+        self._action_rows = list(self.action_history)
 
         hidden = policy_network(self.learners[0]).W1.shape[1]
         # each run's policy as it picks actions, biases folded in: h = relu([s, 1] W1b), with a last hidden unit
@@ -144,17 +145,16 @@ class BatchedPolicyGradient:
                 self._refill()
             W1b, w_diff, h = self.W1b, self.w_diff, self.h
             hidden = h[:, 0]
-            rows, action_history = self._rows, self.action_history
+            rows, action_rows = self._rows, self._action_rows
             # between ends of episodes the runs and their weights stay put: step without looking back
             for _ in range(min(n - taken, self.block - row)):
                 taken += 1
                 # h = relu(s W1 + b1);  d = h · w_diff + b_diff, for every run with its own weights
                 np.matmul(env.inputs, W1b, h)  # outputs passed by position: an ``out=`` keyword costs more
                 np.maximum(hidden, _ZERO, hidden)
-                # right if u < σ(d), i.e. if d > logit(u)
-                actions = np.vecdot(hidden, w_diff) > rows[row]
+                # right if u < σ(d), i.e. if d > logit(u); written straight into the history of actions
+                actions = np.greater(np.vecdot(hidden, w_diff), rows[row], action_rows[env.clock % HISTORY])
                 row += 1
-                action_history[env.clock % HISTORY] = actions
                 terminated, truncated = env.step(actions)
                 if (terminated is not None or truncated is not None) and self._end_episodes(terminated, truncated):
                     break  # a run left the batch: every batch array changed
@@ -203,6 +203,7 @@ class BatchedPolicyGradient:
         self.logit_u = np.ascontiguousarray(self.logit_u[:, keep])
         self._rows = list(self.logit_u)
         self.action_history = np.ascontiguousarray(self.action_history[:, keep])
+        self._action_rows = list(self.action_history)
 
     def _learn(self, learner, column: int, T: int, terminated: bool, truncated: bool) -> dict:
         """Hand a run's finished episode (its last T steps) to its learner's ``learn``; returns the update's stats.

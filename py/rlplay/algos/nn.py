@@ -48,6 +48,7 @@ _LOG_TERMS = [_operand(c) for c in _LOG_COEFFS]
 _ONE, _TWO, _ZERO, _SQRT_HALF = _operand(1.0), _operand(2.0), _operand(0.0), _operand(0.7071067811865476)
 _EXP_LOW, _EXP_HIGH, _EXP_SAFE = _operand(-746.0), _operand(710.0), _operand(709.0)
 
+
 def exp(x) -> np.ndarray:
     """eˣ from exact operations only (same bits on every platform), within ~2 ulp.
 

@@ -112,8 +112,8 @@ def reinforce_loss(logits: np.ndarray, actions: np.ndarray, adv: np.ndarray, ent
     probs = exp(logp_all)  # π(·|s)
     H = entropy(logp_all, probs)
     # pg_loss = −(1/B) Σ adv_t log π(a_t|s_t)
-    pg_loss = -float((adv * logp).mean())
-    entropy_loss = float(H.mean())
+    pg_loss = -float((adv * logp).sum()) / batch
+    entropy_loss = float(H.sum()) / batch
     loss = pg_loss - ent_coef * entropy_loss
     # ∇_logits log π(a|s) = onehot(a) − π: the seed's grad_logits = −probs; grad_logits[action] += 1.0
     grad_logits = -probs
