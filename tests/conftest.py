@@ -197,6 +197,12 @@ def app(app_session, server_url):
     # Left playing (a scene at max speed), the session's page would train on, a core's worth, through every test
     # that comes after on this process, first loads included; the next test opens its own setup anyway.
     try:
-        page.evaluate("() => { for (const c of window.rlplay?.controllers?.values() ?? []) c.pause?.(); }")
+        # A replay left running (a test that failed before it stopped one) would hold the next test's open().
+        page.evaluate(
+            """() => {
+                for (const c of window.rlplay?.controllers?.values() ?? []) c.pause?.();
+                for (const b of document.querySelectorAll("[data-control=cancel-replay]")) b.click();
+            }"""
+        )
     except Exception:  # noqa: BLE001 - a page the test crashed or navigated away is booted again by the next test
         pass

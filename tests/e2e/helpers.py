@@ -107,3 +107,10 @@ def open_setup(page, query: str = "", status=("ready", "running"), timeout: floa
             assert shown["editorText"] is None, f"{shown['demo']}'s Code panel is still open"
     if not moving:
         assert state["pending"] == 0, f"{state['pending']} calls still waiting for an answer"
+
+
+def open_replaying(page, query: str, demo: str):
+    """Switch the shared page to a link whose ``steps=`` replays (window.rlplay.open, not awaited: it settles when
+    the replay ends), and wait until ``demo``'s replay shows its progress bar, as a first load of the link would."""
+    page.evaluate("(query) => { window.rlplay.open(query); }", query)
+    page.locator(f'[data-demo="{demo}"] .replay progress').wait_for(timeout=90_000)

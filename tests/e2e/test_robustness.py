@@ -36,7 +36,16 @@ import re
 import time
 
 import pytest
-from helpers import demo_root, limits_in_use, open_setup, small_limits, stat, wait_status, wait_until
+from helpers import (
+    demo_root,
+    limits_in_use,
+    open_replaying,
+    open_setup,
+    small_limits,
+    stat,
+    wait_status,
+    wait_until,
+)
 from hostile_links import ALL_CASES, BIDI, BUILT_INS_INTACT, CASES
 
 PROGRESS = {"gridworld": "steps", "bandit": "pulls", "cartpole": "episode"}
@@ -115,8 +124,9 @@ def replay_value(page, demo):
     return float(bar.get_attribute("value") or 0) if bar.count() else -1
 
 
-def test_replay_capped_shows_progress_and_cancel_leaves_a_usable_demo(page, server_url):
-    page.goto(f"{server_url}?demo=cartpole&steps=1e9")
+def test_replay_capped_shows_progress_and_cancel_leaves_a_usable_demo(app):
+    page = app  # the session's shared page (tests/conftest.py)
+    open_replaying(page, "demo=cartpole&steps=1e9", "cartpole")
     page.get_by_text("capped at 1,000,000", exact=False).first.wait_for(timeout=20_000)
     root = demo_root(page, "cartpole")
     bar = root.locator(".replay progress")
@@ -136,8 +146,9 @@ def test_replay_capped_shows_progress_and_cancel_leaves_a_usable_demo(page, serv
     page.watch.assert_clean()
 
 
-def test_replay_reset_during_a_replay_leaves_a_usable_demo(page, server_url):
-    page.goto(f"{server_url}?demo=cartpole&steps=1000000")
+def test_replay_reset_during_a_replay_leaves_a_usable_demo(app):
+    page = app
+    open_replaying(page, "demo=cartpole&steps=1000000", "cartpole")
     wait_until(lambda: replay_value(page, "cartpole") > 0, 90, message="replay progress")
     root = demo_root(page, "cartpole")
     root.get_by_role("button", name="Reset").click()
@@ -162,8 +173,9 @@ def test_replay_restart_during_a_replay_replays_again_and_says_so(page, server_u
     assert units(page, "cartpole") == 40_000
 
 
-def test_replay_setting_change_during_a_replay_applies_it_and_stops(page, server_url):
-    page.goto(f"{server_url}?demo=cartpole&steps=1000000&algo=actor-critic")
+def test_replay_setting_change_during_a_replay_applies_it_and_stops(app):
+    page = app
+    open_replaying(page, "demo=cartpole&steps=1000000&algo=actor-critic", "cartpole")
     wait_until(lambda: replay_value(page, "cartpole") > 0, 90, message="replay progress")
     root = demo_root(page, "cartpole")
     root.get_by_role("radio", name="REINFORCE", exact=True).check()
@@ -185,8 +197,9 @@ def test_replay_bad_steps_is_reported_and_nothing_replays(page, server_url):
     assert demo_root(page, "gridworld").locator(".replay").count() == 0
 
 
-def test_replay_an_agent_loaded_during_a_replay_stops_it_where_it_was(page, server_url):
-    page.goto(f"{server_url}?demo=cartpole&steps=1000000")
+def test_replay_an_agent_loaded_during_a_replay_stops_it_where_it_was(app):
+    page = app
+    open_replaying(page, "demo=cartpole&steps=1000000", "cartpole")
     wait_until(lambda: replay_value(page, "cartpole") > 0, 90, message="replay progress")
     root = demo_root(page, "cartpole")
     root.get_by_role("button", name="Watch a trained agent").click()
@@ -200,9 +213,10 @@ def test_replay_an_agent_loaded_during_a_replay_stops_it_where_it_was(page, serv
     page.watch.assert_clean()
 
 
-def test_replay_an_edit_from_the_keyboard_during_a_replay_stops_it_and_says_so(page, server_url):
+def test_replay_an_edit_from_the_keyboard_during_a_replay_stops_it_and_says_so(app):
+    page = app
     # Dyna-Q with 200 planning steps replays slowly enough to act during it
-    page.goto(f"{server_url}?demo=gridworld&steps=1000000&algo=dyna-q&planning_steps=200")
+    open_replaying(page, "demo=gridworld&steps=1000000&algo=dyna-q&planning_steps=200", "gridworld")
     wait_until(lambda: replay_value(page, "gridworld") > 0, 90, message="replay progress")
     root = demo_root(page, "gridworld")
     root.locator("canvas").first.focus()
@@ -225,8 +239,9 @@ def test_replay_an_edit_from_the_keyboard_during_a_replay_stops_it_and_says_so(p
     page.watch.assert_clean()
 
 
-def test_replay_new_arms_during_a_replay_stops_it(page, server_url):
-    page.goto(f"{server_url}?demo=bandit&steps=50000&runs=500&horizon=100000")
+def test_replay_new_arms_during_a_replay_stops_it(app):
+    page = app
+    open_replaying(page, "demo=bandit&steps=50000&runs=500&horizon=100000", "bandit")
     wait_until(lambda: replay_value(page, "bandit") > 0, 90, message="replay progress")
     root = demo_root(page, "bandit")
     root.get_by_role("button", name="New arms").click()  # it did nothing, and said nothing, before
