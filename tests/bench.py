@@ -479,9 +479,14 @@ FRAME_READY = """() => {
 }"""
 
 
+def _embed_frames(page) -> list:
+    """The blog page's embeds (cross-origin frames: read through Playwright's frames)."""
+    return [frame for frame in page.frames if frame != page.main_frame and "embed=1" in frame.url]
+
+
 def _frames_ready(page, count: int):
     """ms from the blog page's navigation until the last of its ``count`` embeds had Python ready; None until then."""
-    frames = [frame for frame in page.frames if frame != page.main_frame and "embed=1" in frame.url]
+    frames = _embed_frames(page)
     if len(frames) != count:
         return None
     at = []
@@ -494,6 +499,30 @@ def _frames_ready(page, count: int):
             return None
         at.append(ready)
     return max(at) - page.evaluate("performance.timeOrigin")
+
+
+# In an embed's frame: whether the worker's Python snapshot of this build is stored (web/runtime/snapshot.js writes
+# its meta.json last). The worker stores it after Python is ready, while the embeds make their first calls.
+SNAPSHOT_STORED = """async () => {
+  for (const name of await caches.keys()) {
+    if (!name.startsWith('rlplay-python-')) continue;
+    const cache = await caches.open(name);
+    if ((await cache.keys()).some((request) => request.url.endsWith('/python-snapshot/meta.json'))) return true;
+  }
+  return false;
+}"""
+
+
+def _wait_for_the_snapshot(page, timeout_s: float = 60) -> float:
+    """Seconds until the cold visit's Python snapshot was stored (NaN if it was not within ``timeout_s``): the warm
+    visit restores it only if the browser was not closed first, and a reader stays longer than the benchmark."""
+    started = time.monotonic()
+    frame = _embed_frames(page)[0]
+    while time.monotonic() - started < timeout_s:
+        if frame.evaluate(SNAPSHOT_STORED):
+            return time.monotonic() - started
+        page.wait_for_timeout(200)
+    return math.nan
 
 
 def _python_workers(page) -> list[str]:
@@ -595,6 +624,11 @@ def measure_embeds(playwright, executable, site_url: str) -> dict:
                                 "ready_ms": ready if ready is not None else math.nan,
                                 # which Python workers serve the embeds: one shared by all, or one each
                                 "workers": _python_workers(page),
+                                # how each embed's Python started: "snapshot" or "fresh" (a snapshot made)
+                                "starts": [
+                                    frame.evaluate("window.rlplay?.runtime?.versions?.start ?? '?'")
+                                    for frame in _embed_frames(page)
+                                ],
                                 "pss_bytes": _process_tree_pss(profile_dir),
                                 # auto-height: each frame's height in the 680-px column
                                 "heights": page.evaluate(
@@ -602,6 +636,9 @@ def measure_embeds(playwright, executable, site_url: str) -> dict:
                                     "(f) => Math.round(f.getBoundingClientRect().height))"
                                 ),
                             }
+                            if visit == "cold":
+                                # Both warm visits (1 and 3 embeds) then start the same way, from the snapshot.
+                                results[f"{count}_{visit}"]["snapshot_stored_s"] = _wait_for_the_snapshot(page)
                         finally:
                             context.close()
         finally:
@@ -628,6 +665,8 @@ def embeds_markdown(embeds: dict) -> list[str]:
         workers = embeds[f"3_{visit}"].get("workers", [])
         kinds = sorted({worker.split()[0] for worker in workers})
         lines.append(f"| {visit}: Python workers serving the 3 embeds | | {len(set(workers))} ({', '.join(kinds)}) | |")
+        starts = [", ".join(sorted(set(embeds[f"{count}_{visit}"].get("starts", ["?"])))) for count in (1, 3)]
+        lines.append(f"| {visit}: how Python started | {starts[0]} | {starts[1]} | |")
     heights = ", ".join(f"{demo} {h} px" for demo, h in zip(EMBED_DEMOS, embeds["3_warm"]["heights"], strict=False))
     lines.append(f"| auto-height embeds in a 680-px column (target ≤ 640 px) | {heights} | | |")
     return [*lines, ""]
@@ -1350,6 +1389,7 @@ def embeds_only() -> int:
     from playwright.sync_api import sync_playwright
 
     server, url = build.start_server(build.DIST, 0)
+    build.precompress(build.DIST)  # see main
     try:
         with sync_playwright() as playwright:
             executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
@@ -1415,6 +1455,9 @@ def main(argv=None) -> int:
             "native": {"batched": native_seed_comparison(True), "one_after_another": native_seed_comparison(False)}
         }
     server, url = build.start_server(Path(args.dist), 0)
+    # Every gzipped file compressed once, before any visit, as a host's cache holds them: otherwise the first cold
+    # visit (and the first of the embed counts) also timed the server compressing the 10 MB wasm.
+    build.precompress(Path(args.dist))
     executable = os.environ.get("CHROMIUM_PATH") or build.find_chromium()
     try:
         with sync_playwright() as playwright:
