@@ -246,9 +246,14 @@ class SeedComparison:
                     curves[i, : len(curve)] = curve
                     if solved > 0:
                         curves[i, len(curve) :] = curve[-1]
-                with np.errstate(all="ignore"):
-                    entry["curve_median"] = np.nanmedian(curves, axis=0)
-                    entry["curve_q1"] = np.nanpercentile(curves, 25, axis=0)
-                    entry["curve_q3"] = np.nanpercentile(curves, 75, axis=0)
+                if np.isnan(curves).any():
+                    with np.errstate(all="ignore"):
+                        entry["curve_median"] = np.nanmedian(curves, axis=0)
+                        entry["curve_q1"] = np.nanpercentile(curves, 25, axis=0)
+                        entry["curve_q3"] = np.nanpercentile(curves, 75, axis=0)
+                else:  # the same quantiles in one sort, where nanpercentile sorts every episode's column apart
+                    entry["curve_q1"], entry["curve_median"], entry["curve_q3"] = np.percentile(
+                        curves, [25, 50, 75], axis=0
+                    )
             out[algo] = entry
         return out
