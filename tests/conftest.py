@@ -206,3 +206,44 @@ def app(app_session, server_url):
         )
     except Exception:  # noqa: BLE001 - a page the test crashed or navigated away is booted again by the next test
         pass
+
+
+# ---- first loads on a warm Python ------------------------------------------------------------------------------
+
+
+class WarmPages:
+    """New pages (each a real first load of its URL) whose Python is already running: they open in one context in
+    which an anchor page keeps the site's shared worker (web/runtime/worker.js) alive, so each connects to it, as a
+    second embed on a blog page does, instead of starting Pyodide. For tests whose subject is what a first load
+    shows (layout, sizes, themes), not Python's start (tests/e2e/test_runtime.py, test_embed_blog.py and
+    test_offline.py keep cold starts). A context option a page cannot take (device_scale_factor) gets a context of
+    its own, cold."""
+
+    def __init__(self, browser, context):
+        self.browser, self.context = browser, context
+
+    def new_page(self, width: int, height: int, color_scheme=None, reduced_motion=None, **context_options):
+        """(what to close, the page) at ``width`` x ``height``."""
+        if context_options:
+            owner = self.browser.new_context(
+                viewport={"width": width, "height": height},
+                color_scheme=color_scheme,
+                reduced_motion=reduced_motion,
+                **context_options,
+            )
+            return owner, owner.new_page()
+        page = self.context.new_page()
+        page.set_viewport_size({"width": width, "height": height})
+        if color_scheme or reduced_motion:
+            page.emulate_media(color_scheme=color_scheme, reduced_motion=reduced_motion)
+        return page, page
+
+
+@pytest.fixture(scope="session")
+def warm(browser, server_url):
+    context = browser.new_context(viewport=VIEWPORT)
+    anchor = context.new_page()
+    _boot(anchor, server_url)
+    anchor.evaluate("() => { for (const c of window.rlplay.controllers.values()) c.pause?.(); }")
+    yield WarmPages(browser, context)
+    context.close()

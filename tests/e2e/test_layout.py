@@ -199,9 +199,10 @@ def assert_bandit_machines_hold_their_labels(page):
         )
 
 
-def open_page(browser, url, demo, width, height, **options):
-    context = browser.new_context(viewport={"width": width, "height": height}, **options)
-    page = context.new_page()
+def open_page(warm, url, demo, width, height, **options):
+    """A first load of ``url`` at ``width`` x ``height`` on a warm Python (tests/conftest.py, WarmPages): layout is
+    the subject here, not Python's start. Returns (what to close, the page)."""
+    context, page = warm.new_page(width, height, **options)
     page.watch = PageWatch(page)
     page.add_init_script(RECORD_CANVAS_TEXT)
     page.add_init_script(RECORD_CANVAS_BOXES)
@@ -222,14 +223,14 @@ def assert_on_screen(page, locator, width, height, min_size=(0, 0)):
 
 @pytest.mark.parametrize("width,height", EMBED_SIZES, ids=[f"{w}x{h}" for w, h in EMBED_SIZES])
 @pytest.mark.parametrize("demo", ["gridworld", "bandit", "cartpole"])
-def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, height):
+def test_embed_fits_its_frame(warm, server_url, artifacts, demo, width, height):
     """At every size from a phone column to a wide post: Play, Reset, the canvas and the key figure on screen without
     scrolling, no text overlapping or cut (on the page or drawn on a canvas), canvas text at least 12 px, no sideways
     scroll. Small frames stack, and
     what is secondary follows below (the frame may scroll down to it; with embed.js the frame takes its height)."""
     # The bandit's legend (left out of an embed unless show= names it) is shown: its lamp's ring is checked below.
     show = "&show=legend" if demo == "bandit" else ""
-    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1{show}", demo, width, height)
+    context, page = open_page(warm, f"{server_url}?demo={demo}&embed=1{show}", demo, width, height)
     try:
         root = demo_root(page, demo)
         time.sleep(0.3)  # let ResizeObservers settle before the screenshot
@@ -254,10 +255,10 @@ def test_embed_fits_its_frame(browser, server_url, artifacts, demo, width, heigh
         context.close()
 
 
-def test_embed_settings_open_as_a_sheet_and_hide_still_works(browser, server_url):
+def test_embed_settings_open_as_a_sheet_and_hide_still_works(warm, server_url):
     """Opening the folded Settings keeps the frame unscrolled (the sheet scrolls inside); hide= still hides."""
     # 1200×900: the side-by-side layout, where opened details are a sheet (stacked layouts open them in the flow)
-    context, page = open_page(browser, f"{server_url}?demo=gridworld&embed=1&hide=speed,reset", "gridworld", 1200, 900)
+    context, page = open_page(warm, f"{server_url}?demo=gridworld&embed=1&hide=speed,reset", "gridworld", 1200, 900)
     try:
         root = demo_root(page, "gridworld")
         assert root.locator('[data-control="speed"]').is_hidden()
@@ -281,11 +282,11 @@ OPEN_SHEETS = """(panel) => [...panel.querySelectorAll(':scope > details[open]')
 
 
 @pytest.mark.parametrize("demo,width,height", [("cartpole", 560, 420), ("bandit", 1200, 900)])
-def test_embed_sheets_open_one_at_a_time(browser, server_url, demo, width, height):
+def test_embed_sheets_open_one_at_a_time(warm, server_url, demo, width, height):
     """An opened details in a fixed embed is a sheet over the figures: opening Share after Settings (with the keyboard,
     as the Share summary may lie under the Settings sheet) leaves no two sheets lying over each other. (Share is left
     out of an embed unless show= names it.)"""
-    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1&show=share", demo, width, height)
+    context, page = open_page(warm, f"{server_url}?demo={demo}&embed=1&show=share", demo, width, height)
     try:
         panel = demo_root(page, demo).locator(".demo-panel")
         summaries = panel.locator(":scope > details > summary")
@@ -309,8 +310,8 @@ def test_embed_sheets_open_one_at_a_time(browser, server_url, demo, width, heigh
 
 
 @pytest.mark.parametrize("demo,canvas", [("gridworld", "canvas.gw-grid"), ("bandit", "canvas.bandit-moving")])
-def test_embed_canvases_redraw_crisp_after_a_resize(browser, server_url, demo, canvas):
-    context, page = open_page(browser, f"{server_url}?demo={demo}&embed=1", demo, 320, 400, device_scale_factor=2)
+def test_embed_canvases_redraw_crisp_after_a_resize(warm, server_url, demo, canvas):
+    context, page = open_page(warm, f"{server_url}?demo={demo}&embed=1", demo, 320, 400, device_scale_factor=2)
     try:
         node = demo_root(page, demo).locator(canvas)
         before = node.evaluate(CRISP)
@@ -327,9 +328,8 @@ def test_embed_canvases_redraw_crisp_after_a_resize(browser, server_url, demo, c
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_page_has_no_horizontal_scroll_at_360px(browser, server_url, artifacts, scheme):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme=scheme)
-    page = context.new_page()
+def test_page_has_no_horizontal_scroll_at_360px(warm, server_url, artifacts, scheme):
+    context, page = warm.new_page(360, 740, color_scheme=scheme)
     try:
         page.goto(server_url)
         for demo in ("gridworld", "bandit", "cartpole"):
@@ -366,11 +366,11 @@ def replay_frames(page, count=8, interval_s=0.2):
 
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
-def test_cartpole_replay_stands_still_with_reduced_motion(browser, server_url, motion):
+def test_cartpole_replay_stands_still_with_reduced_motion(warm, server_url, motion):
     """With reduced motion the replay shows the latest episode's last frame, still; without it, the replay loops (the
     control case, so that the check can fail)."""
     context, page = open_page(
-        browser, f"{server_url}?demo=cartpole&embed=1&speed=max&autoplay=1", "cartpole", 720, 480, reduced_motion=motion
+        warm, f"{server_url}?demo=cartpole&embed=1&speed=max&autoplay=1", "cartpole", 720, 480, reduced_motion=motion
     )
     try:
         wait_until(lambda: stat(page, "cartpole", "episode") >= 5, 60, message="a few training episodes")
@@ -389,11 +389,11 @@ def test_cartpole_replay_stands_still_with_reduced_motion(browser, server_url, m
         context.close()
 
 
-def test_canvas_text_is_typeset(browser, server_url):
+def test_canvas_text_is_typeset(warm, server_url):
     """What the canvases write reads as the lesson's text does: a minus sign, not a hyphen, before a negative number
     (the track's "-2 m" beside its "−2.4", the PPO chart's "-1"), and no TeX underscores for subscripts ("G_t",
     "π_θ"): read after the cart-pole has trained a few episodes (negative θ and x in the stage's caption)."""
-    context, page = open_page(browser, f"{server_url}?demo=cartpole&speed=max&autoplay=1", "cartpole", 1280, 900)
+    context, page = open_page(warm, f"{server_url}?demo=cartpole&speed=max&autoplay=1", "cartpole", 1280, 900)
     try:
         wait_until(lambda: stat(page, "cartpole", "episode") >= 5, 60, message="a few training episodes")
         page.locator('[data-widget="ppo-clip"]').scroll_into_view_if_needed()
@@ -412,11 +412,11 @@ def test_canvas_text_is_typeset(browser, server_url):
 TICK = re.compile(r"[−-]?\d+(\.\d+)?[kM]?")  # a tick label: a number as formatCompact writes it
 
 
-def test_empty_charts_show_no_made_up_ticks(browser, server_url):
+def test_empty_charts_show_no_made_up_ticks(warm, server_url):
     """Before training, an axis with no data has no scale: the chart draws it without ticks, rather than 0, 0.2, …, 1
     (issue 24). An axis whose scale is declared (both ends pinned, or reference lines) keeps its ticks: the learning
     curve's y (0 to past the 500-step cap), the comparison's y (0 to 520)."""
-    context, page = open_page(browser, f"{server_url}?demo=cartpole", "cartpole", 1280, 900)
+    context, page = open_page(warm, f"{server_url}?demo=cartpole", "cartpole", 1280, 900)
     try:
         demo_root(page, "cartpole").locator(".cartpole-compare-chart").scroll_into_view_if_needed()
         time.sleep(0.5)
@@ -450,10 +450,10 @@ CURVE_PIXELS_UNDER_LABEL = """([canvas, label]) => {
 }"""
 
 
-def test_reference_labels_are_not_struck_through_by_the_data(browser, server_url):
+def test_reference_labels_are_not_struck_through_by_the_data(warm, server_url):
     """A reference line's label is covered by nothing: on seed 0's race the softmax curve runs through the best-arm
     chart's "random: 1/5" (the label's 1.5 px halo let it strike the words out)."""
-    context, page = open_page(browser, f"{server_url}?demo=bandit&speed=max&autoplay=1", "bandit", 1280, 900)
+    context, page = open_page(warm, f"{server_url}?demo=bandit&speed=max&autoplay=1", "bandit", 1280, 900)
     try:
         wait_until(lambda: stat(page, "bandit", "pulls") >= 1000, 60, message="the 1000-pull race")
         time.sleep(0.5)
@@ -464,11 +464,11 @@ def test_reference_labels_are_not_struck_through_by_the_data(browser, server_url
         context.close()
 
 
-def test_cartpole_caption_is_whole_in_a_small_embed(browser, server_url):
+def test_cartpole_caption_is_whole_in_a_small_embed(warm, server_url):
     """At 560×420 the replay's caption did not fit beside the step counter and was cut ("Replay of episode 683
     (Actor-cri…"): where it does not fit, the stage says "Episode 683 (Actor-critic)", whole."""
     url = f"{server_url}?demo=cartpole&embed=1&speed=max&autoplay=1"
-    context, page = open_page(browser, url, "cartpole", 560, 420)
+    context, page = open_page(warm, url, "cartpole", 560, 420)
     try:
         stage = demo_root(page, "cartpole").locator(".cartpole-stage canvas[role=img]").element_handle()
 
@@ -519,12 +519,11 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def test_code_editor_follows_the_dark_theme(browser, server_url):
+def test_code_editor_follows_the_dark_theme(warm, server_url):
     """CodeMirror's base theme outranked the editor's colours, with light-only defaults: in the dark theme a white
     gutter, selected code in light text on a pale selection (contrast 1.1), a black caret and a dotted black focus
     ring on a dark editor. Read with the bandit's code selected and the editor focused."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
-    page = context.new_page()
+    context, page = warm.new_page(1280, 900, color_scheme="dark")
     try:
         page.goto(f"{server_url}?demo=bandit")
         wait_status(page, "bandit", ("ready", "running"), timeout=90_000)
