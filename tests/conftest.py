@@ -247,3 +247,13 @@ def warm(browser, server_url):
     anchor.evaluate("() => { for (const c of window.rlplay.controllers.values()) c.pause?.(); }")
     yield WarmPages(browser, context)
     context.close()
+
+
+@pytest.fixture
+def warm_page(warm):
+    """A new page at the default viewport on the warm Python (WarmPages), watched like ``page``: a test's page.goto is
+    a real first load of its link, without starting Pyodide again."""
+    page, _ = warm.new_page(VIEWPORT["width"], VIEWPORT["height"])
+    page.watch = PageWatch(page)
+    yield page
+    page.close()

@@ -8,7 +8,16 @@ keeps the faded run (a fresh run of the edit beside the reference); "Clear the f
 
 from __future__ import annotations
 
+import pytest
 from helpers import demo_root, open_demo, open_setup, stat, wait_until
+
+
+@pytest.fixture
+def page(warm_page):
+    """This file's first loads connect to a running Python (tests/conftest.py, WarmPages): what they check is the
+    page a link opens, not Python's start."""
+    return warm_page
+
 
 DEMO = "gridworld"
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from helpers import demo_root, open_demo, stat, wait_until
+
+
+@pytest.fixture
+def page(warm_page):
+    """This file's first loads connect to a running Python (tests/conftest.py, WarmPages): what they check is the
+    page a link opens, not Python's start."""
+    return warm_page
+
 
 DEMO = "gridworld"
 

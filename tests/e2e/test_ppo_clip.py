@@ -4,8 +4,17 @@ the keyboard."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from helpers import wait_until
 from rlplay.algos.ppo import clipped_surrogate
+
+
+@pytest.fixture
+def page(warm_page):
+    """This file's first loads connect to a running Python (tests/conftest.py, WarmPages): what they check is the
+    page a link opens, not Python's start."""
+    return warm_page
+
 
 DATA = """() => window.rlplay?.widgets?.get("ppo-clip")?.inspect() ?? null"""
 

@@ -10,8 +10,16 @@ import base64
 import json
 import zlib
 
+import pytest
 from helpers import demo_root, wait_status, wait_until
 from rlplay.app import bridge
+
+
+@pytest.fixture
+def page(warm_page):
+    """This file's first loads connect to a running Python (tests/conftest.py, WarmPages): what they check is the
+    page a link opens, not Python's start."""
+    return warm_page
 
 
 def packed(payload: dict) -> str:

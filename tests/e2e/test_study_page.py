@@ -11,6 +11,14 @@ from helpers import wait_until
 from rlplay.studies import STUDIES, run_study_to_end
 from rlplay.studies.report import best_lines
 
+
+@pytest.fixture
+def page(warm_page):
+    """This file's first loads connect to a running Python (tests/conftest.py, WarmPages): what they check is the
+    page a link opens, not Python's start."""
+    return warm_page
+
+
 INSPECT = "(demo) => window.rlplay.inspect(demo)"
 
 
