@@ -563,7 +563,7 @@ def run_python_file(path) -> dict:
     return json.loads(completed.stdout)
 
 
-def test_code_travels_in_a_link_runs_only_when_asked_and_replays_natively(page, context, tmp_path):
+def test_code_travels_in_a_link_runs_only_when_asked_and_replays_natively(page, warm, tmp_path):
     root = open_code(page, "demo=bandit&steps=20")
     replace_code(page, root, ALWAYS_ARM_0)
     root.get_by_role("button", name="Run my code").click()
@@ -603,7 +603,7 @@ def test_code_travels_in_a_link_runs_only_when_asked_and_replays_natively(page, 
     wait_until(lambda: output.input_value() != "", 10, 0.05, "the link to be written")
     link = output.input_value()
     assert "code=" in link and "steps=" not in link
-    other = context.new_page()
+    other, _ = warm.new_page(1280, 900)  # a first load of the link, on the warm shared Python (tests/conftest.py)
     other.watch = page.watch
     other.goto(link)
     wait_status(other, "bandit", ("ready",), timeout=90_000)

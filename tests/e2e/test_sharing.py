@@ -36,9 +36,9 @@ def click_cell(page, row, col):
     )
 
 
-def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, server_url, tmp_path_factory):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+def test_copied_link_reproduces_hyperparameters_walls_and_the_run(warm, server_url, tmp_path_factory):
+    """Both pages are real first loads, on the warm shared Python (tests/conftest.py, WarmPages)."""
+    page, _ = warm.new_page(1280, 900)
     page.goto(f"{server_url}?demo=gridworld&speed=max")
     wait_status(page, "gridworld", "ready", timeout=90_000)
     root = demo_root(page, "gridworld")
@@ -73,7 +73,7 @@ def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, serve
         assert name in query, name
 
     # A new page from the link: the same settings, replayed to the same step, give the same run.
-    fresh = context.new_page()
+    fresh, _ = warm.new_page(1280, 900)
     fresh.goto(link)
     wait_status(fresh, "gridworld", "ready", timeout=90_000)
     assert figures(fresh) == shown
@@ -99,7 +99,8 @@ def test_copied_link_reproduces_hyperparameters_walls_and_the_run(browser, serve
     assert out.returncode == 0, out.stderr[-2000:]
     printed = dict(re.findall(r"^\s*([a-z-]+): (-?[0-9.]+)$", out.stdout, flags=re.M))
     assert {name: float(printed[name]) for name in FIGURES} == shown
-    context.close()
+    fresh.close()
+    page.close()
 
 
 def test_edited_mid_run_links_do_not_claim_to_replay(app):
