@@ -42,15 +42,15 @@ LANES = {"fast": ["-m", "not slow and not soak"], "slow": ["-m", "slow"], "soak"
 
 
 def workers(lane: str, pytest_args: list[str]) -> list[str]:
-    """pytest-xdist's options: one test process per core. The fast lane keeps a test file whole on one process (its
-    module fixtures and its booted page are built once); the slow lane's tests are few and long and of very unequal
-    length, so an idle process steals single tests from a busy one (a module fixture may then be built twice). The
-    soak runs alone: it drives three demos at full speed for 10 minutes. ``-n`` on the command line (``-n0`` runs in
-    one process) or RLPLAY_TEST_WORKERS overrides the count."""
+    """pytest-xdist's options: one test process per core, and an idle process steals single tests from a busy one.
+    The booted pages the browser tests share (tests/conftest.py: app, warm) are per process, so a file split between
+    processes costs nothing there (a module fixture may be built twice); kept whole, the longest files left one
+    process working alone for the last minutes. The soak runs alone: it drives three demos at full speed for 10
+    minutes. ``-n`` on the command line (``-n0`` runs in one process) or RLPLAY_TEST_WORKERS overrides the count."""
     if lane == "soak" or any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in pytest_args):
         return []
     count = int(os.environ.get("RLPLAY_TEST_WORKERS") or os.cpu_count() or 1)
-    return ["-n", str(count), "--dist", "loadfile" if lane == "fast" else "worksteal"] if count > 1 else []
+    return ["-n", str(count), "--dist", "worksteal"] if count > 1 else []
 
 
 def test(args: list[str]) -> int:

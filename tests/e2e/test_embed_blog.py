@@ -3,6 +3,10 @@
 embed.js sizes each playground iframe to its content (postMessage, origin-checked), within a frame or two of a
 layout change; <rl-playground demo=… seed=…> becomes the iframe with those settings; a message from anyone but the
 playground's frame is ignored.
+
+The tests of sizes, layout and the snippet load their blog page on the warm shared Python (tests/conftest.py,
+WarmPages: the site's shared worker is already running in that context, so the frames connect to it as a second
+embed does): their subject is what the frames show. The tests of sharing one Python and of a crash start cold.
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ def frame_of(page, selector):
 
 
 @pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
-def test_embed_js_sizes_each_frame_to_its_content(page, blog_url, server_url, artifacts, viewport):
+def test_embed_js_sizes_each_frame_to_its_content(warm_page, blog_url, server_url, artifacts, viewport):
+    page = warm_page  # a first load on the warm shared Python (module docstring)
     assert blog_url.split("/")[2] != server_url.split("/")[2]  # two origins
     page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     page.goto(blog_url)
@@ -82,7 +87,8 @@ def test_embed_js_sizes_each_frame_to_its_content(page, blog_url, server_url, ar
     page.watch.assert_clean()
 
 
-def test_a_layout_change_resizes_the_frame_within_a_frame_or_two(page, blog_url):
+def test_a_layout_change_resizes_the_frame_within_a_frame_or_two(warm_page, blog_url):
+    page = warm_page  # a first load on the warm shared Python (module docstring)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(blog_url)
     selector = "rl-playground#grid iframe"
@@ -101,7 +107,8 @@ def test_a_layout_change_resizes_the_frame_within_a_frame_or_two(page, blog_url)
     page.watch.assert_clean()
 
 
-def test_height_messages_from_anyone_else_are_ignored(page, blog_url):
+def test_height_messages_from_anyone_else_are_ignored(warm_page, blog_url):
+    page = warm_page  # a first load on the warm shared Python (module docstring)
     page.goto(blog_url)
     selector = "#bandit"
     page.locator(selector).scroll_into_view_if_needed()
@@ -115,11 +122,12 @@ def test_height_messages_from_anyone_else_are_ignored(page, blog_url):
     assert page.locator(selector).evaluate(IFRAME_HEIGHT) == before
 
 
-def test_a_frame_out_of_view_follows_its_content(page, blog_url):
+def test_a_frame_out_of_view_follows_its_content(warm_page, blog_url):
     """Chromium does not render a cross-origin iframe out of view, so its ResizeObserver is silent there: a frame
     that the gridworld above pushed down while Python loaded kept its loading height (once an intermittent failure
     of the test above). A DOM change is reported all the same. (A window 600 px tall: the compact gridworld above
     no longer pushes the bandit's frame below a taller one.)"""
+    page = warm_page  # a first load on the warm shared Python (module docstring)
     page.set_viewport_size({"width": 1280, "height": 600})
     page.goto(blog_url)
     selector = "#bandit"
@@ -139,8 +147,9 @@ def test_a_frame_out_of_view_follows_its_content(page, blog_url):
     assert page.locator(selector).evaluate(IFRAME_HEIGHT) >= before + 199
 
 
-def test_the_embed_buttons_snippet_works_pasted_into_a_blog(page, server_url, tmp_path):
+def test_the_embed_buttons_snippet_works_pasted_into_a_blog(warm_page, server_url, tmp_path):
     """The Embed button gives both forms; pasted as is into a page on another origin, both run with its settings."""
+    page = warm_page  # a first load on the warm shared Python (module docstring)
     page.goto(f"{server_url}?demo=bandit&seed=4")
     root = page.locator('[data-demo="bandit"]')
     wait_status(page, "bandit", "ready", timeout=90_000)
@@ -185,10 +194,11 @@ LEFT_OUT = {
 
 
 @pytest.mark.parametrize("width", sorted(COMPACT_HEIGHT))
-def test_auto_height_embeds_open_compact_on_their_lesson_view(page, server_url, tmp_path, artifacts, width):
+def test_auto_height_embeds_open_compact_on_their_lesson_view(warm_page, server_url, tmp_path, artifacts, width):
     """Three embeds in a blog column of ``width`` px (the phone's whole screen at 375): each at most
     COMPACT_HEIGHT[width] px tall, with its canvas, Play, Reset, main chart and key figure shown and folded Settings,
     its secondary parts left out; ``show=all`` brings them back (and is taller)."""
+    page = warm_page  # a first load on the warm shared Python (module docstring)
     site = server_url.rstrip("/")
     tags = "".join(f'<rl-playground id="{demo}" demo="{demo}"></rl-playground>' for demo in LESSON_VIEW)
     tags += '<rl-playground id="all" demo="gridworld" show="all"></rl-playground>'
