@@ -86,10 +86,11 @@ def test_missing_file_is_named_and_retry_works(page, server_url, site_faults):
         wait_status(page, demo, "ready", timeout=90_000)
 
 
-def test_hidden_tab_pauses_then_resumes(page, server_url):
-    """What moved: this slept a minute in the background and compared the step counts. It now counts the calls the
+def test_hidden_tab_pauses_then_resumes(warm_page, server_url):
+    """(A first load on the warm shared Python, tests/conftest.py: the page's own loop is the subject.) What moved: this slept a minute in the background and compared the step counts. It now counts the calls the
     page posts to the worker while hidden, for 3 s: with the hidden flag faked, Chromium throttles nothing, so a loop
     that kept running would post within a frame or two (at max speed it posts ~60 a second); none may be posted."""
+    page = warm_page
     page.goto(f"{server_url}?demo=gridworld&speed=max&autoplay=1")
     wait_status(page, "gridworld", "running", timeout=90_000)
     wait_until(lambda: stat(page, "gridworld", "steps") > 0, 10, message="training to start")
@@ -138,7 +139,8 @@ def _frame_stat(frame, demo, name):
     return float(frame.locator(f'[data-demo="{demo}"] [data-stat="{name}"]').get_attribute("data-value"))
 
 
-def test_cross_origin_embeds_run_only_when_seen(page, blog_url, server_url):
+def test_cross_origin_embeds_run_only_when_seen(warm_page, blog_url, server_url):
+    page = warm_page  # a first load on the warm shared Python (tests/conftest.py): when embeds run is the subject
     assert blog_url.split("/")[2] != server_url.split("/")[2]  # a different origin (port)
     page.set_viewport_size({"width": 1280, "height": 1100})
     page.goto(blog_url)
@@ -157,10 +159,10 @@ def test_cross_origin_embeds_run_only_when_seen(page, blog_url, server_url):
 
 
 @pytest.mark.parametrize("demo", ["gridworld", "bandit", "cartpole"])
-def test_embed_at_720x480_shows_the_demo_alone_without_sideways_scroll(browser, server_url, demo, artifacts):
-    """What must be on screen in an embed of each size (Play, Reset, canvas, key figure) is tests/e2e/test_layout.py's."""
-    context = browser.new_context(viewport={"width": 720, "height": 480})
-    page = context.new_page()
+def test_embed_at_720x480_shows_the_demo_alone_without_sideways_scroll(warm, server_url, demo, artifacts):
+    """What must be on screen in an embed of each size (Play, Reset, canvas, key figure) is tests/e2e/test_layout.py's.
+    A first load on the warm shared Python (tests/conftest.py)."""
+    context, page = warm.new_page(720, 480)
     try:
         page.goto(f"{server_url}?demo={demo}&embed=1")
         wait_status(page, demo, "ready", timeout=90_000)
