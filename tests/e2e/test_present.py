@@ -164,16 +164,16 @@ def test_present_shows_the_cartpole_comparison_beside_the_stage_and_curve(app, a
     app.watch.assert_clean()
 
 
-def test_present_keys_step_through_the_scenes_and_play(browser, server_url):
-    """→ and ← open the demo's next and previous scene (declared in web/contract.json), still presenting."""
+def test_present_keys_step_through_the_scenes_and_play(warm, server_url):
+    """→ and ← open the demo's next and previous scene (declared in web/contract.json), still presenting. A first load
+    of present=1 on the warm shared Python (tests/conftest.py)."""
     import json
     from pathlib import Path
 
     contract = json.loads((Path(__file__).resolve().parents[2] / "web" / "contract.json").read_text())
     names = list(contract["gridworld"]["scenes"])
     assert len(names) >= 2
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
+    context, page = warm.new_page(1920, 1080)
     page.watch = PageWatch(page)
     try:
         open_demo(page, server_url, "demo=gridworld&present=1")

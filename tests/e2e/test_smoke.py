@@ -28,8 +28,10 @@ def test_smoke_page_loads_and_every_demo_is_ready(page, server_url, artifacts):
     page.watch.assert_clean()
 
 
-def test_every_figure_is_a_plain_number_for_automation_and_a_dash_for_people(page, server_url):
-    """data-value is the plain number (−1 = not yet); the text people see is that number, or "—" while there is none."""
+def test_every_figure_is_a_plain_number_for_automation_and_a_dash_for_people(warm_page, server_url):
+    """data-value is the plain number (−1 = not yet); the text people see is that number, or "—" while there is none.
+    A first load on the warm shared Python (tests/conftest.py); the smoke test above starts cold."""
+    page = warm_page
     page.goto(server_url)
     for demo in DEMOS:
         wait_status(page, demo, "ready", timeout=90_000)
