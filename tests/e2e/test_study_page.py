@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from helpers import wait_until
+from helpers import wait_status, wait_until
 from rlplay.studies import STUDIES, run_study_to_end
 from rlplay.studies.report import best_lines
 
@@ -95,6 +95,8 @@ def test_the_cliff_scene_runs_figure_6_3_to_the_end_with_the_books_shape(page, s
     study's exactly and have the book's shape: Expected SARSA above SARSA from α = 0.6 on, Q-learning the lowest.
     """
     page.goto(f"{server_url}?scene=cliff-alpha-study")
+    # window.rlplay is there once the page has started: polled before, it was undefined (the load event comes first)
+    wait_status(page, "gridworld", ("ready", "running", "paused"), timeout=90_000)
     study = wait_until(
         lambda: (s := study_of(page, "gridworld")) and s["done"] and s, timeout_s=600, message="Figure 6.3's study"
     )
