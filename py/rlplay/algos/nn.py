@@ -257,7 +257,9 @@ def clip_grad_norm(grads: list[np.ndarray], max_norm: float) -> float:
 class Adam:
     """Adam (Kingma & Ba 2015, Algorithm 1), updating the arrays in ``params`` in place.
 
-    ``lr`` may be changed between steps (learning-rate schedules, or the user's slider).
+    ``lr`` may be changed between steps (learning-rate schedules, or the user's slider). The moments of all the
+    parameters are kept in one flat array each, so that a step is a dozen NumPy calls rather than a dozen a parameter
+    (the same elementwise operations, so the same bits).
     """
 
     def __init__(
@@ -266,13 +268,17 @@ class Adam:
         self.params = params
         self.lr = lr
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
+        ends = np.cumsum([p.size for p in params]).tolist()
+        self.slices = [slice(start, end) for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+        self.m = np.zeros(ends[-1] if ends else 0)  # every parameter's m, flattened one after another
+        self.v = np.zeros_like(self.m)
         self.t = 0
         self.beta1_power = 1.0  # β1^t, kept as a running product (exact, no libm pow)
         self.beta2_power = 1.0  # β2^t
 
     def step(self, grads: list[np.ndarray]) -> None:
+        if len(grads) != len(self.params):
+            raise ValueError(f"give one gradient per parameter: {len(self.params)}, got {len(grads)}")
         self.t += 1
         self.beta1_power *= self.beta1
         self.beta2_power *= self.beta2
@@ -281,12 +287,15 @@ class Adam:
         correction2 = _operand(1.0 - self.beta2_power)
         beta1, beta2, lr, eps = _operand(self.beta1), _operand(self.beta2), _operand(self.lr), _operand(self.eps)
         one_minus_beta1, one_minus_beta2 = _operand(1.0 - self.beta1), _operand(1.0 - self.beta2)
-        for p, g, m, v in zip(self.params, grads, self.m, self.v, strict=True):
-            # m ← β1 m + (1 − β1) g
-            m *= beta1
-            m += one_minus_beta1 * g
-            # v ← β2 v + (1 − β2) g²
-            v *= beta2
-            v += one_minus_beta2 * (g * g)
-            # θ ← θ − lr · m̂ / (√v̂ + eps),  m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t)
-            p -= lr * (m / correction1) / (np.sqrt(v / correction2) + eps)
+        g = np.concatenate([grad.reshape(-1) for grad in grads]) if grads else np.zeros(0)
+        m, v = self.m, self.v
+        # m ← β1 m + (1 − β1) g
+        m *= beta1
+        m += one_minus_beta1 * g
+        # v ← β2 v + (1 − β2) g²
+        v *= beta2
+        v += one_minus_beta2 * (g * g)
+        # θ ← θ − lr · m̂ / (√v̂ + eps),  m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t)
+        delta = lr * (m / correction1) / (np.sqrt(v / correction2) + eps)
+        for p, part in zip(self.params, self.slices, strict=True):
+            p -= delta[part].reshape(p.shape)
