@@ -369,6 +369,19 @@ function oneSheetAtATime() {
   );
 }
 
+/**
+ * The one demo an embed shows (its demo=, or its lesson scene's demo), read from the link's page fields before any
+ * demo module loads; null for the page, or an embed that names none (it shows the whole page). An embed loads only
+ * that demo's module and views: three embeds on a blog page each loaded all four demos, on the one main thread
+ * their frames share, to remove three of them.
+ */
+function embeddedDemo(schema, contract) {
+  const link = new StateRegistry(schema);
+  link.load(location.search); // its notices come again from the page's registry
+  if (!link.page.embed) return null;
+  return link.page.demo || findScene(contract, link.page.scene)?.demo || null;
+}
+
 async function main() {
   if (isIPadSafari()) {
     banner.hidden = false;
@@ -393,7 +406,10 @@ async function main() {
   const uiSchema = {};
   const broken = new Map(); // demo -> why its module did not load; the other demos still start
   const sections = [...document.querySelectorAll("[data-demo]")].map((root) => root.dataset.demo);
-  const pageDemos = [...new Set(sections)].filter((demo) => DEMO_NAME.test(demo) && Object.hasOwn(schema, demo));
+  const shown = embeddedDemo(schema, contract);
+  const pageDemos = [...new Set(sections)].filter(
+    (demo) => DEMO_NAME.test(demo) && Object.hasOwn(schema, demo) && (!shown || demo === shown),
+  );
   await Promise.all(
     pageDemos.map(async (demo) => {
       try {
