@@ -245,6 +245,9 @@ def warm(browser, server_url):
     anchor = context.new_page()
     _boot(anchor, server_url)
     anchor.evaluate("() => { for (const c of window.rlplay.controllers.values()) c.pause?.(); }")
+    # The site's service worker installs after the first load and then claims the context's tabs (web/sw.js); a page
+    # loading at that moment saw its module requests aborted and fetched again. The pages come once it has settled.
+    anchor.wait_for_function("() => Boolean(navigator.serviceWorker?.controller)", timeout=120_000)
     yield WarmPages(browser, context)
     context.close()
 
