@@ -36,8 +36,8 @@ def setup() -> tuple[Path, str]:
 
 
 # The lanes (README, "The test lanes"): the fast lane is every test not marked slow or soak; the slow lane is the
-# learning runs to a threshold and the long claims over seeds; the soak runs all three demos for 10 minutes.
-# `.ci/run` runs the fast lane (the slow lane by hand, for now: README).
+# learning runs to a threshold, the long claims over seeds and the longest cold starts under faults (each says so
+# where it is marked); the soak runs all three demos for 10 minutes. `.ci/run` runs the fast lane, then the slow.
 LANES = {"fast": ["-m", "not slow and not soak"], "slow": ["-m", "slow"], "soak": ["-m", "soak"], "all": ["-m", ""]}
 
 

@@ -122,6 +122,7 @@ def python_start(page) -> str:
     return page.evaluate("window.rlplay.runtime.versions.start")
 
 
+@pytest.mark.slow  # moved from the fast lane: two cold starts, 32-67 s (slow lane)
 def test_a_run_started_from_the_snapshot_equals_one_started_without(browser, server_url):
     """The first visit starts Python afresh and stores a memory snapshot (web/runtime/snapshot.js); the second, in
     the same profile, restores it. Both give the same runs, to the last bit, and the native numbers."""

@@ -316,6 +316,7 @@ def _ready_frames(page) -> dict:
     return frames
 
 
+@pytest.mark.slow  # moved from the fast lane: cold embeds and solo pages, 23-69 s (slow lane)
 def test_three_embeds_share_one_python_each_with_its_own_run(browser, page, server_url, tmp_path):
     """Three embeds on one blog page: one Python worker serves them all (the browser counts one shared worker; each
     frame's runtime names the same worker and a client of its own), each embed's run equals the same setup run
@@ -376,6 +377,7 @@ def test_three_embeds_share_one_python_each_with_its_own_run(browser, page, serv
         context.close()
 
 
+@pytest.mark.slow  # moved from the fast lane: a crash and a cold restart, 31-38 s (slow lane)
 def test_one_embeds_crash_restarts_the_shared_worker_and_every_embed_replays_its_run(
     browser, page, server_url, tmp_path
 ):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from helpers import demo_root, stat, wait_status, wait_until
 
 # Not modules of the page: the service worker (tests/e2e/test_offline.py), the blog tag's script (web/embed.js,
@@ -54,6 +55,7 @@ def first_load_modules(page, server_url, modules, site_server, site_faults) -> s
     return {path for path in modules if f"/{path}" in asked}
 
 
+@pytest.mark.slow  # moved from the fast lane: one cold load per module, 43-122 s (slow lane)
 def test_every_module_blocked_in_turn_is_named_with_retry(page, browser, server_url, dist, site_server, site_faults):
     """One page load per module the page asks for; the runtime waits at its manifest, so each load takes well under a
     second. The shared Python worker's script is blocked in a fresh context: a page of this one, navigated away,

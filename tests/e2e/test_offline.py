@@ -40,7 +40,14 @@ def assert_every_demo_trains(page):
         root.get_by_role("button", name="Pause").click()
 
 
-@pytest.mark.parametrize("base_path", ["/", "/rl-playground/"])
+@pytest.mark.parametrize(
+    "base_path",
+    [
+        "/",
+        # moved from the fast lane: a second cold visit under a sub-path, 34 s at load 17; the slow lane runs it
+        pytest.param("/rl-playground/", marks=pytest.mark.slow),
+    ],
+)
 def test_a_second_visit_works_with_no_network(browser, dist, base_path):
     server, url = build.start_server(dist, 0, base_path=base_path)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -77,6 +84,7 @@ BLOG = """<!doctype html><html><head><meta charset="utf-8"><title>A blog post</t
 <iframe id="embed" src="{base}?demo=gridworld&embed=1" width="720" height="480"></iframe></body></html>"""
 
 
+@pytest.mark.slow  # moved from the fast lane: two cold visits and a service worker, 29 s at load 17 (slow lane)
 def test_an_embed_works_with_its_host_unreachable_after_one_visit(browser, dist, tmp_path):
     """A blog on another origin embeds the demo. Read again once the playground's host is unreachable, the embed
     still loads and trains, from its own offline copy."""
@@ -118,6 +126,7 @@ def reseal(site):
     return manifest["version"]
 
 
+@pytest.mark.slow  # moved from the fast lane: two deploys, cold, 51 s at load 17 (slow lane)
 def test_a_new_deploy_is_offered_after_one_reload_and_never_mixed(browser, dist, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(dist, site)
@@ -154,6 +163,7 @@ def test_a_new_deploy_is_offered_after_one_reload_and_never_mixed(browser, dist,
         server.shutdown()
 
 
+@pytest.mark.slow  # moved from the fast lane: two builds, cold, a service worker (slow lane)
 def test_a_page_and_a_runtime_of_different_builds_never_mix(page, dist, tmp_path):
     """Without the offline copy (a page cached by the browser, a new deploy on the server), the worker refuses to
     load a runtime of another build and asks for a reload."""
@@ -195,6 +205,7 @@ CACHED_SHA256 = """async (url) => {
 }"""
 
 
+@pytest.mark.slow  # moved from the fast lane: cold visits and a service worker, 38 s at load 17 (slow lane)
 def test_a_first_visit_is_claimed_and_a_corrupted_cache_entry_heals(browser, dist):
     """A first visit's tab is claimed by the service worker (it ran on the network until a reload, so a deploy while
     it was open gave it the new build's files); a cached runtime replaced by 1 kB of zeros broke the page for good,

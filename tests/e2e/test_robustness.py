@@ -156,6 +156,7 @@ def test_replay_reset_during_a_replay_leaves_a_usable_demo(app):
     page.watch.assert_clean()
 
 
+@pytest.mark.slow  # moved from the fast lane: a crash and a cold restart, 25-44 s (slow lane)
 def test_replay_restart_during_a_replay_replays_again_and_says_so(page, server_url):
     page.goto(f"{server_url}?demo=cartpole&steps=40000")
     wait_until(lambda: replay_value(page, "cartpole") > 0, 90, message="replay progress")

@@ -33,6 +33,7 @@ def test_dist_is_self_contained(page, server_url):
     assert origins == {server_url.split("/")[2]}
 
 
+@pytest.mark.slow  # moved from the fast lane: a crash and a cold restart, 22-26 s (slow lane)
 def test_worker_crash_shows_error_and_restart_recovers(page, server_url):
     page.goto(f"{server_url}?demo=gridworld&speed=max&autoplay=1&seed=4")
     wait_status(page, "gridworld", "running", timeout=90_000)
