@@ -202,3 +202,14 @@ def test_the_first_create_in_a_fresh_worker_carries_the_reproduce_values(demo):
     contract.CONTRACT.clear()  # as in a worker that has not read any part yet
     _, created = call(demo, "create", params={"seed": "5"})
     assert created["reproduce_args"] == [["seed", "5"]]
+
+
+@pytest.mark.parametrize("demo", sorted(demos.DEMOS))
+def test_the_commands_that_keep_the_run_are_commands_of_the_demo(demo):
+    """run_commands (DemoDriver.RUN_COMMANDS, read by the page's run record in place of a list written in JS) name
+    the bridge's own commands or the driver's, never configure, and reach web/contract.json as declared."""
+    driver_class = demos.demo_module(demo).Demo
+    own = driver_class.RUN_COMMANDS - {"run", "step", "snapshot", "reset"}
+    assert own <= driver_class.COMMANDS, own - driver_class.COMMANDS
+    assert "configure" not in driver_class.RUN_COMMANDS
+    assert contract.describe()[demo]["run_commands"] == sorted(driver_class.RUN_COMMANDS)

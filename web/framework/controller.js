@@ -54,18 +54,6 @@ const DTYPES = {
 const FRAME_BUDGET_MS = 8;
 const MAX_BUDGET_MS = 100;
 const MAX_WORK_RATIO = 6;
-// Driver commands that run or watch the same training run without changing its settings: a link still replays it.
-const RUN_ONLY_COMMANDS = new Set([
-  "run",
-  "step",
-  "snapshot",
-  "reset",
-  "episode",
-  "watch_reset",
-  "watch_step",
-  "play_reset",
-  "play_step",
-]);
 
 // A notice says what was wrong in a sentence or two; one that echoes a long hostile value is cut there.
 const MAX_NOTICE_CHARS = 400;
@@ -574,7 +562,8 @@ export class DemoController {
    * this answer's: a run already in flight when it was sent went first (the worker answers in order).
    */
   noteRunHistory(command, args, snapshot, before) {
-    if (RUN_ONLY_COMMANDS.has(command) || !snapshot?.figures) return;
+    // the commands that run or watch the run without changing it: Python declares them (DemoDriver.RUN_COMMANDS)
+    if (this.contract.run_commands?.includes(command) || !snapshot?.figures) return;
     const at = snapshot.figures[this.contract.units ?? "steps"] ?? 0;
     if (at === 0 && this.historyUnits > 0) {
       // it started a fresh run (a new seed, new arms): its history starts here, also when a newer request made

@@ -11,6 +11,10 @@ class DemoDriver:
     """Base of the three drivers: ``step`` is ``advance`` then ``snapshot``; ``COMMANDS`` starts empty."""
 
     COMMANDS: frozenset[str] = frozenset()
+    # The commands that run or watch this run without changing it (the bridge's own, then a driver's from COMMANDS):
+    # a link still replays the run after them; any other command changes the run mid-way (web/contract.json carries
+    # this as run_commands, for the page's run record)
+    RUN_COMMANDS: frozenset[str] = frozenset({"run", "step", "snapshot", "reset"})
     # True for a driver whose run has an end (advance returns 0 there: the bandit's horizon, RLHF's updates); the
     # CLI then trains to that end by default, else to 500 episodes
     ENDS: bool = False

@@ -93,6 +93,7 @@ class CartpoleDemo(DemoDriver):
             "gradient_spread",
         }
     )
+    RUN_COMMANDS = DemoDriver.RUN_COMMANDS | {"watch_reset", "watch_step", "play_reset", "play_step"}
 
     def __init__(self, config: CartpoleConfig | None = None):
         self.config = config if config is not None else CartpoleConfig()

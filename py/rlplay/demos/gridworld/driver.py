@@ -392,6 +392,7 @@ class GridworldDemo(DemoDriver):
             "plan_reset",
         }  # fmt: skip
     )
+    RUN_COMMANDS = DemoDriver.RUN_COMMANDS | {"episode"}
 
     def __init__(self, config: GridworldConfig | None = None):
         self.config = config if config is not None else GridworldConfig()
