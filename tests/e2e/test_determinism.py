@@ -23,7 +23,9 @@ CASES = [
     ("cartpole", {"seed": "2", "algo": "actor-critic"}, [1000, 9000]),
     ("cartpole", {"seed": "3", "algo": "reinforce"}, [4000, 6000]),
     ("cartpole", {"seed": "1", "algo": "ppo"}, [2048, 6000]),
-    ("cartpole", {"seed": "4", "algo": "dqn"}, [1500, 2500]),  # 3000 updates past learning_starts
+    # 3000 updates past learning_starts, in calls the watchdog allows on a loaded machine: one call of 2,500 DQN steps
+    # went silent for its 10 s with the suite on both cores (and the worker's loss failed the cases after it)
+    ("cartpole", {"seed": "4", "algo": "dqn"}, [1500, 1250, 1250]),
     # RLHF: corpus, labels and the reward model's fit, then PPO updates (the portable exp/log, no BLAS)
     ("rlhf", {"seed": "3"}, [1, 29, 30]),
     ("rlhf", {"seed": "5", "beta": "0", "labeller": "user", "labels": "abba-ab"}, [40, 40]),

@@ -106,9 +106,14 @@ def test_a_shared_view_blocked_breaks_every_demo_and_says_so_without_false_comfo
     page.locator('[data-widget="ppo-clip"] canvas').first.wait_for(timeout=30_000)
 
 
-def test_the_widget_and_the_editor_blocked_leave_the_demos_working_and_retry_gives_both(page, server_url):
+def test_the_widget_and_the_editor_blocked_leave_the_demos_working_and_retry_gives_both(browser, server_url):
     """The PPO widget was imported inside the page's start, so its failure left every demo at "loading"; the
-    editor (loaded when the Code panel first opens) said only the browser's words, with no Retry."""
+    editor (loaded when the Code panel first opens) said only the browser's words, with no Retry.
+
+    Without the service worker: it precaches the editor once Python is ready and, once it has claimed the page,
+    serves the editor from that cache, past the page's route (the block went unseen on a fast install)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    page = context.new_page()
     for path in ("web/widgets/ppo_clip.js", "web/vendor/codemirror.js"):
         page.route(f"**/{path}", lambda route: route.fulfill(status=500, body="broken"))
     page.goto(server_url)
@@ -125,6 +130,7 @@ def test_the_widget_and_the_editor_blocked_leave_the_demos_working_and_retry_giv
     root.locator(".code-panel > summary").click()
     root.locator(".cm-content").wait_for(timeout=30_000)
     page.locator('[data-widget="ppo-clip"] canvas').first.wait_for(timeout=30_000)
+    context.close()
 
 
 def test_without_boot_js_the_page_still_starts(page, server_url, site_faults):
