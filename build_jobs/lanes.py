@@ -35,9 +35,11 @@ def setup() -> tuple[Path, str]:
     return python, chromium
 
 
-# The lanes (README, "The test lanes"): the fast lane is every test not marked slow or soak; the slow lane is the
-# learning runs to a threshold, the long claims over seeds and the longest cold starts under faults (each says so
-# where it is marked); the soak runs all three demos for 10 minutes. `.ci/run` runs the fast lane, then the slow.
+# The lanes (README, "The test lanes"): the fast lane is every test not marked slow or soak, on a running Python (the
+# booted `app` page and the `warm` pages, tests/conftest.py) but for a cold smoke test and a few cold starts; the
+# slow lane is the learning runs to a threshold, the long claims over seeds, and Python's cold starts under faults,
+# slow links, small watchdog limits and service workers (each says so where it is marked); the soak runs all three
+# demos for 10 minutes. `.ci/run` runs the fast lane, then the slow.
 LANES = {"fast": ["-m", "not slow and not soak"], "slow": ["-m", "slow"], "soak": ["-m", "soak"], "all": ["-m", ""]}
 
 

@@ -61,6 +61,7 @@ def hold_python(page):
     return release
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start while Python loads (slow lane)
 @pytest.mark.parametrize("embed", [True, False], ids=["embed", "page"])
 def test_play_pressed_while_python_loads_starts_training_once_ready(page, server_url, embed):
     page.set_viewport_size({"width": 720, "height": 480} if embed else {"width": 1280, "height": 900})
@@ -86,6 +87,7 @@ def test_play_pressed_while_python_loads_starts_training_once_ready(page, server
     page.watch.assert_clean()
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start while Python loads (slow lane)
 def test_a_setting_changed_while_python_loads_is_kept(page, server_url):
     release = hold_python(page)
     page.goto(f"{server_url}?demo=gridworld")
@@ -102,6 +104,7 @@ def test_a_setting_changed_while_python_loads_is_kept(page, server_url):
     page.watch.assert_clean()
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start while Python loads (slow lane)
 def test_no_visible_minus_one_and_the_banner_does_not_move_the_page(page, server_url):
     page.goto(server_url)
     heading = page.locator("#mdp h2")

@@ -40,6 +40,7 @@ def inside_viewport(locator, width, height):
     return left >= 0 and top >= 0 and right <= width and bottom <= height, (left, top, right, bottom)
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start on a first visit (slow lane)
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_a_live_demo_and_its_play_button_are_on_the_first_screen(browser, server_url, artifacts, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})
@@ -73,6 +74,7 @@ def test_a_live_demo_and_its_play_button_are_on_the_first_screen(browser, server
         context.close()
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start while Python loads (slow lane)
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_the_loading_card_never_covers_the_prose(browser, server_url, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})

@@ -86,6 +86,7 @@ def test_every_module_blocked_in_turn_is_named_with_retry(page, browser, server_
     assert unnamed == [], f"not named with a Retry when blocked: {unnamed}"
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with a module blocked (slow lane)
 def test_a_shared_view_blocked_breaks_every_demo_and_says_so_without_false_comfort(page, server_url):
     """web/views/line_chart.js is imported by every demo and the PPO widget: each says so, none claims the others
     work, the banner does not call the page ready over them, and Retry (after the file is back) starts them all."""
@@ -106,6 +107,7 @@ def test_a_shared_view_blocked_breaks_every_demo_and_says_so_without_false_comfo
     page.locator('[data-widget="ppo-clip"] canvas').first.wait_for(timeout=30_000)
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with modules blocked (slow lane)
 def test_the_widget_and_the_editor_blocked_leave_the_demos_working_and_retry_gives_both(browser, server_url):
     """The PPO widget was imported inside the page's start, so its failure left every demo at "loading"; the
     editor (loaded when the Code panel first opens) said only the browser's words, with no Retry.

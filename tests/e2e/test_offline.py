@@ -40,14 +40,8 @@ def assert_every_demo_trains(page):
         root.get_by_role("button", name="Pause").click()
 
 
-@pytest.mark.parametrize(
-    "base_path",
-    [
-        "/",
-        # moved from the fast lane: a second cold visit under a sub-path, 34 s at load 17; the slow lane runs it
-        pytest.param("/rl-playground/", marks=pytest.mark.slow),
-    ],
-)
+@pytest.mark.slow  # moved from the fast lane: cold visits and a service worker (slow lane)
+@pytest.mark.parametrize("base_path", ["/", "/rl-playground/"])
 def test_a_second_visit_works_with_no_network(browser, dist, base_path):
     server, url = build.start_server(dist, 0, base_path=base_path)
     context = browser.new_context(viewport={"width": 1280, "height": 900})

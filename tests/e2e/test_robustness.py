@@ -348,6 +348,7 @@ def banner_text(page, timeout=90_000):
     return banner.text_content()
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with a file missing (slow lane)
 def test_failure_missing_worker_is_named_and_retry_works(page, server_url):
     page.route("**/web/runtime/worker.js", lambda route: route.fulfill(status=404, body="not found"))
     page.goto(f"{server_url}?demo=gridworld")
@@ -357,6 +358,7 @@ def test_failure_missing_worker_is_named_and_retry_works(page, server_url):
     wait_status(page, "gridworld", "ready", timeout=120_000)
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with a file missing (slow lane)
 def test_failure_missing_schema_is_named(page, server_url):
     page.route("**/web/params.json", lambda route: route.fulfill(status=404, body="not found"))
     page.goto(f"{server_url}?demo=gridworld")
@@ -364,6 +366,7 @@ def test_failure_missing_schema_is_named(page, server_url):
     assert page.locator("#runtime-banner").get_by_role("button", name="Retry").is_visible()
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with a file missing (slow lane)
 def test_failure_missing_demo_module_is_named_and_the_others_work(page, server_url):
     page.route("**/web/views/bandit_view.js", lambda route: route.fulfill(status=404, body="not found"))
     page.goto(server_url)
@@ -373,6 +376,7 @@ def test_failure_missing_demo_module_is_named_and_the_others_work(page, server_u
     wait_status(page, "gridworld", "ready", timeout=120_000)
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with a file missing (slow lane)
 def test_failure_missing_core_module_is_named(page, server_url):
     page.route("**/web/ui.js", lambda route: route.fulfill(status=404, body="not found"))
     page.goto(f"{server_url}?demo=gridworld")
@@ -384,6 +388,7 @@ SANDBOXED = """<!doctype html><html><head><meta charset="utf-8"><title>A post</t
 </body></html>"""
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start in a sandboxed frame (slow lane)
 def test_failure_sandboxed_embed_says_what_it_needs(page, server_url, tmp_path):
     from conftest import build
 
@@ -400,6 +405,7 @@ def test_failure_sandboxed_embed_says_what_it_needs(page, server_url, tmp_path):
         server.shutdown()
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start offline, after a crash (slow lane)
 def test_failure_offline_with_a_crashed_worker_says_so_and_recovers(page, server_url):
     page.goto(f"{server_url}?demo=gridworld")
     wait_status(page, "gridworld", "ready", timeout=90_000)

@@ -12,6 +12,7 @@ from helpers import demo_root, stat, wait_status, wait_until
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start under a sub-path (slow lane)
 def test_dist_works_under_a_sub_path(page, dist):
     server, url = build.start_server(dist, 0, base_path="/rl-playground/")
     try:
@@ -24,6 +25,7 @@ def test_dist_works_under_a_sub_path(page, dist):
         server.shutdown()
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start counting every request (slow lane)
 def test_dist_is_self_contained(page, server_url):
     """Nothing is fetched from another origin."""
     origins = set()
@@ -73,6 +75,7 @@ def test_a_shared_worker_that_does_not_start_falls_back_to_a_dedicated_one(page,
     page.watch.assert_clean()
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with a file missing (slow lane)
 def test_missing_file_is_named_and_retry_works(page, server_url, site_faults):
     site_faults[NUMPY_WHEEL] = 404
     page.goto(server_url)

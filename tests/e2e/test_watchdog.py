@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from conftest import build
 from helpers import demo_root, limits_in_use, small_limits, stat, wait_status, wait_until
 from snapshots import bridge_payload
@@ -16,6 +17,7 @@ SLOW_LINK_BYTES_PER_SECOND = 700_000
 SLOW_LINK_LIMITS = {"load_stall_ms": 6000, "fetch_stall_ms": 1500, "stall_ms": 2000, "heartbeat_ms": 250}
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with the watchdog's small limits (slow lane)
 def test_dragging_a_slider_at_max_speed_for_three_stall_limits_keeps_training(page, server_url):
     """What moved: the drag lasted 30 s against the page's 10 s watchdog; it lasts at least 9 s against a 3 s one
     (helpers.small_limits), still three limits long, and until the steps were read at least eight times (the 30 s
@@ -68,6 +70,7 @@ def _progress(page) -> list[int]:
     )
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start on a slow link (slow lane)
 def test_a_slow_link_loads_with_progress_and_every_demo_becomes_ready(browser, dist):
     """What moved: the link was 120 KB/s against the page's limits (60 s, 30 s), a two-minute load; it is now a
     link that takes well over twice the load's silence limit and ten times the download's (small_limits), progress
@@ -112,6 +115,7 @@ def test_a_slow_link_loads_with_progress_and_every_demo_becomes_ready(browser, d
         server.shutdown()
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with a stalled download (slow lane)
 def test_a_download_that_stalls_is_named_and_retry_recovers(page, server_url, site_faults):
     """Bytes, not time, judge a download: one that sends nothing for fetch_stall_ms is named, and Retry loads the page.
 
@@ -137,6 +141,7 @@ def test_a_download_that_stalls_is_named_and_retry_recovers(page, server_url, si
 DEAF = "from pyodide.code import run_js\nrun_js('self.onmessage = null')  # the worker takes no more requests\n"
 
 
+@pytest.mark.slow  # moved from the fast lane: a cold start with the watchdog's small limits (slow lane)
 def test_edited_code_that_makes_the_worker_deaf_is_named_and_the_demo_restored(page, server_url):
     """Edited code that replaces the worker's message handler leaves it running (its heartbeat goes on) but deaf: the
     watchdog once took the heartbeat for life and left every demo "running" for ever. The answers owed decide now:
