@@ -117,9 +117,10 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def _faulted(self) -> bool:
-        """The tests' faults (``server.faults``: a path's ending -> an HTTP status, or "hold" to answer only once the
-        fault is removed). On the server, not in the browser: the shared Python worker's requests are its own, and
-        no page's route sees them. Returns True once an error was sent."""
+        """The tests' faults (``server.faults``: a path's ending -> an HTTP status, "hold" to answer only once the
+        fault is removed, or "pass" to serve it as usual); every path asked for is added to ``server.fault_hits``.
+        On the server, not in the browser: the shared Python worker's requests are its own, and no page's route
+        sees them. Returns True once an error was sent."""
         faults = getattr(self.server, "faults", None)
         if not faults:
             return False

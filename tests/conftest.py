@@ -58,7 +58,8 @@ def server_url(site_server):
 @pytest.fixture
 def site_faults(site_server):
     """The site's server's faults for one test: ``site_faults["pyodide.asm.wasm"] = 404`` answers that file with
-    HTTP 404, ``= "hold"`` holds its requests until the entry is removed (build_jobs/serve.py). The server's, not
+    HTTP 404, ``= "hold"`` holds its requests until the entry is removed, ``= "pass"`` serves it as usual; each
+    path asked for is added to ``site_server[0].fault_hits`` (build_jobs/serve.py). The server's, not
     a page's route: the shared Python worker's requests (web/runtime/worker.js) pass no page's route."""
     faults = site_server[0].faults
     site_server[0].fault_hits.clear()
@@ -81,6 +82,13 @@ def browser():
         browser.close()
 
 
+# A test's switch to the fallback worker, set before the page boots (web/runtime/client.js, workerKind); also
+# tests/e2e/helpers.py's dedicated_worker.
+DEDICATED_WORKER_SCRIPT = "window.rlplay = Object.assign(window.rlplay ?? {}, { worker: 'dedicated' });"
+# Every demo on a page paused (a page left playing trains on, a core's worth, through the tests after it).
+PAUSE_ALL = "() => { for (const c of window.rlplay?.controllers?.values() ?? []) c.pause?.(); }"
+
+
 def _force_dedicated_worker(browser):
     """RLPLAY_TEST_WORKER=dedicated: every page runs Python in a dedicated worker, the fallback for browsers without
     SharedWorker (web/runtime/client.js, workerKind), so the suite can be run on that path too."""
@@ -88,7 +96,7 @@ def _force_dedicated_worker(browser):
 
     def forced(*args, **kwargs):
         context = new_context(*args, **kwargs)
-        context.add_init_script("window.rlplay = Object.assign(window.rlplay ?? {}, { worker: 'dedicated' });")
+        context.add_init_script(DEDICATED_WORKER_SCRIPT)
         return context
 
     browser.new_context = forced
@@ -197,13 +205,9 @@ def app(app_session, server_url):
     # Left playing (a scene at max speed), the session's page would train on, a core's worth, through every test
     # that comes after on this process, first loads included; the next test opens its own setup anyway.
     try:
+        page.evaluate(PAUSE_ALL)
         # A replay left running (a test that failed before it stopped one) would hold the next test's open().
-        page.evaluate(
-            """() => {
-                for (const c of window.rlplay?.controllers?.values() ?? []) c.pause?.();
-                for (const b of document.querySelectorAll("[data-control=cancel-replay]")) b.click();
-            }"""
-        )
+        page.evaluate("() => { for (const b of document.querySelectorAll('[data-control=cancel-replay]')) b.click(); }")
     except Exception:  # noqa: BLE001 - a page the test crashed or navigated away is booted again by the next test
         pass
 
@@ -244,7 +248,7 @@ def warm(browser, server_url):
     context = browser.new_context(viewport=VIEWPORT)
     anchor = context.new_page()
     _boot(anchor, server_url)
-    anchor.evaluate("() => { for (const c of window.rlplay.controllers.values()) c.pause?.(); }")
+    anchor.evaluate(PAUSE_ALL)
     # The site's service worker installs after the first load and then claims the context's tabs (web/sw.js); a page
     # loading at that moment saw its module requests aborted and fetched again. The pages come once it has settled.
     anchor.wait_for_function("() => Boolean(navigator.serviceWorker?.controller)", timeout=120_000)

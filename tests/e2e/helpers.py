@@ -59,7 +59,9 @@ def small_limits(target, **limits) -> None:
 def dedicated_worker(target) -> None:
     """Run the page's Python in a dedicated worker, the fallback where there is no SharedWorker (a test's switch, set
     before the page boots like the limits; web/runtime/client.js, workerKind)."""
-    target.add_init_script("window.rlplay = Object.assign(window.rlplay ?? {}, { worker: 'dedicated' });")
+    from conftest import DEDICATED_WORKER_SCRIPT
+
+    target.add_init_script(DEDICATED_WORKER_SCRIPT)
 
 
 def limits_in_use(page) -> dict:

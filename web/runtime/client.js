@@ -41,8 +41,8 @@ export class RuntimeCallError extends Error {
 //   budget of at most ~100 ms, so 10 s of silence is no longer "busy"). A load also has synchronous steps
 //   (compiling, starting the interpreter, importing NumPy) that take far longer on a slow phone, so while loading
 //   the silence allowed is load_stall_ms, and so it is while the worker builds a demo's driver (its `create`, one
-//   call, which for the RLHF demo includes fitting its reward model). A slow link is judged by the worker itself, which names a file that has
-//   sent no byte for fetch_stall_ms (worker.js): loading has no time limit.
+//   call, which for the RLHF demo includes fitting its reward model). A slow link is judged by the worker itself,
+//   which names a file that has sent no byte for fetch_stall_ms (worker.js): loading has no time limit.
 // - deaf: once loaded, it owes answers and has answered nothing for stall_ms, though heartbeats still come. Its event
 //   loop is free, yet calls go unanswered: something replaced its message handler (edited code that sets
 //   js.self.onmessage = None). Heartbeats are not answers; the answers owed decide.
