@@ -70,20 +70,59 @@ def limits_in_use(page) -> dict:
     return page.evaluate("() => ({...window.rlplay.runtime.limits})")
 
 
+# open_setup's record of the statuses each awaited demo's root takes from the moment open() begins (a MutationObserver
+# with old values: the first change's old value is the earlier setup's status, and is left out). A status may last
+# less than any poll: at max speed the bandit's 1000-pull race goes from "running" to its finish ("paused") in about
+# 0.4 s, often before open() has resolved, and a poll of the status then waited for "running" for ever.
+OPEN_AND_RECORD_STATUSES = """async ([query, demos]) => {
+  const roots = new Map(demos.map((demo) => [document.querySelector(`[data-demo="${CSS.escape(demo)}"]`), demo]));
+  roots.delete(null);
+  const taken = new Map(demos.map((demo) => [demo, []]));
+  const changed = new Set();
+  const note = (records) => {
+    for (const { target, oldValue } of records) {
+      if (changed.has(target)) taken.get(roots.get(target)).push(oldValue);
+      changed.add(target);
+    }
+  };
+  const observer = new MutationObserver(note);
+  for (const root of roots.keys())
+    observer.observe(root, { attributes: true, attributeFilter: ["data-status"], attributeOldValue: true });
+  window.rlplayTestStatuses = { observer, note, demos, roots, taken };
+  await window.rlplay.open(query);
+}"""
+# {demo: every status it has taken since open() began, its current one last}.
+STATUSES_TAKEN = """() => {
+  const { observer, note, demos, roots, taken } = window.rlplayTestStatuses;
+  note(observer.takeRecords());
+  const now = new Map([...roots].map(([root, demo]) => [demo, root.dataset.status]));
+  return Object.fromEntries(demos.map((demo) => [demo, [...taken.get(demo), now.get(demo)].filter(Boolean)]));
+}"""
+
+
 def open_setup(page, query: str = "", status=("ready", "running"), timeout: float = 90_000):
-    """Switch the shared page to ``?query`` as a link would (window.rlplay.open), wait for the query's demo (or every
-    demo) to reach ``status``, and check that it starts clean: the URL is the query, every demo's driver is new (no
-    step taken unless the query replays or plays one, no call left from an earlier test), every Code panel closed."""
-    page.evaluate("(query) => window.rlplay.open(query)", query)
+    """Switch the shared page to ``?query`` as a link would (window.rlplay.open), wait until the query's demo (or every
+    demo) has reached ``status`` (a status it has left since counts: OPEN_AND_RECORD_STATUSES), and check that it
+    starts clean: the URL is the query, every demo's driver is new (no step taken unless the query replays or plays
+    one, no call left from an earlier test), every Code panel closed."""
     params = {}
     for key, value in parse_qsl(query, keep_blank_values=True):
         params.setdefault(key, value)  # the page reads the first of a name given twice
     focus = params.get("demo")
     demos = page.evaluate("[...document.querySelectorAll('[data-demo]')].map((root) => root.dataset.demo)")
-    for demo in [focus] if focus else demos:
-        page.locator(", ".join(f'[data-demo="{demo}"][data-status="{wanted}"]' for wanted in status)).first.wait_for(
-            state="attached", timeout=timeout
+    awaited = [focus] if focus else demos
+    page.evaluate(OPEN_AND_RECORD_STATUSES, [query, awaited])
+    try:
+        wait_until(
+            lambda: all(set(taken) & set(status) for taken in page.evaluate(STATUSES_TAKEN).values()),
+            timeout / 1000,
+            interval_s=0.05,
+            message=f"{awaited} to reach {status}",
         )
+    except AssertionError as error:
+        raise AssertionError(f"{error}; the statuses they took: {page.evaluate(STATUSES_TAKEN)}") from None
+    finally:
+        page.evaluate("() => window.rlplayTestStatuses?.observer.disconnect()")
     if "scene" in params:  # a scene writes its setup into the URL (web/scenes.js): the query's own values stay
         url = dict(parse_qsl(page.evaluate("location.search").lstrip("?"), keep_blank_values=True))
         assert all(url.get(key) == value for key, value in params.items()), f"the URL is {url}, not from {query!r}"

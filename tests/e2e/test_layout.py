@@ -207,7 +207,9 @@ def open_page(warm, url, demo, width, height, **options):
     page.add_init_script(RECORD_CANVAS_TEXT)
     page.add_init_script(RECORD_CANVAS_BOXES)
     page.goto(url)
-    wait_status(page, demo, ("ready", "running"), timeout=90_000)
+    # "paused" too: a bandit autoplayed at max speed finishes its 1000-pull race in about 0.4 s, and a poll may see
+    # neither "ready" nor "running" (on a first load, "paused" comes only after "ready")
+    wait_status(page, demo, ("ready", "running", "paused"), timeout=90_000)
     return context, page
 
 

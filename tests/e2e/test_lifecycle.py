@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import open_demo, wait_until
+from helpers import open_demo, open_setup, wait_until
 
 COUNTS_SCRIPT = Path(__file__).resolve().parents[1] / "js" / "fixtures" / "live_counts.js"
 DEMOS = ("gridworld", "bandit", "cartpole")
@@ -119,3 +119,16 @@ def test_open_refuses_to_switch_into_an_embed(page, server_url):
     assert "embed" in message
     assert page.evaluate("location.search") == ""  # nothing changed
     assert page.evaluate("window.rlplay.inspect('bandit').status") == "ready"
+
+
+def test_open_setup_sees_a_status_that_ends_before_any_poll(app):
+    """The tests' open_setup (tests/e2e/helpers.py) waits for a status the demo has reached since open() began, also
+    one it has already left: a 10-pull race at max speed runs ("running") and finishes ("paused") on its first
+    answer, before a poll could see it (polling, open_setup waited 90 s for "running" and failed). It still fails on
+    a status the demo never reached."""
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "demo=bandit&horizon=10&speed=max&autoplay=1", status=("running",), timeout=20_000)
+    wait_until(lambda: page.evaluate("window.rlplay.inspect('bandit').status") == "paused", 10, message="the finish")
+    assert page.evaluate("window.rlplay.inspect('bandit').unitsDone") == 10
+    with pytest.raises(AssertionError, match=r"\['bandit'\] to reach \('error',\).*'bandit': \[.*'ready'"):
+        open_setup(page, "demo=bandit", status=("error",), timeout=1000)
