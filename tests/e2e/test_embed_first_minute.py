@@ -135,7 +135,8 @@ def test_no_visible_minus_one_and_the_banner_does_not_move_the_page(page, server
     page.watch.assert_clean()
 
 
-def test_every_setting_has_help_by_keyboard_and_pointer(page, server_url):
+def test_every_setting_has_help_by_keyboard_and_pointer(warm_page, server_url):
+    page = warm_page  # a first load on the warm shared Python (tests/conftest.py, WarmPages)
     page.goto(f"{server_url}?demo=gridworld")
     wait_status(page, "gridworld", "ready", timeout=90_000)
     root = demo_root(page, "gridworld")
@@ -158,7 +159,8 @@ def test_every_setting_has_help_by_keyboard_and_pointer(page, server_url):
     page.watch.assert_clean()
 
 
-def test_a_notice_about_the_link_sits_next_to_its_demo_and_goes_when_settings_change(page, server_url):
+def test_a_notice_about_the_link_sits_next_to_its_demo_and_goes_when_settings_change(warm_page, server_url):
+    page = warm_page  # a first load of the link on the warm shared Python (tests/conftest.py, WarmPages)
     page.goto(f"{server_url}?demo=bandit&speed=fast")
     wait_status(page, "bandit", "ready", timeout=90_000)
     root = demo_root(page, "bandit")

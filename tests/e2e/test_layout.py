@@ -544,9 +544,10 @@ def test_code_editor_follows_the_dark_theme(warm, server_url):
         context.close()
 
 
-def test_cartpole_research_buttons_stand_clear_of_their_notes(page, server_url):
+def test_cartpole_research_buttons_stand_clear_of_their_notes(warm_page, server_url):
     """ "Measure the spread" sat on the paragraph above it (0 px apart): each button in the research panels is at least
     4 px below the text before it."""
+    page = warm_page  # a first load on the warm shared Python (tests/conftest.py, WarmPages)
     page.goto(f"{server_url}?demo=cartpole")
     wait_status(page, "cartpole", ("ready", "running"), timeout=90_000)
     gaps = demo_root(page, "cartpole").evaluate(
@@ -557,8 +558,9 @@ def test_cartpole_research_buttons_stand_clear_of_their_notes(page, server_url):
     assert gaps and all(gap >= 4 for _, gap in gaps), gaps
 
 
-def test_the_lessons_equations_are_math_markup(page, server_url, artifacts):
+def test_the_lessons_equations_are_math_markup(warm_page, server_url, artifacts):
     """MathML written in index.html (no script, CSP unchanged): screen readers meet math, not a stream of italics."""
+    page = warm_page  # a first load on the warm shared Python (tests/conftest.py, WarmPages)
     page.goto(server_url)
     equations = page.locator("math.equation")
     assert equations.count() == 7  # 1-6, and RLHF's objective (section 7)

@@ -87,10 +87,11 @@ def test_open_mounts_and_unmounts_fifty_times_and_leaves_nothing_behind(context,
     page.close()
 
 
-def test_open_replaces_the_setup_as_a_link_would(page, server_url):
+def test_open_replaces_the_setup_as_a_link_would(app):
     """open() reads the query afresh (settings from the old setup do not survive it), replays a link's steps=,
     writes the URL, and leaves one set of controls per demo."""
-    open_demo(page, server_url, "demo=gridworld&seed=7&alpha=0.3", status=("ready",))
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "demo=gridworld&seed=7&alpha=0.3", status=("ready",))
     page.evaluate("window.rlplay.open('demo=bandit&seed=11&steps=50')")
     assert page.evaluate("location.search") == "?demo=bandit&seed=11&steps=50"
     assert page.evaluate("window.rlplay.registry.get('gridworld', 'seed')") == 0  # back to its default
@@ -113,8 +114,9 @@ def test_open_replaces_the_setup_as_a_link_would(page, server_url):
     page.watch.assert_clean()
 
 
-def test_open_refuses_to_switch_into_an_embed(page, server_url):
-    open_demo(page, server_url, status=("ready",))
+def test_open_refuses_to_switch_into_an_embed(app):
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "", status=("ready",))
     message = page.evaluate("window.rlplay.open('demo=bandit&embed=1').then(() => '', (error) => error.message)")
     assert "embed" in message
     assert page.evaluate("location.search") == ""  # nothing changed

@@ -186,7 +186,8 @@ def test_replay_setting_change_during_a_replay_applies_it_and_stops(app):
     page.watch.assert_clean()
 
 
-def test_replay_bad_steps_is_reported_and_nothing_replays(page, server_url):
+def test_replay_bad_steps_is_reported_and_nothing_replays(warm_page, server_url):
+    page = warm_page  # a first load of the link on the warm shared Python (tests/conftest.py, WarmPages)
     page.goto(f"{server_url}?demo=gridworld&steps=abc")
     page.get_by_text("Ignored steps=“abc”: steps must be a number.", exact=False).first.wait_for(timeout=60_000)
     wait_status(page, "gridworld", "ready", timeout=90_000)
@@ -280,14 +281,17 @@ def test_docstring_counts_are_current():
 # ---- busy: a worker doing what it was asked is not dead ----------------------------------------------------------
 
 
-def test_busy_a_setting_that_makes_units_dearer_at_max_speed_keeps_training(page, server_url):
+def test_busy_a_setting_that_makes_units_dearer_at_max_speed_keeps_training(warm_page, server_url):
     """Q-learning at max teaches the bridge ~1 M steps/s; Dyna-Q with 200 planning updates a step is ~200x dearer.
     The bridge once planned the next 100 ms call at the old rate (~90,000 Dyna-Q steps: a minute of work), so the
     watchdog, after 10 s of silence, said the worker had stopped answering.
 
     What moved: the watchdog's limit is 3 s here (helpers.small_limits), and the test waits 9 s where it waited 15 s
     against the page's 10 s: still three limits long, and still 30 times the longest call the bridge may plan (100
-    ms), while the old bug's minute-long call is still 20 limits long."""
+    ms), while the old bug's minute-long call is still 20 limits long. A first load on the warm shared Python
+    (tests/conftest.py, WarmPages): the limits are the page's own watchdog's, and the worker beats for each page at
+    the rate that page asked for (web/runtime/worker.js, Client.beat)."""
+    page = warm_page
     small_limits(page, stall_ms=3000, heartbeat_ms=250)
     page.goto(f"{server_url}?demo=gridworld&planning_steps=200&speed=max&autoplay=1")
     wait_status(page, "gridworld", "running", timeout=90_000)

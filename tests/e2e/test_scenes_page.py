@@ -56,10 +56,12 @@ def test_a_scene_opens_from_its_link_and_starts(app, artifacts, name):
 BOX = "(node) => { const r = node.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
 
 
-def test_value_iteration_scene_shows_the_planning_panel_beside_the_grid_in_view(page, server_url):
+def test_value_iteration_scene_shows_the_planning_panel_beside_the_grid_in_view(warm_page, server_url):
     """At 1280×900 the scene opens with the grid, the panel's Step sweep and its Δ chart on one screen, the panel
     beside the grid (it stood under the settings, below the fold); the main grid shows the panel's sweep, so the
-    panel's own copy folds away, and comes back when the V* overlay is turned off."""
+    panel's own copy folds away, and comes back when the V* overlay is turned off. A first load of the scene's link,
+    on the warm shared Python (tests/conftest.py, WarmPages)."""
+    page = warm_page
     page.goto(f"{server_url}?scene=value-iteration-sweeps")
     wait_status(page, "gridworld", ("ready", "running", "paused"), timeout=90_000)
     root = demo_root(page, "gridworld")
@@ -78,9 +80,9 @@ def test_value_iteration_scene_shows_the_planning_panel_beside_the_grid_in_view(
     page.watch.assert_clean()
 
 
-def test_show_me_opens_the_scene_and_copy_link_gives_the_changed_setup(page, server_url):
-    page.goto(server_url)
-    wait_status(page, "gridworld", ("ready",), timeout=90_000)
+def test_show_me_opens_the_scene_and_copy_link_gives_the_changed_setup(app):
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "", status=("ready",))
     page.locator('button[data-scene="dyna-q-planning"]').click()
     wait_until(
         lambda: page.evaluate("window.rlplay.inspect('gridworld')?.scene") == "dyna-q-planning", 30, message="scene"

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from helpers import demo_root, open_demo
+from helpers import demo_root, open_setup
 from rlplay.demos.cartpole import CartpoleConfig
 from rlplay.demos.gridworld import GridworldConfig
 from rlplay.params import inactive, schema
@@ -17,8 +17,9 @@ def visible_settings(page, demo: str) -> set[str]:
     return set(page.evaluate(SHOWN_CONTROLS, demo))
 
 
-def test_gridworld_controls_follow_each_settings_shown_when_and_its_declared_label(page, server_url):
-    open_demo(page, server_url, "demo=gridworld")
+def test_gridworld_controls_follow_each_settings_shown_when_and_its_declared_label(app):
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "demo=gridworld")
     root = demo_root(page, "gridworld")
     labels = {entry["name"]: entry.get("label") for entry in schema(GridworldConfig)}
     for explore in ("softmax", "ucb", "epsilon-greedy"):
@@ -31,8 +32,9 @@ def test_gridworld_controls_follow_each_settings_shown_when_and_its_declared_lab
     assert root.get_by_label(labels["alpha"], exact=True).count() == 1  # the label is Python's: "α (learning rate)"
 
 
-def test_cartpole_shows_only_the_learning_rate_and_network_size_the_algorithm_uses(page, server_url):
-    open_demo(page, server_url, "demo=cartpole&algo=dqn")
+def test_cartpole_shows_only_the_learning_rate_and_network_size_the_algorithm_uses(app):
+    page = app  # the session's shared page (tests/conftest.py)
+    open_setup(page, "demo=cartpole&algo=dqn")
     shown = visible_settings(page, "cartpole")
     resting = set(inactive(CartpoleConfig(algo="dqn")))
     assert not (shown & resting), shown & resting

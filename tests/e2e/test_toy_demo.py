@@ -39,7 +39,8 @@ def open_toy(page, server_url, query="demo=toy"):
     wait_status(page, "toy", "ready", timeout=90_000)
 
 
-def test_a_toy_demo_runs_both_halves_through_the_real_worker(page, server_url):
+def test_a_toy_demo_runs_both_halves_through_the_real_worker(warm_page, server_url):
+    page = warm_page  # a first load of the toy's page on the warm shared Python (tests/conftest.py, WarmPages)
     open_toy(page, server_url)
     root = demo_root(page, "toy")
     page.evaluate(COUNT_CALLS)
