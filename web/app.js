@@ -482,7 +482,8 @@ async function main() {
   } catch {
     return; // the banner shows the error and offers Retry
   }
-  registerOffline(banner); // now, not earlier: precaching must not compete with the first load
+  // now, not earlier: precaching must not compete with the first load; an embed leaves the deploy check to the browser
+  registerOffline(banner, { checkForDeploy: !registry.page.embed });
   for (const [demo, controller] of controllers)
     controller.create({ notices: noticesFor.get(demo) ?? [] }).then(() => startLesson(controller));
   page.sceneStudy?.start();

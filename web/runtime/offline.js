@@ -3,6 +3,7 @@
 //
 //   registerOffline(anchor);   // after Python is ready, so precaching never competes with the first load;
 //                              // the notice goes right after the anchor element
+//   registerOffline(anchor, { checkForDeploy: false });   // an embed: the browser's own check only (below)
 //
 // Where service workers are unavailable (file://, sandboxed or some third-party iframes, some private modes), this
 // does nothing and the page works online as before. Returns a promise of "registered", "unavailable" or "failed".
@@ -58,7 +59,7 @@ export function servedOffline() {
   return Boolean(serviceWorkers()?.controller);
 }
 
-export async function registerOffline(anchor) {
+export async function registerOffline(anchor, { checkForDeploy = true } = {}) {
   const container = serviceWorkers();
   if (!container) return "unavailable";
   container.addEventListener("controllerchange", () => {
@@ -92,7 +93,11 @@ export async function registerOffline(anchor) {
       if (installing.state === "installed") offer(installing);
     });
   });
-  // Look for a new deploy on every visit (offline, this fails quietly).
-  if (container.controller) registration.update().catch(() => {});
+  // Look for a new deploy on every visit (offline, this fails quietly). Not from an embed: a blog page's embeds load
+  // together, and Chromium aborted the requests the service worker was serving to the other embeds of the page
+  // (their modules: an embed then "could not start") when one of them asked for an update check. Embeds leave it to
+  // the browser, which checks by itself after navigations (the spec's soft update), and still show the notice for a
+  // version it finds (updatefound above).
+  if (checkForDeploy && container.controller) registration.update().catch(() => {});
   return "registered";
 }
