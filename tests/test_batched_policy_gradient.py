@@ -11,6 +11,7 @@ import pytest
 from rlplay.algos.batched_policy_gradient import BatchedPolicyGradient, policy_network
 from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
 from rlplay.demos.cartpole.compare import SeedComparison, solve_stats
+from rlplay.envs import cartpole_batch
 from rlplay.envs.cartpole import MAX_EPISODE_STEPS, CartPole, portable_cos, portable_sin
 from rlplay.envs.cartpole_batch import CartPoleBatch, portable_sin_cos
 
@@ -69,6 +70,16 @@ def test_a_finished_episodes_states_are_read_back_from_the_batchs_history():
     assert batch.episode_states(1, len(visited)).tolist() == [list(s) for s in visited]
 
 
+@pytest.mark.parametrize("plain_python_runs", [0, 3, 100])
+def test_the_array_step_and_the_plain_python_step_each_step_like_a_lone_cartpole(monkeypatch, plain_python_runs):
+    """``CartPoleBatch.step`` is NumPy over the batch above ``PLAIN_PYTHON_RUNS`` runs and ``cartpole_dynamics`` run
+    by run below: the tests above with either path throughout (0: NumPy, 100: plain Python) and with the batch
+    switching from one to the other when a run leaves (3)."""
+    monkeypatch.setattr(cartpole_batch, "PLAIN_PYTHON_RUNS", plain_python_runs)
+    test_a_batch_of_cartpoles_steps_each_like_a_lone_cartpole_through_ends_time_limits_and_runs_leaving()
+    test_a_finished_episodes_states_are_read_back_from_the_batchs_history()
+
+
 def lone_run(algo: str, seed: int, episodes: int) -> CartpoleDemo:
     """The demo's run of (algo, seed), stopped right after ``episodes`` episodes."""
     demo = CartpoleDemo(CartpoleConfig(algo=algo, seed=seed))
@@ -108,6 +119,13 @@ def test_batched_runs_are_the_demos_runs_bit_for_bit():
         assert batch.steps[i] == demo.steps and batch.updates[i] == 40
         assert_same_weights(batch.learners[i], demo)
         assert not batch.training[i] and batch.solved_at[i] == -1 and batch.diverged_at[i] == -1
+
+
+@pytest.mark.parametrize("plain_python_runs", [0, 3])
+def test_batched_runs_are_the_demos_runs_bit_for_bit_whichever_step_the_batch_takes(monkeypatch, plain_python_runs):
+    """As above, with the NumPy step throughout (0), and switching to the plain-Python step as runs leave (3)."""
+    monkeypatch.setattr(cartpole_batch, "PLAIN_PYTHON_RUNS", plain_python_runs)
+    test_batched_runs_are_the_demos_runs_bit_for_bit()
 
 
 @pytest.mark.slow
