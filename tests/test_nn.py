@@ -202,6 +202,34 @@ def test_clip_grad_norm_scales_to_the_limit():
     assert nn.clip_grad_norm(grads, 10.0) == pytest.approx(1.0)  # under the limit: untouched
 
 
+@pytest.mark.parametrize("max_norm", [0.0, 1.0, 1e9])
+@pytest.mark.parametrize("hidden", [4, 32, 100])
+def test_adams_clipped_step_is_clip_grad_norm_then_step_bit_for_bit(max_norm, hidden):
+    """The learners' fused ``clipped_step`` against its definition, over steps that clip and steps that do not, a
+    change of learning rate, and gradients that are views (strided: the unfused path)."""
+    rng = np.random.default_rng(hidden)
+    shapes = [(4, hidden), (hidden,), (hidden, 2), (2,)]
+    start = [rng.standard_normal(shape) for shape in shapes]
+    mine, reference = [p.copy() for p in start], [p.copy() for p in start]
+    adam, reference_adam = nn.Adam(mine, 0.01), nn.Adam(reference, 0.01)
+    clipped = 0
+    for step in range(40):
+        if step == 20:
+            adam.lr = reference_adam.lr = 0.003
+        grads = [rng.standard_normal(shape) * 10 ** rng.uniform(-3, 1) for shape in shapes]
+        if step % 7 == 3:
+            grads[0] = np.repeat(grads[0], 2, axis=1)[:, ::2]  # the same values, not contiguous
+        copies = [g.copy() for g in grads]
+        norm = adam.clipped_step(grads, max_norm)
+        assert norm == nn.clip_grad_norm(copies, max_norm)
+        reference_adam.step(copies)
+        clipped += 0 < max_norm < norm
+        for p, q in zip(mine, reference, strict=True):
+            assert p.tobytes() == q.tobytes()
+        assert adam.m.tobytes() == reference_adam.m.tobytes() and adam.v.tobytes() == reference_adam.v.tobytes()
+    assert (0 < clipped < 40) if max_norm == 1.0 else clipped == 0  # both branches, where there are two
+
+
 def test_sample_two_actions_uses_sigmoid_of_logit_gap():
     action, p_right = nn.sample_two_actions(np.array([0.0, math.log(3.0)]), 0.74)
     assert p_right == pytest.approx(0.75) and action == 1

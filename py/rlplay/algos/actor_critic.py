@@ -29,7 +29,7 @@ from typing import Annotated
 
 import numpy as np
 
-from rlplay.algos.nn import MLP, Adam, clip_grad_norm, sample_two_actions
+from rlplay.algos.nn import MLP, Adam, sample_two_actions
 from rlplay.algos.reinforce import reinforce_loss
 from rlplay.params import Param, validate
 
@@ -155,15 +155,13 @@ class ActorCritic:
         dV_all = np.zeros((len(X), 1))
         dV_all[:T, 0] = dV
         critic_grads = self.critic.backward(critic_cache, dV_all)
-        critic_norm = clip_grad_norm(critic_grads, config.max_grad_norm)
-        self.critic_optimizer.step(critic_grads)
+        critic_norm = self.critic_optimizer.clipped_step(critic_grads, config.max_grad_norm)
 
         # actor: the policy-gradient loss of REINFORCE, with the critic's advantage in place of G_t − b(t)
         logits, actor_cache = self.actor.forward(X[:T])
         loss, terms, dlogits = reinforce_loss(logits, actions, adv, config.entropy)
         actor_grads = self.actor.backward(actor_cache, dlogits)
-        actor_norm = clip_grad_norm(actor_grads, config.max_grad_norm)
-        self.actor_optimizer.step(actor_grads)
+        actor_norm = self.actor_optimizer.clipped_step(actor_grads, config.max_grad_norm)
 
         self.updates += 1
         stats = {**terms, "v_loss": v_loss, "loss": loss + v_loss, "grad_norm": max(actor_norm, critic_norm)}

@@ -213,9 +213,14 @@ class BatchedPolicyGradient:
         reward of 1 a step."""
         env = self.env
         bootstrap = isinstance(learner, ActorCritic) and truncated and not terminated
-        slots = np.arange(env.clock - T, env.clock + bootstrap) % HISTORY
-        X = np.ascontiguousarray(env.history[slots, :4, column])
-        actions = self.action_history[slots[:T], column].astype(np.int64)
+        first, end = (env.clock - T) % HISTORY, (env.clock - T) % HISTORY + T + bootstrap
+        if end <= HISTORY:  # the episode's slots are in order in the history: slices, not an index array
+            X = np.ascontiguousarray(env.history[first:end, :4, column])
+            actions = self.action_history[first : first + T, column].astype(np.int64)
+        else:
+            slots = np.arange(env.clock - T, env.clock + bootstrap) % HISTORY
+            X = np.ascontiguousarray(env.history[slots, :4, column])
+            actions = self.action_history[slots[:T], column].astype(np.int64)
         if isinstance(learner, ActorCritic):
             return learner.learn(X, actions, [1.0] * T, diagnostics=False)
         return learner.learn(X, actions, unit_reward_returns(T, learner.config.gamma), diagnostics=False)

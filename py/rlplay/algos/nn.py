@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy._core.umath import clip as _clip
 
 LN2_HI = 6.93147180369123816490e-01  # ln 2 rounded to 32 bits (fdlibm's ln2_hi): k · LN2_HI is exact for |k| < 2^20
 LN2_LO = 1.90821492927058770002e-10  # ln 2 − LN2_HI
@@ -57,8 +58,9 @@ def exp(x) -> np.ndarray:
     >>> abs(float(exp(np.array([1.0]))[0]) - math.e) < 1e-15
     True
     """
-    # clip to [−746, 710] (np.clip's bits, without its Python-level wrapper)
-    x = np.minimum(np.maximum(np.asarray(x, dtype=np.float64), _EXP_LOW), _EXP_HIGH)
+    # clip to [−746, 710]: np.clip's ufunc, without its Python-level wrapper (the bits of min(max(x, −746), 710),
+    # NaN included)
+    x = _clip(np.asarray(x, dtype=np.float64), _EXP_LOW, _EXP_HIGH)
     k = np.rint(x / _LN2_HI)
     r = (x - k * _LN2_HI) - k * _LN2_LO
     # Horner, from the innermost coefficient: p = c13, then p ← p · r + c for c = c12 … c0
@@ -275,26 +277,55 @@ class Adam:
         self.t = 0
         self.beta1_power = 1.0  # β1^t, kept as a running product (exact, no libm pow)
         self.beta2_power = 1.0  # β2^t
+        self._constants = None  # (β1, β2, lr, eps) of ``_operands``, made again when one changes
+        self._operands: list[np.ndarray] = []
 
     def step(self, grads: list[np.ndarray]) -> None:
         if len(grads) != len(self.params):
             raise ValueError(f"give one gradient per parameter: {len(self.params)}, got {len(grads)}")
+        self._step_flat(np.concatenate([grad.reshape(-1) for grad in grads]) if grads else np.zeros(0))
+
+    def clipped_step(self, grads: list[np.ndarray], max_norm: float) -> float:
+        """``clip_grad_norm(grads, max_norm)`` then ``step(grads)``, the same bits in fewer NumPy calls: the gradients
+        are concatenated once, squared once (the square reused for v when there was nothing to clip) and scaled in
+        one call. Returns the norm before clipping. (Each gradient's Σ g² is the same pairwise sum over the same
+        contiguous elements, whether of the gradient or of its slice of the concatenation.)"""
+        if len(grads) != len(self.params):
+            raise ValueError(f"give one gradient per parameter: {len(self.params)}, got {len(grads)}")
+        if not grads or not all(grad.flags.c_contiguous for grad in grads):
+            norm = clip_grad_norm(grads, max_norm)
+            self.step(grads)
+            return norm
+        g = np.concatenate([grad.reshape(-1) for grad in grads])
+        g2 = g * g
+        # as ``grad_norm``: √(Σ g²), the per-gradient sums added exactly
+        norm = math.sqrt(math.fsum(float(np.add.reduce(g2[part], None)) for part in self.slices))
+        if max_norm > 0 and norm > max_norm:
+            g *= max_norm / norm
+            g2 = None
+        self._step_flat(g, g2)
+        return norm
+
+    def _step_flat(self, g: np.ndarray, g2: np.ndarray | None = None) -> None:
+        """One step on every parameter's gradient, flattened one after another (``g2`` = g · g if known)."""
         self.t += 1
         self.beta1_power *= self.beta1
         self.beta2_power *= self.beta2
         # bias corrections 1 − β^t; every scalar as a 0-d array (``_operand``: the same bits, faster calls)
         correction1 = _operand(1.0 - self.beta1_power)
         correction2 = _operand(1.0 - self.beta2_power)
-        beta1, beta2, lr, eps = _operand(self.beta1), _operand(self.beta2), _operand(self.lr), _operand(self.eps)
-        one_minus_beta1, one_minus_beta2 = _operand(1.0 - self.beta1), _operand(1.0 - self.beta2)
-        g = np.concatenate([grad.reshape(-1) for grad in grads]) if grads else np.zeros(0)
+        constants = (self.beta1, self.beta2, self.lr, self.eps)
+        if self._constants != constants:
+            self._constants = constants
+            self._operands = [_operand(c) for c in (*constants, 1.0 - self.beta1, 1.0 - self.beta2)]
+        beta1, beta2, lr, eps, one_minus_beta1, one_minus_beta2 = self._operands
         m, v = self.m, self.v
         # m ← β1 m + (1 − β1) g
         m *= beta1
         m += one_minus_beta1 * g
         # v ← β2 v + (1 − β2) g²
         v *= beta2
-        v += one_minus_beta2 * (g * g)
+        v += one_minus_beta2 * (g * g if g2 is None else g2)
         # θ ← θ − lr · m̂ / (√v̂ + eps),  m̂ = m / (1 − β1^t),  v̂ = v / (1 − β2^t)
         delta = lr * (m / correction1) / (np.sqrt(v / correction2) + eps)
         for p, part in zip(self.params, self.slices, strict=True):

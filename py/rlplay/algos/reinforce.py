@@ -32,7 +32,6 @@ import numpy as np
 from rlplay.algos.nn import (
     MLP,
     Adam,
-    clip_grad_norm,
     entropy,
     entropy_backward,
     exp,
@@ -201,8 +200,7 @@ class Reinforce:
         logits, cache = self.policy.forward(X)
         loss, terms, dlogits = reinforce_loss(logits, actions, adv, config.entropy)
         grads = self.policy.backward(cache, dlogits)
-        norm = clip_grad_norm(grads, config.max_grad_norm)
-        self.optimizer.step(grads)
+        norm = self.optimizer.clipped_step(grads, config.max_grad_norm)
         self.updates += 1
         stats = {**terms, "loss": loss, "grad_norm": norm}
         if diagnostics:
