@@ -146,11 +146,12 @@ class BatchedPolicyGradient:
             W1b, w_diff, h = self.W1b, self.w_diff, self.h
             hidden = h[:, 0]
             rows, action_rows = self._rows, self._action_rows
+            inputs = env.inputs_by_slot  # ``env.inputs``, without a property call a step
             # between ends of episodes the runs and their weights stay put: step without looking back
             for _ in range(min(n - taken, self.block - row)):
                 taken += 1
                 # h = relu(s W1 + b1);  d = h · w_diff + b_diff, for every run with its own weights
-                np.matmul(env.inputs, W1b, h)  # outputs passed by position: an ``out=`` keyword costs more
+                np.matmul(inputs[env.clock % HISTORY], W1b, h)  # outputs by position: an ``out=`` keyword costs more
                 np.maximum(hidden, _ZERO, hidden)
                 # right if u < σ(d), i.e. if d > logit(u); written straight into the history of actions
                 actions = np.greater(np.vecdot(hidden, w_diff), rows[row], action_rows[env.clock % HISTORY])

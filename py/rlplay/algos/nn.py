@@ -163,7 +163,7 @@ class MLP:
         # z = X W1 + b1
         z = matmul(X, self.W1) + self.b1
         # h = relu(z)
-        h = np.maximum(z, 0.0)
+        h = np.maximum(z, _ZERO)
         # y = h W2 + b2
         y = matmul(h, self.W2) + self.b2
         return y, (X, z, h)
@@ -177,7 +177,7 @@ class MLP:
         # dh = dy W2ᵀ
         dh = matmul(dy, self.W2.T)
         # dz = dh ⊙ [z > 0]   (ReLU passes gradient only where it was active)
-        dz = dh * (z > 0.0)
+        dz = dh * (z > _ZERO)
         # dW1 = Xᵀ dz,  db1 = Σ_rows dz
         dW1 = transpose_matmul(X, dz)
         db1 = np.add.reduce(dz, 0)
@@ -193,7 +193,9 @@ class MLP:
         return y
 
     def is_finite(self) -> bool:
-        return all(bool(np.logical_and.reduce(np.isfinite(p), None)) for p in self.params)
+        # every parameter at once, flattened one after another: three NumPy calls rather than two a parameter
+        flat = np.concatenate([p.reshape(-1) for p in self.params])
+        return bool(np.logical_and.reduce(np.isfinite(flat), None))
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:

@@ -136,7 +136,7 @@ class CartPoleBatch:
         natively). So the constant columns are repeated once per run here."""
         runs = len(self.envs)
         self._rows = [row[:4] for row in self.history]  # history[c % HISTORY, :4] for every c
-        self._inputs = [row.T[:, None, :] for row in self.history]
+        self.inputs_by_slot = [row.T[:, None, :] for row in self.history]  # ``inputs`` at clock c: [c % HISTORY]
         self.state = self._rows[self.clock % HISTORY]
         self._force = np.empty(runs)
         # W = [θ˙, cos θ, sin θ]: the operands the first products share; the series leave their q in W[1:3]
@@ -262,7 +262,7 @@ class CartPoleBatch:
     @property
     def inputs(self) -> np.ndarray:
         """The state as (R, 1, 5) rows [x, x˙, θ, θ˙, 1] (a view)."""
-        return self._inputs[self.clock % HISTORY]
+        return self.inputs_by_slot[self.clock % HISTORY]
 
     def episode_states(self, r: int, length: int) -> np.ndarray:
         """Run r's states of its last ``length`` steps (before each push), (length, 4), oldest first."""
