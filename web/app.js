@@ -420,6 +420,8 @@ async function main() {
       }
     }),
   );
+  // A demo module whose files all load when asked again: its requests were aborted on the way (web/boot.js).
+  if ([...broken.values()].some((error) => error.everyFileLoads) && globalThis.rlplayBoot?.retryOnce()) return;
   const registry = new StateRegistry(schema, uiSchema);
   const notices = registry.load(location.search);
   page.lesson = findScene(contract, registry.page.scene); // ?scene=NAME: a lesson's declared setup (web/scenes.js)

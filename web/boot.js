@@ -5,7 +5,8 @@
 // - a sandboxed iframe (sandbox="allow-scripts" without allow-same-origin) on a server that sends no CORS headers:
 //   its document has an opaque origin, so module scripts and the worker cannot load; the notice says what the
 //   embed needs and links to the full page.
-// It also gives web/app.js and the runtime client `rlplayBoot.findMissing(url)` to name a missing file.
+// It also gives web/app.js and the runtime client `rlplayBoot.findMissing(url)` to name a missing file, and
+// `rlplayBoot.retryOnce()` for a module that failed with every file in place (see there).
 // Text goes in through textContent only.
 
 (() => {
@@ -76,6 +77,21 @@
     for (const root of document.querySelectorAll("[data-demo]")) root.dataset.status = "error";
   }
 
+  // A module graph can fail with every file in place: under load, Chromium aborted requests that the service worker
+  // was serving (net::ERR_ABORTED) while an update check ran (web/runtime/offline.js). A page whose files all load
+  // when asked again reloads itself, at most once a minute, before it says that it could not start.
+  const RETRIED = `rlplay-retried:${location.href}`;
+  function retryOnce() {
+    try {
+      if (Date.now() - Number(sessionStorage.getItem(RETRIED) ?? 0) < 60_000) return false;
+      sessionStorage.setItem(RETRIED, String(Date.now()));
+    } catch {
+      return false; // no storage (a sandboxed or blocked frame): no reload it could not limit; Retry stays
+    }
+    location.reload();
+    return true;
+  }
+
   async function diagnose() {
     if (state.started) return;
     if (self.origin === "null") {
@@ -91,6 +107,7 @@
     const script = document.querySelector('script[type="module"][src]');
     const missing = script ? await findMissing(script.src) : null;
     if (state.started) return;
+    if (!missing && retryOnce()) return;
     show(
       missing
         ? `The page could not start: ${sitePath(missing.url)} did not load (${missing.reason}).`
@@ -101,6 +118,7 @@
 
   globalThis.rlplayBoot = {
     findMissing,
+    retryOnce,
     sitePath,
     fullPageURL,
     /** web/app.js calls this as its first statement: the page's code is running. */

@@ -39,7 +39,9 @@ export async function importModule(url) {
     // module itself failed to run (a syntax error in a partly deployed file, say): the browser's words, then.
     const missing = await globalThis.rlplayBoot?.findMissing(href).catch(() => null);
     if (missing) throw new ModuleLoadError(sitePath(missing.url), missing.reason);
-    throw new ModuleLoadError(sitePath(href), error?.message || "it did not run");
+    const failure = new ModuleLoadError(sitePath(href), error?.message || "it did not run");
+    failure.everyFileLoads = true; // a request aborted on the way, or a file that does not run (web/boot.js)
+    throw failure;
   }
 }
 

@@ -141,3 +141,20 @@ def test_without_boot_js_the_page_still_starts(page, server_url, site_faults):
     site_faults["/manifest.json"] = "hold"
     page.goto(f"{server_url}?demo=gridworld")
     demo_root(page, "gridworld").get_by_role("button", name="Play").wait_for(timeout=30_000)
+
+
+@pytest.mark.parametrize("path", ["web/state.js", "web/demos/bandit/bandit.js"], ids=["static", "demo"])
+def test_a_module_request_aborted_on_the_way_reloads_the_page_once(page, server_url, site_faults, path):
+    """A module graph failed with every file in place: under load, Chromium aborted requests the service worker was
+    serving to an embed (net::ERR_ABORTED) while another embed's update check ran (web/runtime/offline.js), and the
+    embed said it "could not start" for good. A page whose files all load when asked again reloads itself once:
+    one of app.js's own imports, or a demo's module, aborted on the first load only. Python is held at its manifest
+    (the page's code is the subject)."""
+    site_faults["/manifest.json"] = "hold"
+    page.route(f"**/{path}", lambda route: route.abort("aborted"), times=1)
+    page.goto(f"{server_url}?demo=bandit")
+    page.wait_for_event("load", timeout=30_000)  # the page's own reload
+    demo_root(page, "bandit").get_by_role("button", name="Play").wait_for(timeout=30_000)
+    assert page.evaluate("() => performance.getEntriesByType('navigation')[0].type") == "reload"
+    assert page.locator("#runtime-banner[data-state=error], .error-box:visible").count() == 0
+    assert page.watch.failed_requests == [f"{server_url}{path} net::ERR_ABORTED"]
