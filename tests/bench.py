@@ -298,7 +298,7 @@ PROFILE = """async () => {
       'page shell (DOMContentLoaded)': nav.domContentLoadedEventEnd,
       'first contentful paint': paint ? paint.startTime : NaN,
       'worker start': at('worker_start'),
-      'wheels unzipped + NumPy compiled (beside the wasm)': at('wheels_end') - at('manifest_end'),
+      'NumPy and rlplay files (unzipped cold, from the snapshot warm) + NumPy compiled, beside the wasm': at('wheels_end') - at('manifest_end'),
       'wasm compile + instantiate': at('wasm_compile_end') - at('wasm_compile_start'),
       'restore from the snapshot (files, NumPy linked, heap)': at('restored') - at('prerun_start'),
       'interpreter start (after the wasm)': at('interpreter_end') - at('wasm_compile_end'),

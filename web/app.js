@@ -9,8 +9,8 @@ import { shareQuery } from "./framework/share_query.js";
 import { importModule, moduleFailure } from "./loader.js";
 import { Presenter } from "./present.js";
 import { reproduceFor } from "./reproduce.js";
-import { PythonRuntime } from "./runtime/client.js";
 import { registerOffline, servedOffline } from "./runtime/offline.js";
+import { isIPadSafari, runtime } from "./runtime/page_runtime.js";
 import { applyScene, findScene, sceneNames, startScene } from "./scenes.js";
 import { displayText, StateRegistry } from "./state.js";
 import { el } from "./ui.js";
@@ -24,11 +24,7 @@ const controllerModule = (demo) => importModule(new URL(`./demos/${demo}/${demo}
 const STAGE_LABELS = { runtime: "Python runtime", numpy: "NumPy", rlplay: "rlplay" };
 globalThis.rlplayBoot?.started(); // web/boot.js: the page's code runs (else it names the file that did not load)
 
-const baseURL = new URL("../", import.meta.url).href;
-// The tests' small watchdog limits: only from a window.rlplay that a test's init script made before this module ran
-// (the hook below replaces it); a link cannot set them (web/runtime/client.js, limitsFrom).
-// Likewise a test's "dedicated" (window.rlplay.worker): the fallback worker, run on purpose.
-const runtime = new PythonRuntime(baseURL, { limits: globalThis.rlplay?.limits, worker: globalThis.rlplay?.worker });
+// `runtime` started before this module ran (web/runtime/page_runtime.js); the listeners below catch up with it.
 const controllers = new Map();
 // What main() loaded once (the registry, the demo modules, the contract) for mountDemos and open(); `started`
 // settles once the first load asked for its drivers (or could not), so an early open() waits for that.
@@ -43,13 +39,6 @@ page.started = new Promise((resolve) => {
   page.markStarted = resolve;
 });
 let opening = Promise.resolve(); // open() calls run one after another
-
-// Pyodide 0.27.7 crashes on iPad Safari (fixed in 0.28): say so instead of crashing.
-function isIPadSafari() {
-  const ua = navigator.userAgent;
-  const iPad = /iPad/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1);
-  return iPad && /Safari/.test(ua) && !/CriOS|FxiOS|EdgiOS|Chrome/.test(ua);
-}
 
 // ---- the loading banner -----------------------------------------------------------------------------------
 
@@ -70,20 +59,19 @@ function buildBanner() {
   banner.hidden = servedOffline();
 }
 
-runtime.addEventListener("progress", (event) => {
-  const { stage, pct, detail } = event.detail;
+function showProgress({ stage, pct, detail }) {
   const entry = stageBars[stage];
   if (!entry) return;
   entry.bar.value = pct;
   // While downloading, the bytes ("3.1 of 10.1 MB"); then the step under way ("starting Python").
   entry.pct.textContent = detail && pct < 100 ? detail : `${pct}%`;
-});
+}
+runtime.addEventListener("progress", (event) => showProgress(event.detail));
 
 // Set when the page's own start failed (main's catch): its message stays, whatever the runtime does next.
 let startFailed = false;
 
-runtime.addEventListener("state", (event) => {
-  const { state, error } = event.detail;
+function showState({ state, error }) {
   document.documentElement.dataset.runtime = state;
   if (startFailed) return;
   if (state === "loading") buildBanner();
@@ -113,7 +101,11 @@ runtime.addEventListener("state", (event) => {
     if (culprit) recoverFromEditedCode(runtime, [...controllers.values()], culprit, error);
     else showRuntimeError(error);
   }
-});
+}
+runtime.addEventListener("state", (event) => showState(event.detail));
+// What happened before this module ran: the state the runtime is in, and each stage's latest progress.
+if (runtime.state !== "idle") showState({ state: runtime.state, error: runtime.lastError ?? null });
+for (const progress of Object.values(runtime.progress)) showProgress(progress);
 
 function showRuntimeError(error) {
   if (error?.kind === "update") {
@@ -476,9 +468,13 @@ async function main() {
       }
     }
   }
-  // A start that already failed (e.g. a missing worker.js) is shown with Retry: starting again behind the reader's
-  // back would replace that message while they read it.
-  if (runtime.state === "error") return;
+  // A start that already failed (a missing file; the runtime starts before this module runs) is shown with Retry,
+  // and by the demos mounted since: starting again behind the reader's back would replace that message while they
+  // read it. Retry replays each demo (restartRuntime), which makes its driver.
+  if (runtime.state === "error") {
+    for (const controller of controllers.values()) controller.setStatus("error");
+    return;
+  }
   try {
     await runtime.start();
   } catch {

@@ -104,8 +104,12 @@
       );
       return;
     }
-    const script = document.querySelector('script[type="module"][src]');
-    const missing = script ? await findMissing(script.src) : null;
+    // Every module script of the page (web/runtime/page_runtime.js, then web/app.js), each file fetched once.
+    let missing = null;
+    const seen = new Set();
+    for (const script of document.querySelectorAll('script[type="module"][src]')) {
+      missing ??= await findMissing(script.src, seen);
+    }
     if (state.started) return;
     if (!missing && retryOnce()) return;
     show(

@@ -138,11 +138,11 @@ def test_a_run_started_from_the_snapshot_equals_one_started_without(browser, ser
             assert python_start(page) == visit
             runs[visit] = [browser_snapshot(page, *case) for case in SNAPSHOT_CASES]
             if visit == "fresh":
-                # The store writes the heap, then the meta entry that makes it a snapshot.
+                # The store writes the heap and the files, then the meta entry that makes them a snapshot.
                 wait_until(
                     lambda page=page: page.evaluate(
                         "async () => { for (const name of await caches.keys()) if (name.startsWith('rlplay-python-'))"
-                        " return (await (await caches.open(name)).keys()).length === 2; return false; }"
+                        " return (await (await caches.open(name)).keys()).length === 3; return false; }"
                     ),
                     60,
                     message="the snapshot's meta entry stored",

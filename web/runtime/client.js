@@ -146,6 +146,7 @@ export class PythonRuntime extends EventTarget {
     this.port = null; // the shared worker's port
     this.state = "idle";
     this.versions = null;
+    this.progress = {}; // stage -> the latest progress message of this start (for a listener that comes late)
     this.nextId = 1;
     this.pending = new Map();
     this.startPromise = null;
@@ -214,6 +215,7 @@ export class PythonRuntime extends EventTarget {
   start() {
     if (this.startPromise) return this.startPromise;
     this.generation += 1;
+    this.progress = {};
     this.setState("loading");
     this.lastSignOfLife = performance.now();
     this.lastAnswer = performance.now();
@@ -468,6 +470,7 @@ export class PythonRuntime extends EventTarget {
     this.inUserCode = data.type === "user-code" && data.running;
     if (data.type === "user-code" || data.type === "heartbeat") return;
     if (data.type === "progress") {
+      this.progress[data.stage] = data;
       this.dispatchEvent(new CustomEvent("progress", { detail: data }));
       return;
     }

@@ -13,7 +13,8 @@
 //
 // Where: the first visit with an empty cache starts Python this way (wheels unpacked here, no loadPackage), saves the
 // snapshot before the page's first call and stores it in the Cache Storage (`rlplay-python-<build>`, one build's
-// at a time; web/sw.js keeps it). Later visits restore it, check it with a small computation whose answer the first
+// at a time; web/sw.js keeps it), with the wheels' files as they were unpacked (unzipping them took a warm start's
+// longest step, about 0.4-0.8 s on 2 cores). Later visits restore it, check it with a small computation whose answer the first
 // visit stored beside it (the canary), and fall back to a fresh start, forgetting the snapshot, if anything about it
 // is refused: a missing or partial entry, another build's, Pyodide's own checks, a canary that differs.
 
@@ -39,40 +40,71 @@ export function canKeepSnapshots() {
   return typeof caches === "object" && caches !== null;
 }
 
-/** This build's snapshot: {meta, heap: a promise of the Uint8Array}, or null when there is none (or only part of
- * one). The meta entry is small and read first; the heap is read while the runtime's wasm compiles. */
+/** This build's snapshot: {meta, heap, files}, or null when there is none (or only part of one). `heap` is a
+ * promise of the Uint8Array; `files` one of the wheels' files as they were unpacked ([{path, data}], so a restore
+ * unzips nothing). The meta entry is small and read first; the rest is read while the runtime's scripts load. */
 export async function findSnapshot(baseURL, build) {
   if (!canKeepSnapshots() || !build) return null;
   const cache = await caches.open(cacheName(build));
-  const [heap, meta] = await Promise.all([
-    cache.match(entryURL(baseURL, "heap")),
-    cache.match(entryURL(baseURL, "meta.json")),
-  ]);
-  if (!heap || !meta) return null;
+  const [heap, files, meta] = await Promise.all(
+    ["heap", "files", "meta.json"].map((name) => cache.match(entryURL(baseURL, name))),
+  );
+  if (!heap || !files || !meta) return null;
   const info = await meta.json();
-  if (info.build !== build) return null;
-  const bytes = heap.arrayBuffer().then((buffer) => {
-    if (buffer.byteLength !== info.bytes) throw new Error(`a partial snapshot (${buffer.byteLength} bytes)`);
-    return new Uint8Array(buffer);
-  });
-  bytes.catch(() => {}); // Pyodide awaits it, and its failure refuses the snapshot
-  return { meta: info, heap: bytes };
+  if (info.build !== build || !Array.isArray(info.files)) return null;
+  const read = (response, bytes, what) =>
+    response.arrayBuffer().then((buffer) => {
+      if (buffer.byteLength !== bytes) throw new Error(`a partial snapshot (${what}: ${buffer.byteLength} bytes)`);
+      return new Uint8Array(buffer);
+    });
+  const heapBytes = read(heap, info.bytes, "heap");
+  const fileList = read(files, info.files_bytes, "files").then((all) => splitFiles(all, info.files));
+  // Whoever needs them reports their failure, which refuses the snapshot (Pyodide awaits the heap).
+  heapBytes.catch(() => {});
+  fileList.catch(() => {});
+  return { meta: info, heap: heapBytes, files: fileList };
 }
 
-/** Keep `heap` as this build's snapshot; other builds' snapshots go. The heap entry is written first, the meta
- * entry (which readSnapshot needs) last, so an interrupted store leaves no snapshot rather than half of one. */
-export async function storeSnapshot(baseURL, build, heap, meta) {
+/** The files' bytes one after another, and what splits them again: [[path, length], ...]. */
+export function joinFiles(files) {
+  return {
+    blob: new Blob(files.map(({ data }) => data)),
+    index: files.map(({ path, data }) => [path, data.byteLength]),
+  };
+}
+
+/** [{path, data}] from `joinFiles`'s bytes and index; each `data` a view into `bytes`, nothing copied.
+ *
+ *   splitFiles(Uint8Array.of(1, 2, 3), [["a", 1], ["b", 2]]) -> [{path: "a", data: [1]}, {path: "b", data: [2, 3]}]
+ */
+export function splitFiles(bytes, index) {
+  const files = [];
+  let at = 0;
+  for (const [path, length] of index) {
+    if (typeof path !== "string" || !Number.isInteger(length) || length < 0 || at + length > bytes.length) {
+      throw new Error("a damaged snapshot (its files do not match their index)");
+    }
+    files.push({ path, data: bytes.subarray(at, at + length) });
+    at += length;
+  }
+  if (at !== bytes.length) throw new Error("a damaged snapshot (its files do not match their index)");
+  return files;
+}
+
+/** Keep `heap` and the wheels' unpacked files (`joinFiles`'s) as this build's snapshot; other builds' snapshots go. The heap and
+ * files entries are written first, the meta entry (which findSnapshot needs) last, so an interrupted store leaves
+ * no snapshot rather than part of one. */
+export async function storeSnapshot(baseURL, build, heap, joined, meta) {
   for (const name of await caches.keys()) {
     if (name.startsWith(CACHE_PREFIX) && name !== cacheName(build)) await caches.delete(name);
   }
   const cache = await caches.open(cacheName(build));
   const binary = { headers: { "content-type": "application/octet-stream" } };
   await cache.put(entryURL(baseURL, "heap"), new Response(heap, binary));
+  await cache.put(entryURL(baseURL, "files"), new Response(joined.blob, binary));
   const json = { headers: { "content-type": "application/json" } };
-  await cache.put(
-    entryURL(baseURL, "meta.json"),
-    new Response(JSON.stringify({ ...meta, build, bytes: heap.byteLength }), json),
-  );
+  const info = { ...meta, build, bytes: heap.byteLength, files: joined.index, files_bytes: joined.blob.size };
+  await cache.put(entryURL(baseURL, "meta.json"), new Response(JSON.stringify(info), json));
 }
 
 export async function forgetSnapshot(build) {

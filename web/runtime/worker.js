@@ -18,6 +18,7 @@ import {
   findSnapshot,
   forgetSnapshot,
   installWheels,
+  joinFiles,
   relink,
   snapshotMeta,
   storeSnapshot,
@@ -257,7 +258,7 @@ async function loadWithWheels(module, options, wheels) {
 
 /** The heap as it is now (nothing of the page's has run yet), with what restoring it needs; null if it cannot be
  * restored. The copy is taken now; what is slow about it (the canary, storing) comes after. */
-function takeSnapshot(libs) {
+function takeSnapshot({ libs, files }) {
   const extra = unrestorable(emscripten, libs);
   if (extra.length) {
     console.warn(`Python snapshot not made: ${extra.join(", ")} loaded by Python itself`);
@@ -278,7 +279,8 @@ function takeSnapshot(libs) {
     Object.assign(pyodide.loadedPackages, loaded);
   }
   const meta = snapshotMeta(emscripten, libs, pyodide.runPython(CANARY));
-  return Promise.resolve({ bytes, meta });
+  // The files are copied now (a Blob copies what it is made of), before any of the page's calls run.
+  return Promise.resolve({ bytes, files: joinFiles(files), meta });
 }
 
 async function load(baseURL, build) {
@@ -304,11 +306,7 @@ async function load(baseURL, build) {
     start("runtime", manifest.stdlib ?? `${manifest.pyodide}python_stdlib.zip`),
     start("runtime", `${manifest.pyodide}pyodide-lock.json`),
   ];
-  const numpyDownload = start("numpy", manifest.numpy_wheel);
-  const rlplayDownload = start("rlplay", manifest.rlplay_wheel);
   bars.runtime = stageProgress("runtime", runtime);
-  bars.numpy = stageProgress("numpy", [numpyDownload]);
-  bars.rlplay = stageProgress("rlplay", [rlplayDownload]);
   // Once a stage's bytes are in, its bar names the work on the CPU that follows.
   const then = (downloads, stage, what) =>
     Promise.all(downloads.map((d) => d.done)).then(
@@ -316,8 +314,44 @@ async function load(baseURL, build) {
       () => {},
     );
   then(runtime, "runtime", "starting Python");
-  then([numpyDownload], "numpy", "downloaded");
-  then([rlplayDownload], "rlplay", "downloaded");
+  // NumPy's and rlplay's wheels are downloaded only for a start without a snapshot (which holds their files).
+  let wheelDownloads = null;
+  const wheels = () => {
+    if (wheelDownloads) return wheelDownloads;
+    const numpy = start("numpy", manifest.numpy_wheel);
+    const rlplay = start("rlplay", manifest.rlplay_wheel);
+    bars.numpy = stageProgress("numpy", [numpy]);
+    bars.rlplay = stageProgress("rlplay", [rlplay]);
+    then([numpy], "numpy", "downloaded");
+    then([rlplay], "rlplay", "downloaded");
+    wheelDownloads = { numpy, rlplay };
+    return wheelDownloads;
+  };
+  // This build's snapshot, looked up while the scripts load: a restore needs no wheel.
+  const snapshot = canUnzip() ? findSnapshot(baseURL, manifest.version).catch(() => null) : Promise.resolve(null);
+  snapshot.then((found) => found || wheels());
+  // NumPy's and rlplay's files, and NumPy's extensions compiled (for the snapshot's fixed placement:
+  // web/runtime/snapshot.js), while the wasm compiles: from the snapshot's copy of them, or unzipped from the wheels
+  // (as soon as the lookup finds no snapshot). Without DecompressionStream, Pyodide installs the wheels.
+  const withLibraries = async (files) => {
+    const compiled = files
+      .filter(({ path }) => path.endsWith(".so"))
+      .sort((a, b) => (a.path < b.path ? -1 : 1))
+      .map(async ({ path, data }) => ({ path, module: await WebAssembly.compile(data) }));
+    const libs = await Promise.all(compiled);
+    mark("wheels_end");
+    return { files, libs };
+  };
+  let unzipped = null;
+  const unzippedWheels = () => {
+    const { numpy, rlplay } = wheels();
+    unzipped ??= Promise.all([readWheel(numpy), readWheel(rlplay)]).then(([numpyFiles, rlplayFiles]) =>
+      withLibraries([...numpyFiles, ...rlplayFiles]),
+    );
+    unzipped.catch(() => {}); // reported by the start that needs them
+    return unzipped;
+  };
+  snapshot.then((found) => canUnzip() && !found && unzippedWheels());
   // Pyodide's two scripts load meanwhile, as modules (the code cache keeps them compiled for the next visit).
   const scriptURL = (name) => new URL(name, indexURL).href;
   const importScript = (name) =>
@@ -326,21 +360,6 @@ async function load(baseURL, build) {
     });
   const [module] = await Promise.all([importScript("pyodide.mjs"), importScript("pyodide.asm.js")]);
 
-  // NumPy's and rlplay's wheels, unpacked here while the wasm compiles, and NumPy's extensions compiled (for the
-  // snapshot's fixed placement: web/runtime/snapshot.js). Without DecompressionStream, Pyodide installs them.
-  const snapshot = findSnapshot(baseURL, manifest.version).catch(() => null);
-  const wheels = canUnzip()
-    ? Promise.all([readWheel(numpyDownload), readWheel(rlplayDownload)]).then(async ([numpyFiles, rlplayFiles]) => {
-        const compiled = numpyFiles
-          .filter(({ path }) => path.endsWith(".so"))
-          .sort((a, b) => (a.path < b.path ? -1 : 1))
-          .map(async ({ path, data }) => ({ path, module: await WebAssembly.compile(data) }));
-        const libs = await Promise.all(compiled);
-        mark("wheels_end");
-        return { files: [...numpyFiles, ...rlplayFiles], libs };
-      })
-    : null;
-  wheels?.catch(() => {}); // reported by the start that needs them
   const options = {
     indexURL,
     packages: [],
@@ -349,12 +368,12 @@ async function load(baseURL, build) {
 
   mark("interpreter_start");
   let startMode = "pyodide packages";
-  const downloads = [numpyDownload, rlplayDownload, ...runtime];
-  const found = wheels && (await snapshot);
+  const found = await snapshot;
   if (found) {
     try {
       const restore = { ...options, _loadSnapshot: found.heap };
-      pyodide = await step(downloads, () => Promise.race([loadWithWheels(module, restore, wheels), wasmFailure]));
+      const files = found.files.then(withLibraries);
+      pyodide = await step(runtime, () => Promise.race([loadWithWheels(module, restore, files), wasmFailure]));
       mark("restored");
       relink(emscripten, found.meta);
       if (pyodide.runPython(CANARY) !== found.meta.canary) throw new Error("the snapshot's canary differs");
@@ -368,11 +387,13 @@ async function load(baseURL, build) {
     }
   }
   let made = null;
-  if (!pyodide && wheels) {
+  if (!pyodide && canUnzip()) {
     const makeSnapshot = canKeepSnapshots();
     const fresh = { ...options, _makeSnapshot: makeSnapshot };
     try {
-      pyodide = await step(downloads, () => Promise.race([loadWithWheels(module, fresh, wheels), wasmFailure]));
+      const files = unzippedWheels();
+      const downloads = [wheels().numpy, wheels().rlplay, ...runtime];
+      pyodide = await step(downloads, () => Promise.race([loadWithWheels(module, fresh, files), wasmFailure]));
     } catch (error) {
       if (error instanceof LoadError) throw error;
       console.warn(`Wheels left to Pyodide: ${error.message}`);
@@ -394,7 +415,7 @@ async function load(baseURL, build) {
       pyodide.runPython("import rlplay.demos as d, importlib; [importlib.import_module(m) for m in d.DEMOS.values()]");
     }
     mark("rlplay_import_end");
-    if (makeSnapshot) made = takeSnapshot((await wheels).libs);
+    if (makeSnapshot) made = takeSnapshot(await unzippedWheels());
     mark("snapshot_end");
     startMode = "fresh";
   }
@@ -413,6 +434,7 @@ async function load(baseURL, build) {
     mark("numpy_start");
     const packageErrors = [];
     const quiet = { messageCallback: () => {}, errorCallback: (m) => packageErrors.push(m) };
+    const { numpy: numpyDownload, rlplay: rlplayDownload } = wheels();
     await step([numpyDownload], async () => {
       await numpyDownload.done;
       progress("numpy", 90, "unpacking and importing");
@@ -447,7 +469,7 @@ async function load(baseURL, build) {
   if (made) {
     // Stored while the page makes its first calls; a store that fails leaves the next visit a fresh start.
     made
-      .then((heap) => heap && storeSnapshot(baseURL, manifest.version, heap.bytes, heap.meta))
+      .then((heap) => heap && storeSnapshot(baseURL, manifest.version, heap.bytes, heap.files, heap.meta))
       .catch((error) => console.warn(`Python snapshot not stored: ${error.message}`));
   }
   return {
