@@ -34,6 +34,7 @@ from build_jobs.site import (  # noqa: E402, F401 - all but build: for the tests
     _rlplay_direct_imports,
     _trimmed_lock,
     build,
+    build_wheel,
     seal_for_offline,
     trimmed_numpy,
     trimmed_stdlib,

@@ -49,6 +49,26 @@ def _deterministic_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def bytecode_beside(files: dict[str, bytes], prefix: str) -> dict[str, bytes]:
+    """The bytecode of ``files``' Python sources where an import looks for it beside them
+    (``pkg/__pycache__/mod.cpython-312.pyc``), as unchecked hash-based pycs without docstrings (rlplay reads none
+    at run time; inspect.getsource reads the source, whose lines the bytecode keeps).
+
+    rlplay ships its sources (the Code panel shows them) and, beside them, this: a first visit imported rlplay and
+    every demo from source, compiling about 80 modules. An unchecked pyc is used without comparing it to its source
+    (the page's file system gives the source a new mtime on every visit); its code carries the source's path."""
+    sources = {name: data for name, data in files.items() if name.endswith(".py")}
+    compiled = precompiled(sources, prefix)
+    beside = {}
+    for name in sources:
+        pyc = compiled.get(name[:-3] + ".pyc")
+        if pyc is None:
+            continue  # precompiled kept the source (no Node.js here, or not Python 3.12)
+        folder, _, module = name.rpartition("/")
+        beside[f"{folder}/__pycache__/{module[:-3]}.cpython-312.pyc"] = pyc
+    return beside
+
+
 def build_wheel(out_dir: Path) -> Path:
     version = _project_version()
     name = f"rlplay-{version}-py3-none-any.whl"
@@ -57,20 +77,14 @@ def build_wheel(out_dir: Path) -> Path:
     for path in sorted((ROOT / "py" / "rlplay").rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".json"):
             files[path.relative_to(ROOT / "py").as_posix()] = path.read_bytes()
+    files.update(bytecode_beside(files, "/lib/python3.12/site-packages/"))
     files[f"{dist_info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: rlplay\nVersion: {version}\nRequires-Dist: numpy>=2.0\n"
     ).encode()
     files[f"{dist_info}/WHEEL"] = (
         b"Wheel-Version: 1.0\nGenerator: rlplay-build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     )
-    files = _with_record(files, f"{dist_info}/RECORD")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for arcname, data in files.items():
-            info = zipfile.ZipInfo(arcname, date_time=(2020, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    content = buffer.getvalue()
+    content = _deterministic_zip(_with_record(files, f"{dist_info}/RECORD"))
     # The content hash in the folder name lets browsers cache the wheel forever and still see every change.
     folder = out_dir / hashlib.sha256(content).hexdigest()[:12]
     folder.mkdir(parents=True, exist_ok=True)

@@ -114,3 +114,21 @@ def test_the_bytecode_leaves_out_docstrings_except_those_read_at_import(runtime)
         assert b"Flat iterator object to iterate over arrays." in numpy.read("numpy/_core/_add_newdocs.pyc")
         # The dispatchers' docstrings become those of NumPy's C functions (np.empty_like.__doc__).
         assert b"Return a new array with the same shape and type" in numpy.read("numpy/_core/multiarray.pyc")
+
+
+def test_the_rlplay_wheel_ships_its_sources_with_their_bytecode_beside_them(tmp_path):
+    """The Code panel shows rlplay's sources, so they ship; beside each, in __pycache__ where an import looks first,
+    Python 3.12 bytecode of exactly that source, unchecked (the page's file system gives a source a new mtime on
+    every visit, which a timestamp pyc would take for a change). A first visit then compiles none of rlplay."""
+    if not (build.CACHE / "pyodide.mjs").exists():
+        pytest.skip("the vendored Pyodide is not in the cache (python3 build.py fetches it)")
+    with zipfile.ZipFile(build.build_wheel(tmp_path)) as wheel:
+        names = set(wheel.namelist())
+        sources = sorted(name for name in names if name.startswith("rlplay/") and name.endswith(".py"))
+        assert "rlplay/app/bridge.py" in sources and len(sources) > 50
+        for name in sources:
+            folder, _, module = name.rpartition("/")
+            pyc = f"{folder}/__pycache__/{module[:-3]}.cpython-312.pyc"
+            assert pyc in names, f"{name} ships without its bytecode"
+            assert_compiled_from(wheel.read(pyc), wheel.read(name), pyc)
+        assert not [name for name in names if name.endswith(".pyc") and "/__pycache__/" not in name]
