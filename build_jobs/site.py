@@ -115,8 +115,9 @@ def _trimmed_lock(numpy_wheel: Path | None = None, runtime: Path | None = None) 
 # system), so without this every visit compiles every module it imports from source: measured, that was most of
 # "interpreter start" and "NumPy load + import". The stdlib and NumPy ship as bytecode instead (.pyc in place of .py,
 # unchecked hash-based pycs, so nothing is compared against a source). rlplay keeps its sources (the Code panel reads
-# them). Bytecode is specific to the Python version, so it is compiled by Pyodide's own CPython 3.12, run under Node;
-# the result is cached in CACHE by the hash of its input. Without Node the build ships sources and says so.
+# them) and ships its bytecode beside them (bytecode_beside). Bytecode is specific to the Python version, so it is
+# compiled by Pyodide's own CPython 3.12, run under Node; the result is cached in CACHE by the hash of its input.
+# Without Node the build ships sources and says so.
 #
 # The bytecode carries no docstrings (what `python -OO` leaves out; asserts and everything else stay): they were a
 # third of it (stdlib 2.25 -> 1.9 MB, NumPy's wheel 3.06 -> 2.6 MB, measured as shipped), the page never shows them
