@@ -284,6 +284,9 @@ function takeSnapshot({ libs, files }) {
 }
 
 async function load(baseURL, build) {
+  // The page's build names its snapshot: looked up (and its heap read) while the manifest comes. A page without one
+  // looks it up once the manifest has named the build.
+  const pageBuildSnapshot = build && canUnzip() ? findSnapshot(baseURL, build).catch(() => null) : null;
   const manifestURL = new URL("manifest.json", baseURL).href;
   const manifestResponse = await networkFetch(manifestURL, { cache: "no-cache" }).catch((error) => {
     throw new LoadError(manifestURL, `network error (${error.message})`);
@@ -327,8 +330,10 @@ async function load(baseURL, build) {
     wheelDownloads = { numpy, rlplay };
     return wheelDownloads;
   };
-  // This build's snapshot, looked up while the scripts load: a restore needs no wheel.
-  const snapshot = canUnzip() ? findSnapshot(baseURL, manifest.version).catch(() => null) : Promise.resolve(null);
+  // This build's snapshot (looked up while the manifest or the scripts load): a restore needs no wheel.
+  const snapshot = canUnzip()
+    ? (pageBuildSnapshot ?? findSnapshot(baseURL, manifest.version).catch(() => null))
+    : Promise.resolve(null);
   snapshot.then((found) => found || wheels());
   // NumPy's and rlplay's files, and NumPy's extensions compiled (for the snapshot's fixed placement:
   // web/runtime/snapshot.js), while the wasm compiles: from the snapshot's copy of them, or unzipped from the wheels
