@@ -213,3 +213,59 @@ def test_the_commands_that_keep_the_run_are_commands_of_the_demo(demo):
     assert own <= driver_class.COMMANDS, own - driver_class.COMMANDS
     assert "configure" not in driver_class.RUN_COMMANDS
     assert contract.describe()[demo]["run_commands"] == sorted(driver_class.RUN_COMMANDS)
+
+
+@pytest.mark.parametrize("demo", sorted(demos.DEMOS))
+def test_the_commands_beside_the_run_are_commands_of_the_demo(demo):
+    """side_commands (DemoDriver.SIDE_COMMANDS: a planner, a sweep, a comparison, which the page's run record replays
+    after a restart but which do not stop a link from replaying the run) are the driver's own commands, none of them
+    a run command, and reach web/contract.json as declared."""
+    driver_class = demos.demo_module(demo).Demo
+    assert driver_class.SIDE_COMMANDS <= driver_class.COMMANDS, driver_class.SIDE_COMMANDS - driver_class.COMMANDS
+    assert not driver_class.SIDE_COMMANDS & driver_class.RUN_COMMANDS
+    assert contract.describe()[demo]["side_commands"] == sorted(driver_class.SIDE_COMMANDS)
+    expected = {
+        "gridworld": {"plan_step", "plan_phase", "plan_reset"},
+        "rlhf": {"sweep"},
+        "cartpole": {"compare_start", "compare_step", "compare_cancel"},
+    }
+    assert driver_class.SIDE_COMMANDS == expected.get(demo, set())
+
+
+def _run_state(driver) -> dict:
+    """What a link replays: the run's figures and its growing series, with the side panels' keys left out."""
+    snapshot = driver.snapshot()
+    side = {"planner", "sweep", "comparison", "comparison_figures"}
+    # (the planner's sweeps and the comparison's figures are the side panels' own)
+    side_figures = {"plan-sweeps", *getattr(driver, "comparison_figures", {})}
+    figures = {name: value for name, value in snapshot["figures"].items() if name not in side_figures}
+    rest = {name: value for name, value in snapshot.items() if name not in side and name != "figures"}
+    return {"figures": figures, **{name: repr(value) for name, value in rest.items()}}
+
+
+@pytest.mark.parametrize(
+    ("make", "units", "side"),
+    [
+        (
+            lambda: GridworldDemo(GridworldConfig(seed=3, slip=0.1)),
+            400,
+            lambda d: (d.plan_step(7), d.plan_phase(), d.plan_reset(), d.plan_step(2)),
+        ),
+        (lambda: RlhfDemo(RlhfConfig(updates=10)), 4, lambda d: d.sweep(until=9)),
+        (
+            lambda: CartpoleDemo(CartpoleConfig(seed=2)),
+            600,
+            lambda d: (d.compare_start(["reinforce"], seeds=2, episodes=100), d.compare_step(budget_ms=30)),
+        ),
+    ],
+    ids=["gridworld-planner", "rlhf-sweep", "cartpole-comparison"],
+)
+def test_the_commands_beside_the_run_leave_the_run_bit_for_bit(make, units, side):
+    """The claim SIDE_COMMANDS makes, natively: the same run with the side commands made half way is the run without
+    them, number for number, so a link that replays the run's steps after them gives the screen's run."""
+    plain, beside = make(), make()
+    plain.advance(units)
+    beside.advance(units // 2)
+    side(beside)
+    beside.advance(units - units // 2)
+    assert _run_state(beside) == _run_state(plain)

@@ -87,6 +87,22 @@ def test_the_sweep_runs_each_beta_as_its_own_run_would():
         demo.sweep(budget_ms="soon")
 
 
+def test_a_recorded_sweep_replays_to_the_same_updates():
+    """The page records each sweep call by the updates it reached (``until``): replayed after a worker restart, the
+    sweep comes back to exactly those updates and the same curves as the sweep made in budgeted calls."""
+    budgeted, replayed = RlhfDemo(RlhfConfig(updates=10)), RlhfDemo(RlhfConfig(updates=10))
+    reached = []
+    while not reached or reached[-1] < 23:
+        reached.append(budgeted.sweep(budget_ms=1)["done"])
+    for until in reached:
+        assert replayed.sweep(until=until) == {"done": until, "total": 70}
+    assert replayed.snapshot()["sweep"] == budgeted.snapshot()["sweep"]
+    assert replayed.sweep(until=reached[-1] - 1)["done"] == reached[-1]  # a sweep never goes back
+    for bad in (-1, 2.5, True, "9"):
+        with pytest.raises(ValueError, match="until"):
+            replayed.sweep(until=bad)
+
+
 def test_the_cli_prints_the_figures_of_the_same_run(capsys):
     assert main(["rlhf", "--beta", "0", "--seed", "2", "--steps", "6", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)["figures"]

@@ -9,6 +9,8 @@ runtime ready for the next test.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlencode, urlsplit
+
 from helpers import demo_root, open_setup, stat, wait_status, wait_until
 
 DEMOS = ("bandit", "gridworld", "cartpole")
@@ -122,3 +124,119 @@ def test_a_restart_replays_each_run_as_it_happened_and_gives_back_the_same_figur
     assert "Loaded" not in agent_status.text_content(), agent_status.text_content()
     assert "since loading" not in cartpole.locator('[data-stat="episode"]').text_content()
     page.watch.assert_clean()
+
+
+def _copy_link(root) -> tuple[dict, str]:
+    """Copy link's query (each name's first value) and the note beside it."""
+    root.get_by_role("button", name="Copy link").click()
+    output = root.get_by_label("Shareable text")
+    link = wait_until(lambda: "?" in output.input_value() and output.input_value(), 10, 0.05, "the link")
+    query = {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
+    return query, root.locator(".share-status").text_content()
+
+
+def test_planner_sweeps_mid_run_keep_the_links_steps_and_the_link_says_it_leaves_them_out(app):
+    """Sweeping the planning panel mid-run counted as a change of the run: Copy link dropped steps=, so the link no
+    longer replayed the learner's run, which the planner never touches (it keeps its own V_k). Now the link keeps the
+    steps and replays the same run, and its note says that the planner's sweeps are not in it."""
+    page = app
+    open_setup(page, "demo=gridworld&gridworld.seed=4&gridworld.speed=1000", status=("ready", "paused"))
+    _train_to(page, "gridworld", "steps", 600)
+    _pause(page, "gridworld")
+    grid = demo_root(page, "gridworld")
+    grid.locator(".gw-planning > summary").click()
+    for sweep in (1, 2, 3):
+        grid.get_by_role("button", name="Step sweep").click()
+        wait_until(lambda sweep=sweep: stat(page, "gridworld", "plan-sweeps") == sweep, 10, 0.05, f"sweep {sweep}")
+    shown = _shown(page, "gridworld")
+    assert page.evaluate("(d) => window.rlplay.inspect(d).replayableSteps", "gridworld") == shown["unitsDone"]
+    query, note = _copy_link(grid)
+    assert query.get("steps") == str(shown["unitsDone"]), query
+    assert "The link does not carry the planning panel's 3 sweeps" in note, note
+    # the link, opened: the same learner's run at the same step (the planner starts again at V = 0)
+    open_setup(page, urlencode(query), status=("ready",))
+    wait_until(lambda: _shown(page, "gridworld")["unitsDone"] == shown["unitsDone"], 90, 0.1, "the link's replay")
+    again = _shown(page, "gridworld")
+    assert again["figures"].pop("plan-sweeps") == 0
+    assert again["figures"] == {name: value for name, value in shown["figures"].items() if name != "plan-sweeps"}
+    page.watch.assert_clean()
+
+
+def test_a_restart_brings_back_the_rlhf_beta_sweep_and_the_link_says_it_does_not_carry_it(app):
+    """The β sweep was not in the run record: after a worker restart the run came back without it, and nothing said
+    so. Now the record keeps the updates each sweep call reached, and the restart replays the sweep to exactly them;
+    Copy link keeps the run's steps and says the sweep is not in the link."""
+    page = app
+    open_setup(page, "demo=rlhf&rlhf.updates=10&rlhf.speed=max", status=("ready", "paused"))
+    root = demo_root(page, "rlhf")
+    root.get_by_role("button", name="Play").click()
+    wait_until(lambda: stat(page, "rlhf", "steps") == 10, 120, 0.1, "the run's 10 updates")
+    wait_status(page, "rlhf", "paused", timeout=10_000)  # the run's end pauses it
+    root.get_by_role("button", name="Run the β sweep").click()
+    sweep = lambda: page.evaluate("() => window.rlplay.inspect('rlhf').snapshot.sweep")  # noqa: E731
+    wait_until(lambda: (sweep() or {}).get("done") == 70, 120, 0.1, "the β sweep")
+    wait_until(lambda: not page.evaluate("() => window.rlplay.inspect('rlhf').sweeping"), 10, 0.05, "the sweep's end")
+    before, swept = _shown(page, "rlhf"), sweep()
+
+    query, note = _copy_link(root)
+    assert query.get("steps") == "10", query
+    assert "The link does not carry the β sweep (70 of 70 updates)" in note, note
+
+    page.evaluate("window.rlplay.runtime.worker.terminate()")
+    page.evaluate("() => { window.rlplay.runtime.call('rlhf', 'snapshot', {}).catch(() => {}); }")
+    wait_status(page, "rlhf", "error", timeout=40_000)
+    page.locator("#runtime-banner").get_by_role("button", name="Restart").click()
+    wait_until(
+        lambda: (
+            page.evaluate("() => window.rlplay.inspect('rlhf')")["status"] == "ready"
+            and (sweep() or {}).get("done") == 70
+        ),
+        180,
+        0.2,
+        "the run and its β sweep to come back",
+    )
+    assert _shown(page, "rlhf") == before
+    assert sweep() == swept
+    notice = root.locator(".messages").text_content()
+    assert "the figures are those of the run before" in notice, notice
+
+
+def test_a_comparison_over_seeds_is_named_by_the_link_and_stays_through_a_restart(app):
+    """The cart-pole's comparison over seeds is not in a link: Copy link keeps the run's steps (the comparison never
+    touches the run) and now says that it leaves the comparison out; a restart keeps the comparison drawn (its
+    result is the page's) and brings the run back to its step."""
+    page = app
+    open_setup(page, "demo=cartpole&cartpole.speed=5000", status=("ready", "paused"))
+    _train_to(page, "cartpole", "episode", 3)
+    _pause(page, "cartpole")
+    root = demo_root(page, "cartpole")
+    compare = root.locator('[data-control="compare"]')
+    compare.get_by_label("Actor-critic", exact=True).uncheck()
+    compare.get_by_label("REINFORCE", exact=True).check()
+    compare.get_by_label("Seeds N").fill("2")
+    compare.get_by_label("Episodes per run").fill("100")
+    compare.get_by_role("button", name="Compare over seeds").click()
+    inspect_compare = lambda: page.evaluate("() => window.rlplay.inspect('cartpole').compare")  # noqa: E731
+    wait_until(lambda: inspect_compare() is not None, 120, 0.2, "the comparison")
+    before, drawn = _shown(page, "cartpole"), inspect_compare()
+
+    query, note = _copy_link(root)
+    assert query.get("steps") == str(before["unitsDone"]), query
+    assert "The link does not carry the comparison over seeds (1 algorithm on 2 seeds" in note, note
+
+    page.evaluate("window.rlplay.runtime.worker.terminate()")
+    page.evaluate("() => { window.rlplay.runtime.call('cartpole', 'snapshot', {}).catch(() => {}); }")
+    wait_status(page, "cartpole", "error", timeout=40_000)
+    page.locator("#runtime-banner").get_by_role("button", name="Restart").click()
+    wait_until(
+        lambda: (
+            _shown(page, "cartpole")["unitsDone"] == before["unitsDone"]
+            and page.evaluate("() => window.rlplay.inspect('cartpole').status") == "ready"
+        ),
+        120,
+        0.2,
+        "the run to come back",
+    )
+    assert _shown(page, "cartpole") == before
+    assert inspect_compare() == drawn
+    assert "The link does not carry the comparison over seeds" in _copy_link(root)[1]

@@ -28,6 +28,7 @@ const run = (units) => ({
   replayableSteps: () => units,
   linkExtras: () => ({}),
   linkNote: () => "",
+  sideNote: () => "",
 });
 
 test("a scene's own link opens on the scene's setup", () => {

@@ -9,14 +9,16 @@ import { REPLAY_CAP, StateRegistry } from "../../web/state.js";
 
 const schema = JSON.parse(readFileSync(new URL("../../web/params.json", import.meta.url), "utf8"));
 
-/** A controller as shareQuery sees one: its units, whether settings changed mid-run, and its lineage. */
-function controller({ units, changed = false, extras = {}, note = "" }) {
+/** A controller as shareQuery sees one: its units, whether settings changed mid-run, its lineage, and the work
+ *  beside the run it shows (`side`: a sentence per `what`). */
+function controller({ units, changed = false, extras = {}, note = "", side = () => "" }) {
   return {
     demo: "cartpole",
     unitsDone: () => units,
     replayableSteps: () => (changed ? 0 : units),
     linkExtras: () => extras,
     linkNote: () => note,
+    sideNote: side,
   };
 }
 
@@ -57,4 +59,13 @@ test("a run past the steps a link replays says where the link opens", () => {
   assert.equal(link.steps, String(REPLAY_CAP + 5));
   assert.match(linkNote, /past the 1,000,000 a link replays: the link opens at step 1,000,000/);
   assert.equal(both(controller({ units: REPLAY_CAP })).linkNote, "");
+});
+
+test("work beside the run keeps the steps of both, and each says it is not in it", () => {
+  const side = (what) => `${what} does not carry the β sweep.`;
+  const { link, embed, linkNote, embedNote } = both(controller({ units: 10, side }));
+  assert.equal(link.steps, "10");
+  assert.equal(embed.steps, "10");
+  assert.equal(linkNote, "the link does not carry the β sweep.");
+  assert.equal(embedNote, "the embed does not carry the β sweep.");
 });

@@ -63,6 +63,19 @@ export function noticeParagraphs(notices, className = "notice") {
   return notices.map((text) => el("p", { class: className }, displayText(text, MAX_NOTICE_CHARS)));
 }
 
+/**
+ * A sideNote's sentence: what `what` ("the link", "the embed", "the command") leaves out, and how to make it again.
+ *
+ *   notCarried("the link", "the β sweep (70 of 70 updates)", "press Run the β sweep")
+ *   → "The link does not carry the β sweep (70 of 70 updates): where it opens, press Run the β sweep."
+ *   notCarried("the command", "the β sweep (70 of 70 updates)", "…")
+ *   → "The command does not carry the β sweep (70 of 70 updates): it trains the run alone."
+ */
+export function notCarried(what, thing, again) {
+  const subject = `${what.charAt(0).toUpperCase()}${what.slice(1)}`;
+  return `${subject} does not carry ${thing}: ${what === "the command" ? "it trains the run alone" : `where it opens, ${again}`}.`;
+}
+
 export class DemoController {
   constructor({ root, runtime, registry, contract }) {
     this.root = root;
@@ -289,6 +302,13 @@ export class DemoController {
     return "";
   }
 
+  /** What the work beside the run now on the screen (a planner's sweeps, a sweep, a comparison: the contract's
+   *  side_commands) is, which `what` ("the link", "the embed", "the command") does not carry: a sentence naming it
+   *  and how to make it again, or "" when there is none. */
+  sideNote(_what) {
+    return "";
+  }
+
   /** What the command must load before it trains ({load: a path or URL, note}) or null: a run from scratch. */
   reproduceStart() {
     return null;
@@ -296,13 +316,15 @@ export class DemoController {
 
   /** What the command cannot say (it goes beside it, never into it: a "#" line runs in an interactive zsh). */
   reproduceNote() {
-    if (!this.midRunChanges.length) return "";
+    const side = this.sideNote("the command");
+    if (!this.midRunChanges.length) return side;
     // The Code panel's .py carries the changes at their steps (rlplay.app.replay.reproduce); it is offered while
     // edited code runs.
     const exact = this.codePanel?.editedFunctions().length
       ? " The Code panel's Reproduce in Python (.py) replays it as it happened."
       : "";
-    return `Changed during this run: ${this.midRunChanges.join("; ")}. The command runs the current settings from step 0, so its numbers differ; press Reset for a run it replays exactly.${exact}`;
+    const changes = `Changed during this run: ${this.midRunChanges.join("; ")}. The command runs the current settings from step 0, so its numbers differ; press Reset for a run it replays exactly.${exact}`;
+    return side ? `${changes} ${side}` : changes;
   }
 
   /** "Download JSON": what every demo shares, then the demo's own exportData(). */
@@ -565,6 +587,12 @@ export class DemoController {
     // the commands that run or watch the run without changing it: Python declares them (DemoDriver.RUN_COMMANDS)
     if (this.contract.run_commands?.includes(command) || !snapshot?.figures) return;
     const at = snapshot.figures[this.contract.units ?? "steps"] ?? 0;
+    if (this.contract.side_commands?.includes(command)) {
+      // Work beside the run (a planner's sweeps, a β sweep: Python declares them, DemoDriver.SIDE_COMMANDS): a
+      // restart replays it at its step, and the link still replays the run (sideNote says what it leaves out).
+      this.runEvents.push({ at, command, args: structuredClone(args) });
+      return;
+    }
     if (at === 0 && this.historyUnits > 0) {
       // it started a fresh run (a new seed, new arms): its history starts here, also when a newer request made
       // this answer stale and receive() never sees it

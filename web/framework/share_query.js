@@ -4,7 +4,8 @@ import { REPLAY_CAP } from "../state.js";
 
 /**
  * What Copy link and Embed carry, from one function so that they cannot drift: the run's settings, the steps a link
- * can replay, and what the run started from (the cart-pole's agent=); with the note on what they cannot carry. An
+ * can replay, and what the run started from (the cart-pole's agent=); with the note on what they cannot carry (the
+ * work beside the run too: a planner's sweeps, a sweep, a comparison, controller.sideNote). An
  * embed writes only the settings that differ from their defaults (it opens on the defaults for the rest), unless it
  * names a scene.
  */
@@ -20,6 +21,7 @@ export function shareQuery(controller, registry, { embed = false } = {}) {
         `link replays: ${what} opens at step ${REPLAY_CAP.toLocaleString("en-US")}.`
       : "",
     controller.linkNote(),
+    controller.sideNote(what),
   ]
     .filter(Boolean)
     .join(" ");

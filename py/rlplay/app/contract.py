@@ -95,6 +95,8 @@ def describe() -> dict:
             "units": entry["units"],
             # the commands that keep the run as it is (rlplay.core.driver.DemoDriver.RUN_COMMANDS)
             "run_commands": sorted(demos.demo_module(demo).Demo.RUN_COMMANDS),
+            # the commands that work beside the run without changing it (DemoDriver.SIDE_COMMANDS)
+            "side_commands": sorted(demos.demo_module(demo).Demo.SIDE_COMMANDS),
             "keys": keys,
             "static": static_keys(demo),
             "growing": {name: key.offset for name, key in entry["keys"].items() if key.update == "growing"},

@@ -15,6 +15,11 @@ class DemoDriver:
     # a link still replays the run after them; any other command changes the run mid-way (web/contract.json carries
     # this as run_commands, for the page's run record)
     RUN_COMMANDS: frozenset[str] = frozenset({"run", "step", "snapshot", "reset"})
+    # The commands that work on something the page shows beside the run (the gridworld's planner, RLHF's β sweep,
+    # the cart-pole's comparison over seeds), reading the run's settings but never changing the run: a link still
+    # replays the run after them, and says that it does not carry what they made; a worker restart replays them at
+    # their step (web/contract.json carries this as side_commands)
+    SIDE_COMMANDS: frozenset[str] = frozenset()
     # True for a driver whose run has an end (advance returns 0 there: the bandit's horizon, RLHF's updates); the
     # CLI then trains to that end by default, else to 500 episodes
     ENDS: bool = False

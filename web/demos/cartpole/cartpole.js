@@ -617,6 +617,11 @@ export default class CartpoleController extends DemoController {
     );
   }
 
+  /** The comparison over seeds on the screen, work beside the run (web/framework/controller.js's sideNote). */
+  sideNote(what) {
+    return this.compare.sideNote(what);
+  }
+
   reproduceStart() {
     if (!this.agentSource || !this.trainedBefore().steps) return null;
     if (this.agentSource.kind === "pretrained") return { load: PRETRAINED_URL.href, note: "" };

@@ -7,6 +7,7 @@
 //   GradientSpread  the spread of three policy-gradient estimators (REINFORCE's G_t, G_t − b(t), G_t − V(s)) on the
 //                   same episodes of the current policy: how each baseline changes the variance, measured.
 
+import { notCarried } from "../../framework/controller.js";
 import { el, formatStat } from "../../ui.js";
 import { LineChart } from "../../views/line_chart.js";
 
@@ -47,6 +48,24 @@ export function compareBanner({ running, finished = 0, total = 0, cancelling = f
   if (!running) return null;
   if (cancelling) return "cancelling the seed comparison";
   return `comparing over seeds — ${finished} of ${total} runs finished, below`;
+}
+
+/** The comparison on the screen (`shown`: the counts of its algorithms, seeds and episodes, or null), which a link,
+ *  an embed or the command (`what`) does not carry: its runs are work beside this run (DemoDriver.SIDE_COMMANDS).
+ *
+ *  compareSideNote({ algos: 2, seeds: 8, episodes: 600 }, "the link")
+ *  → "The link does not carry the comparison over seeds (2 algorithms on 8 seeds, each until solved or 600
+ *     episodes): where it opens, choose the same and press Compare over seeds (on the same settings it gives the
+ *     same result)." */
+export function compareSideNote(shown, what) {
+  if (!shown) return "";
+  const count = (n, word) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+  const thing = `the comparison over seeds (${count(shown.algos, "algorithm")} on ${count(shown.seeds, "seed")}, each until solved or ${count(shown.episodes, "episode")})`;
+  return notCarried(
+    what,
+    thing,
+    "choose the same and press Compare over seeds (on the same settings it gives the same result)",
+  );
 }
 
 export class SeedCompare {
@@ -139,6 +158,7 @@ export class SeedCompare {
     this.progress.hidden = false;
     this.progress.value = 0;
     const counts = { algos: algos.length, seeds, episodes, solved: this.solved };
+    this.started = { algos: algos.length, seeds, episodes }; // for sideNote while it runs
     this.finished = 0;
     this.total = algos.length * seeds;
     this.status.textContent = compareStatus("start", counts);
@@ -162,6 +182,7 @@ export class SeedCompare {
         this.status.textContent = compareStatus("progress", { ...counts, ...step });
         if (step.done) {
           this.result = { ...step.result, episodes: step.episodes, algos };
+          this.drawn = { algos: algos.length, seeds, episodes: step.episodes }; // for sideNote
           this.status.textContent = compareStatus("done", { ...counts, episodes: step.episodes, total: step.total });
           this.draw();
           break;
@@ -175,6 +196,12 @@ export class SeedCompare {
       this.cancelButton.hidden = true;
       this.progress.hidden = true;
     }
+  }
+
+  /** What `what` (the link, the embed, the command) does not carry of this panel: the comparison drawn, else the
+   *  one running (compareSideNote); "" when there is neither. */
+  sideNote(what) {
+    return compareSideNote(this.drawn ?? (this.running ? this.started : null), what);
   }
 
   /** What the stage says while this comparison runs instead of training (null when it does not run). */

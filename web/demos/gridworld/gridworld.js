@@ -21,7 +21,7 @@ import { GridView } from "../../views/grid_view.js";
 import { formatCompact, LineChart } from "../../views/line_chart.js";
 import { EpisodeCurve, MOVING_AVERAGE } from "./gridworld_curve.js";
 import { bindGridInput, EDIT_LABELS, editCell } from "./gridworld_input.js";
-import { PlanningPanel } from "./gridworld_planning.js";
+import { PlanningPanel, plannerSideNote } from "./gridworld_planning.js";
 
 export { EpisodeCurve };
 
@@ -710,6 +710,11 @@ export default class GridworldController extends DemoController {
   async startScene(scene) {
     if (scene.command.name.startsWith("plan_")) this.planning.root.open = true;
     return this.command(scene.command.name, { args: scene.command.args ?? {} });
+  }
+
+  /** The planning panel's sweeps, work beside the run: a link replays the run, not them (web/framework/controller.js). */
+  sideNote(what) {
+    return plannerSideNote(this.snapshot?.planner, what);
   }
 
   inspectDemo() {

@@ -3,6 +3,7 @@
 // does every sweep; this panel draws what the snapshot's `planner` holds: V_k as a heatmap with its greedy arrows
 // (policy iteration: π's arrows), and the Δ trace on a log scale with θ marked.
 
+import { notCarried } from "../../framework/controller.js";
 import { el } from "../../ui.js";
 import { GridView } from "../../views/grid_view.js";
 import { LineChart } from "../../views/line_chart.js";
@@ -14,6 +15,27 @@ const PHASE_LABELS = {
   improve: "next: policy improvement (make π greedy in V)",
   done: "done",
 };
+
+/** The planner's steps on the screen, which a link, an embed or the command (`what`) does not carry ("" while the
+ *  planner is at its start): the sweeps are work beside the learner's run, never part of it (DemoDriver.SIDE_COMMANDS).
+ *
+ *  plannerSideNote({ sweeps: 12, improvements: 0 }, "the link")
+ *  → "The link does not carry the planning panel's 12 sweeps: where it opens, make them again with Step sweep or
+ *     Finish phase (the same world gives the same V_k)." */
+export function plannerSideNote(planner, what) {
+  const sweeps = planner?.sweeps ?? 0;
+  const improvements = planner?.improvements ?? 0;
+  if (!sweeps && !improvements) return "";
+  const count = (n, word) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+  const made = improvements
+    ? `${count(sweeps, "sweep")} and ${count(improvements, "improvement")}`
+    : count(sweeps, "sweep");
+  return notCarried(
+    what,
+    `the planning panel's ${made}`,
+    "make them again with Step sweep or Finish phase (the same world gives the same V_k)",
+  );
+}
 
 export class PlanningPanel {
   /** `controller` is the GridworldController: the panel sends commands through it and reads its snapshot. */

@@ -3,7 +3,7 @@
 // (rlplay.demos.rlhf) does all of it; this controller keeps the curves it was sent, asks for the β sweep, turns the
 // user's clicks on a pair into the `labels` setting (so they live in the URL), and draws.
 
-import { DemoController } from "../../framework/controller.js";
+import { DemoController, notCarried } from "../../framework/controller.js";
 import { GrowingSeries } from "../../framework/series.js";
 import { Announcer, el, fieldControl, formatStat, seedControl } from "../../ui.js";
 import { LineChart } from "../../views/line_chart.js";
@@ -21,6 +21,18 @@ const SWEEP_COLORS = [
 ];
 const SWEEP_BUDGET_MS = 150;
 const EMBED_SAMPLES = 4; // of each model's samples, in an embed (its lesson view)
+
+/** The β sweep on the screen, which a link, an embed or the command (`what`) does not carry ("" when there is none):
+ *  its runs are work beside this run, never part of it (DemoDriver.SIDE_COMMANDS).
+ *
+ *  sweepSideNote({ done: 35, total: 70 }, "the link")
+ *  → "The link does not carry the β sweep (35 of 70 updates): where it opens, press Run the β sweep (the same
+ *     settings give the same curves)." */
+export function sweepSideNote(sweep, what) {
+  if (!sweep?.done) return "";
+  const updates = `${sweep.done.toLocaleString("en-US")} of ${sweep.total.toLocaleString("en-US")} updates`;
+  return notCarried(what, `the β sweep (${updates})`, "press Run the β sweep (the same settings give the same curves)");
+}
 
 export default class RlhfController extends DemoController {
   static demo = "rlhf";
@@ -350,6 +362,10 @@ export default class RlhfController extends DemoController {
         } finally {
           this.inFlight = false;
         }
+        // The run record (a worker restart replays it, restoreRun): the updates this call reached, not its time
+        // budget, so that the replay comes back to exactly the sweep on the screen. Python made them even if a
+        // newer request made this answer stale.
+        this.noteRunHistory("sweep", { args: { until: payload.result.done } }, payload.snapshot, {});
         if (token !== this.runToken) break;
         this.receive(payload.snapshot, "sweep");
         if (payload.result.done >= payload.result.total) break;
@@ -361,6 +377,11 @@ export default class RlhfController extends DemoController {
       this.sweepButton.disabled = false;
       this.dirty = true;
     }
+  }
+
+  /** The β sweep on the screen, work beside the run (DemoDriver.SIDE_COMMANDS), which `what` does not carry. */
+  sideNote(what) {
+    return sweepSideNote(this.snapshot?.sweep, what);
   }
 
   inspectDemo() {

@@ -94,6 +94,8 @@ class CartpoleDemo(DemoDriver):
         }
     )
     RUN_COMMANDS = DemoDriver.RUN_COMMANDS | {"watch_reset", "watch_step", "play_reset", "play_step"}
+    # the comparison over seeds: drivers of its own (SeedComparison's make_run), on this run's settings
+    SIDE_COMMANDS = frozenset({"compare_start", "compare_step", "compare_cancel"})
 
     def __init__(self, config: CartpoleConfig | None = None):
         self.config = config if config is not None else CartpoleConfig()

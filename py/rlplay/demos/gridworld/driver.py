@@ -393,6 +393,9 @@ class GridworldDemo(DemoDriver):
         }  # fmt: skip
     )
     RUN_COMMANDS = DemoDriver.RUN_COMMANDS | {"episode"}
+    # the planning panel: the Planner keeps its own V_k and π on the model of the world (env.model() draws nothing),
+    # and no learner reads it
+    SIDE_COMMANDS = frozenset({"plan_step", "plan_phase", "plan_reset"})
 
     def __init__(self, config: GridworldConfig | None = None):
         self.config = config if config is not None else GridworldConfig()

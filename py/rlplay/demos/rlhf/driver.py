@@ -42,6 +42,8 @@ class RlhfDemo(DemoDriver):
     """RLHF in miniature. See ``rlplay.demos`` for the contract."""
 
     COMMANDS = frozenset({"sweep"})
+    # the β sweep: runs of its own (BetaSweep) on this run's feedback, which they only read
+    SIDE_COMMANDS = frozenset({"sweep"})
     EDITABLE = EDITABLE
     ENDS = True  # advance returns 0 after ``updates``: the CLI's default is the whole run
 
@@ -118,16 +120,24 @@ class RlhfDemo(DemoDriver):
         return []
 
     # -- commands ------------------------------------------------------------------------------------------------
-    def sweep(self, budget_ms: float = 200.0) -> dict:
-        """Go on with the β sweep for about ``budget_ms`` (at most ``SWEEP_BUDGET_MS``); returns its progress."""
+    def sweep(self, budget_ms: float = 200.0, until: int | None = None) -> dict:
+        """Go on with the β sweep for about ``budget_ms`` (at most ``SWEEP_BUDGET_MS``); returns its progress.
+
+        With ``until``, go on to exactly that many updates over all its runs instead, whatever the time (the page's
+        record of a sweep, replayed after a worker restart: each call made at most ``SWEEP_BUDGET_MS`` of them)."""
         if not (isinstance(budget_ms, (int, float)) and not isinstance(budget_ms, bool) and math.isfinite(budget_ms)):
             raise ValueError(f"budget_ms must be a number of milliseconds, got {budget_ms!r}")
+        if until is not None and (isinstance(until, bool) or not isinstance(until, int) or until < 0):
+            raise ValueError(f"until must be a whole number of sweep updates, 0 or more, got {until!r}")
         if self.sweep_run is None:
             self.sweep_run = BetaSweep(self.feedback, self._ppo_config(), self.config.updates, SWEEP_BETAS)
-        started = time.perf_counter()
-        deadline = started + min(max(float(budget_ms), 1.0), SWEEP_BUDGET_MS) / 1000.0
-        while not self.sweep_run.done and time.perf_counter() < deadline:
-            self.sweep_run.advance(1)
+        if until is not None:
+            self.sweep_run.advance(until - self.sweep_run.done_updates)
+        else:
+            started = time.perf_counter()
+            deadline = started + min(max(float(budget_ms), 1.0), SWEEP_BUDGET_MS) / 1000.0
+            while not self.sweep_run.done and time.perf_counter() < deadline:
+                self.sweep_run.advance(1)
         return {"done": self.sweep_run.done_updates, "total": self.sweep_run.total}
 
     # -- read-outs -----------------------------------------------------------------------------------------------
