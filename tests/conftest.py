@@ -220,41 +220,41 @@ class WarmPages:
     which an anchor page keeps the site's shared worker (web/runtime/worker.js) alive, so each connects to it, as a
     second embed on a blog page does, instead of starting Pyodide. For tests whose subject is what a first load
     shows (layout, sizes, themes), not Python's start (tests/e2e/test_runtime.py, test_embed_blog.py and
-    test_offline.py keep cold starts). Context options a page cannot take (device_scale_factor, is_mobile,
-    has_touch) get a warm context of their own, made with its anchor the first time a test asks for them."""
+    test_offline.py keep cold starts). A context option a page cannot take (device_scale_factor) gets a context of
+    its own, cold: a warm context of its own cost more (its anchor's start and its service worker's install) than
+    the one or two cold pages that use it."""
 
     def __init__(self, browser, url: str):
-        self.browser, self.url = browser, url
-        self.contexts = {}
-        self.context_for({})  # the default context, booted when the first test asks for a warm page
-
-    def context_for(self, options: dict):
-        """The warm context with these options: the first time, a new context whose anchor page boots the site
-        (its shared worker running, its demos paused)."""
-        key = tuple(sorted(options.items()))
-        if key not in self.contexts:
-            context = self.browser.new_context(viewport=VIEWPORT, **options)
-            anchor = context.new_page()
-            _boot(anchor, self.url)
-            anchor.evaluate(PAUSE_ALL)
-            # The site's service worker installs after the first load and then claims the context's tabs (web/sw.js);
-            # a page loading at that moment saw its module requests aborted and fetched again. The pages come once
-            # it has settled.
-            anchor.wait_for_function("() => Boolean(navigator.serviceWorker?.controller)", timeout=120_000)
-            self.contexts[key] = context
-        return self.contexts[key]
+        self.browser = browser
+        self.context = browser.new_context(viewport=VIEWPORT)
+        anchor = self.context.new_page()
+        # An embed of one demo: Python starts as on any page, without building the other demos' drivers (the
+        # RLHF demo's fits its reward model), which no test page would use: each page builds its own.
+        anchor.goto(f"{url}?demo=bandit&embed=1")
+        anchor.locator('[data-demo="bandit"][data-status="ready"]').wait_for(state="attached", timeout=120_000)
+        # The site's service worker installs after the first load and then claims the context's tabs (web/sw.js);
+        # a page loading at that moment saw its module requests aborted and fetched again. The pages come once
+        # it has settled.
+        anchor.wait_for_function("() => Boolean(navigator.serviceWorker?.controller)", timeout=120_000)
 
     def new_page(self, width: int, height: int, color_scheme=None, reduced_motion=None, **context_options):
         """(what to close, the page) at ``width`` x ``height``."""
-        page = self.context_for(context_options).new_page()
+        if context_options:
+            owner = self.browser.new_context(
+                viewport={"width": width, "height": height},
+                color_scheme=color_scheme,
+                reduced_motion=reduced_motion,
+                **context_options,
+            )
+            return owner, owner.new_page()
+        page = self.context.new_page()
         page.set_viewport_size({"width": width, "height": height})
         if color_scheme or reduced_motion:
             page.emulate_media(color_scheme=color_scheme, reduced_motion=reduced_motion)
         return page, page
 
     def close(self):
-        for context in self.contexts.values():
-            context.close()
+        self.context.close()
 
 
 @pytest.fixture(scope="session")

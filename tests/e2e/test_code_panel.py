@@ -308,10 +308,11 @@ def test_bandit_code_panel_keyboard_only_open_choose_edit_indent_run_leave_and_r
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_bandit_code_panel_on_a_phone_fits_and_works_by_touch(warm, server_url, artifacts, scheme):
-    """A first load on a phone (a touch screen, its viewport meta honoured), on a warm shared Python in a phone's
-    context (tests/conftest.py, WarmPages)."""
-    context, page = warm.new_page(390, 844, color_scheme=scheme, is_mobile=True, has_touch=True)
+def test_bandit_code_panel_on_a_phone_fits_and_works_by_touch(browser, server_url, artifacts, scheme):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, color_scheme=scheme
+    )
+    page = context.new_page()
     try:
         page.goto(f"{server_url}?demo=bandit&steps=20")
         wait_status(page, "bandit", ("ready",), timeout=90_000)
