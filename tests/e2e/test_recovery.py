@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pytest
 from helpers import demo_root, open_setup, stat, wait_status, wait_until
 
 DEMOS = ("bandit", "gridworld", "cartpole")
@@ -53,6 +54,7 @@ def _crash_and_restart(page) -> None:
     page.locator("#runtime-banner").get_by_role("button", name="Restart").click()
 
 
+@pytest.mark.slow  # moved from the fast lane: a crash, 10 s of watchdog, a cold restart, 27.5 s at load 8 (slow lane)
 def test_a_restart_replays_each_run_as_it_happened_and_gives_back_the_same_figures(app):
     """A bandit whose ε changed mid-run came back from a restart with other figures (regret 58.30 -> 63.01: the
     replay ran the current ε from pull 0); a loaded cart-pole agent came back untrained. Now each run is replayed as
