@@ -118,7 +118,7 @@ function checkLater(key) {
   setTimeout(() => {
     checksInTurn = checksInTurn.then(() => {
       run();
-      return done;
+      return done.catch(() => {}); // one check that fails never stops the others
     });
   }, HEAL_DELAY_MS);
   return done;
@@ -143,7 +143,7 @@ self.addEventListener("fetch", (event) => {
     const waiting = waitingChecks.get(key);
     if (waiting) {
       waiting.run();
-      await waiting.done;
+      await waiting.done.catch(() => {}); // whatever the check found, the cache now answers for this file
     }
     const hit = await (await caches.open(CACHE)).match(key);
     if (hit) event.waitUntil(checkLater(key));
