@@ -204,6 +204,7 @@ function download(name, text, type) {
 }
 
 async function copyText(text, status, note = "") {
+  status.textContent = ""; // the last copy's outcome goes: this one's comes once the clipboard answers
   let copied = false;
   try {
     await navigator.clipboard.writeText(text);

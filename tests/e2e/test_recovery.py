@@ -134,7 +134,10 @@ def _copy_link(root) -> tuple[dict, str]:
     output = root.get_by_label("Shareable text")
     link = wait_until(lambda: "?" in output.input_value() and output.input_value(), 10, 0.05, "the link")
     query = {name: values[0] for name, values in parse_qs(urlsplit(link).query).items()}
-    return query, root.locator(".share-status").text_content()
+    # The note comes with the copy's outcome, once the clipboard has answered (web/app.js, copyText, which empties
+    # the last copy's first): after the link.
+    status = root.locator(".share-status")
+    return query, wait_until(lambda: status.text_content(), 10, 0.05, "the link's note")
 
 
 def test_planner_sweeps_mid_run_keep_the_links_steps_and_the_link_says_it_leaves_them_out(app):
