@@ -45,11 +45,12 @@ def _shown(page, demo: str) -> dict:
     return {"unitsDone": shown["unitsDone"], "figures": shown["figures"], "config": shown["snapshot"]["config"]}
 
 
-def _crash_and_restart(page) -> None:
+def _crash_and_restart(page, demos=DEMOS) -> None:
+    """Kill the worker, wait until ``demos`` show the error, and press Restart."""
     page.evaluate("window.rlplay.runtime.worker.terminate()")
     # A call the dead worker owes: the watchdog declares it stopped once it has been silent for its stall limit.
-    page.evaluate("() => { window.rlplay.runtime.call('bandit', 'snapshot', {}).catch(() => {}); }")
-    for demo in DEMOS:
+    page.evaluate("(d) => { window.rlplay.runtime.call(d, 'snapshot', {}).catch(() => {}); }", demos[0])
+    for demo in demos:
         wait_status(page, demo, "error", timeout=40_000)
     page.locator("#runtime-banner").get_by_role("button", name="Restart").click()
 
@@ -187,10 +188,7 @@ def test_a_restart_brings_back_the_rlhf_beta_sweep_and_the_link_says_it_does_not
     assert query.get("steps") == "10", query
     assert "The link does not carry the β sweep (70 of 70 updates)" in note, note
 
-    page.evaluate("window.rlplay.runtime.worker.terminate()")
-    page.evaluate("() => { window.rlplay.runtime.call('rlhf', 'snapshot', {}).catch(() => {}); }")
-    wait_status(page, "rlhf", "error", timeout=40_000)
-    page.locator("#runtime-banner").get_by_role("button", name="Restart").click()
+    _crash_and_restart(page, ("rlhf",))
     wait_until(
         lambda: (
             page.evaluate("() => window.rlplay.inspect('rlhf')")["status"] == "ready"
@@ -229,10 +227,7 @@ def test_a_comparison_over_seeds_is_named_by_the_link_and_stays_through_a_restar
     assert query.get("steps") == str(before["unitsDone"]), query
     assert "The link does not carry the comparison over seeds (1 algorithm on 2 seeds" in note, note
 
-    page.evaluate("window.rlplay.runtime.worker.terminate()")
-    page.evaluate("() => { window.rlplay.runtime.call('cartpole', 'snapshot', {}).catch(() => {}); }")
-    wait_status(page, "cartpole", "error", timeout=40_000)
-    page.locator("#runtime-banner").get_by_role("button", name="Restart").click()
+    _crash_and_restart(page, ("cartpole",))
     wait_until(
         lambda: (
             _shown(page, "cartpole")["unitsDone"] == before["unitsDone"]
