@@ -116,19 +116,30 @@ class PageWatch:
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.failed_requests: list[str] = []
+        self.served_after_abort: set[str] = set()  # aborted URLs that a later request of the page got (see below)
+        self.aborted: set[str] = set()
         self.page = page
         self.handlers = {
             "console": lambda message: message.type == "error" and self.console_errors.append(message.text),
             "pageerror": lambda error: self.page_errors.append(str(error)),
-            "requestfailed": lambda request: (
-                duplicate_worker_fetch(request) or self.failed_requests.append(f"{request.url} {request.failure}")
-            ),
-            "response": lambda response: (
-                response.status >= 400 and self.failed_requests.append(f"{response.url} {response.status}")
-            ),
+            "requestfailed": self._request_failed,
+            "response": self._response,
         }
         for event, handler in self.handlers.items():
             page.on(event, handler)
+
+    def _request_failed(self, request):
+        if duplicate_worker_fetch(request):
+            return
+        self.failed_requests.append(f"{request.url} {request.failure}")
+        if request.failure == "net::ERR_ABORTED":
+            self.aborted.add(request.url)
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed_requests.append(f"{response.url} {response.status}")
+        elif response.url in self.aborted:
+            self.served_after_abort.add(response.url)
 
     def detach(self):
         """Stop collecting (the shared page outlives the test that watched it)."""
@@ -153,6 +164,10 @@ class PageWatch:
         if failed and self.recovered_by_reloading():
             # Only the aborted requests of the document the page replaced; any other failure still counts.
             failed = [failure for failure in failed if not failure.endswith("net::ERR_ABORTED")]
+        # A request that Chromium aborted and the page then asked for again and got (a service worker's fetch cut
+        # short, see recovered_by_reloading) cost the reader nothing; an aborted file never served still counts.
+        aborted = " net::ERR_ABORTED"
+        failed = [f for f in failed if not (f.endswith(aborted) and f.removesuffix(aborted) in self.served_after_abort)]
         assert failed == [], self.failed_requests
 
 

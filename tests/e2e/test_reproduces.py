@@ -81,11 +81,20 @@ def test_a_singular_matrix_in_edited_code_fails_in_the_page_as_it_does_natively(
     assert error == native
 
 
-def test_a_trained_agent_has_a_lineage_in_the_link_and_the_command(page, context, server_url, dist):
+def test_a_trained_agent_has_a_lineage_in_the_link_and_the_command(warm, server_url, dist):
     """After Watch a trained agent and more training, Copy link and Reproduce presented a run from scratch (seed 0,
     episode 171 where the screen showed 53). Now the link carries agent=pretrained and the steps since loading, and
     opens on the same figures; the command --loads the served agent file and gives them natively; the episode counter
     says what it counts."""
+    # Both pages are first loads on the warm Python (tests/conftest.py, WarmPages): Python's start is not the subject.
+    page, _ = warm.new_page(1280, 900)
+    try:
+        check_lineage(page, warm, server_url)
+    finally:
+        page.close()
+
+
+def check_lineage(page, warm, server_url):
     import re
     import subprocess
     import sys
@@ -118,7 +127,7 @@ def test_a_trained_agent_has_a_lineage_in_the_link_and_the_command(page, context
     output = root.get_by_label("Shareable text")
     link = wait_until(lambda: output.input_value(), 10, 0.05, "the link")
     assert "agent=pretrained" in link and f"steps={steps}" in link
-    other = context.new_page()
+    other, _ = warm.new_page(1280, 900)
     other.goto(link)
     wait_until(
         lambda: other.evaluate("(demo) => window.rlplay?.inspect(demo)?.unitsDone", "cartpole") == steps,

@@ -76,7 +76,8 @@ def test_copied_link_reproduces_hyperparameters_walls_and_the_run(warm, server_u
     fresh, _ = warm.new_page(1280, 900)
     fresh.goto(link)
     wait_status(fresh, "gridworld", "ready", timeout=90_000)
-    assert figures(fresh) == shown
+    config = lambda p: p.evaluate("() => window.rlplay.inspect('gridworld').snapshot.config")  # noqa: E731
+    assert figures(fresh) == shown, (link, config(page), config(fresh))
     assert learned(fresh) == state
     for name in ("alpha", "gamma", "epsilon", "walls"):
         assert fresh.evaluate(f"() => window.rlplay.registry.get('gridworld', '{name}')") == registry(name)
