@@ -265,6 +265,10 @@ def test_compare_can_be_cancelled_and_the_gradient_spread_is_measured(page):
         for name in ("reinforce", "baseline", "critic")
     }
     assert all(v > 0 for v in values.values()), values
+    # The table is work beside the run: the link replays the run and says it leaves the table out.
+    root.get_by_role("button", name="Copy link").click()
+    note = wait_until(lambda: root.locator(".share-status").text_content(), 10, 0.05, "the link's note")
+    assert "The link does not carry the gradient's spread (16 episodes of the policy at step 0)" in note, note
     page.watch.assert_clean()
 
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { compareSideNote } from "../../web/demos/cartpole/cartpole_research.js";
+import { compareSideNote, spreadSideNote } from "../../web/demos/cartpole/cartpole_research.js";
 import { plannerSideNote } from "../../web/demos/gridworld/gridworld_planning.js";
 import { sweepSideNote } from "../../web/demos/rlhf/rlhf.js";
 import { DemoController } from "../../web/framework/controller.js";
@@ -102,6 +102,12 @@ test("each demo's side note names what is on its screen, and is silent when ther
     sweepSideNote({ done: 35, total: 70 }, "the link"),
     "The link does not carry the β sweep (35 of 70 updates): where it opens, press Run the β sweep (the same " +
       "settings give the same curves).",
+  );
+  assert.equal(spreadSideNote(undefined, "the link"), "");
+  assert.equal(
+    spreadSideNote({ episodes: 16, steps: 4200 }, "the command"),
+    "The command does not carry the gradient's spread (16 episodes of the policy at step 4,200): it trains the run " +
+      "alone.",
   );
   assert.equal(compareSideNote(null, "the link"), "");
   assert.equal(

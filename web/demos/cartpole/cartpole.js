@@ -617,9 +617,10 @@ export default class CartpoleController extends DemoController {
     );
   }
 
-  /** The comparison over seeds on the screen, work beside the run (web/framework/controller.js's sideNote). */
+  /** The comparison over seeds and the gradient's spread on the screen, work beside the run
+   *  (web/framework/controller.js's sideNote). */
   sideNote(what) {
-    return this.compare.sideNote(what);
+    return [this.compare.sideNote(what), this.spread.sideNote(what)].filter(Boolean).join(" ");
   }
 
   reproduceStart() {

@@ -303,6 +303,20 @@ export class SeedCompare {
   }
 }
 
+/**
+ * What a link, an embed or the command leaves out of the gradient's spread table on the screen (measured: its
+ * episodes and the step of the run it sampled), or "" before a measurement.
+ *
+ *   spreadSideNote({ episodes: 16, steps: 4200 }, "the link")
+ *   → "The link does not carry the gradient's spread (16 episodes of the policy at step 4,200): where it opens,
+ *      press Measure the spread."
+ */
+export function spreadSideNote(measured, what) {
+  if (!measured) return "";
+  const thing = `the gradient's spread (${measured.episodes.toLocaleString("en-US")} episodes of the policy at step ${measured.steps.toLocaleString("en-US")})`;
+  return notCarried(what, thing, "press Measure the spread");
+}
+
 const ESTIMATOR_LABELS = {
   reinforce: "REINFORCE: Gₜ",
   baseline: "with baseline: Gₜ − b(t)",
@@ -340,11 +354,17 @@ export class GradientSpread {
         since: c.since(),
       });
       this.show(payload.result);
+      this.measured = { episodes: payload.result.episodes, steps: c.unitsDone() }; // for sideNote
     } catch (error) {
       this.status.textContent = `Not measured: ${error.message}`;
     } finally {
       this.button.disabled = false;
     }
+  }
+
+  /** The table on the screen, which links and the command do not carry (web/framework/controller.js's sideNote). */
+  sideNote(what) {
+    return spreadSideNote(this.measured, what);
   }
 
   show(result) {
