@@ -27,23 +27,29 @@ def stat(page, demo: str, name: str) -> float:
     return float(demo_root(page, demo).locator(f'[data-stat="{name}"]').get_attribute("data-value"))
 
 
-def record_stat(page, demo: str, name: str):
-    """Record every value ``[data-stat=name]`` of ``demo`` takes from now on (a MutationObserver in the page), for a
-    change too quick for polling to see (a 1,000-pull race at max speed ends in about 0.4 s). Returns a function that
-    gives the values so far."""
-    key = f"{demo}:{name}"
+def record_changes(page, selector: str, attribute: str | None = None):
+    """Record every value the element at ``selector`` takes from now on, its text or its ``attribute`` (a
+    MutationObserver in the page): for a change too quick for polling to see (a 1,000-pull race at max speed ends in
+    about 0.4 s; a status line another replaces). Returns a function that gives the values so far."""
     page.evaluate(
-        """([demo, name, key]) => {
-            const tile = document.querySelector(`[data-demo="${demo}"] [data-stat="${name}"]`);
-            const seen = ((window.__statsSeen ??= {})[key] = []);
-            new MutationObserver(() => seen.push(Number(tile.dataset.value))).observe(tile, {
-                attributes: true,
-                attributeFilter: ["data-value"],
-            });
+        """([selector, attribute]) => {
+            const element = document.querySelector(selector);
+            const seen = ((window.__changesSeen ??= {})[selector] = []);
+            const read = () => (attribute ? element.getAttribute(attribute) : element.textContent);
+            new MutationObserver(() => seen.push(read())).observe(
+                element,
+                attribute ? { attributes: true, attributeFilter: [attribute] } : { childList: true, characterData: true, subtree: true },
+            );
         }""",
-        [demo, name, key],
+        [selector, attribute],
     )
-    return lambda: page.evaluate("(key) => window.__statsSeen[key]", key)
+    return lambda: page.evaluate("(selector) => window.__changesSeen[selector]", selector)
+
+
+def record_stat(page, demo: str, name: str):
+    """``record_changes`` of a demo's figure ``[data-stat=name]``: a function giving its values so far, as numbers."""
+    seen = record_changes(page, f'[data-demo="{demo}"] [data-stat="{name}"]', "data-value")
+    return lambda: [float(value) for value in seen()]
 
 
 def wait_until(predicate, timeout_s: float, interval_s: float = 0.1, message: str = "condition"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from helpers import demo_root, open_setup, stat, wait_status, wait_until
+from helpers import demo_root, open_setup, record_changes, stat, wait_status, wait_until
 
 DEMOS = ("bandit", "gridworld", "cartpole")
 
@@ -240,3 +240,41 @@ def test_a_comparison_over_seeds_is_named_by_the_link_and_stays_through_a_restar
     assert _shown(page, "cartpole") == before
     assert inspect_compare() == drawn
     assert "The link does not carry the comparison over seeds" in _copy_link(root)[1]
+
+
+@pytest.mark.slow  # a crash and a cold restart, then the comparison again (slow lane, with the other restarts)
+def test_a_comparison_cut_off_by_a_restart_runs_again_to_the_uncut_result(app):
+    """A comparison over seeds that a worker restart cut off stayed stopped ("The comparison stopped: ..."), its
+    half in Python gone with the old worker. Now the restart runs it again from its start, with its algorithms,
+    seeds and episodes, and it ends on the result an uncut run gives: the native comparison's, on the same seeds."""
+    import numpy as np
+    from rlplay.demos.cartpole import CartpoleConfig, CartpoleDemo
+
+    page = app
+    open_setup(page, "demo=cartpole", status=("ready",))
+    root = demo_root(page, "cartpole")
+    compare = root.locator('[data-control="compare"]')
+    compare.get_by_label("Actor-critic", exact=True).uncheck()
+    compare.get_by_label("REINFORCE", exact=True).check()
+    compare.get_by_label("Seeds N").fill("4")
+    compare.get_by_label("Episodes per run").fill("500")
+    statuses = record_changes(page, '[data-demo="cartpole"] [data-control="compare"] [role=status]')
+    compare.get_by_role("button", name="Compare over seeds").click()
+    wait_until(lambda: compare.get_by_role("button", name="Cancel").is_visible(), 10, 0.05, "the comparison")
+    _crash_and_restart(page, ("cartpole",))
+    done = "ran again from its start (the same seeds give the same result). Done: 4 seeds each of 1 algorithm"
+    wait_until(lambda: done in compare.locator("[role=status]").text_content(), 180, 0.2, "the comparison again")
+    cut = [text for text in statuses() if text.startswith("The comparison stopped")]
+    assert cut, statuses()  # it was cut off, not over before the crash
+    shown = page.evaluate("() => window.rlplay.inspect('cartpole').compare")
+
+    native = CartpoleDemo(CartpoleConfig())
+    native.compare_start(["reinforce"], seeds=4, episodes=500)
+    while "result" not in (step := native.compare_step(budget_ms=1000)):
+        pass
+    want = step["result"]["reinforce"]
+    assert shown["episodes"] == 500 and shown["algos"] == ["reinforce"]
+    assert shown["reinforce"]["solved_at"] == want["solved_at"]
+    assert np.allclose(shown["reinforce"]["curve_median"], want["curve_median"], rtol=0, atol=1e-9, equal_nan=True)
+    assert compare.get_by_role("button", name="Compare over seeds").is_enabled()
+    page.watch.assert_clean()

@@ -617,6 +617,13 @@ export default class CartpoleController extends DemoController {
     );
   }
 
+  /** The run back after a worker restart; then a comparison over seeds the restart cut off runs again. */
+  async restoreRun(plan, options) {
+    const lost = await super.restoreRun(plan, options);
+    if (this.status !== "error") this.compare.resume();
+    return lost;
+  }
+
   /** The comparison over seeds and the gradient's spread on the screen, work beside the run
    *  (web/framework/controller.js's sideNote). */
   sideNote(what) {

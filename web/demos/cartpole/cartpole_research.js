@@ -140,8 +140,9 @@ export class SeedCompare {
     );
   }
 
-  async start() {
+  async start({ resumed = false } = {}) {
     const c = this.controller;
+    this.interrupted = null; // a comparison the user starts replaces one a restart cut off
     const algos = this.checks.filter((check) => check.input.checked).map((check) => check.algo);
     if (!algos.length) {
       this.status.textContent = "Choose at least one algorithm.";
@@ -161,7 +162,11 @@ export class SeedCompare {
     this.started = { algos: algos.length, seeds, episodes }; // for sideNote while it runs
     this.finished = 0;
     this.total = algos.length * seeds;
-    this.status.textContent = compareStatus("start", counts);
+    // A comparison a restart cut off says so until it ends (resume).
+    const again = resumed
+      ? "Python restarted, so this comparison ran again from its start (the same seeds give the same result). "
+      : "";
+    this.status.textContent = again + compareStatus("start", counts);
     try {
       await c.runtime.call(c.demo, "compare_start", { args: { algos, seeds, episodes }, since: c.since() });
       for (;;) {
@@ -179,17 +184,20 @@ export class SeedCompare {
         this.progress.value = step.fraction;
         this.finished = step.finished;
         this.total = step.total;
-        this.status.textContent = compareStatus("progress", { ...counts, ...step });
+        this.status.textContent = again + compareStatus("progress", { ...counts, ...step });
         if (step.done) {
           this.result = { ...step.result, episodes: step.episodes, algos };
           this.drawn = { algos: algos.length, seeds, episodes: step.episodes }; // for sideNote
-          this.status.textContent = compareStatus("done", { ...counts, episodes: step.episodes, total: step.total });
+          this.status.textContent =
+            again + compareStatus("done", { ...counts, episodes: step.episodes, total: step.total });
           this.draw();
           break;
         }
       }
     } catch (error) {
       this.status.textContent = `The comparison stopped: ${error.message}`;
+      // If the worker was lost, its restart runs it again (resume, from the controller's restoreRun).
+      if (!this.cancelled) this.interrupted = { algos, seeds, episodes };
     } finally {
       this.running = false;
       this.startButton.disabled = false;
@@ -222,7 +230,23 @@ export class SeedCompare {
     return plain;
   }
 
+  /**
+   * After a worker restart (the controller's restoreRun): a comparison the restart cut off runs again from its
+   * start, with its algorithms, seeds and episodes (Python's half of it went with the old worker; the same seeds
+   * give the same result as an uncut run).
+   */
+  resume() {
+    const cut = this.interrupted;
+    this.interrupted = null;
+    if (!cut || this.running || this.controller.isDisposed) return;
+    for (const check of this.checks) check.input.checked = cut.algos.includes(check.algo);
+    this.seeds.value = String(cut.seeds);
+    this.episodes.value = String(cut.episodes);
+    this.start({ resumed: true });
+  }
+
   cancel() {
+    this.interrupted = null;
     this.cancelled = true;
     this.status.textContent = "Cancelling after this chunk…";
   }
