@@ -299,6 +299,7 @@ PROFILE = """async () => {
       'first contentful paint': paint ? paint.startTime : NaN,
       'worker start': at('worker_start'),
       'NumPy and rlplay files (unzipped cold, from the snapshot warm) + NumPy compiled, beside the wasm': at('wheels_end') - at('manifest_end'),
+      "Pyodide's scripts imported (after the manifest)": at('interpreter_start') - at('manifest_end'),
       'wasm compile + instantiate': at('wasm_compile_end') - at('wasm_compile_start'),
       'restore from the snapshot (files, NumPy linked, heap)': at('restored') - at('prerun_start'),
       'interpreter start (after the wasm)': at('interpreter_end') - at('wasm_compile_end'),
