@@ -57,13 +57,8 @@ export async function findSnapshot(baseURL, build) {
       if (buffer.byteLength !== bytes) throw new Error(`a partial snapshot (${what}: ${buffer.byteLength} bytes)`);
       return new Uint8Array(buffer);
     });
-  // The heap first: the start waits for it before anything else (Pyodide makes the runtime's memory from it), while
-  // the files are needed only later, and the two reads share one pipe from the Cache Storage.
   const heapBytes = read(heap, info.bytes, "heap");
-  const fileList = heapBytes
-    .catch(() => {})
-    .then(() => read(files, info.files_bytes, "files"))
-    .then((all) => splitFiles(all, info.files));
+  const fileList = read(files, info.files_bytes, "files").then((all) => splitFiles(all, info.files));
   // Whoever needs them reports their failure, which refuses the snapshot (Pyodide awaits the heap).
   heapBytes.catch(() => {});
   fileList.catch(() => {});

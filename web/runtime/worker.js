@@ -77,6 +77,7 @@ function mark(name) {
   timings[name] = performance.timeOrigin + performance.now();
 }
 mark("worker_start");
+const instantiateStreaming = WebAssembly.instantiateStreaming;
 // A runtime that does not compile (a corrupted copy: the service worker drops it and fetches it again) is named as a
 // file that did not load, so the page offers Retry. Pyodide logs such a failure and then never settles its load, so
 // the load also races this promise (load).
@@ -85,52 +86,19 @@ const wasmFailure = new Promise((_, reject) => {
   wasmFailed = reject;
 });
 wasmFailure.catch(() => {});
-
-// The runtime's wasm, compiled as it downloads, from as soon as the manifest names it (compileWasm): Pyodide asks
-// for it only once its scripts are imported and a snapshot's heap is read, and is then handed this module.
-let compiledWasm = null;
-
-/** Compile the wasm `response` (a promise of the download's own Response, so Chromium's streaming compile and
- * code cache apply). A compile that fails because the `download` did (a stall, a network error) fails with the
- * download's own error, which names the file and the reason. */
-function compileWasm(response, download = null) {
+WebAssembly.instantiateStreaming = async (source, ...rest) => {
   mark("wasm_compile_start");
-  compiledWasm = response
-    .then((started) => WebAssembly.compileStreaming(started))
-    .then(
-      (module) => {
-        mark("wasm_compile_end");
-        return module;
-      },
-      async (error) => {
-        let failure = error;
-        if (error instanceof WebAssembly.CompileError) {
-          const started = await Promise.resolve(response).catch(() => null);
-          const url = started?.url || new URL("pyodide.asm.wasm", self.location).href;
-          failure = new LoadError(url, `it did not compile (${error.message})`);
-        } else if (download) {
-          failure = await download.done.then(
-            () => error,
-            (downloadError) => downloadError,
-          );
-        }
-        wasmFailed(failure);
-        throw failure;
-      },
-    );
-  compiledWasm.catch(() => {}); // reported through wasmFailure
-}
-
-WebAssembly.instantiateStreaming = async (source, imports) => {
-  if (!compiledWasm) compileWasm(Promise.resolve(source));
-  const module = await compiledWasm;
   try {
-    const instance = await WebAssembly.instantiate(module, imports);
-    mark("wasm_instantiated");
-    return { instance, module };
+    return await instantiateStreaming(source, ...rest);
   } catch (error) {
-    wasmFailed(error);
-    throw error;
+    const response = await Promise.resolve(source).catch(() => null);
+    const url = response?.url || new URL("pyodide.asm.wasm", self.location).href;
+    const failure =
+      error instanceof WebAssembly.CompileError ? new LoadError(url, `it did not compile (${error.message})`) : error;
+    wasmFailed(failure);
+    throw failure;
+  } finally {
+    mark("wasm_compile_end");
   }
 };
 
@@ -342,9 +310,6 @@ async function load(baseURL, build) {
     start("runtime", `${manifest.pyodide}pyodide-lock.json`),
   ];
   bars.runtime = stageProgress("runtime", runtime);
-  // After the Download's own reading of a copy was set up (promise reactions run in order): the original streams into
-  // the compiler.
-  compileWasm(early.get(runtime[0].url), runtime[0]);
   // Once a stage's bytes are in, its bar names the work on the CPU that follows.
   const then = (downloads, stage, what) =>
     Promise.all(downloads.map((d) => d.done)).then(
@@ -369,6 +334,7 @@ async function load(baseURL, build) {
   const snapshot = canUnzip()
     ? (pageBuildSnapshot ?? findSnapshot(baseURL, manifest.version).catch(() => null))
     : Promise.resolve(null);
+  snapshot.then((found) => found || wheels());
   // NumPy's and rlplay's files, and NumPy's extensions compiled (for the snapshot's fixed placement:
   // web/runtime/snapshot.js), while the wasm compiles: from the snapshot's copy of them, or unzipped from the wheels
   // (as soon as the lookup finds no snapshot). Without DecompressionStream, Pyodide installs the wheels.
@@ -390,15 +356,7 @@ async function load(baseURL, build) {
     unzipped.catch(() => {}); // reported by the start that needs them
     return unzipped;
   };
-  // Started as soon as the lookup answers: the snapshot's files with NumPy's extensions compiled, or without one the
-  // wheels' downloads (and their unzipping, where this browser can).
-  const snapshotFiles = snapshot.then((found) => found?.files.then(withLibraries));
-  snapshotFiles.catch(() => {}); // reported by the restore, which is then refused
-  snapshot.then((found) => {
-    if (found) return;
-    wheels();
-    if (canUnzip()) unzippedWheels();
-  });
+  snapshot.then((found) => canUnzip() && !found && unzippedWheels());
   // Pyodide's two scripts load meanwhile, as modules (the code cache keeps them compiled for the next visit).
   const scriptURL = (name) => new URL(name, indexURL).href;
   const importScript = (name) =>
@@ -419,7 +377,7 @@ async function load(baseURL, build) {
   if (found) {
     try {
       const restore = { ...options, _loadSnapshot: found.heap };
-      const files = snapshotFiles;
+      const files = found.files.then(withLibraries);
       pyodide = await step(runtime, () => Promise.race([loadWithWheels(module, restore, files), wasmFailure]));
       mark("restored");
       relink(emscripten, found.meta);
