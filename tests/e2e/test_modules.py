@@ -158,3 +158,23 @@ def test_a_module_request_aborted_on_the_way_reloads_the_page_once(page, server_
     assert page.evaluate("() => performance.getEntriesByType('navigation')[0].type") == "reload"
     assert page.locator("#runtime-banner[data-state=error], .error-box:visible").count() == 0
     assert page.watch.failed_requests == [f"{server_url}{path} net::ERR_ABORTED"]
+
+
+def test_an_aborted_preload_fetched_again_is_clean_and_a_file_never_served_is_not(page, server_url, site_faults):
+    """CI failed on a page whose first requests (app.js, preloaded in the head; page_runtime.js) Chromium aborted:
+    the page asked for them again, got them and worked, with no reload. PageWatch forgives an aborted request only
+    when the page then got the same file; an aborted file that never came (here the icon) still fails the test.
+    Python is held at its manifest (the page's code is the subject)."""
+    site_faults["/manifest.json"] = "hold"
+    page.route("**/web/app.js", lambda route: route.abort("aborted"), times=1)
+    page.route("**/favicon.svg", lambda route: route.abort("aborted"))
+    page.goto(f"{server_url}?demo=bandit")
+    demo_root(page, "bandit").get_by_role("button", name="Play").wait_for(timeout=30_000)
+    assert page.evaluate("() => performance.getEntriesByType('navigation')[0].type") == "navigate"  # no reload
+    app, icon = (f"{server_url}{path} net::ERR_ABORTED" for path in ("web/app.js", "favicon.svg"))
+    wait_until(lambda: icon in page.watch.failed_requests, 10, 0.05, "the icon's request")
+    assert app in page.watch.failed_requests
+    with pytest.raises(AssertionError, match="favicon"):
+        page.watch.assert_clean()
+    page.watch.failed_requests.remove(icon)
+    page.watch.assert_clean()  # app.js came on its second request
