@@ -204,6 +204,17 @@ def test_a_restart_brings_back_the_rlhf_beta_sweep_and_the_link_says_it_does_not
     assert "the figures are those of the run before" in notice, notice
 
 
+def _choose_reinforce_comparison(root, seeds: int, episodes: int):
+    """The cart-pole's "Compare over seeds" panel set to REINFORCE alone on ``seeds`` seeds of at most ``episodes``
+    episodes (not started); returns the panel."""
+    compare = root.locator('[data-control="compare"]')
+    compare.get_by_label("Actor-critic", exact=True).uncheck()
+    compare.get_by_label("REINFORCE", exact=True).check()
+    compare.get_by_label("Seeds N").fill(str(seeds))
+    compare.get_by_label("Episodes per run").fill(str(episodes))
+    return compare
+
+
 def test_a_comparison_over_seeds_is_named_by_the_link_and_stays_through_a_restart(app):
     """The cart-pole's comparison over seeds is not in a link: Copy link keeps the run's steps (the comparison never
     touches the run) and now says that it leaves the comparison out; a restart keeps the comparison drawn (its
@@ -213,11 +224,7 @@ def test_a_comparison_over_seeds_is_named_by_the_link_and_stays_through_a_restar
     _train_to(page, "cartpole", "episode", 3)
     _pause(page, "cartpole")
     root = demo_root(page, "cartpole")
-    compare = root.locator('[data-control="compare"]')
-    compare.get_by_label("Actor-critic", exact=True).uncheck()
-    compare.get_by_label("REINFORCE", exact=True).check()
-    compare.get_by_label("Seeds N").fill("2")
-    compare.get_by_label("Episodes per run").fill("100")
+    compare = _choose_reinforce_comparison(root, seeds=2, episodes=100)
     compare.get_by_role("button", name="Compare over seeds").click()
     inspect_compare = lambda: page.evaluate("() => window.rlplay.inspect('cartpole').compare")  # noqa: E731
     wait_until(lambda: inspect_compare() is not None, 120, 0.2, "the comparison")
@@ -253,11 +260,7 @@ def test_a_comparison_cut_off_by_a_restart_runs_again_to_the_uncut_result(app):
     page = app
     open_setup(page, "demo=cartpole", status=("ready",))
     root = demo_root(page, "cartpole")
-    compare = root.locator('[data-control="compare"]')
-    compare.get_by_label("Actor-critic", exact=True).uncheck()
-    compare.get_by_label("REINFORCE", exact=True).check()
-    compare.get_by_label("Seeds N").fill("4")
-    compare.get_by_label("Episodes per run").fill("500")
+    compare = _choose_reinforce_comparison(root, seeds=4, episodes=500)
     statuses = record_changes(page, '[data-demo="cartpole"] [data-control="compare"] [role=status]')
     compare.get_by_role("button", name="Compare over seeds").click()
     wait_until(lambda: compare.get_by_role("button", name="Cancel").is_visible(), 10, 0.05, "the comparison")
