@@ -148,8 +148,8 @@ class PageWatch:
 
     def recovered_by_reloading(self) -> bool:
         """Whether the page reloaded itself once because its module requests were aborted while every file loads
-        (web/boot.js, retryOnce): Chromium aborts the requests a service worker is serving when another tab's update
-        check of the registration completes (a warm context's earlier page); the reloaded page then works."""
+        (web/boot.js, retryOnce): under load Chromium aborted some of a page's first requests (seen in warm
+        contexts; the trigger is not known); the reloaded page then works."""
         try:
             return self.page.evaluate(
                 "() => Object.keys(sessionStorage).some((key) => key.startsWith('rlplay-retried:'))"
@@ -164,8 +164,8 @@ class PageWatch:
         if failed and self.recovered_by_reloading():
             # Only the aborted requests of the document the page replaced; any other failure still counts.
             failed = [failure for failure in failed if not failure.endswith("net::ERR_ABORTED")]
-        # A request that Chromium aborted and the page then asked for again and got (a service worker's fetch cut
-        # short, see recovered_by_reloading) cost the reader nothing; an aborted file never served still counts.
+        # A request that Chromium aborted and the page then asked for again and got (a preload the page fetched
+        # again: tests/e2e/test_modules.py) cost the reader nothing; an aborted file never served still counts.
         aborted = " net::ERR_ABORTED"
         failed = [f for f in failed if not (f.endswith(aborted) and f.removesuffix(aborted) in self.served_after_abort)]
         assert failed == [], self.failed_requests
